@@ -1,0 +1,90 @@
+//! The check file format: one `checks/<id>.toml` (or one `[[check]]` table in a user's config).
+//!
+//! This is the raw, deserialized shape; `config::compile` turns it into a `Check`.
+
+use serde::Deserialize;
+
+use crate::model::{CodeScope, Example, Severity};
+
+/// A check as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckDef {
+    /// Kebab-case id; for built-in checks it equals the file name.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// Category id, e.g. `error-handling`.
+    pub category: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// The check kind: `text`, `dependency`, `manifest`, `file`, `call`, …
+    pub kind: String,
+    /// Why it matters.
+    pub why: String,
+    /// How to fix it.
+    pub fix: String,
+    /// Optional link.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// The corresponding clippy lint, if any.
+    #[serde(default)]
+    pub clippy: Option<String>,
+    /// Message template for findings; kinds supply a default.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Production, test or any code (syntax-aware kinds).
+    #[serde(default)]
+    pub code: CodeScope,
+    /// Globs (workspace-relative) the check is limited to; empty = everywhere.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Globs excluded from the check.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Findings allowed before the check fails.
+    #[serde(default)]
+    pub max: u32,
+    /// Weight within its category; default by severity (error 3, warning 2, note 1).
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// Disabled checks are loaded but never run.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Which packages the check applies to.
+    #[serde(default)]
+    pub applies: Applies,
+    /// Kind-specific parameters, validated by the kind.
+    #[serde(default, rename = "match")]
+    pub matcher: Option<toml::Value>,
+    /// Bad / good snippets; they run as tests.
+    #[serde(default, rename = "example")]
+    pub examples: Vec<Example>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Conditions on a package for a check to apply to it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+pub struct Applies {
+    /// The package declares at least one of these crates (any dependency kind except dev).
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// The package declares none of these crates.
+    #[serde(default)]
+    pub not_depends_on: Vec<String>,
+    /// The package has (true) or has not (false) a bin target.
+    #[serde(default)]
+    pub has_bin: Option<bool>,
+    /// The package has (true) or has not (false) a lib target.
+    #[serde(default)]
+    pub has_lib: Option<bool>,
+}
+
+impl Applies {
+    /// True when no condition is set.
+    pub fn is_unconditional(&self) -> bool {
+        *self == Applies::default()
+    }
+}

@@ -1,0 +1,571 @@
+//! Layer resolution: built-in checks, then policies (with `extends`), then the user config,
+//! then the CLI; finally every enabled check is compiled.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::check_def::CheckDef;
+use super::diag::{ConfigError, KeyPath, KeySeg, Source, from_toml, from_value, key_path};
+use super::policy::{CheckOverride, FailOn, PolicyFile};
+use super::{Category, Check, CliOverrides, Config, Gate, PathScope, builtin};
+use crate::model::{CheckDoc, Severity};
+use crate::scan::kinds::{self, compile_globs};
+
+/// Where a value came from: a source (index into `State::sources`) and a key path in it.
+#[derive(Debug, Clone)]
+struct Origin {
+    source: usize,
+    path: KeyPath,
+}
+
+struct Entry {
+    def: CheckDef,
+    /// Where the definition is.
+    origin: Origin,
+    /// Where `paths` / `exclude` were last set.
+    scope_origin: Origin,
+    enabled: bool,
+}
+
+#[derive(Default)]
+struct State {
+    sources: Vec<Source>,
+    entries: BTreeMap<String, Entry>,
+    categories: Vec<Category>,
+    fail_on: Option<FailOn>,
+    min_score: Option<u32>,
+    ignore: Vec<String>,
+    applied: Vec<String>,
+    errors: Vec<ConfigError>,
+}
+
+/// Parses every built-in check file.
+pub(super) fn builtin_checks() -> Result<Vec<CheckDef>, Vec<ConfigError>> {
+    let mut st = State::default();
+    st.load_builtin_checks();
+    if st.errors.is_empty() {
+        Ok(st.entries.into_values().map(|e| e.def).collect())
+    } else {
+        Err(st.errors)
+    }
+}
+
+/// Resolves all layers and compiles the enabled checks.
+pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<ConfigError>> {
+    let mut st = State::default();
+    st.load_builtin_checks();
+    let user = st.find_user_config(root);
+    let bases: Vec<(String, Option<Origin>)> = match (&cli.policies, &user) {
+        (cli_policies, _) if !cli_policies.is_empty() => {
+            cli_policies.iter().map(|p| (p.clone(), None)).collect()
+        }
+        (_, Some((origin, file))) => match &file.extends {
+            Some(list) => extends_refs(list, origin),
+            None => vec![("recommended".to_string(), None)],
+        },
+        (_, None) => vec![("recommended".to_string(), None)],
+    };
+    let user_dir = user
+        .as_ref()
+        .map(|(o, _)| st.dir_of(o.source, root))
+        .unwrap_or_else(|| root.to_path_buf());
+    for (name, origin) in bases {
+        let dir = if origin.is_some() {
+            user_dir.clone()
+        } else {
+            root.to_path_buf()
+        };
+        st.apply_policy_ref(&name, &dir, origin, &mut Vec::new());
+    }
+    let user_name = user
+        .as_ref()
+        .map(|(o, _)| st.sources[o.source].name.clone());
+    if let Some((origin, file)) = user {
+        st.apply_layer(&origin, file);
+    }
+    st.fail_on = cli.fail_on.or(st.fail_on);
+    st.min_score = cli.min_score.or(st.min_score);
+    st.finish(user_name)
+}
+
+fn extends_refs(list: &[String], origin: &Origin) -> Vec<(String, Option<Origin>)> {
+    list.iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let path = [
+                origin.path.clone(),
+                vec![KeySeg::Key("extends".into()), KeySeg::Index(i)],
+            ]
+            .concat();
+            (
+                name.clone(),
+                Some(Origin {
+                    source: origin.source,
+                    path,
+                }),
+            )
+        })
+        .collect()
+}
+
+impl State {
+    fn add_source(&mut self, source: Source) -> usize {
+        self.sources.push(source);
+        self.sources.len() - 1
+    }
+
+    fn err(&mut self, origin: &Origin, at_key: bool, message: String) {
+        let e = self.sources[origin.source].error_at_path(&origin.path, at_key, message);
+        self.errors.push(e);
+    }
+
+    fn dir_of(&self, source: usize, root: &Path) -> PathBuf {
+        let name = &self.sources[source].name;
+        root.join(name)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.to_path_buf())
+    }
+
+    fn load_builtin_checks(&mut self) {
+        for (file, text) in builtin::CHECKS {
+            let source = self.add_source(Source::new(format!("checks/{file}"), *text));
+            let (parsed, errors) = from_toml::<CheckDef>(&self.sources[source]);
+            self.errors.extend(errors);
+            match parsed {
+                Some(def) => {
+                    let origin = Origin {
+                        source,
+                        path: Vec::new(),
+                    };
+                    if file.strip_suffix(".toml") != Some(def.id.as_str()) {
+                        self.err(
+                            &Origin {
+                                source,
+                                path: key_path(&["id"]),
+                            },
+                            false,
+                            format!("check id `{}` must equal its file name `{file}`", def.id),
+                        );
+                    }
+                    self.insert_check(def, origin, false);
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn insert_check(&mut self, def: CheckDef, origin: Origin, enabled: bool) {
+        if !is_kebab(&def.id) {
+            self.err(
+                &with_key(&origin, "id"),
+                false,
+                format!("check id `{}` must be kebab-case", def.id),
+            );
+        }
+        if self.entries.contains_key(&def.id) {
+            self.err(
+                &with_key(&origin, "id"),
+                false,
+                format!("check `{}` is already defined", def.id),
+            );
+            return;
+        }
+        let entry = Entry {
+            scope_origin: origin.clone(),
+            origin,
+            enabled: enabled && def.enabled,
+            def,
+        };
+        self.entries.insert(entry.def.id.clone(), entry);
+    }
+
+    /// Finds `ready.toml`, else `[workspace.metadata.ready]` / `[package.metadata.ready]` in the
+    /// root Cargo.toml.
+    fn find_user_config(&mut self, root: &Path) -> Option<(Origin, PolicyFile)> {
+        let ready = root.join("ready.toml");
+        if ready.is_file() {
+            let text = self.read_or_err(&ready, "ready.toml")?;
+            let source = self.add_source(Source::new("ready.toml", text));
+            return self.parse_policy(Origin {
+                source,
+                path: Vec::new(),
+            });
+        }
+        let text = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
+        let table: toml::Table = text.parse().ok()?;
+        for key in [
+            ["workspace", "metadata", "ready"],
+            ["package", "metadata", "ready"],
+        ] {
+            if let Some(v) = dig(&table, &key) {
+                let source = self.add_source(Source::new("Cargo.toml", text.clone()));
+                let origin = Origin {
+                    source,
+                    path: key_path(&key),
+                };
+                let (parsed, errors) =
+                    from_value::<PolicyFile>(&self.sources[source], &origin.path, v.clone());
+                self.errors.extend(errors);
+                return parsed.map(|pf| (origin, pf));
+            }
+        }
+        None
+    }
+
+    fn read_or_err(&mut self, path: &Path, shown: &str) -> Option<String> {
+        match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.errors.push(ConfigError {
+                    file: shown.into(),
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read: {e}"),
+                });
+                None
+            }
+        }
+    }
+
+    fn parse_policy(&mut self, origin: Origin) -> Option<(Origin, PolicyFile)> {
+        let (parsed, errors) = from_toml::<PolicyFile>(&self.sources[origin.source]);
+        self.errors.extend(errors);
+        parsed.map(|pf| (origin, pf))
+    }
+
+    /// Applies a policy by name (built-in) or path, its `extends` first.
+    fn apply_policy_ref(
+        &mut self,
+        name: &str,
+        dir: &Path,
+        referrer: Option<Origin>,
+        stack: &mut Vec<String>,
+    ) {
+        let is_path = name.contains('/') || name.contains('\\') || name.ends_with(".toml");
+        let key = if is_path {
+            dir.join(name).to_string_lossy().into_owned()
+        } else {
+            name.to_string()
+        };
+        if stack.contains(&key) {
+            let cycle = [stack.as_slice(), &[key.clone()]].concat().join(" → ");
+            self.report_ref(referrer.as_ref(), format!("`extends` cycle: {cycle}"));
+            return;
+        }
+        if self.applied.contains(&key) {
+            return;
+        }
+        let Some(source) = self.open_policy(name, is_path, dir, referrer.as_ref()) else {
+            return;
+        };
+        let Some((origin, file)) = self.parse_policy(Origin {
+            source,
+            path: Vec::new(),
+        }) else {
+            return;
+        };
+        stack.push(key.clone());
+        let next_dir = if is_path {
+            dir.join(name)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        } else {
+            dir.to_path_buf()
+        };
+        for (parent, parent_origin) in
+            extends_refs(file.extends.as_deref().unwrap_or_default(), &origin)
+        {
+            self.apply_policy_ref(&parent, &next_dir, parent_origin, stack);
+        }
+        stack.pop();
+        self.apply_layer(&origin, file);
+        self.applied.push(key);
+    }
+
+    fn open_policy(
+        &mut self,
+        name: &str,
+        is_path: bool,
+        dir: &Path,
+        referrer: Option<&Origin>,
+    ) -> Option<usize> {
+        if !is_path {
+            let Some(text) = builtin::policy(name) else {
+                let known = builtin::policy_names().join(", ");
+                self.report_ref(
+                    referrer,
+                    format!(
+                        "unknown policy `{name}` (built-in: {known}; a file path must end in .toml)"
+                    ),
+                );
+                return None;
+            };
+            return Some(self.add_source(Source::new(format!("policies/{name}.toml"), text)));
+        }
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(self.add_source(Source::new(name.to_string(), text))),
+            Err(e) => {
+                self.report_ref(
+                    referrer,
+                    format!("cannot read policy `{}`: {e}", path.display()),
+                );
+                None
+            }
+        }
+    }
+
+    fn report_ref(&mut self, referrer: Option<&Origin>, message: String) {
+        match referrer {
+            Some(o) => self.err(&o.clone(), false, message),
+            None => self.errors.push(ConfigError {
+                file: "--policy".into(),
+                line: 1,
+                column: 1,
+                message,
+            }),
+        }
+    }
+
+    /// Applies one policy or user config on top of the current state.
+    fn apply_layer(&mut self, origin: &Origin, file: PolicyFile) {
+        for (id, def) in file.categories {
+            self.upsert_category(id, def.title, def.weight);
+        }
+        for (i, def) in file.new_checks.into_iter().enumerate() {
+            let o = Origin {
+                source: origin.source,
+                path: [
+                    origin.path.clone(),
+                    vec![KeySeg::Key("check".into()), KeySeg::Index(i)],
+                ]
+                .concat(),
+            };
+            self.insert_check(def, o, true);
+        }
+        for (id, ov) in file.checks {
+            let o = Origin {
+                source: origin.source,
+                path: [
+                    origin.path.clone(),
+                    vec![KeySeg::Key("checks".into()), KeySeg::Key(id.clone())],
+                ]
+                .concat(),
+            };
+            self.apply_override(&id, ov, o);
+        }
+        self.fail_on = file.gate.fail_on.or(self.fail_on);
+        self.min_score = file.gate.min_score.or(self.min_score);
+        self.ignore.extend(file.ignore);
+    }
+
+    fn upsert_category(&mut self, id: String, title: Option<String>, weight: Option<f64>) {
+        match self.categories.iter_mut().find(|c| c.id == id) {
+            Some(c) => {
+                c.title = title.unwrap_or_else(|| c.title.clone());
+                c.weight = weight.unwrap_or(c.weight);
+            }
+            None => {
+                let title = title.unwrap_or_else(|| titleize(&id));
+                self.categories.push(Category {
+                    id,
+                    title,
+                    weight: weight.unwrap_or(1.0),
+                });
+            }
+        }
+    }
+
+    fn apply_override(&mut self, id: &str, ov: CheckOverride, origin: Origin) {
+        let Some(entry) = self.entries.get_mut(id) else {
+            let hint = closest(id, self.entries.keys())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            self.err(&origin, true, format!("unknown check id `{id}`{hint}"));
+            return;
+        };
+        let d = &mut entry.def;
+        entry.enabled = ov.enabled.unwrap_or(true);
+        d.severity = ov.severity.unwrap_or(d.severity);
+        d.max = ov.max.unwrap_or(d.max);
+        d.weight = ov.weight.or(d.weight);
+        if let Some(a) = ov.applies {
+            d.applies = a;
+        }
+        if ov.paths.is_some() || ov.exclude.is_some() {
+            entry.scope_origin = origin;
+        }
+        if let Some(p) = ov.paths {
+            d.paths = p;
+        }
+        if let Some(e) = ov.exclude {
+            d.exclude = e;
+        }
+    }
+
+    fn finish(mut self, user_config: Option<String>) -> Result<Config, Vec<ConfigError>> {
+        let entries = std::mem::take(&mut self.entries);
+        let mut checks = Vec::new();
+        for entry in entries.values().filter(|e| e.enabled) {
+            if let Some(check) = self.compile_check(entry) {
+                checks.push(check);
+            }
+        }
+        let root_source = Source::new("ready.toml", "");
+        let ignore = compile_globs(&self.ignore, &root_source, &[])
+            .map_err(|e| self.errors.extend(e))
+            .ok();
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        let gate = Gate {
+            fail_on: self.fail_on.unwrap_or(FailOn::Error),
+            min_score: self.min_score.unwrap_or(0),
+        };
+        Ok(Config {
+            checks,
+            catalogue: entries.into_values().map(|e| e.def).collect(),
+            categories: self.categories,
+            gate,
+            ignore: ignore.unwrap_or_else(globset::GlobSet::empty),
+            policies: self.applied,
+            user_config,
+        })
+    }
+
+    fn compile_check(&mut self, entry: &Entry) -> Option<Check> {
+        let d = &entry.def;
+        let src = &self.sources[entry.origin.source];
+        let mut errors = Vec::new();
+        if !self.categories.iter().any(|c| c.id == d.category) {
+            errors.push(src.error_at_path(
+                &with_key(&entry.origin, "category").path,
+                false,
+                format!("unknown category `{}`", d.category),
+            ));
+        }
+        let match_path = with_key(&entry.origin, "match").path;
+        let matcher = kinds::compile(&d.kind, d.matcher.clone(), src, &match_path)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let scope = self
+            .compile_scope(d, &entry.scope_origin)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        if !errors.is_empty() {
+            self.errors.extend(errors);
+            return None;
+        }
+        Some(Check {
+            id: d.id.clone(),
+            category: d.category.clone(),
+            severity: d.severity,
+            doc: doc_of(d),
+            message: d.message.clone(),
+            code: d.code,
+            scope: scope?,
+            applies: d.applies.clone(),
+            max: d.max,
+            weight: d
+                .weight
+                .unwrap_or_else(|| default_weight(d.severity, &d.kind)),
+            matcher: matcher?,
+        })
+    }
+
+    fn compile_scope(&self, d: &CheckDef, origin: &Origin) -> Result<PathScope, Vec<ConfigError>> {
+        let src = &self.sources[origin.source];
+        let paths = if d.paths.is_empty() {
+            Ok(None)
+        } else {
+            compile_globs(&d.paths, src, &with_key(origin, "paths").path).map(Some)
+        };
+        let exclude = compile_globs(&d.exclude, src, &with_key(origin, "exclude").path);
+        match (paths, exclude) {
+            (Ok(paths), Ok(exclude)) => Ok(PathScope { paths, exclude }),
+            (p, e) => Err(p
+                .err()
+                .into_iter()
+                .flatten()
+                .chain(e.err().into_iter().flatten())
+                .collect()),
+        }
+    }
+}
+
+/// The documentation part of a check definition.
+pub fn doc_of(d: &CheckDef) -> CheckDoc {
+    CheckDoc {
+        title: d.title.clone(),
+        why: d.why.clone(),
+        fix: d.fix.clone(),
+        examples: d.examples.clone(),
+        reference: d.reference.clone(),
+        clippy: d.clippy.clone(),
+    }
+}
+
+fn default_weight(severity: Severity, kind: &str) -> f64 {
+    match (kind, severity) {
+        ("engine", _) => 0.0,
+        (_, Severity::Error) => 3.0,
+        (_, Severity::Warning) => 2.0,
+        (_, Severity::Note) => 1.0,
+    }
+}
+
+fn with_key(origin: &Origin, key: &str) -> Origin {
+    Origin {
+        source: origin.source,
+        path: [origin.path.clone(), vec![KeySeg::Key(key.into())]].concat(),
+    }
+}
+
+fn dig<'a>(table: &'a toml::Table, key: &[&str]) -> Option<&'a toml::Value> {
+    let (first, rest) = key.split_first()?;
+    rest.iter()
+        .try_fold(table.get(*first)?, |v, k| v.as_table()?.get(*k))
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+fn titleize(id: &str) -> String {
+    let s = id.replace('-', " ");
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The known id closest to `id` (edit distance ≤ 3), for "did you mean".
+fn closest<'a>(id: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    known
+        .map(|k| (edit_distance(id, k), k))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,49 @@
+//! Stage 4, gate: suppressions and budgets.
+//!
+//! Takes the raw findings and the compiled checks; marks suppressed findings and decides each
+//! check's outcome (pass / fail / skipped) against its budget (`max`). Pure: no I/O.
+
+use crate::config::{Check, Config};
+use crate::model::{CheckResult, Finding, Outcome};
+
+/// Outcome of every enabled check, in `Config::checks` order.
+pub fn check_results(
+    config: &Config,
+    applicable: &[bool],
+    findings: &[Finding],
+) -> Vec<CheckResult> {
+    config
+        .checks
+        .iter()
+        .zip(applicable)
+        .map(|(check, &applies)| result_for(check, applies, findings))
+        .collect()
+}
+
+fn result_for(check: &Check, applies: bool, findings: &[Finding]) -> CheckResult {
+    let mine = findings.iter().filter(|f| f.check == check.id);
+    let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
+        mine.partition(|f| f.suppressed.is_some());
+    let count = active.len() as u32;
+    CheckResult {
+        id: check.id.clone(),
+        category: check.category.clone(),
+        severity: check.severity,
+        kind: check.kind().to_string(),
+        outcome: outcome(applies, count, check.max),
+        findings: count,
+        suppressed: suppressed.len() as u32,
+        max: check.max,
+        weight: check.weight,
+        doc: check.doc.clone(),
+    }
+}
+
+/// Pass when the unsuppressed findings are within the budget.
+pub fn outcome(applies: bool, findings: u32, max: u32) -> Outcome {
+    match (applies, findings > max) {
+        (false, _) => Outcome::Skipped,
+        (true, true) => Outcome::Fail,
+        (true, false) => Outcome::Pass,
+    }
+}

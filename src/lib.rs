@@ -1,0 +1,99 @@
+//! cargo-ready: is this Rust workspace ready for production?
+//!
+//! The pipeline reads top to bottom, one module per stage:
+//! [`config`] → [`workspace`] → [`scan`] → [`gate`] → [`score`] → [`render`].
+//! The library never prints; the binary owns stdout (the report) and stderr (progress, errors).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod gate;
+pub mod model;
+pub mod render;
+pub mod scan;
+pub mod score;
+pub mod workspace;
+
+use std::path::PathBuf;
+
+pub use error::{Error, exit};
+use model::{Report, ToolInfo};
+pub use workspace::metadata::Selection;
+
+/// Version of the JSON report shape.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What to analyze and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Cargo.toml of the workspace (None: the current directory's).
+    pub manifest_path: Option<PathBuf>,
+    /// Packages to scan.
+    pub selection: Selection,
+    /// CLI layer of the configuration.
+    pub overrides: config::CliOverrides,
+}
+
+/// Timing and size facts about a run (for `-v`; not part of the report).
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Files in the workspace file set.
+    pub files: usize,
+    /// Files read by the scan.
+    pub files_scanned: usize,
+    /// Time spent scanning.
+    pub scan_time: std::time::Duration,
+}
+
+/// Runs the whole pipeline up to the report.
+pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
+    let mut ws = workspace::load(opts.manifest_path.as_deref(), &opts.selection)?;
+    let config = config::load(&ws.root, &opts.overrides)?;
+    workspace::discover_files(&mut ws, &config.ignore);
+    let started = std::time::Instant::now();
+    let scanned = scan::scan(&config, &ws);
+    let stats = Stats {
+        files: ws.files.len(),
+        files_scanned: scanned.files_scanned,
+        scan_time: started.elapsed(),
+    };
+    Ok((build_report(&config, &ws, scanned), stats))
+}
+
+fn build_report(
+    config: &config::Config,
+    ws: &workspace::Workspace,
+    scanned: scan::ScanOutput,
+) -> Report {
+    let mut results = gate::check_results(config, &scanned.applicable, &scanned.findings);
+    let card = score::scorecard(&config.categories, &results);
+    let packages = score::package_scores(
+        ws,
+        &config.checks,
+        &results,
+        &config.categories,
+        &scanned.findings,
+    );
+    let gate = score::gate(&config.gate, card.score, &results);
+    results.sort_by(|a, b| a.id.cmp(&b.id));
+    Report {
+        format_version: FORMAT_VERSION,
+        scoring_model: score::SCORING_MODEL.to_string(),
+        tool: ToolInfo {
+            name: "cargo-ready".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        policies: config.policies.clone(),
+        score: card.score,
+        status: card.status,
+        gate,
+        categories: card.categories,
+        packages,
+        checks: results,
+        findings: scanned.findings,
+        notes: scanned.notes,
+    }
+}

@@ -1,0 +1,183 @@
+//! The `cargo-ready` binary: parses the command line, runs the pipeline, owns stdout/stderr.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use cargo_ready::cli::{Cli, ColorChoice, Command, GlobalArgs};
+use cargo_ready::config::{self, CheckDef};
+use cargo_ready::render::{self, Format, RenderOptions};
+use cargo_ready::{Error, Options, Selection, exit};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_from(cargo_ready::cli::normalize_args(std::env::args_os()));
+    let code = match run(&cli) {
+        Ok(code) => code,
+        Err(e @ Error::Config(_)) => {
+            let _ = writeln!(io::stderr(), "{e}");
+            e.exit_code()
+        }
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            e.exit_code()
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn run(cli: &Cli) -> Result<i32, Error> {
+    match &cli.command {
+        None | Some(Command::Check) => check(&cli.global),
+        Some(Command::List) => with_stdout(&cli.global, |out| list(&catalogue(&cli.global)?, out)),
+        Some(Command::Explain { check }) => with_stdout(&cli.global, |out| {
+            explain(&catalogue(&cli.global)?, check, out)
+        }),
+    }
+}
+
+fn check(g: &GlobalArgs) -> Result<i32, Error> {
+    let opts = Options {
+        manifest_path: g.manifest_path.clone(),
+        selection: Selection {
+            include: g.packages.clone(),
+            exclude: g.exclude.clone(),
+        },
+        overrides: config::CliOverrides {
+            policies: g.policies.clone(),
+            fail_on: g.fail_on,
+            min_score: g.min_score,
+        },
+    };
+    let (report, stats) = cargo_ready::analyze(&opts)?;
+    let render_opts = RenderOptions {
+        color: use_color(g.color),
+        verbose: g.verbose,
+    };
+    for (format, path) in &g.outputs {
+        write_file(*format, path, &report, &render_opts)?;
+    }
+    with_stdout(g, |out| {
+        render::render(g.format, &report, &render_opts, out).map_err(write_error)
+    })?;
+    if g.verbose {
+        let _ = writeln!(
+            io::stderr(),
+            "scanned {} of {} files in {:.2?}",
+            stats.files_scanned,
+            stats.files,
+            stats.scan_time
+        );
+    }
+    Ok(if report.gate.passed {
+        exit::PASSED
+    } else {
+        exit::GATE_FAILED
+    })
+}
+
+/// The catalogue as configured for the current workspace, or the built-ins outside one.
+fn catalogue(g: &GlobalArgs) -> Result<Vec<CheckDef>, Error> {
+    let ws = cargo_ready::workspace::load(g.manifest_path.as_deref(), &Selection::default());
+    match ws {
+        Ok(ws) => {
+            let overrides = config::CliOverrides {
+                policies: g.policies.clone(),
+                ..Default::default()
+            };
+            Ok(config::load(&ws.root, &overrides)?.catalogue)
+        }
+        Err(_) => config::builtin_catalogue(),
+    }
+}
+
+fn list(defs: &[CheckDef], out: &mut dyn Write) -> Result<(), Error> {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::NOTHING);
+    t.set_header(["ID", "CATEGORY", "SEVERITY", "KIND", "TITLE"]);
+    for d in defs {
+        t.add_row([
+            d.id.as_str(),
+            &d.category,
+            d.severity.as_str(),
+            &d.kind,
+            &d.title,
+        ]);
+    }
+    let lines: Vec<String> = t
+        .to_string()
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    writeln!(out, "{}", lines.join("\n")).map_err(write_error)
+}
+
+fn explain(defs: &[CheckDef], id: &str, out: &mut dyn Write) -> Result<(), Error> {
+    let Some(d) = defs.iter().find(|d| d.id == id) else {
+        return Err(Error::Usage(format!(
+            "unknown check `{id}`; `cargo ready list` shows them all"
+        )));
+    };
+    let text = cargo_ready::config::explain_text(d);
+    out.write_all(text.as_bytes()).map_err(write_error)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            use std::io::IsTerminal;
+            std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Runs `f` on a locked stdout; a closed pipe (`| head`) is not an error.
+fn with_stdout(
+    _g: &GlobalArgs,
+    f: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+) -> Result<i32, Error> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    match f(&mut lock).and_then(|()| lock.flush().map_err(write_error)) {
+        Err(Error::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            Ok(exit::PASSED)
+        }
+        Err(e) => Err(e),
+        Ok(()) => Ok(exit::PASSED),
+    }
+}
+
+fn write_error(source: io::Error) -> Error {
+    Error::Output {
+        path: "<stdout>".into(),
+        source,
+    }
+}
+
+/// Writes one output file atomically: a temp file in the same directory, then a rename.
+fn write_file(
+    format: Format,
+    path: &Path,
+    report: &cargo_ready::model::Report,
+    opts: &RenderOptions,
+) -> Result<(), Error> {
+    let err = |source: io::Error| Error::Output {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    let file_opts = RenderOptions {
+        color: false,
+        ..opts.clone()
+    };
+    render::render(format, report, &file_opts, tmp.as_file_mut()).map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}

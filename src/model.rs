@@ -1,0 +1,327 @@
+//! Shared data model: the typed values that flow between pipeline stages.
+//!
+//! Stages exchange these types only; no stage reaches into another's internals.
+//! Everything here is plain data (serde-serializable, `Send`), ordered deterministically.
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a failing check is. Ordered `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational; never blocks.
+    Note,
+    /// Should be fixed; lowers the status to `warn`.
+    Warning,
+    /// Must be fixed; a failing error check is a blocker.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in config files and every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Which code a check looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeScope {
+    /// Code compiled into the shipped artifact (the default).
+    #[default]
+    Production,
+    /// `#[cfg(test)]` modules, `#[test]` fns, tests/ benches/ examples/ targets.
+    Test,
+    /// Both.
+    Any,
+}
+
+/// Whether a piece of source is production code, test code, or not compiled at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeKind {
+    /// Part of a lib/bin target outside any test context.
+    Production,
+    /// Test-only code.
+    Test,
+    /// A `.rs` file that no module tree reaches.
+    Uncompiled,
+}
+
+impl CodeScope {
+    /// Does this scope include code of the given kind?
+    pub fn includes(self, kind: CodeKind) -> bool {
+        match (self, kind) {
+            (_, CodeKind::Uncompiled) => false,
+            (CodeScope::Any, _) => true,
+            (CodeScope::Production, CodeKind::Production) => true,
+            (CodeScope::Test, CodeKind::Test) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A 1-based source region. Columns count Unicode scalar values; `end_column` is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Region {
+    /// First line, 1-based.
+    pub line: u32,
+    /// First column, 1-based.
+    pub column: u32,
+    /// Last line, 1-based.
+    pub end_line: u32,
+    /// Column just past the region, 1-based.
+    pub end_column: u32,
+}
+
+impl Region {
+    /// A region covering a whole (unknown-width) line start: used for file-level findings.
+    pub fn file_start() -> Self {
+        Region {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        }
+    }
+}
+
+/// Why a finding does not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// `inline` (a `// ready:allow(..)` comment), `config` or `baseline`.
+    pub kind: String,
+    /// The justification given, or a generated description.
+    pub reason: String,
+}
+
+/// One problem found by one check at one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The id of the check that produced it.
+    pub check: String,
+    /// Effective severity (after policy and config).
+    pub severity: Severity,
+    /// Human message: starts lowercase, no trailing period.
+    pub message: String,
+    /// Workspace-relative path with `/` separators.
+    pub file: String,
+    /// Where in `file`.
+    #[serde(flatten)]
+    pub region: Region,
+    /// The package the file belongs to, if any.
+    pub package: Option<String>,
+    /// Stable hash of check + file + flagged code (not line numbers).
+    pub fingerprint: String,
+    /// Set when an inline comment, the config or a baseline suppresses it.
+    pub suppressed: Option<Suppression>,
+    /// The flagged source line (trimmed), for snippets and fingerprints.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub snippet: String,
+}
+
+impl Finding {
+    /// The key findings are sorted by: path, line, column, check, message.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (
+            &self.file,
+            self.region.line,
+            self.region.column,
+            &self.check,
+            &self.message,
+        )
+    }
+}
+
+/// Something the scan could not do on one file (unparsable, unreadable, not UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScanNote {
+    /// Workspace-relative path.
+    pub file: String,
+    /// What went wrong, lowercase.
+    pub message: String,
+}
+
+/// The verdict for the workspace, a category or a package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// No failing check of severity error or warning.
+    Ready,
+    /// Failing warnings, no blockers.
+    Warn,
+    /// At least one blocker (failing error check).
+    NotReady,
+}
+
+impl Status {
+    /// The name used in outputs: `ready`, `warn`, `not-ready`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ready => "ready",
+            Status::Warn => "warn",
+            Status::NotReady => "not-ready",
+        }
+    }
+
+    /// The banner word: `READY`, `WARN`, `NOT READY`.
+    pub fn banner(self) -> &'static str {
+        match self {
+            Status::Ready => "READY",
+            Status::Warn => "WARN",
+            Status::NotReady => "NOT READY",
+        }
+    }
+}
+
+/// Whether a check passed, failed or did not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Findings within the budget (`max`).
+    Pass,
+    /// More unsuppressed findings than the budget allows.
+    Fail,
+    /// Not applicable here (no package matches its conditions) or disabled.
+    Skipped,
+}
+
+/// A bad / good pair of snippets documenting a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Example {
+    /// Code the check flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bad: Option<String>,
+    /// Code the check accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub good: Option<String>,
+}
+
+/// The documentation of a check: one text feeds `explain`, the docs and SARIF help.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CheckDoc {
+    /// One-line title.
+    pub title: String,
+    /// Why it matters in production.
+    pub why: String,
+    /// How to fix it.
+    pub fix: String,
+    /// Bad and good snippets.
+    pub examples: Vec<Example>,
+    /// A link with more background.
+    pub reference: Option<String>,
+    /// The clippy lint that corresponds, if any.
+    pub clippy: Option<String>,
+}
+
+/// One check's result in this run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    /// Check id (kebab-case, equals its file name).
+    pub id: String,
+    /// Category id.
+    pub category: String,
+    /// Effective severity.
+    pub severity: Severity,
+    /// Check kind name (`call`, `text`, …).
+    pub kind: String,
+    /// Pass, fail or skipped.
+    pub outcome: Outcome,
+    /// Unsuppressed findings.
+    pub findings: u32,
+    /// Suppressed findings.
+    pub suppressed: u32,
+    /// Findings allowed before the check fails.
+    pub max: u32,
+    /// Weight in its category (0 = not scored).
+    pub weight: f64,
+    /// Documentation (not serialized in JSON; renderers that need it use it).
+    #[serde(skip)]
+    pub doc: CheckDoc,
+}
+
+/// Score of one category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryScore {
+    /// Category id, e.g. `error-handling`.
+    pub id: String,
+    /// Display title, e.g. `Error handling`.
+    pub title: String,
+    /// Weight in the overall score.
+    pub weight: f64,
+    /// 0–100, or `None` when no check of the category applied.
+    pub score: Option<u32>,
+    /// Category verdict.
+    pub status: Status,
+    /// Failing error checks in this category.
+    pub blockers: Vec<String>,
+    /// Applicable checks.
+    pub checks: u32,
+    /// Failing checks.
+    pub failed: u32,
+}
+
+/// Score of one package (checks restricted to its findings).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackageScore {
+    /// Package name.
+    pub name: String,
+    /// 0–100.
+    pub score: u32,
+    /// Package verdict.
+    pub status: Status,
+    /// Failing error checks for this package.
+    pub blockers: Vec<String>,
+}
+
+/// Outcome of the release gate (`--fail-on`, `--min-score`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateResult {
+    /// True when the run should exit 0.
+    pub passed: bool,
+    /// Why it failed, one line each.
+    pub reasons: Vec<String>,
+}
+
+/// Everything a renderer needs: the scorecard, the checks, the findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Version of this JSON shape.
+    pub format_version: u32,
+    /// Version of the scoring model (see docs/scoring.md).
+    pub scoring_model: String,
+    /// `cargo-ready` and its version.
+    pub tool: ToolInfo,
+    /// The policies in effect, in order.
+    pub policies: Vec<String>,
+    /// Overall score 0–100.
+    pub score: u32,
+    /// Overall verdict.
+    pub status: Status,
+    /// The gate's decision.
+    pub gate: GateResult,
+    /// Per-category scores, in catalogue order.
+    pub categories: Vec<CategoryScore>,
+    /// Per-package scores, sorted by name.
+    pub packages: Vec<PackageScore>,
+    /// Every check that was configured, sorted by id.
+    pub checks: Vec<CheckResult>,
+    /// Findings, sorted by (file, line, column, check).
+    pub findings: Vec<Finding>,
+    /// Files the scan could not handle fully.
+    pub notes: Vec<ScanNote>,
+}
+
+/// Name and version of the tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolInfo {
+    /// Always `cargo-ready`.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}

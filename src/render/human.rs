@@ -1,0 +1,215 @@
+//! Human: the scorecard table (comfy-table), then findings grouped by check.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use comfy_table::{Cell, CellAlignment, Table, presets};
+
+use super::RenderOptions;
+use crate::model::{CheckResult, Finding, Outcome, Report, Severity, Status};
+
+/// Findings shown per check unless `-v`.
+const SHOWN_PER_CHECK: usize = 10;
+
+/// Writes the scorecard and the findings.
+pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let paint = Paint(opts.color);
+    writeln!(
+        out,
+        "{} {} · policy: {}",
+        report.tool.name,
+        report.tool.version,
+        report.policies.join(", ")
+    )?;
+    writeln!(out)?;
+    writeln!(out, "{}", category_table(report))?;
+    if report.packages.len() > 1 {
+        writeln!(out)?;
+        writeln!(out, "{}", package_table(report))?;
+    }
+    write_findings(report, opts, paint, out)?;
+    write_notes(report, out)?;
+    writeln!(out)?;
+    write_verdict(report, paint, out)
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t
+}
+
+fn category_table(report: &Report) -> Table {
+    let mut t = table();
+    t.set_header(["Category", "Score", "Status", "Blockers"]);
+    for c in &report.categories {
+        let score = c
+            .score
+            .map(|s| format!("{s}%"))
+            .unwrap_or_else(|| "n/a".into());
+        let status = if c.score.is_none() {
+            "n/a"
+        } else {
+            status_word(c.status)
+        };
+        t.add_row([
+            Cell::new(&c.title),
+            Cell::new(score).set_alignment(CellAlignment::Right),
+            Cell::new(status),
+            Cell::new(c.blockers.join(", ")),
+        ]);
+    }
+    let blockers: usize = report.categories.iter().map(|c| c.blockers.len()).sum();
+    let summary = match blockers {
+        0 => String::new(),
+        1 => "1 blocker".into(),
+        n => format!("{n} blockers"),
+    };
+    t.add_row([
+        Cell::new("OVERALL"),
+        Cell::new(format!("{}%", report.score)).set_alignment(CellAlignment::Right),
+        Cell::new(report.status.banner()),
+        Cell::new(summary),
+    ]);
+    t
+}
+
+fn package_table(report: &Report) -> Table {
+    let mut t = table();
+    t.set_header(["Package", "Score", "Status", "Blockers"]);
+    for p in &report.packages {
+        t.add_row([
+            Cell::new(&p.name),
+            Cell::new(format!("{}%", p.score)).set_alignment(CellAlignment::Right),
+            Cell::new(status_word(p.status)),
+            Cell::new(p.blockers.join(", ")),
+        ]);
+    }
+    t
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Ready => "PASS",
+        Status::Warn => "WARN",
+        Status::NotReady => "FAIL",
+    }
+}
+
+fn write_findings(
+    report: &Report,
+    opts: &RenderOptions,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for check in report
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Fail || c.findings > 0)
+    {
+        let mine: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.check == check.id && f.suppressed.is_none())
+            .collect();
+        writeln!(out)?;
+        write_check_header(check, paint, out)?;
+        let shown = if opts.verbose {
+            mine.len()
+        } else {
+            SHOWN_PER_CHECK.min(mine.len())
+        };
+        for f in &mine[..shown] {
+            writeln!(
+                out,
+                "  {}:{}:{}: {}",
+                f.file, f.region.line, f.region.column, f.message
+            )?;
+        }
+        if shown < mine.len() {
+            writeln!(
+                out,
+                "  … and {} more (run with -v to see all)",
+                mine.len() - shown
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = if c.outcome == Outcome::Fail {
+        "failed"
+    } else {
+        "within budget"
+    };
+    let sev = paint.severity(c.severity);
+    writeln!(
+        out,
+        "{sev}[{}]: {} — {} finding{}, max {}, {verdict}",
+        c.id,
+        c.doc.title,
+        c.findings,
+        if c.findings == 1 { "" } else { "s" },
+        c.max
+    )
+}
+
+fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.notes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "notes:")?;
+    for n in &report.notes {
+        writeln!(out, "  {}: {}", n.file, n.message)?;
+    }
+    Ok(())
+}
+
+fn write_verdict(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    let banner = paint.status(report.status);
+    writeln!(out, "{banner} · score {}/100", report.score)?;
+    if report.gate.passed {
+        writeln!(out, "gate: passed")
+    } else {
+        writeln!(out, "gate: failed")?;
+        report
+            .gate
+            .reasons
+            .iter()
+            .try_for_each(|r| writeln!(out, "  - {r}"))
+    }
+}
+
+/// ANSI styling, or none.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn styled(self, style: Style, text: &str) -> String {
+        if self.0 {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(self, s: Severity) -> String {
+        let color = match s {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Note => AnsiColor::Cyan,
+        };
+        self.styled(Style::new().bold().fg_color(Some(color.into())), s.as_str())
+    }
+
+    fn status(self, s: Status) -> String {
+        let color = match s {
+            Status::Ready => AnsiColor::Green,
+            Status::Warn => AnsiColor::Yellow,
+            Status::NotReady => AnsiColor::Red,
+        };
+        self.styled(Style::new().bold().fg_color(Some(color.into())), s.banner())
+    }
+}

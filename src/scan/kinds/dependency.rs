@@ -1,0 +1,99 @@
+//! Kind `dependency`: a crate declared (forbid) or not declared (require) by a package.
+
+use serde::Deserialize;
+
+use super::{Mode, child, compile_globs, compile_regex};
+use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::workspace::{Dependency, Package};
+
+/// `[match]` of a `dependency` check.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DependencySpec {
+    /// Crate-name globs (`-` and `_` are equal). Require: any one of them satisfies.
+    pub crates: Vec<String>,
+    /// `forbid` (default) or `require`.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Dependency kinds looked at: `normal`, `build`, `dev`. Default: normal and build.
+    #[serde(default = "default_kinds")]
+    pub kinds: Vec<String>,
+    /// Only dependencies whose version requirement matches this regex (e.g. `^\*$`).
+    #[serde(default)]
+    pub req: Option<String>,
+    /// Only registry (crates.io) dependencies, not path or git ones.
+    #[serde(default)]
+    pub registry_only: bool,
+}
+
+fn default_kinds() -> Vec<String> {
+    vec!["normal".into(), "build".into()]
+}
+
+/// A compiled `dependency` check.
+#[derive(Debug, Clone)]
+pub struct DependencyMatcher {
+    crates: globset::GlobSet,
+    /// Forbid or require.
+    pub mode: Mode,
+    kinds: Vec<String>,
+    req: Option<regex::Regex>,
+    registry_only: bool,
+}
+
+impl DependencySpec {
+    /// Builds the name globs and the requirement regex.
+    pub fn compile(
+        self,
+        source: &Source,
+        base: &[KeySeg],
+    ) -> Result<DependencyMatcher, Vec<ConfigError>> {
+        let normalized: Vec<String> = self.crates.iter().map(|c| c.replace('-', "_")).collect();
+        let mut errors = Vec::new();
+        for (i, k) in self.kinds.iter().enumerate() {
+            if !matches!(k.as_str(), "normal" | "build" | "dev") {
+                let path = [child(base, "kinds"), vec![KeySeg::Index(i)]].concat();
+                errors.push(source.error_at_path(
+                    &path,
+                    false,
+                    format!("unknown dependency kind `{k}` (normal, build, dev)"),
+                ));
+            }
+        }
+        let crates = compile_globs(&normalized, source, &child(base, "crates"))
+            .map_err(|e| errors.extend(e));
+        let req = self
+            .req
+            .as_deref()
+            .map(|r| compile_regex(r, source, &child(base, "req")))
+            .transpose();
+        let req = req.map_err(|e| errors.push(e));
+        match (crates, req) {
+            (Ok(crates), Ok(req)) if errors.is_empty() => Ok(DependencyMatcher {
+                crates,
+                mode: self.mode,
+                kinds: self.kinds,
+                req,
+                registry_only: self.registry_only,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl DependencyMatcher {
+    /// The package's dependencies this check matches.
+    pub fn matching<'p>(&self, package: &'p Package) -> Vec<&'p Dependency> {
+        package
+            .dependencies
+            .iter()
+            .filter(|d| self.is_match(d))
+            .collect()
+    }
+
+    fn is_match(&self, d: &Dependency) -> bool {
+        self.kinds.contains(&d.kind)
+            && self.crates.is_match(d.name.replace('-', "_"))
+            && (!self.registry_only || d.registry)
+            && self.req.as_ref().is_none_or(|r| r.is_match(&d.req))
+    }
+}

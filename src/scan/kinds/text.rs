@@ -1,0 +1,124 @@
+//! Kind `text`: a regex forbidden in (or required somewhere in) files selected by globs.
+//! Works on any file type, so a polyglot repo's `except: pass` is a check too.
+
+use serde::Deserialize;
+
+use super::{Mode, child, compile_globs, compile_regex};
+use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::model::Region;
+
+/// `[match]` of a `text` check.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TextSpec {
+    /// The regex (Rust `regex` syntax, multi-line mode).
+    pub pattern: String,
+    /// `forbid` (default): each match is a finding; `require`: no match anywhere is a finding.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Globs selecting the files to search (workspace-relative). Default: `**/*.rs`.
+    #[serde(default = "default_files")]
+    pub files: Vec<String>,
+    /// Match case-insensitively.
+    #[serde(default)]
+    pub case_insensitive: bool,
+}
+
+fn default_files() -> Vec<String> {
+    vec!["**/*.rs".to_string()]
+}
+
+/// A compiled `text` check.
+#[derive(Debug, Clone)]
+pub struct TextMatcher {
+    /// The compiled regex.
+    pub regex: regex::Regex,
+    /// Forbid or require.
+    pub mode: Mode,
+    /// The files searched.
+    pub files: globset::GlobSet,
+}
+
+impl TextSpec {
+    /// Builds the regex and globs.
+    pub fn compile(
+        self,
+        source: &Source,
+        base: &[KeySeg],
+    ) -> Result<TextMatcher, Vec<ConfigError>> {
+        let pattern = if self.case_insensitive {
+            format!("(?i){}", self.pattern)
+        } else {
+            self.pattern
+        };
+        let regex = compile_regex(&pattern, source, &child(base, "pattern"));
+        let files = compile_globs(&self.files, source, &child(base, "files"));
+        match (regex, files) {
+            (Ok(regex), Ok(files)) => Ok(TextMatcher {
+                regex,
+                mode: self.mode,
+                files,
+            }),
+            (r, f) => Err(r
+                .err()
+                .into_iter()
+                .chain(f.err().into_iter().flatten())
+                .collect()),
+        }
+    }
+}
+
+impl TextMatcher {
+    /// Does this check search the file at `path`?
+    pub fn selects(&self, path: &str) -> bool {
+        self.files.is_match(path)
+    }
+
+    /// Regions of every match in `text`.
+    pub fn matches(&self, text: &str) -> Vec<Region> {
+        let index = LineIndex::new(text);
+        self.regex
+            .find_iter(text)
+            .filter(|m| !m.as_str().is_empty())
+            .map(|m| index.region(text, m.start(), m.end()))
+            .collect()
+    }
+}
+
+/// Byte offset → 1-based line / character column, for one text.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line as u32, col as u32)
+    }
+
+    /// The region between two byte offsets.
+    pub fn region(&self, text: &str, start: usize, end: usize) -> Region {
+        let (line, column) = self.position(text, start);
+        let (end_line, end_column) = self.position(text, end);
+        Region {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Stage 3, scan: compiled checks × workspace → findings with exact spans.
+//!
+//! Files are scanned in parallel, each read once; workspace-level kinds (dependency, manifest,
+//! file) run once per package or workspace. Gives raw findings (not yet suppressed, gated or
+//! scored) and notes about files that could not be scanned. Never prints.
+
+mod files;
+pub mod kinds;
+mod package_level;
+
+use crate::config::{Check, Config};
+use crate::model::{CodeKind, Finding, Region, ScanNote, Severity};
+use crate::workspace::Workspace;
+
+/// The result of scanning.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOutput {
+    /// Findings, sorted.
+    pub findings: Vec<Finding>,
+    /// Files that could not be scanned fully.
+    pub notes: Vec<ScanNote>,
+    /// Per check (same order as `Config::checks`): did it apply to anything?
+    pub applicable: Vec<bool>,
+    /// Files read.
+    pub files_scanned: usize,
+}
+
+/// A finding before severity, package name and fingerprint are attached.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index into `Config::checks`.
+    pub check: usize,
+    /// Workspace-relative path.
+    pub file: String,
+    /// Where.
+    pub region: Region,
+    /// Message.
+    pub message: String,
+}
+
+/// Scans the workspace with the enabled checks.
+pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
+    let applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
+    let file_out = files::scan_files(config, ws, &applicable);
+    let mut hits = file_out.hits;
+    hits.extend(package_level::scan_packages(
+        config,
+        ws,
+        &applicable,
+        &file_out.text_matched,
+    ));
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .map(|h| to_finding(h, config, ws, &file_out.sources))
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    assign_fingerprints(&mut findings);
+    let mut notes = file_out.notes;
+    notes.sort();
+    ScanOutput {
+        findings,
+        notes,
+        applicable,
+        files_scanned: file_out.files_scanned,
+    }
+}
+
+/// A check applies when it has no package conditions or some selected package meets them.
+fn is_applicable(check: &Check, ws: &Workspace) -> bool {
+    check.applies.is_unconditional() || ws.packages.iter().any(|p| check.applies_to(p))
+}
+
+/// Whether a file is production or test code, judged by its path and the package targets.
+/// (The syntax engine refines this per item.)
+pub fn file_code_kind(ws: &Workspace, path: &str) -> CodeKind {
+    let in_test_dir = path.split('/').any(|seg| {
+        matches!(
+            seg,
+            "tests" | "benches" | "examples" | "test" | "testdata" | "fixtures"
+        )
+    });
+    let test_target = ws
+        .packages
+        .iter()
+        .flat_map(|p| &p.targets)
+        .any(|t| t.is_test_like() && t.src_path == path);
+    if in_test_dir || test_target {
+        CodeKind::Test
+    } else {
+        CodeKind::Production
+    }
+}
+
+fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Sources) -> Finding {
+    let check = &config.checks[hit.check];
+    let package = ws
+        .package_of(&hit.file)
+        .map(|i| ws.packages[i].name.clone());
+    let snippet = sources.line(&hit.file, hit.region.line).unwrap_or_default();
+    Finding {
+        check: check.id.clone(),
+        severity: check.severity,
+        message: hit.message,
+        file: hit.file,
+        region: hit.region,
+        package,
+        fingerprint: String::new(),
+        suppressed: None,
+        snippet,
+    }
+}
+
+/// Fingerprint = hash of (check, file, flagged line's text, occurrence among equal ones), so it
+/// survives lines moving but not the code changing.
+fn assign_fingerprints(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let normalized: String = f.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+        let base = fnv1a(&[f.check.as_bytes(), f.file.as_bytes(), normalized.as_bytes()]);
+        let n = seen.entry(base).or_insert(0);
+        *n += 1;
+        f.fingerprint = format!("{:016x}", fnv1a(&[&base.to_le_bytes(), &n.to_le_bytes()]));
+    }
+}
+
+/// 64-bit FNV-1a over the parts, separated by a zero byte.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.iter().chain(&[0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The default message of a finding, or the check's template with `{…}` placeholders filled.
+pub fn message(check: &Check, default: String, vars: &[(&str, &str)]) -> String {
+    match &check.message {
+        Some(t) => vars
+            .iter()
+            .fold(t.clone(), |m, (k, v)| m.replace(&format!("{{{k}}}"), v)),
+        None => default,
+    }
+}
+
+/// Severity of a check (helper for kinds that need it).
+pub fn severity(check: &Check) -> Severity {
+    check.severity
+}

@@ -1,0 +1,209 @@
+//! Workspace- and package-level kinds: dependency, manifest, file, and `text` in require mode.
+//! Findings land on a real file: the manifest line that declares the thing, or the package's
+//! manifest / the workspace's root Cargo.toml when something is missing.
+
+use super::Hit;
+use super::kinds::dependency::DependencyMatcher;
+use super::kinds::file::{FileMatcher, FileScope};
+use super::kinds::manifest::{ManifestMatcher, ManifestScope, ManifestVerdict};
+use super::kinds::{Matcher, Mode};
+use crate::config::diag::{KeySeg, Source, key_path};
+use crate::config::{Check, Config};
+use crate::model::Region;
+use crate::workspace::{Package, Workspace};
+
+/// Runs every workspace- and package-level check.
+pub fn scan_packages(
+    config: &Config,
+    ws: &Workspace,
+    applicable: &[bool],
+    text_matched: &[Vec<String>],
+) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (idx, check) in config
+        .checks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| applicable[*i])
+    {
+        let packages: Vec<&Package> = ws.packages.iter().filter(|p| check.applies_to(p)).collect();
+        let ctx = Ctx { idx, check, ws };
+        match &check.matcher {
+            Matcher::Dependency(m) => packages
+                .iter()
+                .for_each(|p| hits.extend(ctx.dependency(m, p))),
+            Matcher::Manifest(m) => hits.extend(ctx.manifest(m, &packages)),
+            Matcher::File(m) => hits.extend(ctx.file(m, &packages)),
+            Matcher::Text(m) if m.mode == Mode::Require && text_matched[idx].is_empty() => hits
+                .push(ctx.at_root(format!(
+                    "no file matching the check's globs contains `{}`",
+                    m.regex.as_str()
+                ))),
+            _ => {}
+        }
+    }
+    hits
+}
+
+struct Ctx<'a> {
+    idx: usize,
+    check: &'a Check,
+    ws: &'a Workspace,
+}
+
+impl Ctx<'_> {
+    fn hit(&self, file: &str, region: Region, default: String, vars: &[(&str, &str)]) -> Hit {
+        Hit {
+            check: self.idx,
+            file: file.to_string(),
+            region,
+            message: super::message(self.check, default, vars),
+        }
+    }
+
+    fn at_root(&self, message: String) -> Hit {
+        let region = manifest_region(self.ws, "Cargo.toml", &key_path(&["workspace"]));
+        self.hit("Cargo.toml", region, message, &[])
+    }
+
+    fn dependency(&self, m: &DependencyMatcher, p: &Package) -> Vec<Hit> {
+        let found = m.matching(p);
+        match m.mode {
+            Mode::Forbid => found
+                .iter()
+                .map(|d| {
+                    let table = match d.kind.as_str() {
+                        "dev" => "dev-dependencies",
+                        "build" => "build-dependencies",
+                        _ => "dependencies",
+                    };
+                    let region =
+                        manifest_region(self.ws, &p.manifest, &key_path(&[table, &d.name]));
+                    let msg = format!("package `{}` depends on `{}` ({})", p.name, d.name, d.req);
+                    self.hit(
+                        &p.manifest,
+                        region,
+                        msg,
+                        &[("crate", &d.name), ("package", &p.name)],
+                    )
+                })
+                .collect(),
+            Mode::Require if found.is_empty() => {
+                let region = manifest_region(self.ws, &p.manifest, &key_path(&["package"]));
+                vec![self.hit(
+                    &p.manifest,
+                    region,
+                    format!("package `{}` does not depend on the required crate", p.name),
+                    &[("package", &p.name)],
+                )]
+            }
+            Mode::Require => Vec::new(),
+        }
+    }
+
+    fn manifest(&self, m: &ManifestMatcher, packages: &[&Package]) -> Vec<Hit> {
+        let root = &self.ws.root_manifest;
+        let targets: Vec<(&str, &toml::Table, String)> = match m.scope {
+            ManifestScope::Workspace if packages.is_empty() => Vec::new(),
+            ManifestScope::Workspace => vec![("Cargo.toml", root, "the workspace".to_string())],
+            ManifestScope::Package => packages
+                .iter()
+                .map(|p| {
+                    (
+                        p.manifest.as_str(),
+                        &p.manifest_table,
+                        format!("package `{}`", p.name),
+                    )
+                })
+                .collect(),
+        };
+        targets
+            .into_iter()
+            .filter_map(|(file, table, who)| match m.evaluate(table, root) {
+                ManifestVerdict::Ok => None,
+                ManifestVerdict::Missing(what) => {
+                    let anchor = if m.scope == ManifestScope::Workspace {
+                        "workspace"
+                    } else {
+                        "package"
+                    };
+                    let region = manifest_region(self.ws, file, &key_path(&[anchor]));
+                    Some(self.hit(file, region, format!("{what} in {who}"), &[]))
+                }
+                ManifestVerdict::Present(key, value) => {
+                    let path: Vec<KeySeg> = key.iter().map(|k| KeySeg::Key(k.clone())).collect();
+                    let region = manifest_region(self.ws, file, &path);
+                    Some(self.hit(
+                        file,
+                        region,
+                        format!("`{}` = `{value}` in {who}", key.join(".")),
+                        &[("value", &value)],
+                    ))
+                }
+            })
+            .collect()
+    }
+
+    fn file(&self, m: &FileMatcher, packages: &[&Package]) -> Vec<Hit> {
+        if packages.is_empty() && !self.check.applies.is_unconditional() {
+            return Vec::new();
+        }
+        let roots: Vec<(&str, &str)> = match m.scope {
+            FileScope::Workspace => vec![("", "Cargo.toml")],
+            FileScope::Package => packages
+                .iter()
+                .map(|p| (p.dir.as_str(), p.manifest.as_str()))
+                .collect(),
+        };
+        let all = || self.ws.files.iter().map(|f| f.path.as_str());
+        let mut hits = Vec::new();
+        for (dir, manifest) in roots {
+            let found = m.matching(dir, all());
+            let wanted = m.patterns.join("` or `");
+            match m.mode {
+                Mode::Require if found.is_empty() => {
+                    let region = manifest_region(self.ws, manifest, &[]);
+                    let place = if dir.is_empty() {
+                        "the workspace root".to_string()
+                    } else {
+                        format!("`{dir}`")
+                    };
+                    hits.push(self.hit(manifest, region, format!("no `{wanted}` in {place}"), &[]));
+                }
+                Mode::Forbid => hits.extend(found.iter().map(|f| {
+                    self.hit(
+                        f,
+                        Region::file_start(),
+                        format!("`{f}` should not exist"),
+                        &[("file", f)],
+                    )
+                })),
+                Mode::Require => {}
+            }
+        }
+        hits
+    }
+}
+
+/// The region of a key in a manifest (line 1 when it cannot be found).
+fn manifest_region(ws: &Workspace, file: &str, path: &[KeySeg]) -> Region {
+    let text = std::fs::read_to_string(ws.root.join(file)).unwrap_or_default();
+    let source = Source::new(file, text);
+    let (line, column) = if path.is_empty() {
+        (1, 1)
+    } else {
+        source.locate(path, true)
+    };
+    let width = source
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map(|l| l.chars().count())
+        .unwrap_or(0);
+    Region {
+        line: line as u32,
+        column: column as u32,
+        end_line: line as u32,
+        end_column: (width + 1).max(column) as u32,
+    }
+}

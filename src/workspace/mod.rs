@@ -1,0 +1,183 @@
+//! Stage 2, workspace: cargo metadata + the file set.
+//!
+//! Takes a manifest path; gives a [`Workspace`]: packages (dependencies, targets, parsed
+//! manifests) and every file to scan, workspace-relative with `/`, each tagged with its
+//! package. Runs `cargo metadata --no-deps` (no network, no lock file). Reads manifests and
+//! walks the tree (gitignore-aware, `target/` never); does not read source files.
+
+mod files;
+pub mod metadata;
+
+use std::path::{Path, PathBuf};
+
+pub use files::discover_files;
+pub use metadata::load;
+
+/// The scanned workspace.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Absolute workspace root.
+    pub root: PathBuf,
+    /// The workspace root manifest, parsed (for `[workspace]`, `[profile]`).
+    pub root_manifest: toml::Table,
+    /// Workspace members, sorted by name (only the selected ones).
+    pub packages: Vec<Package>,
+    /// Files to scan, sorted by path.
+    pub files: Vec<SourceFile>,
+}
+
+/// A workspace member.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// Package name.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// Workspace-relative path of its Cargo.toml.
+    pub manifest: String,
+    /// Workspace-relative directory ("" for the root package).
+    pub dir: String,
+    /// Declared dependencies.
+    pub dependencies: Vec<Dependency>,
+    /// Build targets.
+    pub targets: Vec<Target>,
+    /// The package's Cargo.toml, parsed.
+    pub manifest_table: toml::Table,
+}
+
+/// A declared dependency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// Crate name as published (before any rename).
+    pub name: String,
+    /// The name the code uses (rename or the crate name with `-` → `_`).
+    pub local_name: String,
+    /// `normal`, `dev` or `build`.
+    pub kind: String,
+    /// Version requirement as written (`*` for path / git deps without one).
+    pub req: String,
+    /// True for crates.io / registry dependencies.
+    pub registry: bool,
+}
+
+/// A build target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Target name.
+    pub name: String,
+    /// Kinds: `lib`, `bin`, `test`, `bench`, `example`, `proc-macro`, `custom-build`, …
+    pub kinds: Vec<String>,
+    /// Workspace-relative root source file.
+    pub src_path: String,
+}
+
+impl Target {
+    /// True for test, bench and example targets: all their code is test code.
+    pub fn is_test_like(&self) -> bool {
+        self.kinds
+            .iter()
+            .any(|k| matches!(k.as_str(), "test" | "bench" | "example"))
+    }
+
+    /// True for build scripts.
+    pub fn is_build_script(&self) -> bool {
+        self.kinds.iter().any(|k| k == "custom-build")
+    }
+}
+
+impl Package {
+    /// Does the package declare `krate` as a normal or build dependency?
+    pub fn depends_on(&self, krate: &str) -> bool {
+        self.dependencies
+            .iter()
+            .any(|d| d.kind != "dev" && crate_eq(&d.name, krate))
+    }
+
+    /// Does the package have a bin target?
+    pub fn has_bin(&self) -> bool {
+        self.targets
+            .iter()
+            .any(|t| t.kinds.iter().any(|k| k == "bin"))
+    }
+
+    /// Does the package have a lib target?
+    pub fn has_lib(&self) -> bool {
+        self.targets.iter().any(|t| {
+            t.kinds
+                .iter()
+                .any(|k| matches!(k.as_str(), "lib" | "rlib" | "proc-macro"))
+        })
+    }
+
+    /// The file findings about the package as a whole are reported at: main.rs / lib.rs, else
+    /// the manifest.
+    pub fn anchor_file(&self) -> &str {
+        self.targets
+            .iter()
+            .find(|t| t.kinds.iter().any(|k| k == "bin"))
+            .or_else(|| {
+                self.targets
+                    .iter()
+                    .find(|t| !t.is_test_like() && !t.is_build_script())
+            })
+            .map(|t| t.src_path.as_str())
+            .unwrap_or(&self.manifest)
+    }
+
+    /// Is `path` (workspace-relative) inside this package's directory?
+    pub fn contains(&self, path: &str) -> bool {
+        self.dir.is_empty() || path == self.dir || path.starts_with(&format!("{}/", self.dir))
+    }
+}
+
+/// Crate names compare with `-` and `_` equal.
+pub fn crate_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || (x == b'-' || x == b'_') && (y == b'-' || y == b'_'))
+}
+
+/// A file to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Workspace-relative path with `/`.
+    pub path: String,
+    /// Absolute path.
+    pub abs: PathBuf,
+    /// Index into `Workspace::packages` of the innermost package containing it.
+    pub package: Option<usize>,
+}
+
+impl SourceFile {
+    /// Is this a Rust source file?
+    pub fn is_rust(&self) -> bool {
+        self.path.ends_with(".rs")
+    }
+}
+
+impl Workspace {
+    /// The package a workspace-relative path belongs to (innermost directory wins).
+    pub fn package_of(&self, path: &str) -> Option<usize> {
+        self.packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.contains(path))
+            .max_by_key(|(_, p)| p.dir.len())
+            .map(|(i, _)| i)
+    }
+
+    /// Workspace-relative `/` path of an absolute path (or the path itself when outside).
+    pub fn relative(&self, path: &Path) -> String {
+        relative_to(&self.root, path)
+    }
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn relative_to(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
