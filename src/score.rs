@@ -178,3 +178,136 @@ pub fn gate(gate: &Gate, score: u32, results: &[CheckResult]) -> GateResult {
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CheckDoc;
+
+    fn result(
+        id: &str,
+        category: &str,
+        severity: Severity,
+        weight: f64,
+        findings: u32,
+        max: u32,
+        applies: bool,
+    ) -> CheckResult {
+        CheckResult {
+            id: id.into(),
+            category: category.into(),
+            severity,
+            kind: "call".into(),
+            outcome: outcome(applies, findings, max),
+            findings,
+            suppressed: 0,
+            max,
+            weight,
+            doc: CheckDoc::default(),
+        }
+    }
+
+    fn categories() -> Vec<Category> {
+        let cat = |id: &str, weight| Category {
+            id: id.into(),
+            title: id.into(),
+            weight,
+        };
+        vec![
+            cat("error-handling", 3.0),
+            cat("supply-chain", 1.0),
+            cat("observability", 2.0),
+        ]
+    }
+
+    fn worked_example(unwraps: u32) -> Vec<CheckResult> {
+        vec![
+            result(
+                "no-unwrap",
+                "error-handling",
+                Severity::Error,
+                3.0,
+                unwraps,
+                0,
+                true,
+            ),
+            result(
+                "no-panic",
+                "error-handling",
+                Severity::Error,
+                3.0,
+                0,
+                0,
+                true,
+            ),
+            result(
+                "lock-unwrap",
+                "error-handling",
+                Severity::Warning,
+                2.0,
+                2,
+                5,
+                true,
+            ),
+            result(
+                "license-declared",
+                "supply-chain",
+                Severity::Warning,
+                2.0,
+                1,
+                0,
+                true,
+            ),
+            result(
+                "lockfile-committed",
+                "supply-chain",
+                Severity::Warning,
+                2.0,
+                0,
+                0,
+                true,
+            ),
+            result(
+                "health-endpoint",
+                "observability",
+                Severity::Error,
+                3.0,
+                0,
+                0,
+                false,
+            ),
+        ]
+    }
+
+    #[test]
+    fn worked_example_of_docs_scoring_md() {
+        let card = scorecard(&categories(), &worked_example(46));
+        let scores: Vec<Option<u32>> = card.categories.iter().map(|c| c.score).collect();
+        assert_eq!(scores, [Some(63), Some(50), None]);
+        assert_eq!(card.score, 60);
+        assert_eq!(card.status, Status::NotReady);
+        assert_eq!(card.categories[0].blockers, ["no-unwrap"]);
+        let fixed = scorecard(&categories(), &worked_example(0));
+        assert_eq!((fixed.score, fixed.status), (88, Status::Warn));
+    }
+
+    #[test]
+    fn fixing_a_finding_never_lowers_the_score() {
+        let mut previous = 0;
+        for unwraps in (0..=46).rev() {
+            let score = scorecard(&categories(), &worked_example(unwraps)).score;
+            assert!(score >= previous, "{unwraps} unwraps: {score} < {previous}");
+            previous = score;
+        }
+    }
+
+    #[test]
+    fn gate_trips_on_severity_and_score() {
+        let results = worked_example(46);
+        let g = |fail_on, min_score| gate(&Gate { fail_on, min_score }, 60, &results).passed;
+        assert!(!g(FailOn::Error, 0));
+        assert!(g(FailOn::Never, 0));
+        assert!(!g(FailOn::Never, 61));
+        assert!(g(FailOn::Never, 60));
+    }
+}

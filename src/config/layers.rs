@@ -35,7 +35,10 @@ struct State {
     fail_on: Option<FailOn>,
     min_score: Option<u32>,
     ignore: Vec<String>,
+    /// Display names of the layers applied, in order.
     applied: Vec<String>,
+    /// Resolved keys (built-in name or absolute path) of the policies applied.
+    applied_keys: Vec<String>,
     errors: Vec<ConfigError>,
 }
 
@@ -82,6 +85,7 @@ pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<Con
         .map(|(o, _)| st.sources[o.source].name.clone());
     if let Some((origin, file)) = user {
         st.apply_layer(&origin, file);
+        st.applied.extend(user_name.clone());
     }
     st.fail_on = cli.fail_on.or(st.fail_on);
     st.min_score = cli.min_score.or(st.min_score);
@@ -132,26 +136,23 @@ impl State {
             let source = self.add_source(Source::new(format!("checks/{file}"), *text));
             let (parsed, errors) = from_toml::<CheckDef>(&self.sources[source]);
             self.errors.extend(errors);
-            match parsed {
-                Some(def) => {
-                    let origin = Origin {
-                        source,
-                        path: Vec::new(),
-                    };
-                    if file.strip_suffix(".toml") != Some(def.id.as_str()) {
-                        self.err(
-                            &Origin {
-                                source,
-                                path: key_path(&["id"]),
-                            },
-                            false,
-                            format!("check id `{}` must equal its file name `{file}`", def.id),
-                        );
-                    }
-                    self.insert_check(def, origin, false);
-                }
-                None => {}
+            let Some(def) = parsed else { continue };
+            let origin = Origin {
+                source,
+                path: Vec::new(),
+            };
+            if file.strip_suffix(".toml") != Some(def.id.as_str()) {
+                let at = Origin {
+                    source,
+                    path: key_path(&["id"]),
+                };
+                self.err(
+                    &at,
+                    false,
+                    format!("check id `{}` must equal its file name `{file}`", def.id),
+                );
             }
+            self.insert_check(def, origin, false);
         }
     }
 
@@ -240,7 +241,7 @@ impl State {
         name: &str,
         dir: &Path,
         referrer: Option<Origin>,
-        stack: &mut Vec<String>,
+        stack: &mut Vec<(String, String)>,
     ) {
         let is_path = name.contains('/') || name.contains('\\') || name.ends_with(".toml");
         let key = if is_path {
@@ -248,12 +249,17 @@ impl State {
         } else {
             name.to_string()
         };
-        if stack.contains(&key) {
-            let cycle = [stack.as_slice(), &[key.clone()]].concat().join(" → ");
+        if stack.iter().any(|(k, _)| *k == key) {
+            let names: Vec<&str> = stack
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .chain([name])
+                .collect();
+            let cycle = names.join(" → ");
             self.report_ref(referrer.as_ref(), format!("`extends` cycle: {cycle}"));
             return;
         }
-        if self.applied.contains(&key) {
+        if self.applied_keys.contains(&key) {
             return;
         }
         let Some(source) = self.open_policy(name, is_path, dir, referrer.as_ref()) else {
@@ -265,7 +271,7 @@ impl State {
         }) else {
             return;
         };
-        stack.push(key.clone());
+        stack.push((key.clone(), name.to_string()));
         let next_dir = if is_path {
             dir.join(name)
                 .parent()
@@ -281,7 +287,8 @@ impl State {
         }
         stack.pop();
         self.apply_layer(&origin, file);
-        self.applied.push(key);
+        self.applied.push(name.to_string());
+        self.applied_keys.push(key);
     }
 
     fn open_policy(

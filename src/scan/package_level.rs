@@ -93,7 +93,11 @@ impl Ctx<'_> {
                 vec![self.hit(
                     &p.manifest,
                     region,
-                    format!("package `{}` does not depend on the required crate", p.name),
+                    format!(
+                        "package `{}` depends on none of `{}`",
+                        p.name,
+                        m.patterns.join("`, `")
+                    ),
                     &[("package", &p.name)],
                 )]
             }

@@ -33,6 +33,8 @@ fn default_kinds() -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct DependencyMatcher {
     crates: globset::GlobSet,
+    /// The crate patterns as written, for messages.
+    pub patterns: Vec<String>,
     /// Forbid or require.
     pub mode: Mode,
     kinds: Vec<String>,
@@ -70,6 +72,7 @@ impl DependencySpec {
         match (crates, req) {
             (Ok(crates), Ok(req)) if errors.is_empty() => Ok(DependencyMatcher {
                 crates,
+                patterns: self.crates,
                 mode: self.mode,
                 kinds: self.kinds,
                 req,

@@ -158,7 +158,8 @@ pub fn compile_regex(
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
+    let last = s.lines().last().unwrap_or(s).trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 /// Appends a key to a key path.

@@ -10,7 +10,8 @@ use crate::model::Region;
 /// `[match]` of a `text` check.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TextSpec {
-    /// The regex (Rust `regex` syntax, multi-line mode).
+    /// The regex (Rust `regex` syntax, multi-line mode); a group named `hit` marks the region
+    /// to report (e.g. `^\\s*(?P<hit>except):`).
     pub pattern: String,
     /// `forbid` (default): each match is a finding; `require`: no match anywhere is a finding.
     #[serde(default)]
@@ -73,11 +74,12 @@ impl TextMatcher {
         self.files.is_match(path)
     }
 
-    /// Regions of every match in `text`.
+    /// Regions of every match in `text`; a capture group named `hit` narrows the region.
     pub fn matches(&self, text: &str) -> Vec<Region> {
         let index = LineIndex::new(text);
         self.regex
-            .find_iter(text)
+            .captures_iter(text)
+            .filter_map(|c| c.name("hit").or_else(|| c.get(0)))
             .filter(|m| !m.as_str().is_empty())
             .map(|m| index.region(text, m.start(), m.end()))
             .collect()

@@ -1,0 +1,297 @@
+//! End-to-end tests of the command line on fixture workspaces.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use clap::CommandFactory;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .join("Cargo.toml")
+}
+
+fn ready(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("cargo-ready").unwrap();
+    cmd.arg("ready").args(args).env("NO_COLOR", "1");
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> (String, i32) {
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+fn basic(args: &[&str]) -> (String, i32) {
+    let manifest = fixture("basic");
+    let mut all = vec!["--manifest-path", manifest.to_str().unwrap()];
+    all.extend_from_slice(args);
+    stdout_of(&mut ready(&all))
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    s
+}
+
+#[test]
+fn cli_definition_is_consistent() {
+    cargo_ready::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn human_scorecard_snapshot() {
+    let (out, code) = basic(&[]);
+    assert_eq!(code, 1, "a failing error check fails the gate");
+    settings().bind(|| insta::assert_snapshot!("basic_human", out));
+}
+
+#[test]
+fn json_snapshot_and_contract() {
+    let (out, code) = basic(&["--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "format_version",
+        "scoring_model",
+        "score",
+        "status",
+        "categories",
+        "checks",
+        "findings",
+        "gate",
+    ] {
+        assert!(v.get(key).is_some(), "missing top-level `{key}`");
+    }
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        for key in [
+            "check",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "package",
+            "fingerprint",
+            "suppressed",
+        ] {
+            assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
+        }
+        assert!(!f["file"].as_str().unwrap().contains('\\'));
+        assert!(!f["file"].as_str().unwrap().starts_with('/'));
+    }
+    settings().bind(|| insta::assert_snapshot!("basic_json", out));
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    assert_eq!(basic(&["--format", "json"]), basic(&["--format", "json"]));
+    assert_eq!(basic(&[]), basic(&[]));
+}
+
+#[test]
+fn text_check_finds_matches_in_a_python_file() {
+    let (out, _) = basic(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let hits: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "python-silent-except")
+        .collect();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["file"], "scripts/sync.py");
+    assert_eq!(hits[0]["line"], 6);
+    assert_eq!(hits[0]["column"], 5, "the `hit` group points at `except`");
+}
+
+#[test]
+fn dependency_check_fires_only_for_packages_that_depend_on_the_crate() {
+    let (out, _) = basic(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let packages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "services-use-tower-http")
+        .map(|f| f["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(packages, ["svc"], "only the axum service needs tower-http");
+    let openssl: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "no-openssl")
+        .collect();
+    assert_eq!(openssl.len(), 1);
+    assert_eq!(openssl[0]["file"], "corelib/Cargo.toml");
+    assert_eq!(openssl[0]["line"], 8, "points at the dependency line");
+}
+
+#[test]
+fn package_selection_limits_the_scan() {
+    let (out, code) = basic(&["--format", "json", "-p", "svc"]);
+    assert_eq!(code, 0, "svc alone has no failing error check");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["package"] != "corelib")
+    );
+    let (_, code) = basic(&["--exclude", "corelib"]);
+    assert_eq!(code, 0);
+    let (_, code) = basic(&["-p", "nope"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn gate_options() {
+    assert_eq!(basic(&["--fail-on", "never"]).1, 0);
+    assert_eq!(basic(&["-p", "svc", "--fail-on", "warning"]).1, 1);
+    assert_eq!(basic(&["-p", "svc", "--min-score", "99"]).1, 1);
+    assert_eq!(
+        basic(&["--min-score", "101"]).1,
+        2,
+        "out of range is a usage error"
+    );
+}
+
+#[test]
+fn output_files_are_written_from_the_same_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("out/report.json");
+    let arg = format!("json={}", json.display());
+    let (stdout, _) = basic(&["--output", &arg]);
+    assert!(stdout.contains("OVERALL"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(written["status"], "not-ready");
+    let leftovers: Vec<_> = std::fs::read_dir(json.parent().unwrap()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    assert_eq!(basic(&["--output", "nope=x"]).1, 2);
+}
+
+#[test]
+fn all_config_errors_are_reported_together_with_locations() {
+    let out = ready(&["--manifest-path", fixture("bad-config").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    insta::assert_snapshot!("bad_config_errors", stderr);
+}
+
+#[test]
+fn typo_in_ready_toml_names_the_key_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"t\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("ready.toml"),
+        "[checks.license-declared]\nmaxx = 3\n",
+    )
+    .unwrap();
+    let out = ready(&[]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("ready.toml:2:1: unknown key `checks.license-declared.maxx`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn works_as_cargo_ready_and_as_cargo_ready_ready() {
+    let manifest = fixture("basic");
+    let m = manifest.to_str().unwrap();
+    let with = Command::cargo_bin("cargo-ready")
+        .unwrap()
+        .args(["ready", "--manifest-path", m])
+        .output()
+        .unwrap();
+    let without = Command::cargo_bin("cargo-ready")
+        .unwrap()
+        .args(["--manifest-path", m])
+        .output()
+        .unwrap();
+    let check = Command::cargo_bin("cargo-ready")
+        .unwrap()
+        .args(["ready", "check", "--manifest-path", m])
+        .output()
+        .unwrap();
+    assert_eq!(with.stdout, without.stdout);
+    assert_eq!(with.stdout, check.stdout);
+}
+
+#[test]
+fn list_shows_every_builtin_check() {
+    let (out, code) = stdout_of(&mut ready(&["list"]));
+    assert_eq!(code, 0);
+    let catalogue = cargo_ready::config::builtin_catalogue().unwrap();
+    assert!(!catalogue.is_empty());
+    for def in &catalogue {
+        let line = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(def.id.as_str()));
+        let line = line.unwrap_or_else(|| panic!("`{}` missing from list", def.id));
+        assert!(
+            line.contains(&def.category)
+                && line.contains(def.severity.as_str())
+                && line.contains(&def.kind)
+        );
+    }
+}
+
+#[test]
+fn explain_prints_why_fix_and_examples() {
+    let (out, code) = stdout_of(&mut ready(&["explain", "license-declared"]));
+    assert_eq!(code, 0);
+    for section in ["Why:", "Fix:", "Bad", "Good"] {
+        assert!(out.contains(section), "missing {section}: {out}");
+    }
+    let (_, code) = stdout_of(&mut ready(&["explain", "no-such-check"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn help_snapshots() {
+    for (name, args) in [
+        ("help", vec!["--help"]),
+        ("help_check", vec!["check", "--help"]),
+        ("help_list", vec!["list", "--help"]),
+        ("help_explain", vec!["explain", "--help"]),
+    ] {
+        let (out, code) = stdout_of(&mut ready(&args));
+        assert_eq!(code, 0);
+        insta::assert_snapshot!(name, out);
+    }
+}
+
+#[test]
+fn broken_manifest_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package\nname = ").unwrap();
+    let out = ready(&[]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: `cargo metadata` failed"),
+        "{stderr}"
+    );
+}
