@@ -63,6 +63,9 @@ pub struct GlobalArgs {
     /// Also write FORMAT to PATH from the same scan (repeatable), e.g. `json=ready.json`.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output, global = true)]
     pub outputs: Vec<(Format, PathBuf)>,
+    /// A JSON report of an earlier run: findings already in it are suppressed (`unchanged`).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub baseline: Option<PathBuf>,
     /// Fail the gate when the overall score is below N (0–100).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100), global = true)]
     pub min_score: Option<u32>,

@@ -35,6 +35,8 @@ pub struct Options {
     pub selection: Selection,
     /// CLI layer of the configuration.
     pub overrides: config::CliOverrides,
+    /// A JSON report of an earlier run to compare with.
+    pub baseline: Option<PathBuf>,
 }
 
 /// Timing and size facts about a run (for `-v`; not part of the report).
@@ -53,14 +55,37 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let mut ws = workspace::load(opts.manifest_path.as_deref(), &opts.selection)?;
     let config = config::load(&ws.root, &opts.overrides)?;
     workspace::discover_files(&mut ws, &config.ignore);
+    let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let started = std::time::Instant::now();
-    let scanned = scan::scan(&config, &ws);
+    let mut scanned = scan::scan(&config, &ws);
+    if let (Some(fingerprints), Some(path)) = (&baseline, &opts.baseline) {
+        gate::apply_baseline(
+            &mut scanned.findings,
+            fingerprints,
+            &path.display().to_string(),
+        );
+    }
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
         scan_time: started.elapsed(),
     };
     Ok((build_report(&config, &ws, scanned), stats))
+}
+
+/// The fingerprints of the findings of an earlier JSON report.
+fn load_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Error> {
+    let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let findings = json
+        .get("findings")
+        .and_then(|f| f.as_array())
+        .ok_or_else(|| bad("no `findings` array (expected a `--format json` report)".into()))?;
+    Ok(findings
+        .iter()
+        .filter_map(|f| f.get("fingerprint")?.as_str().map(str::to_string))
+        .collect())
 }
 
 fn build_report(

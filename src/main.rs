@@ -48,6 +48,7 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             fail_on: g.fail_on,
             min_score: g.min_score,
         },
+        baseline: g.baseline.clone(),
     };
     let (report, stats) = cargo_ready::analyze(&opts)?;
     let render_opts = RenderOptions {

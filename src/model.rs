@@ -120,6 +120,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
     pub suppressed: Option<Suppression>,
+    /// `new` or `unchanged` against `--baseline`; absent without a baseline.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub baseline: Option<String>,
     /// The flagged source line (trimmed), for snippets and fingerprints.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub snippet: String,

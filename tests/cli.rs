@@ -295,3 +295,48 @@ fn broken_manifest_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn inline_allow_comment_suppresses_with_its_reason() {
+    let (out, _) = basic(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let todo: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "no-todo-comments")
+        .collect();
+    let suppressed: Vec<_> = todo.iter().filter(|f| !f["suppressed"].is_null()).collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["line"], 6);
+    assert_eq!(suppressed[0]["suppressed"]["reason"], "tracked in issue 12");
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "no-todo-comments")
+        .unwrap();
+    assert_eq!(
+        (check["findings"].as_u64(), check["suppressed"].as_u64()),
+        (Some(2), Some(1))
+    );
+}
+
+#[test]
+fn baseline_suppresses_known_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let (_, code) = basic(&["--output", &format!("json={}", base.display())]);
+    assert_eq!(code, 1);
+    let (out, code) = basic(&["--format", "json", "--baseline", base.to_str().unwrap()]);
+    assert_eq!(code, 0, "nothing new since the baseline");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["baseline"] == "unchanged" && !f["suppressed"].is_null())
+    );
+    assert_eq!(basic(&["--baseline", "/nonexistent.json"]).1, 2);
+}

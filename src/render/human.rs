@@ -144,14 +144,16 @@ fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io:
         "within budget"
     };
     let sev = paint.severity(c.severity);
+    let plural = if c.findings == 1 { "" } else { "s" };
+    let suppressed = if c.suppressed > 0 {
+        format!(" ({} suppressed)", c.suppressed)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{sev}[{}]: {} — {} finding{}, max {}, {verdict}",
-        c.id,
-        c.doc.title,
-        c.findings,
-        if c.findings == 1 { "" } else { "s" },
-        c.max
+        "{sev}[{}]: {} — {} finding{plural}{suppressed}, max {}, {verdict}",
+        c.id, c.doc.title, c.findings, c.max
     )
 }
 

@@ -98,6 +98,12 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
     let snippet = sources.line(&hit.file, hit.region.line).unwrap_or_default();
+    let previous = hit
+        .region
+        .line
+        .checked_sub(1)
+        .and_then(|l| sources.line(&hit.file, l));
+    let suppressed = crate::gate::inline_suppression(&check.id, &snippet, previous.as_deref());
     Finding {
         check: check.id.clone(),
         severity: check.severity,
@@ -106,7 +112,8 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         region: hit.region,
         package,
         fingerprint: String::new(),
-        suppressed: None,
+        suppressed,
+        baseline: None,
         snippet,
     }
 }
