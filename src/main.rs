@@ -50,7 +50,10 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
         },
         baseline: g.baseline.clone(),
     };
-    let (report, stats) = cargo_ready::analyze(&opts)?;
+    let spinner = spinner(g.quiet);
+    let analyzed = cargo_ready::analyze(&opts);
+    spinner.finish_and_clear();
+    let (report, stats) = analyzed?;
     let render_opts = RenderOptions {
         color: use_color(g.color),
         verbose: g.verbose,
@@ -75,6 +78,17 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
     } else {
         exit::GATE_FAILED
     })
+}
+
+/// A spinner on stderr while the scan runs (hidden when stderr is not a terminal or with -q).
+fn spinner(quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message("scanning the workspace…");
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }
 
 /// The catalogue as configured for the current workspace, or the built-ins outside one.

@@ -1,4 +1,5 @@
 //! End-to-end tests of the command line on fixture workspaces.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 
