@@ -117,7 +117,12 @@ fn rule(c: &CheckResult) -> ReportingDescriptor {
             parameters: None,
             properties: None,
         }),
-        help_uri: c.doc.reference.clone(),
+        help_uri: Some(
+            c.doc
+                .reference
+                .clone()
+                .unwrap_or_else(|| format!("{INFORMATION_URI}/blob/main/docs/checks.md#{}", c.id)),
+        ),
         help: Some(
             MultiformatMessage::new(help_text).with_markdown(doc_markdown(&meta, &c.doc, "###")),
         ),
