@@ -24,7 +24,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     categories(report, &mut s);
     packages(report, &mut s);
     findings(report, opts, &mut s);
-    notes(report, &mut s);
+    notes(report, opts, &mut s);
     out.write_all(s.as_bytes())
 }
 
@@ -174,7 +174,7 @@ fn finding_row(f: &Finding, opts: &RenderOptions) -> String {
     )
 }
 
-fn notes(report: &Report, s: &mut String) {
+fn notes(report: &Report, opts: &RenderOptions, s: &mut String) {
     if report.notes.is_empty() {
         return;
     }
@@ -184,7 +184,8 @@ fn notes(report: &Report, s: &mut String) {
         report.notes.len()
     );
     for n in report.notes.iter().take(MAX_FINDINGS) {
-        let _ = writeln!(s, "- {}: {}", cell(&n.file), cell(&n.message));
+        let file = repo_path(&opts.path_prefix, &n.file);
+        let _ = writeln!(s, "- {}: {}", cell(&file), cell(&n.message));
     }
     if report.notes.len() > MAX_FINDINGS {
         let _ = writeln!(s, "- … {} more", report.notes.len() - MAX_FINDINGS);
