@@ -57,6 +57,7 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
     let render_opts = RenderOptions {
         color: use_color(g.color),
         verbose: g.verbose,
+        ..github_render_options()
     };
     for (format, path) in &g.outputs {
         write_file(*format, path, &report, &render_opts)?;
@@ -89,6 +90,33 @@ fn spinner(quiet: bool) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new_spinner().with_message("scanning the workspace…");
     bar.enable_steady_tick(std::time::Duration::from_millis(100));
     bar
+}
+
+/// Render options taken from the environment (the renderers stay pure): the SARIF category
+/// (`CARGO_READY_SARIF_CATEGORY`), the workspace's path in the repository
+/// (`CARGO_READY_PATH_PREFIX`) and line links from `GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`/
+/// `GITHUB_SHA`.
+fn github_render_options() -> RenderOptions {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let blob_url = match (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_SHA"),
+    ) {
+        (Some(server), Some(repo), Some(sha)) => Some(format!(
+            "{}/{}/blob/{}",
+            server.trim_end_matches('/'),
+            repo.trim_matches('/'),
+            sha.trim()
+        )),
+        _ => None,
+    };
+    RenderOptions {
+        category: var("CARGO_READY_SARIF_CATEGORY"),
+        path_prefix: var("CARGO_READY_PATH_PREFIX").unwrap_or_default(),
+        blob_url,
+        ..RenderOptions::default()
+    }
 }
 
 /// The catalogue as configured for the current workspace, or the built-ins outside one.

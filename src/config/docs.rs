@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::check_def::CheckDef;
+use crate::model::{CheckDoc, Severity};
 
 /// Plain-text explanation for the terminal.
 pub fn explain_text(d: &CheckDef) -> String {
@@ -55,8 +56,40 @@ fn indent(text: &str) -> String {
 
 /// Markdown for one check (docs and SARIF `help.markdown`).
 pub fn check_markdown(d: &CheckDef, heading: &str) -> String {
+    let doc = CheckDoc {
+        title: d.title.clone(),
+        why: d.why.clone(),
+        fix: d.fix.clone(),
+        examples: d.examples.clone(),
+        reference: d.reference.clone(),
+        clippy: d.clippy.clone(),
+    };
+    let meta = CheckMeta {
+        id: &d.id,
+        category: &d.category,
+        severity: d.severity,
+        kind: &d.kind,
+    };
+    doc_markdown(&meta, &doc, heading)
+}
+
+/// The identifying facts of a check shown above its documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckMeta<'a> {
+    /// Check id.
+    pub id: &'a str,
+    /// Category id.
+    pub category: &'a str,
+    /// Effective severity.
+    pub severity: Severity,
+    /// Kind name.
+    pub kind: &'a str,
+}
+
+/// Markdown for one check from its [`CheckDoc`] (what a [`crate::model::Report`] carries).
+pub fn doc_markdown(m: &CheckMeta<'_>, d: &CheckDoc, heading: &str) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{heading} `{}` — {}\n", d.id, d.title);
+    let _ = writeln!(s, "{heading} `{}` — {}\n", m.id, d.title);
     let clippy = d
         .clippy
         .as_ref()
@@ -65,9 +98,9 @@ pub fn check_markdown(d: &CheckDef, heading: &str) -> String {
     let _ = writeln!(
         s,
         "Category: `{}` · severity: `{}` · kind: `{}`{clippy}\n",
-        d.category,
-        d.severity.as_str(),
-        d.kind
+        m.category,
+        m.severity.as_str(),
+        m.kind
     );
     let _ = writeln!(s, "**Why.** {}\n", d.why.trim());
     let _ = writeln!(s, "**Fix.** {}\n", d.fix.trim());

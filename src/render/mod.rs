@@ -3,8 +3,12 @@
 //! One file per format; each writes to a `&mut dyn Write` and never touches the filesystem or
 //! the terminal (the binary owns stdout). One scan can be rendered in several formats.
 
+mod badge;
+mod github;
 mod human;
 mod json;
+mod markdown;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -17,6 +21,18 @@ pub enum Format {
     Human,
     /// The stable JSON contract.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// Markdown scorecard and top findings (job summary, PR comment).
+    Markdown,
+    /// A self-contained SVG badge.
+    #[value(name = "badge-svg")]
+    BadgeSvg,
+    /// shields.io endpoint badge JSON.
+    #[value(name = "badge-json")]
+    BadgeJson,
 }
 
 impl Format {
@@ -25,6 +41,11 @@ impl Format {
         match self {
             Format::Human => "human",
             Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::BadgeSvg => "badge-svg",
+            Format::BadgeJson => "badge-json",
         }
     }
 
@@ -41,6 +62,13 @@ pub struct RenderOptions {
     pub color: bool,
     /// Show every finding instead of the first few per check.
     pub verbose: bool,
+    /// SARIF `automationDetails.id` category (`cargo-ready/<category>/`); None: `cargo-ready/`.
+    pub category: Option<String>,
+    /// Prefix for every file path in SARIF, annotations and links (e.g. `crates/svc/` when the
+    /// workspace sits below the repository root); empty when the workspace is the root.
+    pub path_prefix: String,
+    /// Base for links to lines, `https://github.com/o/r/blob/<sha>` (markdown only).
+    pub blob_url: Option<String>,
 }
 
 /// Renders `report` in `format` into `out`.
@@ -53,5 +81,10 @@ pub fn render(
     match format {
         Format::Human => human::render(report, opts, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, opts, out),
+        Format::Github => github::render(report, opts, out),
+        Format::Markdown => markdown::render(report, opts, out),
+        Format::BadgeSvg => badge::render_svg(report, out),
+        Format::BadgeJson => badge::render_json(report, out),
     }
 }
