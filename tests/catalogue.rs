@@ -146,7 +146,10 @@ fn the_issue_ids_exist_and_there_are_at_least_thirty_checks() {
 #[test]
 fn every_check_documents_itself() {
     for (file, d) in all() {
-        assert!(CATEGORIES.contains(&d.category.as_str()), "{file}: category");
+        assert!(
+            CATEGORIES.contains(&d.category.as_str()),
+            "{file}: category"
+        );
         let title = d.title.trim();
         assert!(!title.is_empty() && !title.ends_with('.'), "{file}: title");
         assert!(
@@ -167,7 +170,10 @@ fn every_check_documents_itself() {
             assert!(r.starts_with("https://"), "{file}: reference must be https");
         }
         if let Some(c) = &d.clippy {
-            assert!(is_snake(c), "{file}: clippy lint name `{c}` (no `clippy::` prefix)");
+            assert!(
+                is_snake(c),
+                "{file}: clippy lint name `{c}` (no `clippy::` prefix)"
+            );
         }
     }
 }
@@ -184,7 +190,10 @@ fn messages_start_lowercase_without_trailing_period() {
             !m.starts_with(|c: char| c.is_uppercase()),
             "{file}: message starts uppercase"
         );
-        assert!(!m.trim_end().ends_with('.'), "{file}: message ends with '.'");
+        assert!(
+            !m.trim_end().ends_with('.'),
+            "{file}: message ends with '.'"
+        );
     }
 }
 
@@ -209,7 +218,16 @@ fn embedded_checks_use_existing_kinds_and_pending_checks_the_syntax_kinds() {
 
 #[test]
 fn service_checks_are_conditional_on_a_framework() {
-    let frameworks = ["axum", "actix-web", "warp", "tonic", "poem", "rocket", "salvo", "hyper"];
+    let frameworks = [
+        "axum",
+        "actix-web",
+        "warp",
+        "tonic",
+        "poem",
+        "rocket",
+        "salvo",
+        "hyper",
+    ];
     for (file, d) in all() {
         let service = matches!(
             d.category.as_str(),
@@ -258,7 +276,10 @@ fn policies_name_only_real_checks() {
             assert!(embedded.contains(id), "{file}: unknown check {id}");
         }
         for id in commented_ids(text) {
-            assert!(pending.contains(&id), "{file}: commented {id} is not pending");
+            assert!(
+                pending.contains(&id),
+                "{file}: commented {id} is not pending"
+            );
         }
         for base in p.extends.iter().flatten() {
             assert!(
@@ -272,7 +293,10 @@ fn policies_name_only_real_checks() {
 #[test]
 fn strict_fails_on_warnings_with_zero_budgets() {
     let (strict, _) = policy("strict");
-    assert_eq!(strict.extends.as_deref(), Some(&["recommended".to_string()][..]));
+    assert_eq!(
+        strict.extends.as_deref(),
+        Some(&["recommended".to_string()][..])
+    );
     assert_eq!(
         strict.gate.fail_on,
         Some(cargo_ready::config::FailOn::Warning)
