@@ -203,6 +203,10 @@ pub struct Example {
     /// Code the check accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good: Option<String>,
+    /// The file the snippets are (e.g. `Cargo.toml`, `app.py`); default by kind: `src/lib.rs`
+    /// (or `src/main.rs`) for Rust, `Cargo.toml` for manifest and dependency checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// The documentation of a check: one text feeds `explain`, the docs and SARIF help.

@@ -118,7 +118,7 @@ fn text_check_finds_matches_in_a_python_file() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["file"], "scripts/sync.py");
     assert_eq!(hits[0]["line"], 6);
-    assert_eq!(hits[0]["column"], 5, "the `hit` group points at `except`");
+    assert_eq!(hits[0]["column"], 5, "the `at` group points at `except`");
 }
 
 #[test]

@@ -36,6 +36,7 @@ fn check(id: &str, category: &str, severity: Severity, kind: &str, findings: u32
             examples: vec![Example {
                 bad: Some("x.unwrap()".into()),
                 good: Some("x?".into()),
+                file: None,
             }],
             reference: None,
             clippy: Some("unwrap_used".into()),

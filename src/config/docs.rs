@@ -105,17 +105,35 @@ pub fn doc_markdown(m: &CheckMeta<'_>, d: &CheckDoc, heading: &str) -> String {
     let _ = writeln!(s, "**Why.** {}\n", d.why.trim());
     let _ = writeln!(s, "**Fix.** {}\n", d.fix.trim());
     for ex in &d.examples {
+        let lang = fence_language(m.kind, ex.file.as_deref());
         if let Some(bad) = &ex.bad {
-            let _ = writeln!(s, "Bad:\n\n```rust\n{}\n```\n", bad.trim_end());
+            let _ = writeln!(s, "Bad:\n\n```{lang}\n{}\n```\n", bad.trim_end());
         }
         if let Some(good) = &ex.good {
-            let _ = writeln!(s, "Good:\n\n```rust\n{}\n```\n", good.trim_end());
+            let _ = writeln!(s, "Good:\n\n```{lang}\n{}\n```\n", good.trim_end());
         }
     }
     if let Some(r) = &d.reference {
         let _ = writeln!(s, "Reference: <{r}>\n");
     }
     s
+}
+
+/// The code-fence language of an example: from its file's extension, else by check kind.
+fn fence_language(kind: &str, file: Option<&str>) -> &'static str {
+    let ext = file.and_then(|f| f.rsplit_once('.')).map(|(_, e)| e);
+    match (ext, kind) {
+        (Some("rs"), _) => "rust",
+        (Some("toml"), _) | (None, "manifest" | "dependency") => "toml",
+        (Some("py"), _) => "python",
+        (Some("js" | "jsx" | "mjs" | "cjs"), _) => "javascript",
+        (Some("ts" | "tsx"), _) => "typescript",
+        (Some("yml" | "yaml"), _) => "yaml",
+        (Some("md"), _) => "markdown",
+        (None, "file") => "text",
+        (Some(_), _) => "text",
+        (None, _) => "rust",
+    }
 }
 
 /// The whole catalogue as `docs/checks.md` (generated; a test keeps the file in sync).

@@ -10,8 +10,7 @@ use crate::model::Region;
 /// `[match]` of a `text` check.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TextSpec {
-    /// The regex (Rust `regex` syntax, multi-line mode); a group named `hit` marks the region
-    /// to report (e.g. `^\\s*(?P<hit>except):`).
+    /// The regex (Rust `regex` syntax, multi-line mode); a group named `at` marks the flagged part.
     pub pattern: String,
     /// `forbid` (default): each match is a finding; `require`: no match anywhere is a finding.
     #[serde(default)]
@@ -74,12 +73,16 @@ impl TextMatcher {
         self.files.is_match(path)
     }
 
-    /// Regions of every match in `text`; a capture group named `hit` narrows the region.
+    /// Regions of every match in `text`. When the regex has a group named `at`, the region is
+    /// that group's, and matches in which `at` took no part are consumed but not reported: so
+    /// context before the flagged code can be matched without look-behind, and alternatives
+    /// without `at` (comments, test modules) skip text.
     pub fn matches(&self, text: &str) -> Vec<Region> {
         let index = LineIndex::new(text);
+        let has_at = self.regex.capture_names().flatten().any(|n| n == "at");
         self.regex
             .captures_iter(text)
-            .filter_map(|c| c.name("hit").or_else(|| c.get(0)))
+            .filter_map(|c| if has_at { c.name("at") } else { c.get(0) })
             .filter(|m| !m.as_str().is_empty())
             .map(|m| index.region(text, m.start(), m.end()))
             .collect()
