@@ -1,14 +1,19 @@
 //! The file set: a gitignore-aware walk of the workspace root.
+//!
+//! Never entered: `target/`, VCS directories, and directories holding a Cargo.toml that is not
+//! a member of this workspace (nested workspaces such as test fixtures, excluded crates). With
+//! `-p`/`--exclude`, files of unselected members are dropped; files outside every member
+//! (README, .github/) stay, for the `file` checks.
 
 use std::path::Path;
 
 use super::{SourceFile, Workspace, relative_to};
 
-/// Walks the workspace root (respecting .gitignore, skipping `target/`, hidden dirs except
-/// `.github`, and the `ignore` globs) and fills `ws.files`, sorted by path.
+/// Walks the workspace root and fills `ws.files`, sorted by path.
 pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
     let root = ws.root.clone();
-    let mut files: Vec<SourceFile> = walk(&root)
+    let members = ws.member_dirs.clone();
+    let mut files: Vec<SourceFile> = walk(&root, &members)
         .into_iter()
         .map(|abs| {
             let path = relative_to(&root, &abs);
@@ -24,16 +29,28 @@ pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
     for f in &mut files {
         f.package = ws.package_of(&f.path);
     }
+    files.retain(|f| f.package.is_some() || innermost_member(&members, &f.path).is_none());
     ws.files = files;
 }
 
-fn walk(root: &Path) -> Vec<std::path::PathBuf> {
-    let target = root.join("target");
+/// The member directory containing `path` (innermost), if any; the root member ("") counts
+/// only for files no other member contains.
+fn innermost_member<'m>(members: &'m [String], path: &str) -> Option<&'m str> {
+    members
+        .iter()
+        .filter(|d| d.is_empty() || path.starts_with(&format!("{d}/")))
+        .max_by_key(|d| d.len())
+        .map(String::as_str)
+}
+
+fn walk(root: &Path, members: &[String]) -> Vec<std::path::PathBuf> {
+    let root_owned = root.to_path_buf();
+    let members = members.to_vec();
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
         .require_git(false)
-        .filter_entry(move |e| keep_entry(e, &target))
+        .filter_entry(move |e| keep_entry(e, &root_owned, &members))
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
@@ -41,17 +58,17 @@ fn walk(root: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-fn keep_entry(entry: &ignore::DirEntry, target: &Path) -> bool {
-    if entry.depth() == 0 {
+fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool {
+    if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
         return true;
     }
     let name = entry.file_name().to_string_lossy();
-    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-    if is_dir
-        && (entry.path() == target
-            || name == "target" && entry.path().join("CACHEDIR.TAG").exists())
-    {
+    if matches!(name.as_ref(), ".git" | ".hg" | ".svn" | ".jj") {
         return false;
     }
-    !(name.starts_with('.') && name != ".github" && name != ".gitlab-ci.yml" && is_dir)
+    let path = entry.path();
+    if path == root.join("target") || (name == "target" && path.join("CACHEDIR.TAG").exists()) {
+        return false;
+    }
+    !path.join("Cargo.toml").is_file() || members.contains(&relative_to(root, path))
 }

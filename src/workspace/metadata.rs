@@ -28,6 +28,19 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
     let root_manifest = read_manifest(&root.join("Cargo.toml"))?;
     let members = meta.workspace_packages();
     check_selection(selection, members.iter().map(|p| p.name.as_str()))?;
+    let mut member_dirs: Vec<String> = members
+        .iter()
+        .map(|p| {
+            relative_to(
+                &root,
+                p.manifest_path
+                    .parent()
+                    .map(|d| d.as_std_path())
+                    .unwrap_or(&root),
+            )
+        })
+        .collect();
+    member_dirs.sort();
     let mut packages: Vec<Package> = members
         .into_iter()
         .filter(|p| selected(selection, &p.name))
@@ -35,6 +48,7 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         .collect::<Result<_, _>>()?;
     packages.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Workspace {
+        member_dirs,
         root,
         root_manifest,
         packages,

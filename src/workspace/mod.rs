@@ -20,6 +20,8 @@ pub struct Workspace {
     pub root: PathBuf,
     /// The workspace root manifest, parsed (for `[workspace]`, `[profile]`).
     pub root_manifest: toml::Table,
+    /// Directories (workspace-relative, "" for the root) of every member, selected or not.
+    pub member_dirs: Vec<String>,
     /// Workspace members, sorted by name (only the selected ones).
     pub packages: Vec<Package>,
     /// Files to scan, sorted by path.
