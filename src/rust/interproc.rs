@@ -83,13 +83,13 @@ impl Index {
         let mut by_key: HashMap<String, Vec<FnSummary>> = HashMap::new();
         let mut methods: HashMap<String, HashSet<String>> = HashMap::new();
         for f in fns {
-            if let Some((ty, name)) = f.key.rsplit_once("::") {
-                if !ty.starts_with("<trait>") {
-                    methods
-                        .entry(name.to_string())
-                        .or_default()
-                        .insert(f.key.clone());
-                }
+            if let Some((ty, name)) = f.key.rsplit_once("::")
+                && !ty.starts_with("<trait>")
+            {
+                methods
+                    .entry(name.to_string())
+                    .or_default()
+                    .insert(f.key.clone());
             }
             by_key.entry(f.key.clone()).or_default().push(f);
         }

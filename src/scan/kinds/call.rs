@@ -193,11 +193,7 @@ impl PathPattern {
 
     /// The last literal segment (a needle for the file prefilter).
     pub fn needle(&self) -> Option<&str> {
-        if self.any_suffix {
-            self.segments.last().map(String::as_str)
-        } else {
-            self.segments.last().map(String::as_str)
-        }
+        self.segments.last().map(String::as_str)
     }
 
     /// The pattern as written.
