@@ -13,6 +13,7 @@ pub mod error;
 pub mod gate;
 pub mod model;
 pub mod render;
+pub mod rust;
 pub mod scan;
 pub mod score;
 pub mod workspace;

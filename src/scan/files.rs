@@ -1,13 +1,17 @@
-//! Per-file scanning: read each file once (in parallel), run the file-level kinds on it.
+//! Per-file scanning: read each file once (in parallel, on big-stack threads), run the `text`
+//! checks and the syntax engine ([`crate::rust`]) on that one read, then the workspace pass.
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use std::collections::HashSet;
+
+use super::Hit;
 use super::kinds::{Matcher, Mode};
-use super::{Hit, file_code_kind};
 use crate::config::{Check, Config};
-use crate::model::ScanNote;
+use crate::model::{Region, ScanNote};
+use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::workspace::{SourceFile, Workspace};
 
 /// The texts of the files read, for snippets.
@@ -48,24 +52,64 @@ pub struct FileScan {
     pub files_scanned: usize,
 }
 
+#[derive(Default)]
 struct OneFile {
-    hits: Vec<Hit>,
+    /// (check index, regions) of text checks that matched.
+    text_hits: Vec<(usize, Vec<Region>)>,
     note: Option<ScanNote>,
-    /// (check index) for require-mode text checks that matched in this file.
-    matched: Vec<usize>,
     text: Option<String>,
+    summary: Option<FileSummary>,
+    /// Syntax-aware checks that apply to the file.
+    syntax: Vec<usize>,
+    is_bin_root: bool,
 }
 
-/// Runs the file-level checks over every file of the workspace.
+/// Runs the file-level checks over every file of the workspace: each file is read once, its
+/// `text` checks and (for `.rs` files) the syntax engine run on that one read, on big-stack
+/// threads; then the workspace pass classifies code and filters by each check's `code`.
 pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileScan {
-    let results: Vec<(usize, OneFile)> = ws
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| scan_one(config, ws, applicable, f).map(|r| (i, r)))
+    let engine = Engine::new(config, ws, applicable);
+    let bins: HashSet<&str> = ws
+        .packages
+        .iter()
+        .flat_map(|p| &p.targets)
+        .filter(|t| t.kinds.iter().any(|k| k == "bin"))
+        .map(|t| t.src_path.as_str())
         .collect();
+    let pool = rust::parse_stack_pool();
+    let run = || -> Vec<OneFile> {
+        ws.files
+            .par_iter()
+            .map(|f| scan_one(&engine, ws, applicable, f, bins.contains(f.path.as_str())))
+            .collect()
+    };
+    let results = match &pool {
+        Some(p) => p.install(run),
+        None => run(),
+    };
+    assemble(&engine, ws, applicable, results, pool.as_ref())
+}
+
+fn assemble(
+    engine: &Engine,
+    ws: &Workspace,
+    applicable: &[bool],
+    results: Vec<OneFile>,
+    pool: Option<&rayon::ThreadPool>,
+) -> FileScan {
+    let config = engine.config;
+    let mut states: Vec<FileState> = results
+        .iter()
+        .map(|r| FileState {
+            text: r.text.as_deref(),
+            summary: r.summary.clone(),
+            checks: r.syntax.clone(),
+            is_bin_root: r.is_bin_root,
+        })
+        .collect();
+    let finished = rust::finish(engine, ws, applicable, &mut states, pool);
     let mut out = FileScan {
-        hits: Vec::new(),
+        hits: finished.hits,
         notes: Vec::new(),
         text_matched: vec![Vec::new(); config.checks.len()],
         sources: Sources {
@@ -74,13 +118,50 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         },
         files_scanned: 0,
     };
-    for (i, r) in results {
-        out.files_scanned += 1;
-        out.hits.extend(r.hits);
-        out.notes.extend(r.note);
-        for c in r.matched {
-            out.text_matched[c].push(ws.files[i].path.clone());
+    for (i, (r, st)) in results.iter().zip(&states).enumerate() {
+        let file = &ws.files[i];
+        for (idx, regions) in &r.text_hits {
+            let Some(check) = config.checks.get(*idx) else {
+                continue;
+            };
+            let Matcher::Text(m) = &check.matcher else {
+                continue;
+            };
+            let kept: Vec<&Region> = regions
+                .iter()
+                .filter(|reg| {
+                    !file.is_rust()
+                        || check.code.includes(rust::kind_at(
+                            ws,
+                            &finished.class,
+                            st.summary.as_ref(),
+                            i,
+                            reg.line,
+                        ))
+                })
+                .collect();
+            match m.mode {
+                Mode::Forbid => out.hits.extend(kept.into_iter().map(|region| Hit {
+                    check: *idx,
+                    file: file.path.clone(),
+                    region: region.clone(),
+                    message: super::message(
+                        check,
+                        format!("forbidden pattern `{}`", m.regex.as_str()),
+                        &[],
+                    ),
+                })),
+                Mode::Require if !kept.is_empty() => out.text_matched[*idx].push(file.path.clone()),
+                Mode::Require => {}
+            }
         }
+    }
+    drop(states);
+    for (i, r) in results.into_iter().enumerate() {
+        if r.text.is_some() || r.note.is_some() {
+            out.files_scanned += 1;
+        }
+        out.notes.extend(r.note);
         if let Some(t) = r.text {
             out.sources.texts.insert(ws.files[i].path.clone(), t);
         }
@@ -88,7 +169,8 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
     out
 }
 
-/// The checks that look at this file, by path scope, package conditions and code kind.
+/// The checks that look at this file, by path scope and package conditions (code kind is
+/// judged after the module tree is known).
 fn checks_for<'c>(
     config: &'c Config,
     ws: &Workspace,
@@ -96,7 +178,6 @@ fn checks_for<'c>(
     file: &SourceFile,
 ) -> Vec<(usize, &'c Check)> {
     let package = file.package.map(|i| &ws.packages[i]);
-    let kind = file_code_kind(ws, &file.path);
     config
         .checks
         .iter()
@@ -106,22 +187,37 @@ fn checks_for<'c>(
             Some(p) => c.applies_to(p),
             None => c.applies.is_unconditional(),
         })
-        .filter(|(_, c)| !file.is_rust() || c.code.includes(kind))
         .collect()
 }
 
 fn scan_one(
-    config: &Config,
+    engine: &Engine,
     ws: &Workspace,
     applicable: &[bool],
     file: &SourceFile,
-) -> Option<OneFile> {
-    let text_checks: Vec<(usize, &Check)> = checks_for(config, ws, applicable, file)
-        .into_iter()
+    is_bin_root: bool,
+) -> OneFile {
+    let checks = checks_for(engine.config, ws, applicable, file);
+    let text_checks: Vec<(usize, &Check)> = checks
+        .iter()
+        .copied()
         .filter(|(_, c)| matches!(&c.matcher, Matcher::Text(t) if t.selects(&file.path)))
         .collect();
-    if text_checks.is_empty() {
-        return None;
+    let syntax: Vec<usize> = if file.is_rust() {
+        checks
+            .iter()
+            .map(|(i, _)| *i)
+            .filter(|i| engine.is_syntax(*i))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let engine_wants = file.is_rust()
+        && (engine.uncompiled.is_some()
+            || engine.parse_error.is_some()
+            || !engine.syntax.is_empty());
+    if text_checks.is_empty() && !engine_wants {
+        return OneFile::default();
     }
     let text = match read_text(file) {
         Ok(t) => t,
@@ -130,42 +226,39 @@ fn scan_one(
                 file: file.path.clone(),
                 message,
             };
-            return Some(OneFile {
-                hits: Vec::new(),
+            return OneFile {
                 note: Some(note),
-                matched: Vec::new(),
-                text: None,
-            });
+                ..OneFile::default()
+            };
         }
     };
-    let mut hits = Vec::new();
-    let mut matched = Vec::new();
-    for (idx, check) in text_checks {
-        let Matcher::Text(m) = &check.matcher else {
-            continue;
+    let text_hits: Vec<(usize, Vec<Region>)> = text_checks
+        .iter()
+        .filter_map(|(idx, c)| match &c.matcher {
+            Matcher::Text(m) => Some((*idx, m.matches(&text))),
+            _ => None,
+        })
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    let summary = file.is_rust().then(|| {
+        let input = FileInput {
+            path: &file.path,
+            text: &text,
+            checks: &syntax,
+            is_bin_root,
+            extra: None,
+            tokenize: !text_hits.is_empty(),
         };
-        let regions = m.matches(&text);
-        match m.mode {
-            Mode::Forbid => hits.extend(regions.into_iter().map(|region| Hit {
-                check: idx,
-                file: file.path.clone(),
-                region,
-                message: super::message(
-                    check,
-                    format!("forbidden pattern `{}`", m.regex.as_str()),
-                    &[],
-                ),
-            })),
-            Mode::Require if !regions.is_empty() => matched.push(idx),
-            Mode::Require => {}
-        }
-    }
-    Some(OneFile {
-        hits,
+        rust::analyze_file(engine, &input)
+    });
+    OneFile {
+        text_hits,
         note: None,
-        matched,
         text: Some(text),
-    })
+        summary,
+        syntax,
+        is_bin_root,
+    }
 }
 
 /// Reads a file as UTF-8, with a clear message when it cannot be.

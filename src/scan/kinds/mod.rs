@@ -3,9 +3,13 @@
 //! A kind turns its `[match]` table into a compiled matcher at config time (regexes and globs
 //! built, paths parsed), so no source file is read before every check is known to be valid.
 
+pub mod call;
 pub mod dependency;
 pub mod file;
+pub mod held_across_await;
+pub mod ignored_result;
 pub mod manifest;
+pub mod presence;
 pub mod text;
 
 use crate::config::diag::{ConfigError, KeySeg, Source, from_value};
@@ -34,6 +38,14 @@ pub enum Matcher {
     Manifest(manifest::ManifestMatcher),
     /// A file or glob exists.
     File(file::FileMatcher),
+    /// Calls of functions / methods / macros in context.
+    Call(call::CallMatcher),
+    /// Lock / borrow guards alive across `.await`.
+    HeldAcrossAwait(held_across_await::HeldMatcher),
+    /// Results thrown away.
+    IgnoredResult(ignored_result::IgnoredMatcher),
+    /// Something must exist in a package.
+    Presence(presence::PresenceMatcher),
     /// Findings the scan engine itself reports (unparsable file, file no module declares).
     Engine,
 }
@@ -46,6 +58,10 @@ impl Matcher {
             Matcher::Dependency(_) => "dependency",
             Matcher::Manifest(_) => "manifest",
             Matcher::File(_) => "file",
+            Matcher::Call(_) => "call",
+            Matcher::HeldAcrossAwait(_) => "held-across-await",
+            Matcher::IgnoredResult(_) => "ignored-result",
+            Matcher::Presence(_) => "presence",
             Matcher::Engine => "engine",
         }
     }
@@ -73,6 +89,18 @@ pub fn compile(
         "file" => spec::<file::FileSpec>(source, base, value)?
             .compile(source, base)
             .map(Matcher::File),
+        "call" => spec::<call::CallSpec>(source, base, value)?
+            .compile(source, base)
+            .map(Matcher::Call),
+        "held-across-await" => spec::<held_across_await::HeldSpec>(source, base, value)?
+            .compile(source, base)
+            .map(Matcher::HeldAcrossAwait),
+        "ignored-result" => spec::<ignored_result::IgnoredSpec>(source, base, value)?
+            .compile(source, base)
+            .map(Matcher::IgnoredResult),
+        "presence" => spec::<presence::PresenceSpec>(source, base, value)?
+            .compile(source, base)
+            .map(Matcher::Presence),
         "engine" => Ok(Matcher::Engine),
         other => Err(vec![source.error_at_path(
             &base[..base.len().saturating_sub(1)],

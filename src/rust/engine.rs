@@ -1,0 +1,343 @@
+//! The per-file entry point: prefilter by needles, tokenize, split, parse the needed items,
+//! walk them, return a `Send` summary.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use aho_corasick::AhoCorasick;
+use proc_macro2::TokenStream;
+
+use super::FileSummary;
+use super::resolve::Resolver;
+use super::split::{RawItem, split};
+use super::visit::Walker;
+use crate::config::Config;
+use crate::model::Region;
+use crate::scan::kinds::Matcher;
+use crate::scan::kinds::call::PathPattern;
+use crate::workspace::Workspace;
+
+/// Names of route-registering calls and attributes (presence `routes`).
+pub const ROUTE_CALLS: &[&str] = &[
+    "route",
+    "nest",
+    "at",
+    "with_path",
+    "path",
+    "resource",
+    "scope",
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "handler",
+    "endpoint",
+];
+
+/// The compiled engine: which checks are syntax-aware, and their needles.
+pub struct Engine<'c> {
+    /// The configuration.
+    pub config: &'c Config,
+    /// Indices of applicable syntax-aware checks.
+    pub syntax: Vec<usize>,
+    /// Index of an enabled `parse-error` check.
+    pub parse_error: Option<usize>,
+    /// Index of an enabled `uncompiled-file` check.
+    pub uncompiled: Option<usize>,
+    /// Crate names that are not workspace members (path roots never resolved to workspace fns).
+    pub externals: HashSet<String>,
+    needles: Option<AhoCorasick>,
+    patterns: Vec<PathPattern>,
+}
+
+impl<'c> Engine<'c> {
+    /// Collects the syntax-aware checks and builds the needle automaton.
+    pub fn new(config: &'c Config, ws: &Workspace, applicable: &[bool]) -> Engine<'c> {
+        let mut syntax = Vec::new();
+        let mut needles: Vec<String> = Vec::new();
+        let mut patterns = Vec::new();
+        for (i, c) in config.checks.iter().enumerate() {
+            if !applicable.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            match &c.matcher {
+                Matcher::Call(m) => {
+                    patterns.extend(m.functions.iter().cloned());
+                    needles.extend(
+                        m.functions
+                            .iter()
+                            .filter_map(|p| p.needle().map(String::from)),
+                    );
+                    needles.extend(m.methods.iter().chain(&m.macros).cloned());
+                    if m.interprocedural {
+                        needles.push("async".into());
+                    }
+                }
+                Matcher::HeldAcrossAwait(_) => needles.push("await".into()),
+                Matcher::IgnoredResult(m) => {
+                    patterns.extend(m.functions.iter().cloned());
+                    needles.extend(
+                        m.functions
+                            .iter()
+                            .filter_map(|p| p.needle().map(String::from)),
+                    );
+                    needles.extend(m.methods.iter().cloned());
+                }
+                Matcher::Presence(m) => {
+                    patterns.extend(m.functions.iter().cloned());
+                    needles.extend(
+                        m.functions
+                            .iter()
+                            .filter_map(|p| p.needle().map(String::from)),
+                    );
+                    needles.extend(m.methods.iter().chain(&m.macros).cloned());
+                    needles.extend(
+                        m.routes.iter().filter_map(|r| {
+                            r.rsplit('/').find(|s| !s.is_empty()).map(String::from)
+                        }),
+                    );
+                    if m.routes.iter().any(|r| r == "/") {
+                        needles.extend(ROUTE_CALLS.iter().map(|s| s.to_string()));
+                    }
+                }
+                _ => continue,
+            }
+            syntax.push(i);
+        }
+        let find = |id: &str| {
+            config
+                .checks
+                .iter()
+                .position(|c| c.id == id && matches!(c.matcher, Matcher::Engine))
+        };
+        let members: HashSet<String> = ws
+            .packages
+            .iter()
+            .map(|p| p.name.replace('-', "_"))
+            .collect();
+        let mut externals: HashSet<String> = ["std", "core", "alloc"].map(String::from).into();
+        for p in &ws.packages {
+            externals.extend(
+                p.dependencies
+                    .iter()
+                    .map(|d| d.local_name.clone())
+                    .filter(|n| !members.contains(n)),
+            );
+        }
+        needles.sort();
+        needles.dedup();
+        Engine {
+            config,
+            syntax,
+            parse_error: find("parse-error"),
+            uncompiled: find("uncompiled-file"),
+            externals,
+            needles: (!needles.is_empty())
+                .then(|| AhoCorasick::new(&needles).ok())
+                .flatten(),
+            patterns,
+        }
+    }
+
+    /// Is check `idx` handled by the engine?
+    pub fn is_syntax(&self, idx: usize) -> bool {
+        self.syntax.contains(&idx)
+    }
+
+    /// Does `text` mention any needle?
+    fn mentions(&self, text: &str) -> bool {
+        self.needles.as_ref().is_some_and(|a| a.is_match(text))
+    }
+}
+
+/// One file to analyze.
+pub struct FileInput<'a> {
+    /// Workspace-relative path.
+    pub path: &'a str,
+    /// The source text.
+    pub text: &'a str,
+    /// Syntax-aware checks that apply to this file (by path scope and package).
+    pub checks: &'a [usize],
+    /// Is this file the root of a bin target (for `main`)?
+    pub is_bin_root: bool,
+    /// Interprocedural rounds: parse only unparsed items mentioning these names; report only
+    /// fns and call sites.
+    pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
+    /// Tokenize even without needles (a text check matched: its test ranges are needed).
+    pub tokenize: bool,
+}
+
+/// A thread pool whose threads have a 64 MiB stack, so deeply nested code cannot overflow.
+pub fn parse_stack_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build()
+        .ok()
+}
+
+/// Analyzes one file. Must run on a big-stack thread.
+pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
+    let out = analyze_inner(engine, input);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out
+}
+
+fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
+    let mut out = FileSummary::default();
+    let wanted = match input.extra {
+        Some((ac, _)) => ac.is_match(input.text),
+        None => !input.checks.is_empty() && engine.mentions(input.text),
+    };
+    let has_mod = memchr::memmem::find(input.text.as_bytes(), b"mod").is_some();
+    if !wanted && !has_mod && !input.tokenize && engine.parse_error.is_none() {
+        return out;
+    }
+    let source = blank_shebang(input.text);
+    let ts = match TokenStream::from_str(&source) {
+        Ok(ts) => ts,
+        Err(e) => {
+            let start = e.span().start();
+            out.parse_error = Some((point(start.line, start.column), e.to_string()));
+            return out;
+        }
+    };
+    out.tokenized = true;
+    let sp = split(ts);
+    if input.extra.is_none() {
+        out.mods = sp.mods.clone();
+        out.test_ranges = sp.test_ranges.clone();
+    }
+    if !wanted {
+        return out;
+    }
+    let mut walker = Walker::new(engine, input, &source, &mut out);
+    match parse_items(engine, input, &source, &sp.items, &mut walker) {
+        Ok(()) => {}
+        Err(()) => {
+            drop(walker);
+            whole_file(engine, input, &source, &mut out);
+        }
+    }
+    out
+}
+
+/// Parses the `use` items, then the items that mention a needle, and walks them.
+fn parse_items(
+    engine: &Engine,
+    input: &FileInput,
+    source: &str,
+    items: &[RawItem],
+    walker: &mut Walker,
+) -> Result<(), ()> {
+    let mut res = Resolver::default();
+    for item in items.iter().filter(|i| i.is_use) {
+        let use_item: syn::ItemUse = parse_item_tokens(item)?;
+        res.add_use(&use_item.tree);
+    }
+    let local = local_needles(engine, &res, source);
+    walker.set_resolver(res);
+    for (idx, item) in items.iter().enumerate() {
+        if item.is_use || item.is_inner_attr {
+            continue;
+        }
+        let text = source.get(item.bytes.clone()).unwrap_or("");
+        let base = engine.mentions(text) || local.iter().any(|n| contains(text, n));
+        let take = match input.extra {
+            Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
+            None => base,
+        };
+        if !take {
+            continue;
+        }
+        let parsed: syn::Item = parse_item_tokens(item)?;
+        walker.record_parsed(idx);
+        walker.walk_item(&parsed);
+    }
+    Ok(())
+}
+
+fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {
+    let ts: TokenStream = item.tokens.iter().cloned().collect();
+    syn::parse2::<T>(ts).map_err(|_| ())
+}
+
+/// Falls back to `syn::parse_file` when item splitting failed.
+fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSummary) {
+    match syn::parse_file(source) {
+        Ok(file) => {
+            let mut walker = Walker::new(engine, input, source, out);
+            let mut res = Resolver::default();
+            for item in &file.items {
+                if let syn::Item::Use(u) = item {
+                    res.add_use(&u.tree);
+                }
+            }
+            walker.set_resolver(res);
+            for item in &file.items {
+                walker.walk_item(item);
+            }
+        }
+        Err(e) => {
+            let start = e.span().start();
+            out.parse_error = Some((point(start.line, start.column), e.to_string()));
+        }
+    }
+}
+
+/// Local names (from `use` items) that stand for a path some pattern is about, e.g. `File`
+/// after `use std::fs::File`, or `sfs` after `use std::fs as sfs`. A glob import of such a
+/// module makes every item a candidate (returned as the empty needle).
+fn local_needles(engine: &Engine, res: &Resolver, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (alias, target) in res.aliases() {
+        if engine.patterns.iter().any(|p| related(p, &target)) {
+            out.push(alias);
+        }
+    }
+    if res
+        .globs()
+        .iter()
+        .any(|g| engine.patterns.iter().any(|p| related(p, g)))
+    {
+        out.push(String::new());
+    }
+    out.retain(|n| n.is_empty() || contains(text, n));
+    out
+}
+
+fn related(p: &PathPattern, target: &[String]) -> bool {
+    let n = p.segments.len().min(target.len());
+    p.matches(target) || (!p.any_prefix && p.segments.get(..n) == target.get(..n))
+}
+
+fn contains(hay: &str, needle: &str) -> bool {
+    needle.is_empty() || memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// Replaces a `#!…` first line (not `#![`) by spaces so offsets stay the same.
+fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(t) = text.strip_prefix('\u{feff}') {
+        let s = format!("   {t}");
+        return std::borrow::Cow::Owned(blank_shebang(&s).into_owned());
+    }
+    if text.starts_with("#!") && !text.starts_with("#![") {
+        let end = text.find('\n').unwrap_or(text.len());
+        let mut s = " ".repeat(end);
+        s.push_str(text.get(end..).unwrap_or(""));
+        return std::borrow::Cow::Owned(s);
+    }
+    std::borrow::Cow::Borrowed(text)
+}
+
+/// A zero-width region at a proc-macro2 line / 0-based column.
+pub fn point(line: usize, column: usize) -> Region {
+    Region {
+        line: line.max(1) as u32,
+        column: column as u32 + 1,
+        end_line: line.max(1) as u32,
+        end_column: column as u32 + 1,
+    }
+}

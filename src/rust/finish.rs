@@ -1,0 +1,247 @@
+//! The workspace-wide pass after every file is summarized: module-tree classification,
+//! test-code filtering of raw hits, engine findings (`parse-error`, `uncompiled-file`), the
+//! interprocedural fixpoint (with extra parsing rounds for callers of blocking fns), presence.
+
+use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+use super::engine::{Engine, FileInput, analyze_file};
+use super::interproc::Index;
+use super::{Classification, FileSummary, classify, presence_hits};
+use crate::model::{CodeKind, Region};
+use crate::scan::Hit;
+use crate::workspace::Workspace;
+
+/// One file as the per-file pass left it.
+pub struct FileState<'a> {
+    /// Its text, if read.
+    pub text: Option<&'a str>,
+    /// The engine's summary, if analyzed.
+    pub summary: Option<FileSummary>,
+    /// Syntax checks applicable to it.
+    pub checks: Vec<usize>,
+    /// Root of a bin target?
+    pub is_bin_root: bool,
+}
+
+/// What the workspace pass gives.
+pub struct Finished {
+    /// Findings (already filtered by each check's `code`).
+    pub hits: Vec<Hit>,
+    /// File classification.
+    pub class: Classification,
+}
+
+/// Runs the workspace pass. `files[i]` belongs to `ws.files[i]`.
+pub fn finish(
+    engine: &Engine,
+    ws: &Workspace,
+    applicable: &[bool],
+    files: &mut [FileState],
+    pool: Option<&rayon::ThreadPool>,
+) -> Finished {
+    let class = {
+        let summaries: Vec<Option<&FileSummary>> =
+            files.iter().map(|f| f.summary.as_ref()).collect();
+        classify(ws, &summaries)
+    };
+    interproc_rounds(engine, ws, files, pool);
+    let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
+    let mut hits = Vec::new();
+    for (i, s) in summaries.iter().enumerate() {
+        let Some(s) = s else { continue };
+        let path = &ws.files[i].path;
+        for h in &s.hits {
+            hits.push(Hit {
+                check: h.check,
+                file: path.clone(),
+                region: h.region.clone(),
+                message: h.message.clone(),
+            });
+        }
+        if let (Some(idx), Some((region, msg))) = (engine.parse_error, &s.parse_error) {
+            let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
+            hits.push(Hit {
+                check: idx,
+                file: path.clone(),
+                region: region.clone(),
+                message,
+            });
+        }
+    }
+    let index = Index::build(
+        summaries
+            .iter()
+            .flatten()
+            .flat_map(|s| s.fns.iter().cloned())
+            .collect(),
+    );
+    for (i, s) in summaries.iter().enumerate() {
+        for site in s.iter().flat_map(|s| &s.sites) {
+            if let Some(chain) = index.chain(site) {
+                let check = engine.config.checks.get(site.check);
+                let message = match check {
+                    Some(c) => crate::scan::message(
+                        c,
+                        format!("blocking call reached from async code: {chain}"),
+                        &[("chain", &chain)],
+                    ),
+                    None => chain,
+                };
+                hits.push(Hit {
+                    check: site.check,
+                    file: ws.files[i].path.clone(),
+                    region: site.region.clone(),
+                    message,
+                });
+            }
+        }
+    }
+    hits.retain(|h| keep(engine, ws, &class, &summaries, h));
+    if let Some(idx) = engine.uncompiled {
+        for (i, f) in ws.files.iter().enumerate() {
+            if class.report.get(i).copied().unwrap_or(false) && in_scope(engine, ws, idx, i) {
+                hits.push(Hit {
+                    check: idx,
+                    file: f.path.clone(),
+                    region: Region::file_start(),
+                    message: "no module tree reaches this file (no `mod` declares it): it is not compiled".into(),
+                });
+            }
+        }
+    }
+    hits.extend(presence_hits(
+        engine.config,
+        ws,
+        applicable,
+        &summaries,
+        &class,
+    ));
+    Finished { hits, class }
+}
+
+fn in_scope(engine: &Engine, ws: &Workspace, idx: usize, file: usize) -> bool {
+    let (Some(c), Some(f)) = (engine.config.checks.get(idx), ws.files.get(file)) else {
+        return false;
+    };
+    c.scope.includes(&f.path)
+        && match f.package.and_then(|p| ws.packages.get(p)) {
+            Some(p) => c.applies_to(p),
+            None => c.applies.is_unconditional(),
+        }
+}
+
+/// Keeps a syntax hit when its code kind is in the check's `code` scope.
+fn keep(
+    engine: &Engine,
+    ws: &Workspace,
+    class: &Classification,
+    summaries: &[Option<&FileSummary>],
+    h: &Hit,
+) -> bool {
+    let Some(check) = engine.config.checks.get(h.check) else {
+        return false;
+    };
+    if Some(h.check) == engine.parse_error {
+        return true;
+    }
+    let Some(i) = ws
+        .files
+        .binary_search_by(|f| f.path.as_str().cmp(&h.file))
+        .ok()
+    else {
+        return true;
+    };
+    check.code.includes(kind_at(
+        ws,
+        class,
+        summaries.get(i).copied().flatten(),
+        i,
+        h.region.line,
+    ))
+}
+
+/// The code kind at a line of file `i`.
+pub fn kind_at(
+    ws: &Workspace,
+    class: &Classification,
+    summary: Option<&FileSummary>,
+    i: usize,
+    line: u32,
+) -> CodeKind {
+    match class.kinds.get(i).copied().flatten() {
+        Some(CodeKind::Production) if summary.is_some_and(|s| s.in_test_range(line)) => {
+            CodeKind::Test
+        }
+        Some(k) => k,
+        None => ws.files.get(i).map_or(CodeKind::Production, |f| {
+            crate::scan::file_code_kind(ws, &f.path)
+        }),
+    }
+}
+
+/// Extra parsing rounds: items that mention a newly blocking fn's name are parsed so their
+/// fns join the index; repeated until no new names appear.
+fn interproc_rounds(
+    engine: &Engine,
+    ws: &Workspace,
+    files: &mut [FileState],
+    pool: Option<&rayon::ThreadPool>,
+) {
+    let mut done: HashSet<String> = HashSet::new();
+    for _round in 0..16 {
+        let index = Index::build(
+            files
+                .iter()
+                .flat_map(|f| f.summary.iter().flat_map(|s| s.fns.iter().cloned()))
+                .collect(),
+        );
+        let mut new: Vec<String> = index
+            .blocking_names()
+            .into_iter()
+            .filter(|n| !done.contains(n))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        new.sort();
+        done.extend(new.iter().cloned());
+        let Ok(ac) = AhoCorasick::new(&new) else {
+            return;
+        };
+        let run = |files: &mut [FileState]| {
+            files
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(i, f)| round_file(engine, ws, &ac, i, f));
+        };
+        match pool {
+            Some(p) => p.install(|| run(files)),
+            None => run(files),
+        }
+    }
+}
+
+fn round_file(engine: &Engine, ws: &Workspace, ac: &AhoCorasick, i: usize, f: &mut FileState) {
+    let (Some(text), Some(summary)) = (f.text, f.summary.as_mut()) else {
+        return;
+    };
+    if f.checks.is_empty() || !ac.is_match(text) || !ws.files.get(i).is_some_and(|x| x.is_rust()) {
+        return;
+    }
+    let parsed = summary.parsed.clone();
+    let input = FileInput {
+        path: &ws.files[i].path,
+        text,
+        checks: &f.checks,
+        is_bin_root: f.is_bin_root,
+        extra: Some((ac, &parsed)),
+        tokenize: false,
+    };
+    let extra = analyze_file(engine, &input);
+    summary.fns.extend(extra.fns);
+    summary.sites.extend(extra.sites);
+    summary.parsed.extend(extra.parsed);
+}

@@ -1,0 +1,192 @@
+//! Interprocedural blocking: a non-async workspace fn whose body (outside the check's
+//! `not_inside` contexts) makes a matching call is itself blocking; this propagates to a
+//! fixpoint over fns resolvable by path (`Type::new`, `crate::m::f`, free fns) and methods whose
+//! name is unique among the workspace's impls. Call sites in the check's contexts that reach a
+//! blocking fn are findings naming the chain.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::Region;
+
+/// A reference to a possibly-workspace fn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CalleeRef {
+    /// `Type::name` or a free fn `name`.
+    Path(String),
+    /// A method name (resolved only when unique among workspace impls).
+    Method(String),
+}
+
+/// What the index needs to know about one workspace fn.
+#[derive(Debug, Clone)]
+pub struct FnSummary {
+    /// `Type::name` for impl fns, `name` for free fns.
+    pub key: String,
+    /// Async fns are never "blocking" themselves (their callers await them).
+    pub is_async: bool,
+    /// Direct matching calls outside exempt contexts: (check, callee shown).
+    pub direct: Vec<(usize, String)>,
+    /// Calls made outside exempt contexts, with the checks for which they are live.
+    pub callees: Vec<(CalleeRef, Vec<usize>)>,
+}
+
+/// A call in a checked context (e.g. async code) that may reach a blocking workspace fn.
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    /// The interprocedural check.
+    pub check: usize,
+    /// What is called.
+    pub callee: CalleeRef,
+    /// Where.
+    pub region: Region,
+    /// How the call reads, e.g. `registry.save()`.
+    pub display: String,
+}
+
+/// The key of a resolved path if it may name a workspace fn.
+pub fn local_key(
+    path: &[String],
+    externals: &HashSet<String>,
+    impl_ty: Option<&str>,
+) -> Option<String> {
+    let first = path.first()?;
+    let name = path.last()?;
+    if externals.contains(first) && path.len() > 1 {
+        return None;
+    }
+    let ty = path.len().checked_sub(2).and_then(|i| path.get(i));
+    match ty {
+        Some(t) if t == "Self" => impl_ty.map(|t| format!("{t}::{name}")),
+        Some(t) if t.chars().next().is_some_and(char::is_uppercase) => Some(format!("{t}::{name}")),
+        _ => Some(name.clone()),
+    }
+}
+
+/// Why a fn is blocking: the next step of the chain.
+#[derive(Debug, Clone)]
+enum Via {
+    Direct(String),
+    Call(String),
+}
+
+/// The workspace index.
+pub struct Index {
+    fns: HashMap<String, Vec<FnSummary>>,
+    methods: HashMap<String, Vec<String>>,
+    /// Per check: blocking fn key → next step.
+    blocking: HashMap<usize, HashMap<String, Via>>,
+}
+
+impl Index {
+    /// Builds the index and runs the fixpoint.
+    pub fn build(fns: Vec<FnSummary>) -> Index {
+        let mut by_key: HashMap<String, Vec<FnSummary>> = HashMap::new();
+        let mut methods: HashMap<String, HashSet<String>> = HashMap::new();
+        for f in fns {
+            if let Some((ty, name)) = f.key.rsplit_once("::")
+                && !ty.starts_with("<trait>")
+            {
+                methods
+                    .entry(name.to_string())
+                    .or_default()
+                    .insert(f.key.clone());
+            }
+            by_key.entry(f.key.clone()).or_default().push(f);
+        }
+        let mut idx = Index {
+            fns: by_key,
+            methods: methods
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect(),
+            blocking: HashMap::new(),
+        };
+        idx.fixpoint();
+        idx
+    }
+
+    fn resolve(&self, c: &CalleeRef) -> Option<String> {
+        match c {
+            CalleeRef::Path(k) => self.fns.contains_key(k).then(|| k.clone()),
+            CalleeRef::Method(m) => match self.methods.get(m).map(Vec::as_slice) {
+                Some([one]) => Some(one.clone()),
+                _ => None,
+            },
+        }
+    }
+
+    fn fixpoint(&mut self) {
+        let mut blocking: HashMap<usize, HashMap<String, Via>> = HashMap::new();
+        for (key, list) in &self.fns {
+            for f in list.iter().filter(|f| !f.is_async) {
+                for (check, shown) in &f.direct {
+                    blocking
+                        .entry(*check)
+                        .or_default()
+                        .entry(key.clone())
+                        .or_insert_with(|| Via::Direct(shown.clone()));
+                }
+            }
+        }
+        loop {
+            let mut added = Vec::new();
+            for (key, list) in &self.fns {
+                for f in list.iter().filter(|f| !f.is_async) {
+                    for (callee, checks) in &f.callees {
+                        let Some(target) = self.resolve(callee) else {
+                            continue;
+                        };
+                        for check in checks {
+                            let set = blocking.get(check);
+                            if set.is_some_and(|s| s.contains_key(&target) && !s.contains_key(key))
+                            {
+                                added.push((*check, key.clone(), target.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            if added.is_empty() {
+                break;
+            }
+            for (check, key, target) in added {
+                blocking
+                    .entry(check)
+                    .or_default()
+                    .entry(key)
+                    .or_insert(Via::Call(target));
+            }
+        }
+        self.blocking = blocking;
+    }
+
+    /// Names (last segments) of every blocking fn, for the next parsing round.
+    pub fn blocking_names(&self) -> HashSet<String> {
+        self.blocking
+            .values()
+            .flat_map(|m| m.keys())
+            .map(|k| k.rsplit("::").next().unwrap_or(k).to_string())
+            .collect()
+    }
+
+    /// The chain message when `site` reaches a blocking fn.
+    pub fn chain(&self, site: &CallSite) -> Option<String> {
+        let set = self.blocking.get(&site.check)?;
+        let mut key = self.resolve(&site.callee)?;
+        let mut parts = vec![format!("`{}`", site.display)];
+        let mut seen = HashSet::new();
+        loop {
+            if !seen.insert(key.clone()) {
+                return None;
+            }
+            parts.push(format!("`{key}`"));
+            match set.get(&key)? {
+                Via::Direct(shown) => {
+                    parts.push(format!("`{shown}`"));
+                    return Some(parts.join(" → "));
+                }
+                Via::Call(next) => key = next.clone(),
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The syntax-aware engine: parsing, name resolution, contexts, the module tree (test-code and
+//! uncompiled-file classification) and the interprocedural blocking index, for the kinds `call`,
+//! `held-across-await`, `ignored-result` and `presence`.
+//!
+//! Per file (on a big-stack rayon thread, because `proc_macro2`/`syn` values are `!Send`):
+//! tokenize, split top-level items at the token level, parse (with `syn`) only the `use` items
+//! and the items whose text mentions a needle of the enabled checks, walk them once, and return
+//! a `Send` [`FileSummary`]. Then, once for the workspace: the module tree classifies each file
+//! (production / test / uncompiled), the interprocedural index runs to a fixpoint, and presence
+//! checks are decided per package. See `docs/engine.md`.
+
+mod contexts;
+mod engine;
+mod finish;
+mod held;
+mod interproc;
+mod macros;
+mod modtree;
+mod presence;
+mod resolve;
+mod split;
+mod visit;
+
+pub use engine::{Engine, FileInput, analyze_file, parse_stack_pool};
+pub use finish::{FileState, Finished, finish, kind_at};
+pub use interproc::{CallSite, CalleeRef, FnSummary, Index};
+pub use modtree::{Classification, classify};
+pub use presence::presence_hits;
+
+use crate::model::Region;
+
+/// A `mod name;` declaration found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModDecl {
+    /// Module name.
+    pub name: String,
+    /// Names of the inline modules it is nested in, outermost first.
+    pub inline: Vec<String>,
+    /// `#[path = "…"]`, if any.
+    pub path_attr: Option<String>,
+    /// Declared under `#[cfg(test)]` (itself or an enclosing inline module).
+    pub test: bool,
+    /// Line of the declaration.
+    pub line: u32,
+}
+
+/// A finding of a syntax-aware check in one file, before test-code filtering.
+#[derive(Debug, Clone)]
+pub struct RawHit {
+    /// Index into `Config::checks`.
+    pub check: usize,
+    /// Where.
+    pub region: Region,
+    /// Message.
+    pub message: String,
+}
+
+/// A fact relevant to a `presence` check, found at a line.
+#[derive(Debug, Clone)]
+pub struct PresenceFact {
+    /// Index into `Config::checks`.
+    pub check: usize,
+    /// Line (for test-code classification).
+    pub line: u32,
+}
+
+/// Everything the engine learned from one file (`Send`).
+#[derive(Debug, Clone, Default)]
+pub struct FileSummary {
+    /// `mod x;` declarations.
+    pub mods: Vec<ModDecl>,
+    /// Inclusive line ranges of test code inside the file.
+    pub test_ranges: Vec<(u32, u32)>,
+    /// Findings.
+    pub hits: Vec<RawHit>,
+    /// The parse error, if the file (or a needed item) does not parse.
+    pub parse_error: Option<(Region, String)>,
+    /// Presence facts.
+    pub presence: Vec<PresenceFact>,
+    /// Workspace fns seen (for the interprocedural index).
+    pub fns: Vec<FnSummary>,
+    /// Calls in checked contexts that may reach workspace fns.
+    pub sites: Vec<CallSite>,
+    /// Indices of the top-level items that were parsed.
+    pub parsed: Vec<usize>,
+    /// Was the file tokenized at all?
+    pub tokenized: bool,
+}
+
+impl FileSummary {
+    /// Is `line` inside test code of this file?
+    pub fn in_test_range(&self, line: u32) -> bool {
+        self.test_ranges
+            .iter()
+            .any(|&(a, b)| a <= line && line <= b)
+    }
+}

@@ -1,0 +1,244 @@
+//! Token-level splitting of a file into top-level items, without `syn`: item boundaries, byte
+//! ranges (for the needle prefilter), `mod` declarations (for the module tree) and the line
+//! ranges of test code (`#[cfg(test)]` modules, `#[test]`-like fns), at any inline-module depth.
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+use super::ModDecl;
+
+/// One top-level item's tokens.
+pub struct RawItem {
+    /// The tokens.
+    pub tokens: Vec<TokenTree>,
+    /// Byte range in the file.
+    pub bytes: std::ops::Range<usize>,
+    /// A `use` item (always parsed, for name resolution).
+    pub is_use: bool,
+    /// An inner attribute `#![..]` (never parsed).
+    pub is_inner_attr: bool,
+}
+
+/// What splitting a file gives.
+#[derive(Default)]
+pub struct Split {
+    /// Top-level items in order.
+    pub items: Vec<RawItem>,
+    /// `mod` declarations (inline ones included, for their nested out-of-line children).
+    pub mods: Vec<ModDecl>,
+    /// Inclusive 1-based line ranges of test code.
+    pub test_ranges: Vec<(u32, u32)>,
+}
+
+/// Splits a token stream into items; records modules and test ranges.
+pub fn split(ts: TokenStream) -> Split {
+    let tokens: Vec<TokenTree> = ts.into_iter().collect();
+    let mut out = Split::default();
+    for item in chunk(tokens) {
+        let bytes = byte_range(&item);
+        let head = Head::of(&item);
+        out.items.push(RawItem {
+            is_use: head.keyword.as_deref() == Some("use"),
+            is_inner_attr: head.inner_attr,
+            bytes,
+            tokens: item,
+        });
+    }
+    let items = std::mem::take(&mut out.items);
+    for item in &items {
+        modules(&item.tokens, &[], false, &mut out);
+    }
+    out.items = items;
+    out
+}
+
+/// Cuts a token list at top-level `;` and at brace groups (a `;` right after a brace group
+/// belongs to it: `const X: T = T { .. };`). Inner attributes form their own chunk.
+fn chunk(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
+    let mut items = Vec::new();
+    let mut cur: Vec<TokenTree> = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        let ends = match &tt {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    || (g.delimiter() == Delimiter::Bracket && is_inner_attr_start(&cur))
+            }
+            _ => false,
+        };
+        cur.push(tt);
+        if ends {
+            if let Some(TokenTree::Punct(p)) = iter.peek()
+                && p.as_char() == ';'
+                && !matches!(cur.last(), Some(TokenTree::Punct(_)))
+                && let Some(semi) = iter.next()
+            {
+                cur.push(semi);
+            }
+            items.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        items.push(cur);
+    }
+    items
+}
+
+fn is_inner_attr_start(cur: &[TokenTree]) -> bool {
+    matches!(cur, [TokenTree::Punct(a), TokenTree::Punct(b)] if a.as_char() == '#' && b.as_char() == '!')
+}
+
+/// Byte range of a token list.
+pub fn byte_range(tokens: &[TokenTree]) -> std::ops::Range<usize> {
+    match (tokens.first(), tokens.last()) {
+        (Some(a), Some(b)) => a.span().byte_range().start..b.span().byte_range().end,
+        _ => 0..0,
+    }
+}
+
+/// The attributes and keyword at the head of an item.
+#[derive(Default)]
+struct Head {
+    inner_attr: bool,
+    cfg_test: bool,
+    test_attr: bool,
+    path_attr: Option<String>,
+    keyword: Option<String>,
+    /// Index of the token after the keyword.
+    after: usize,
+}
+
+impl Head {
+    fn of(tokens: &[TokenTree]) -> Head {
+        let mut h = Head::default();
+        let mut i = 0;
+        while let Some(tt) = tokens.get(i) {
+            match tt {
+                TokenTree::Punct(p) if p.as_char() == '#' => {
+                    if let Some(TokenTree::Punct(b)) = tokens.get(i + 1)
+                        && b.as_char() == '!'
+                    {
+                        h.inner_attr = true;
+                        return h;
+                    }
+                    if let Some(TokenTree::Group(g)) = tokens.get(i + 1) {
+                        h.attribute(g.stream());
+                    }
+                    i += 2;
+                }
+                TokenTree::Ident(id) => {
+                    let s = id.to_string();
+                    if matches!(
+                        s.as_str(),
+                        "pub" | "unsafe" | "async" | "const" | "extern" | "default" | "safe"
+                    ) {
+                        i += 1;
+                        if let Some(TokenTree::Group(g)) = tokens.get(i)
+                            && g.delimiter() == Delimiter::Parenthesis
+                        {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    h.keyword = Some(s);
+                    h.after = i + 1;
+                    return h;
+                }
+                _ => i += 1,
+            }
+        }
+        h
+    }
+
+    fn attribute(&mut self, attr: TokenStream) {
+        let toks: Vec<TokenTree> = attr.into_iter().collect();
+        let idents: Vec<String> = toks
+            .iter()
+            .take_while(|t| !matches!(t, TokenTree::Group(_)) && !is_punct(t, '='))
+            .filter_map(|t| match t {
+                TokenTree::Ident(i) => Some(i.to_string()),
+                _ => None,
+            })
+            .collect();
+        match idents.as_slice() {
+            [one] if one == "cfg" => {
+                if let Some(TokenTree::Group(g)) = toks.get(1) {
+                    let words = idents_in(g.stream());
+                    self.cfg_test |=
+                        words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not");
+                }
+            }
+            [one] if one == "path" => {
+                if let Some(TokenTree::Literal(l)) = toks.get(2) {
+                    self.path_attr = Some(l.to_string().trim_matches('"').to_string());
+                }
+            }
+            [.., last] if last == "test" || last == "bench" => self.test_attr = true,
+            _ => {}
+        }
+    }
+}
+
+fn is_punct(t: &TokenTree, c: char) -> bool {
+    matches!(t, TokenTree::Punct(p) if p.as_char() == c)
+}
+
+fn idents_in(ts: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in ts {
+        match t {
+            TokenTree::Ident(i) => out.push(i.to_string()),
+            TokenTree::Group(g) => out.extend(idents_in(g.stream())),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn line_range(tokens: &[TokenTree]) -> (u32, u32) {
+    match (tokens.first(), tokens.last()) {
+        (Some(a), Some(b)) => (a.span().start().line as u32, b.span().end().line as u32),
+        _ => (0, 0),
+    }
+}
+
+/// Records module declarations and test ranges of one item (recursing into inline modules).
+fn modules(item: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split) {
+    let head = Head::of(item);
+    let is_test = head.cfg_test || head.test_attr;
+    if is_test && !in_test {
+        out.test_ranges.push(line_range(item));
+    }
+    if head.keyword.as_deref() != Some("mod") {
+        return;
+    }
+    let Some(TokenTree::Ident(name)) = item.get(head.after) else {
+        return;
+    };
+    let name = name.to_string();
+    let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+    match item.get(head.after + 1) {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+            let mut path = inline.to_vec();
+            path.push(name);
+            for sub in chunk(g.stream().into_iter().collect()) {
+                modules(&sub, &path, in_test || is_test, out);
+            }
+        }
+        _ => out.mods.push(ModDecl {
+            name,
+            inline: inline.to_vec(),
+            path_attr: head.path_attr,
+            test: in_test || is_test,
+            line: item
+                .first()
+                .map(|t| t.span().start().line as u32)
+                .unwrap_or(1),
+        }),
+    }
+}
+
+/// Byte range of a (joined) span in its file.
+pub fn span_bytes(span: proc_macro2::Span) -> std::ops::Range<usize> {
+    span.byte_range()
+}

@@ -1,0 +1,265 @@
+//! Kind `call`: calls of functions (by resolved path, with `*` patterns), methods (by name) and
+//! macros, filtered by syntactic context (`inside` / `not_inside`), by whether the value is
+//! discarded, by string-literal arguments, and optionally followed through workspace functions
+//! (`interprocedural`). The matching itself runs in [`crate::rust`].
+
+use serde::Deserialize;
+
+use super::{child, compile_regex};
+use crate::config::diag::{ConfigError, KeySeg, Source};
+
+/// `[match]` of a `call` check.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CallSpec {
+    /// Resolved function paths; `*` as last segment matches any suffix, as first any prefix.
+    #[serde(default)]
+    pub functions: Vec<String>,
+    /// Method names (any receiver).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Macro names (last path segment).
+    #[serde(default)]
+    pub macros: Vec<String>,
+    /// Only method calls whose receiver is a call of one of these methods.
+    #[serde(default)]
+    pub receiver_methods: Vec<String>,
+    /// Contexts the call must be in (any of them).
+    #[serde(default)]
+    pub inside: Vec<String>,
+    /// Contexts that exempt the call (innermost context wins).
+    #[serde(default)]
+    pub not_inside: Vec<String>,
+    /// Only calls whose value is thrown away.
+    #[serde(default)]
+    pub discarded: bool,
+    /// Skip calls whose enclosing fn mentions one of these identifiers.
+    #[serde(default)]
+    pub unless_fn_mentions: Vec<String>,
+    /// Only calls with a string-literal argument matching this regex.
+    #[serde(default)]
+    pub args: Option<String>,
+    /// Also flag calls of workspace fns that transitively make a matching call.
+    #[serde(default)]
+    pub interprocedural: bool,
+}
+
+/// A compiled `call` check.
+#[derive(Debug, Clone)]
+pub struct CallMatcher {
+    /// Function path patterns.
+    pub functions: Vec<PathPattern>,
+    /// Method names.
+    pub methods: Vec<String>,
+    /// Macro names.
+    pub macros: Vec<String>,
+    /// Required receiver methods.
+    pub receiver_methods: Vec<String>,
+    /// Required contexts.
+    pub inside: Vec<Context>,
+    /// Exempting contexts.
+    pub not_inside: Vec<Context>,
+    /// Only discarded values.
+    pub discarded: bool,
+    /// Identifiers that exempt the enclosing fn.
+    pub unless_fn_mentions: Vec<String>,
+    /// Regex over string-literal arguments.
+    pub args: Option<regex::Regex>,
+    /// Follow workspace fns.
+    pub interprocedural: bool,
+}
+
+impl CallSpec {
+    /// Validates patterns and the regex.
+    pub fn compile(
+        self,
+        source: &Source,
+        base: &[KeySeg],
+    ) -> Result<CallMatcher, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        if self.functions.is_empty() && self.methods.is_empty() && self.macros.is_empty() {
+            errors.push(source.error_at_path(
+                base,
+                false,
+                "a `call` check needs at least one of `functions`, `methods`, `macros`",
+            ));
+        }
+        let functions = patterns(
+            &self.functions,
+            source,
+            &child(base, "functions"),
+            &mut errors,
+        );
+        let args = match self
+            .args
+            .as_deref()
+            .map(|a| compile_regex(a, source, &child(base, "args")))
+        {
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => {
+                errors.push(e);
+                None
+            }
+            None => None,
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CallMatcher {
+            functions,
+            methods: self.methods,
+            macros: self.macros,
+            receiver_methods: self.receiver_methods,
+            inside: self.inside.iter().map(|s| Context::parse(s)).collect(),
+            not_inside: self.not_inside.iter().map(|s| Context::parse(s)).collect(),
+            discarded: self.discarded,
+            unless_fn_mentions: self.unless_fn_mentions,
+            args,
+            interprocedural: self.interprocedural,
+        })
+    }
+}
+
+/// Compiles path patterns, reporting each bad one at its array element.
+pub fn patterns(
+    list: &[String],
+    source: &Source,
+    base: &[KeySeg],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<PathPattern> {
+    let mut out = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        match PathPattern::parse(p) {
+            Some(pat) => out.push(pat),
+            None => {
+                let path: Vec<KeySeg> = base.iter().cloned().chain([KeySeg::Index(i)]).collect();
+                errors.push(source.error_at_path(
+                    &path,
+                    false,
+                    format!("bad path pattern `{p}` (expected `a::b::c`, `a::*` or `*::c`)"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A path pattern: `std::fs::write`, `std::fs::*`, `*::load`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPattern {
+    /// Leading `*`: any prefix (zero or more segments).
+    pub any_prefix: bool,
+    /// Trailing `*`: one or more further segments.
+    pub any_suffix: bool,
+    /// The literal segments.
+    pub segments: Vec<String>,
+}
+
+impl PathPattern {
+    /// Parses `a::b`, `a::*`, `*::b`; None when malformed.
+    pub fn parse(s: &str) -> Option<PathPattern> {
+        let mut segs: Vec<&str> = s.trim().trim_start_matches("::").split("::").collect();
+        let any_prefix = segs.len() > 1 && segs.first() == Some(&"*");
+        if any_prefix {
+            segs.remove(0);
+        }
+        let any_suffix = segs.len() > 1 && segs.last() == Some(&"*");
+        if any_suffix {
+            segs.pop();
+        }
+        let ok = !segs.is_empty()
+            && segs
+                .iter()
+                .all(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        ok.then(|| PathPattern {
+            any_prefix,
+            any_suffix,
+            segments: segs.into_iter().map(String::from).collect(),
+        })
+    }
+
+    /// Does the resolved path (segments) match?
+    pub fn matches(&self, path: &[String]) -> bool {
+        let n = self.segments.len();
+        match (self.any_prefix, self.any_suffix) {
+            (false, false) => path == self.segments.as_slice(),
+            (false, true) => path.len() > n && path[..n] == self.segments[..],
+            (true, false) => path.len() >= n && path[path.len() - n..] == self.segments[..],
+            (true, true) => path
+                .windows(n)
+                .enumerate()
+                .any(|(i, w)| w == self.segments.as_slice() && i + n < path.len()),
+        }
+    }
+
+    /// The last literal segment (a needle for the file prefilter).
+    pub fn needle(&self) -> Option<&str> {
+        self.segments.last().map(String::as_str)
+    }
+
+    /// The pattern as written.
+    pub fn display(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        if self.any_prefix {
+            parts.push("*");
+        }
+        parts.extend(self.segments.iter().map(String::as_str));
+        if self.any_suffix {
+            parts.push("*");
+        }
+        parts.join("::")
+    }
+}
+
+/// A syntactic context named in `inside` / `not_inside`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    /// Async fn, block or closure (and `#[tokio::main]`-like fns).
+    Async,
+    /// Unsafe block or fn.
+    Unsafe,
+    /// Loop body.
+    Loop,
+    /// `fn main` of a bin target.
+    Main,
+    /// Inside the arguments / closure of a call to this path (methods match by last segment).
+    Call(PathPattern),
+}
+
+impl Context {
+    /// Parses a context name; anything but the four keywords is a call path.
+    pub fn parse(s: &str) -> Context {
+        match s {
+            "async" => Context::Async,
+            "unsafe" => Context::Unsafe,
+            "loop" => Context::Loop,
+            "main" => Context::Main,
+            other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {
+                any_prefix: false,
+                any_suffix: false,
+                segments: vec![other.to_string()],
+            })),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Vec<String> {
+        s.split("::").map(String::from).collect()
+    }
+
+    #[test]
+    fn patterns_match() {
+        let star = PathPattern::parse("std::fs::*").unwrap();
+        assert!(star.matches(&p("std::fs::write")));
+        assert!(star.matches(&p("std::fs::File::open")));
+        assert!(!star.matches(&p("std::fs")));
+        assert!(!star.matches(&p("tokio::fs::write")));
+        let lead = PathPattern::parse("*::load").unwrap();
+        assert!(lead.matches(&p("a::b::load")));
+        assert!(lead.matches(&p("load")));
+        assert!(!lead.matches(&p("a::loader")));
+    }
+}

@@ -1,0 +1,106 @@
+//! The syntax-aware kinds on fixture workspaces: exact check ids, files and lines.
+
+use std::path::PathBuf;
+
+fn findings(fixture: &str) -> Vec<(String, String, u32, String)> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture)
+        .join("Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        ..Default::default()
+    };
+    let (report, _) = cargo_ready::analyze(&opts).unwrap();
+    report
+        .findings
+        .into_iter()
+        .map(|f| (f.check, f.file, f.region.line, f.message))
+        .collect()
+}
+
+fn located(fixture: &str) -> Vec<String> {
+    findings(fixture)
+        .into_iter()
+        .map(|(c, f, l, _)| format!("{c} {f}:{l}"))
+        .collect()
+}
+
+#[test]
+fn call_kind_resolves_paths_contexts_and_test_code() {
+    assert_eq!(
+        located("syntax-call"),
+        [
+            // text checks still run on a file that does not parse
+            "todo-comment src/broken.rs:1",
+            "parse-error src/broken.rs:2",
+            // aliased std::fs in async: flagged; tokio::fs on line 10: not
+            "blocking-fs-in-async src/main.rs:9",
+            "unwrap-used src/main.rs:9",
+            "unwrap-used src/main.rs:10",
+            // line 12 (spawn_blocking closure): not; line 14 (async block inside it): flagged
+            "blocking-fs-in-async src/main.rs:14",
+            // sync helper chain
+            "blocking-fs-in-async src/main.rs:18",
+            // unwrap inside format! inside println!
+            "unwrap-used src/main.rs:19",
+            // orphan.rs: not compiled, its unwrap not counted; registry/tests.rs: test code
+            "uncompiled-file src/orphan.rs:1",
+        ]
+    );
+}
+
+#[test]
+fn interprocedural_message_names_the_chain() {
+    let all = findings("syntax-call");
+    let chain = all
+        .iter()
+        .find(|(c, _, l, _)| c == "blocking-fs-in-async" && *l == 18)
+        .unwrap();
+    assert_eq!(
+        chain.3,
+        "blocking call reached from async code: `registry.save()` → `DeviceRegistry::save` → `persist` → `std::fs::write`"
+    );
+}
+
+#[test]
+fn held_across_await() {
+    let all = findings("syntax-held");
+    let got: Vec<String> = all
+        .iter()
+        .map(|(c, f, l, m)| format!("{c} {f}:{l} {m}"))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "guard-across-await src/lib.rs:4 guard `g` from `.lock()` is held across the `.await` on line 5",
+            // #[allow(clippy::await_holding_lock)] does not hide it
+            "guard-across-await src/lib.rs:11 guard `g` from `.write()` is held across the `.await` on line 13",
+        ]
+    );
+}
+
+#[test]
+fn ignored_result_forms() {
+    assert_eq!(
+        located("syntax-ignored"),
+        [
+            "ignored-send src/lib.rs:5",
+            "ignored-send src/lib.rs:6",
+            "ignored-send src/lib.rs:7",
+        ]
+    );
+}
+
+#[test]
+fn presence_follows_nest_and_ignores_test_code() {
+    // svc-a has /health under .nest("/api", …) in another module: present.
+    // svc-b has no health route; svc-c only in a #[cfg(test)] module.
+    assert_eq!(
+        located("syntax-presence"),
+        [
+            "health-route svc-b/src/main.rs:1",
+            "health-route svc-c/src/main.rs:1"
+        ]
+    );
+}
