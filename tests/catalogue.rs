@@ -1,6 +1,5 @@
-//! Meta-test of the built-in catalogue: the conventions every check and policy must keep, for
-//! the embedded `checks/` and for `checks-pending/` (syntax-aware checks waiting for their kinds),
-//! plus `docs/checks.md` kept in sync with the catalogue (`UPDATE_DOCS=1` regenerates it).
+//! Meta-test of the built-in catalogue: the conventions every check and policy must keep, plus
+//! `docs/checks.md` kept in sync with the catalogue (`UPDATE_DOCS=1` regenerates it).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -27,9 +26,6 @@ const CATEGORIES: &[&str] = &[
     "security",
     "supply-chain",
 ];
-
-/// Kinds of `checks-pending/` (implemented on the syntax-aware branch).
-const PENDING_KINDS: &[&str] = &["call", "held-across-await", "ignored-result", "presence"];
 
 /// The ids the issue fixes.
 const REQUIRED_IDS: &[&str] = &[
@@ -81,25 +77,8 @@ fn embedded() -> Vec<(String, CheckDef)> {
         .collect()
 }
 
-fn pending() -> Vec<(String, CheckDef)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("checks-pending"))
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
-    files.sort();
-    files
-        .iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(p).unwrap();
-            let def = parse(&name, &text);
-            (name, def)
-        })
-        .collect()
-}
-
 fn all() -> Vec<(String, CheckDef)> {
-    embedded().into_iter().chain(pending()).collect()
+    embedded()
 }
 
 fn is_kebab(id: &str) -> bool {
@@ -120,15 +99,6 @@ fn policy(name: &str) -> (PolicyFile, &'static str) {
     let (p, errors) = from_toml::<PolicyFile>(&Source::new(name, *text));
     assert!(errors.is_empty(), "{name}: {errors:?}");
     (p.unwrap(), text)
-}
-
-/// Ids named in commented-out `# [checks.<id>]` lines (pending checks) of a policy.
-fn commented_ids(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("# [checks."))
-        .filter_map(|l| l.strip_suffix(']'))
-        .map(str::to_string)
-        .collect()
 }
 
 #[test]
@@ -205,25 +175,6 @@ fn messages_start_lowercase_without_trailing_period() {
 }
 
 #[test]
-fn embedded_checks_use_existing_kinds_and_pending_checks_the_syntax_kinds() {
-    for (file, d) in embedded() {
-        assert!(
-            !PENDING_KINDS.contains(&d.kind.as_str()),
-            "{file}: kind `{}` belongs in checks-pending/",
-            d.kind
-        );
-    }
-    for (file, d) in pending() {
-        assert!(
-            PENDING_KINDS.contains(&d.kind.as_str()),
-            "{file}: kind `{}` should be in checks/",
-            d.kind
-        );
-        assert!(d.matcher.is_some(), "{file}: no [match]");
-    }
-}
-
-#[test]
 fn service_checks_are_conditional_on_a_framework() {
     let frameworks = [
         "axum",
@@ -254,19 +205,11 @@ fn service_checks_are_conditional_on_a_framework() {
 
 #[test]
 fn recommended_enables_every_check_and_defines_the_categories() {
-    let (rec, text) = policy("recommended");
+    let (rec, _) = policy("recommended");
     for (file, d) in embedded() {
         let ov = rec.checks.get(&d.id);
         assert!(ov.is_some(), "recommended does not name {file}");
         assert_ne!(ov.and_then(|o| o.enabled), Some(false), "{file} disabled");
-    }
-    let commented = commented_ids(text);
-    for (file, d) in pending() {
-        assert!(
-            commented.contains(&d.id),
-            "recommended lacks the commented `# [checks.{}]` line for {file}",
-            d.id
-        );
     }
     let cats: BTreeSet<&str> = rec.categories.keys().map(String::as_str).collect();
     assert_eq!(cats, CATEGORIES.iter().copied().collect());
@@ -275,18 +218,11 @@ fn recommended_enables_every_check_and_defines_the_categories() {
 #[test]
 fn policies_name_only_real_checks() {
     let embedded: BTreeSet<String> = embedded().into_iter().map(|(_, d)| d.id).collect();
-    let pending: BTreeSet<String> = pending().into_iter().map(|(_, d)| d.id).collect();
     for (file, _) in POLICIES {
         let name = file.trim_end_matches(".toml");
-        let (p, text) = policy(name);
+        let (p, _) = policy(name);
         for id in p.checks.keys() {
             assert!(embedded.contains(id), "{file}: unknown check {id}");
-        }
-        for id in commented_ids(text) {
-            assert!(
-                pending.contains(&id),
-                "{file}: commented {id} is not pending"
-            );
         }
         for base in p.extends.iter().flatten() {
             assert!(

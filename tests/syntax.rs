@@ -1,4 +1,11 @@
 //! The syntax-aware kinds on fixture workspaces: exact check ids, files and lines.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::path::PathBuf;
 

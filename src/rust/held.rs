@@ -44,7 +44,12 @@ impl Walker<'_> {
                     "guard `{name}` from `.{method}()` is held across the `.await` on line {await_line}"
                 );
                 let line = await_line.to_string();
-                self.hit(*idx, r, msg, &[("name", &name), ("await_line", &line)]);
+                self.hit(
+                    *idx,
+                    r,
+                    msg,
+                    &[("name", &name), ("method", &method), ("await_line", &line)],
+                );
             }
         }
     }
@@ -65,7 +70,12 @@ fn guard_method(e: &Expr, methods: &[String]) -> Option<String> {
     match e {
         Expr::Try(t) => guard_method(&t.expr, methods),
         Expr::Paren(p) => guard_method(&p.expr, methods),
-        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "unwrap" | "expect" | "unwrap_or_else"
+            ) =>
+        {
             guard_method(&m.receiver, methods)
         }
         Expr::MethodCall(m) if m.args.is_empty() && methods.iter().any(|x| m.method == x) => {

@@ -52,6 +52,30 @@ fn addr<T>(e: &T) -> usize {
     e as *const T as usize
 }
 
+/// The address the call visitors key a call by: that of the `ExprCall` / `ExprMethodCall` /
+/// `ExprMacro` payload, not of the enclosing `Expr`.
+fn payload_addr(e: &Expr) -> usize {
+    match e {
+        Expr::Call(c) => addr(c),
+        Expr::MethodCall(m) => addr(m),
+        Expr::Macro(m) => addr(&m.mac),
+        other => addr(other),
+    }
+}
+
+/// The bare name of a call target: the method or macro name, or the last path segment.
+fn bare<'t>(target: &Target<'t>) -> &'t str {
+    match target {
+        Target::Fn(cands) => cands
+            .first()
+            .and_then(|c| c.last())
+            .map(String::as_str)
+            .unwrap_or(""),
+        Target::Method(n, _) => n,
+        Target::Macro(n) => n,
+    }
+}
+
 /// The region between the start of one span and the end of another.
 pub fn region(start: Span, end: Span) -> Region {
     let (s, e) = (start.start(), end.end());
@@ -295,7 +319,14 @@ impl<'a> Walker<'a> {
             idx,
             region.clone(),
             format!("call to `{name}`{context}"),
-            &[("name", &name), ("context", context.trim())],
+            &[
+                ("name", &name),
+                ("call", &name),
+                ("method", bare(target)),
+                ("macro", bare(target)),
+                ("function", &name),
+                ("context", context.trim()),
+            ],
         );
     }
 
@@ -368,12 +399,12 @@ impl<'a> Walker<'a> {
                 (strip(&m.receiver), Form::Ok)
             }
             (_, Form::Ok) => {
-                self.discarded.insert(addr(inner));
+                self.discarded.insert(payload_addr(inner));
                 return;
             }
             (e, f) => (e, f),
         };
-        self.discarded.insert(addr(inner));
+        self.discarded.insert(payload_addr(inner));
         let (name, region) = match inner {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => (
@@ -413,7 +444,14 @@ impl<'a> Walker<'a> {
                     idx,
                     region.clone(),
                     format!("result of `{shown}` ignored with {how}"),
-                    &[("name", &shown)],
+                    &[
+                        ("name", &shown),
+                        ("call", &shown),
+                        (
+                            "method",
+                            shown.trim_start_matches('.').trim_end_matches("()"),
+                        ),
+                    ],
                 );
             }
         }
