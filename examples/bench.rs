@@ -37,7 +37,13 @@ fn main() {
     let mut findings = 0;
     let mut scan = Duration::MAX;
     let total = best(runs, || {
-        let (report, s) = cargo_ready::analyze(&opts).expect("analyze");
+        let (report, s) = match cargo_ready::analyze(&opts) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }
+        };
         findings = report.findings.len();
         scan = scan.min(s.scan_time);
         stats = s;
