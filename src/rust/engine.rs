@@ -191,7 +191,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         Some((ac, _)) => ac.is_match(input.text),
         None => !input.checks.is_empty() && engine.mentions(input.text),
     };
-    let has_mod = memchr::memmem::find(input.text.as_bytes(), b"mod").is_some();
+    let has_mod = declares_module(input.text);
     if !wanted && !has_mod && !input.tokenize && engine.parse_error.is_none() {
         return out;
     }
@@ -315,6 +315,20 @@ fn related(p: &PathPattern, target: &[String]) -> bool {
 
 fn contains(hay: &str, needle: &str) -> bool {
     needle.is_empty() || memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// Does the text contain an out-of-line `mod name;` (the module tree needs those files)?
+fn declares_module(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"mod ").any(|i| {
+        let rest = text.get(i + 4..).unwrap_or("");
+        let name_end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
+            .unwrap_or(rest.len());
+        name_end > 0
+            && rest
+                .get(name_end..)
+                .is_some_and(|r| r.trim_start().starts_with(';'))
+    })
 }
 
 /// Replaces a `#!…` first line (not `#![`) by spaces so offsets stay the same.
