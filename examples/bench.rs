@@ -1,6 +1,13 @@
 //! Throughput of the scan stage on a real workspace, compared with ripgrep and ast-grep in the
 //! same run. Usage: `cargo run --release --example bench -- <path/to/Cargo.toml> [runs]`.
 //! The workspace's own `ready.toml` (or the built-in policy) selects the checks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -80,9 +80,9 @@ fn held_across_await() {
     assert_eq!(
         got,
         [
-            "guard-across-await src/lib.rs:4 guard `g` from `.lock()` is held across the `.await` on line 5",
+            "guard-held src/lib.rs:4 guard `g` from `.lock()` is held across the `.await` on line 5",
             // #[allow(clippy::await_holding_lock)] does not hide it
-            "guard-across-await src/lib.rs:11 guard `g` from `.write()` is held across the `.await` on line 13",
+            "guard-held src/lib.rs:11 guard `g` from `.write()` is held across the `.await` on line 13",
         ]
     );
 }
