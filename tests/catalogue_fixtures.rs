@@ -1,0 +1,107 @@
+//! The built-in catalogue (`--policy recommended`) on the syntax fixtures: the right ids fire
+//! on the right lines, and nothing else of the syntax-aware checks fires.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+const SYNTAX_CHECKS: &[&str] = &[
+    "no-unwrap",
+    "no-panic",
+    "blocking-in-async",
+    "guard-across-await",
+    "lock-unwrap",
+    "detached-thread",
+    "unbounded-spawn",
+    "ignored-cleanup",
+    "ignored-send-error",
+    "health-endpoint",
+    "parse-error",
+    "uncompiled-file",
+];
+
+fn fired(fixture: &str) -> BTreeSet<String> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture)
+        .join("Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec!["recommended".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (report, _) = cargo_ready::analyze(&opts).unwrap();
+    report
+        .findings
+        .iter()
+        .filter(|f| SYNTAX_CHECKS.contains(&f.check.as_str()))
+        .map(|f| format!("{} {}:{}", f.check, f.file, f.region.line))
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn calls_contexts_chain_parse_errors_and_uncompiled_files() {
+    let expected = set(&[
+        "blocking-in-async src/main.rs:9",  // aliased std::fs in async
+        "blocking-in-async src/main.rs:14", // async block inside spawn_blocking
+        "blocking-in-async src/main.rs:18", // registry.save() → … → std::fs::write
+        "no-unwrap src/main.rs:9",
+        "no-unwrap src/main.rs:10",
+        "no-unwrap src/main.rs:19", // inside format! arguments
+        "parse-error src/broken.rs:2",
+        "uncompiled-file src/orphan.rs:1",
+    ]);
+    assert_eq!(fired("syntax-call"), expected);
+}
+
+#[test]
+fn guards_across_await_and_lock_unwraps() {
+    let expected = set(&[
+        "guard-across-await src/lib.rs:4",
+        "guard-across-await src/lib.rs:11", // hidden by #[allow(clippy::await_holding_lock)]
+        "lock-unwrap src/lib.rs:4",
+        "lock-unwrap src/lib.rs:11",
+        "lock-unwrap src/lib.rs:17",
+        "lock-unwrap src/lib.rs:24",
+        "lock-unwrap src/lib.rs:37",
+        "no-unwrap src/lib.rs:4",
+        "no-unwrap src/lib.rs:11",
+        "no-unwrap src/lib.rs:17",
+        "no-unwrap src/lib.rs:24",
+        "no-unwrap src/lib.rs:37",
+    ]);
+    assert_eq!(fired("syntax-held"), expected);
+}
+
+#[test]
+fn ignored_results() {
+    let expected = set(&[
+        "ignored-cleanup src/lib.rs:5",
+        "ignored-send-error src/lib.rs:6",
+        "ignored-send-error src/lib.rs:7",
+        "no-unwrap src/lib.rs:11",
+    ]);
+    assert_eq!(fired("syntax-ignored"), expected);
+}
+
+#[test]
+fn health_route_under_a_nested_prefix_counts() {
+    let expected = set(&[
+        "health-endpoint svc-b/src/main.rs:1",
+        "health-endpoint svc-c/src/main.rs:1",
+    ]);
+    assert_eq!(fired("syntax-presence"), expected);
+}
