@@ -105,3 +105,11 @@ fn health_route_under_a_nested_prefix_counts() {
     ]);
     assert_eq!(fired("syntax-presence"), expected);
 }
+
+#[test]
+fn files_named_by_include_like_macros_are_compiled() {
+    assert_eq!(
+        fired("syntax-include"),
+        set(&["uncompiled-file src/orphan.rs:1"])
+    );
+}

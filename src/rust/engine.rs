@@ -186,7 +186,10 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
 }
 
 fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
-    let mut out = FileSummary::default();
+    let mut out = FileSummary {
+        path_literals: path_literals(input.text),
+        ..FileSummary::default()
+    };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
         None => !input.checks.is_empty() && engine.mentions(input.text),
@@ -354,4 +357,21 @@ pub fn point(line: usize, column: usize) -> Region {
         end_line: line.max(1) as u32,
         end_column: column as u32 + 1,
     }
+}
+
+/// String literals that look like relative file or directory paths.
+fn path_literals(text: &str) -> Vec<String> {
+    static LITERAL: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r#""(\.{0,2}/?[A-Za-z0-9_\-./]+)""#).ok());
+    let Some(re) = LITERAL.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .filter(|s| {
+            (s.contains('/') || s.ends_with(".rs")) && !s.contains("//") && !s.ends_with('/')
+        })
+        .map(str::to_string)
+        .collect()
 }

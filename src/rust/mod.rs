@@ -85,6 +85,9 @@ pub struct FileSummary {
     pub parsed: Vec<usize>,
     /// Was the file tokenized at all?
     pub tokenized: bool,
+    /// String literals that look like relative paths (`include!("gen.rs")`,
+    /// `embed_migrations!("./migrations")`): files they name are compiled through macros.
+    pub path_literals: Vec<String>,
 }
 
 impl FileSummary {

@@ -77,10 +77,15 @@ pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classific
             }
         }
     }
-    finish(ws, kinds)
+    finish(ws, kinds, summaries)
 }
 
-fn finish(ws: &Workspace, mut kinds: Vec<Option<CodeKind>>) -> Classification {
+fn finish(
+    ws: &Workspace,
+    mut kinds: Vec<Option<CodeKind>>,
+    summaries: &[Option<&FileSummary>],
+) -> Classification {
+    let included = macro_included(ws, summaries);
     let foreign: HashSet<String> = ws
         .files
         .iter()
@@ -98,6 +103,13 @@ fn finish(ws: &Workspace, mut kinds: Vec<Option<CodeKind>>) -> Classification {
         if !f.is_rust() || kinds[i].is_some() || f.package.is_none() {
             continue;
         }
+        if included
+            .iter()
+            .any(|p| f.path == *p || f.path.starts_with(&format!("{p}/")))
+        {
+            kinds[i] = Some(CodeKind::Production);
+            continue;
+        }
         kinds[i] = Some(CodeKind::Uncompiled);
         let nested_foreign = foreign
             .iter()
@@ -105,6 +117,48 @@ fn finish(ws: &Workspace, mut kinds: Vec<Option<CodeKind>>) -> Classification {
         report[i] = !nested_foreign;
     }
     Classification { kinds, report }
+}
+
+/// Workspace-relative paths named by path-like string literals of the packages' files, taken
+/// relative to the literal's file and to its package directory (files pulled in by
+/// `include!`, `embed_migrations!`, `#[path]`-less macros are compiled, not orphans).
+fn macro_included(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, f) in ws.files.iter().enumerate() {
+        let (Some(summary), Some(p)) = (summaries.get(i).copied().flatten(), f.package) else {
+            continue;
+        };
+        let (dir, _) = split_path(&f.path);
+        let dir: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
+        let pkg: Vec<String> = ws.packages[p]
+            .dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        for lit in &summary.path_literals {
+            let rel = lit.trim_start_matches('/');
+            out.push(normalize(&dir, rel));
+            out.push(normalize(&pkg, rel));
+        }
+    }
+    let roots: Vec<String> = ws
+        .packages
+        .iter()
+        .map(|p| {
+            if p.dir.is_empty() {
+                "src".to_string()
+            } else {
+                format!("{}/src", p.dir)
+            }
+        })
+        .collect();
+    out.retain(|p| {
+        !p.is_empty() && !roots.contains(p) && !ws.packages.iter().any(|pk| pk.dir == *p)
+    });
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn split_path(path: &str) -> (Vec<&str>, &str) {
