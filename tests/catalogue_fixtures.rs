@@ -113,3 +113,13 @@ fn files_named_by_include_like_macros_are_compiled() {
         set(&["uncompiled-file src/orphan.rs:1"])
     );
 }
+
+#[test]
+fn ambiguous_names_do_not_make_blocking_chains() {
+    // `cors::init` shares its name with the blocking `config::init`, and `cache.get` with
+    // `Settings::get`: neither is flagged; the qualified `Settings::get()` is (line 29).
+    assert_eq!(
+        fired("syntax-ambiguous"),
+        set(&["blocking-in-async src/main.rs:29"])
+    );
+}

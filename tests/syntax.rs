@@ -66,7 +66,7 @@ fn interprocedural_message_names_the_chain() {
         .unwrap();
     assert_eq!(
         chain.3,
-        "blocking call reached from async code: `registry.save()` → `DeviceRegistry::save` → `persist` → `std::fs::write`"
+        "blocking call reached from async code: `registry.save()` → `DeviceRegistry::save` → `registry::persist` → `std::fs::write`"
     );
 }
 

@@ -20,8 +20,11 @@ pub enum CalleeRef {
 /// What the index needs to know about one workspace fn.
 #[derive(Debug, Clone)]
 pub struct FnSummary {
-    /// `Type::name` for impl fns, `name` for free fns.
+    /// `Type::name` for impl fns; `module::name` for free fns (`name` in a crate root), where
+    /// `module` is the innermost module's name.
     pub key: String,
+    /// A free fn (not in an impl or trait).
+    pub free: bool,
     /// Async fns are never "blocking" themselves (their callers await them).
     pub is_async: bool,
     /// Direct matching calls outside exempt contexts: (check, callee shown).
@@ -43,24 +46,107 @@ pub struct CallSite {
     pub display: String,
 }
 
-/// The key of a resolved path if it may name a workspace fn.
+/// `module::name`, or `name` in a crate root.
+pub fn qualify(module: &str, name: &str) -> String {
+    if module.is_empty() {
+        name.to_string()
+    } else {
+        format!("{module}::{name}")
+    }
+}
+
+/// The key of a resolved path if it may name a workspace fn: `Type::name`, or for free fns
+/// `module::name` with the module the path names (`crate::config::init` → `config::init`) or,
+/// for a bare or `self::` path, the module the call is in.
 pub fn local_key(
     path: &[String],
     externals: &HashSet<String>,
     impl_ty: Option<&str>,
+    module: &str,
 ) -> Option<String> {
     let first = path.first()?;
     let name = path.last()?;
     if externals.contains(first) && path.len() > 1 {
         return None;
     }
-    let ty = path.len().checked_sub(2).and_then(|i| path.get(i));
-    match ty {
-        Some(t) if t == "Self" => impl_ty.map(|t| format!("{t}::{name}")),
+    let parent = path
+        .len()
+        .checked_sub(2)
+        .and_then(|i| path.get(i))
+        .map(String::as_str);
+    match parent {
+        Some("Self") => impl_ty.map(|t| format!("{t}::{name}")),
         Some(t) if t.chars().next().is_some_and(char::is_uppercase) => Some(format!("{t}::{name}")),
-        _ => Some(name.clone()),
+        Some("crate") => Some(name.clone()),
+        Some("self") | None => Some(qualify(module, name)),
+        Some("super") => Some(name.clone()),
+        Some(m) => Some(format!("{m}::{name}")),
     }
 }
+
+/// Method names that std, tokio and common crates define on their own types: a call of one of
+/// these on an unknown receiver is far more often a map / channel / IO handle than the single
+/// workspace impl that happens to share the name.
+const COMMON_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "contains",
+    "contains_key",
+    "len",
+    "is_empty",
+    "iter",
+    "iter_mut",
+    "clone",
+    "send",
+    "recv",
+    "try_send",
+    "try_recv",
+    "read",
+    "write",
+    "flush",
+    "lock",
+    "next",
+    "take",
+    "replace",
+    "extend",
+    "clear",
+    "drain",
+    "entry",
+    "keys",
+    "values",
+    "first",
+    "last",
+    "find",
+    "parse",
+    "call",
+    "poll",
+    "handle",
+    "run",
+    "spawn",
+    "join",
+    "wait",
+    "close",
+    "open",
+    "connect",
+    "accept",
+    "bind",
+    "listen",
+    "shutdown",
+    "finish",
+    "build",
+    "to_string",
+    "as_str",
+    "as_ref",
+    "into_inner",
+    "set",
+    "update",
+    "apply",
+    "execute",
+];
 
 /// Why a fn is blocking: the next step of the chain.
 #[derive(Debug, Clone)]
@@ -73,6 +159,9 @@ enum Via {
 pub struct Index {
     fns: HashMap<String, Vec<FnSummary>>,
     methods: HashMap<String, Vec<String>>,
+    /// Free fn name → keys, for paths whose module part does not match (`super::f`,
+    /// `other_crate::f`): resolved when the name is unique.
+    free: HashMap<String, Vec<String>>,
     /// Per check: blocking fn key → next step.
     blocking: HashMap<usize, HashMap<String, Via>>,
 }
@@ -82,8 +171,12 @@ impl Index {
     pub fn build(fns: Vec<FnSummary>) -> Index {
         let mut by_key: HashMap<String, Vec<FnSummary>> = HashMap::new();
         let mut methods: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut free: HashMap<String, HashSet<String>> = HashMap::new();
         for f in fns {
-            if let Some((ty, name)) = f.key.rsplit_once("::")
+            let name = f.key.rsplit("::").next().unwrap_or(&f.key).to_string();
+            if f.free {
+                free.entry(name).or_default().insert(f.key.clone());
+            } else if let Some((ty, name)) = f.key.rsplit_once("::")
                 && !ty.starts_with("<trait>")
             {
                 methods
@@ -99,15 +192,33 @@ impl Index {
                 .into_iter()
                 .map(|(k, v)| (k, v.into_iter().collect()))
                 .collect(),
+            free: free
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect(),
             blocking: HashMap::new(),
         };
         idx.fixpoint();
         idx
     }
 
+    /// The fn a call reaches: the fn with exactly that key (`Type::name`, `module::name`);
+    /// failing that, a free fn whose name is unique in the workspace (for `super::f` and calls
+    /// into other member crates). A method resolves when its name is unique among workspace
+    /// impls and not one that std and common dependencies use everywhere (`store.get()` on a
+    /// map is not `Settings::get`).
     fn resolve(&self, c: &CalleeRef) -> Option<String> {
         match c {
-            CalleeRef::Path(k) => self.fns.contains_key(k).then(|| k.clone()),
+            CalleeRef::Path(k) if self.fns.contains_key(k) => Some(k.clone()),
+            CalleeRef::Path(k) => {
+                let name = k.rsplit("::").next().unwrap_or(k);
+                let ty = k.len() > name.len() && k.chars().next().is_some_and(char::is_uppercase);
+                match self.free.get(name).map(Vec::as_slice) {
+                    Some([one]) if !ty => Some(one.clone()),
+                    _ => None,
+                }
+            }
+            CalleeRef::Method(m) if COMMON_METHODS.contains(&m.as_str()) => None,
             CalleeRef::Method(m) => match self.methods.get(m).map(Vec::as_slice) {
                 Some([one]) => Some(one.clone()),
                 _ => None,

@@ -10,7 +10,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 
 use super::contexts::{Frame, in_async, in_context, sync_and_live};
 use super::engine::{Engine, FileInput};
-use super::interproc::{CallSite, CalleeRef, FnSummary, local_key};
+use super::interproc::{CallSite, CalleeRef, FnSummary, local_key, qualify};
 use super::resolve::{Resolver, segments};
 use super::{FileSummary, PresenceFact, RawHit};
 use crate::model::Region;
@@ -44,7 +44,8 @@ pub struct Walker<'a> {
     impl_ty: Vec<String>,
     discarded: HashSet<usize>,
     nest: Vec<String>,
-    mod_depth: usize,
+    /// Names of the inline modules around the current item.
+    mods: Vec<String>,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -105,7 +106,7 @@ impl<'a> Walker<'a> {
             impl_ty: Vec::new(),
             discarded: HashSet::new(),
             nest: Vec::new(),
-            mod_depth: 0,
+            mods: Vec::new(),
             out,
         }
     }
@@ -171,7 +172,7 @@ impl<'a> Walker<'a> {
         let is_async = sig.asyncness.is_some() || async_attr;
         let is_main = name == "main"
             && self.input.is_bin_root
-            && self.mod_depth == 0
+            && self.mods.is_empty()
             && self.impl_ty.is_empty()
             && self.fns.is_empty();
         self.frames.push(Frame::Fn {
@@ -179,13 +180,14 @@ impl<'a> Walker<'a> {
             is_main,
             is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
         });
-        let key = match self.impl_ty.last() {
-            Some(t) => format!("{t}::{name}"),
-            None => name,
+        let (key, free) = match self.impl_ty.last() {
+            Some(t) => (format!("{t}::{name}"), false),
+            None => (qualify(&self.module_name(), &name), true),
         };
         self.fns.push(FnState {
             summary: FnSummary {
                 key,
+                free,
                 is_async,
                 direct: Vec::new(),
                 callees: Vec::new(),
@@ -343,15 +345,32 @@ impl<'a> Walker<'a> {
             .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
     }
 
+    /// The name of the module the walker is in: the innermost inline `mod`, else the file's
+    /// module (its stem; the directory for `mod.rs`; "" for a crate root).
+    fn module_name(&self) -> String {
+        if let Some(m) = self.mods.last() {
+            return m.clone();
+        }
+        if self.input.is_bin_root {
+            return String::new();
+        }
+        let mut parts = self.input.path.rsplit('/');
+        let file = parts.next().unwrap_or("");
+        match file.strip_suffix(".rs").unwrap_or(file) {
+            "main" | "lib" => String::new(),
+            "mod" => parts.next().unwrap_or("").to_string(),
+            stem => stem.to_string(),
+        }
+    }
+
     /// Records call sites and callees for the interprocedural index.
     fn interproc(&mut self, target: &Target, region: &Region) {
         let callee = match target {
             Target::Fn(cands) => {
                 let impl_ty = self.impl_ty.last().map(String::as_str);
-                match cands
-                    .first()
-                    .and_then(|c| local_key(c, &self.engine.externals, impl_ty))
-                {
+                match cands.first().and_then(|c| {
+                    local_key(c, &self.engine.externals, impl_ty, &self.module_name())
+                }) {
                     Some(k) => CalleeRef::Path(k),
                     None => return,
                 }
@@ -531,7 +550,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_mod(&mut self, i: &'ast syn::ItemMod) {
         self.res.push();
-        self.mod_depth += 1;
+        self.mods.push(i.ident.to_string());
         if let Some((_, items)) = &i.content {
             for item in items {
                 if let syn::Item::Use(u) = item {
@@ -542,7 +561,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.visit_item(item);
             }
         }
-        self.mod_depth -= 1;
+        self.mods.pop();
         self.res.pop();
     }
 
