@@ -111,3 +111,15 @@ fn presence_follows_nest_and_ignores_test_code() {
         ]
     );
 }
+
+#[test]
+fn mod_declared_inside_a_macro_invocation_is_compiled() {
+    assert_eq!(
+        located("syntax-macro-mod"),
+        [
+            // net.rs is declared inside `cfg_net! { .. }`: production code
+            "unwrap-used src/net.rs:2",
+            "uncompiled-file src/orphan.rs:1",
+        ]
+    );
+}

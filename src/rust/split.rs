@@ -209,6 +209,13 @@ fn modules(item: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split
     if is_test && !in_test {
         out.test_ranges.push(line_range(item));
     }
+    if let Some(body) = macro_body(item, &head) {
+        // `cfg_rt! { pub mod task; }` (tokio, hyper): declarations passed through a macro.
+        for sub in chunk(body.stream().into_iter().collect()) {
+            modules(&sub, inline, in_test || is_test, out);
+        }
+        return;
+    }
     if head.keyword.as_deref() != Some("mod") {
         return;
     }
@@ -235,6 +242,29 @@ fn modules(item: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split
                 .map(|t| t.span().start().line as u32)
                 .unwrap_or(1),
         }),
+    }
+}
+
+/// The body group of an item-level macro invocation (`name! { .. }`, `a::b!(..);`), not of a
+/// `macro_rules!` definition.
+fn macro_body(item: &[TokenTree], head: &Head) -> Option<proc_macro2::Group> {
+    if head.keyword.as_deref().is_none_or(|k| k == "macro_rules") {
+        return None;
+    }
+    let mut i = head.after;
+    while let Some(TokenTree::Punct(p)) = item.get(i)
+        && p.as_char() == ':'
+    {
+        i += 1;
+        if let Some(TokenTree::Ident(_)) = item.get(i) {
+            i += 1;
+        }
+    }
+    match (item.get(i), item.get(i + 1)) {
+        (Some(TokenTree::Punct(p)), Some(TokenTree::Group(g))) if p.as_char() == '!' => {
+            Some(g.clone())
+        }
+        _ => None,
     }
 }
 
