@@ -123,3 +123,13 @@ fn ambiguous_names_do_not_make_blocking_chains() {
         set(&["blocking-in-async src/main.rs:29"])
     );
 }
+
+#[test]
+fn cfg_predicates_decide_test_code() {
+    // `all(test, not(loom))` and a file-level `#![cfg(test)]` are test code;
+    // `any(test, feature = "testing")` and `not(test)` can be compiled into production.
+    assert_eq!(
+        fired("syntax-cfg"),
+        set(&["no-unwrap src/lib.rs:13", "no-unwrap src/lib.rs:18"])
+    );
+}

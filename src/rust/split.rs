@@ -33,6 +33,7 @@ pub struct Split {
 pub fn split(ts: TokenStream) -> Split {
     let tokens: Vec<TokenTree> = ts.into_iter().collect();
     let mut out = Split::default();
+    let mut chunk_heads = Vec::new();
     for item in chunk(tokens) {
         let bytes = byte_range(&item);
         let head = Head::of(&item);
@@ -42,6 +43,15 @@ pub fn split(ts: TokenStream) -> Split {
             bytes,
             tokens: item,
         });
+        chunk_heads.push(head);
+    }
+    if out
+        .items
+        .iter()
+        .zip(chunk_heads.iter())
+        .any(|(it, h)| it.is_inner_attr && h.cfg_test)
+    {
+        out.test_ranges.push((1, u32::MAX));
     }
     let items = std::mem::take(&mut out.items);
     for item in &items {
@@ -119,6 +129,9 @@ impl Head {
                         && b.as_char() == '!'
                     {
                         h.inner_attr = true;
+                        if let Some(TokenTree::Group(g)) = tokens.get(i + 2) {
+                            h.attribute(g.stream());
+                        }
                         return h;
                     }
                     if let Some(TokenTree::Group(g)) = tokens.get(i + 1) {
@@ -163,9 +176,7 @@ impl Head {
         match idents.as_slice() {
             [one] if one == "cfg" => {
                 if let Some(TokenTree::Group(g)) = toks.get(1) {
-                    let words = idents_in(g.stream());
-                    self.cfg_test |=
-                        words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not");
+                    self.cfg_test |= cfg_requires_test(g.stream());
                 }
             }
             [one] if one == "path" => {
@@ -179,20 +190,42 @@ impl Head {
     }
 }
 
-fn is_punct(t: &TokenTree, c: char) -> bool {
-    matches!(t, TokenTree::Punct(p) if p.as_char() == c)
+/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test`, `all(.., test, ..)`, and
+/// `any(..)` whose every branch requires it; never under `not(..)`. So
+/// `all(test, not(loom))` is test code and `any(test, feature = "x")` or `not(test)` is not.
+fn cfg_requires_test(ts: TokenStream) -> bool {
+    let toks: Vec<TokenTree> = ts.into_iter().collect();
+    let branches: Vec<&[TokenTree]> = toks
+        .split(|t| is_punct(t, ','))
+        .filter(|b| !b.is_empty())
+        .collect();
+    match branches.as_slice() {
+        [one] => predicate_requires_test(one),
+        _ => false,
+    }
 }
 
-fn idents_in(ts: TokenStream) -> Vec<String> {
-    let mut out = Vec::new();
-    for t in ts {
-        match t {
-            TokenTree::Ident(i) => out.push(i.to_string()),
-            TokenTree::Group(g) => out.extend(idents_in(g.stream())),
-            _ => {}
+fn predicate_requires_test(p: &[TokenTree]) -> bool {
+    match p {
+        [TokenTree::Ident(i)] => i == "test",
+        [TokenTree::Ident(op), TokenTree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => {
+            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            let mut branches = inner.split(|t| is_punct(t, ',')).filter(|b| !b.is_empty());
+            match op.to_string().as_str() {
+                "all" => branches.any(predicate_requires_test),
+                "any" => {
+                    let all: Vec<&[TokenTree]> = branches.collect();
+                    !all.is_empty() && all.into_iter().all(predicate_requires_test)
+                }
+                _ => false,
+            }
         }
+        _ => false,
     }
-    out
+}
+
+fn is_punct(t: &TokenTree, c: char) -> bool {
+    matches!(t, TokenTree::Punct(p) if p.as_char() == c)
 }
 
 fn line_range(tokens: &[TokenTree]) -> (u32, u32) {
@@ -271,4 +304,25 @@ fn macro_body(item: &[TokenTree], head: &Head) -> Option<proc_macro2::Group> {
 /// Byte range of a (joined) span in its file.
 pub fn span_bytes(span: proc_macro2::Span) -> std::ops::Range<usize> {
     span.byte_range()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn requires(cfg: &str) -> bool {
+        cfg_requires_test(TokenStream::from_str(cfg).unwrap())
+    }
+
+    #[test]
+    fn cfg_predicates_that_require_test() {
+        assert!(requires("test"));
+        assert!(requires("all(test, not(loom), not(miri))"));
+        assert!(requires("any(test, all(test, unix))"));
+        assert!(!requires("not(test)"));
+        assert!(!requires("any(test, feature = \"testing\")"));
+        assert!(!requires("all(unix, not(test))"));
+        assert!(!requires("feature = \"test\""));
+    }
 }
