@@ -25,6 +25,11 @@ fi
 [ -n "${INPUT_POLICY:-}" ] && args+=(--policy "$INPUT_POLICY")
 [ -n "${INPUT_MIN_SCORE:-}" ] && args+=(--min-score "$INPUT_MIN_SCORE")
 [ -n "${INPUT_FAIL_ON:-}" ] && args+=(--fail-on "$INPUT_FAIL_ON")
+# On pull requests, annotate the lines the PR changed first (needs the base fetched, e.g.
+# `actions/checkout` with `fetch-depth: 0`); silently skipped when the base is not available.
+if [ -n "${GITHUB_BASE_REF:-}" ] && git rev-parse --verify --quiet "origin/$GITHUB_BASE_REF" >/dev/null 2>&1; then
+  args+=(--diff-base "origin/$GITHUB_BASE_REF")
+fi
 if [ -n "${INPUT_ARGS:-}" ]; then
   read -r -a extra <<< "$INPUT_ARGS"
   args+=("${extra[@]}")

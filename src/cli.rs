@@ -66,6 +66,10 @@ pub struct GlobalArgs {
     /// A JSON report of an earlier run: findings already in it are suppressed (`unchanged`).
     #[arg(long, value_name = "PATH", global = true)]
     pub baseline: Option<PathBuf>,
+    /// A git revision (e.g. `origin/main`): findings on lines changed since it are marked
+    /// (`changed` in JSON) and annotated first.
+    #[arg(long, value_name = "REV", global = true)]
+    pub diff_base: Option<String>,
     /// Fail the gate when the overall score is below N (0–100).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100), global = true)]
     pub min_score: Option<u32>,

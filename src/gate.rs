@@ -51,6 +51,17 @@ fn allow_in(check: &str, text: &str) -> Option<Suppression> {
     })
 }
 
+/// Marks each finding as on changed lines (or not) since the diff base.
+pub fn mark_changed(findings: &mut [Finding], changed: &crate::workspace::git::ChangedLines) {
+    for f in findings {
+        let ranges = changed.get(&f.file).map(Vec::as_slice).unwrap_or_default();
+        let hit = ranges
+            .iter()
+            .any(|&(a, b)| f.region.line <= b && f.region.end_line.max(f.region.line) >= a);
+        f.changed = Some(hit);
+    }
+}
+
 /// Marks findings against a baseline (fingerprints of an earlier JSON report): those already
 /// there are `unchanged` and suppressed, the others `new`.
 pub fn apply_baseline(findings: &mut [Finding], baseline: &HashSet<String>, name: &str) {

@@ -38,6 +38,8 @@ pub struct Options {
     pub overrides: config::CliOverrides,
     /// A JSON report of an earlier run to compare with.
     pub baseline: Option<PathBuf>,
+    /// A git revision: findings on lines changed since it are marked and shown first.
+    pub diff_base: Option<String>,
 }
 
 /// Timing and size facts about a run (for `-v`; not part of the report).
@@ -57,6 +59,11 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let config = config::load(&ws.root, &opts.overrides)?;
     workspace::discover_files(&mut ws, &config.ignore);
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
+    let changed = opts
+        .diff_base
+        .as_deref()
+        .map(|rev| workspace::git::changed_lines(&ws.root, rev))
+        .transpose()?;
     let started = std::time::Instant::now();
     let mut scanned = scan::scan(&config, &ws);
     if let (Some(fingerprints), Some(path)) = (&baseline, &opts.baseline) {
@@ -65,6 +72,9 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
             fingerprints,
             &path.display().to_string(),
         );
+    }
+    if let Some(changed) = &changed {
+        gate::mark_changed(&mut scanned.findings, changed);
     }
     let stats = Stats {
         files: ws.files.len(),

@@ -49,6 +49,7 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             min_score: g.min_score,
         },
         baseline: g.baseline.clone(),
+        diff_base: g.diff_base.clone(),
     };
     let spinner = spinner(g.quiet);
     let analyzed = cargo_ready::analyze(&opts);

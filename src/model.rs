@@ -120,6 +120,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
     pub suppressed: Option<Suppression>,
+    /// Whether the flagged lines changed since `--diff-base`; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub changed: Option<bool>,
     /// `new` or `unchanged` against `--baseline`; absent without a baseline.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub baseline: Option<String>,

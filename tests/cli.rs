@@ -347,3 +347,84 @@ fn baseline_suppresses_known_findings() {
     );
     assert_eq!(basic(&["--baseline", "/nonexistent.json"]).1, 2);
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn diff_base_marks_changed_lines_and_annotates_them_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    copy_dir(fixture("basic").parent().unwrap(), &ws);
+    git(&ws, &["init", "-q"]);
+    git(&ws, &["add", "-A"]);
+    git(&ws, &["commit", "-qm", "base"]);
+    let main_rs = ws.join("svc/src/main.rs");
+    let text = std::fs::read_to_string(&main_rs).unwrap();
+    std::fs::write(&main_rs, format!("{text}// TODO: new work\n")).unwrap();
+    let manifest = ws.join("Cargo.toml");
+    let m = manifest.to_str().unwrap();
+    let (out, _) = stdout_of(&mut ready(&[
+        "--manifest-path",
+        m,
+        "--format",
+        "json",
+        "--diff-base",
+        "HEAD",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let todos: Vec<(u64, bool)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "no-todo-comments" && f["file"] == "svc/src/main.rs")
+        .map(|f| (f["line"].as_u64().unwrap(), f["changed"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(todos, [(2, false), (6, true)]);
+    let (gh, _) = stdout_of(&mut ready(&[
+        "--manifest-path",
+        m,
+        "--format",
+        "github",
+        "--diff-base",
+        "HEAD",
+    ]));
+    let notices: Vec<&str> = gh
+        .lines()
+        .filter(|l| l.starts_with("::notice file="))
+        .collect();
+    assert!(
+        notices[0].contains("svc/src/main.rs,line=6"),
+        "changed line first: {notices:?}"
+    );
+    assert_eq!(
+        ready(&["--manifest-path", m, "--diff-base", "no-such-rev"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}

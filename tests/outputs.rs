@@ -69,6 +69,7 @@ fn finding(
         package: Some("svc".into()),
         fingerprint: fp.into(),
         suppressed: None,
+        changed: None,
         baseline: None,
         snippet: String::new(),
     }

@@ -23,8 +23,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    // Stable sort: the report order (file, line, column) stays within a level.
-    open.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Stable sort: errors first, then (with --diff-base) changed lines first; the report order
+    // (file, line, column) stays within that.
+    open.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.changed != Some(true)));
     let caps = level_caps(&open);
     let mut printed = 0usize;
     let mut per_level = [0usize; 3];

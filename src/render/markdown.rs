@@ -104,7 +104,7 @@ fn findings(report: &Report, opts: &RenderOptions, s: &mut String) {
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    open.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    open.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.changed != Some(true)));
     let suppressed = report.findings.len() - open.len();
     let _ = writeln!(
         s,

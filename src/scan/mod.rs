@@ -114,6 +114,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         fingerprint: String::new(),
         suppressed,
         baseline: None,
+        changed: None,
         snippet,
     }
 }

@@ -6,6 +6,7 @@
 //! walks the tree (gitignore-aware, `target/` never); does not read source files.
 
 mod files;
+pub mod git;
 pub mod metadata;
 
 use std::path::{Path, PathBuf};
