@@ -191,9 +191,17 @@ impl PathPattern {
         }
     }
 
-    /// The last literal segment (a needle for the file prefilter).
+    /// A needle for the prefilter: a literal every call site must contain. For a fully
+    /// qualified pattern (`std::fs::read`) that is the segment before the function (`fs`): the
+    /// call is written `fs::read(..)` / `std::fs::read(..)`, or imports the fn, which the
+    /// per-file alias needles cover (`use std::fs::read;` makes `read` a needle of that file).
+    /// The bare function name would select nearly every item (`read`, `write`, `open`).
     pub fn needle(&self) -> Option<&str> {
-        self.segments.last().map(String::as_str)
+        match self.segments.as_slice() {
+            [.., module, _] if !self.any_prefix && !self.any_suffix => Some(module.as_str()),
+            [.., last] => Some(last.as_str()),
+            [] => None,
+        }
     }
 
     /// The pattern as written.

@@ -21,6 +21,10 @@ pub struct TextSpec {
     /// Match case-insensitively.
     #[serde(default)]
     pub case_insensitive: bool,
+    /// Literal strings of which a file must contain one before the regex runs on it: a fast
+    /// prefilter (every reported match must contain one of them). Default: none (always run).
+    #[serde(default)]
+    pub needles: Vec<String>,
 }
 
 fn default_files() -> Vec<String> {
@@ -32,6 +36,10 @@ fn default_files() -> Vec<String> {
 pub struct TextMatcher {
     /// The compiled regex.
     pub regex: regex::Regex,
+    /// Does the regex have an `at` group (computed once)?
+    has_at: bool,
+    /// Prefilter literals (empty: always run the regex).
+    needles: Vec<String>,
     /// Forbid or require.
     pub mode: Mode,
     /// The files searched.
@@ -54,6 +62,8 @@ impl TextSpec {
         let files = compile_globs(&self.files, source, &child(base, "files"));
         match (regex, files) {
             (Ok(regex), Ok(files)) => Ok(TextMatcher {
+                has_at: regex.capture_names().flatten().any(|n| n == "at"),
+                needles: self.needles,
                 regex,
                 mode: self.mode,
                 files,
@@ -78,8 +88,12 @@ impl TextMatcher {
     /// context before the flagged code can be matched without look-behind, and alternatives
     /// without `at` (comments, test modules) skip text.
     pub fn matches(&self, text: &str) -> Vec<Region> {
+        let wanted = |n: &String| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some();
+        if !self.needles.is_empty() && !self.needles.iter().any(wanted) {
+            return Vec::new();
+        }
         let index = LineIndex::new(text);
-        let has_at = self.regex.capture_names().flatten().any(|n| n == "at");
+        let has_at = self.has_at;
         self.regex
             .captures_iter(text)
             .filter_map(|c| if has_at { c.name("at") } else { c.get(0) })
