@@ -408,3 +408,24 @@ fn path_literals(text: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+#[cfg(test)]
+mod undoc_tests {
+    use super::undoc;
+    use std::borrow::Cow;
+
+    #[test]
+    fn doc_comments_become_plain_comments_byte_for_byte() {
+        let src = "//! crate doc\n/// item doc\n    /** block */\n/**/ let s = \"/// in string\";\n/*! inner */\n";
+        let out = undoc(Cow::Borrowed(src));
+        assert_eq!(out.len(), src.len());
+        assert_eq!(
+            out,
+            "//  crate doc\n//  item doc\n    /*  block */\n/**/ let s = \"/// in string\";\n/*  inner */\n"
+        );
+        assert!(matches!(
+            undoc(Cow::Borrowed("fn f() {} // plain\n")),
+            Cow::Borrowed(_)
+        ));
+    }
+}
