@@ -211,32 +211,42 @@ fn location(f: &Finding, uri: String) -> Location {
     )
 }
 
+/// Files that could not be scanned fully: unreadable / not UTF-8 (scan notes) and files that
+/// do not parse (their `parse-error` findings), each as a tool execution notification.
 fn invocation(report: &Report, opts: &RenderOptions) -> Invocation {
+    let unparsable = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "parse-error")
+        .map(|f| (f.file.as_str(), f.message.as_str()));
     let notes = report
         .notes
         .iter()
-        .map(|n| {
-            let uri = artifact_uri(&opts.path_prefix, &n.file);
-            let art = ArtifactLocation::new(uri).with_uri_base_id(SRCROOT);
-            Notification {
-                locations: Some(vec![Location::with_physical_location(
-                    PhysicalLocation::with_artifact_location(art),
-                )]),
-                message: Message::new(format!("{}: {}", n.file, n.message)),
-                level: Some(NotificationLevel::Warning),
-                thread_id: None,
-                time_utc: None,
-                exception: None,
-                descriptor: None,
-                associated_rule: None,
-                properties: None,
-            }
-        })
+        .map(|n| (n.file.as_str(), n.message.as_str()))
+        .chain(unparsable)
+        .map(|(file, message)| notification(&opts.path_prefix, file, message))
         .collect::<Vec<_>>();
     Invocation {
         execution_successful: Some(true),
         tool_execution_notifications: Some(notes).filter(|n| !n.is_empty()),
         ..Invocation::default()
+    }
+}
+
+fn notification(prefix: &str, file: &str, message: &str) -> Notification {
+    let art = ArtifactLocation::new(artifact_uri(prefix, file)).with_uri_base_id(SRCROOT);
+    Notification {
+        locations: Some(vec![Location::with_physical_location(
+            PhysicalLocation::with_artifact_location(art),
+        )]),
+        message: Message::new(format!("{file}: {message}")),
+        level: Some(NotificationLevel::Warning),
+        thread_id: None,
+        time_utc: None,
+        exception: None,
+        descriptor: None,
+        associated_rule: None,
+        properties: None,
     }
 }
 
