@@ -77,20 +77,6 @@ fn embedded() -> Vec<(String, CheckDef)> {
         .collect()
 }
 
-fn all() -> Vec<(String, CheckDef)> {
-    embedded()
-}
-
-fn is_kebab(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--")
-}
-
 fn policy(name: &str) -> (PolicyFile, &'static str) {
     let (_, text) = POLICIES
         .iter()
@@ -104,8 +90,12 @@ fn policy(name: &str) -> (PolicyFile, &'static str) {
 #[test]
 fn ids_are_unique_kebab_case_and_equal_to_file_names() {
     let mut seen = BTreeSet::new();
-    for (file, d) in all() {
-        assert!(is_kebab(&d.id), "{file}: id `{}` is not kebab-case", d.id);
+    for (file, d) in embedded() {
+        assert!(
+            cargo_ready::config::is_kebab(&d.id),
+            "{file}: id `{}` is not kebab-case",
+            d.id
+        );
         assert_eq!(file, format!("{}.toml", d.id), "id must equal file name");
         assert!(seen.insert(d.id.clone()), "duplicate id {}", d.id);
     }
@@ -113,7 +103,7 @@ fn ids_are_unique_kebab_case_and_equal_to_file_names() {
 
 #[test]
 fn the_issue_ids_exist_and_there_are_at_least_thirty_checks() {
-    let ids: BTreeSet<String> = all().into_iter().map(|(_, d)| d.id).collect();
+    let ids: BTreeSet<String> = embedded().into_iter().map(|(_, d)| d.id).collect();
     for id in REQUIRED_IDS {
         assert!(ids.contains(*id), "missing check `{id}`");
     }
@@ -122,7 +112,7 @@ fn the_issue_ids_exist_and_there_are_at_least_thirty_checks() {
 
 #[test]
 fn every_check_documents_itself() {
-    for (file, d) in all() {
+    for (file, d) in embedded() {
         assert!(
             CATEGORIES.contains(&d.category.as_str()),
             "{file}: category"
@@ -161,7 +151,7 @@ fn is_snake(s: &str) -> bool {
 
 #[test]
 fn messages_start_lowercase_without_trailing_period() {
-    for (file, d) in all() {
+    for (file, d) in embedded() {
         let Some(m) = &d.message else { continue };
         assert!(
             !m.starts_with(|c: char| c.is_uppercase()),
@@ -186,7 +176,7 @@ fn service_checks_are_conditional_on_a_framework() {
         "salvo",
         "hyper",
     ];
-    for (file, d) in all() {
+    for (file, d) in embedded() {
         let service = matches!(
             d.category.as_str(),
             "observability" | "service-lifecycle" | "security"

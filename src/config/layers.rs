@@ -536,13 +536,15 @@ fn dig<'a>(table: &'a toml::Table, key: &[&str]) -> Option<&'a toml::Value> {
         .try_fold(table.get(*first)?, |v, k| v.as_table()?.get(*k))
 }
 
-fn is_kebab(id: &str) -> bool {
+/// Is `id` a kebab-case check id (`no-unwrap`: lowercase ASCII words joined by single `-`)?
+pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
+        && !id.contains("--")
 }
 
 fn titleize(id: &str) -> String {

@@ -21,6 +21,7 @@ use crate::scan::kinds::Matcher;
 pub use check_def::{Applies, CheckDef};
 pub use diag::{ConfigError, Source};
 pub use docs::explain_text;
+pub use layers::is_kebab;
 pub use policy::FailOn;
 
 /// A compiled check, ready to run.

@@ -65,12 +65,7 @@ impl<'c> Engine<'c> {
             }
             match &c.matcher {
                 Matcher::Call(m) => {
-                    patterns.extend(m.functions.iter().cloned());
-                    needles.extend(
-                        m.functions
-                            .iter()
-                            .filter_map(|p| p.needle().map(String::from)),
-                    );
+                    add_functions(&m.functions, &mut patterns, &mut needles);
                     needles.extend(m.methods.iter().chain(&m.macros).cloned());
                     if m.interprocedural {
                         needles.push("async".into());
@@ -78,21 +73,11 @@ impl<'c> Engine<'c> {
                 }
                 Matcher::HeldAcrossAwait(_) => needles.push("await".into()),
                 Matcher::IgnoredResult(m) => {
-                    patterns.extend(m.functions.iter().cloned());
-                    needles.extend(
-                        m.functions
-                            .iter()
-                            .filter_map(|p| p.needle().map(String::from)),
-                    );
+                    add_functions(&m.functions, &mut patterns, &mut needles);
                     needles.extend(m.methods.iter().cloned());
                 }
                 Matcher::Presence(m) => {
-                    patterns.extend(m.functions.iter().cloned());
-                    needles.extend(
-                        m.functions
-                            .iter()
-                            .filter_map(|p| p.needle().map(String::from)),
-                    );
+                    add_functions(&m.functions, &mut patterns, &mut needles);
                     needles.extend(m.methods.iter().chain(&m.macros).cloned());
                     needles.extend(
                         m.routes.iter().filter_map(|r| {
@@ -347,6 +332,20 @@ fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Owned(s);
     }
     std::borrow::Cow::Borrowed(text)
+}
+
+/// Records a kind's function patterns and their prefilter needles.
+fn add_functions(
+    functions: &[PathPattern],
+    patterns: &mut Vec<PathPattern>,
+    needles: &mut Vec<String>,
+) {
+    patterns.extend(functions.iter().cloned());
+    needles.extend(
+        functions
+            .iter()
+            .filter_map(|p| p.needle().map(String::from)),
+    );
 }
 
 /// Turns doc comments (`///`, `//!`, `/**`, `/*!` at the start of a line) into plain comments,

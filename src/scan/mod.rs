@@ -9,7 +9,7 @@ pub mod kinds;
 mod package_level;
 
 use crate::config::{Check, Config};
-use crate::model::{CodeKind, Finding, Region, ScanNote, Severity};
+use crate::model::{CodeKind, Finding, Region, ScanNote};
 use crate::workspace::Workspace;
 
 /// The result of scanning.
@@ -152,9 +152,4 @@ pub fn message(check: &Check, default: String, vars: &[(&str, &str)]) -> String 
             .fold(t.clone(), |m, (k, v)| m.replace(&format!("{{{k}}}"), v)),
         None => default,
     }
-}
-
-/// Severity of a check (helper for kinds that need it).
-pub fn severity(check: &Check) -> Severity {
-    check.severity
 }
