@@ -126,7 +126,7 @@ pub struct Finding {
     /// `new` or `unchanged` against `--baseline`; absent without a baseline.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub baseline: Option<String>,
-    /// The flagged source line (trimmed), for snippets and fingerprints.
+    /// The flagged source line (first line of the region), for snippets and fingerprints.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub snippet: String,
 }

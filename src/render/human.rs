@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
@@ -9,7 +10,7 @@ use super::RenderOptions;
 use crate::model::{CheckResult, Finding, Outcome, Report, Severity, Status};
 
 /// Findings shown per check unless `-v`.
-const SHOWN_PER_CHECK: usize = 10;
+const SHOWN_PER_CHECK: usize = 5;
 
 /// Writes the scorecard and the findings.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -114,27 +115,76 @@ fn write_findings(
             .collect();
         writeln!(out)?;
         write_check_header(check, paint, out)?;
+        writeln!(out)?;
         let shown = if opts.verbose {
             mine.len()
         } else {
             SHOWN_PER_CHECK.min(mine.len())
         };
-        for f in &mine[..shown] {
-            writeln!(
-                out,
-                "  {}:{}:{}: {}",
-                f.file, f.region.line, f.region.column, f.message
-            )?;
+        for (i, f) in mine[..shown].iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write_snippet(f, opts.color, out)?;
         }
         if shown < mine.len() {
-            writeln!(
-                out,
-                "  … and {} more (run with -v to see all)",
-                mine.len() - shown
-            )?;
+            let more = mine.len() - shown;
+            writeln!(out, "\n… and {more} more (run with -v to see all)")?;
         }
     }
     Ok(())
+}
+
+/// One finding, rustc-style: message, `--> file:line:col`, the flagged line with carets.
+fn write_snippet(f: &Finding, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let level = match f.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    };
+    let title = level.primary_title(f.message.as_str()).id(f.check.as_str());
+    let whole_file = f.region.line <= 1 && f.region.column <= 1 && f.region.end_column <= 1;
+    let group = if whole_file || f.snippet.trim().is_empty() {
+        let origin = Origin::path(f.file.as_str())
+            .line(f.region.line as usize)
+            .char_column(f.region.column as usize);
+        title.element(origin)
+    } else {
+        let span = caret_span(f);
+        let snippet = Snippet::source(f.snippet.as_str())
+            .line_start(f.region.line as usize)
+            .path(f.file.as_str())
+            .annotation(AnnotationKind::Primary.span(span));
+        title.element(snippet)
+    };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    writeln!(out, "{}", renderer.render(&[group]))
+}
+
+/// Byte range of the flagged text within the flagged line (to its end for multi-line regions;
+/// at least one character where the line has one).
+fn caret_span(f: &Finding) -> std::ops::Range<usize> {
+    let line = f.snippet.as_str();
+    let byte_at = |col: u32| {
+        line.char_indices()
+            .nth(col.saturating_sub(1) as usize)
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let start = byte_at(f.region.column);
+    let end = if f.region.end_line == f.region.line {
+        byte_at(f.region.end_column)
+    } else {
+        line.len()
+    };
+    let next_char = line
+        .get(start..)
+        .and_then(|r| r.chars().next())
+        .map_or(0, char::len_utf8);
+    start..end.max(start + next_char)
 }
 
 fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
@@ -152,7 +202,7 @@ fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io:
     };
     writeln!(
         out,
-        "{sev}[{}]: {} — {} finding{plural}{suppressed}, max {}, {verdict}",
+        "── {sev} check `{}`: {} — {} finding{plural}{suppressed}, max {}, {verdict}",
         c.id, c.doc.title, c.findings, c.max
     )
 }

@@ -22,7 +22,8 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// The trimmed text of 1-based `line` of `file` (read on demand if not scanned).
+    /// The text of 1-based `line` of `file`, without its line ending (read on demand if not
+    /// scanned).
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
         let owned;
         let text = match self.texts.get(file) {
@@ -34,7 +35,7 @@ impl Sources {
         };
         text.lines()
             .nth(line.checked_sub(1)? as usize)
-            .map(|l| l.trim().to_string())
+            .map(|l| l.trim_end_matches('\r').to_string())
     }
 }
 

@@ -166,7 +166,7 @@ impl Ctx<'_> {
             let wanted = m.patterns.join("` or `");
             match m.mode {
                 Mode::Require if found.is_empty() => {
-                    let region = manifest_region(self.ws, manifest, &[]);
+                    let region = Region::file_start();
                     let place = if dir.is_empty() {
                         "the workspace root".to_string()
                     } else {
