@@ -56,7 +56,7 @@ pub struct Stats {
 /// Runs the whole pipeline up to the report.
 pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let mut ws = workspace::load(opts.manifest_path.as_deref(), &opts.selection)?;
-    let config = config::load(&ws.root, &opts.overrides)?;
+    let config = config::load_for(&ws, &opts.overrides)?;
     workspace::discover_files(&mut ws, &config.ignore);
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let changed = opts

@@ -428,3 +428,51 @@ fn diff_base_marks_changed_lines_and_annotates_them_first() {
         Some(2)
     );
 }
+
+fn temp_workspace(root_manifest: &str, members: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), root_manifest).unwrap();
+    for (name, manifest) in members {
+        std::fs::create_dir_all(dir.path().join(name).join("src")).unwrap();
+        std::fs::write(dir.path().join(name).join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(dir.path().join(name).join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    }
+    dir
+}
+
+#[test]
+fn workspace_metadata_configures_and_member_metadata_is_refused() {
+    let member =
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n";
+    let root = "[workspace]\nmembers = [\"a\"]\n\n[workspace.metadata.ready]\nextends = []\n[workspace.metadata.ready.categories.supply-chain]\n[workspace.metadata.ready.checks.license-declared]\nseverity = \"error\"\n";
+    let dir = temp_workspace(root, &[("a", member)]);
+    let (out, code) = stdout_of(ready(&["--format", "json"]).current_dir(dir.path()));
+    assert_eq!(
+        code, 1,
+        "license-declared raised to error by the root metadata"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["license-declared"]);
+
+    let with_member_config =
+        format!("{member}\n[package.metadata.ready]\nextends = [\"strict\"]\n");
+    let dir = temp_workspace(
+        "[workspace]\nmembers = [\"a\"]\n",
+        &[("a", &with_member_config)],
+    );
+    let out = ready(&[]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "a/Cargo.toml:7:19: `[package.metadata.ready]` is read only from the workspace root"
+        ),
+        "{stderr}"
+    );
+}

@@ -142,6 +142,37 @@ pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
     })
 }
 
+/// Loads the configuration for a workspace: [`load`], plus an error for every member manifest
+/// (other than the root one) with a `[package.metadata.ready]` table, which would otherwise be
+/// silently ignored (the configuration is per workspace: use `ready.toml` with `paths`).
+pub fn load_for(ws: &crate::workspace::Workspace, cli: &CliOverrides) -> Result<Config, Error> {
+    let member_errors: Vec<ConfigError> = ws
+        .packages
+        .iter()
+        .filter(|p| p.manifest != "Cargo.toml")
+        .filter(|p| p.manifest_table.get("package").and_then(|t| t.get("metadata")).and_then(|m| m.get("ready")).is_some())
+        .map(|p| {
+            let text = std::fs::read_to_string(ws.root.join(&p.manifest)).unwrap_or_default();
+            let path = diag::key_path(&["package", "metadata", "ready"]);
+            Source::new(p.manifest.clone(), text).error_at_path(
+                &path,
+                true,
+                "`[package.metadata.ready]` is read only from the workspace root's Cargo.toml; configure members in ready.toml (e.g. `[checks.<id>] paths = [\"crates/x/**\"]`)",
+            )
+        })
+        .collect();
+    match (load(&ws.root, cli), member_errors.is_empty()) {
+        (result, true) => result,
+        (Ok(_), false) => Err(Error::Config(member_errors)),
+        (Err(Error::Config(mut errors)), false) => {
+            errors.extend(member_errors);
+            errors.sort();
+            Err(Error::Config(errors))
+        }
+        (Err(e), false) => Err(e),
+    }
+}
+
 /// The built-in catalogue alone (for `list` and `explain` outside a workspace).
 pub fn builtin_catalogue() -> Result<Vec<CheckDef>, Error> {
     layers::builtin_checks().map_err(Error::Config)
