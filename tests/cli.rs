@@ -476,3 +476,48 @@ fn workspace_metadata_configures_and_member_metadata_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn hostile_files_do_not_crash_the_scan() {
+    let member =
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n";
+    let dir = temp_workspace("[workspace]\nmembers = [\"a\"]\n", &[("a", member)]);
+    let src = dir.path().join("a/src");
+    let deep = format!(
+        "pub fn f() -> u32 {{ {}1{} }}\n",
+        "(".repeat(50_000),
+        ")".repeat(50_000)
+    );
+    std::fs::write(
+        src.join("lib.rs"),
+        format!("mod deep;\nmod binary;\n{deep}"),
+    )
+    .unwrap();
+    std::fs::write(src.join("deep.rs"), &deep).unwrap();
+    std::fs::write(src.join("binary.rs"), [0xff_u8, 0xfe, 0x00, 0x41]).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", src.join("loop")).unwrap();
+    let (out, code) =
+        stdout_of(ready(&["--format", "json", "--fail-on", "never"]).current_dir(dir.path()));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let parse_errors: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "parse-error")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(parse_errors, ["a/src/deep.rs", "a/src/lib.rs"]);
+    let notes: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        ["a/src/binary.rs"],
+        "not UTF-8 is a note, not a crash"
+    );
+}

@@ -183,6 +183,12 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     if !wanted && !has_mod && !input.tokenize && engine.parse_error.is_none() {
         return out;
     }
+    if let Some((line, column)) = too_deep(input.text) {
+        let msg =
+            format!("brackets nest deeper than {MAX_NESTING} levels; syntax-aware checks skipped");
+        out.parse_error = Some((point(line, column), msg));
+        return out;
+    }
     let source = undoc(blank_shebang(input.text));
     let ts = match TokenStream::from_str(&source) {
         Ok(ts) => ts,
@@ -332,6 +338,36 @@ fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Owned(s);
     }
     std::borrow::Cow::Borrowed(text)
+}
+
+/// Deepest bracket nesting the parser is given. Real code stays far below; generated or hostile
+/// files beyond it would overflow even a 64 MiB stack in the recursive tokenizer and parser.
+const MAX_NESTING: usize = 256;
+
+/// Where brackets first nest deeper than [`MAX_NESTING`] (1-based line, 0-based column), if
+/// they do. Counts `(`, `[`, `{` bytewise, strings and comments included: a cheap upper bound
+/// that only errs towards refusing absurd files.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, i - line_start));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Records a kind's function patterns and their prefilter needles.
