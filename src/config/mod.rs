@@ -11,6 +11,7 @@ pub mod check_def;
 pub mod diag;
 pub mod docs;
 mod layers;
+mod names;
 pub mod policy;
 
 use std::path::Path;
@@ -21,7 +22,7 @@ use crate::scan::kinds::Matcher;
 pub use check_def::{Applies, CheckDef};
 pub use diag::{ConfigError, Source};
 pub use docs::explain_text;
-pub use layers::is_kebab;
+pub use names::is_kebab;
 pub use policy::FailOn;
 
 /// A compiled check, ready to run.
