@@ -49,69 +49,10 @@ pub fn finish(
     };
     interproc_rounds(engine, ws, files, pool);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
-    let mut hits = Vec::new();
-    for (i, s) in summaries.iter().enumerate() {
-        let Some(s) = s else { continue };
-        let path = &ws.files[i].path;
-        for h in &s.hits {
-            hits.push(Hit {
-                check: h.check,
-                file: path.clone(),
-                region: h.region.clone(),
-                message: h.message.clone(),
-            });
-        }
-        if let (Some(idx), Some((region, msg))) = (engine.parse_error, &s.parse_error) {
-            let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
-            hits.push(Hit {
-                check: idx,
-                file: path.clone(),
-                region: region.clone(),
-                message,
-            });
-        }
-    }
-    let index = Index::build(
-        summaries
-            .iter()
-            .flatten()
-            .flat_map(|s| s.fns.iter().cloned())
-            .collect(),
-    );
-    for (i, s) in summaries.iter().enumerate() {
-        for site in s.iter().flat_map(|s| &s.sites) {
-            if let Some(chain) = index.chain(site) {
-                let check = engine.config.checks.get(site.check);
-                let message = match check {
-                    Some(c) => crate::scan::message(
-                        c,
-                        format!("blocking call reached from async code: {chain}"),
-                        &[("chain", &chain)],
-                    ),
-                    None => chain,
-                };
-                hits.push(Hit {
-                    check: site.check,
-                    file: ws.files[i].path.clone(),
-                    region: site.region.clone(),
-                    message,
-                });
-            }
-        }
-    }
+    let mut hits = file_hits(engine, ws, &summaries);
+    hits.extend(chain_hits(engine, ws, &summaries));
     hits.retain(|h| keep(engine, ws, &class, &summaries, h));
-    if let Some(idx) = engine.uncompiled {
-        for (i, f) in ws.files.iter().enumerate() {
-            if class.report.get(i).copied().unwrap_or(false) && in_scope(engine, ws, idx, i) {
-                hits.push(Hit {
-                    check: idx,
-                    file: f.path.clone(),
-                    region: Region::file_start(),
-                    message: "no module tree reaches this file (no `mod` declares it): it is not compiled".into(),
-                });
-            }
-        }
-    }
+    hits.extend(uncompiled_hits(engine, ws, &class));
     hits.extend(presence_hits(
         engine.config,
         ws,
@@ -120,6 +61,87 @@ pub fn finish(
         &class,
     ));
     Finished { hits, class }
+}
+
+/// The per-file hits and the `parse-error` findings.
+fn file_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (i, s) in summaries.iter().enumerate() {
+        let (Some(s), Some(file)) = (s, ws.files.get(i)) else {
+            continue;
+        };
+        hits.extend(s.hits.iter().map(|h| Hit {
+            check: h.check,
+            file: file.path.clone(),
+            region: h.region.clone(),
+            message: h.message.clone(),
+        }));
+        if let (Some(idx), Some((region, msg))) = (engine.parse_error, &s.parse_error) {
+            let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
+            hits.push(Hit {
+                check: idx,
+                file: file.path.clone(),
+                region: region.clone(),
+                message,
+            });
+        }
+    }
+    hits
+}
+
+/// Call sites in checked contexts that reach a blocking workspace fn, with the chain.
+fn chain_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<Hit> {
+    let index = Index::build(
+        summaries
+            .iter()
+            .flatten()
+            .flat_map(|s| s.fns.iter().cloned())
+            .collect(),
+    );
+    let mut hits = Vec::new();
+    for (i, s) in summaries.iter().enumerate() {
+        let Some(file) = ws.files.get(i) else {
+            continue;
+        };
+        for site in s.iter().flat_map(|s| &s.sites) {
+            let Some(chain) = index.chain(site) else {
+                continue;
+            };
+            let default = format!("blocking call reached from async code: {chain}");
+            let message = match engine.config.checks.get(site.check) {
+                Some(c) => crate::scan::message(c, default, &[("chain", &chain)]),
+                None => default,
+            };
+            hits.push(Hit {
+                check: site.check,
+                file: file.path.clone(),
+                region: site.region.clone(),
+                message,
+            });
+        }
+    }
+    hits
+}
+
+/// One `uncompiled-file` finding per `.rs` file of a scanned package no module tree reaches.
+fn uncompiled_hits(engine: &Engine, ws: &Workspace, class: &Classification) -> Vec<Hit> {
+    let Some(idx) = engine.uncompiled else {
+        return Vec::new();
+    };
+    ws.files
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            class.report.get(*i).copied().unwrap_or(false) && in_scope(engine, ws, idx, *i)
+        })
+        .map(|(_, f)| Hit {
+            check: idx,
+            file: f.path.clone(),
+            region: Region::file_start(),
+            message: "no module tree reaches this file (no `mod` declares it): it is not compiled"
+                .into(),
+        })
+        .collect()
 }
 
 fn in_scope(engine: &Engine, ws: &Workspace, idx: usize, file: usize) -> bool {
