@@ -18,24 +18,28 @@ use crate::workspace::{SourceFile, Workspace};
 #[derive(Debug, Default)]
 pub struct Sources {
     texts: BTreeMap<String, String>,
+    /// Files not read by the scan (manifests of workspace-level findings), read once on demand.
+    on_demand: std::cell::RefCell<BTreeMap<String, Option<String>>>,
     root: std::path::PathBuf,
 }
 
 impl Sources {
-    /// The text of 1-based `line` of `file`, without its line ending (read on demand if not
-    /// scanned).
+    /// The text of 1-based `line` of `file`, without its line ending.
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
-        let owned;
-        let text = match self.texts.get(file) {
-            Some(t) => t.as_str(),
-            None => {
-                owned = std::fs::read_to_string(self.root.join(file)).ok()?;
-                owned.as_str()
-            }
+        let index = line.checked_sub(1)? as usize;
+        let pick = |text: &str| {
+            text.lines()
+                .nth(index)
+                .map(|l| l.trim_end_matches('\r').to_string())
         };
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(|l| l.trim_end_matches('\r').to_string())
+        if let Some(t) = self.texts.get(file) {
+            return pick(t);
+        }
+        let mut cache = self.on_demand.borrow_mut();
+        let text = cache
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok());
+        text.as_deref().and_then(pick)
     }
 }
 
@@ -114,6 +118,7 @@ fn assemble(
         notes: Vec::new(),
         text_matched: vec![Vec::new(); config.checks.len()],
         sources: Sources {
+            on_demand: Default::default(),
             texts: BTreeMap::new(),
             root: ws.root.clone(),
         },

@@ -20,6 +20,10 @@ pub fn scan_packages(
     text_matched: &[Vec<String>],
 ) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let manifests = Manifests {
+        ws,
+        texts: Default::default(),
+    };
     for (idx, check) in config
         .checks
         .iter()
@@ -27,7 +31,12 @@ pub fn scan_packages(
         .filter(|(i, _)| applicable[*i])
     {
         let packages: Vec<&Package> = ws.packages.iter().filter(|p| check.applies_to(p)).collect();
-        let ctx = Ctx { idx, check, ws };
+        let ctx = Ctx {
+            idx,
+            check,
+            ws,
+            manifests: &manifests,
+        };
         match &check.matcher {
             Matcher::Dependency(m) => packages
                 .iter()
@@ -49,6 +58,7 @@ struct Ctx<'a> {
     idx: usize,
     check: &'a Check,
     ws: &'a Workspace,
+    manifests: &'a Manifests<'a>,
 }
 
 impl Ctx<'_> {
@@ -62,7 +72,9 @@ impl Ctx<'_> {
     }
 
     fn at_root(&self, message: String) -> Hit {
-        let region = manifest_region(self.ws, "Cargo.toml", &key_path(&["workspace"]));
+        let region = self
+            .manifests
+            .region("Cargo.toml", &key_path(&["workspace"]));
         self.hit("Cargo.toml", region, message, &[])
     }
 
@@ -77,8 +89,9 @@ impl Ctx<'_> {
                         "build" => "build-dependencies",
                         _ => "dependencies",
                     };
-                    let region =
-                        manifest_region(self.ws, &p.manifest, &key_path(&[table, &d.name]));
+                    let region = self
+                        .manifests
+                        .region(&p.manifest, &key_path(&[table, &d.name]));
                     let msg = format!("package `{}` depends on `{}` ({})", p.name, d.name, d.req);
                     self.hit(
                         &p.manifest,
@@ -89,7 +102,7 @@ impl Ctx<'_> {
                 })
                 .collect(),
             Mode::Require if found.is_empty() => {
-                let region = manifest_region(self.ws, &p.manifest, &key_path(&["package"]));
+                let region = self.manifests.region(&p.manifest, &key_path(&["package"]));
                 vec![self.hit(
                     &p.manifest,
                     region,
@@ -131,12 +144,12 @@ impl Ctx<'_> {
                     } else {
                         "package"
                     };
-                    let region = manifest_region(self.ws, file, &key_path(&[anchor]));
+                    let region = self.manifests.region(file, &key_path(&[anchor]));
                     Some(self.hit(file, region, format!("{what} in {who}"), &[]))
                 }
                 ManifestVerdict::Present(key, value) => {
                     let path: Vec<KeySeg> = key.iter().map(|k| KeySeg::Key(k.clone())).collect();
-                    let region = manifest_region(self.ws, file, &path);
+                    let region = self.manifests.region(file, &path);
                     Some(self.hit(
                         file,
                         region,
@@ -189,25 +202,42 @@ impl Ctx<'_> {
     }
 }
 
-/// The region of a key in a manifest (line 1 when it cannot be found).
-fn manifest_region(ws: &Workspace, file: &str, path: &[KeySeg]) -> Region {
-    let text = std::fs::read_to_string(ws.root.join(file)).unwrap_or_default();
-    let source = Source::new(file, text);
-    let (line, column) = if path.is_empty() {
-        (1, 1)
-    } else {
-        source.locate(path, true)
-    };
-    let width = source
-        .text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .map(|l| l.chars().count())
-        .unwrap_or(0);
-    Region {
-        line: line as u32,
-        column: column as u32,
-        end_line: line as u32,
-        end_column: (width + 1).max(column) as u32,
+/// Manifest texts, each read once, for locating keys.
+struct Manifests<'a> {
+    ws: &'a Workspace,
+    texts: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Source>>>,
+}
+
+impl Manifests<'_> {
+    fn source(&self, file: &str) -> std::rc::Rc<Source> {
+        let mut texts = self.texts.borrow_mut();
+        let entry = texts.entry(file.to_string()).or_insert_with(|| {
+            let text = std::fs::read_to_string(self.ws.root.join(file)).unwrap_or_default();
+            std::rc::Rc::new(Source::new(file, text))
+        });
+        std::rc::Rc::clone(entry)
+    }
+
+    /// The region of a key in a manifest: its line, from the key to the line's end (line 1
+    /// when the key cannot be found).
+    fn region(&self, file: &str, path: &[KeySeg]) -> Region {
+        let source = self.source(file);
+        let (line, column) = if path.is_empty() {
+            (1, 1)
+        } else {
+            source.locate(path, true)
+        };
+        let width = source
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.chars().count())
+            .unwrap_or(0);
+        Region {
+            line: line as u32,
+            column: column as u32,
+            end_line: line as u32,
+            end_column: (width + 1).max(column) as u32,
+        }
     }
 }
