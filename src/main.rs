@@ -151,7 +151,7 @@ fn list(defs: &[CheckDef], out: &mut dyn Write) -> Result<(), Error> {
     let lines: Vec<String> = t
         .to_string()
         .lines()
-        .map(|l| l.trim_end().to_string())
+        .map(|l| l.strip_prefix(" ").unwrap_or(l).trim_end().to_string())
         .collect();
     writeln!(out, "{}", lines.join("\n")).map_err(write_error)
 }
