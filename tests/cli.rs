@@ -33,6 +33,18 @@ fn stdout_of(cmd: &mut Command) -> (String, i32) {
     )
 }
 
+/// Runs a command that must fail with a usage / configuration error (exit 2); its stderr.
+fn usage_error(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
 fn basic(args: &[&str]) -> (String, i32) {
     let manifest = fixture("basic");
     let mut all = vec!["--manifest-path", manifest.to_str().unwrap()];
@@ -191,11 +203,10 @@ fn output_files_are_written_from_the_same_scan() {
 
 #[test]
 fn all_config_errors_are_reported_together_with_locations() {
-    let out = ready(&["--manifest-path", fixture("bad-config").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = usage_error(&mut ready(&[
+        "--manifest-path",
+        fixture("bad-config").to_str().unwrap(),
+    ]));
     insta::assert_snapshot!("bad_config_errors", stderr);
 }
 
@@ -214,9 +225,7 @@ fn typo_in_ready_toml_names_the_key_with_its_location() {
         "[checks.license-declared]\nmaxx = 3\n",
     )
     .unwrap();
-    let out = ready(&[]).current_dir(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = usage_error(ready(&[]).current_dir(dir.path()));
     assert!(
         stderr.contains("ready.toml:2:1: unknown key `checks.license-declared.maxx`"),
         "{stderr}"
@@ -294,9 +303,7 @@ fn help_snapshots() {
 fn broken_manifest_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Cargo.toml"), "[package\nname = ").unwrap();
-    let out = ready(&[]).current_dir(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = usage_error(ready(&[]).current_dir(dir.path()));
     assert!(
         stderr.starts_with("error: `cargo metadata` failed"),
         "{stderr}"
@@ -466,9 +473,7 @@ fn workspace_metadata_configures_and_member_metadata_is_refused() {
         "[workspace]\nmembers = [\"a\"]\n",
         &[("a", &with_member_config)],
     );
-    let out = ready(&[]).current_dir(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = usage_error(ready(&[]).current_dir(dir.path()));
     assert!(
         stderr.contains(
             "a/Cargo.toml:7:19: `[package.metadata.ready]` is read only from the workspace root"
