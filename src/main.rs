@@ -1,5 +1,6 @@
 //! The `cargo-ready` binary: parses the command line, runs the pipeline, owns stdout/stderr.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,9 +30,12 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<i32, Error> {
     match &cli.command {
         None | Some(Command::Check) => check(&cli.global),
-        Some(Command::List) => with_stdout(&cli.global, |out| list(&catalogue(&cli.global)?, out)),
+        Some(Command::List) => with_stdout(&cli.global, |out| {
+            let (defs, enabled) = catalogue(&cli.global)?;
+            list(&defs, enabled.as_ref(), out)
+        }),
         Some(Command::Explain { check }) => with_stdout(&cli.global, |out| {
-            explain(&catalogue(&cli.global)?, check, out)
+            explain(&catalogue(&cli.global)?.0, check, out)
         }),
     }
 }
@@ -120,8 +124,9 @@ fn github_render_options() -> RenderOptions {
     }
 }
 
-/// The catalogue as configured for the current workspace, or the built-ins outside one.
-fn catalogue(g: &GlobalArgs) -> Result<Vec<CheckDef>, Error> {
+/// The catalogue as configured for the current workspace, with the ids its configuration
+/// enables; outside a workspace, the built-ins (and no enabled set).
+fn catalogue(g: &GlobalArgs) -> Result<(Vec<CheckDef>, Option<HashSet<String>>), Error> {
     let ws = cargo_ready::workspace::load(g.manifest_path.as_deref(), &Selection::default());
     match ws {
         Ok(ws) => {
@@ -129,22 +134,34 @@ fn catalogue(g: &GlobalArgs) -> Result<Vec<CheckDef>, Error> {
                 policies: g.policies.clone(),
                 ..Default::default()
             };
-            Ok(config::load(&ws.root, &overrides)?.catalogue)
+            let config = config::load(&ws.root, &overrides)?;
+            let enabled = config.checks.iter().map(|c| c.id.clone()).collect();
+            Ok((config.catalogue, Some(enabled)))
         }
-        Err(_) => config::builtin_catalogue(),
+        Err(_) => Ok((config::builtin_catalogue()?, None)),
     }
 }
 
-fn list(defs: &[CheckDef], out: &mut dyn Write) -> Result<(), Error> {
+fn list(
+    defs: &[CheckDef],
+    enabled: Option<&HashSet<String>>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::NOTHING);
-    t.set_header(["ID", "CATEGORY", "SEVERITY", "KIND", "TITLE"]);
+    t.set_header(["ID", "CATEGORY", "SEVERITY", "KIND", "ON", "TITLE"]);
     for d in defs {
+        let on = match enabled {
+            Some(set) if set.contains(&d.id) => "yes",
+            Some(_) => "no",
+            None => "-",
+        };
         t.add_row([
             d.id.as_str(),
             &d.category,
             d.severity.as_str(),
             &d.kind,
+            on,
             &d.title,
         ]);
     }
