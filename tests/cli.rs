@@ -271,7 +271,11 @@ fn list_shows_every_builtin_check() {
                 && line.contains(def.severity.as_str())
                 && line.contains(&def.kind)
         );
-        assert!(line.contains(" yes "), "recommended enables `{}`: {line}", def.id);
+        assert!(
+            line.contains(" yes "),
+            "recommended enables `{}`: {line}",
+            def.id
+        );
     }
 }
 
