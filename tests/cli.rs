@@ -505,6 +505,8 @@ fn hostile_files_do_not_crash_the_scan() {
     .unwrap();
     std::fs::write(src.join("deep.rs"), &deep).unwrap();
     std::fs::write(src.join("binary.rs"), [0xff_u8, 0xfe, 0x00, 0x41]).unwrap();
+    let minified = format!("{}try{{f()}}catch(e){{}}\n", "var a=1;".repeat(20_000));
+    std::fs::write(dir.path().join("a/app.min.js"), minified).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("..", src.join("loop")).unwrap();
     let (out, code) =

@@ -97,13 +97,19 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
     let package = ws
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
-    let snippet = sources.line(&hit.file, hit.region.line).unwrap_or_default();
+    let line = sources.line(&hit.file, hit.region.line).unwrap_or_default();
     let previous = hit
         .region
         .line
         .checked_sub(1)
         .and_then(|l| sources.line(&hit.file, l));
-    let suppressed = crate::gate::inline_suppression(&check.id, &snippet, previous.as_deref());
+    let suppressed = crate::gate::inline_suppression(&check.id, &line, previous.as_deref());
+    // A minified or generated line would bloat every output; such findings carry no snippet.
+    let snippet = if line.len() > MAX_SNIPPET {
+        String::new()
+    } else {
+        line
+    };
     Finding {
         check: check.id.clone(),
         severity: check.severity,
@@ -118,6 +124,9 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         snippet,
     }
 }
+
+/// Longest source line kept as a finding's snippet, in bytes.
+const MAX_SNIPPET: usize = 500;
 
 /// Fingerprint = hash of (check, file, flagged line's text, occurrence among equal ones), so it
 /// survives lines moving but not the code changing.
