@@ -133,3 +133,11 @@ fn cfg_predicates_decide_test_code() {
         set(&["no-unwrap src/lib.rs:13", "no-unwrap src/lib.rs:18"])
     );
 }
+
+#[test]
+fn an_item_that_does_not_parse_leaves_the_rest_of_the_file_checked() {
+    assert_eq!(
+        fired("syntax-partial"),
+        set(&["no-unwrap src/lib.rs:5", "parse-error src/lib.rs:2"])
+    );
+}

@@ -184,8 +184,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         return out;
     }
     if let Some((line, column)) = too_deep(input.text) {
-        let msg =
-            format!("brackets nest deeper than {MAX_NESTING} levels; syntax-aware checks skipped");
+        let msg = format!("brackets nest deeper than {MAX_NESTING} levels");
         out.parse_error = Some((point(line, column), msg));
         return out;
     }
@@ -207,32 +206,43 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     if !wanted {
         return out;
     }
+    let prepared = parse_items(engine, input, &source, &sp.items);
+    if prepared.failed && whole_file(engine, input, &source, &mut out) {
+        return out;
+    }
+    // Either every needed item parsed, or the file as a whole does not parse either: then the
+    // items that did parse are still checked (the parse error is reported beside them).
     let mut walker = Walker::new(engine, input, &source, &mut out);
-    match parse_items(engine, input, &source, &sp.items, &mut walker) {
-        Ok(()) => {}
-        Err(()) => {
-            drop(walker);
-            whole_file(engine, input, &source, &mut out);
-        }
+    walker.set_resolver(prepared.resolver);
+    for (idx, item) in &prepared.items {
+        walker.record_parsed(*idx);
+        walker.walk_item(item);
     }
     out
 }
 
-/// Parses the `use` items, then the items that mention a needle, and walks them.
-fn parse_items(
-    engine: &Engine,
-    input: &FileInput,
-    source: &str,
-    items: &[RawItem],
-    walker: &mut Walker,
-) -> Result<(), ()> {
-    let mut res = Resolver::default();
+/// The items of a file selected for the walk, parsed.
+struct Prepared {
+    resolver: Resolver,
+    items: Vec<(usize, syn::Item)>,
+    /// Some selected item (or `use` item) did not parse on its own.
+    failed: bool,
+}
+
+/// Parses the `use` items, then the items that mention a needle.
+fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawItem]) -> Prepared {
+    let mut prepared = Prepared {
+        resolver: Resolver::default(),
+        items: Vec::new(),
+        failed: false,
+    };
     for item in items.iter().filter(|i| i.is_use) {
-        let use_item: syn::ItemUse = parse_item_tokens(item)?;
-        res.add_use(&use_item.tree);
+        match parse_item_tokens::<syn::ItemUse>(item) {
+            Ok(u) => prepared.resolver.add_use(&u.tree),
+            Err(()) => prepared.failed = true,
+        }
     }
-    let local = local_needles(engine, &res, source);
-    walker.set_resolver(res);
+    let local = local_needles(engine, &prepared.resolver, source);
     for (idx, item) in items.iter().enumerate() {
         if item.is_use || item.is_inner_attr {
             continue;
@@ -246,11 +256,12 @@ fn parse_items(
         if !take {
             continue;
         }
-        let parsed: syn::Item = parse_item_tokens(item)?;
-        walker.record_parsed(idx);
-        walker.walk_item(&parsed);
+        match parse_item_tokens::<syn::Item>(item) {
+            Ok(parsed) => prepared.items.push((idx, parsed)),
+            Err(()) => prepared.failed = true,
+        }
     }
-    Ok(())
+    prepared
 }
 
 fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {
@@ -258,8 +269,9 @@ fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {
     syn::parse2::<T>(ts).map_err(|_| ())
 }
 
-/// Falls back to `syn::parse_file` when item splitting failed.
-fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSummary) {
+/// Falls back to `syn::parse_file` when an item did not parse on its own (the split may have
+/// cut wrongly). True when the file parsed and was walked; else the parse error is recorded.
+fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSummary) -> bool {
     match syn::parse_file(source) {
         Ok(file) => {
             let mut walker = Walker::new(engine, input, source, out);
@@ -273,10 +285,12 @@ fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSu
             for item in &file.items {
                 walker.walk_item(item);
             }
+            true
         }
         Err(e) => {
             let start = e.span().start();
             out.parse_error = Some((point(start.line, start.column), e.to_string()));
+            false
         }
     }
 }
