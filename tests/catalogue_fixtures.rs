@@ -141,3 +141,12 @@ fn an_item_that_does_not_parse_leaves_the_rest_of_the_file_checked() {
         set(&["no-unwrap src/lib.rs:5", "parse-error src/lib.rs:2"])
     );
 }
+
+#[test]
+fn hand_written_routes_count_as_health_endpoints() {
+    // `path() == "/health"` and `match path() { "/livez" | … }` route; a bare literal does not.
+    assert_eq!(
+        fired("syntax-handrouted"),
+        set(&["health-endpoint none/src/main.rs:1"])
+    );
+}

@@ -244,6 +244,32 @@ fn str_lit(e: &Expr) -> Option<String> {
     }
 }
 
+/// Does the expression read a request path (`.path()`, `.uri().path()`, a `path` field)?
+fn mentions_path(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => m.method == "path" || mentions_path(&m.receiver),
+        Expr::Field(f) => {
+            matches!(&f.member, syn::Member::Named(n) if n == "path") || mentions_path(&f.base)
+        }
+        Expr::Reference(r) => mentions_path(&r.expr),
+        Expr::Paren(p) => mentions_path(&p.expr),
+        Expr::Unary(u) => mentions_path(&u.expr),
+        _ => false,
+    }
+}
+
+/// The string literals of a pattern (`"/a" | "/b"`).
+fn pat_str_lits(p: &Pat) -> Vec<String> {
+    match p {
+        Pat::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => vec![s.value()],
+            _ => Vec::new(),
+        },
+        Pat::Or(o) => o.cases.iter().flat_map(pat_str_lits).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
     let lit: syn::LitStr = input.parse()?;
     let _rest: proc_macro2::TokenStream = input.parse()?;
@@ -415,6 +441,37 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.visit_expr(a);
         }
         self.frames.pop();
+    }
+
+    /// Hand-written routing: `req.uri().path() == "/health"`.
+    fn visit_expr_binary(&mut self, e: &'ast syn::ExprBinary) {
+        if matches!(e.op, syn::BinOp::Eq(_)) {
+            let (l, r) = (&*e.left, &*e.right);
+            let route = match (str_lit(l), str_lit(r)) {
+                (Some(s), None) if mentions_path(r) => Some(s),
+                (None, Some(s)) if mentions_path(l) => Some(s),
+                _ => None,
+            };
+            if let Some(route) = route.filter(|s| s.starts_with('/')) {
+                self.route_fact(&route, e.op.span().start().line as u32);
+            }
+        }
+        visit::visit_expr_binary(self, e);
+    }
+
+    /// Hand-written routing: `match req.uri().path() { "/health" => …, … }`.
+    fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
+        if mentions_path(&e.expr) {
+            for arm in &e.arms {
+                for route in pat_str_lits(&arm.pat)
+                    .into_iter()
+                    .filter(|s| s.starts_with('/'))
+                {
+                    self.route_fact(&route, arm.pat.span().start().line as u32);
+                }
+            }
+        }
+        visit::visit_expr_match(self, e);
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {
