@@ -120,6 +120,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
     pub suppressed: Option<Suppression>,
+    /// Other places that explain the finding (the steps of an interprocedural chain).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub related: Vec<Related>,
     /// Whether the flagged lines changed since `--diff-base`; absent without one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub changed: Option<bool>,
@@ -129,6 +132,17 @@ pub struct Finding {
     /// The flagged source line (first line of the region), for snippets and fingerprints.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub snippet: String,
+}
+
+/// A place related to a finding, e.g. a workspace fn on the way to a blocking call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    /// Workspace-relative path.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// What is there, e.g. "`DeviceRegistry::save` calls `registry::persist`".
+    pub message: String,
 }
 
 impl Finding {

@@ -150,3 +150,35 @@ fn hand_written_routes_count_as_health_endpoints() {
         set(&["health-endpoint none/src/main.rs:1"])
     );
 }
+
+#[test]
+fn chain_findings_point_at_each_step() {
+    let manifest =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/syntax-call/Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec!["recommended".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (report, _) = cargo_ready::analyze(&opts).unwrap();
+    let chain = report
+        .findings
+        .iter()
+        .find(|f| f.check == "blocking-in-async" && f.region.line == 18)
+        .expect("the registry.save() chain");
+    let steps: Vec<String> = chain
+        .related
+        .iter()
+        .map(|r| format!("{}:{} {}", r.file, r.line, r.message))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "src/registry.rs:10 `DeviceRegistry::save` calls `registry::persist`",
+            "src/registry.rs:15 `registry::persist` calls `std::fs::write`",
+        ]
+    );
+}

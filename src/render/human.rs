@@ -157,6 +157,9 @@ fn write_snippet(f: &Finding, color: bool, out: &mut dyn Write) -> io::Result<()
             .annotation(AnnotationKind::Primary.span(span));
         title.element(snippet)
     };
+    let group = f.related.iter().fold(group, |g, rel| {
+        g.element(Level::NOTE.message(format!("{} ({}:{})", rel.message, rel.file, rel.line)))
+    });
     let renderer = if color {
         Renderer::styled()
     } else {

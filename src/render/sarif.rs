@@ -152,7 +152,9 @@ fn results(report: &Report, opts: &RenderOptions) -> Vec<sarif_rust::Result> {
                 .entry((f.check.clone(), uri.clone(), f.fingerprint.clone()))
                 .or_insert(0);
             *n += 1;
-            result(f, index.get(f.check.as_str()).copied(), uri, *n)
+            let mut r = result(f, index.get(f.check.as_str()).copied(), uri, *n);
+            r.related_locations = related_locations(f, &opts.path_prefix);
+            r
         })
         .collect()
 }
@@ -209,6 +211,30 @@ fn location(f: &Finding, uri: String) -> Location {
     Location::with_physical_location(
         PhysicalLocation::with_artifact_location(artifact).with_region(region),
     )
+}
+
+/// The steps of an interprocedural chain, each where its fn is defined.
+fn related_locations(f: &Finding, prefix: &str) -> Option<Vec<Location>> {
+    let locations: Vec<Location> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, rel)| {
+            let region = Region {
+                start_line: Some(to_i32(rel.line.max(1))),
+                ..Region::default()
+            };
+            let artifact =
+                ArtifactLocation::new(artifact_uri(prefix, &rel.file)).with_uri_base_id(SRCROOT);
+            let mut loc = Location::with_physical_location(
+                PhysicalLocation::with_artifact_location(artifact).with_region(region),
+            )
+            .with_message(Message::new(rel.message.clone()));
+            loc.id = i32::try_from(i).ok();
+            loc
+        })
+        .collect();
+    (!locations.is_empty()).then_some(locations)
 }
 
 /// Files that could not be scanned fully: unreadable / not UTF-8 (scan notes) and files that

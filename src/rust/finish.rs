@@ -75,6 +75,7 @@ fn file_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>]
             file: file.path.clone(),
             region: h.region.clone(),
             message: h.message.clone(),
+            related: Vec::new(),
         }));
         if let (Some(idx), Some((region, msg))) = (engine.parse_error, &s.parse_error) {
             let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
@@ -83,6 +84,7 @@ fn file_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>]
                 file: file.path.clone(),
                 region: region.clone(),
                 message,
+                related: Vec::new(),
             });
         }
     }
@@ -104,7 +106,7 @@ fn chain_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>
             continue;
         };
         for site in s.iter().flat_map(|s| &s.sites) {
-            let Some(chain) = index.chain(site) else {
+            let Some((chain, related)) = index.chain(site) else {
                 continue;
             };
             let default = format!("blocking call reached from async code: {chain}");
@@ -117,6 +119,7 @@ fn chain_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>
                 file: file.path.clone(),
                 region: site.region.clone(),
                 message,
+                related,
             });
         }
     }
@@ -140,6 +143,7 @@ fn uncompiled_hits(engine: &Engine, ws: &Workspace, class: &Classification) -> V
             region: Region::file_start(),
             message: "no module tree reaches this file (no `mod` declares it): it is not compiled"
                 .into(),
+            related: Vec::new(),
         })
         .collect()
 }

@@ -25,6 +25,8 @@ pub struct FnSummary {
     pub key: String,
     /// A free fn (not in an impl or trait).
     pub free: bool,
+    /// Where it is defined: workspace-relative file and the line of its name.
+    pub at: Option<(String, u32)>,
     /// Async fns are never "blocking" themselves (their callers await them).
     pub is_async: bool,
     /// Direct matching calls outside exempt contexts: (check, callee shown).
@@ -280,21 +282,40 @@ impl Index {
             .collect()
     }
 
-    /// The chain message when `site` reaches a blocking fn.
-    pub fn chain(&self, site: &CallSite) -> Option<String> {
+    /// The chain when `site` reaches a blocking fn: the message, and each workspace fn on the
+    /// way with where it is defined.
+    pub fn chain(&self, site: &CallSite) -> Option<(String, Vec<crate::model::Related>)> {
         let set = self.blocking.get(&site.check)?;
         let mut key = self.resolve(&site.callee)?;
         let mut parts = vec![format!("`{}`", site.display)];
+        let mut related = Vec::new();
         let mut seen = HashSet::new();
         loop {
             if !seen.insert(key.clone()) {
                 return None;
             }
             parts.push(format!("`{key}`"));
+            let next = match set.get(&key)? {
+                Via::Direct(shown) => shown.clone(),
+                Via::Call(next) => next.clone(),
+            };
+            if let Some((file, line)) = self
+                .fns
+                .get(&key)
+                .and_then(|l| l.first())
+                .and_then(|f| f.at.clone())
+            {
+                let message = format!("`{key}` calls `{next}`");
+                related.push(crate::model::Related {
+                    file,
+                    line,
+                    message,
+                });
+            }
             match set.get(&key)? {
                 Via::Direct(shown) => {
                     parts.push(format!("`{shown}`"));
-                    return Some(parts.join(" → "));
+                    return Some((parts.join(" → "), related));
                 }
                 Via::Call(next) => key = next.clone(),
             }

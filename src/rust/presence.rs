@@ -54,6 +54,7 @@ pub fn presence_hits(
                 file: p.anchor_file().to_string(),
                 region: Region::file_start(),
                 message: crate::scan::message(check, default, &[("package", &p.name)]),
+                related: Vec::new(),
             });
         }
     }

@@ -165,6 +165,10 @@ impl<'a> Walker<'a> {
             summary: FnSummary {
                 key,
                 free,
+                at: Some((
+                    self.input.path.to_string(),
+                    sig.ident.span().start().line as u32,
+                )),
                 is_async,
                 direct: Vec::new(),
                 callees: Vec::new(),

@@ -156,6 +156,7 @@ fn assemble(
                         format!("forbidden pattern `{}`", m.regex.as_str()),
                         &[],
                     ),
+                    related: Vec::new(),
                 })),
                 Mode::Require if !kept.is_empty() => out.text_matched[*idx].push(file.path.clone()),
                 Mode::Require => {}

@@ -36,6 +36,8 @@ pub struct Hit {
     pub region: Region,
     /// Message.
     pub message: String,
+    /// Related places (chain steps).
+    pub related: Vec<crate::model::Related>,
 }
 
 /// Scans the workspace with the enabled checks.
@@ -121,6 +123,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         suppressed,
         baseline: None,
         changed: None,
+        related: hit.related,
         snippet,
     }
 }

@@ -68,6 +68,7 @@ impl Ctx<'_> {
             file: file.to_string(),
             region,
             message: super::message(self.check, default, vars),
+            related: Vec::new(),
         }
     }
 
