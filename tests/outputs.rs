@@ -10,7 +10,7 @@
 
 use cargo_ready::model::{
     CategoryScore, CheckDoc, CheckResult, Example, Finding, GateResult, Outcome, PackageScore,
-    Region, Report, ScanNote, Severity, Status, Suppression, ToolInfo,
+    Region, Related, Report, ScanNote, Severity, Status, Suppression, ToolInfo,
 };
 use cargo_ready::render::{self, Format, RenderOptions};
 
@@ -71,6 +71,7 @@ fn finding(
         suppressed: None,
         changed: None,
         baseline: None,
+        related: Vec::new(),
         snippet: String::new(),
     }
 }
@@ -197,16 +198,23 @@ fn report() -> Report {
                 "TODO comment\nsecond line",
                 "00000000000000a2",
             ),
-            finding(
-                "no-unwrap",
-                Severity::Error,
-                "src/lib.rs",
-                3,
-                9,
-                17,
-                "`unwrap()` in production code",
-                "00000000000000a0",
-            ),
+            Finding {
+                related: vec![Related {
+                    file: "src/config.rs".into(),
+                    line: 12,
+                    message: "`Config::load` calls `std::fs::read`".into(),
+                }],
+                ..finding(
+                    "no-unwrap",
+                    Severity::Error,
+                    "src/lib.rs",
+                    3,
+                    9,
+                    17,
+                    "`unwrap()` in production code",
+                    "00000000000000a0",
+                )
+            },
             suppressed,
             baseline,
         ],
