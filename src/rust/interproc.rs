@@ -295,16 +295,16 @@ impl Index {
                 return None;
             }
             parts.push(format!("`{key}`"));
-            let next = match set.get(&key)? {
-                Via::Direct(shown) => shown.clone(),
-                Via::Call(next) => next.clone(),
+            let via = set.get(&key)?;
+            let next = match via {
+                Via::Direct(shown) | Via::Call(shown) => shown.clone(),
             };
-            if let Some((file, line)) = self
+            let at = self
                 .fns
                 .get(&key)
                 .and_then(|l| l.first())
-                .and_then(|f| f.at.clone())
-            {
+                .and_then(|f| f.at.clone());
+            if let Some((file, line)) = at {
                 let message = format!("`{key}` calls `{next}`");
                 related.push(crate::model::Related {
                     file,
@@ -312,12 +312,12 @@ impl Index {
                     message,
                 });
             }
-            match set.get(&key)? {
-                Via::Direct(shown) => {
-                    parts.push(format!("`{shown}`"));
+            match via {
+                Via::Direct(_) => {
+                    parts.push(format!("`{next}`"));
                     return Some((parts.join(" → "), related));
                 }
-                Via::Call(next) => key = next.clone(),
+                Via::Call(_) => key = next,
             }
         }
     }
