@@ -26,7 +26,8 @@ const SYNTAX_CHECKS: &[&str] = &[
     "uncompiled-file",
 ];
 
-fn fired(fixture: &str) -> BTreeSet<String> {
+/// The report of the built-in `recommended` policy on a fixture workspace.
+fn report_of(fixture: &str) -> cargo_ready::model::Report {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(fixture)
@@ -39,8 +40,11 @@ fn fired(fixture: &str) -> BTreeSet<String> {
         },
         ..Default::default()
     };
-    let (report, _) = cargo_ready::analyze(&opts).unwrap();
-    report
+    cargo_ready::analyze(&opts).unwrap().0
+}
+
+fn fired(fixture: &str) -> BTreeSet<String> {
+    report_of(fixture)
         .findings
         .iter()
         .filter(|f| SYNTAX_CHECKS.contains(&f.check.as_str()))
@@ -153,17 +157,7 @@ fn hand_written_routes_count_as_health_endpoints() {
 
 #[test]
 fn chain_findings_point_at_each_step() {
-    let manifest =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/syntax-call/Cargo.toml");
-    let opts = cargo_ready::Options {
-        manifest_path: Some(manifest),
-        overrides: cargo_ready::config::CliOverrides {
-            policies: vec!["recommended".into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let (report, _) = cargo_ready::analyze(&opts).unwrap();
+    let report = report_of("syntax-call");
     let chain = report
         .findings
         .iter()

@@ -52,6 +52,19 @@ fn basic(args: &[&str]) -> (String, i32) {
     stdout_of(&mut ready(&all))
 }
 
+/// The findings of one check in the `basic` fixture's JSON report.
+fn basic_findings(check: &str) -> Vec<serde_json::Value> {
+    let (out, _) = basic(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == check)
+        .cloned()
+        .collect()
+}
+
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
@@ -119,14 +132,7 @@ fn two_runs_give_identical_bytes() {
 
 #[test]
 fn text_check_finds_matches_in_a_python_file() {
-    let (out, _) = basic(&["--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let hits: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == "python-silent-except")
-        .collect();
+    let hits = basic_findings("python-silent-except");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["file"], "scripts/sync.py");
     assert_eq!(hits[0]["line"], 6);
@@ -135,22 +141,12 @@ fn text_check_finds_matches_in_a_python_file() {
 
 #[test]
 fn dependency_check_fires_only_for_packages_that_depend_on_the_crate() {
-    let (out, _) = basic(&["--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let packages: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
+    let packages: Vec<String> = basic_findings("services-use-tower-http")
         .iter()
-        .filter(|f| f["check"] == "services-use-tower-http")
-        .map(|f| f["package"].as_str().unwrap())
+        .map(|f| f["package"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(packages, ["svc"], "only the axum service needs tower-http");
-    let openssl: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == "no-openssl")
-        .collect();
+    let openssl = basic_findings("no-openssl");
     assert_eq!(openssl.len(), 1);
     assert_eq!(openssl[0]["file"], "corelib/Cargo.toml");
     assert_eq!(openssl[0]["line"], 8, "points at the dependency line");
@@ -317,18 +313,13 @@ fn broken_manifest_is_a_clear_error() {
 
 #[test]
 fn inline_allow_comment_suppresses_with_its_reason() {
-    let (out, _) = basic(&["--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let todo: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["check"] == "no-todo-comments")
-        .collect();
+    let todo = basic_findings("no-todo-comments");
     let suppressed: Vec<_> = todo.iter().filter(|f| !f["suppressed"].is_null()).collect();
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["line"], 6);
     assert_eq!(suppressed[0]["suppressed"]["reason"], "tracked in issue 12");
+    let (out, _) = basic(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let check = v["checks"]
         .as_array()
         .unwrap()
