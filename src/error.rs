@@ -1,6 +1,6 @@
 //! Errors of the library and the exit codes they map to.
 
-use crate::config::diag::ConfigError;
+use crate::diag::ConfigError;
 
 /// Exit codes, documented in the README.
 pub mod exit {

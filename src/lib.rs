@@ -9,8 +9,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod diag;
 pub mod error;
 pub mod gate;
+pub mod kinds;
 pub mod model;
 pub mod render;
 pub mod rust;
@@ -56,7 +58,8 @@ pub struct Stats {
 /// Runs the whole pipeline up to the report.
 pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let mut ws = workspace::load(opts.manifest_path.as_deref(), &opts.selection)?;
-    let config = config::load_for(&ws, &opts.overrides)?;
+    let member_errors = workspace::member_config_errors(&ws);
+    let config = config::load_with(&ws.root, &opts.overrides, member_errors)?;
     workspace::discover_files(&mut ws, &config.ignore);
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let changed = opts

@@ -349,3 +349,18 @@ pub struct ToolInfo {
     /// The crate version.
     pub version: String,
 }
+
+/// A declared dependency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// Crate name as published (before any rename).
+    pub name: String,
+    /// The name the code uses (rename or the crate name with `-` → `_`).
+    pub local_name: String,
+    /// `normal`, `dev` or `build`.
+    pub kind: String,
+    /// Version requirement as written (`*` for path / git deps without one).
+    pub req: String,
+    /// True for crates.io / registry dependencies.
+    pub registry: bool,
+}

@@ -109,7 +109,7 @@ pub fn package_scores(
                 .iter()
                 .zip(results)
                 .map(|(check, r)| {
-                    let applies = r.outcome != Outcome::Skipped && check.applies_to(p);
+                    let applies = r.outcome != Outcome::Skipped && p.meets(&check.applies);
                     let n = findings
                         .iter()
                         .filter(|f| {

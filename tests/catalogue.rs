@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use cargo_ready::config::CheckDef;
 use cargo_ready::config::builtin::{CHECKS, POLICIES};
-use cargo_ready::config::diag::{Source, from_toml};
 use cargo_ready::config::policy::PolicyFile;
+use cargo_ready::diag::{Source, from_toml};
 
 const CATEGORIES: &[&str] = &[
     "error-handling",

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::kinds::Applies;
 use crate::model::{CodeScope, Example, Severity};
 
 /// A check as written in TOML.
@@ -63,28 +64,4 @@ pub struct CheckDef {
 
 fn yes() -> bool {
     true
-}
-
-/// Conditions on a package for a check to apply to it.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-pub struct Applies {
-    /// The package declares at least one of these crates (any dependency kind except dev).
-    #[serde(default)]
-    pub depends_on: Vec<String>,
-    /// The package declares none of these crates.
-    #[serde(default)]
-    pub not_depends_on: Vec<String>,
-    /// The package has (true) or has not (false) a bin target.
-    #[serde(default)]
-    pub has_bin: Option<bool>,
-    /// The package has (true) or has not (false) a lib target.
-    #[serde(default)]
-    pub has_lib: Option<bool>,
-}
-
-impl Applies {
-    /// True when no condition is set.
-    pub fn is_unconditional(&self) -> bool {
-        *self == Applies::default()
-    }
 }

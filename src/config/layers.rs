@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::check_def::CheckDef;
-use super::diag::{ConfigError, KeyPath, KeySeg, Source, from_toml, from_value, key_path};
 use super::names::{closest, is_kebab, titleize};
 use super::policy::{CheckOverride, FailOn, PolicyFile};
 use super::{Category, Check, CliOverrides, Config, Gate, PathScope, builtin};
+use crate::diag::{ConfigError, KeyPath, KeySeg, Source, from_toml, from_value, key_path};
+use crate::kinds::{self, compile_globs};
 use crate::model::{CheckDoc, Severity};
-use crate::scan::kinds::{self, compile_globs};
 
 /// Where a value came from: a source (index into `State::sources`) and a key path in it.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@
 
 pub mod builtin;
 pub mod check_def;
-pub mod diag;
+
 pub mod docs;
 mod layers;
 mod names;
@@ -16,73 +16,13 @@ pub mod policy;
 
 use std::path::Path;
 
+pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
-use crate::model::{CheckDoc, CodeScope, Severity};
-use crate::scan::kinds::Matcher;
-pub use check_def::{Applies, CheckDef};
-pub use diag::{ConfigError, Source};
+pub use crate::kinds::{Applies, Check, PathScope};
+pub use check_def::CheckDef;
 pub use docs::explain_text;
 pub use names::is_kebab;
 pub use policy::FailOn;
-
-/// A compiled check, ready to run.
-#[derive(Debug, Clone)]
-pub struct Check {
-    /// Kebab-case id.
-    pub id: String,
-    /// Category id.
-    pub category: String,
-    /// Effective severity.
-    pub severity: Severity,
-    /// Documentation.
-    pub doc: CheckDoc,
-    /// Message template override.
-    pub message: Option<String>,
-    /// Production / test / any.
-    pub code: CodeScope,
-    /// Where it looks.
-    pub scope: PathScope,
-    /// Which packages it applies to.
-    pub applies: Applies,
-    /// Findings allowed before it fails.
-    pub max: u32,
-    /// Weight within the category.
-    pub weight: f64,
-    /// The compiled kind.
-    pub matcher: Matcher,
-}
-
-impl Check {
-    /// The kind name.
-    pub fn kind(&self) -> &'static str {
-        self.matcher.kind_name()
-    }
-
-    /// Does the check apply to this package?
-    pub fn applies_to(&self, p: &crate::workspace::Package) -> bool {
-        let a = &self.applies;
-        (a.depends_on.is_empty() || a.depends_on.iter().any(|c| p.depends_on(c)))
-            && !a.not_depends_on.iter().any(|c| p.depends_on(c))
-            && a.has_bin.is_none_or(|b| b == p.has_bin())
-            && a.has_lib.is_none_or(|b| b == p.has_lib())
-    }
-}
-
-/// Path globs limiting a check (workspace-relative).
-#[derive(Debug, Clone)]
-pub struct PathScope {
-    /// Only these paths (None = everywhere).
-    pub paths: Option<globset::GlobSet>,
-    /// Never these paths.
-    pub exclude: globset::GlobSet,
-}
-
-impl PathScope {
-    /// Is `path` in scope?
-    pub fn includes(&self, path: &str) -> bool {
-        self.paths.as_ref().is_none_or(|p| p.is_match(path)) && !self.exclude.is_match(path)
-    }
-}
 
 /// A score category.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,30 +83,18 @@ pub fn load(root: &Path, cli: &CliOverrides) -> Result<Config, Error> {
     })
 }
 
-/// Loads the configuration for a workspace: [`load`], plus an error for every member manifest
-/// (other than the root one) with a `[package.metadata.ready]` table, which would otherwise be
-/// silently ignored (the configuration is per workspace: use `ready.toml` with `paths`).
-pub fn load_for(ws: &crate::workspace::Workspace, cli: &CliOverrides) -> Result<Config, Error> {
-    let member_errors: Vec<ConfigError> = ws
-        .packages
-        .iter()
-        .filter(|p| p.manifest != "Cargo.toml")
-        .filter(|p| p.manifest_table.get("package").and_then(|t| t.get("metadata")).and_then(|m| m.get("ready")).is_some())
-        .map(|p| {
-            let text = std::fs::read_to_string(ws.root.join(&p.manifest)).unwrap_or_default();
-            let path = diag::key_path(&["package", "metadata", "ready"]);
-            Source::new(p.manifest.clone(), text).error_at_path(
-                &path,
-                true,
-                "`[package.metadata.ready]` is read only from the workspace root's Cargo.toml; configure members in ready.toml (e.g. `[checks.<id>] paths = [\"crates/x/**\"]`)",
-            )
-        })
-        .collect();
-    match (load(&ws.root, cli), member_errors.is_empty()) {
+/// Loads the configuration like [`load`], reporting `earlier` errors (found in the workspace's
+/// manifests) together with the configuration's own.
+pub fn load_with(
+    root: &Path,
+    cli: &CliOverrides,
+    earlier: Vec<ConfigError>,
+) -> Result<Config, Error> {
+    match (load(root, cli), earlier.is_empty()) {
         (result, true) => result,
-        (Ok(_), false) => Err(Error::Config(member_errors)),
+        (Ok(_), false) => Err(Error::Config(earlier)),
         (Err(Error::Config(mut errors)), false) => {
-            errors.extend(member_errors);
+            errors.extend(earlier);
             errors.sort();
             Err(Error::Config(errors))
         }

@@ -5,7 +5,8 @@ use indexmap::IndexMap;
 
 use serde::Deserialize;
 
-use crate::config::check_def::{Applies, CheckDef};
+use crate::config::check_def::CheckDef;
+use crate::kinds::Applies;
 use crate::model::Severity;
 
 /// A policy or user configuration as written in TOML.

@@ -2,7 +2,7 @@
 //! arguments) and how a check's `inside` / `not_inside` lists are judged against it: the
 //! innermost frame that either list names wins.
 
-use crate::scan::kinds::call::Context;
+use crate::kinds::call::Context;
 
 /// One enclosing construct.
 #[derive(Debug, Clone)]

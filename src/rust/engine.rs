@@ -11,10 +11,9 @@ use super::FileSummary;
 use super::resolve::Resolver;
 use super::split::{RawItem, split};
 use super::visit::Walker;
-use crate::config::Config;
+use crate::kinds::call::PathPattern;
+use crate::kinds::{Check, Matcher};
 use crate::model::Region;
-use crate::scan::kinds::Matcher;
-use crate::scan::kinds::call::PathPattern;
 use crate::workspace::Workspace;
 
 /// Names of route-registering calls and attributes (presence `routes`).
@@ -39,8 +38,8 @@ pub const ROUTE_CALLS: &[&str] = &[
 
 /// The compiled engine: which checks are syntax-aware, and their needles.
 pub struct Engine<'c> {
-    /// The configuration.
-    pub config: &'c Config,
+    /// The compiled checks (indices in hits refer to this slice).
+    pub checks: &'c [Check],
     /// Indices of applicable syntax-aware checks.
     pub syntax: Vec<usize>,
     /// Index of an enabled `parse-error` check.
@@ -55,11 +54,11 @@ pub struct Engine<'c> {
 
 impl<'c> Engine<'c> {
     /// Collects the syntax-aware checks and builds the needle automaton.
-    pub fn new(config: &'c Config, ws: &Workspace, applicable: &[bool]) -> Engine<'c> {
+    pub fn new(checks: &'c [Check], ws: &Workspace, applicable: &[bool]) -> Engine<'c> {
         let mut syntax = Vec::new();
         let mut needles: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
-        for (i, c) in config.checks.iter().enumerate() {
+        for (i, c) in checks.iter().enumerate() {
             if !applicable.get(i).copied().unwrap_or(false) {
                 continue;
             }
@@ -93,8 +92,7 @@ impl<'c> Engine<'c> {
             syntax.push(i);
         }
         let find = |id: &str| {
-            config
-                .checks
+            checks
                 .iter()
                 .position(|c| c.id == id && matches!(c.matcher, Matcher::Engine))
         };
@@ -115,7 +113,7 @@ impl<'c> Engine<'c> {
         needles.sort();
         needles.dedup();
         Engine {
-            config,
+            checks,
             syntax,
             parse_error: find("parse-error"),
             uncompiled: find("uncompiled-file"),

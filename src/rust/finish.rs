@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use super::engine::{Engine, FileInput, analyze_file};
 use super::interproc::Index;
 use super::{Classification, FileSummary, classify, presence_hits};
+use crate::kinds::Hit;
 use crate::model::{CodeKind, Region};
-use crate::scan::Hit;
 use crate::workspace::Workspace;
 
 /// One file as the per-file pass left it.
@@ -54,7 +54,7 @@ pub fn finish(
     hits.retain(|h| keep(engine, ws, &class, &summaries, h));
     hits.extend(uncompiled_hits(engine, ws, &class));
     hits.extend(presence_hits(
-        engine.config,
+        engine.checks,
         ws,
         applicable,
         &summaries,
@@ -110,8 +110,8 @@ fn chain_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>
                 continue;
             };
             let default = format!("blocking call reached from async code: {chain}");
-            let message = match engine.config.checks.get(site.check) {
-                Some(c) => crate::scan::message(c, default, &[("chain", &chain)]),
+            let message = match engine.checks.get(site.check) {
+                Some(c) => c.message(default, &[("chain", &chain)]),
                 None => default,
             };
             hits.push(Hit {
@@ -149,12 +149,12 @@ fn uncompiled_hits(engine: &Engine, ws: &Workspace, class: &Classification) -> V
 }
 
 fn in_scope(engine: &Engine, ws: &Workspace, idx: usize, file: usize) -> bool {
-    let (Some(c), Some(f)) = (engine.config.checks.get(idx), ws.files.get(file)) else {
+    let (Some(c), Some(f)) = (engine.checks.get(idx), ws.files.get(file)) else {
         return false;
     };
     c.scope.includes(&f.path)
         && match f.package.and_then(|p| ws.packages.get(p)) {
-            Some(p) => c.applies_to(p),
+            Some(p) => p.meets(&c.applies),
             None => c.applies.is_unconditional(),
         }
 }
@@ -167,7 +167,7 @@ fn keep(
     summaries: &[Option<&FileSummary>],
     h: &Hit,
 ) -> bool {
-    let Some(check) = engine.config.checks.get(h.check) else {
+    let Some(check) = engine.checks.get(h.check) else {
         return false;
     };
     if Some(h.check) == engine.parse_error {
@@ -202,9 +202,10 @@ pub fn kind_at(
             CodeKind::Test
         }
         Some(k) => k,
-        None => ws.files.get(i).map_or(CodeKind::Production, |f| {
-            crate::scan::file_code_kind(ws, &f.path)
-        }),
+        None => ws
+            .files
+            .get(i)
+            .map_or(CodeKind::Production, |f| ws.path_code_kind(&f.path)),
     }
 }
 

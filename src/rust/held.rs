@@ -9,17 +9,17 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
 use super::visit::{Walker, region};
-use crate::scan::kinds::Matcher;
+use crate::kinds::Matcher;
 
 impl Walker<'_> {
     /// Checks the statements of one async block.
     pub(super) fn held(&mut self, stmts: &[Stmt]) {
-        let config = self.engine.config;
+        let checks = self.engine.checks;
         let checks: Vec<(usize, &Vec<String>)> = self
             .input
             .checks
             .iter()
-            .filter_map(|&i| match config.checks.get(i).map(|c| &c.matcher) {
+            .filter_map(|&i| match checks.get(i).map(|c| &c.matcher) {
                 Some(Matcher::HeldAcrossAwait(m)) => Some((i, &m.methods)),
                 _ => None,
             })

@@ -3,22 +3,21 @@
 //! package's main/lib file, line 1.
 
 use super::{Classification, FileSummary};
-use crate::config::Config;
+use crate::kinds::Hit;
+use crate::kinds::{Check, Matcher};
 use crate::model::{CodeKind, Region};
-use crate::scan::Hit;
-use crate::scan::kinds::Matcher;
 use crate::workspace::Workspace;
 
 /// Findings of absent things. `summaries[i]` belongs to `ws.files[i]`.
 pub fn presence_hits(
-    config: &Config,
+    checks: &[Check],
     ws: &Workspace,
     applicable: &[bool],
     summaries: &[Option<&crate::rust::FileSummary>],
     class: &Classification,
 ) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (idx, check) in config.checks.iter().enumerate() {
+    for (idx, check) in checks.iter().enumerate() {
         let Matcher::Presence(m) = &check.matcher else {
             continue;
         };
@@ -26,7 +25,7 @@ pub fn presence_hits(
             continue;
         }
         for (pi, p) in ws.packages.iter().enumerate() {
-            if !check.applies_to(p) {
+            if !p.meets(&check.applies) {
                 continue;
             }
             let found = ws.files.iter().enumerate().any(|(i, f)| {
@@ -53,7 +52,7 @@ pub fn presence_hits(
                 check: idx,
                 file: p.anchor_file().to_string(),
                 region: Region::file_start(),
-                message: crate::scan::message(check, default, &[("package", &p.name)]),
+                message: check.message(default, &[("package", &p.name)]),
                 related: Vec::new(),
             });
         }

@@ -13,9 +13,9 @@ use super::engine::{Engine, FileInput};
 use super::interproc::{FnSummary, qualify};
 use super::resolve::{Resolver, segments};
 use super::{FileSummary, PresenceFact, RawHit};
+use crate::kinds::Matcher;
+use crate::kinds::ignored_result::Form;
 use crate::model::Region;
-use crate::scan::kinds::Matcher;
-use crate::scan::kinds::ignored_result::Form;
 
 mod calls;
 
@@ -108,11 +108,11 @@ impl<'a> Walker<'a> {
     }
 
     fn checks(&self) -> impl Iterator<Item = (usize, &'a Matcher)> + 'a {
-        let config = self.engine.config;
+        let checks = self.engine.checks;
         self.input
             .checks
             .iter()
-            .filter_map(move |&i| config.checks.get(i).map(|c| (i, &c.matcher)))
+            .filter_map(move |&i| checks.get(i).map(|c| (i, &c.matcher)))
     }
 
     pub(super) fn hit(
@@ -125,8 +125,8 @@ impl<'a> Walker<'a> {
         if !self.reporting() {
             return;
         }
-        if let Some(c) = self.engine.config.checks.get(check) {
-            let message = crate::scan::message(c, default, vars);
+        if let Some(c) = self.engine.checks.get(check) {
+            let message = c.message(default, vars);
             self.out.hits.push(RawHit {
                 check,
                 region,

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::Hit;
-use super::kinds::{Matcher, Mode};
 use crate::config::{Check, Config};
+use crate::kinds::{Matcher, Mode};
 use crate::model::{Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::workspace::{SourceFile, Workspace};
@@ -73,7 +73,7 @@ struct OneFile {
 /// `text` checks and (for `.rs` files) the syntax engine run on that one read, on big-stack
 /// threads; then the workspace pass classifies code and filters by each check's `code`.
 pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileScan {
-    let engine = Engine::new(config, ws, applicable);
+    let engine = Engine::new(&config.checks, ws, applicable);
     let bins: HashSet<&str> = ws
         .packages
         .iter()
@@ -102,7 +102,7 @@ fn assemble(
     results: Vec<OneFile>,
     pool: Option<&rayon::ThreadPool>,
 ) -> FileScan {
-    let config = engine.config;
+    let checks = engine.checks;
     let mut states: Vec<FileState> = results
         .iter()
         .map(|r| FileState {
@@ -116,7 +116,7 @@ fn assemble(
     let mut out = FileScan {
         hits: finished.hits,
         notes: Vec::new(),
-        text_matched: vec![Vec::new(); config.checks.len()],
+        text_matched: vec![Vec::new(); checks.len()],
         sources: Sources {
             on_demand: Default::default(),
             texts: BTreeMap::new(),
@@ -127,7 +127,7 @@ fn assemble(
     for (i, (r, st)) in results.iter().zip(&states).enumerate() {
         let file = &ws.files[i];
         for (idx, regions) in &r.text_hits {
-            let Some(check) = config.checks.get(*idx) else {
+            let Some(check) = checks.get(*idx) else {
                 continue;
             };
             let Matcher::Text(m) = &check.matcher else {
@@ -151,11 +151,8 @@ fn assemble(
                     check: *idx,
                     file: file.path.clone(),
                     region: region.clone(),
-                    message: super::message(
-                        check,
-                        format!("forbidden pattern `{}`", m.regex.as_str()),
-                        &[],
-                    ),
+                    message:
+                        check.message(format!("forbidden pattern `{}`", m.regex.as_str()), &[]),
                     related: Vec::new(),
                 })),
                 Mode::Require if !kept.is_empty() => out.text_matched[*idx].push(file.path.clone()),
@@ -179,19 +176,18 @@ fn assemble(
 /// The checks that look at this file, by path scope and package conditions (code kind is
 /// judged after the module tree is known).
 fn checks_for<'c>(
-    config: &'c Config,
+    checks: &'c [Check],
     ws: &Workspace,
     applicable: &[bool],
     file: &SourceFile,
 ) -> Vec<(usize, &'c Check)> {
     let package = file.package.map(|i| &ws.packages[i]);
-    config
-        .checks
+    checks
         .iter()
         .enumerate()
         .filter(|(i, c)| applicable[*i] && c.scope.includes(&file.path))
         .filter(|(_, c)| match package {
-            Some(p) => c.applies_to(p),
+            Some(p) => p.meets(&c.applies),
             None => c.applies.is_unconditional(),
         })
         .collect()
@@ -204,7 +200,7 @@ fn scan_one(
     file: &SourceFile,
     is_bin_root: bool,
 ) -> OneFile {
-    let checks = checks_for(engine.config, ws, applicable, file);
+    let checks = checks_for(engine.checks, ws, applicable, file);
     let text_checks: Vec<(usize, &Check)> = checks
         .iter()
         .copied()

@@ -5,11 +5,13 @@
 //! scored) and notes about files that could not be scanned. Never prints.
 
 mod files;
-pub mod kinds;
+
 mod package_level;
+pub mod suppress;
 
 use crate::config::{Check, Config};
-use crate::model::{CodeKind, Finding, Region, ScanNote};
+pub use crate::kinds::Hit;
+use crate::model::{Finding, ScanNote};
 use crate::workspace::Workspace;
 
 /// The result of scanning.
@@ -23,21 +25,6 @@ pub struct ScanOutput {
     pub applicable: Vec<bool>,
     /// Files read.
     pub files_scanned: usize,
-}
-
-/// A finding before severity, package name and fingerprint are attached.
-#[derive(Debug, Clone)]
-pub struct Hit {
-    /// Index into `Config::checks`.
-    pub check: usize,
-    /// Workspace-relative path.
-    pub file: String,
-    /// Where.
-    pub region: Region,
-    /// Message.
-    pub message: String,
-    /// Related places (chain steps).
-    pub related: Vec<crate::model::Related>,
 }
 
 /// Scans the workspace with the enabled checks.
@@ -70,28 +57,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
 
 /// A check applies when it has no package conditions or some selected package meets them.
 fn is_applicable(check: &Check, ws: &Workspace) -> bool {
-    check.applies.is_unconditional() || ws.packages.iter().any(|p| check.applies_to(p))
-}
-
-/// Whether a file is production or test code, judged by its path and the package targets.
-/// (The syntax engine refines this per item.)
-pub fn file_code_kind(ws: &Workspace, path: &str) -> CodeKind {
-    let in_test_dir = path.split('/').any(|seg| {
-        matches!(
-            seg,
-            "tests" | "benches" | "examples" | "test" | "testdata" | "fixtures"
-        )
-    });
-    let test_target = ws
-        .packages
-        .iter()
-        .flat_map(|p| &p.targets)
-        .any(|t| t.is_test_like() && t.src_path == path);
-    if in_test_dir || test_target {
-        CodeKind::Test
-    } else {
-        CodeKind::Production
-    }
+    check.applies.is_unconditional() || ws.packages.iter().any(|p| p.meets(&check.applies))
 }
 
 fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Sources) -> Finding {
@@ -105,7 +71,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         .line
         .checked_sub(1)
         .and_then(|l| sources.line(&hit.file, l));
-    let suppressed = crate::gate::inline_suppression(&check.id, &line, previous.as_deref());
+    let suppressed = suppress::inline_suppression(&check.id, &line, previous.as_deref());
     // A minified or generated line would bloat every output; such findings carry no snippet.
     let snippet = if line.len() > MAX_SNIPPET {
         String::new()
@@ -154,14 +120,4 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
         }
     }
     h
-}
-
-/// The default message of a finding, or the check's template with `{…}` placeholders filled.
-pub fn message(check: &Check, default: String, vars: &[(&str, &str)]) -> String {
-    match &check.message {
-        Some(t) => vars
-            .iter()
-            .fold(t.clone(), |m, (k, v)| m.replace(&format!("{{{k}}}"), v)),
-        None => default,
-    }
 }

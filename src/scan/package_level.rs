@@ -3,12 +3,12 @@
 //! manifest / the workspace's root Cargo.toml when something is missing.
 
 use super::Hit;
-use super::kinds::dependency::DependencyMatcher;
-use super::kinds::file::{FileMatcher, FileScope};
-use super::kinds::manifest::{ManifestMatcher, ManifestScope, ManifestVerdict};
-use super::kinds::{Matcher, Mode};
-use crate::config::diag::{KeySeg, Source, key_path};
 use crate::config::{Check, Config};
+use crate::diag::{KeySeg, Source, key_path};
+use crate::kinds::dependency::DependencyMatcher;
+use crate::kinds::file::{FileMatcher, FileScope};
+use crate::kinds::manifest::{ManifestMatcher, ManifestScope, ManifestVerdict};
+use crate::kinds::{Matcher, Mode};
 use crate::model::Region;
 use crate::workspace::{Package, Workspace};
 
@@ -30,7 +30,11 @@ pub fn scan_packages(
         .enumerate()
         .filter(|(i, _)| applicable[*i])
     {
-        let packages: Vec<&Package> = ws.packages.iter().filter(|p| check.applies_to(p)).collect();
+        let packages: Vec<&Package> = ws
+            .packages
+            .iter()
+            .filter(|p| p.meets(&check.applies))
+            .collect();
         let ctx = Ctx {
             idx,
             check,
@@ -67,7 +71,7 @@ impl Ctx<'_> {
             check: self.idx,
             file: file.to_string(),
             region,
-            message: super::message(self.check, default, vars),
+            message: self.check.message(default, vars),
             related: Vec::new(),
         }
     }
@@ -80,7 +84,7 @@ impl Ctx<'_> {
     }
 
     fn dependency(&self, m: &DependencyMatcher, p: &Package) -> Vec<Hit> {
-        let found = m.matching(p);
+        let found = m.matching(&p.dependencies);
         match m.mode {
             Mode::Forbid => found
                 .iter()

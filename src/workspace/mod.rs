@@ -11,6 +11,7 @@ pub mod metadata;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::model::Dependency;
 pub use files::discover_files;
 pub use metadata::load;
 
@@ -48,21 +49,6 @@ pub struct Package {
     pub manifest_table: toml::Table,
 }
 
-/// A declared dependency.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
-    /// Crate name as published (before any rename).
-    pub name: String,
-    /// The name the code uses (rename or the crate name with `-` → `_`).
-    pub local_name: String,
-    /// `normal`, `dev` or `build`.
-    pub kind: String,
-    /// Version requirement as written (`*` for path / git deps without one).
-    pub req: String,
-    /// True for crates.io / registry dependencies.
-    pub registry: bool,
-}
-
 /// A build target.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -94,6 +80,14 @@ impl Package {
         self.dependencies
             .iter()
             .any(|d| d.kind != "dev" && crate_eq(&d.name, krate))
+    }
+
+    /// Does the package meet a check's package conditions?
+    pub fn meets(&self, a: &crate::kinds::Applies) -> bool {
+        (a.depends_on.is_empty() || a.depends_on.iter().any(|c| self.depends_on(c)))
+            && !a.not_depends_on.iter().any(|c| self.depends_on(c))
+            && a.has_bin.is_none_or(|b| b == self.has_bin())
+            && a.has_lib.is_none_or(|b| b == self.has_lib())
     }
 
     /// Does the package have a bin target?
@@ -160,6 +154,27 @@ impl SourceFile {
 }
 
 impl Workspace {
+    /// Whether a file is production or test code, judged by its path and the package targets.
+    /// (The syntax engine refines this per item.)
+    pub fn path_code_kind(&self, path: &str) -> crate::model::CodeKind {
+        let in_test_dir = path.split('/').any(|seg| {
+            matches!(
+                seg,
+                "tests" | "benches" | "examples" | "test" | "testdata" | "fixtures"
+            )
+        });
+        let test_target = self
+            .packages
+            .iter()
+            .flat_map(|p| &p.targets)
+            .any(|t| t.is_test_like() && t.src_path == path);
+        if in_test_dir || test_target {
+            crate::model::CodeKind::Test
+        } else {
+            crate::model::CodeKind::Production
+        }
+    }
+
     /// The package a workspace-relative path belongs to (innermost directory wins).
     pub fn package_of(&self, path: &str) -> Option<usize> {
         self.packages
@@ -183,4 +198,30 @@ pub fn relative_to(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// An error for every member manifest (other than the root one) with a
+/// `[package.metadata.ready]` table, which would otherwise be silently ignored (the
+/// configuration is per workspace: use `ready.toml` with `paths`).
+pub fn member_config_errors(ws: &Workspace) -> Vec<crate::diag::ConfigError> {
+    ws.packages
+        .iter()
+        .filter(|p| p.manifest != "Cargo.toml")
+        .filter(|p| {
+            p.manifest_table
+                .get("package")
+                .and_then(|t| t.get("metadata"))
+                .and_then(|m| m.get("ready"))
+                .is_some()
+        })
+        .map(|p| {
+            let text = std::fs::read_to_string(ws.root.join(&p.manifest)).unwrap_or_default();
+            let path = crate::diag::key_path(&["package", "metadata", "ready"]);
+            crate::diag::Source::new(p.manifest.clone(), text).error_at_path(
+                &path,
+                true,
+                "`[package.metadata.ready]` is read only from the workspace root's Cargo.toml; configure members in ready.toml (e.g. `[checks.<id>] paths = [\"crates/x/**\"]`)",
+            )
+        })
+        .collect()
 }

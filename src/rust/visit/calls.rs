@@ -5,13 +5,13 @@ use syn::Expr;
 use syn::spanned::Spanned;
 
 use super::{Target, Walker, addr, region, str_lit, strip};
+use crate::kinds::Matcher;
+use crate::kinds::call::CallMatcher;
+use crate::kinds::ignored_result::Form;
 use crate::model::Region;
 use crate::rust::PresenceFact;
 use crate::rust::contexts::{in_context, sync_and_live};
 use crate::rust::interproc::{CallSite, CalleeRef, local_key};
-use crate::scan::kinds::Matcher;
-use crate::scan::kinds::call::CallMatcher;
-use crate::scan::kinds::ignored_result::Form;
 
 impl Walker<'_> {
     /// Evaluates every check at one call.
@@ -275,8 +275,8 @@ fn bare<'t>(target: &Target<'t>) -> &'t str {
     }
 }
 
-fn context_name(c: &crate::scan::kinds::call::Context) -> String {
-    use crate::scan::kinds::call::Context;
+fn context_name(c: &crate::kinds::call::Context) -> String {
+    use crate::kinds::call::Context;
     match c {
         Context::Async => "async".into(),
         Context::Unsafe => "unsafe".into(),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::call::{PathPattern, patterns};
 use super::child;
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 
 /// The ways of discarding a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

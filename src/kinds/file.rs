@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Mode, child, compile_globs};
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 
 /// Where a `file` check's globs are rooted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

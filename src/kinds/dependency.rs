@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use super::{Mode, child, compile_globs, compile_regex};
-use crate::config::diag::{ConfigError, KeySeg, Source};
-use crate::workspace::{Dependency, Package};
+use crate::diag::{ConfigError, KeySeg, Source};
+use crate::model::Dependency;
 
 /// `[match]` of a `dependency` check.
 #[derive(Debug, Clone, Deserialize)]
@@ -85,12 +85,8 @@ impl DependencySpec {
 
 impl DependencyMatcher {
     /// The package's dependencies this check matches.
-    pub fn matching<'p>(&self, package: &'p Package) -> Vec<&'p Dependency> {
-        package
-            .dependencies
-            .iter()
-            .filter(|d| self.is_match(d))
-            .collect()
+    pub fn matching<'p>(&self, dependencies: &'p [Dependency]) -> Vec<&'p Dependency> {
+        dependencies.iter().filter(|d| self.is_match(d)).collect()
     }
 
     fn is_match(&self, d: &Dependency) -> bool {

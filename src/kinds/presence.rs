@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::call::{PathPattern, patterns};
 use super::child;
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `presence` check.
 #[derive(Debug, Clone, Deserialize)]

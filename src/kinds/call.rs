@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::{child, compile_regex};
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `call` check.
 #[derive(Debug, Clone, Default, Deserialize)]

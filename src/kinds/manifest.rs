@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Mode, child, compile_regex};
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 
 /// Which manifest a `manifest` check reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

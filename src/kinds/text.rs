@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Mode, child, compile_globs, compile_regex};
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 use crate::model::Region;
 
 /// `[match]` of a `text` check.

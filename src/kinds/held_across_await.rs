@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::config::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `held-across-await` check.
 #[derive(Debug, Clone, Deserialize)]

@@ -4,6 +4,7 @@
 //! built, paths parsed), so no source file is read before every check is known to be valid.
 
 pub mod call;
+mod check;
 pub mod dependency;
 pub mod file;
 pub mod held_across_await;
@@ -12,7 +13,8 @@ pub mod manifest;
 pub mod presence;
 pub mod text;
 
-use crate::config::diag::{ConfigError, KeySeg, Source, from_value};
+use crate::diag::{ConfigError, KeySeg, Source, from_value};
+pub use check::{Applies, Check, Hit, PathScope};
 
 /// Every kind name, as written in `kind = "…"`.
 pub const KIND_NAMES: &[&str] = &[

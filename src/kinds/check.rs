@@ -1,0 +1,111 @@
+//! A compiled check: what the config stage gives and every later stage runs.
+//!
+//! Plain data plus its compiled [`Matcher`]; no I/O. Also the raw match of a check ([`Hit`])
+//! that the scan and the engine produce before findings are made.
+
+use serde::Deserialize;
+
+use super::Matcher;
+use crate::model::{CheckDoc, CodeScope, Region, Related, Severity};
+
+/// A compiled check, ready to run.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Kebab-case id.
+    pub id: String,
+    /// Category id.
+    pub category: String,
+    /// Effective severity.
+    pub severity: Severity,
+    /// Documentation.
+    pub doc: CheckDoc,
+    /// Message template override.
+    pub message: Option<String>,
+    /// Production / test / any.
+    pub code: CodeScope,
+    /// Where it looks.
+    pub scope: PathScope,
+    /// Which packages it applies to.
+    pub applies: Applies,
+    /// Findings allowed before it fails.
+    pub max: u32,
+    /// Weight within the category.
+    pub weight: f64,
+    /// The compiled kind.
+    pub matcher: Matcher,
+}
+
+impl Check {
+    /// The kind name.
+    pub fn kind(&self) -> &'static str {
+        self.matcher.kind_name()
+    }
+}
+
+/// Path globs limiting a check (workspace-relative).
+#[derive(Debug, Clone)]
+pub struct PathScope {
+    /// Only these paths (None = everywhere).
+    pub paths: Option<globset::GlobSet>,
+    /// Never these paths.
+    pub exclude: globset::GlobSet,
+}
+
+impl PathScope {
+    /// Is `path` in scope?
+    pub fn includes(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.is_match(path)) && !self.exclude.is_match(path)
+    }
+}
+
+/// Conditions on a package for a check to apply to it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+pub struct Applies {
+    /// The package declares at least one of these crates (any dependency kind except dev).
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// The package declares none of these crates.
+    #[serde(default)]
+    pub not_depends_on: Vec<String>,
+    /// The package has (true) or has not (false) a bin target.
+    #[serde(default)]
+    pub has_bin: Option<bool>,
+    /// The package has (true) or has not (false) a lib target.
+    #[serde(default)]
+    pub has_lib: Option<bool>,
+}
+
+impl Applies {
+    /// True when no condition is set.
+    pub fn is_unconditional(&self) -> bool {
+        *self == Applies::default()
+    }
+}
+
+/// A match of a check at one place, before severity, package name and fingerprint are attached.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index into the compiled checks (`Config::checks`).
+    pub check: usize,
+    /// Workspace-relative path.
+    pub file: String,
+    /// Where.
+    pub region: Region,
+    /// Message.
+    pub message: String,
+    /// Related places (chain steps).
+    pub related: Vec<Related>,
+}
+
+impl Check {
+    /// The default message of a finding, or the check's template with `{…}` placeholders
+    /// filled.
+    pub fn message(&self, default: String, vars: &[(&str, &str)]) -> String {
+        match &self.message {
+            Some(t) => vars
+                .iter()
+                .fold(t.clone(), |m, (k, v)| m.replace(&format!("{{{k}}}"), v)),
+            None => default,
+        }
+    }
+}
