@@ -72,6 +72,7 @@ fn finding(
         changed: None,
         baseline: None,
         related: Vec::new(),
+        role: None,
         snippet: String::new(),
     }
 }

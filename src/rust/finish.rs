@@ -1,17 +1,22 @@
-//! The workspace-wide pass after every file is summarized: module-tree classification,
-//! test-code filtering of raw hits, engine findings (`parse-error`, `uncompiled-file`), the
-//! interprocedural fixpoint (with extra parsing rounds for callers of blocking fns), presence.
+//! The workspace pass after every file is summarized: module-tree classification (code kinds,
+//! crates and module paths), one extra parsing pass for the callers of possibly blocking fns,
+//! and the code model.
+//!
+//! The extra pass replaces parse-until-fixpoint rounds: the names of sync fns with a seed site
+//! (a needle of an interprocedural query) are closed over "an item that mentions one of these
+//! names defines a fn that may call it" on the text alone (whole words; the fn around the
+//! mention), and the unparsed items that mention any name of the closure are parsed once.
 
 use std::collections::HashSet;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
+use super::contexts::{frames_up, in_async};
 use super::engine::{Engine, FileInput, analyze_file};
-use super::interproc::Index;
-use super::{Classification, FileSummary, classify, presence_hits};
-use crate::kinds::Hit;
-use crate::model::{CodeKind, Region};
+use super::graph::CodeModel;
+use super::{Classification, FileSummary, classify};
+use crate::model::CodeKind;
 use crate::workspace::Workspace;
 
 /// One file as the per-file pass left it.
@@ -20,7 +25,9 @@ pub struct FileState<'a> {
     pub text: Option<&'a str>,
     /// The engine's summary, if analyzed.
     pub summary: Option<FileSummary>,
-    /// Syntax checks applicable to it.
+    /// Some syntax-aware check applies to it.
+    pub wanted: bool,
+    /// The `presence` checks that apply to it.
     pub checks: Vec<usize>,
     /// Root of a bin target?
     pub is_bin_root: bool,
@@ -28,17 +35,16 @@ pub struct FileState<'a> {
 
 /// What the workspace pass gives.
 pub struct Finished {
-    /// Findings (already filtered by each check's `code`).
-    pub hits: Vec<Hit>,
-    /// File classification.
+    /// File classification (code kinds, crates, module paths).
     pub class: Classification,
+    /// The code model.
+    pub model: CodeModel,
 }
 
 /// Runs the workspace pass. `files[i]` belongs to `ws.files[i]`.
 pub fn finish(
     engine: &Engine,
     ws: &Workspace,
-    applicable: &[bool],
     files: &mut [FileState],
     pool: Option<&rayon::ThreadPool>,
 ) -> Finished {
@@ -47,146 +53,10 @@ pub fn finish(
             files.iter().map(|f| f.summary.as_ref()).collect();
         classify(ws, &summaries)
     };
-    interproc_rounds(engine, ws, files, pool);
+    extra_pass(engine, ws, files, pool);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
-    let mut hits = file_hits(engine, ws, &summaries);
-    hits.extend(chain_hits(engine, ws, &summaries));
-    hits.retain(|h| keep(engine, ws, &class, &summaries, h));
-    hits.extend(uncompiled_hits(engine, ws, &class));
-    hits.extend(presence_hits(
-        engine.checks,
-        ws,
-        applicable,
-        &summaries,
-        &class,
-    ));
-    Finished { hits, class }
-}
-
-/// The per-file hits and the `parse-error` findings.
-fn file_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    for (i, s) in summaries.iter().enumerate() {
-        let (Some(s), Some(file)) = (s, ws.files.get(i)) else {
-            continue;
-        };
-        hits.extend(s.hits.iter().map(|h| Hit {
-            check: h.check,
-            file: file.path.clone(),
-            region: h.region.clone(),
-            message: h.message.clone(),
-            related: Vec::new(),
-        }));
-        if let (Some(idx), Some((region, msg))) = (engine.parse_error, &s.parse_error) {
-            let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
-            hits.push(Hit {
-                check: idx,
-                file: file.path.clone(),
-                region: region.clone(),
-                message,
-                related: Vec::new(),
-            });
-        }
-    }
-    hits
-}
-
-/// Call sites in checked contexts that reach a blocking workspace fn, with the chain.
-fn chain_hits(engine: &Engine, ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<Hit> {
-    let index = Index::build(
-        summaries
-            .iter()
-            .flatten()
-            .flat_map(|s| s.fns.iter().cloned())
-            .collect(),
-    );
-    let mut hits = Vec::new();
-    for (i, s) in summaries.iter().enumerate() {
-        let Some(file) = ws.files.get(i) else {
-            continue;
-        };
-        for site in s.iter().flat_map(|s| &s.sites) {
-            let Some((chain, related)) = index.chain(site) else {
-                continue;
-            };
-            let default = format!("blocking call reached from async code: {chain}");
-            let message = match engine.checks.get(site.check) {
-                Some(c) => c.message(default, &[("chain", &chain)]),
-                None => default,
-            };
-            hits.push(Hit {
-                check: site.check,
-                file: file.path.clone(),
-                region: site.region.clone(),
-                message,
-                related,
-            });
-        }
-    }
-    hits
-}
-
-/// One `uncompiled-file` finding per `.rs` file of a scanned package no module tree reaches.
-fn uncompiled_hits(engine: &Engine, ws: &Workspace, class: &Classification) -> Vec<Hit> {
-    let Some(idx) = engine.uncompiled else {
-        return Vec::new();
-    };
-    ws.files
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            class.report.get(*i).copied().unwrap_or(false) && in_scope(engine, ws, idx, *i)
-        })
-        .map(|(_, f)| Hit {
-            check: idx,
-            file: f.path.clone(),
-            region: Region::file_start(),
-            message: "no module tree reaches this file (no `mod` declares it): it is not compiled"
-                .into(),
-            related: Vec::new(),
-        })
-        .collect()
-}
-
-fn in_scope(engine: &Engine, ws: &Workspace, idx: usize, file: usize) -> bool {
-    let (Some(c), Some(f)) = (engine.checks.get(idx), ws.files.get(file)) else {
-        return false;
-    };
-    c.scope.includes(&f.path)
-        && match f.package.and_then(|p| ws.packages.get(p)) {
-            Some(p) => p.meets(&c.applies),
-            None => c.applies.is_unconditional(),
-        }
-}
-
-/// Keeps a syntax hit when its code kind is in the check's `code` scope.
-fn keep(
-    engine: &Engine,
-    ws: &Workspace,
-    class: &Classification,
-    summaries: &[Option<&FileSummary>],
-    h: &Hit,
-) -> bool {
-    let Some(check) = engine.checks.get(h.check) else {
-        return false;
-    };
-    if Some(h.check) == engine.parse_error {
-        return true;
-    }
-    let Some(i) = ws
-        .files
-        .binary_search_by(|f| f.path.as_str().cmp(&h.file))
-        .ok()
-    else {
-        return true;
-    };
-    check.code.includes(kind_at(
-        ws,
-        class,
-        summaries.get(i).copied().flatten(),
-        i,
-        h.region.line,
-    ))
+    let model = CodeModel::build(ws, &class, &summaries, engine.request.graph);
+    Finished { class, model }
 }
 
 /// The code kind at a line of file `i`.
@@ -209,66 +79,152 @@ pub fn kind_at(
     }
 }
 
-/// Extra parsing rounds: items that mention a newly blocking fn's name are parsed so their
-/// fns join the index; repeated until no new names appear.
-fn interproc_rounds(
+/// Parses, once, the items that may call a blocking fn (see the module header).
+fn extra_pass(
     engine: &Engine,
     ws: &Workspace,
     files: &mut [FileState],
     pool: Option<&rayon::ThreadPool>,
 ) {
-    let mut done: HashSet<String> = HashSet::new();
-    for _round in 0..16 {
-        let index = Index::build(
+    let mut names = seed_names(files);
+    if names.is_empty() {
+        return;
+    }
+    let mut frontier: Vec<String> = names.iter().cloned().collect();
+    for _ in 0..64 {
+        frontier.sort();
+        let Ok(ac) = AhoCorasick::new(&frontier) else {
+            return;
+        };
+        let found: Vec<String> = in_pool(pool, || {
             files
-                .iter()
-                .flat_map(|f| f.summary.iter().flat_map(|s| s.fns.iter().cloned()))
-                .collect(),
-        );
-        let mut new: Vec<String> = index
-            .blocking_names()
+                .par_iter()
+                .flat_map_iter(|f| callers_named(f, &ac))
+                .collect()
+        });
+        frontier = found
             .into_iter()
-            .filter(|n| !done.contains(n))
+            .filter(|n| names.insert(n.clone()))
             .collect();
-        if new.is_empty() {
-            return;
+        if frontier.is_empty() {
+            break;
         }
-        new.sort();
-        done.extend(new.iter().cloned());
-        let Ok(ac) = AhoCorasick::new(&new) else {
-            return;
-        };
-        let run = |files: &mut [FileState]| {
-            files
-                .par_iter_mut()
-                .enumerate()
-                .for_each(|(i, f)| round_file(engine, ws, &ac, i, f));
-        };
-        match pool {
-            Some(p) => p.install(|| run(files)),
-            None => run(files),
-        }
+    }
+    let mut all: Vec<String> = names.into_iter().collect();
+    all.sort();
+    let Ok(ac) = AhoCorasick::new(&all) else {
+        return;
+    };
+    in_pool(pool, || {
+        files
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, f)| parse_more(engine, ws, &ac, i, f))
+    });
+}
+
+fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
     }
 }
 
-fn round_file(engine: &Engine, ws: &Workspace, ac: &AhoCorasick, i: usize, f: &mut FileState) {
+/// Names of the sync fns that make a seed call outside async code.
+fn seed_names(files: &[FileState]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for s in files.iter().filter_map(|f| f.summary.as_ref()) {
+        let facts = &s.facts;
+        for site in facts.sites.iter().filter(|s| s.seed) {
+            if in_async(frames_up(&facts.frames, site.frame)) {
+                continue;
+            }
+            let decl = site
+                .body
+                .and_then(|b| facts.enclosing_fn(b))
+                .and_then(|f| facts.bodies.get(f as usize))
+                .filter(|b| !b.is_async)
+                .and_then(|b| b.decl());
+            if let Some(d) = decl {
+                out.insert(d.name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Names of the sync fns of a file that mention one of the names (as a whole word).
+fn callers_named(f: &FileState, ac: &AhoCorasick) -> Vec<String> {
+    let (Some(text), true) = (f.text, f.wanted) else {
+        return Vec::new();
+    };
+    let items = f
+        .summary
+        .as_ref()
+        .map(|s| s.items.as_slice())
+        .unwrap_or(&[]);
+    let mut out = Vec::new();
+    for m in ac.find_iter(text) {
+        if !whole_word(text, m.start(), m.end()) {
+            continue;
+        }
+        let start = match items.partition_point(|(a, _)| *a <= m.start()) {
+            0 => 0,
+            i => items[i - 1].0,
+        };
+        if let Some(name) = fn_before(text, start, m.start()) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let bytes = text.as_bytes();
+    !ident(start.checked_sub(1).and_then(|i| bytes.get(i))) && !ident(bytes.get(end))
+}
+
+/// The last non-async `fn name` declared in `text[from..at]`.
+fn fn_before(text: &str, from: usize, at: usize) -> Option<String> {
+    let hay = text.get(from..at)?;
+    let pos = memchr::memmem::rfind_iter(hay.as_bytes(), b"fn ")
+        .find(|&i| i == 0 || !hay.as_bytes()[i - 1].is_ascii_alphanumeric())?;
+    let is_async = hay[..pos].trim_end().ends_with("async");
+    let name: String = hay[pos + 3..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!is_async && !name.is_empty()).then_some(name)
+}
+
+fn parse_more(engine: &Engine, ws: &Workspace, ac: &AhoCorasick, i: usize, f: &mut FileState) {
     let (Some(text), Some(summary)) = (f.text, f.summary.as_mut()) else {
         return;
     };
-    if f.checks.is_empty() || !ac.is_match(text) || !ws.files.get(i).is_some_and(|x| x.is_rust()) {
+    if !f.wanted || !ac.is_match(text) || !ws.files.get(i).is_some_and(|x| x.is_rust()) {
         return;
     }
     let parsed = summary.parsed.clone();
     let input = FileInput {
         path: &ws.files[i].path,
         text,
+        wanted: true,
         checks: &f.checks,
         is_bin_root: f.is_bin_root,
         extra: Some((ac, &parsed)),
         tokenize: false,
     };
     let extra = analyze_file(engine, &input);
-    summary.fns.extend(extra.fns);
-    summary.sites.extend(extra.sites);
+    if !summary.tokenized && extra.tokenized {
+        summary.tokenized = true;
+        summary.test_ranges = extra.test_ranges;
+        summary.items = extra.items;
+    }
+    summary.facts.extend(extra.facts);
     summary.parsed.extend(extra.parsed);
+    summary.presence.extend(extra.presence);
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::FileSummary;
+use super::{FileSummary, ModDecl};
 use crate::model::CodeKind;
 use crate::workspace::Workspace;
 
@@ -16,6 +16,19 @@ pub struct Classification {
     pub kinds: Vec<Option<CodeKind>>,
     /// Uncompiled files that belong to a scanned package (not to a nested, foreign one).
     pub report: Vec<bool>,
+    /// The crate (target) and module path of each file a module tree reaches.
+    pub modules: Vec<Option<FileModule>>,
+}
+
+/// Where a file sits in a crate's module tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileModule {
+    /// Index of the package in `ws.packages`.
+    pub package: usize,
+    /// Index of the target in the package's targets.
+    pub target: usize,
+    /// The module path from the crate root (empty for the root file).
+    pub path: Vec<String>,
 }
 
 /// Walks every target's module tree. `summaries[i]` belongs to `ws.files[i]`.
@@ -27,10 +40,19 @@ pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classific
         .map(|(i, f)| (f.path.as_str(), i))
         .collect();
     let mut kinds: Vec<Option<CodeKind>> = vec![None; ws.files.len()];
+    let mut modules: Vec<Option<FileModule>> = vec![None; ws.files.len()];
     let mut queue: VecDeque<(usize, bool, bool)> = VecDeque::new();
-    for t in ws.packages.iter().flat_map(|p| &p.targets) {
-        if let Some(&i) = index.get(t.src_path.as_str()) {
-            queue.push_back((i, t.is_test_like(), true));
+    for (pi, p) in ws.packages.iter().enumerate() {
+        for (ti, t) in p.targets.iter().enumerate() {
+            if let Some(&i) = index.get(t.src_path.as_str()) {
+                queue.push_back((i, t.is_test_like(), true));
+                let at = FileModule {
+                    package: pi,
+                    target: ti,
+                    path: Vec::new(),
+                };
+                modules[i].get_or_insert(at);
+            }
         }
     }
     while let Some((i, test, mod_rs)) = queue.pop_front() {
@@ -74,10 +96,25 @@ pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classific
                 .find_map(|(c, m)| index.get(c.as_str()).map(|&j| (j, *m)))
             {
                 queue.push_back((j, test || decl.test, child_mod_rs));
+                child_module(&mut modules, i, j, decl);
             }
         }
     }
-    finish(ws, kinds, summaries)
+    let mut class = finish(ws, kinds, summaries);
+    class.modules = modules;
+    class
+}
+
+/// Records the module path of file `child`, declared by `decl` in file `parent`.
+fn child_module(modules: &mut [Option<FileModule>], parent: usize, child: usize, decl: &ModDecl) {
+    let Some(mut at) = modules.get(parent).cloned().flatten() else {
+        return;
+    };
+    at.path.extend(decl.inline.iter().cloned());
+    at.path.push(decl.name.clone());
+    if let Some(slot) = modules.get_mut(child) {
+        slot.get_or_insert(at);
+    }
 }
 
 fn finish(
@@ -116,7 +153,11 @@ fn finish(
             .any(|d| !d.is_empty() && f.path.starts_with(&format!("{d}/")));
         report[i] = !nested_foreign;
     }
-    Classification { kinds, report }
+    Classification {
+        kinds,
+        report,
+        modules: Vec::new(),
+    }
 }
 
 /// Workspace-relative paths named by path-like string literals of the packages' files, taken

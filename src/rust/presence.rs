@@ -54,6 +54,8 @@ pub fn presence_hits(
                 region: Region::file_start(),
                 message: check.message(default, &[("package", &p.name)]),
                 related: Vec::new(),
+                role: None,
+                severity: None,
             });
         }
     }

@@ -1,37 +1,37 @@
-//! The one traversal of a parsed item: contexts, name resolution, and every syntax-aware check
-//! of the file evaluated at each call, macro, `let` and statement.
+//! The one traversal of a parsed item: contexts, name resolution and type hints, and the facts
+//! of the code model recorded at each fn, closure, call, macro, `let` and statement.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 
-use super::contexts::{Frame, in_async};
+use super::FileSummary;
+use super::contexts::{Frame, FrameNode};
 use super::engine::{Engine, FileInput};
-use super::interproc::{FnSummary, qualify};
+use super::facts::{Callee, Root};
 use super::resolve::{Resolver, segments};
-use super::{FileSummary, PresenceFact, RawHit};
-use crate::kinds::Matcher;
+use super::types::{Scope, Ty};
 use crate::kinds::ignored_result::Form;
 use crate::model::Region;
 
+mod bodies;
 mod calls;
 
-/// What is being called.
-pub enum Target<'t> {
-    /// A path call, resolved (candidates).
-    Fn(&'t [Vec<String>]),
-    /// A method call by name, with the receiver's method name if the receiver is a call.
-    Method(&'t str, Option<&'t str>),
-    /// A macro by last segment.
-    Macro(&'t str),
-}
-
-struct FnState {
-    summary: FnSummary,
-    bytes: std::ops::Range<usize>,
+/// The innermost impl or trait being walked.
+struct ImplCtx {
+    /// Self type's last segment (or the trait's name inside a trait definition).
+    name: String,
+    /// Self type's resolved path.
+    path: Vec<String>,
+    /// The implemented trait's last segment.
+    trait_name: Option<String>,
+    /// Its fns are handlers by their place (a tonic service, `Service::call`, …).
+    service: bool,
+    /// A trait definition (default fns), not an impl.
+    in_trait: bool,
 }
 
 /// The walker over one file's parsed items.
@@ -40,13 +40,21 @@ pub struct Walker<'a> {
     pub(super) input: &'a FileInput<'a>,
     pub(super) text: &'a str,
     pub(super) res: Resolver,
-    pub(super) frames: Vec<Frame>,
-    fns: Vec<FnState>,
-    impl_ty: Vec<String>,
+    /// Open frames, with their node id once a site needed them.
+    frames: Vec<(Frame, Option<u32>)>,
+    /// Open bodies: id and the number of event loops open in it.
+    bodies: Vec<(u32, u32)>,
+    impls: Vec<ImplCtx>,
+    fn_depth: usize,
     discarded: HashSet<usize>,
+    /// Closures, async blocks and calls given to a spawn or a route registration.
+    pending: HashMap<usize, Root>,
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
+    locals: Vec<HashMap<String, Ty>>,
+    /// The item mentions warp (its `and_then` / `map` register handlers).
+    warp: bool,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -79,11 +87,15 @@ impl<'a> Walker<'a> {
             text,
             res: Resolver::default(),
             frames: Vec::new(),
-            fns: Vec::new(),
-            impl_ty: Vec::new(),
+            bodies: Vec::new(),
+            impls: Vec::new(),
+            fn_depth: 0,
             discarded: HashSet::new(),
+            pending: HashMap::new(),
             nest: Vec::new(),
             mods: Vec::new(),
+            locals: Vec::new(),
+            warp: false,
             out,
         }
     }
@@ -100,131 +112,94 @@ impl<'a> Walker<'a> {
 
     /// Walks one top-level item.
     pub fn walk_item(&mut self, item: &syn::Item) {
+        let bytes = item.span().byte_range();
+        self.warp = self
+            .text
+            .get(bytes)
+            .is_some_and(|t| t.contains("warp::") || t.contains("warp::Filter"))
+            || self
+                .res
+                .aliases()
+                .iter()
+                .any(|(_, p)| p.first().is_some_and(|f| f == "warp"));
         self.visit_item(item);
     }
 
-    fn reporting(&self) -> bool {
-        self.input.extra.is_none()
+    fn push_frame(&mut self, f: Frame) {
+        self.frames.push((f, None));
     }
 
-    fn checks(&self) -> impl Iterator<Item = (usize, &'a Matcher)> + 'a {
-        let checks = self.engine.checks;
-        self.input
-            .checks
-            .iter()
-            .filter_map(move |&i| checks.get(i).map(|c| (i, &c.matcher)))
-    }
-
-    pub(super) fn hit(
-        &mut self,
-        check: usize,
-        region: Region,
-        default: String,
-        vars: &[(&str, &str)],
-    ) {
-        if !self.reporting() {
-            return;
-        }
-        if let Some(c) = self.engine.checks.get(check) {
-            let message = c.message(default, vars);
-            self.out.hits.push(RawHit {
-                check,
-                region,
-                message,
-            });
-        }
-    }
-
-    fn enter_fn(
-        &mut self,
-        sig: &syn::Signature,
-        attrs: &[syn::Attribute],
-        bytes: std::ops::Range<usize>,
-    ) {
-        let name = sig.ident.to_string();
-        let async_attr = attrs.iter().any(|a| {
-            let segs = segments(a.path());
-            segs.len() > 1 && segs.last().is_some_and(|l| l == "main" || l == "test")
-        });
-        let is_async = sig.asyncness.is_some() || async_attr;
-        let is_main = name == "main"
-            && self.input.is_bin_root
-            && self.mods.is_empty()
-            && self.impl_ty.is_empty()
-            && self.fns.is_empty();
-        self.frames.push(Frame::Fn {
-            is_async,
-            is_main,
-            is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
-        });
-        let (key, free) = match self.impl_ty.last() {
-            Some(t) => (format!("{t}::{name}"), false),
-            None => (qualify(&self.module_name(), &name), true),
-        };
-        self.fns.push(FnState {
-            summary: FnSummary {
-                key,
-                free,
-                at: Some((
-                    self.input.path.to_string(),
-                    sig.ident.span().start().line as u32,
-                )),
-                is_async,
-                direct: Vec::new(),
-                callees: Vec::new(),
-            },
-            bytes,
-        });
-        self.route_attrs(attrs);
-    }
-
-    fn leave_fn(&mut self) {
+    fn pop_frame(&mut self) {
         self.frames.pop();
-        if let Some(f) = self.fns.pop()
-            && (!f.summary.direct.is_empty() || !f.summary.callees.is_empty())
-        {
-            self.out.fns.push(f.summary);
-        }
     }
 
-    /// Presence facts from `#[get("/health")]`-style attributes.
-    fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
-        for a in attrs {
-            let segs = segments(a.path());
-            let Some(last) = segs.last() else { continue };
-            if !super::engine::ROUTE_CALLS.contains(&last.as_str()) {
+    /// The node id of the innermost frame, materializing the open frames as needed.
+    pub(super) fn frame_id(&mut self) -> Option<u32> {
+        let mut parent = None;
+        for i in 0..self.frames.len() {
+            if let Some(id) = self.frames[i].1 {
+                parent = Some(id);
                 continue;
             }
-            if let Ok(lit) = a.parse_args_with(first_str_lit) {
-                let line = a.span().start().line as u32;
-                self.route_fact(&lit, line);
-            }
+            let id = self.out.facts.frames.len() as u32;
+            self.out.facts.frames.push(FrameNode {
+                frame: self.frames[i].0.clone(),
+                parent,
+            });
+            self.frames[i].1 = Some(id);
+            parent = Some(id);
+        }
+        parent
+    }
+
+    /// Is the innermost body async?
+    pub(super) fn in_async(&self) -> bool {
+        super::contexts::in_async(self.frames.iter().rev().map(|(f, _)| f))
+    }
+
+    /// The innermost body.
+    pub(super) fn body(&self) -> Option<u32> {
+        self.bodies.last().map(|b| b.0)
+    }
+
+    /// Inside an event loop of the innermost body?
+    pub(super) fn in_event_loop(&self) -> bool {
+        self.bodies.last().is_some_and(|b| b.1 > 0)
+    }
+
+    /// What the type hints see here.
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope {
+            res: &self.res,
+            self_ty: self
+                .impls
+                .last()
+                .filter(|i| !i.in_trait)
+                .map(|i| i.path.as_slice()),
+            externals: &self.engine.externals,
+            locals: &self.locals,
         }
     }
 
-    /// Records a route (with the enclosing `nest` prefixes) for presence checks.
-    pub(super) fn route_fact(&mut self, route: &str, line: u32) {
-        let full = format!("{}/{}", self.nest.concat(), route.trim_start_matches('/'));
-        let facts: Vec<PresenceFact> = self
-            .checks()
-            .filter_map(|(i, m)| match m {
-                Matcher::Presence(p) if p.route_matches(&full) || p.route_matches(route) => {
-                    Some(PresenceFact { check: i, line })
-                }
-                _ => None,
-            })
-            .collect();
-        self.out.presence.extend(facts);
+    /// Binds a local name to a type in the innermost scope.
+    pub(super) fn bind(&mut self, name: String, ty: Ty) {
+        if let Some(scope) = self.locals.last_mut() {
+            scope.insert(name, ty);
+        }
     }
 
     fn resolve_path(&self, path: &syn::Path) -> Vec<Vec<String>> {
         let mut segs = segments(path);
         if segs.first().is_some_and(|s| s == "Self")
-            && let Some(t) = self.impl_ty.last()
+            && let Some(t) = self.impls.last()
         {
-            segs[0] = t.clone();
+            segs[0] = t.name.clone();
         }
         self.res.resolve(&segs)
+    }
+
+    fn is_local(&self, name: &str) -> bool {
+        self.locals.iter().any(|m| m.contains_key(name))
     }
 }
 
@@ -282,36 +257,59 @@ fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
 
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
-        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
+        let public = !matches!(i.vis, syn::Visibility::Inherited);
+        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
         self.visit_block(&i.block);
         self.leave_fn();
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
-        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
+        let public = !matches!(i.vis, syn::Visibility::Inherited)
+            || self.impls.last().is_some_and(|c| c.trait_name.is_some());
+        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
         self.visit_block(&i.block);
         self.leave_fn();
     }
 
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
         if let Some(b) = &i.default {
-            self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
-            if let Some(f) = self.fns.last_mut() {
-                f.summary.key.insert_str(0, "<trait>::");
-            }
+            self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), true);
             self.visit_block(b);
             self.leave_fn();
         }
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let ty = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
-        self.impl_ty.push(ty.unwrap_or_else(|| "_".into()));
+        self.enter_impl(i);
         visit::visit_item_impl(self, i);
-        self.impl_ty.pop();
+        self.impls.pop();
+    }
+
+    fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
+        let name = i.ident.to_string();
+        self.impls.push(ImplCtx {
+            path: vec![name.clone()],
+            trait_name: Some(name.clone()),
+            name,
+            service: false,
+            in_trait: true,
+        });
+        visit::visit_item_trait(self, i);
+        self.impls.pop();
+    }
+
+    fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
+        self.record_struct(i);
+    }
+
+    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
+        self.record_static(&i.ident, &i.ty);
+        visit::visit_item_static(self, i);
+    }
+
+    fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
+        self.record_static(&i.ident, &i.ty);
+        visit::visit_item_const(self, i);
     }
 
     fn visit_item_mod(&mut self, i: &'ast syn::ItemMod) {
@@ -343,12 +341,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.res.push();
-        if in_async(&self.frames) {
+        self.locals.push(HashMap::new());
+        if self.in_async() {
             self.held(&b.stmts);
         }
         for s in &b.stmts {
             self.visit_stmt(s);
         }
+        self.locals.pop();
         self.res.pop();
     }
 
@@ -368,83 +368,55 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.discard(&init.expr, Form::LetUnderscore);
         }
         visit::visit_local(self, l);
+        self.bind_local(l);
     }
 
     fn visit_expr_async(&mut self, e: &'ast syn::ExprAsync) {
-        self.frames.push(Frame::Async);
+        let root = self.pending.remove(&addr(e));
+        let line = e.async_token.span.start().line as u32;
+        self.open_body(super::facts::BodyKind::AsyncBlock, true, line, root);
+        self.push_frame(Frame::Async);
         visit::visit_expr_async(self, e);
-        self.frames.pop();
+        self.pop_frame();
+        self.close_body();
     }
 
     fn visit_expr_closure(&mut self, e: &'ast syn::ExprClosure) {
-        let is_async = e.asyncness.is_some();
-        if is_async {
-            self.frames.push(Frame::Async);
-        }
-        visit::visit_expr_closure(self, e);
-        if is_async {
-            self.frames.pop();
-        }
+        self.closure(e);
     }
 
     fn visit_expr_unsafe(&mut self, e: &'ast syn::ExprUnsafe) {
-        self.frames.push(Frame::Unsafe);
+        self.push_frame(Frame::Unsafe);
         visit::visit_expr_unsafe(self, e);
-        self.frames.pop();
+        self.pop_frame();
     }
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
-        self.frames.push(Frame::Loop);
+        let event = self.is_event_loop(|f| f.visit_block(&e.body));
+        self.enter_loop(event);
         visit::visit_expr_loop(self, e);
-        self.frames.pop();
+        self.leave_loop(event);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
-        self.frames.push(Frame::Loop);
+        let event = self.is_event_loop(|f| {
+            f.visit_expr(&e.cond);
+            f.visit_block(&e.body);
+        });
+        self.enter_loop(event);
         visit::visit_expr_while(self, e);
-        self.frames.pop();
+        self.leave_loop(event);
     }
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        self.frames.push(Frame::Loop);
+        self.enter_loop(false);
         self.visit_block(&e.body);
-        self.frames.pop();
+        self.leave_loop(false);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
-        let cands = match &*e.func {
-            Expr::Path(p) => self.resolve_path(&p.path),
-            _ => Vec::new(),
-        };
-        if !cands.is_empty() {
-            let r = region(e.func.span(), e.paren_token.span.close());
-            let from = self.out.sites.len();
-            self.on_call(
-                Target::Fn(&cands),
-                r.clone(),
-                addr(e),
-                e.args.iter().collect(),
-            );
-            let shown = cands.first().map(|c| c.join("::")).unwrap_or_default();
-            self.set_display(from, &format!("{shown}()"));
-            let last = cands
-                .first()
-                .and_then(|c| c.last())
-                .map(String::as_str)
-                .unwrap_or("");
-            if super::engine::ROUTE_CALLS.contains(&last)
-                && let Some(route) = e.args.first().and_then(str_lit)
-            {
-                self.route_fact(&route, r.line);
-            }
-        }
-        self.visit_expr(&e.func);
-        self.frames.push(Frame::Call(cands));
-        for a in &e.args {
-            self.visit_expr(a);
-        }
-        self.frames.pop();
+        self.call(e);
     }
 
     /// Hand-written routing: `req.uri().path() == "/health"`.
@@ -479,48 +451,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {
-        let name = e.method.to_string();
-        let recv = match strip_try(&e.receiver) {
-            Expr::MethodCall(r) => Some(r.method.to_string()),
-            _ => None,
-        };
-        let r = region(e.method.span(), e.paren_token.span.close());
-        let from = self.out.sites.len();
-        self.on_call(
-            Target::Method(&name, recv.as_deref()),
-            r.clone(),
-            addr(e),
-            e.args.iter().collect(),
-        );
-        let shown = match &*e.receiver {
-            Expr::Path(p) => format!("{}.{name}()", segments(&p.path).join("::")),
-            Expr::Field(f) => match &f.member {
-                syn::Member::Named(n) => format!("….{n}.{name}()"),
-                syn::Member::Unnamed(_) => format!("….{name}()"),
-            },
-            _ => format!("….{name}()"),
-        };
-        self.set_display(from, &shown);
-        self.visit_expr(&e.receiver);
-        let route = e.args.first().and_then(str_lit);
-        if let Some(route) = &route
-            && super::engine::ROUTE_CALLS.contains(&name.as_str())
-        {
-            self.route_fact(route, r.line);
-        }
-        let nested = name == "nest" && route.is_some();
-        if nested {
-            self.nest
-                .push(route.unwrap_or_default().trim_end_matches('/').to_string());
-        }
-        self.frames.push(Frame::Method(name));
-        for a in &e.args {
-            self.visit_expr(a);
-        }
-        self.frames.pop();
-        if nested {
-            self.nest.pop();
-        }
+        self.method_call(e);
     }
 
     fn visit_macro(&mut self, m: &'ast Macro) {
@@ -532,7 +463,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         }
         let r = region(m.path.span(), m.delimiter.span().close());
-        self.on_call(Target::Macro(&name), r, addr(m), Vec::new());
+        self.on_call(Callee::Macro(name.clone()), r, addr(m), &[], String::new());
         if name == "path" {
             self.warp_path(m);
         }
@@ -560,6 +491,30 @@ impl Walker<'_> {
             let line = m.path.span().start().line as u32;
             self.route_fact(&parts.join("/"), line);
         }
+    }
+
+    /// Is the loop an event loop (async code whose loop awaits)? `scan` visits its parts.
+    fn is_event_loop(&self, scan: impl FnOnce(&mut super::held::FindAwait)) -> bool {
+        if !self.in_async() {
+            return false;
+        }
+        let mut f = super::held::FindAwait { line: None };
+        scan(&mut f);
+        f.line.is_some()
+    }
+
+    fn enter_loop(&mut self, event: bool) {
+        self.push_frame(Frame::Loop);
+        if event && let Some(b) = self.bodies.last_mut() {
+            b.1 += 1;
+        }
+    }
+
+    fn leave_loop(&mut self, event: bool) {
+        if event && let Some(b) = self.bodies.last_mut() {
+            b.1 = b.1.saturating_sub(1);
+        }
+        self.pop_frame();
     }
 }
 

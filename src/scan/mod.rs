@@ -5,6 +5,7 @@
 //! scored) and notes about files that could not be scanned. Never prints.
 
 mod files;
+mod syntax;
 
 mod package_level;
 pub mod suppress;
@@ -80,7 +81,8 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
     };
     Finding {
         check: check.id.clone(),
-        severity: check.severity,
+        severity: hit.severity.unwrap_or(check.severity),
+        role: hit.role,
         message: hit.message,
         file: hit.file,
         region: hit.region,

@@ -1,187 +1,305 @@
-//! The call handlers of the walker: matching a call against the `call` and `ignored-result`
-//! checks, recording interprocedural call sites and callees, and the discarded-value forms.
+//! The call handlers of the walker: recording call sites (asked needles and, for the call
+//! graph, every call that may reach a workspace fn), spawns and route registrations (roots of
+//! roles), fn items used as values, presence facts, and the discarded-value forms.
 
-use syn::Expr;
 use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, ExprCall, ExprMethodCall};
 
-use super::{Target, Walker, addr, region, str_lit, strip};
-use crate::kinds::Matcher;
-use crate::kinds::call::CallMatcher;
+use super::{Walker, addr, region, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
+use crate::kinds::presence::PresenceMatcher;
 use crate::model::Region;
 use crate::rust::PresenceFact;
-use crate::rust::contexts::{in_context, sync_and_live};
-use crate::rust::interproc::{CallSite, CalleeRef, local_key};
+use crate::rust::contexts::Frame;
+use crate::rust::facts::{Callee, Discard, Root, Site};
+use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
+
+/// Names callable everywhere that are never workspace fns.
+const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"];
 
 impl Walker<'_> {
-    /// Evaluates every check at one call.
-    pub(super) fn on_call(
+    pub(super) fn call(&mut self, e: &ExprCall) {
+        let cands = match &*e.func {
+            Expr::Path(p) => self.resolve_path(&p.path),
+            _ => Vec::new(),
+        };
+        let registers = self.registration_of_path(&cands);
+        if let Some(root) = registers {
+            self.mark_roots(e.args.iter(), root);
+        }
+        if !cands.is_empty() {
+            let r = region(e.func.span(), e.paren_token.span.close());
+            let shown = cands.first().map(|c| c.join("::")).unwrap_or_default();
+            let args: Vec<&Expr> = e.args.iter().collect();
+            let callee = Callee::Path(cands.clone());
+            self.on_call(callee, r.clone(), addr(e), &args, format!("{shown}()"));
+            let last = cands
+                .first()
+                .and_then(|c| c.last())
+                .map(String::as_str)
+                .unwrap_or("");
+            if crate::rust::engine::ROUTE_CALLS.contains(&last)
+                && let Some(route) = e.args.first().and_then(str_lit)
+            {
+                self.route_fact(&route, r.line);
+            }
+        }
+        self.visit_expr(&e.func);
+        self.push_frame(Frame::Call(cands));
+        for a in &e.args {
+            self.fn_ref(a, registers);
+            self.visit_expr(a);
+        }
+        self.pop_frame();
+    }
+
+    pub(super) fn method_call(&mut self, e: &ExprMethodCall) {
+        let name = e.method.to_string();
+        let registers = self.registration_of_method(&name, e.args.len());
+        if let Some(root) = registers {
+            self.mark_roots(e.args.iter(), root);
+        }
+        let r = region(e.method.span(), e.paren_token.span.close());
+        let shown = match &*e.receiver {
+            Expr::Path(p) => format!(
+                "{}.{name}()",
+                crate::rust::resolve::segments(&p.path).join("::")
+            ),
+            Expr::Field(f) => match &f.member {
+                syn::Member::Named(n) => format!("….{n}.{name}()"),
+                syn::Member::Unnamed(_) => format!("….{name}()"),
+            },
+            _ => format!("….{name}()"),
+        };
+        let args: Vec<&Expr> = e.args.iter().collect();
+        let callee = Callee::Method {
+            name: name.clone(),
+            recv: Default::default(),
+            recv_call: None,
+        };
+        self.on_method(callee, &e.receiver, r.clone(), addr(e), &args, shown);
+        self.visit_expr(&e.receiver);
+        let route = e.args.first().and_then(str_lit);
+        if let Some(route) = &route
+            && crate::rust::engine::ROUTE_CALLS.contains(&name.as_str())
+        {
+            self.route_fact(route, r.line);
+        }
+        let nested = name == "nest" && route.is_some();
+        if nested {
+            self.nest
+                .push(route.unwrap_or_default().trim_end_matches('/').to_string());
+        }
+        self.push_frame(Frame::Method(name));
+        for a in &e.args {
+            self.fn_ref(a, registers);
+            self.visit_expr(a);
+        }
+        self.pop_frame();
+        if nested {
+            self.nest.pop();
+        }
+    }
+
+    /// A method call: the receiver's type is worked out only when the site is recorded.
+    fn on_method(
         &mut self,
-        target: Target,
+        callee: Callee,
+        receiver: &Expr,
         region: Region,
         expr: usize,
-        args: Vec<&Expr>,
-    ) {
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        for (idx, m) in checks {
-            match m {
-                Matcher::Call(c) => self.call_check(idx, c, &target, &region, expr, &args),
-                Matcher::Presence(p) => {
-                    let found = match &target {
-                        Target::Fn(cands) => p
-                            .functions
-                            .iter()
-                            .any(|f| cands.iter().any(|c| f.matches(c))),
-                        Target::Method(n, _) => p.methods.iter().any(|m| m == n),
-                        Target::Macro(n) => p.macros.iter().any(|m| m == n),
-                    };
-                    if found {
-                        self.out.presence.push(PresenceFact {
-                            check: idx,
-                            line: region.line,
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.interproc(&target, &region);
-    }
-
-    pub(super) fn call_check(
-        &mut self,
-        idx: usize,
-        c: &CallMatcher,
-        target: &Target,
-        region: &Region,
-        expr: usize,
         args: &[&Expr],
+        display: String,
     ) {
-        let name = match target {
-            Target::Fn(cands) => cands
-                .iter()
-                .find(|cand| c.functions.iter().any(|f| f.matches(cand)))
-                .map(|cand| cand.join("::")),
-            Target::Method(n, recv) => (c.methods.iter().any(|m| m == n)
-                && (c.receiver_methods.is_empty()
-                    || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r))))
-            .then(|| format!(".{n}()")),
-            Target::Macro(n) => c.macros.iter().any(|m| m == n).then(|| format!("{n}!")),
+        let Callee::Method { name, .. } = &callee else {
+            return;
         };
-        let Some(name) = name else { return };
-        if c.interprocedural
-            && sync_and_live(&self.frames, &c.not_inside)
-            && let Some(f) = self.fns.last_mut()
-        {
-            f.summary.direct.push((idx, name.clone()));
-        }
-        if !in_context(&self.frames, &c.inside, &c.not_inside)
-            || (c.discarded && !self.discarded.contains(&expr))
-            || (c.args.is_some()
-                && !args.iter().any(|a| {
-                    str_lit(a).is_some_and(|s| c.args.as_ref().is_some_and(|r| r.is_match(&s)))
-                }))
-            || self.fn_mentions(&c.unless_fn_mentions)
-        {
+        if !self.wanted(&callee).0 {
+            self.presence_at(&callee, region.line);
             return;
         }
-        let context = if c.inside.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<String> = c.inside.iter().map(context_name).collect();
-            format!(" in {} code", names.join(" / "))
+        let recv_call = match strip_try(receiver) {
+            Expr::MethodCall(r) => Some((r.method.to_string(), r.args.len())),
+            _ => None,
         };
-        self.hit(
-            idx,
-            region.clone(),
-            format!("call to `{name}`{context}"),
-            &[
-                ("name", &name),
-                ("call", &name),
-                ("method", bare(target)),
-                ("macro", bare(target)),
-                ("function", &name),
-                ("context", context.trim()),
-            ],
-        );
+        let callee = Callee::Method {
+            name: name.clone(),
+            recv: self.scope().of_expr(receiver),
+            recv_call,
+        };
+        self.on_call(callee, region, expr, args, display);
     }
 
-    pub(super) fn fn_mentions(&self, words: &[String]) -> bool {
-        if words.is_empty() {
+    /// Records a site when asked for, and presence facts.
+    pub(super) fn on_call(
+        &mut self,
+        callee: Callee,
+        region: Region,
+        expr: usize,
+        args: &[&Expr],
+        display: String,
+    ) {
+        self.presence_at(&callee, region.line);
+        let (record, seed) = self.wanted(&callee);
+        if !record {
+            return;
+        }
+        let site = Site {
+            region,
+            frame: self.frame_id(),
+            body: self.body(),
+            discarded: self.discarded.contains(&expr),
+            str_args: args.iter().filter_map(|a| str_lit(a)).collect(),
+            display,
+            event_loop: self.in_event_loop(),
+            root: self.pending.remove(&expr),
+            seed,
+            callee,
+        };
+        self.out.facts.sites.push(site);
+    }
+
+    /// Is the site asked for (a needle, or the call graph), and does it seed blocking fns?
+    fn wanted(&self, callee: &Callee) -> (bool, bool) {
+        let r = &self.engine.request;
+        match callee {
+            Callee::Path(cands) => {
+                let hit = |ps: &[crate::kinds::call::PathPattern]| {
+                    cands.iter().any(|c| ps.iter().any(|p| p.matches(c)))
+                };
+                let seed = hit(&r.seed_functions);
+                (seed || hit(&r.functions) || self.graph_path(cands), seed)
+            }
+            Callee::Method { name, .. } => {
+                let asked = r.methods.contains(name) || r.type_methods.contains(name);
+                (asked || r.graph, r.seed_methods.contains(name))
+            }
+            Callee::Macro(n) => (r.macros.contains(n), r.seed_macros.contains(n)),
+            Callee::Ref(cands) => (self.graph_path(cands), false),
+        }
+    }
+
+    /// May this path name a workspace fn (for the call graph)?
+    fn graph_path(&self, cands: &[Vec<String>]) -> bool {
+        if !self.engine.request.graph {
             return false;
         }
-        let Some(f) = self.fns.last() else {
+        let Some(first) = cands.first() else {
             return false;
         };
-        let body = self.text.get(f.bytes.clone()).unwrap_or("");
-        words
-            .iter()
-            .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
-    }
-
-    /// The name of the module the walker is in: the innermost inline `mod`, else the file's
-    /// module (its stem; the directory for `mod.rs`; "" for a crate root).
-    pub(super) fn module_name(&self) -> String {
-        if let Some(m) = self.mods.last() {
-            return m.clone();
-        }
-        if self.input.is_bin_root {
-            return String::new();
-        }
-        let mut parts = self.input.path.rsplit('/');
-        let file = parts.next().unwrap_or("");
-        match file.strip_suffix(".rs").unwrap_or(file) {
-            "main" | "lib" => String::new(),
-            "mod" => parts.next().unwrap_or("").to_string(),
-            stem => stem.to_string(),
+        match first.as_slice() {
+            [one] => !PRELUDE.contains(&one.as_str()) && !one.starts_with(char::is_uppercase),
+            [head, ..] => !self.engine.externals.contains(head),
+            [] => false,
         }
     }
 
-    /// Records call sites and callees for the interprocedural index.
-    pub(super) fn interproc(&mut self, target: &Target, region: &Region) {
-        let callee = match target {
-            Target::Fn(cands) => {
-                let impl_ty = self.impl_ty.last().map(String::as_str);
-                match cands.first().and_then(|c| {
-                    local_key(c, &self.engine.externals, impl_ty, &self.module_name())
-                }) {
-                    Some(k) => CalleeRef::Path(k),
-                    None => return,
+    /// A fn item used as a value (`get(handler)`, `.map(parse)`): recorded for the call graph.
+    fn fn_ref(&mut self, arg: &Expr, root: Option<Root>) {
+        let Expr::Path(p) = strip_ref(arg) else {
+            return;
+        };
+        let segs = crate::rust::resolve::segments(&p.path);
+        let fn_like = segs.last().is_some_and(|l| {
+            l.starts_with(|c: char| c.is_lowercase() || c == '_')
+                && l.chars().any(|c| c.is_lowercase())
+        });
+        if !fn_like || (segs.len() == 1 && (self.is_local(&segs[0]) || segs[0] == "self")) {
+            return;
+        }
+        let cands = self.resolve_path(&p.path);
+        if !self.graph_path(&cands) {
+            return;
+        }
+        let region = region(p.span(), p.span());
+        let display = segs.join("::");
+        let site = Site {
+            region,
+            frame: self.frame_id(),
+            body: self.body(),
+            discarded: false,
+            str_args: Vec::new(),
+            display,
+            event_loop: self.in_event_loop(),
+            root,
+            seed: false,
+            callee: Callee::Ref(cands),
+        };
+        self.out.facts.sites.push(site);
+    }
+
+    /// A path call that spawns a task or registers a handler.
+    fn registration_of_path(&self, cands: &[Vec<String>]) -> Option<Root> {
+        let path = cands.first()?;
+        let last = path.last()?.as_str();
+        let std = path.first().is_some_and(|f| f == "std");
+        match last {
+            "spawn" | "spawn_local" if !std => Some(Root::Spawn),
+            _ if ROUTE_REGISTRATIONS.contains(&last) && !std => Some(Root::Route),
+            _ => None,
+        }
+    }
+
+    /// A method call that spawns a task or registers a handler.
+    fn registration_of_method(&self, name: &str, args: usize) -> Option<Root> {
+        if args == 0 {
+            return None;
+        }
+        match name {
+            "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
+            _ if ROUTE_REGISTRATIONS.contains(&name) => Some(Root::Route),
+            _ if self.warp && WARP_REGISTRATIONS.contains(&name) => Some(Root::Route),
+            _ => None,
+        }
+    }
+
+    /// Marks the closures, async blocks and calls given to a spawn / registration as roots.
+    fn mark_roots<'e>(&mut self, args: impl Iterator<Item = &'e Expr>, root: Root) {
+        for a in args {
+            match root_expr(a) {
+                Expr::Async(x) => self.pending.insert(addr(x), root),
+                Expr::Closure(x) if root == Root::Route || x.asyncness.is_some() => {
+                    self.pending.insert(addr(x), root)
                 }
-            }
-            Target::Method(n, _) => CalleeRef::Method((*n).to_string()),
-            Target::Macro(_) => return,
-        };
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        let mut live = Vec::new();
-        for (idx, m) in checks {
-            let Matcher::Call(c) = m else { continue };
-            if !c.interprocedural {
-                continue;
-            }
-            if sync_and_live(&self.frames, &c.not_inside) {
-                live.push(idx);
-            }
-            if in_context(&self.frames, &c.inside, &c.not_inside) {
-                self.out.sites.push(CallSite {
-                    check: idx,
-                    callee: callee.clone(),
-                    region: region.clone(),
-                    display: String::new(),
-                });
-            }
-        }
-        if !live.is_empty()
-            && let Some(f) = self.fns.last_mut()
-        {
-            f.summary.callees.push((callee, live));
+                Expr::Closure(x) => match strip(&x.body) {
+                    Expr::Async(inner) => self.pending.insert(addr(inner), root),
+                    _ => None,
+                },
+                Expr::Call(x) => self.pending.insert(addr(x), root),
+                Expr::MethodCall(x) => self.pending.insert(addr(x), root),
+                _ => None,
+            };
         }
     }
 
-    pub(super) fn set_display(&mut self, from: usize, display: &str) {
-        for s in self.out.sites.iter_mut().skip(from) {
-            s.display = display.to_string();
-        }
+    /// Presence facts at a call (`presence` checks by function, method or macro).
+    fn presence_at(&mut self, callee: &Callee, line: u32) {
+        let facts: Vec<PresenceFact> = self
+            .presence_checks()
+            .filter(|(_, p)| match callee {
+                Callee::Path(cands) => p
+                    .functions
+                    .iter()
+                    .any(|f| cands.iter().any(|c| f.matches(c))),
+                Callee::Method { name, .. } => p.methods.iter().any(|m| m == name),
+                Callee::Macro(n) => p.macros.iter().any(|m| m == n),
+                Callee::Ref(_) => false,
+            })
+            .map(|(check, _)| PresenceFact { check, line })
+            .collect();
+        self.out.presence.extend(facts);
+    }
+
+    /// The `presence` checks that apply to this file.
+    pub(super) fn presence_checks(&self) -> impl Iterator<Item = (usize, &PresenceMatcher)> {
+        let applicable = self.input.checks;
+        self.engine
+            .request
+            .presence
+            .iter()
+            .filter(move |(i, _)| applicable.contains(i))
+            .map(|(i, m)| (*i, *m))
     }
 
     /// `let _ = …`, `_ = …`, `….ok();` forms, and discarded values.
@@ -198,7 +316,10 @@ impl Walker<'_> {
             (e, f) => (e, f),
         };
         self.discarded.insert(payload_addr(inner));
-        let (name, region) = match inner {
+        if !self.engine.request.discards {
+            return;
+        }
+        let (target, region) = match inner {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => (
                     Err(self.resolve_path(&p.path)),
@@ -212,42 +333,42 @@ impl Walker<'_> {
             ),
             _ => return,
         };
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        for (idx, m) in checks {
-            let Matcher::IgnoredResult(ir) = m else {
-                continue;
-            };
-            if !ir.forms.contains(&form) {
-                continue;
-            }
-            let shown = match &name {
-                Ok(method) => ir.methods.contains(method).then(|| format!(".{method}()")),
-                Err(cands) => cands
-                    .iter()
-                    .find(|c| ir.functions.iter().any(|f| f.matches(c)))
-                    .map(|c| c.join("::")),
-            };
-            if let Some(shown) = shown {
-                let how = match form {
-                    Form::LetUnderscore => "`let _ =`",
-                    Form::AssignUnderscore => "`_ =`",
-                    Form::Ok => "`.ok()`",
-                };
-                self.hit(
-                    idx,
-                    region.clone(),
-                    format!("result of `{shown}` ignored with {how}"),
-                    &[
-                        ("name", &shown),
-                        ("call", &shown),
-                        (
-                            "method",
-                            shown.trim_start_matches('.').trim_end_matches("()"),
-                        ),
-                    ],
-                );
-            }
+        let body = self.body();
+        self.out.facts.discards.push(Discard {
+            form,
+            target,
+            region,
+            body,
+        });
+    }
+}
+
+/// The expression a spawn / registration argument runs: through `Box::pin(x)`,
+/// `x.instrument(span)`, `x.in_current_span()`, `x.boxed()`, references and parentheses.
+fn root_expr(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => root_expr(&p.expr),
+        Expr::Reference(r) => root_expr(&r.expr),
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "instrument" | "in_current_span" | "boxed" | "with_current_subscriber"
+            ) =>
+        {
+            root_expr(&m.receiver)
         }
+        Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "pin")) => {
+            c.args.first().map_or(e, root_expr)
+        }
+        other => other,
+    }
+}
+
+fn strip_ref(e: &Expr) -> &Expr {
+    match e {
+        Expr::Reference(r) => strip_ref(&r.expr),
+        Expr::Paren(p) => strip_ref(&p.expr),
+        other => other,
     }
 }
 
@@ -259,29 +380,5 @@ fn payload_addr(e: &Expr) -> usize {
         Expr::MethodCall(m) => addr(m),
         Expr::Macro(m) => addr(&m.mac),
         other => addr(other),
-    }
-}
-
-/// The bare name of a call target: the method or macro name, or the last path segment.
-fn bare<'t>(target: &Target<'t>) -> &'t str {
-    match target {
-        Target::Fn(cands) => cands
-            .first()
-            .and_then(|c| c.last())
-            .map(String::as_str)
-            .unwrap_or(""),
-        Target::Method(n, _) => n,
-        Target::Macro(n) => n,
-    }
-}
-
-fn context_name(c: &crate::kinds::call::Context) -> String {
-    use crate::kinds::call::Context;
-    match c {
-        Context::Async => "async".into(),
-        Context::Unsafe => "unsafe".into(),
-        Context::Loop => "loop".into(),
-        Context::Main => "main".into(),
-        Context::Call(p) => p.display(),
     }
 }

@@ -1,0 +1,152 @@
+//! What the scan asks of the code model: the needles (function patterns, method and macro names,
+//! guard methods) whose sites are recorded, whether discarded results, the call graph with roles
+//! and type items are wanted. The model knows no check; it records what is asked.
+
+use std::collections::HashSet;
+
+use crate::kinds::call::PathPattern;
+use crate::kinds::presence::PresenceMatcher;
+
+/// Names of the calls that register route handlers or services: a workspace fn, closure or
+/// async block given to one of them is a request root.
+pub const ROUTE_REGISTRATIONS: &[&str] = &[
+    "route",
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "trace",
+    "any",
+    "on",
+    "to",
+    "service",
+    "fallback",
+    "handler",
+    "service_fn",
+    "make_service_fn",
+    "from_fn",
+    "from_fn_with_state",
+    "route_service",
+    "nest_service",
+    "default_service",
+    "get_service",
+    "post_service",
+    "handler_fn",
+];
+
+/// warp filters: `and_then(h)`, `map(h)`, `then(h)` register handlers in files that use warp.
+pub const WARP_REGISTRATIONS: &[&str] = &["and_then", "map", "then", "untuple_one"];
+
+/// Attributes that make a fn a route handler (`#[get("/")]`, poem's `#[handler]`).
+pub const ROUTE_ATTRIBUTES: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect", "route",
+    "routes", "handler", "oai",
+];
+
+/// Words that make an item worth parsing for the roles analysis.
+pub const ROLE_WORDS: &[&str] = &[
+    "async",
+    "spawn",
+    "main",
+    ".route(",
+    ".service(",
+    ".to(",
+    "service_fn",
+    "from_fn",
+    "routes!",
+    "Service",
+    "Handler",
+    "fallback",
+    "handler",
+];
+
+/// The needles and facts the scan asks for.
+#[derive(Debug, Default)]
+pub struct Request<'c> {
+    /// Function path patterns whose calls are recorded.
+    pub functions: Vec<PathPattern>,
+    /// Method names whose calls are recorded.
+    pub methods: HashSet<String>,
+    /// Macro names (last segment) whose invocations are recorded.
+    pub macros: HashSet<String>,
+    /// Method names of `Type::method` patterns: recorded with the receiver's type, not needles
+    /// of the prefilter (an item calling `File::open` mentions `File`).
+    pub type_methods: HashSet<String>,
+    /// The subset of the above that seeds interprocedural queries (blocking fns).
+    pub seed_functions: Vec<PathPattern>,
+    /// Seed method names.
+    pub seed_methods: HashSet<String>,
+    /// Seed macro names.
+    pub seed_macros: HashSet<String>,
+    /// Methods whose zero-argument call bound with `let` is a guard (held-across-await).
+    pub guard_methods: Vec<String>,
+    /// Record discarded results (`let _ = …`, `_ = …`, `….ok();`).
+    pub discards: bool,
+    /// Build the call graph (every call that may reach a workspace fn) and the roles.
+    pub graph: bool,
+    /// Record struct fields and statics (type hints across files).
+    pub types: bool,
+    /// Tokenize every file (the `parse-error` check reports files that do not parse).
+    pub parse_errors: bool,
+    /// Further words whose mention makes an item worth parsing (`await`, route names, …).
+    pub words: Vec<String>,
+    /// `presence` checks: (index into the checks, matcher).
+    pub presence: Vec<(usize, &'c PresenceMatcher)>,
+}
+
+impl Request<'_> {
+    /// Adds a query's function patterns, methods and macros (as seeds too when `seed`).
+    pub fn add_calls(
+        &mut self,
+        functions: &[PathPattern],
+        methods: &[String],
+        macros: &[String],
+        seed: bool,
+    ) {
+        self.functions.extend(functions.iter().cloned());
+        self.methods.extend(methods.iter().cloned());
+        self.macros.extend(macros.iter().cloned());
+        // `Type::method` patterns are also matched at method calls on a receiver of that type.
+        self.type_methods
+            .extend(functions.iter().filter_map(type_method));
+        if seed {
+            self.seed_functions.extend(functions.iter().cloned());
+            self.seed_methods.extend(methods.iter().cloned());
+            self.seed_methods
+                .extend(functions.iter().filter_map(type_method));
+            self.seed_macros.extend(macros.iter().cloned());
+        }
+    }
+
+    /// The words of the needle prefilter.
+    pub fn needles(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .functions
+            .iter()
+            .filter_map(|p| p.needle().map(String::from))
+            .chain(self.methods.iter().cloned())
+            .chain(self.macros.iter().cloned())
+            .chain(self.guard_methods.iter().map(|_| "await".to_string()))
+            .chain(self.words.iter().cloned())
+            .collect();
+        if self.graph {
+            out.extend(ROLE_WORDS.iter().map(|s| s.to_string()));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The method name of a `Type::method` pattern (`std::fs::OpenOptions::open` → `open`).
+fn type_method(p: &PathPattern) -> Option<String> {
+    match p.segments.as_slice() {
+        [.., ty, method] if ty.starts_with(char::is_uppercase) && !p.any_suffix => {
+            Some(method.clone())
+        }
+        _ => None,
+    }
+}
