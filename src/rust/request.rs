@@ -61,6 +61,7 @@ pub const ROLE_WORDS: &[&str] = &[
     "Handler",
     "fallback",
     "handler",
+    "pub use",
 ];
 
 /// The needles and facts the scan asks for.

@@ -71,6 +71,11 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
         syntax.checks.push(i);
     }
     req.types |= req.graph;
+    if req.types {
+        // Files that declare lock fields are read for their struct items.
+        req.words
+            .extend(["Mutex", "RwLock", "RefCell"].map(String::from));
+    }
     req.guard_methods.sort();
     req.guard_methods.dedup();
     (req, syntax)
