@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use crate::config::{Check, Config};
-use crate::model::{CheckResult, Finding, Outcome, Suppression};
+use crate::model::{CheckResult, Finding, Outcome, Severity, Suppression};
 
 /// Marks each finding as on changed lines (or not) since the diff base.
 pub fn mark_changed(findings: &mut [Finding], changed: &crate::workspace::git::ChangedLines) {
@@ -57,7 +57,7 @@ fn result_for(check: &Check, applies: bool, findings: &[Finding]) -> CheckResult
     CheckResult {
         id: check.id.clone(),
         category: check.category.clone(),
-        severity: check.severity,
+        severity: effective_severity(check.severity, &active),
         kind: check.kind().to_string(),
         outcome: outcome(applies, count, check.max),
         findings: count,
@@ -68,11 +68,55 @@ fn result_for(check: &Check, applies: bool, findings: &[Finding]) -> CheckResult
     }
 }
 
+/// A check's severity in the scorecard and the gate: the highest among its unsuppressed findings
+/// (which carry their own, e.g. by the role of the flagged code), else its configured one.
+pub fn effective_severity(configured: Severity, active: &[&Finding]) -> Severity {
+    active
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(configured)
+}
+
 /// Pass when the unsuppressed findings are within the budget.
 pub fn outcome(applies: bool, findings: u32, max: u32) -> Outcome {
     match (applies, findings > max) {
         (false, _) => Outcome::Skipped,
         (true, true) => Outcome::Fail,
         (true, false) => Outcome::Pass,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effective_severity_is_the_highest_unsuppressed_one() {
+        let f = |severity| Finding {
+            check: "c".into(),
+            severity,
+            message: String::new(),
+            file: String::new(),
+            region: crate::model::Region::file_start(),
+            package: None,
+            fingerprint: String::new(),
+            suppressed: None,
+            role: None,
+            related: Vec::new(),
+            changed: None,
+            baseline: None,
+            snippet: String::new(),
+        };
+        let (note, warn) = (f(Severity::Note), f(Severity::Warning));
+        assert_eq!(
+            effective_severity(Severity::Error, &[&note]),
+            Severity::Note
+        );
+        assert_eq!(
+            effective_severity(Severity::Error, &[&note, &warn]),
+            Severity::Warning
+        );
+        assert_eq!(effective_severity(Severity::Error, &[]), Severity::Error);
     }
 }

@@ -5,7 +5,7 @@
 //! only raise a score.
 
 use crate::config::{Category, Check, FailOn, Gate};
-use crate::gate::outcome;
+use crate::gate::{effective_severity, outcome};
 use crate::model::{
     CategoryScore, CheckResult, Finding, GateResult, Outcome, PackageScore, Severity, Status,
 };
@@ -110,17 +110,19 @@ pub fn package_scores(
                 .zip(results)
                 .map(|(check, r)| {
                     let applies = r.outcome != Outcome::Skipped && p.meets(&check.applies);
-                    let n = findings
+                    let mine: Vec<&Finding> = findings
                         .iter()
                         .filter(|f| {
                             f.check == r.id
                                 && f.suppressed.is_none()
                                 && f.package.as_deref() == Some(p.name.as_str())
                         })
-                        .count() as u32;
+                        .collect();
+                    let n = mine.len() as u32;
                     CheckResult {
                         outcome: outcome(applies, n, r.max),
                         findings: n,
+                        severity: effective_severity(check.severity, &mine),
                         ..r.clone()
                     }
                 })
@@ -299,6 +301,47 @@ mod tests {
             assert!(score >= previous, "{unwraps} unwraps: {score} < {previous}");
             previous = score;
         }
+    }
+
+    #[test]
+    fn a_check_whose_findings_are_all_notes_fails_without_blocking() {
+        // blocking-in-async with only startup findings: each finding is a note, so the check's
+        // effective severity is note: it loses its weight but sets no status and trips no gate.
+        let mut results = worked_example(0);
+        results.push(result(
+            "blocking-in-async",
+            "error-handling",
+            Severity::Note,
+            3.0,
+            2,
+            0,
+            true,
+        ));
+        let card = scorecard(&categories(), &results);
+        assert_eq!(card.categories[0].score, Some(73));
+        assert_eq!(card.status, Status::Warn);
+        assert!(card.categories[0].blockers.is_empty());
+        let g = gate(
+            &Gate {
+                fail_on: FailOn::Warning,
+                min_score: 0,
+            },
+            card.score,
+            &results,
+        );
+        assert!(
+            !g.passed,
+            "license-declared (warning) still trips --fail-on warning"
+        );
+        let g = gate(
+            &Gate {
+                fail_on: FailOn::Error,
+                min_score: 0,
+            },
+            card.score,
+            &results,
+        );
+        assert!(g.passed);
     }
 
     #[test]

@@ -97,3 +97,122 @@ fn calls_resolve_within_the_crate_and_its_workspace_dependencies() {
         ]
     );
 }
+
+#[test]
+fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
+    assert_eq!(
+        findings(
+            "hints-service",
+            &["blocking-in-async", "guard-across-await", "lock-unwrap"]
+        ),
+        [
+            // password hashing reached from a login handler
+            "blocking-in-async src/auth.rs:18 request error",
+            "blocking-in-async src/auth.rs:20 request error",
+            "blocking-in-async src/auth.rs:21 request error",
+            "blocking-in-async src/auth.rs:22 request error",
+            // `let mut registry = DeviceRegistry::load(..)?; registry.save()?` (Profile has a
+            // `save` too: the `let` decides)
+            "blocking-in-async src/main.rs:24 request error",
+            "blocking-in-async src/main.rs:26 request error",
+            // a DNS lookup as a `match` scrutinee
+            "blocking-in-async src/main.rs:34 request error",
+            // a closure called synchronously inside the handler
+            "blocking-in-async src/main.rs:44 request error",
+            // `self.hits` is an `Arc<Mutex<u64>>`: a lock; `self.db.read()` opens a
+            // transaction: not a guard; `counter`'s type is unknown: one level lower
+            "guard-across-await src/state.rs:27 request error",
+            "lock-unwrap src/state.rs:27 - warning",
+            "guard-across-await src/state.rs:39 unknown warning",
+        ]
+    );
+}
+
+#[test]
+fn a_library_without_a_binary_reports_its_public_async_api_as_library() {
+    assert_eq!(
+        findings("roles-library", &["blocking-in-async"]),
+        [
+            "blocking-in-async src/lib.rs:4 library warning",
+            // an event loop of async code serves whatever it receives
+            "blocking-in-async src/lib.rs:13 request error",
+        ]
+    );
+}
+
+#[test]
+fn a_task_spawned_per_request_is_unbounded_one_spawned_at_startup_is_not() {
+    assert_eq!(
+        findings("roles-spawn", &["unbounded-spawn"]),
+        ["unbounded-spawn src/server.rs:13 request warning"]
+    );
+}
+
+#[test]
+fn a_finding_carries_the_path_from_its_root_and_the_chain() {
+    let r = report("roles-service");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| {
+            f.check == "blocking-in-async" && f.file == "web/src/api.rs" && f.region.line == 17
+        })
+        .unwrap();
+    let steps: Vec<String> = f
+        .related
+        .iter()
+        .map(|r| format!("{}:{} {}", r.file, r.line, r.message))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "web/src/main.rs:5 `main` runs at startup",
+            "web/src/main.rs:13 `main` calls `api::serve`",
+            "web/src/api.rs:9 `api::list_items` is registered as a handler here",
+            "web/src/store.rs:1 `store::load_all` calls `store::read_db`",
+            "web/src/store.rs:5 `store::read_db` calls `std::fs::read_to_string`",
+        ]
+    );
+    let json = serde_json::to_value(f).unwrap();
+    assert_eq!(json["role"], "request");
+}
+
+#[test]
+fn startup_only_blocking_does_not_make_a_service_not_ready() {
+    let manifest =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles-service/Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        selection: cargo_ready::Selection {
+            include: vec!["cli".into()],
+            exclude: Vec::new(),
+        },
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec!["recommended".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (r, _) = cargo_ready::analyze(&opts).unwrap();
+    let check = r
+        .checks
+        .iter()
+        .find(|c| c.id == "blocking-in-async")
+        .unwrap();
+    // two findings, both notes (a CLI's subcommands): the check fails at severity note
+    assert_eq!((check.findings, check.severity.as_str()), (2, "note"));
+    let cat = r
+        .categories
+        .iter()
+        .find(|c| c.id == "async-hygiene")
+        .unwrap();
+    assert!(!cat.blockers.contains(&"blocking-in-async".to_string()));
+    // the whole service (web has request-path findings) is blocked by it
+    let all = report("roles-service");
+    let check = all
+        .checks
+        .iter()
+        .find(|c| c.id == "blocking-in-async")
+        .unwrap();
+    assert_eq!(check.severity.as_str(), "error");
+}

@@ -142,7 +142,12 @@ fn write_snippet(f: &Finding, color: bool, out: &mut dyn Write) -> io::Result<()
         Severity::Warning => Level::WARNING,
         Severity::Note => Level::NOTE,
     };
-    let title = level.primary_title(f.message.as_str()).id(f.check.as_str());
+    // The role of the flagged code, as one word before the message.
+    let message = match f.role {
+        Some(r) => format!("({}) {}", r.as_str(), f.message),
+        None => f.message.clone(),
+    };
+    let title = level.primary_title(message.as_str()).id(f.check.as_str());
     let whole_file = f.region.line <= 1 && f.region.column <= 1 && f.region.end_column <= 1;
     let group = if whole_file || f.snippet.trim().is_empty() {
         let origin = Origin::path(f.file.as_str())

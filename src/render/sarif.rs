@@ -176,6 +176,9 @@ fn result(f: &Finding, rule_index: Option<usize>, uri: String, n: u32) -> sarif_
         "unchanged" => sarif_rust::BaselineState::Unchanged,
         _ => sarif_rust::BaselineState::New,
     });
+    if let Some(role) = f.role {
+        r.properties = Some(bag(json!({ "role": role.as_str() })));
+    }
     if let Some(s) = &f.suppressed {
         r.suppressions = Some(vec![Suppression {
             kind: suppression_kind(&s.kind).to_string(),
