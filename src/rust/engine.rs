@@ -197,12 +197,28 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         out.facts.globs = prepared.resolver.globs();
     }
     let mut walker = Walker::new(engine, input, &source, &mut out);
-    walker.set_resolver(prepared.resolver);
+    walker.set_resolver(prepared.resolver.clone());
     for (idx, item) in &prepared.items {
         walker.record_parsed(*idx);
         walker.walk_item(item);
     }
+    if engine.request.graph {
+        summarize_unparsed(engine, &sp.items, &prepared.resolver, &mut out);
+    }
     out
+}
+
+/// Fns of the items that were not parsed join the call graph from their tokens.
+fn summarize_unparsed(engine: &Engine, items: &[RawItem], res: &Resolver, out: &mut FileSummary) {
+    let exempt = super::tokens::Exempt(&engine.request.exempt_calls, &engine.externals);
+    for (idx, item) in items.iter().enumerate() {
+        if item.is_use || item.is_inner_attr || out.parsed.contains(&idx) {
+            continue;
+        }
+        if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
+            super::tokens::summarize(&item.tokens, res, &exempt, &mut out.facts);
+        }
+    }
 }
 
 /// The items of a file selected for the walk, parsed.

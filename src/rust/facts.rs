@@ -125,8 +125,6 @@ pub struct Site {
     pub event_loop: bool,
     /// The call (or referenced fn) is spawned or registered as a handler here.
     pub root: Option<Root>,
-    /// The name matched a needle of an interprocedural query (a seed of blocking fns).
-    pub seed: bool,
 }
 
 /// A guard bound with `let` and still alive at a later `.await`.

@@ -22,6 +22,7 @@ mod presence;
 mod request;
 mod resolve;
 mod split;
+mod tokens;
 mod types;
 mod visit;
 

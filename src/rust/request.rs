@@ -76,12 +76,9 @@ pub struct Request<'c> {
     /// Method names of `Type::method` patterns: recorded with the receiver's type, not needles
     /// of the prefilter (an item calling `File::open` mentions `File`).
     pub type_methods: HashSet<String>,
-    /// The subset of the above that seeds interprocedural queries (blocking fns).
-    pub seed_functions: Vec<PathPattern>,
-    /// Seed method names.
-    pub seed_methods: HashSet<String>,
-    /// Seed macro names.
-    pub seed_macros: HashSet<String>,
+    /// Calls whose arguments run elsewhere (`spawn_blocking`, a thread), by last segment: in
+    /// fns summarized from tokens, calls inside them get that call's frame.
+    pub exempt_calls: Vec<String>,
     /// Methods whose zero-argument call bound with `let` is a guard (held-across-await).
     pub guard_methods: Vec<String>,
     /// Record discarded results (`let _ = …`, `_ = …`, `….ok();`).
@@ -99,27 +96,14 @@ pub struct Request<'c> {
 }
 
 impl Request<'_> {
-    /// Adds a query's function patterns, methods and macros (as seeds too when `seed`).
-    pub fn add_calls(
-        &mut self,
-        functions: &[PathPattern],
-        methods: &[String],
-        macros: &[String],
-        seed: bool,
-    ) {
+    /// Adds a query's function patterns, methods and macros.
+    pub fn add_calls(&mut self, functions: &[PathPattern], methods: &[String], macros: &[String]) {
         self.functions.extend(functions.iter().cloned());
         self.methods.extend(methods.iter().cloned());
         self.macros.extend(macros.iter().cloned());
         // `Type::method` patterns are also matched at method calls on a receiver of that type.
         self.type_methods
             .extend(functions.iter().filter_map(type_method));
-        if seed {
-            self.seed_functions.extend(functions.iter().cloned());
-            self.seed_methods.extend(methods.iter().cloned());
-            self.seed_methods
-                .extend(functions.iter().filter_map(type_method));
-            self.seed_macros.extend(macros.iter().cloned());
-        }
     }
 
     /// The words of the needle prefilter.

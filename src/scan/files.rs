@@ -101,7 +101,7 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         Some(p) => p.install(run_all),
         None => run_all(),
     };
-    assemble(&run, ws, applicable, results, pool.as_ref())
+    assemble(&run, ws, applicable, results)
 }
 
 /// The checks and the engine of one scan.
@@ -111,13 +111,7 @@ struct Run<'a> {
     syntax: &'a Syntax,
 }
 
-fn assemble(
-    run: &Run,
-    ws: &Workspace,
-    applicable: &[bool],
-    mut results: Vec<OneFile>,
-    pool: Option<&rayon::ThreadPool>,
-) -> FileScan {
+fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<OneFile>) -> FileScan {
     let checks = run.checks;
     let mut states: Vec<FileState> = results
         .iter_mut()
@@ -132,7 +126,7 @@ fn assemble(
     for (st, r) in states.iter_mut().zip(&results) {
         st.text = r.text.as_deref();
     }
-    let finished = rust::finish(run.engine, ws, &mut states, pool);
+    let finished = rust::finish(run.engine, ws, &states);
     let hits = {
         let summaries: Vec<Option<&FileSummary>> =
             states.iter().map(|f| f.summary.as_ref()).collect();

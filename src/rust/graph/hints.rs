@@ -13,8 +13,11 @@ const MAX_DEPTH: usize = 12;
 /// Wrappers whose `?` / `.unwrap()` gives their first type argument.
 const UNWRAPPED: &[&str] = &["Result", "Option", "LockResult", "TryLockResult", "Poll"];
 
-/// std builders: (type, methods that do not return `Self`, with what they return).
-const BUILDERS: &[(&str, &[(&str, &[&str])])] = &[
+/// A method that does not return `Self`, and the path of what it returns (empty: unknown).
+type NotSelf = (&'static str, &'static [&'static str]);
+
+/// std builders: (type, methods that do not return `Self`).
+const BUILDERS: &[(&str, &[NotSelf])] = &[
     ("OpenOptions", &[("open", &["std", "fs", "File"])]),
     (
         "Command",

@@ -45,6 +45,12 @@ pub struct FnInfo {
     ret: Ty,
 }
 
+/// A struct's declared named fields.
+type Fields = Vec<(String, Ty)>;
+
+/// A module's `use` aliases (local name → full path) and glob prefixes.
+type Imports = (HashMap<String, Vec<String>>, Vec<Vec<String>>);
+
 /// Where a site or body sits: crate and module path.
 #[derive(Debug, Clone, Default)]
 pub struct Place {
@@ -81,11 +87,11 @@ pub struct CodeModel {
     /// Free fn name → fns (for a bare name the module does not define).
     free_by_name: HashMap<u32, Vec<FnId>>,
     /// Struct name → (crate, fields).
-    structs: HashMap<u32, Vec<(Option<u32>, Vec<(String, Ty)>)>>,
+    structs: HashMap<u32, Vec<(Option<u32>, Fields)>>,
     /// Static name → (crate, module, type).
     statics: HashMap<u32, Vec<(Option<u32>, u32, Ty)>>,
     /// (crate, module) → its file's `use` aliases and globs.
-    aliases: HashMap<(u32, u32), (HashMap<String, Vec<String>>, Vec<Vec<String>>)>,
+    aliases: HashMap<(u32, u32), Imports>,
     /// Per file, per site: the fns it may call (one when resolved; several for an ambiguous
     /// method, which only the roles follow).
     targets: Vec<Vec<Vec<FnId>>>,

@@ -115,7 +115,7 @@ impl Walker<'_> {
         let Callee::Method { name, .. } = &callee else {
             return;
         };
-        if !self.wanted(&callee).0 {
+        if !self.wanted(&callee) {
             self.presence_at(&callee, region.line);
             return;
         }
@@ -141,8 +141,7 @@ impl Walker<'_> {
         display: String,
     ) {
         self.presence_at(&callee, region.line);
-        let (record, seed) = self.wanted(&callee);
-        if !record {
+        if !self.wanted(&callee) {
             return;
         }
         let site = Site {
@@ -154,29 +153,26 @@ impl Walker<'_> {
             display,
             event_loop: self.in_event_loop(),
             root: self.pending.remove(&expr),
-            seed,
             callee,
         };
         self.out.facts.sites.push(site);
     }
 
-    /// Is the site asked for (a needle, or the call graph), and does it seed blocking fns?
-    fn wanted(&self, callee: &Callee) -> (bool, bool) {
+    /// Is the site asked for (a needle, or the call graph)?
+    fn wanted(&self, callee: &Callee) -> bool {
         let r = &self.engine.request;
         match callee {
             Callee::Path(cands) => {
-                let hit = |ps: &[crate::kinds::call::PathPattern]| {
-                    cands.iter().any(|c| ps.iter().any(|p| p.matches(c)))
-                };
-                let seed = hit(&r.seed_functions);
-                (seed || hit(&r.functions) || self.graph_path(cands), seed)
+                let asked = cands
+                    .iter()
+                    .any(|c| r.functions.iter().any(|p| p.matches(c)));
+                asked || self.graph_path(cands)
             }
             Callee::Method { name, .. } => {
-                let asked = r.methods.contains(name) || r.type_methods.contains(name);
-                (asked || r.graph, r.seed_methods.contains(name))
+                r.graph || r.methods.contains(name) || r.type_methods.contains(name)
             }
-            Callee::Macro(n) => (r.macros.contains(n), r.seed_macros.contains(n)),
-            Callee::Ref(cands) => (self.graph_path(cands), false),
+            Callee::Macro(n) => r.macros.contains(n),
+            Callee::Ref(cands) => self.graph_path(cands),
         }
     }
 
@@ -223,7 +219,6 @@ impl Walker<'_> {
             display,
             event_loop: self.in_event_loop(),
             root,
-            seed: false,
             callee: Callee::Ref(cands),
         };
         self.out.facts.sites.push(site);

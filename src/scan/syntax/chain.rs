@@ -4,6 +4,7 @@
 //! contexts (e.g. async code) of a blocking fn is a finding that names the chain, with each fn
 //! on the way as a related location.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 use super::calls::matched;
@@ -64,8 +65,8 @@ fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher) -> HashMap<FnId, Via> {
                 continue;
             };
             if let Some(m) = matched(cx, file, site, c) {
-                if !blocking.contains_key(&f) {
-                    blocking.insert(f, Via::Direct(m.name));
+                if let Entry::Vacant(e) = blocking.entry(f) {
+                    e.insert(Via::Direct(m.name));
                     queue.push_back(f);
                 }
             } else if let Some(t) = cx.model.target(file, i) {
@@ -75,7 +76,7 @@ fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher) -> HashMap<FnId, Via> {
     }
     while let Some(t) = queue.pop_front() {
         for &caller in callers.get(&t).into_iter().flatten() {
-            if let std::collections::hash_map::Entry::Vacant(e) = blocking.entry(caller) {
+            if let Entry::Vacant(e) = blocking.entry(caller) {
                 e.insert(Via::Call(t));
                 queue.push_back(caller);
             }

@@ -53,7 +53,14 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
         }
         match &c.matcher {
             Matcher::Call(m) => {
-                req.add_calls(&m.functions, &m.methods, &m.macros, m.interprocedural);
+                req.add_calls(&m.functions, &m.methods, &m.macros);
+                if m.interprocedural {
+                    req.exempt_calls
+                        .extend(m.not_inside.iter().filter_map(|c| match c {
+                            crate::kinds::call::Context::Call(p) => p.segments.last().cloned(),
+                            _ => None,
+                        }));
+                }
                 req.graph |= m.interprocedural;
                 req.types |= m.types.is_set();
             }
@@ -62,7 +69,7 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
                 req.types |= m.types.is_set();
             }
             Matcher::IgnoredResult(m) => {
-                req.add_calls(&m.functions, &m.methods, &[], false);
+                req.add_calls(&m.functions, &m.methods, &[]);
                 req.discards = true;
             }
             Matcher::Presence(m) => req.presence.push((i, m)),
