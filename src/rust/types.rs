@@ -252,6 +252,10 @@ impl Scope<'_> {
                 Ty::Unwrap(Box::new(recv))
             }
             "clone" | "to_owned" | "as_ref" | "as_mut" | "borrow" | "by_ref" => recv,
+            // Error adapters keep the success type (`T::load(p).map_err(..)?` is a `T`).
+            "map_err" | "context" | "with_context" | "wrap_err" | "wrap_err_with" | "ok"
+            | "ok_or" | "ok_or_else" | "or_else" | "inspect_err" | "inspect" | "into_report"
+            | "change_context" | "attach_printable" => recv,
             _ if !recv.is_known() => Ty::Unknown,
             _ => Ty::MethodRet(Box::new(recv), name),
         }
@@ -314,6 +318,10 @@ mod tests {
             Ty::Field(Box::new(named("Server")), "state".into())
         );
         assert_eq!(scope_ty(u, "reg.clone()"), named("Reg"));
+        assert_eq!(
+            scope_ty(u, "Reg::load(p).map_err(|e| e.to_string())?"),
+            Ty::Unwrap(Box::new(Ty::Ret(vec!["Reg".into(), "load".into()])))
+        );
         assert_eq!(scope_ty(u, "Config { a: 1 }"), named("Config"));
         assert_eq!(scope_ty(u, "other.lock()"), Ty::Unknown);
     }
