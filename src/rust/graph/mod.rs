@@ -136,7 +136,7 @@ impl CodeModel {
             .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
             .collect();
         if roles {
-            m.reach = roles::assign(&m, summaries);
+            m.reach = roles::assign(&m, class, summaries);
         }
         m
     }

@@ -13,7 +13,8 @@
 use std::collections::VecDeque;
 
 use super::{BodyId, CodeModel};
-use crate::model::Role;
+use crate::model::{CodeKind, Role};
+use crate::rust::Classification;
 use crate::rust::FileSummary;
 use crate::rust::facts::{BodyKind, Root};
 
@@ -56,105 +57,132 @@ struct Edge {
     how: How,
 }
 
-/// Assigns a role to every body.
-pub fn assign(m: &CodeModel, summaries: &[Option<&FileSummary>]) -> Vec<Option<Reach>> {
+/// Edges between bodies and the roots of each role.
+#[derive(Default)]
+struct Graph {
+    edges: Vec<Vec<Edge>>,
+    request: Vec<(BodyId, Reach)>,
+    startup: Vec<(BodyId, Reach)>,
+    library: Vec<(BodyId, Reach)>,
+}
+
+/// Assigns a role to every body. Test code is neither a root nor a way to reach anything.
+pub fn assign(
+    m: &CodeModel,
+    class: &Classification,
+    summaries: &[Option<&FileSummary>],
+) -> Vec<Option<Reach>> {
     let n = m.body_at.len();
-    let mut edges: Vec<Vec<Edge>> = (0..n).map(|_| Vec::new()).collect();
-    let mut request: Vec<(BodyId, Reach)> = Vec::new();
-    let mut startup: Vec<(BodyId, Reach)> = Vec::new();
-    let mut library: Vec<(BodyId, Reach)> = Vec::new();
+    let mut g = Graph {
+        edges: (0..n).map(|_| Vec::new()).collect(),
+        ..Graph::default()
+    };
     for (file, s) in summaries.iter().enumerate() {
         let Some(s) = s else { continue };
-        let f = file as u32;
-        for (local, b) in s.facts.bodies.iter().enumerate() {
-            let Some(id) = m.body_id(f, local as u32) else {
-                continue;
-            };
-            let root = |how| Reach {
-                role: Role::Request,
-                from: None,
-                at: (f, b.line),
-                how,
-            };
-            match b.root {
-                Some(Root::Main) if b.parent.is_none() => startup.push((
-                    id,
-                    Reach {
-                        role: Role::Startup,
-                        from: None,
-                        at: (f, b.line),
-                        how: How::Root(Root::Main),
-                    },
-                )),
-                Some(r) if b.parent.is_none() => request.push((id, root(How::Root(r)))),
-                _ => {}
-            }
-            if let Some(p) = b.parent.and_then(|p| m.body_id(f, p)) {
-                let how = match (b.root, b.in_event_loop) {
-                    (Some(r), _) if r != Root::Main => How::Given(r),
-                    (_, true) => How::EventLoop,
-                    _ => How::Nested,
-                };
-                edges[p as usize].push(Edge {
-                    to: id,
-                    at: (f, b.line),
-                    how,
-                });
-            }
-            if library_root(m, b, id) {
-                library.push((
-                    id,
-                    Reach {
-                        role: Role::Library,
-                        from: None,
-                        at: (f, b.line),
-                        how: How::Library,
-                    },
-                ));
-            }
-        }
-        for (i, site) in s.facts.sites.iter().enumerate() {
-            let Some(from) = site.body.and_then(|b| m.body_id(f, b)) else {
-                continue;
-            };
-            let how = match (site.root, site.event_loop) {
-                (Some(r), _) => How::Given(r),
-                (None, true) => How::EventLoop,
-                (None, false) => How::Call,
-            };
-            for t in m.targets(file, i) {
-                let to = m.fns[*t as usize].body;
-                edges[from as usize].push(Edge {
-                    to,
-                    at: (f, site.region.line),
-                    how,
-                });
-            }
-        }
+        let production = |line: u32| {
+            class.kinds.get(file).copied().flatten() == Some(CodeKind::Production)
+                && !s.in_test_range(line)
+        };
+        bodies(m, file as u32, s, &production, &mut g);
+        sites(m, file, s, &production, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
     // Bodies given to a spawn / registration, or reached from an event loop, are request roots
     // wherever that happens (a startup fn's accept loop serves requests).
-    for (from, list) in edges.iter().enumerate() {
+    for (from, list) in g.edges.iter().enumerate() {
         for e in list
             .iter()
             .filter(|e| matches!(e.how, How::Given(_) | How::EventLoop))
         {
-            request.push((
-                e.to,
-                Reach {
-                    role: Role::Request,
-                    from: Some(from as BodyId),
-                    at: e.at,
-                    how: e.how,
-                },
-            ));
+            let r = Reach {
+                role: Role::Request,
+                from: Some(from as BodyId),
+                at: e.at,
+                how: e.how,
+            };
+            g.request.push((e.to, r));
         }
     }
-    for roots in [request, library, startup] {
-        bfs(&edges, &mut reach, roots);
+    for roots in [g.request, g.library, g.startup] {
+        bfs(&g.edges, &mut reach, roots);
     }
     reach
+}
+
+/// Roots among a file's bodies, and the edges from a body to the closures / blocks in it.
+fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bool, g: &mut Graph) {
+    for (local, b) in s.facts.bodies.iter().enumerate() {
+        let Some(id) = m.body_id(f, local as u32) else {
+            continue;
+        };
+        if !production(b.line) {
+            continue;
+        }
+        let reach = |role, how| Reach {
+            role,
+            from: None,
+            at: (f, b.line),
+            how,
+        };
+        match b.root {
+            Some(Root::Main) if b.parent.is_none() => g
+                .startup
+                .push((id, reach(Role::Startup, How::Root(Root::Main)))),
+            Some(r) if b.parent.is_none() => {
+                g.request.push((id, reach(Role::Request, How::Root(r))))
+            }
+            _ => {}
+        }
+        if let Some(p) = b.parent.and_then(|p| m.body_id(f, p)) {
+            let how = match (b.root, b.in_event_loop) {
+                (Some(r), _) if r != Root::Main => How::Given(r),
+                (_, true) => How::EventLoop,
+                _ => How::Nested,
+            };
+            let edge = Edge {
+                to: id,
+                at: (f, b.line),
+                how,
+            };
+            g.edges[p as usize].push(edge);
+        }
+        if library_root(m, b, id) {
+            g.library.push((id, reach(Role::Library, How::Library)));
+        }
+    }
+}
+
+/// The edges from a file's call sites to the fns they call.
+fn sites(
+    m: &CodeModel,
+    file: usize,
+    s: &FileSummary,
+    production: &dyn Fn(u32) -> bool,
+    g: &mut Graph,
+) {
+    let f = file as u32;
+    for (i, site) in s.facts.sites.iter().enumerate() {
+        let Some(from) = site.body.and_then(|b| m.body_id(f, b)) else {
+            continue;
+        };
+        if !production(site.region.line) {
+            continue;
+        }
+        let how = match (site.root, site.event_loop) {
+            (Some(r), _) => How::Given(r),
+            (None, true) => How::EventLoop,
+            (None, false) => How::Call,
+        };
+        for t in m.targets(file, i) {
+            let to = m.fns[*t as usize].body;
+            let edge = Edge {
+                to,
+                at: (f, site.region.line),
+                how,
+            };
+            g.edges[from as usize].push(edge);
+        }
+    }
 }
 
 /// A public async fn of a library crate, when no selected package has a binary.
@@ -204,13 +232,13 @@ impl CodeModel {
         self.reach.get(body as usize).and_then(Option::as_ref)
     }
 
-    /// The steps from the root of a body's role to the body, root first (at most 8).
+    /// The steps from the root of a body's role to the body, root first (at most 10, nearest kept).
     pub fn role_path(&self, body: BodyId, summaries: &[Option<&FileSummary>]) -> RolePath {
         let mut steps = Vec::new();
         let mut cur = Some(body);
         while let Some(b) = cur {
             let Some(r) = self.reach(b) else { break };
-            if steps.len() >= 8 {
+            if steps.len() >= 10 {
                 break;
             }
             let to = self.body_name(b, summaries);
