@@ -53,7 +53,7 @@ pub struct Walker<'a> {
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
     locals: Vec<HashMap<String, Ty>>,
-    /// The item mentions warp (its `and_then` / `map` register handlers).
+    /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
     pub(super) out: &'a mut FileSummary,
 }
@@ -82,6 +82,7 @@ impl<'a> Walker<'a> {
         out: &'a mut FileSummary,
     ) -> Self {
         Walker {
+            warp: memchr::memmem::find(text.as_bytes(), b"warp").is_some(),
             engine,
             input,
             text,
@@ -95,7 +96,6 @@ impl<'a> Walker<'a> {
             nest: Vec::new(),
             mods: Vec::new(),
             locals: Vec::new(),
-            warp: false,
             out,
         }
     }

@@ -6,6 +6,8 @@
 //! std and common crates use everywhere). Nothing resolves into a package the caller's package
 //! does not depend on.
 
+use std::collections::HashMap;
+
 use super::{CodeModel, FnId, Place};
 use crate::rust::FileSummary;
 use crate::rust::facts::Callee;
@@ -105,18 +107,22 @@ const FAN_OUT: usize = 3;
 impl CodeModel {
     /// Resolves every site of a file.
     pub(super) fn resolve_sites(&self, file: u32, s: &FileSummary) -> Vec<Vec<FnId>> {
+        let mut places: HashMap<Option<u32>, Place> = HashMap::new();
         s.facts
             .sites
             .iter()
             .map(|site| {
-                let place = self.place_in(file, s, site.body);
+                let owner = site.body.and_then(|b| s.facts.enclosing_fn(b));
+                let place = places
+                    .entry(owner)
+                    .or_insert_with(|| self.place_in(file, s, site.body));
                 match &site.callee {
                     Callee::Path(c) | Callee::Ref(c) => c
                         .iter()
-                        .map(|p| self.resolve_path(&place, p, 0))
+                        .map(|p| self.resolve_path(place, p, 0))
                         .find(|r| !r.is_empty())
                         .unwrap_or_default(),
-                    Callee::Method { name, recv, .. } => self.resolve_method(&place, name, recv),
+                    Callee::Method { name, recv, .. } => self.resolve_method(place, name, recv),
                     Callee::Macro(_) => Vec::new(),
                 }
             })

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-/// An interner of names; a module path is interned as its `::`-joined text.
+/// An interner of names and of module paths.
 #[derive(Debug, Default)]
 pub struct Names {
     ids: HashMap<String, u32>,
+    modules: HashMap<Vec<String>, u32>,
 }
 
 impl Names {
@@ -26,16 +27,16 @@ impl Names {
 
     /// The id of a module path, adding it when new.
     pub fn module(&mut self, path: &[String]) -> u32 {
-        self.id(&module_key(path))
+        if let Some(&id) = self.modules.get(path) {
+            return id;
+        }
+        let id = self.modules.len() as u32;
+        self.modules.insert(path.to_vec(), id);
+        id
     }
 
     /// The id of a module path, if interned.
     pub fn get_module(&self, path: &[String]) -> Option<u32> {
-        self.get(&module_key(path))
+        self.modules.get(path).copied()
     }
-}
-
-/// A module path as an interner key (`::` cannot occur in a segment; the root is `::`).
-fn module_key(path: &[String]) -> String {
-    format!("::{}", path.join("::"))
 }

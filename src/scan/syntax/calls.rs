@@ -46,6 +46,13 @@ pub fn matched(cx: &Cx, file: usize, site: &Site, c: &CallMatcher) -> Option<Mat
                     untyped,
                 });
             }
+            let typed_pattern = c
+                .functions
+                .iter()
+                .any(|f| !f.any_suffix && f.segments.last() == Some(name));
+            if !typed_pattern {
+                return None;
+            }
             let ty = typed(cx, file, site.body, recv)?;
             let mut path = ty;
             path.push(name.clone());
