@@ -27,9 +27,10 @@ pub struct CheckDef {
     /// Optional link.
     #[serde(default)]
     pub reference: Option<String>,
-    /// The corresponding clippy lint, if any.
-    #[serde(default)]
-    pub clippy: Option<String>,
+    /// The corresponding clippy lints (a name or a list, without `clippy::`): an `#[allow]` or
+    /// `#[expect]` of one of them on an item suppresses this check's findings in the item.
+    #[serde(default, deserialize_with = "super::policy::one_or_many")]
+    pub clippy: Vec<String>,
     /// Message template for findings; kinds supply a default.
     #[serde(default)]
     pub message: Option<String>,

@@ -17,8 +17,9 @@ pub fn explain_text(d: &CheckDef) -> String {
         d.severity.as_str(),
         d.kind
     );
-    if let Some(c) = &d.clippy {
-        let _ = writeln!(s, "clippy: clippy::{c}");
+    if !d.clippy.is_empty() {
+        let lints: Vec<String> = d.clippy.iter().map(|c| format!("clippy::{c}")).collect();
+        let _ = writeln!(s, "clippy: {}", lints.join(", "));
     }
     let _ = writeln!(s, "\nWhy:\n{}", indent(d.why.trim()));
     let _ = writeln!(s, "\nFix:\n{}", indent(d.fix.trim()));
@@ -90,11 +91,16 @@ pub struct CheckMeta<'a> {
 pub fn doc_markdown(m: &CheckMeta<'_>, d: &CheckDoc, heading: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{heading} `{}` — {}\n", m.id, d.title);
-    let clippy = d
+    let links: Vec<String> = d
         .clippy
-        .as_ref()
-        .map(|c| format!(" · clippy: [`{c}`](https://rust-lang.github.io/rust-clippy/master/#{c})"))
-        .unwrap_or_default();
+        .iter()
+        .map(|c| format!("[`{c}`](https://rust-lang.github.io/rust-clippy/master/#{c})"))
+        .collect();
+    let clippy = if links.is_empty() {
+        String::new()
+    } else {
+        format!(" · clippy: {}", links.join(", "))
+    };
     let _ = writeln!(
         s,
         "Category: `{}` · severity: `{}` · kind: `{}`{clippy}\n",

@@ -111,7 +111,7 @@ fn write_findings(
         let mine: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|f| f.check == check.id && f.suppressed.is_none())
+            .filter(|f| f.check == check.id && f.counts())
             .collect();
         writeln!(out)?;
         write_check_header(check, paint, out)?;
@@ -198,10 +198,18 @@ fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io:
     };
     let sev = paint.severity(c.severity);
     let plural = if c.findings == 1 { "" } else { "s" };
-    let suppressed = if c.suppressed > 0 {
-        format!(" ({} suppressed)", c.suppressed)
-    } else {
+    let aside: Vec<String> = [
+        (c.pre_existing, "pre-existing"),
+        (c.suppressed, "suppressed"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let suppressed = if aside.is_empty() {
         String::new()
+    } else {
+        format!(" ({})", aside.join(", "))
     };
     writeln!(
         out,
@@ -224,17 +232,44 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn write_verdict(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
     let banner = paint.status(report.status);
-    writeln!(out, "{banner} · score {}/100", report.score)?;
+    let aside = super::set_aside(report, true)
+        .map(|a| format!(" · {a}"))
+        .unwrap_or_default();
+    writeln!(out, "{banner} · score {}/100{aside}", report.score)?;
+    let e = &report.exemptions;
+    if e.baselined + e.pre_existing > 0 {
+        let fixed = match e.baseline_fixed {
+            0 => String::new(),
+            n => format!("; {n} baseline finding{} fixed since", plural(n)),
+        };
+        writeln!(
+            out,
+            "without the baseline and diff exemptions: score {}/100, {}{fixed}",
+            e.score,
+            e.status.banner()
+        )?;
+    }
+    let branch = report
+        .gate
+        .branch
+        .as_deref()
+        .map(|b| format!("branch {b}, "))
+        .unwrap_or_default();
+    let which = format!("({branch}gate {})", report.gate.rule);
     if report.gate.passed {
-        writeln!(out, "gate: passed")
+        writeln!(out, "gate: passed {which}")
     } else {
-        writeln!(out, "gate: failed")?;
+        writeln!(out, "gate: failed {which}")?;
         report
             .gate
             .reasons
             .iter()
             .try_for_each(|r| writeln!(out, "  - {r}"))
     }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// ANSI styling, or none.

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::Hit;
+use super::suppress::FileDirectives;
 use crate::config::{Check, Config};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{Region, ScanNote};
@@ -24,6 +25,23 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Did the scan read `file`?
+    pub fn was_read(&self, file: &str) -> bool {
+        self.texts.contains_key(file)
+    }
+
+    /// The whole text of `file` (read on demand when the scan did not read it).
+    pub fn text(&self, file: &str) -> Option<String> {
+        if let Some(t) = self.texts.get(file) {
+            return Some(t.clone());
+        }
+        let mut cache = self.on_demand.borrow_mut();
+        cache
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
+            .clone()
+    }
+
     /// The text of 1-based `line` of `file`, without its line ending.
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
         let index = line.checked_sub(1)? as usize;
@@ -53,6 +71,8 @@ pub struct FileScan {
     pub text_matched: Vec<Vec<String>>,
     /// The texts read.
     pub sources: Sources,
+    /// Suppression directives of the files read (files without any are left out).
+    pub directives: BTreeMap<String, FileDirectives>,
     /// Number of files read.
     pub files_scanned: usize,
 }
@@ -66,6 +86,7 @@ struct OneFile {
     summary: Option<FileSummary>,
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
+    directives: FileDirectives,
     is_bin_root: bool,
 }
 
@@ -123,6 +144,7 @@ fn assemble(
             root: ws.root.clone(),
         },
         files_scanned: 0,
+        directives: BTreeMap::new(),
     };
     for (i, (r, st)) in results.iter().zip(&states).enumerate() {
         let file = &ws.files[i];
@@ -166,6 +188,10 @@ fn assemble(
             out.files_scanned += 1;
         }
         out.notes.extend(r.note);
+        if !r.directives.is_empty() {
+            out.directives
+                .insert(ws.files[i].path.clone(), r.directives);
+        }
         if let Some(t) = r.text {
             out.sources.texts.insert(ws.files[i].path.clone(), t);
         }
@@ -215,10 +241,15 @@ fn scan_one(
     } else {
         Vec::new()
     };
+    // The gate's checks report on suppression comments: their files are read for them.
+    let gate_wants = checks
+        .iter()
+        .any(|(_, c)| matches!(c.matcher, Matcher::Gate));
     let engine_wants = file.is_rust()
         && (engine.uncompiled.is_some()
             || engine.parse_error.is_some()
-            || !engine.syntax.is_empty());
+            || !engine.syntax.is_empty()
+            || gate_wants);
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
@@ -257,6 +288,7 @@ fn scan_one(
     OneFile {
         text_hits,
         note: None,
+        directives: super::suppress::collect(&text, file.is_rust()),
         text: Some(text),
         summary,
         syntax,
