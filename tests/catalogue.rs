@@ -138,8 +138,9 @@ fn every_check_documents_itself() {
         }
         for c in &d.clippy {
             assert!(
-                is_snake(c),
-                "{file}: clippy lint name `{c}` (no `clippy::` prefix)"
+                is_snake(&c.lint),
+                "{file}: clippy lint name `{}` (no `clippy::` prefix)",
+                c.lint
             );
         }
     }

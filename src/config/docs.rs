@@ -18,7 +18,11 @@ pub fn explain_text(d: &CheckDef) -> String {
         d.kind
     );
     if !d.clippy.is_empty() {
-        let lints: Vec<String> = d.clippy.iter().map(|c| format!("clippy::{c}")).collect();
+        let lints: Vec<String> = d
+            .clippy
+            .iter()
+            .map(|c| format!("clippy::{}", c.lint))
+            .collect();
         let _ = writeln!(s, "clippy: {}", lints.join(", "));
     }
     let _ = writeln!(s, "\nWhy:\n{}", indent(d.why.trim()));
@@ -63,7 +67,7 @@ pub fn check_markdown(d: &CheckDef, heading: &str) -> String {
         fix: d.fix.clone(),
         examples: d.examples.clone(),
         reference: d.reference.clone(),
-        clippy: d.clippy.clone(),
+        clippy: d.clippy.iter().map(|c| c.lint.clone()).collect(),
     };
     let meta = CheckMeta {
         id: &d.id,

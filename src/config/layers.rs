@@ -538,7 +538,7 @@ pub fn doc_of(d: &CheckDef) -> CheckDoc {
         fix: d.fix.clone(),
         examples: d.examples.clone(),
         reference: d.reference.clone(),
-        clippy: d.clippy.clone(),
+        clippy: d.clippy.iter().map(|c| c.lint.clone()).collect(),
     }
 }
 

@@ -20,7 +20,7 @@ use std::path::Path;
 pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
 pub use crate::kinds::{Applies, Check, PathScope};
-pub use check_def::CheckDef;
+pub use check_def::{CheckDef, ClippyLint};
 pub use docs::explain_text;
 pub use gates::{Allow, Gate, GateRules};
 pub use names::{closest, is_kebab};

@@ -112,6 +112,16 @@ pub struct AllowDef {
     pub until: Option<String>,
 }
 
+/// One value or an array of them, as a list (a `Deserialize` wrapper of [`one_or_many`]).
+#[derive(Debug, Clone, Default)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_or_many(d).map(OneOrMany)
+    }
+}
+
 /// Deserializes one value or an array of them (`gate = {…}` / `[[gate]]`, `clippy = "x"` /
 /// `clippy = ["x", "y"]`) without buffering, so unknown keys are still reported.
 pub fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>

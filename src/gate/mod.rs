@@ -101,12 +101,15 @@ pub fn run(mut findings: Vec<Finding>, input: &GateInput<'_>) -> Gated {
     }
 }
 
-/// Clippy lint → the ids of the checks that map it (`clippy = [...]` in check files).
-fn clippy_map(config: &Config) -> HashMap<String, Vec<String>> {
-    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+/// Clippy lint → the checks that map it, each with the identifiers of flagged code the lint
+/// covers (empty: all of the check's findings), from the `clippy` field of check files.
+fn clippy_map(config: &Config) -> HashMap<String, Vec<(String, Vec<String>)>> {
+    let mut map: HashMap<String, Vec<(String, Vec<String>)>> = HashMap::new();
     for d in &config.catalogue {
-        for lint in &d.clippy {
-            map.entry(lint.clone()).or_default().push(d.id.clone());
+        for c in &d.clippy {
+            map.entry(c.lint.clone())
+                .or_default()
+                .push((d.id.clone(), c.covers.clone()));
         }
     }
     map

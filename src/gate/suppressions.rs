@@ -29,8 +29,9 @@ pub struct SuppressionInput<'a> {
     pub checks: &'a [Check],
     /// Every check id of the catalogue (enabled or not).
     pub known: &'a [String],
-    /// Clippy lint (without `clippy::`) → the check ids it maps to.
-    pub clippy: &'a HashMap<String, Vec<String>>,
+    /// Clippy lint (without `clippy::`) → the checks it maps to, each with the identifiers of
+    /// flagged code it covers (empty: every finding of the check).
+    pub clippy: &'a HashMap<String, Vec<(String, Vec<String>)>>,
     /// Today, for `until=` dates.
     pub today: Date,
     /// The package a workspace-relative file belongs to.
@@ -53,6 +54,8 @@ struct Candidate<'a> {
     line: u32,
     /// Check ids it covers (known ones).
     checks: Vec<String>,
+    /// For a clippy attribute: (check, identifiers of flagged code) per mapped lint.
+    lint_covers: Vec<(String, Vec<String>)>,
     /// Ids it names that no check has.
     unknown: Vec<String>,
     reason: Option<String>,
@@ -63,6 +66,8 @@ struct Candidate<'a> {
     text: String,
     snippet: &'a str,
     misplaced: bool,
+    /// A clippy attribute in test code.
+    in_test: bool,
     covered: u32,
     suppressed: u32,
 }
@@ -84,6 +89,9 @@ impl Candidate<'_> {
         if !self.checks.contains(&f.check) {
             return false;
         }
+        if self.source == SuppressionSource::ClippyAttribute && !self.lint_covers_finding(f) {
+            return false;
+        }
         match (self.allow, self.covers) {
             (Some(a), _) => a.covers(&f.file),
             (None, Some((from, to))) => {
@@ -93,6 +101,27 @@ impl Candidate<'_> {
             }
             (None, None) => false,
         }
+    }
+
+    /// Does one of the attribute's lints cover this finding of a mapped check (the flagged code
+    /// names what the lint is about: `unwrap_used` covers `.unwrap()`, not `.expect(..)`)?
+    fn lint_covers_finding(&self, f: &Finding) -> bool {
+        let mut mine = self
+            .lint_covers
+            .iter()
+            .filter(|(c, _)| *c == f.check)
+            .peekable();
+        if mine.peek().is_none() {
+            return false;
+        }
+        let idents = flagged_identifiers(f);
+        mine.any(|(_, words)| {
+            words.is_empty()
+                || idents.is_none()
+                || words
+                    .iter()
+                    .any(|w| idents.as_ref().is_some_and(|i| i.contains(w)))
+        })
     }
 
     fn suppression(&self) -> Suppression {
@@ -125,9 +154,11 @@ pub fn apply_suppressions(findings: &mut [Finding], input: &SuppressionInput<'_>
     match_candidates(&mut gate_findings, &mut config, input.today);
     gate_findings.extend(problem_findings(&problems_of(&config, input), input));
     let enabled: HashSet<&str> = input.checks.iter().map(|c| c.id.as_str()).collect();
+    // Clippy attributes in test code that covered nothing say nothing about production code.
     let mut inventory: Vec<SuppressionEntry> = in_code
         .iter()
         .chain(&config)
+        .filter(|c| !(c.in_test && c.covered == 0))
         .map(|c| entry(c, input.today, &enabled))
         .collect();
     inventory.sort_by(|a, b| (&a.file, a.line, a.source).cmp(&(&b.file, b.line, b.source)));
@@ -169,6 +200,7 @@ fn comment_candidate<'a>(file: &'a str, c: &'a CommentAllow, known: &[String]) -
         file,
         line: c.line,
         checks,
+        lint_covers: Vec::new(),
         unknown,
         reason: c.reason.clone(),
         until: c.until.clone(),
@@ -177,6 +209,7 @@ fn comment_candidate<'a>(file: &'a str, c: &'a CommentAllow, known: &[String]) -
         text: c.text.clone(),
         snippet: &c.snippet,
         misplaced: c.misplaced,
+        in_test: false,
         covered: 0,
         suppressed: 0,
     }
@@ -185,15 +218,16 @@ fn comment_candidate<'a>(file: &'a str, c: &'a CommentAllow, known: &[String]) -
 fn clippy_candidate<'a>(
     file: &'a str,
     a: &'a ClippyAllow,
-    map: &HashMap<String, Vec<String>>,
+    map: &HashMap<String, Vec<(String, Vec<String>)>>,
 ) -> Option<Candidate<'a>> {
-    let mut checks: Vec<String> = a
+    let lint_covers: Vec<(String, Vec<String>)> = a
         .lints
         .iter()
         .filter_map(|l| map.get(l))
         .flatten()
         .cloned()
         .collect();
+    let mut checks: Vec<String> = lint_covers.iter().map(|(c, _)| c.clone()).collect();
     checks.sort();
     checks.dedup();
     if checks.is_empty() {
@@ -205,6 +239,7 @@ fn clippy_candidate<'a>(
         file,
         line: a.line,
         checks,
+        lint_covers,
         unknown: Vec::new(),
         reason: a.reason.clone(),
         until: None,
@@ -213,6 +248,7 @@ fn clippy_candidate<'a>(
         text: format!("{}({})", a.attr, lints.join(", ")),
         snippet: &a.snippet,
         misplaced: false,
+        in_test: a.in_test,
         covered: 0,
         suppressed: 0,
     })
@@ -227,6 +263,7 @@ fn config_candidates<'a>(input: &SuppressionInput<'a>) -> Vec<Candidate<'a>> {
             file: &a.file,
             line: a.line,
             checks: vec![a.check.clone()],
+            lint_covers: Vec::new(),
             unknown: Vec::new(),
             reason: Some(a.reason.clone()),
             until: a.until.map(|d| d.to_string()),
@@ -235,6 +272,7 @@ fn config_candidates<'a>(input: &SuppressionInput<'a>) -> Vec<Candidate<'a>> {
             text: format!("[[allow]] {}", a.check),
             snippet: &a.snippet,
             misplaced: false,
+            in_test: false,
             covered: 0,
             suppressed: 0,
         })
@@ -343,4 +381,39 @@ fn entry(c: &Candidate<'_>, today: Date, enabled: &HashSet<&str>) -> Suppression
         state: state(c, today, enabled),
         suppressed: c.suppressed,
     }
+}
+
+/// The identifiers of the flagged code (the finding's region on its first line), string
+/// literals left out; None when the finding carries no snippet.
+fn flagged_identifiers(f: &Finding) -> Option<Vec<String>> {
+    if f.snippet.is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = f.snippet.chars().collect();
+    let start = (f.region.column.max(1) - 1) as usize;
+    let end = if f.region.end_line == f.region.line {
+        (f.region.end_column.max(1) - 1) as usize
+    } else {
+        chars.len()
+    };
+    let text = chars.get(start.min(chars.len())..end.clamp(start.min(chars.len()), chars.len()))?;
+    let mut idents = Vec::new();
+    let mut current = String::new();
+    let mut in_string = false;
+    let mut prev = ' ';
+    for &c in text {
+        if c == '"' && prev != '\\' {
+            in_string = !in_string;
+        }
+        if !in_string && (c.is_alphanumeric() || c == '_') {
+            current.push(c);
+        } else if !current.is_empty() {
+            idents.push(std::mem::take(&mut current));
+        }
+        prev = c;
+    }
+    if !current.is_empty() {
+        idents.push(current);
+    }
+    Some(idents)
 }

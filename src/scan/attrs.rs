@@ -28,6 +28,8 @@ pub struct ClippyAllow {
     pub covers: (u32, u32),
     /// The source line, for snippets.
     pub snippet: String,
+    /// It sits in test code or in a file no module declares (set by the scan).
+    pub in_test: bool,
 }
 
 /// Every clippy allow/expect attribute of a Rust file; nothing when the file does not lex.
@@ -137,6 +139,7 @@ fn clippy_attr(g: &Group, line: u32, covers: (u32, u32)) -> Option<ClippyAllow> 
         reason,
         covers,
         snippet: String::new(),
+        in_test: false,
     })
 }
 

@@ -11,7 +11,7 @@ use super::Hit;
 use super::suppress::FileDirectives;
 use crate::config::{Check, Config};
 use crate::kinds::{Matcher, Mode};
-use crate::model::{Region, ScanNote};
+use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::workspace::{SourceFile, Workspace};
 
@@ -146,8 +146,19 @@ fn assemble(
         files_scanned: 0,
         directives: BTreeMap::new(),
     };
+    let mut clippy_in_test: Vec<Vec<bool>> = Vec::with_capacity(results.len());
     for (i, (r, st)) in results.iter().zip(&states).enumerate() {
         let file = &ws.files[i];
+        clippy_in_test.push(
+            r.directives
+                .clippy
+                .iter()
+                .map(|a| {
+                    let kind = rust::kind_at(ws, &finished.class, st.summary.as_ref(), i, a.line);
+                    kind != CodeKind::Production
+                })
+                .collect(),
+        );
         for (idx, regions) in &r.text_hits {
             let Some(check) = checks.get(*idx) else {
                 continue;
@@ -183,7 +194,10 @@ fn assemble(
         }
     }
     drop(states);
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, mut r) in results.into_iter().enumerate() {
+        for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {
+            a.in_test = in_test;
+        }
         if r.text.is_some() || r.note.is_some() {
             out.files_scanned += 1;
         }
