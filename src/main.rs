@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use cargo_ready::cli::{Cli, ColorChoice, Command, GlobalArgs};
 use cargo_ready::config::{self, CheckDef};
+use cargo_ready::diag::did_you_mean;
 use cargo_ready::render::{self, Format, RenderOptions};
 use cargo_ready::{Error, Options, Selection, exit};
 use clap::Parser;
@@ -15,16 +16,30 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(cargo_ready::cli::normalize_args(std::env::args_os()));
     let code = match run(&cli) {
         Ok(code) => code,
-        Err(e @ Error::Config(_)) => {
-            let _ = writeln!(io::stderr(), "{e}");
-            e.exit_code()
-        }
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: {e}");
+            report_error(&e);
             e.exit_code()
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// Writes an error to stderr, `error:` in red where stderr shows colour.
+fn report_error(e: &Error) {
+    let text = match e {
+        Error::Config(_) => e.to_string(),
+        _ => format!("error: {e}"),
+    };
+    let mut stderr = anstream::AutoStream::auto(io::stderr().lock());
+    let red = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    for line in text.lines() {
+        let _ = match line.strip_prefix("error:") {
+            Some(rest) => writeln!(stderr, "{red}error{red:#}:{rest}"),
+            None => writeln!(stderr, "{line}"),
+        };
+    }
 }
 
 fn run(cli: &Cli) -> Result<i32, Error> {
@@ -35,7 +50,8 @@ fn run(cli: &Cli) -> Result<i32, Error> {
             list(&defs, enabled.as_ref(), out)
         }),
         Some(Command::Explain { check }) => with_stdout(&cli.global, |out| {
-            explain(&catalogue(&cli.global)?.0, check, out)
+            let color = use_color(cli.global.color);
+            explain(&catalogue(&cli.global)?.0, check, color, out)
         }),
     }
 }
@@ -67,9 +83,17 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
     for (format, path) in &g.outputs {
         write_file(*format, path, &report, &render_opts)?;
     }
+    let verdict = render::one_line(&report);
     with_stdout(g, |out| {
-        render::render(g.format, &report, &render_opts, out).map_err(write_error)
+        if g.quiet && g.format == Format::Human {
+            writeln!(out, "{verdict}").map_err(write_error)
+        } else {
+            render::render(g.format, &report, &render_opts, out).map_err(write_error)
+        }
     })?;
+    if g.format != Format::Human && !report.gate.passed {
+        let _ = writeln!(io::stderr(), "{verdict}");
+    }
     if g.verbose {
         let _ = writeln!(
             io::stderr(),
@@ -173,23 +197,30 @@ fn list(
     writeln!(out, "{}", lines.join("\n")).map_err(write_error)
 }
 
-fn explain(defs: &[CheckDef], id: &str, out: &mut dyn Write) -> Result<(), Error> {
+fn explain(defs: &[CheckDef], id: &str, color: bool, out: &mut dyn Write) -> Result<(), Error> {
     let Some(d) = defs.iter().find(|d| d.id == id) else {
+        let hint = did_you_mean(id, defs.iter().map(|d| d.id.as_str()));
         return Err(Error::Usage(format!(
-            "unknown check `{id}`; `cargo ready list` shows them all"
+            "unknown check `{id}`{hint}\n  = help: `cargo ready list` shows every check"
         )));
     };
-    let text = cargo_ready::config::explain_text(d);
+    let text = render::explain(d, color);
     out.write_all(text.as_bytes()).map_err(write_error)
 }
 
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            use std::io::IsTerminal;
-            std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal()
+/// Colour on stdout: `--color`, else `CARGO_TERM_COLOR` (as cargo's own output), else
+/// automatic: `NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`, `TERM` and whether stdout is a terminal
+/// (anstream's rules).
+fn use_color(flag: Option<ColorChoice>) -> bool {
+    let from_cargo = || {
+        let v = std::env::var("CARGO_TERM_COLOR").ok()?;
+        <ColorChoice as clap::ValueEnum>::from_str(v.trim(), true).ok()
+    };
+    match flag.or_else(from_cargo) {
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None => {
+            anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     }
 }

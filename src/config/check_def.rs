@@ -54,6 +54,11 @@ pub struct CheckDef {
     /// Which packages the check applies to.
     #[serde(default)]
     pub applies: Applies,
+    /// Less specific checks this one claims findings from: their findings whose span overlaps
+    /// one of this check's findings in the same file are dropped (`lock-unwrap` supersedes
+    /// `no-unwrap`, so a `.lock().unwrap()` is one finding).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     /// Kind-specific parameters, validated by the kind.
     #[serde(default, rename = "match")]
     pub matcher: Option<toml::Value>,

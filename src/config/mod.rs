@@ -20,7 +20,6 @@ pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
 pub use crate::kinds::{Applies, Check, PathScope};
 pub use check_def::CheckDef;
-pub use docs::explain_text;
 pub use names::is_kebab;
 pub use policy::FailOn;
 

@@ -31,6 +31,8 @@ pub struct Check {
     pub max: u32,
     /// Weight within the category.
     pub weight: f64,
+    /// Ids of the checks whose overlapping findings this one claims.
+    pub supersedes: Vec<String>,
     /// The compiled kind.
     pub matcher: Matcher,
 }

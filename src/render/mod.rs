@@ -4,11 +4,16 @@
 //! the terminal (the binary owns stdout). One scan can be rendered in several formats.
 
 mod badge;
+mod explain;
 mod github;
 mod human;
 mod json;
 mod markdown;
 mod sarif;
+mod text;
+
+pub use explain::explain;
+pub use human::one_line;
 
 use std::io::{self, Write};
 
