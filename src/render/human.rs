@@ -326,10 +326,11 @@ impl Paint {
     }
 
     fn severity(self, s: Severity) -> String {
+        // The colours annotate-snippets gives the same levels.
         let color = match s {
-            Severity::Error => AnsiColor::Red,
+            Severity::Error => AnsiColor::BrightRed,
             Severity::Warning => AnsiColor::Yellow,
-            Severity::Note => AnsiColor::Cyan,
+            Severity::Note => AnsiColor::BrightGreen,
         };
         self.styled(Style::new().bold().fg_color(Some(color.into())), s.as_str())
     }

@@ -75,7 +75,7 @@ fn notes<'a>(group: Group<'a>, f: &'a Finding, extras: &Extras<'a>) -> Group<'a>
 /// line above; for a finding about the whole file or workspace (no line), the config.
 fn suppress_hint(f: &Finding) -> String {
     let id = &f.check;
-    if has_no_line(f) {
+    if is_whole_file(f) {
         return format!(
             "to accept it, turn the check off in ready.toml: `[checks.{id}]` `enabled = false`"
         );
@@ -89,10 +89,14 @@ fn suppress_hint(f: &Finding) -> String {
     format!("suppress with `{comment} ready:allow({id}): <reason>` on the line or the line above")
 }
 
-/// A finding about a whole file or the workspace (at 1:1 with no width), or without a snippet.
+/// No line to show: a finding about a whole file or the workspace, or one without a snippet.
 fn has_no_line(f: &Finding) -> bool {
-    let whole_file = f.region.line <= 1 && f.region.column <= 1 && f.region.end_column <= 1;
-    whole_file || f.snippet.trim().is_empty()
+    is_whole_file(f) || f.snippet.trim().is_empty()
+}
+
+/// A finding about a whole file or the workspace: at 1:1, no width.
+fn is_whole_file(f: &Finding) -> bool {
+    f.region.line <= 1 && f.region.column <= 1 && f.region.end_column <= 1
 }
 
 /// Byte range of the flagged text within the flagged line (to its end for multi-line regions;
