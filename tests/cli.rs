@@ -279,7 +279,13 @@ fn list_shows_every_builtin_check() {
 fn explain_prints_why_fix_and_examples() {
     let (out, code) = stdout_of(&mut ready(&["explain", "license-declared"]));
     assert_eq!(code, 0);
-    for section in ["Why it matters", "How to fix it", "Bad", "Good", "ready:allow(license-declared)"] {
+    for section in [
+        "Why it matters",
+        "How to fix it",
+        "Bad",
+        "Good",
+        "ready:allow(license-declared)",
+    ] {
         assert!(out.contains(section), "missing {section}: {out}");
     }
     let (_, code) = stdout_of(&mut ready(&["explain", "no-such-check"]));

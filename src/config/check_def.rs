@@ -8,7 +8,7 @@ use crate::kinds::Applies;
 use crate::model::{CodeScope, Example, Severity};
 
 /// A check as written in TOML.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct CheckDef {
     /// Kebab-case id; for built-in checks it equals the file name.
     pub id: String,
@@ -61,6 +61,7 @@ pub struct CheckDef {
     pub supersedes: Vec<String>,
     /// Kind-specific parameters, validated by the kind.
     #[serde(default, rename = "match")]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub matcher: Option<toml::Value>,
     /// Bad / good snippets; they run as tests.
     #[serde(default, rename = "example")]

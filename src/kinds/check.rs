@@ -61,7 +61,7 @@ impl PathScope {
 }
 
 /// Conditions on a package for a check to apply to it.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Applies {
     /// The package declares at least one of these crates (any dependency kind except dev).
     #[serde(default)]

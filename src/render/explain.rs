@@ -32,20 +32,39 @@ pub fn explain(d: &CheckDef, color: bool) -> String {
         } else {
             String::new()
         };
-        let file = ex.file.as_deref().map(|f| format!(" ({f})")).unwrap_or_default();
+        let file = ex
+            .file
+            .as_deref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
         if let Some(bad) = &ex.bad {
             let title = format!("Bad{n}{file}: flagged");
-            let _ = writeln!(s, "\n{}\n{}", heading(&title), indent(bad.trim_end(), "    "));
+            let _ = writeln!(
+                s,
+                "\n{}\n{}",
+                heading(&title),
+                indent(bad.trim_end(), "    ")
+            );
         }
         if let Some(good) = &ex.good {
             let title = format!("Good{n}: accepted");
-            let _ = writeln!(s, "\n{}\n{}", heading(&title), indent(good.trim_end(), "    "));
+            let _ = writeln!(
+                s,
+                "\n{}\n{}",
+                heading(&title),
+                indent(good.trim_end(), "    ")
+            );
         }
     }
     let _ = writeln!(s, "\n{}\n{}", heading("Suppressing it"), suppressing(&d.id));
     let links = links(d);
     if !links.is_empty() {
-        let _ = writeln!(s, "\n{}\n{}", heading("See also"), indent(&links.join("\n"), "    "));
+        let _ = writeln!(
+            s,
+            "\n{}\n{}",
+            heading("See also"),
+            indent(&links.join("\n"), "    ")
+        );
     }
     s
 }
@@ -88,10 +107,8 @@ fn links(d: &CheckDef) -> Vec<String> {
         .iter()
         .map(|c| format!("https://rust-lang.github.io/rust-clippy/master/#{c}"))
         .collect();
-    if let Some(r) = &d.reference {
-        if !links.contains(r) {
-            links.push(r.clone());
-        }
+    if let Some(r) = d.reference.as_ref().filter(|r| !links.contains(r)) {
+        links.push(r.clone());
     }
     links
 }

@@ -277,7 +277,10 @@ fn verdict_line(report: &Report, paint: Paint) -> String {
         let ids: Vec<&str> = blockers.iter().map(|c| c.id.as_str()).collect();
         facts.push(format!("blocked by {}", ids.join(", ")));
     } else if report.status != Status::Ready && !failing.is_empty() {
-        facts.push(format!("no blockers; {}", count(failing.len(), "failing check")));
+        facts.push(format!(
+            "no blockers; {}",
+            count(failing.len(), "failing check")
+        ));
     } else if failing.is_empty() {
         facts.push("no failing checks".into());
     }

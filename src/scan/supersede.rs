@@ -16,7 +16,10 @@ pub fn apply(checks: &[Check], findings: &mut Vec<Finding>) {
     let mut claimed_by: HashMap<&str, Vec<&str>> = HashMap::new();
     for c in checks {
         for s in &c.supersedes {
-            claimed_by.entry(s.as_str()).or_default().push(c.id.as_str());
+            claimed_by
+                .entry(s.as_str())
+                .or_default()
+                .push(c.id.as_str());
         }
     }
     if claimed_by.is_empty() {
@@ -33,7 +36,9 @@ pub fn apply(checks: &[Check], findings: &mut Vec<Finding>) {
     let keep: Vec<bool> = findings
         .iter()
         .map(|f| {
-            let claimers = claimed_by.get(f.check.as_str()).map_or(&[][..], Vec::as_slice);
+            let claimers = claimed_by
+                .get(f.check.as_str())
+                .map_or(&[][..], Vec::as_slice);
             !claimers.iter().any(|c| {
                 regions
                     .get(&(f.file.as_str(), *c))

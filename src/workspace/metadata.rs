@@ -67,7 +67,10 @@ fn metadata_error(e: cargo_metadata::Error) -> Error {
             .to_string(),
         other => other.to_string(),
     };
-    Error::Workspace(format!("`cargo metadata` failed: {detail}{}", metadata_help(&detail)))
+    Error::Workspace(format!(
+        "`cargo metadata` failed: {detail}{}",
+        metadata_help(&detail)
+    ))
 }
 
 /// A next step for the usual reasons `cargo metadata` fails before it reads anything.

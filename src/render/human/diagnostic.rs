@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use crate::render::text::wrap;
 use crate::model::{Finding, Severity};
+use crate::render::text::wrap;
 
 /// Width the help text is wrapped to (the gutter and `= help: ` come on top).
 const HELP_WIDTH: usize = 88;
