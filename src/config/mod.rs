@@ -13,6 +13,7 @@ pub mod docs;
 mod layers;
 mod names;
 pub mod policy;
+pub mod schema;
 
 use std::path::Path;
 
