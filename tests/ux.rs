@@ -341,3 +341,17 @@ fn the_human_report_ends_with_the_verdict_and_the_next_step() {
         "blockers come first"
     );
 }
+
+#[test]
+fn check_prose_describes_the_hazard_in_its_own_words() {
+    for d in cargo_ready::config::builtin_catalogue().unwrap() {
+        for (field, text) in [("why", &d.why), ("fix", &d.fix), ("title", &d.title)] {
+            let lower = text.to_lowercase();
+            assert!(
+                !lower.contains("audit"),
+                "checks/{}.toml `{field}` cites an audit the user has never seen: {text}",
+                d.id
+            );
+        }
+    }
+}
