@@ -56,7 +56,12 @@ pub fn explain(d: &CheckDef, color: bool) -> String {
             );
         }
     }
-    let _ = writeln!(s, "\n{}\n{}", heading("Suppressing it"), suppressing(&d.id));
+    let _ = writeln!(
+        s,
+        "\n{}\n{}",
+        heading("Suppressing it"),
+        suppressing(&d.id, &d.kind)
+    );
     let links = links(d);
     if !links.is_empty() {
         let _ = writeln!(
@@ -87,17 +92,38 @@ fn prose(text: &str) -> String {
     indent(&wrap(text.trim(), WIDTH - 4).join("\n"), "    ")
 }
 
-fn suppressing(id: &str) -> String {
-    let lines = [
-        "One finding: a comment on the flagged line or on the line above, with a reason:".into(),
-        format!("    // ready:allow({id}): <why this one is fine>"),
-        "A path, in ready.toml:".into(),
-        format!("    [checks.{id}]"),
-        "    exclude = [\"crates/legacy/**\"]".into(),
+fn suppressing(id: &str, kind: &str) -> String {
+    let inline = match kind {
+        "manifest" | "dependency" => {
+            Some(format!("    # ready:allow({id}): <why this one is fine>"))
+        }
+        "text" => Some(format!(
+            "    // ready:allow({id}): <why this one is fine>   (or #, --, /* */: the file's own comments)"
+        )),
+        "file" | "presence" | "engine" => None,
+        _ => Some(format!("    // ready:allow({id}): <why this one is fine>")),
+    };
+    let mut lines: Vec<String> = match inline {
+        Some(comment) => vec![
+            "One finding: a comment on the flagged line or on the line above, with a reason:"
+                .into(),
+            comment,
+            "A path, in ready.toml:".into(),
+            format!("    [checks.{id}]"),
+            "    exclude = [\"crates/legacy/**\"]".into(),
+        ],
+        None => vec![
+            "It concerns a package or the workspace, not one line; to accept it, in ready.toml:"
+                .into(),
+            format!("    [checks.{id}]"),
+            "    enabled = false".into(),
+        ],
+    };
+    lines.extend([
         "Today's findings, while new ones still count:".into(),
         "    cargo ready --output json=ready-baseline.json   (once, then commit the file)".into(),
         "    cargo ready --baseline ready-baseline.json".into(),
-    ];
+    ]);
     indent(&lines.join("\n"), "    ")
 }
 
