@@ -179,12 +179,11 @@ fn write_findings(
     paint: Paint,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    for check in sections(report) {
-        let mine: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.check == check.id && f.suppressed.is_none())
-            .collect();
+    let (full, brief): (Vec<&CheckResult>, Vec<&CheckResult>) = sections(report)
+        .into_iter()
+        .partition(|c| opts.verbose || is_shown_in_full(c));
+    for check in full {
+        let mine = open_findings(report, &check.id);
         writeln!(out)?;
         write_check_header(check, paint, out)?;
         writeln!(out)?;
@@ -207,6 +206,62 @@ fn write_findings(
             let more = mine.len() - shown;
             writeln!(out, "\n… and {more} more (run with -v to see all)")?;
         }
+    }
+    write_brief(report, &brief, paint, out)
+}
+
+/// Failing errors and warnings get full diagnostics; notes and checks within budget a line.
+fn is_shown_in_full(c: &CheckResult) -> bool {
+    c.outcome == Outcome::Fail && c.severity > Severity::Note
+}
+
+fn open_findings<'a>(report: &'a Report, check: &str) -> Vec<&'a Finding> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.check == check && f.suppressed.is_none())
+        .collect()
+}
+
+/// One line per check: `note lints-table (2): message — file:line:col`.
+fn write_brief(
+    report: &Report,
+    brief: &[&CheckResult],
+    paint: Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if brief.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "── {} in brief (-v shows each in full; `cargo ready explain <id>` says why and how to fix)",
+        count(brief.len(), "more check")
+    )?;
+    writeln!(out)?;
+    for c in brief {
+        let mine = open_findings(report, &c.id);
+        let Some(first) = mine.first() else { continue };
+        let more = match mine.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        let budget = if c.outcome == Outcome::Fail {
+            String::new()
+        } else {
+            format!(" [within budget {}]", c.max)
+        };
+        let label = format!("{}[{}]", c.severity.as_str(), c.id);
+        writeln!(
+            out,
+            "{}: {}  --> {}:{}:{}{more}{budget}",
+            paint.level(c.severity, &label),
+            first.message.lines().next().unwrap_or_default(),
+            first.file,
+            first.region.line,
+            first.region.column
+        )?;
     }
     Ok(())
 }
@@ -329,13 +384,17 @@ impl Paint {
     }
 
     fn severity(self, s: Severity) -> String {
-        // The colours annotate-snippets gives the same levels.
+        self.level(s, s.as_str())
+    }
+
+    /// `text` in the colour annotate-snippets gives severity `s`.
+    fn level(self, s: Severity, text: &str) -> String {
         let color = match s {
             Severity::Error => AnsiColor::BrightRed,
             Severity::Warning => AnsiColor::Yellow,
             Severity::Note => AnsiColor::BrightGreen,
         };
-        self.styled(Style::new().bold().fg_color(Some(color.into())), s.as_str())
+        self.styled(Style::new().bold().fg_color(Some(color.into())), text)
     }
 
     fn status(self, s: Status) -> String {
