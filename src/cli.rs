@@ -40,6 +40,13 @@ pub enum Command {
         /// The check id, e.g. `no-unwrap`.
         check: String,
     },
+    /// Write a commented ready.toml for this workspace: its services, libraries,
+    /// platform-specific code, and how to adopt the tool gradually.
+    Init {
+        /// Replace an existing ready.toml (or a configuration in Cargo.toml).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Options of every subcommand.

@@ -49,6 +49,7 @@ fn run(cli: &Cli) -> Result<i32, Error> {
             let (defs, enabled) = catalogue(&cli.global)?;
             list(&defs, enabled.as_ref(), out)
         }),
+        Some(Command::Init { force }) => init(&cli.global, *force),
         Some(Command::Explain { check }) => with_stdout(&cli.global, |out| {
             let color = use_color(cli.global.color);
             explain(&catalogue(&cli.global)?.0, check, color, out)
@@ -67,6 +68,7 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             policies: g.policies.clone(),
             fail_on: g.fail_on,
             min_score: g.min_score,
+            ..Default::default()
         },
         baseline: g.baseline.clone(),
         diff_base: g.diff_base.clone(),
@@ -223,6 +225,74 @@ fn use_color(flag: Option<ColorChoice>) -> bool {
             anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     }
+}
+
+/// `cargo ready init`: writes ready.toml at the workspace root (atomically; an existing
+/// configuration only with `--force`) and says what it found.
+fn init(g: &GlobalArgs, force: bool) -> Result<i32, Error> {
+    let spinner = spinner(g.quiet);
+    let found = cargo_ready::init_facts(g.manifest_path.as_deref());
+    spinner.finish_and_clear();
+    let (facts, root) = found?;
+    let path = root.join("ready.toml");
+    if !force {
+        refuse_to_replace(&root, &path)?;
+    }
+    let text = cargo_ready::init::ready_toml(&facts, env!("CARGO_PKG_VERSION"));
+    write_new_file(&path, text.as_bytes(), force)?;
+    let color = use_color(g.color);
+    with_stdout(g, |out| {
+        let summary = cargo_ready::init::summary(&facts, &path.display().to_string(), color);
+        out.write_all(summary.as_bytes()).map_err(write_error)
+    })
+}
+
+/// An existing configuration is kept unless `--force`: a ready.toml, or `[*.metadata.ready]`
+/// in the root Cargo.toml (which a ready.toml would replace).
+fn refuse_to_replace(root: &Path, path: &Path) -> Result<(), Error> {
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; `cargo ready init --force` replaces it",
+            path.display()
+        )));
+    }
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let table: toml::Table = manifest.parse().unwrap_or_default();
+    for section in ["workspace", "package"] {
+        let has = table
+            .get(section)
+            .and_then(|s| s.get("metadata"))
+            .and_then(|m| m.get("ready"))
+            .is_some();
+        if has {
+            return Err(Error::Usage(format!(
+                "the configuration is in Cargo.toml `[{section}.metadata.ready]`; a ready.toml would take its place (`cargo ready init --force` writes it anyway)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temp file in the same directory and a rename, so a
+/// reader never sees half a file; without `replace`, an existing file is never overwritten.
+fn write_new_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Error> {
+    let err = |source: io::Error| Error::Output {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    // A file to commit: the usual mode (less the umask), not a temp file's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    if replace {
+        tmp.persist(path).map_err(|e| err(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| err(e.error))?;
+    }
+    Ok(())
 }
 
 /// Runs `f` on a locked stdout; a closed pipe (`| head`) is not an error.

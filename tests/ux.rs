@@ -66,6 +66,16 @@ fn findings(json: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// (check, line) of the findings of the `*unwrap*` checks; the run must not be a config error.
+fn unwrap_findings(dir: &Path) -> Vec<(String, u64)> {
+    let r = run(ready(dir, &["--format", "json"]));
+    assert!(r.code <= 1, "{}", r.stderr);
+    findings(&r.stdout)
+        .into_iter()
+        .filter(|(c, _)| c.contains("unwrap"))
+        .collect()
+}
+
 const LOCKS: &str = "use std::sync::Mutex;\n\
 pub fn count(state: &Mutex<Vec<u8>>) -> usize {\n\
     state.lock().unwrap().len()\n\
@@ -77,13 +87,8 @@ pub fn first(o: Option<u8>) -> u8 {\n\
 #[test]
 fn a_lock_unwrap_is_one_finding_from_lock_unwrap() {
     let dir = workspace(LOCKS, None);
-    let r = run(ready(dir.path(), &["--format", "json"]));
-    let unwraps: Vec<(String, u64)> = findings(&r.stdout)
-        .into_iter()
-        .filter(|(c, _)| c.contains("unwrap"))
-        .collect();
     assert_eq!(
-        unwraps,
+        unwrap_findings(dir.path()),
         [("lock-unwrap".into(), 3), ("no-unwrap".into(), 6)],
         "line 3 claimed by lock-unwrap; the plain unwrap on line 6 stays"
     );
@@ -354,4 +359,136 @@ fn check_prose_describes_the_hazard_in_its_own_words() {
             );
         }
     }
+}
+
+/// A service (`api`, axum + a bin), a library with platform code, an unwrap in each.
+fn service_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"api\", \"crates/platform\"]\nresolver = \"2\"\n",
+    );
+    write(
+        "api/Cargo.toml",
+        "[package]\nname = \"api\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\naxum = \"0.8\"\n",
+    );
+    write(
+        "api/src/main.rs",
+        "fn main() {\n    let port: u16 = \"80\".parse().unwrap();\n    let _ = port;\n}\n",
+    );
+    write(
+        "crates/platform/Cargo.toml",
+        "[package]\nname = \"platform\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
+    );
+    write(
+        "crates/platform/src/lib.rs",
+        "#[cfg(windows)]\npub mod windows;\npub fn home() -> String {\n    std::env::var(\"HOME\").unwrap()\n}\n",
+    );
+    write("crates/platform/src/windows.rs", "pub fn f() {}\n");
+    dir
+}
+
+#[test]
+fn init_writes_a_commented_ready_toml_for_this_workspace() {
+    let dir = service_workspace();
+    let r = run(ready(dir.path(), &["init"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("wrote "), "{}", r.stdout);
+    assert!(r.stdout.contains("services: api (api)"), "{}", r.stdout);
+    let path = dir.path().join("ready.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    insta::assert_snapshot!("init_ready_toml", text);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "readable like any file to commit: {mode:o}"
+        );
+    }
+    // The file is a valid configuration: the run gates (exit 0 or 1), no config error.
+    let r = run(ready(dir.path(), &["--format", "json"]));
+    assert!(r.code <= 1, "{}", r.stderr);
+}
+
+#[test]
+fn the_platform_suggestion_works_once_uncommented() {
+    let dir = service_workspace();
+    run(ready(dir.path(), &["init"]));
+    let path = dir.path().join("ready.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut in_block = false;
+    let uncommented: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            in_block = (in_block || l.starts_with("# [[check]]")) && l.starts_with("# ");
+            if in_block { &l[2..] } else { l }
+        })
+        .collect();
+    std::fs::write(&path, uncommented.join("\n")).unwrap();
+    assert_eq!(
+        unwrap_findings(dir.path()),
+        [("no-unwrap".into(), 2), ("platform-unwrap".into(), 4)],
+        "the platform check claims the unwrap in crates/platform, no-unwrap keeps api's"
+    );
+}
+
+#[test]
+fn init_never_replaces_a_configuration_without_force() {
+    let dir = service_workspace();
+    let path = dir.path().join("ready.toml");
+    std::fs::write(&path, "# mine\n").unwrap();
+    let r = run(ready(dir.path(), &["init"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("ready.toml already exists; `cargo ready init --force` replaces it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    let r = run(ready(dir.path(), &["init", "--force"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("#:schema ")
+    );
+
+    let dir = workspace("", None);
+    let manifest = dir.path().join("Cargo.toml");
+    let with_metadata = format!(
+        "{}\n[workspace.metadata.ready]\nextends = [\"strict\"]\n",
+        std::fs::read_to_string(&manifest).unwrap()
+    );
+    std::fs::write(&manifest, with_metadata).unwrap();
+    let r = run(ready(dir.path(), &["init"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("the configuration is in Cargo.toml `[workspace.metadata.ready]`"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("ready.toml").exists());
+}
+
+#[test]
+fn explain_reads_well_in_a_terminal() {
+    let dir = workspace("", None);
+    let r = run(ready(dir.path(), &["explain", "lock-unwrap"]));
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.lines().all(|l| l.chars().count() <= 100),
+        "wrapped: {}",
+        r.stdout
+    );
+    insta::assert_snapshot!("explain_lock_unwrap", r.stdout);
 }

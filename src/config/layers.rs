@@ -60,7 +60,11 @@ pub(super) fn builtin_checks() -> Result<Vec<CheckDef>, Vec<ConfigError>> {
 pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<ConfigError>> {
     let mut st = State::default();
     st.load_builtin_checks();
-    let user = st.find_user_config(root);
+    let user = if cli.ignore_user_config {
+        None
+    } else {
+        st.find_user_config(root)
+    };
     let bases: Vec<(String, Option<Origin>)> = match (&cli.policies, &user) {
         (cli_policies, _) if !cli_policies.is_empty() => {
             cli_policies.iter().map(|p| (p.clone(), None)).collect()

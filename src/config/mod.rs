@@ -72,6 +72,8 @@ pub struct CliOverrides {
     pub fail_on: Option<FailOn>,
     /// `--min-score`.
     pub min_score: Option<u32>,
+    /// Leave out the user's configuration (`cargo ready init` judges the workspace as is).
+    pub ignore_user_config: bool,
 }
 
 /// Loads built-ins, the user's config found at `root`, and the CLI's overrides.
