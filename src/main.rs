@@ -17,20 +17,25 @@ fn main() -> ExitCode {
     let code = match run(&cli) {
         Ok(code) => code,
         Err(e) => {
-            report_error(&e);
+            report_error(&e, cli.global.color);
             e.exit_code()
         }
     };
     ExitCode::from(code as u8)
 }
 
-/// Writes an error to stderr, `error:` in red where stderr shows colour.
-fn report_error(e: &Error) {
+/// Writes an error to stderr, `error:` in red where stderr shows colour (same rules as stdout).
+fn report_error(e: &Error, flag: Option<ColorChoice>) {
     let text = match e {
         Error::Config(_) => e.to_string(),
         _ => format!("error: {e}"),
     };
-    let mut stderr = anstream::AutoStream::auto(io::stderr().lock());
+    let choice = match color_setting(flag) {
+        Some(ColorChoice::Always) => anstream::ColorChoice::Always,
+        Some(ColorChoice::Never) => anstream::ColorChoice::Never,
+        Some(ColorChoice::Auto) | None => anstream::ColorChoice::Auto,
+    };
+    let mut stderr = anstream::AutoStream::new(io::stderr().lock(), choice);
     let red = anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
@@ -214,11 +219,7 @@ fn explain(defs: &[CheckDef], id: &str, color: bool, out: &mut dyn Write) -> Res
 /// automatic: `NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`, `TERM` and whether stdout is a terminal
 /// (anstream's rules).
 fn use_color(flag: Option<ColorChoice>) -> bool {
-    let from_cargo = || {
-        let v = std::env::var("CARGO_TERM_COLOR").ok()?;
-        <ColorChoice as clap::ValueEnum>::from_str(v.trim(), true).ok()
-    };
-    match flag.or_else(from_cargo) {
+    match color_setting(flag) {
         Some(ColorChoice::Always) => true,
         Some(ColorChoice::Never) => false,
         Some(ColorChoice::Auto) | None => {
@@ -293,6 +294,14 @@ fn write_new_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Error>
         tmp.persist_noclobber(path).map_err(|e| err(e.error))?;
     }
     Ok(())
+}
+
+/// `--color`, else `CARGO_TERM_COLOR` when it holds a valid choice.
+fn color_setting(flag: Option<ColorChoice>) -> Option<ColorChoice> {
+    flag.or_else(|| {
+        let v = std::env::var("CARGO_TERM_COLOR").ok()?;
+        <ColorChoice as clap::ValueEnum>::from_str(v.trim(), true).ok()
+    })
 }
 
 /// Runs `f` on a locked stdout; a closed pipe (`| head`) is not an error.

@@ -64,6 +64,7 @@ fn metadata_error(e: cargo_metadata::Error) -> Error {
             .next()
             .unwrap_or_default()
             .trim()
+            .trim_start_matches("error: ")
             .to_string(),
         other => other.to_string(),
     };
