@@ -299,6 +299,7 @@ fn help_snapshots() {
         ("help_check", vec!["check", "--help"]),
         ("help_list", vec!["list", "--help"]),
         ("help_explain", vec!["explain", "--help"]),
+        ("help_init", vec!["init", "--help"]),
     ] {
         let (out, code) = stdout_of(&mut ready(&args));
         assert_eq!(code, 0);
