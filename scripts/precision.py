@@ -12,8 +12,9 @@ RESULTS_DIR holds one `<service>.json` per service (scripts/survey.sh). LABELS_D
 where label is TP or FP (anything else: not counted), role is the judged role of the code for
 blocking-in-async (request / startup / cli / library / background / test), and cause says why a
 finding is false. A label applies to a finding of the same service, file and check whose snippet
-(the flagged line, whitespace collapsed) is equal; among several such labels the one nearest in
-line wins, so labels survive edits that move code. A label with an empty snippet matches by line.
+(the flagged line, whitespace collapsed, first 160 characters) is equal; among several such labels the one nearest in
+line wins, so labels survive edits that move code (a snippet of 24+ characters may have moved up
+to 300 lines, a shorter, generic one 3). A label with an empty snippet matches by line.
 
 LABELS_DIR/services.tsv (optional) holds the package-level truth:
 
@@ -31,7 +32,6 @@ as `<check>.tsv` stubs to fill in). Python 3 standard library only.
 
 import argparse
 import collections
-import csv
 import json
 import os
 import re
@@ -41,9 +41,15 @@ FIELDS = ["service", "file", "line", "snippet", "label", "role", "cause"]
 TRUTH_FIELDS = ["service", "check", "truth", "evidence"]
 
 
+SNIPPET_KEY = 160  # labels keep the first 160 characters of the normalized flagged line
+DISTINCTIVE = 24  # a normalized snippet at least this long may match a label that moved ...
+MOVED_LINES = 300  # ... up to this many lines; a shorter one ...
+SHORT_MOVED_LINES = 3  # ... only this many
+
+
 def norm(snippet):
-    """The flagged line with whitespace collapsed: the stable part of a label's key."""
-    return re.sub(r"\s+", " ", snippet or "").strip()
+    """The flagged line with whitespace collapsed and trimmed: the stable part of a label's key."""
+    return re.sub(r"\s+", " ", snippet or "").strip()[:SNIPPET_KEY]
 
 
 def load_runs(results):
@@ -61,8 +67,11 @@ def load_runs(results):
 
 
 def read_tsv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    """Rows of a plain TSV (a header line, tab-separated fields, no quoting) as dicts."""
+    with open(path, encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f if line.strip()]
+    header = lines[0].split("\t") if lines else []
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
 
 
 def load_labels(labels):
@@ -92,7 +101,13 @@ def find_label(index, service, finding):
     same = [r for r in rows if norm(r["snippet"]) == snippet and snippet]
     if not same:
         same = [r for r in rows if not norm(r["snippet"]) and line_of(r) == line]
-    return min(same, key=lambda r: abs(line_of(r) - line), default=None)
+    best = min(same, key=lambda r: abs(line_of(r) - line), default=None)
+    if best is None:
+        return None
+    # A short, generic line (`.unwrap()`, `let query = format!(`) only matches where it was
+    # labelled, give or take an edit; a distinctive one may have moved further.
+    reach = MOVED_LINES if len(snippet) >= DISTINCTIVE else SHORT_MOVED_LINES
+    return best if abs(line_of(best) - line) <= reach else None
 
 
 def live_findings(runs, severities):
@@ -120,8 +135,9 @@ def tally(runs, index, severities):
             continue
         stats[check]["labelled"] += 1
         stats[check][verdict] += 1
-        judged = (label.get("role") or "").strip() or "-"
-        roles[(check, "judged", judged)][verdict] += 1
+        judged = (label.get("role") or "").strip()
+        if judged:
+            roles[(check, "judged", judged)][verdict] += 1
         if f.get("role"):
             roles[(check, "tool", f["role"])][verdict] += 1
         if verdict == "FP":
@@ -213,12 +229,12 @@ def print_todo(todo, limit, todo_dir):
 
 def write_stub(todo_dir, check, rows):
     os.makedirs(todo_dir, exist_ok=True)
-    with open(os.path.join(todo_dir, f"{check}.tsv"), "w", newline="") as f:
-        w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
-        w.writerow(FIELDS)
+    with open(os.path.join(todo_dir, f"{check}.tsv"), "w", encoding="utf-8") as f:
+        f.write("\t".join(FIELDS) + "\n")
         for service, finding in rows:
-            snippet = norm(finding.get("snippet")).replace("\t", " ")[:200]
-            w.writerow([service, finding["file"], finding["line"], snippet, "", finding.get("role", ""), ""])
+            fields = [service, finding["file"], str(finding["line"]), norm(finding.get("snippet")),
+                      "", finding.get("role", ""), ""]
+            f.write("\t".join(fields) + "\n")
 
 
 def main():
