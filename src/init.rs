@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use crate::config::schema::SCHEMA_BASE_URL;
 use crate::model::{Outcome, Report, Severity};
+use crate::render::text::wrap;
 use crate::workspace::Workspace;
 
 /// Directory (or module file) names of platform-specific code.
@@ -35,6 +36,8 @@ pub struct Facts {
     pub services: Vec<ServiceFact>,
     /// Packages with a lib target and no bin target.
     pub libraries: Vec<String>,
+    /// Bin targets that are not services (`bin (package)`).
+    pub other_bins: Vec<String>,
     /// Globs of platform-specific code (`crates/platform/**`, `src/windows/**`, `src/os.rs`).
     pub platform: Vec<String>,
     /// Today's verdict under `recommended`.
@@ -74,8 +77,22 @@ pub fn facts(ws: &Workspace, report: &Report) -> Facts {
         .iter()
         .filter(|c| c.outcome == Outcome::Fail && c.weight > 0.0)
         .collect();
+    let services = detect_services(ws);
+    let other_bins = ws
+        .packages
+        .iter()
+        .flat_map(|p| {
+            p.targets
+                .iter()
+                .filter(|t| t.kinds.iter().any(|k| k == "bin"))
+                .map(move |t| (p.name.as_str(), t.name.as_str()))
+        })
+        .filter(|(p, b)| !services.iter().any(|s| s.package == *p && s.bin == *b))
+        .map(|(p, b)| format!("{b} ({p})"))
+        .collect();
     Facts {
-        services: detect_services(ws),
+        services,
+        other_bins,
         libraries: ws
             .packages
             .iter()
@@ -164,7 +181,8 @@ pub fn ready_toml(f: &Facts, version: &str) -> String {
          # Every key: README.md#configuration. Every check: `cargo ready list`; why and how to fix\n\
          # one: `cargo ready explain <id>`."
     );
-    let only_libraries = f.services.is_empty() && !f.libraries.is_empty();
+    let only_libraries =
+        f.services.is_empty() && f.other_bins.is_empty() && !f.libraries.is_empty();
     let (policy, why) = if only_libraries {
         ("library", "no service here: libraries, panics weigh more")
     } else {
@@ -204,16 +222,31 @@ fn write_inventory(s: &mut String, f: &Facts) {
             let _ = writeln!(s, "#   {}: {}", svc.package, svc.how);
         }
     }
-    if !f.libraries.is_empty() {
-        let _ = writeln!(s, "# Libraries: {}.", f.libraries.join(", "));
+    if !f.other_bins.is_empty() {
+        let text = format!(
+            "Other binaries (no server framework): {}.",
+            f.other_bins.join(", ")
+        );
+        s.push_str(&comment(&text));
     }
+    if !f.libraries.is_empty() {
+        s.push_str(&comment(&format!("Libraries: {}.", f.libraries.join(", "))));
+    }
+}
+
+/// `text` as `# ` comment lines of at most 96 characters.
+fn comment(text: &str) -> String {
+    wrap(text, 94).iter().map(|l| format!("# {l}\n")).collect()
 }
 
 fn write_platform(s: &mut String, platform: &[String]) {
     if platform.is_empty() {
         return;
     }
-    let paths: Vec<String> = platform.iter().map(|p| format!("\"{p}\"")).collect();
+    let paths: String = platform
+        .iter()
+        .map(|p| format!("#     \"{p}\",\n"))
+        .collect();
     let _ = writeln!(
         s,
         "\n# Platform-specific code: OS calls fail in ways that tests on one platform never see, and\n\
@@ -226,12 +259,11 @@ fn write_platform(s: &mut String, platform: &[String]) {
          # severity = \"error\"\n\
          # kind = \"call\"\n\
          # supersedes = [\"no-unwrap\", \"lock-unwrap\"]\n\
-         # paths = [{}]\n\
+         # paths = [\n{paths}# ]\n\
          # why = \"A failing OS call in platform code must be handled: a panic there stops the service.\"\n\
          # fix = \"Return the error with `?` and context, or handle the case.\"\n\
          # [check.match]\n\
-         # methods = [\"unwrap\", \"expect\"]",
-        paths.join(", ")
+         # methods = [\"unwrap\", \"expect\"]"
     );
 }
 
@@ -286,12 +318,20 @@ pub fn summary(f: &Facts, path: &str, color: bool) -> String {
         }
     };
     let _ = writeln!(s, "  services: {}", list(&services));
+    if !f.other_bins.is_empty() {
+        let _ = writeln!(s, "  other binaries: {}", list(&f.other_bins));
+    }
     let _ = writeln!(s, "  libraries: {}", list(&f.libraries));
     let _ = writeln!(s, "  platform-specific code: {}", list(&f.platform));
     let t = &f.today;
+    let blocked = if t.blockers.is_empty() {
+        String::new()
+    } else {
+        format!(" · blocked by {}", t.blockers.join(", "))
+    };
     let _ = writeln!(
         s,
-        "today: {} · score {}/100 · {} failing check{}",
+        "today: {} · score {}/100 · {} failing check{}{blocked}",
         bold(&t.status),
         t.score,
         t.failing,

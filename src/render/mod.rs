@@ -10,7 +10,7 @@ mod human;
 mod json;
 mod markdown;
 mod sarif;
-mod text;
+pub(crate) mod text;
 
 pub use explain::explain;
 pub use human::one_line;
