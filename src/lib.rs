@@ -13,6 +13,7 @@ pub mod date;
 pub mod diag;
 pub mod error;
 pub mod gate;
+pub mod init;
 pub mod inventory;
 pub mod kinds;
 pub mod model;
@@ -118,6 +119,40 @@ fn branch_of(opts: &Options, ws: &workspace::Workspace) -> Option<String> {
         .or_else(|| workspace::git::current_branch(&ws.root))
         .or_else(|| non_empty(&opts.github.head_ref))
         .or_else(|| non_empty(&opts.github.ref_name))
+}
+
+/// What `cargo ready init` writes about the workspace at `manifest_path`: a scan with the
+/// built-in `recommended` policy, the user's configuration (if any) left out. Also gives the
+/// workspace root.
+pub fn init_facts(
+    manifest_path: Option<&std::path::Path>,
+) -> Result<(init::Facts, PathBuf), Error> {
+    let mut ws = workspace::load(manifest_path, &Selection::default())?;
+    let overrides = config::CliOverrides {
+        policies: vec!["recommended".into()],
+        ignore_user_config: true,
+        ..Default::default()
+    };
+    let config = config::load(&ws.root, &overrides)?;
+    workspace::discover_files(&mut ws, &config.ignore);
+    let scanned = scan::scan(&config, &ws);
+    let input = gate::GateInput {
+        config: &config,
+        ws: &ws,
+        directives: &scanned.directives,
+        baseline: None,
+        changed: None,
+        today: date::Date::today_utc(),
+    };
+    let gated = gate::run(scanned.findings, &input);
+    let run = Run {
+        applicable: &scanned.applicable,
+        notes: scanned.notes,
+        branch: None,
+        diff: None,
+    };
+    let report = build_report(&config, &ws, gated, run);
+    Ok((init::facts(&ws, &report), ws.root.clone()))
 }
 
 /// The baseline an earlier JSON report makes (see `gate::baseline` for what it means).

@@ -571,9 +571,9 @@ fn under_a_baseline_the_scorecard_says_what_was_set_aside() {
     assert_eq!(
         verdict,
         [
+            "READY · score 100/100 · 1 baselined · no failing checks",
             "gate: passed (branch main, gate default)",
             "without the baseline and diff exemptions: score 40/100, NOT READY",
-            "READY · score 100/100 · 1 baselined",
         ]
     );
     let (badge, _, _) = cli(

@@ -8,7 +8,7 @@ use crate::kinds::Applies;
 use crate::model::{CodeScope, Example, Severity};
 
 /// A check as written in TOML.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct CheckDef {
     /// Kebab-case id; for built-in checks it equals the file name.
     pub id: String,
@@ -32,6 +32,7 @@ pub struct CheckDef {
     /// or a table from lint to the identifiers of the flagged code it covers
     /// (`{ unwrap_used = "unwrap", expect_used = "expect" }`).
     #[serde(default, deserialize_with = "clippy_lints")]
+    #[schemars(with = "Option<ClippySchema>")]
     pub clippy: Vec<ClippyLint>,
     /// Message template for findings; kinds supply a default.
     #[serde(default)]
@@ -57,12 +58,30 @@ pub struct CheckDef {
     /// Which packages the check applies to.
     #[serde(default)]
     pub applies: Applies,
+    /// Less specific checks this one claims findings from: their findings whose span overlaps
+    /// one of this check's findings in the same file are dropped (`lock-unwrap` supersedes
+    /// `no-unwrap`, so a `.lock().unwrap()` is one finding).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     /// Kind-specific parameters, validated by the kind.
     #[serde(default, rename = "match")]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub matcher: Option<toml::Value>,
     /// Bad / good snippets; they run as tests.
     #[serde(default, rename = "example")]
     pub examples: Vec<Example>,
+}
+
+/// The schema of `clippy`: a lint name, a list of names, or a table lint → identifiers.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ClippySchema {
+    /// One lint covering every finding.
+    One(String),
+    /// Several lints, each covering every finding.
+    Many(Vec<String>),
+    /// Lint → the identifiers of flagged code it covers.
+    Covers(indexmap::IndexMap<String, super::policy::OneOrManySchema<String>>),
 }
 
 /// A clippy lint mapped to a check.
@@ -72,6 +91,13 @@ pub struct ClippyLint {
     pub lint: String,
     /// Identifiers of the flagged code the lint covers (`unwrap`); empty: every finding.
     pub covers: Vec<String>,
+}
+
+impl std::fmt::Display for ClippyLint {
+    /// The lint name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.lint)
+    }
 }
 
 /// `clippy = "x"`, `clippy = ["x", "y"]` or `clippy = { x = "ident", y = ["a", "b"] }`.

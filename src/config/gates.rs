@@ -8,9 +8,9 @@
 use globset::GlobSet;
 
 use super::CliOverrides;
-use super::names::closest;
 use super::policy::{AllowDef, FailOn, GateDef};
 use crate::date::Date;
+use crate::diag::did_you_mean;
 use crate::diag::{ConfigError, KeySeg, Source};
 use crate::kinds::compile_globs;
 
@@ -223,9 +223,7 @@ fn unknown(what: &str, id: &str, known: &Known<'_>) -> String {
     } else {
         known.checks
     };
-    let hint = closest(id, pool.iter())
-        .map(|c| format!("; did you mean `{c}`?"))
-        .unwrap_or_default();
+    let hint = did_you_mean(id, pool);
     format!("unknown {what} `{id}`{hint}")
 }
 

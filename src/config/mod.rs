@@ -14,6 +14,7 @@ pub mod gates;
 mod layers;
 mod names;
 pub mod policy;
+pub mod schema;
 
 use std::path::Path;
 
@@ -21,9 +22,8 @@ pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
 pub use crate::kinds::{Applies, Check, PathScope};
 pub use check_def::{CheckDef, ClippyLint};
-pub use docs::explain_text;
 pub use gates::{Allow, Gate, GateRules};
-pub use names::{closest, is_kebab};
+pub use names::is_kebab;
 pub use policy::FailOn;
 
 /// A score category.
@@ -67,6 +67,8 @@ pub struct CliOverrides {
     pub fail_on: Option<FailOn>,
     /// `--min-score`.
     pub min_score: Option<u32>,
+    /// Leave out the user's configuration (`cargo ready init` judges the workspace as is).
+    pub ignore_user_config: bool,
 }
 
 /// Loads built-ins, the user's config found at `root`, and the CLI's overrides.

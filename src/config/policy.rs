@@ -10,7 +10,7 @@ use crate::kinds::Applies;
 use crate::model::Severity;
 
 /// A policy or user configuration as written in TOML.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct PolicyFile {
     /// Short description (built-in policies).
     #[serde(default)]
@@ -29,6 +29,7 @@ pub struct PolicyFile {
     pub new_checks: Vec<CheckDef>,
     /// Release gates: one `[gate]` table, or `[[gate]]` tables chosen by branch.
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "Option<OneOrManySchema<GateDef>>")]
     pub gate: Vec<GateDef>,
     /// Exemptions: `[[allow]]` tables with `check`, `paths`, `reason`, `until`.
     #[serde(default)]
@@ -39,7 +40,7 @@ pub struct PolicyFile {
 }
 
 /// A category's display title and weight.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CategoryDef {
     /// Display title.
     #[serde(default)]
@@ -50,7 +51,7 @@ pub struct CategoryDef {
 }
 
 /// Overrides of one check; unset fields keep the lower layer's value.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CheckOverride {
     /// Turn the check on or off.
     #[serde(default)]
@@ -77,7 +78,7 @@ pub struct CheckOverride {
 
 /// A gate a policy sets, for every branch or for the branches its globs match; the CLI
 /// overrides it. Unset fields keep the lower layers' values.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct GateDef {
     /// Branch globs (`release/*`, `main`); absent: every branch.
     #[serde(default)]
@@ -97,7 +98,7 @@ pub struct GateDef {
 }
 
 /// A configuration-level exemption: findings of `check` under `paths` do not count.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AllowDef {
     /// The check id.
     pub check: String,
@@ -110,6 +111,16 @@ pub struct AllowDef {
     /// Last day it applies, `YYYY-MM-DD`.
     #[serde(default)]
     pub until: Option<String>,
+}
+
+/// The schema of a field read with [`one_or_many`]: one value or an array of them.
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrManySchema<T> {
+    /// One value.
+    One(T),
+    /// Several.
+    Many(Vec<T>),
 }
 
 /// One value or an array of them, as a list (a `Deserialize` wrapper of [`one_or_many`]).
@@ -158,7 +169,7 @@ where
 }
 
 /// The `--fail-on` level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     /// Fail when a check of severity error fails.

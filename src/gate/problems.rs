@@ -3,8 +3,8 @@
 //! Made only for the checks that are enabled.
 
 use super::suppressions::SuppressionInput;
-use crate::config::closest;
 use crate::date::Date;
+use crate::diag::did_you_mean;
 use crate::model::{Finding, Region};
 
 /// A comment without a reason: it suppresses nothing.
@@ -119,9 +119,7 @@ fn message(p: &Problem, known: &[String]) -> String {
             "`{t}` is not in the file's first comment block, so it covers nothing: move it to the top of the file"
         ),
         ProblemKind::UnknownCheck(id) => {
-            let hint = closest(id, known.iter())
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(id, known);
             format!("`{t}` names `{id}`, which is not a check{hint}")
         }
     }

@@ -8,6 +8,7 @@ mod attrs;
 mod files;
 
 mod package_level;
+pub mod supersede;
 pub mod suppress;
 
 use std::collections::BTreeMap;
@@ -53,6 +54,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
     let mut directives = file_out.directives;
     add_unread_directives(&mut directives, &findings, &file_out.sources);
