@@ -650,3 +650,32 @@ fn a_clippy_lint_covers_only_what_it_is_about() {
         "clippy attributes are listed, never reported as unused"
     );
 }
+
+#[test]
+fn manifests_take_comments_too_and_stale_ones_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let policy = format!("{POLICY}\n[checks.license-declared]\n[checks.readme-present]\n");
+    workspace(dir, &policy, &[("src/lib.rs", "pub fn f() {}\n")]);
+    let manifest = format!(
+        "# ready:allow-file(readme-present): documented in the team wiki\n\n# ready:allow(license-declared): internal crate, never published\n{MANIFEST}# ready:allow(no-unwrap): stale\n"
+    );
+    write(dir, "Cargo.toml", &manifest);
+    let report = analyze(dir);
+    let suppressed: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter_map(|f| Some((f.check.as_str(), f.suppressed.as_ref()?.kind.as_str())))
+        .collect();
+    assert_eq!(
+        suppressed,
+        [("readme-present", "file"), ("license-declared", "inline")]
+    );
+    let stale: Vec<(&str, u32)> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "unused-suppression")
+        .map(|f| (f.file.as_str(), f.region.line))
+        .collect();
+    assert_eq!(stale, [("Cargo.toml", 11)]);
+}

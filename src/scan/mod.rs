@@ -57,7 +57,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
     let mut directives = file_out.directives;
-    add_unread_directives(&mut directives, &findings, &file_out.sources);
+    add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
     notes.sort();
     ScanOutput {
@@ -69,17 +69,23 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     }
 }
 
-/// Directives of files the scan did not read but findings point into (manifests).
+/// Directives of the manifests and of other files the scan did not read but findings point
+/// into, so that a stale `# ready:allow(..)` in a `Cargo.toml` is seen too.
 fn add_unread_directives(
     directives: &mut BTreeMap<String, FileDirectives>,
     findings: &[Finding],
+    ws: &Workspace,
     sources: &files::Sources,
 ) {
+    let manifests = ws.packages.iter().map(|p| p.manifest.as_str());
     let mut unread: Vec<&str> = findings
         .iter()
         .map(|f| f.file.as_str())
+        .chain(manifests)
+        .chain(["Cargo.toml"])
         .filter(|f| !f.is_empty() && !directives.contains_key(*f) && !sources.was_read(f))
         .collect();
+    unread.sort_unstable();
     unread.dedup();
     for file in unread {
         let Some(text) = sources.text(file) else {
