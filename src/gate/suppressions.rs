@@ -314,12 +314,11 @@ fn state(c: &Candidate<'_>, today: Date, enabled: &HashSet<&str>) -> Suppression
         SuppressionState::MissingReason
     } else if c.expired_or_bad_date(today) {
         SuppressionState::Expired
+    } else if c.misplaced {
+        SuppressionState::Unused
     } else if c.covered > 0 {
         SuppressionState::Used
-    } else if c.unknown.is_empty()
-        && !c.misplaced
-        && !c.checks.iter().any(|id| enabled.contains(id.as_str()))
-    {
+    } else if c.unknown.is_empty() && !c.checks.iter().any(|id| enabled.contains(id.as_str())) {
         SuppressionState::Inactive
     } else {
         SuppressionState::Unused
