@@ -10,7 +10,7 @@ use crate::diag::{ConfigError, KeySeg, Source};
 use crate::model::{Role, Severity};
 
 /// `[match]` of a `call` check.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CallSpec {
     /// Resolved function paths; `*` as last segment matches any suffix, as first any prefix.
     #[serde(default)]

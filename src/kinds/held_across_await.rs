@@ -10,7 +10,7 @@ use crate::diag::{ConfigError, KeySeg, Source};
 use crate::model::Severity;
 
 /// `[match]` of a `held-across-await` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct HeldSpec {
     /// Guard-producing method names.
     #[serde(default = "default_methods")]

@@ -172,10 +172,12 @@ fn result(f: &Finding, rule_index: Option<usize>, uri: String, n: u32) -> sarif_
         ),
         (FINGERPRINT_KEY.to_string(), f.fingerprint.clone()),
     ]));
-    r.baseline_state = f.baseline.as_deref().map(|b| match b {
-        "unchanged" => sarif_rust::BaselineState::Unchanged,
-        _ => sarif_rust::BaselineState::New,
-    });
+    // Known to the baseline, or outside the change under `--diff-base`: unchanged.
+    r.baseline_state = match (f.baseline.as_deref(), f.changed) {
+        (Some("unchanged"), _) | (_, Some(false)) => Some(sarif_rust::BaselineState::Unchanged),
+        (Some(_), _) | (_, Some(true)) => Some(sarif_rust::BaselineState::New),
+        (None, None) => None,
+    };
     if let Some(role) = f.role {
         r.properties = Some(bag(json!({ "role": role.as_str() })));
     }
@@ -292,7 +294,8 @@ fn scorecard(report: &Report) -> Value {
             "status": report.status.as_str(),
             "scoringModel": report.scoring_model,
             "policies": report.policies,
-            "gate": {"passed": report.gate.passed, "reasons": report.gate.reasons},
+            "gate": {"passed": report.gate.passed, "reasons": report.gate.reasons, "rule": report.gate.rule},
+            "exemptions": report.exemptions,
             "categories": categories,
         }
     })
@@ -375,12 +378,11 @@ fn problem_severity(s: Severity) -> &'static str {
     }
 }
 
-/// `inline` comments are in source; config and baseline suppressions are external.
+/// Comments and clippy attributes are in source; config and baseline suppressions are external.
 fn suppression_kind(kind: &str) -> &'static str {
-    if kind == "inline" {
-        "inSource"
-    } else {
-        "external"
+    match kind {
+        "inline" | "file" | "clippy" => "inSource",
+        _ => "external",
     }
 }
 

@@ -4,11 +4,18 @@
 //! file) run once per package or workspace. Gives raw findings (not yet suppressed, gated or
 //! scored) and notes about files that could not be scanned. Never prints.
 
+mod attrs;
 mod files;
 mod syntax;
 
 mod package_level;
+pub mod supersede;
 pub mod suppress;
+
+use std::collections::BTreeMap;
+
+pub use attrs::ClippyAllow;
+pub use suppress::{CommentAllow, FileDirectives};
 
 use crate::config::{Check, Config};
 pub use crate::kinds::Hit;
@@ -26,6 +33,9 @@ pub struct ScanOutput {
     pub applicable: Vec<bool>,
     /// Files read.
     pub files_scanned: usize,
+    /// Suppression directives by workspace-relative path (files the scan read, and files that
+    /// hold findings); files without any are left out.
+    pub directives: BTreeMap<String, FileDirectives>,
 }
 
 /// Scans the workspace with the enabled checks.
@@ -45,7 +55,10 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
+    let mut directives = file_out.directives;
+    add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
     notes.sort();
     ScanOutput {
@@ -53,6 +66,36 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         notes,
         applicable,
         files_scanned: file_out.files_scanned,
+        directives,
+    }
+}
+
+/// Directives of the manifests and of other files the scan did not read but findings point
+/// into, so that a stale `# ready:allow(..)` in a `Cargo.toml` is seen too.
+fn add_unread_directives(
+    directives: &mut BTreeMap<String, FileDirectives>,
+    findings: &[Finding],
+    ws: &Workspace,
+    sources: &files::Sources,
+) {
+    let manifests = ws.packages.iter().map(|p| p.manifest.as_str());
+    let mut unread: Vec<&str> = findings
+        .iter()
+        .map(|f| f.file.as_str())
+        .chain(manifests)
+        .chain(["Cargo.toml"])
+        .filter(|f| !f.is_empty() && !directives.contains_key(*f) && !sources.was_read(f))
+        .collect();
+    unread.sort_unstable();
+    unread.dedup();
+    for file in unread {
+        let Some(text) = sources.text(file) else {
+            continue;
+        };
+        let found = suppress::collect(&text, file.ends_with(".rs"));
+        if !found.is_empty() {
+            directives.insert(file.to_string(), found);
+        }
     }
 }
 
@@ -67,12 +110,6 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
     let line = sources.line(&hit.file, hit.region.line).unwrap_or_default();
-    let previous = hit
-        .region
-        .line
-        .checked_sub(1)
-        .and_then(|l| sources.line(&hit.file, l));
-    let suppressed = suppress::inline_suppression(&check.id, &line, previous.as_deref());
     // A minified or generated line would bloat every output; such findings carry no snippet.
     let snippet = if line.len() > MAX_SNIPPET {
         String::new()
@@ -88,7 +125,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         region: hit.region,
         package,
         fingerprint: String::new(),
-        suppressed,
+        suppressed: None,
         baseline: None,
         changed: None,
         related: hit.related,
@@ -100,8 +137,8 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
 const MAX_SNIPPET: usize = 500;
 
 /// Fingerprint = hash of (check, file, flagged line's text, occurrence among equal ones), so it
-/// survives lines moving but not the code changing.
-fn assign_fingerprints(findings: &mut [Finding]) {
+/// survives lines moving but not the code changing. `findings` must be sorted.
+pub fn assign_fingerprints(findings: &mut [Finding]) {
     let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     for f in findings.iter_mut() {
         let normalized: String = f.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
