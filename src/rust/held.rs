@@ -24,6 +24,9 @@ impl Walker<'_> {
             let (Some(name), Some(init)) = (binding(&local.pat), &local.init) else {
                 continue;
             };
+            if declared_not_a_guard(&local.pat) {
+                continue;
+            }
             let Some((method, receiver)) = guard_method(&init.expr, methods) else {
                 continue;
             };
@@ -49,6 +52,26 @@ fn binding(p: &Pat) -> Option<String> {
         Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
         Pat::Type(t) => binding(&t.pat),
         _ => None,
+    }
+}
+
+/// `let id: &EventId = event_id.borrow();`: a declared type that is not a guard
+/// (`MutexGuard`, `RwLockReadGuard`, `Ref`, `RefMut`, …) says the call was not a lock.
+fn declared_not_a_guard(p: &Pat) -> bool {
+    let Pat::Type(t) = p else {
+        return false;
+    };
+    let mut ty = &*t.ty;
+    while let syn::Type::Reference(r) = ty {
+        ty = &r.elem;
+    }
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().is_none_or(|s| {
+            let name = s.ident.to_string();
+            !(name.contains("Guard") || name == "Ref" || name == "RefMut")
+        }),
+        syn::Type::Infer(_) => false,
+        _ => true,
     }
 }
 
