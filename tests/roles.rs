@@ -79,6 +79,9 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             "blocking-in-async web/src/main.rs:6 startup note",
             "blocking-in-async web/src/main.rs:10 request error",
             "blocking-in-async web/src/main.rs:14 startup note",
+            // a task started from main: setup once, then a loop that waits for SIGHUP only
+            "blocking-in-async web/src/main.rs:21 startup note",
+            "blocking-in-async web/src/main.rs:28 startup note",
         ]
     );
 }

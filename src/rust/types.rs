@@ -72,7 +72,22 @@ pub fn is_ctor_name(name: &str) -> bool {
     .any(|p| name.starts_with(p))
 }
 
+/// A path of the signal APIs (`tokio::signal::…`, `signal_hook…::Signals`).
+pub fn is_signal_path(path: &[String]) -> bool {
+    path.iter()
+        .any(|s| s == "signal" || s == "Signals" || s.starts_with("signal_hook"))
+}
+
 impl Ty {
+    /// Is this (after `?` / `.unwrap()`) a stream of OS signals, as far as the walker sees?
+    pub fn is_signal(&self) -> bool {
+        match self {
+            Ty::Named(p, _) => is_signal_path(p),
+            Ty::Unwrap(t) => t.is_signal(),
+            _ => false,
+        }
+    }
+
     /// A named type without arguments.
     pub fn named(path: Vec<String>) -> Ty {
         Ty::Named(path, Vec::new())
@@ -235,6 +250,10 @@ impl Scope<'_> {
             return c.args.first().map_or(Ty::Unknown, |a| self.of_expr(a));
         }
         let external = path.first().is_some_and(|f| self.externals.contains(f));
+        if external && is_signal_path(&path) {
+            // `tokio::signal::unix::signal(..)`, `Signals::new(..)`: a stream of signals.
+            return Ty::named(path);
+        }
         match external {
             true if is_ctor_name(name) && ty.starts_with(char::is_uppercase) => {
                 Ty::named(type_path)

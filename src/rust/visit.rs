@@ -467,9 +467,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if name == "path" {
             self.warp_path(m);
         }
+        // The macro's arguments are a context like a call's (`spawn_blocking!(..)`).
+        self.push_frame(Frame::Call(vec![vec![name]]));
         for e in super::macros::macro_exprs(m) {
             self.visit_expr(&e);
         }
+        self.pop_frame();
     }
 }
 
@@ -493,14 +496,19 @@ impl Walker<'_> {
         }
     }
 
-    /// Is the loop an event loop (async code whose loop awaits)? `scan` visits its parts.
-    fn is_event_loop(&self, scan: impl FnOnce(&mut super::held::FindAwait)) -> bool {
+    /// Is the loop an event loop (async code whose loop awaits something other than an OS
+    /// signal: a `loop { sighup.recv().await; reload() }` runs on an operator's request, not
+    /// per request)? `scan` visits its parts.
+    fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> bool {
         if !self.in_async() {
             return false;
         }
-        let mut f = super::held::FindAwait { line: None };
+        let mut f = LoopAwaits {
+            scope: self.scope(),
+            serving: false,
+        };
         scan(&mut f);
-        f.line.is_some()
+        f.serving
     }
 
     fn enter_loop(&mut self, event: bool) {
@@ -515,6 +523,33 @@ impl Walker<'_> {
             b.1 = b.1.saturating_sub(1);
         }
         self.pop_frame();
+    }
+}
+
+/// The awaits of a loop: does one wait for anything but an OS signal?
+struct LoopAwaits<'w> {
+    scope: Scope<'w>,
+    serving: bool,
+}
+
+impl<'ast> Visit<'ast> for LoopAwaits<'_> {
+    fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
+        visit::visit_expr_await(self, e);
+        let signal = match strip(&e.base) {
+            Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
+            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
+            _ => false,
+        };
+        self.serving |= !signal;
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_macro(&mut self, m: &'ast Macro) {
+        for e in super::macros::macro_exprs(m) {
+            self.visit_expr(&e);
+        }
     }
 }
 

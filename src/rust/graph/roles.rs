@@ -87,13 +87,18 @@ pub fn assign(
         sites(m, file, s, &production, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
-    // Bodies given to a spawn / registration, or reached from an event loop, are request roots
-    // wherever that happens (a startup fn's accept loop serves requests).
+    // Handlers given to a registration, and bodies reached from an event loop, are request
+    // roots wherever that happens (a startup fn's accept loop serves requests). A spawned task
+    // runs in the role of the code that spawns it: one started at startup does its setup once,
+    // and its own event loop serves.
     for (from, list) in g.edges.iter().enumerate() {
-        for e in list
-            .iter()
-            .filter(|e| matches!(e.how, How::Given(_) | How::EventLoop))
-        {
+        let request_root = |e: &&Edge| {
+            matches!(
+                e.how,
+                How::Given(Root::Route | Root::Service) | How::EventLoop
+            )
+        };
+        for e in list.iter().filter(request_root) {
             let r = Reach {
                 role: Role::Request,
                 from: Some(from as BodyId),

@@ -140,9 +140,20 @@ impl Walker<'_> {
             Pat::Type(t) => (&*t.pat, Some(of_type(&t.ty, &self.res, None))),
             p => (p, None),
         };
-        let Pat::Ident(id) = pat else { return };
+        // `let Ok(x) = …` / `let Some(x) = … else { … }` binds the unwrapped value.
+        let (id, unwrapped) = match pat {
+            Pat::Ident(id) => (id, false),
+            Pat::TupleStruct(ts) if ts.elems.len() == 1 => match ts.elems.first() {
+                Some(Pat::Ident(id)) => (id, true),
+                _ => return,
+            },
+            _ => return,
+        };
         let ty = match (declared, &l.init) {
             (Some(t), _) => t,
+            (None, Some(init)) if unwrapped => {
+                Ty::Unwrap(Box::new(self.scope().of_expr(&init.expr)))
+            }
             (None, Some(init)) => self.scope().of_expr(&init.expr),
             (None, None) => Ty::Unknown,
         };
@@ -163,13 +174,17 @@ impl Walker<'_> {
             }
             _ => (None, Vec::new()),
         };
-        let trait_path = i.trait_.as_ref().map(|(p, _)| segments(p));
+        let trait_path = i.trait_.as_ref().map(|(p, _)| {
+            let segs = segments(p);
+            self.res.resolve(&segs).into_iter().next().unwrap_or(segs)
+        });
         let trait_name = trait_path.as_ref().and_then(|p| p.last().cloned());
         let service = trait_path.as_ref().is_some_and(|p| is_service_trait(p))
             || i.attrs.iter().any(|a| {
-                segments(a.path())
-                    .last()
+                let segs = segments(a.path());
+                segs.last()
                     .is_some_and(|l| SERVICE_IMPL_ATTRIBUTES.contains(&l.as_str()))
+                    || segs.iter().map(String::as_str).eq(["tonic", "async_trait"])
             });
         let name = name.unwrap_or_else(|| "_".into());
         self.impls.push(ImplCtx {
@@ -278,13 +293,14 @@ fn is_route_attr(a: &syn::Attribute) -> bool {
     known && (last == "handler" || matches!(a.meta, syn::Meta::List(_)))
 }
 
-/// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, `…Server`),
-/// `tower::Service`, an actix actor's `Handler`, jsonrpsee's `…Server`.
+/// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, resolved
+/// through `use`), `tower::Service`, an actix actor's `Handler`. (A trait merely named
+/// `…Server` is not enough: applications name their own server traits so.)
 fn is_service_trait(path: &[String]) -> bool {
     path.iter().any(|s| s.ends_with("_server"))
         || path
             .last()
-            .is_some_and(|l| l.ends_with("Server") || l == "Service" || l == "Handler")
+            .is_some_and(|l| l == "Service" || l == "Handler")
 }
 
 fn is_service_fn(ctx: &ImplCtx, name: &str, is_async: bool) -> bool {
