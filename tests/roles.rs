@@ -75,6 +75,8 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             "blocking-in-async web/src/api.rs:10 request error",
             "blocking-in-async web/src/api.rs:17 request error",
             "blocking-in-async web/src/api.rs:21 request error",
+            // a one-time lazy initialisation inside a handler
+            "blocking-in-async web/src/api/cache.rs:13 startup note",
             // main: before serving, a spawned task's loop, after serving
             "blocking-in-async web/src/main.rs:6 startup note",
             "blocking-in-async web/src/main.rs:10 request error",

@@ -22,6 +22,9 @@ pub enum Root {
     Spawn,
     /// `fn main` of a bin target or a `#[*::main]` fn.
     Main,
+    /// Given to a one-time initialisation (`get_or_init`, `call_once`): runs once, whoever
+    /// gets there first.
+    Once,
 }
 
 /// What kind of body.

@@ -505,10 +505,11 @@ impl Walker<'_> {
         }
         let mut f = LoopAwaits {
             scope: self.scope(),
-            serving: false,
+            first_is_signal: None,
+            select: false,
         };
         scan(&mut f);
-        f.serving
+        f.select || f.first_is_signal == Some(false)
     }
 
     fn enter_loop(&mut self, event: bool) {
@@ -526,27 +527,33 @@ impl Walker<'_> {
     }
 }
 
-/// The awaits of a loop: does one wait for anything but an OS signal?
+/// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
+/// `select!`?
 struct LoopAwaits<'w> {
     scope: Scope<'w>,
-    serving: bool,
+    first_is_signal: Option<bool>,
+    select: bool,
 }
 
 impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         visit::visit_expr_await(self, e);
+        if self.first_is_signal.is_some() {
+            return;
+        }
         let signal = match strip(&e.base) {
             Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
                 if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
             _ => false,
         };
-        self.serving |= !signal;
+        self.first_is_signal = Some(signal);
     }
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
     fn visit_macro(&mut self, m: &'ast Macro) {
+        self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
         for e in super::macros::macro_exprs(m) {
             self.visit_expr(&e);
         }

@@ -140,6 +140,13 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
         }
         if let Some(p) = b.parent.and_then(|p| m.body_id(f, p)) {
             let how = match (b.root, b.in_event_loop) {
+                (Some(Root::Once), _) => {
+                    // Runs once: a root of its own, never reached as part of its parent.
+                    let mut r = reach(Role::Startup, How::Given(Root::Once));
+                    r.from = Some(p);
+                    g.startup.push((id, r));
+                    continue;
+                }
                 (Some(r), _) if r != Root::Main => How::Given(r),
                 (_, true) => How::EventLoop,
                 _ => How::Nested,
@@ -174,6 +181,7 @@ fn sites(
             continue;
         }
         let how = match (site.root, site.event_loop) {
+            (Some(Root::Once), _) => continue,
             (Some(r), _) => How::Given(r),
             (None, true) => How::EventLoop,
             (None, false) => How::Call,
@@ -254,6 +262,7 @@ impl CodeModel {
                 (How::Root(_), _) => format!("`{to}` is a task root"),
                 (How::Library, _) => format!("`{to}` is a public async fn of the library"),
                 (How::Given(Root::Spawn), _) => format!("`{to}` is spawned here"),
+                (How::Given(Root::Once), _) => format!("`{to}` runs once (lazy initialisation)"),
                 (How::Given(_), _) => format!("`{to}` is registered as a handler here"),
                 (How::EventLoop, Some(f)) => {
                     format!(

@@ -15,6 +15,14 @@ use crate::rust::contexts::Frame;
 use crate::rust::facts::{Callee, Discard, Root, Site};
 use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
 
+/// One-time initialisations: what they are given runs once.
+const ONCE: &[&str] = &[
+    "get_or_init",
+    "get_or_try_init",
+    "call_once",
+    "call_once_force",
+];
+
 /// Names callable everywhere that are never workspace fns.
 const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"];
 
@@ -230,6 +238,7 @@ impl Walker<'_> {
         let last = path.last()?.as_str();
         let std = path.first().is_some_and(|f| f == "std");
         match last {
+            _ if ONCE.contains(&last) => Some(Root::Once),
             "spawn" | "spawn_local" if !std => Some(Root::Spawn),
             _ if ROUTE_REGISTRATIONS.contains(&last) && !std => Some(Root::Route),
             _ => None,
@@ -242,6 +251,7 @@ impl Walker<'_> {
             return None;
         }
         match name {
+            _ if ONCE.contains(&name) => Some(Root::Once),
             "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
             _ if ROUTE_REGISTRATIONS.contains(&name) => Some(Root::Route),
             _ if self.warp && WARP_REGISTRATIONS.contains(&name) => Some(Root::Route),
@@ -254,7 +264,9 @@ impl Walker<'_> {
         for a in args {
             match root_expr(a) {
                 Expr::Async(x) => self.pending.insert(addr(x), root),
-                Expr::Closure(x) if root == Root::Route || x.asyncness.is_some() => {
+                Expr::Closure(x)
+                    if matches!(root, Root::Route | Root::Once) || x.asyncness.is_some() =>
+                {
                     self.pending.insert(addr(x), root)
                 }
                 Expr::Closure(x) => match strip(&x.body) {
