@@ -77,6 +77,7 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             "blocking-in-async web/src/api.rs:21 request error",
             // a one-time lazy initialisation inside a handler
             "blocking-in-async web/src/api/cache.rs:13 startup note",
+            // (cache.rs:31 is in a closure given to a wrapper that runs it in spawn_blocking)
             // main: before serving, a spawned task's loop, after serving
             "blocking-in-async web/src/main.rs:6 startup note",
             "blocking-in-async web/src/main.rs:10 request error",

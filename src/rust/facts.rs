@@ -57,6 +57,9 @@ pub struct FnDecl {
     pub ret: Ty,
     /// Byte range of the whole fn in the file.
     pub bytes: std::ops::Range<usize>,
+    /// Names of the parameters bound to a plain name, by position (`self` not counted; other
+    /// patterns are empty names).
+    pub params: Vec<String>,
 }
 
 /// A fn, closure or async block.
@@ -74,6 +77,8 @@ pub struct Body {
     pub root: Option<Root>,
     /// Written inside an event loop of its parent (a `loop` / `while` that awaits).
     pub in_event_loop: bool,
+    /// A closure or async block written as argument `.1` of the call recorded as site `.0`.
+    pub given_to: Option<(u32, u32)>,
 }
 
 impl Body {
@@ -205,33 +210,6 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Appends the facts of a later parsing pass of the same file (ids shift).
-    pub fn extend(&mut self, more: Facts) {
-        let (b, f) = (self.bodies.len() as u32, self.frames.len() as u32);
-        self.bodies.extend(more.bodies.into_iter().map(|mut x| {
-            x.parent = x.parent.map(|p| p + b);
-            x
-        }));
-        self.frames.extend(more.frames.into_iter().map(|mut x| {
-            x.parent = x.parent.map(|p| p + f);
-            x
-        }));
-        self.sites.extend(more.sites.into_iter().map(|mut s| {
-            s.frame = s.frame.map(|x| x + f);
-            s.body = s.body.map(|x| x + b);
-            s
-        }));
-        self.guards.extend(more.guards.into_iter().map(|mut g| {
-            g.body = g.body.map(|x| x + b);
-            g
-        }));
-        self.discards.extend(more.discards.into_iter().map(|mut d| {
-            d.body = d.body.map(|x| x + b);
-            d
-        }));
-        self.types.extend(more.types);
-    }
-
     /// The fn a body belongs to (itself, or the fn its closure / block is written in).
     pub fn enclosing_fn(&self, mut body: u32) -> Option<u32> {
         for _ in 0..1024 {

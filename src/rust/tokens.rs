@@ -139,12 +139,14 @@ impl Summarizer<'_, '_> {
                 is_pub: false,
                 ret: Ty::Unknown,
                 bytes: range,
+                params: Vec::new(),
             }),
             is_async: false,
             parent: None,
             line,
             root: None,
             in_event_loop: false,
+            given_to: None,
         });
         let frame = self.facts.frames.len() as u32;
         self.facts.frames.push(FrameNode {

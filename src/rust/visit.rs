@@ -49,6 +49,8 @@ pub struct Walker<'a> {
     discarded: HashSet<usize>,
     /// Closures, async blocks and calls given to a spawn or a route registration.
     pending: HashMap<usize, Root>,
+    /// Closures and async blocks written as an argument of a recorded call: (site, position).
+    given: HashMap<usize, (u32, u32)>,
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
@@ -93,6 +95,7 @@ impl<'a> Walker<'a> {
             fn_depth: 0,
             discarded: HashSet::new(),
             pending: HashMap::new(),
+            given: HashMap::new(),
             nest: Vec::new(),
             mods: Vec::new(),
             locals: Vec::new(),
@@ -200,6 +203,15 @@ impl<'a> Walker<'a> {
 
     fn is_local(&self, name: &str) -> bool {
         self.locals.iter().any(|m| m.contains_key(name))
+    }
+
+    /// Is `name` a parameter of the innermost fn (passed on as a value, it may be a closure)?
+    fn is_param(&self, name: &str) -> bool {
+        self.bodies
+            .iter()
+            .rev()
+            .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())
+            .is_some_and(|d| d.params.iter().any(|p| p == name))
     }
 }
 
@@ -374,7 +386,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_async(&mut self, e: &'ast syn::ExprAsync) {
         let root = self.pending.remove(&addr(e));
         let line = e.async_token.span.start().line as u32;
-        self.open_body(super::facts::BodyKind::AsyncBlock, true, line, root);
+        self.open_body(
+            super::facts::BodyKind::AsyncBlock,
+            true,
+            line,
+            root,
+            addr(e),
+        );
         self.push_frame(Frame::Async);
         visit::visit_expr_async(self, e);
         self.pop_frame();

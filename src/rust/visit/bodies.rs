@@ -27,6 +27,7 @@ impl Walker<'_> {
         is_async: bool,
         line: u32,
         root: Option<Root>,
+        expr: usize,
     ) -> u32 {
         let id = self.out.facts.bodies.len() as u32;
         let parent = match kind {
@@ -34,6 +35,7 @@ impl Walker<'_> {
             _ => self.body(),
         };
         let in_event_loop = parent.is_some() && self.in_event_loop();
+        let given_to = self.given.remove(&expr);
         // A sync closure runs where it is called: inside an event loop it continues it.
         let loops = match (&kind, is_async) {
             (BodyKind::Closure, false) => self.bodies.last().map_or(0, |b| b.1),
@@ -46,6 +48,7 @@ impl Walker<'_> {
             line,
             root,
             in_event_loop,
+            given_to,
         });
         self.bodies.push((id, loops));
         id
@@ -108,9 +111,20 @@ impl Walker<'_> {
             is_pub: public,
             ret,
             bytes,
+            params: sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    syn::FnArg::Typed(pt) => Some(match &*pt.pat {
+                        Pat::Ident(i) => i.ident.to_string(),
+                        _ => String::new(),
+                    }),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect(),
         };
         let line = sig.ident.span().start().line as u32;
-        self.open_body(BodyKind::Fn(decl), is_async, line, root);
+        self.open_body(BodyKind::Fn(decl), is_async, line, root, 0);
         self.fn_depth += 1;
         self.locals.push(HashMap::new());
         self.bind_params(sig, self_ty.as_deref());
@@ -204,7 +218,7 @@ impl Walker<'_> {
         let root = self.pending.remove(&addr(e));
         let is_async = e.asyncness.is_some();
         let line = e.inputs_begin.span.start().line as u32;
-        self.open_body(BodyKind::Closure, is_async, line, root);
+        self.open_body(BodyKind::Closure, is_async, line, root, addr(e));
         if is_async {
             self.push_frame(Frame::Async);
         }

@@ -41,7 +41,9 @@ impl Walker<'_> {
             let shown = cands.first().map(|c| c.join("::")).unwrap_or_default();
             let args: Vec<&Expr> = e.args.iter().collect();
             let callee = Callee::Path(cands.clone());
+            let before = self.out.facts.sites.len();
             self.on_call(callee, r.clone(), addr(e), &args, format!("{shown}()"));
+            self.note_given(before, e.args.iter());
             let last = cands
                 .first()
                 .and_then(|c| c.last())
@@ -86,7 +88,9 @@ impl Walker<'_> {
             recv: Default::default(),
             recv_call: None,
         };
+        let before = self.out.facts.sites.len();
         self.on_method(callee, &e.receiver, r.clone(), addr(e), &args, shown);
+        self.note_given(before, e.args.iter());
         self.visit_expr(&e.receiver);
         let route = e.args.first().and_then(str_lit);
         if let Some(route) = &route
@@ -209,7 +213,8 @@ impl Walker<'_> {
             l.starts_with(|c: char| c.is_lowercase() || c == '_')
                 && l.chars().any(|c| c.is_lowercase())
         });
-        if !fn_like || (segs.len() == 1 && (self.is_local(&segs[0]) || segs[0] == "self")) {
+        let local = |w: &Self, n: &str| n == "self" || (w.is_local(n) && !w.is_param(n));
+        if !fn_like || (segs.len() == 1 && local(self, &segs[0])) {
             return;
         }
         let cands = self.resolve_path(&p.path);
@@ -230,6 +235,22 @@ impl Walker<'_> {
             callee: Callee::Ref(cands),
         };
         self.out.facts.sites.push(site);
+    }
+
+    /// Notes the closures and async blocks written as arguments of the call just recorded (when
+    /// it was: the site count grew past `before`).
+    fn note_given<'e>(&mut self, before: usize, args: impl Iterator<Item = &'e Expr>) {
+        if self.out.facts.sites.len() <= before {
+            return;
+        }
+        let site = before as u32;
+        for (i, a) in args.enumerate() {
+            match strip(a) {
+                Expr::Closure(c) => self.given.insert(addr(c), (site, i as u32)),
+                Expr::Async(b) => self.given.insert(addr(b), (site, i as u32)),
+                _ => None,
+            };
+        }
     }
 
     /// A path call that spawns a task or registers a handler.

@@ -3,7 +3,10 @@
 //! method, and a receiver type), a macro; in context, discarded, with matching string
 //! arguments, outside fns that mention an exempting word, in the asked roles.
 
+use std::collections::HashMap;
+
 use super::contexts::{context_name, in_context};
+use super::elsewhere::Elsewhere;
 use super::{Cx, hit, untyped, with_role};
 use crate::kinds::Hit;
 use crate::kinds::Matcher;
@@ -121,6 +124,7 @@ pub fn typed(cx: &Cx, file: usize, body: Option<u32>, ty: &Ty) -> Option<Vec<Str
 /// The direct findings of every `call` check.
 pub fn call_hits(cx: &Cx) -> Vec<Hit> {
     let mut out = Vec::new();
+    let mut elsewhere: HashMap<usize, Elsewhere> = HashMap::new();
     for (file, s) in cx.summaries.iter().enumerate() {
         let (Some(s), Some(applies)) = (s, cx.applies.get(file)) else {
             continue;
@@ -137,6 +141,12 @@ pub fn call_hits(cx: &Cx) -> Vec<Hit> {
         }
         for site in &s.facts.sites {
             for (idx, c) in &calls {
+                let wrappers = elsewhere
+                    .entry(*idx)
+                    .or_insert_with(|| Elsewhere::find(cx, &c.not_inside));
+                if wrappers.covers(cx, file, &s.facts, site.body) {
+                    continue;
+                }
                 if let Some(h) = call_hit(cx, file, &s.facts, site, *idx, c) {
                     out.push(h);
                 }

@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 
 use super::calls::matched;
 use super::contexts::{in_context, sync_and_live};
+use super::elsewhere::Elsewhere;
 use super::{Cx, hit, with_role};
 use crate::kinds::call::CallMatcher;
 use crate::kinds::{Hit, Matcher};
@@ -30,9 +31,10 @@ pub fn chain_hits(cx: &Cx) -> Vec<Hit> {
             continue;
         };
         if c.interprocedural && cx.applicable.get(idx).copied().unwrap_or(false) {
-            let blocking = blocking_fns(cx, idx, c);
+            let wrappers = Elsewhere::find(cx, &c.not_inside);
+            let blocking = blocking_fns(cx, idx, c, &wrappers);
             if !blocking.is_empty() {
-                out.extend(sites(cx, idx, c, &blocking));
+                out.extend(sites(cx, idx, c, &blocking, &wrappers));
             }
         }
     }
@@ -51,7 +53,7 @@ fn live_fn(cx: &Cx, file: usize, site: &crate::rust::Site, c: &CallMatcher) -> O
 }
 
 /// The blocking fns for check `idx`, each with its next step.
-fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher) -> HashMap<FnId, Via> {
+fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher, wrappers: &Elsewhere) -> HashMap<FnId, Via> {
     let mut blocking: HashMap<FnId, Via> = HashMap::new();
     let mut callers: HashMap<FnId, Vec<FnId>> = HashMap::new();
     let mut queue = VecDeque::new();
@@ -64,6 +66,9 @@ fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher) -> HashMap<FnId, Via> {
             let Some(f) = live_fn(cx, file, site, c) else {
                 continue;
             };
+            if wrappers.covers(cx, file, &s.facts, site.body) {
+                continue;
+            }
             if let Some(m) = matched(cx, file, site, c) {
                 if let Entry::Vacant(e) = blocking.entry(f) {
                     e.insert(Via::Direct(m.name));
@@ -86,7 +91,13 @@ fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher) -> HashMap<FnId, Via> {
 }
 
 /// Sites in the check's contexts that call a blocking fn.
-fn sites(cx: &Cx, idx: usize, c: &CallMatcher, blocking: &HashMap<FnId, Via>) -> Vec<Hit> {
+fn sites(
+    cx: &Cx,
+    idx: usize,
+    c: &CallMatcher,
+    blocking: &HashMap<FnId, Via>,
+    wrappers: &Elsewhere,
+) -> Vec<Hit> {
     let mut out = Vec::new();
     let Some(check) = cx.checks.get(idx) else {
         return out;
@@ -107,11 +118,10 @@ fn sites(cx: &Cx, idx: usize, c: &CallMatcher, blocking: &HashMap<FnId, Via>) ->
             else {
                 continue;
             };
-            if !in_context(
-                frames_up(&s.facts.frames, site.frame),
-                &c.inside,
-                &c.not_inside,
-            ) {
+            let frames = frames_up(&s.facts.frames, site.frame);
+            if !in_context(frames, &c.inside, &c.not_inside)
+                || wrappers.covers(cx, file, &s.facts, site.body)
+            {
                 continue;
             }
             let Some((chain, related)) = chain(cx, &site.display, t, blocking) else {

@@ -7,6 +7,7 @@
 mod calls;
 mod chain;
 mod contexts;
+mod elsewhere;
 mod guards;
 
 use crate::kinds::{Check, Hit, Matcher};
