@@ -110,6 +110,9 @@ pub enum Callee {
     Macro(String),
     /// A fn item used as a value (`get(handler)`, `.map(parse)`), resolved like a path call.
     Ref(Vec<Vec<String>>),
+    /// A parameter of the enclosing fn passed on as a value (`spawn_blocking(f)`): never
+    /// resolved; a wrapper that hands its closure parameter to another context.
+    Param(String),
 }
 
 /// A call, method call, macro or fn reference.

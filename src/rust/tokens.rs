@@ -210,10 +210,13 @@ impl Summarizer<'_, '_> {
         let end = tokens.get(at)?.span();
         let mut k = at - 1;
         if k > 0 && punct(tokens.get(k - 1), '.') {
-            let recv = match (k >= 2).then(|| ident(tokens.get(k - 2))).flatten() {
-                Some(s) if s == "self" => impl_ty.map_or(Ty::Unknown, |t| Ty::named(t.to_vec())),
-                _ => Ty::Unknown,
+            // Only `self.m(..)`: without the walker's hints a method on another receiver would
+            // resolve by its name alone, which large workspaces make a guess.
+            let on_self = (k >= 2).then(|| ident(tokens.get(k - 2))).flatten();
+            let (Some("self"), Some(t)) = (on_self.as_deref(), impl_ty) else {
+                return None;
             };
+            let recv = Ty::named(t.to_vec());
             self.site(
                 Callee::Method {
                     name: name.clone(),

@@ -26,6 +26,9 @@ pub enum Ty {
     Unwrap(Box<Ty>),
     /// A path expression that may name a static (`CONFIG.lock()`).
     Static(Vec<String>),
+    /// Some type of std or a dependency, not which (the result of a method of such a type): its
+    /// methods are never workspace fns.
+    Foreign,
 }
 
 /// Wrappers that deref to their first type argument (`Arc<Mutex<T>>` is used as a mutex).

@@ -7,6 +7,22 @@
 use super::{CodeModel, Place};
 use crate::rust::types::{Ty, is_ctor_name};
 
+/// Methods of a lock or cell that give access to what it holds.
+const LOCK_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "borrow",
+    "borrow_mut",
+    "get_mut",
+    "blocking_lock",
+    "blocking_read",
+    "blocking_write",
+];
+
 /// Deeper hint chains are not followed.
 const MAX_DEPTH: usize = 12;
 
@@ -37,7 +53,7 @@ impl CodeModel {
             return Ty::Unknown;
         }
         match ty {
-            Ty::Unknown | Ty::Named(..) => ty.clone(),
+            Ty::Unknown | Ty::Named(..) | Ty::Foreign => ty.clone(),
             Ty::Ret(path) => self.ret_of(place, path),
             Ty::Unwrap(inner) => match self.eval(place, inner, depth + 1) {
                 Ty::Named(p, mut args)
@@ -51,10 +67,10 @@ impl CodeModel {
                 }
                 other => other,
             },
-            Ty::Field(base, field) => {
-                let base = self.eval(place, base, depth + 1);
-                self.field_of(place, base.peeled(), field)
-            }
+            Ty::Field(base, field) => match self.eval(place, base, depth + 1) {
+                Ty::Foreign => Ty::Foreign,
+                base => self.field_of(place, base.peeled(), field),
+            },
             Ty::MethodRet(base, method) => {
                 let base = self.eval(place, base, depth + 1);
                 self.method_ret(place, base.peeled(), method)
@@ -119,7 +135,13 @@ impl CodeModel {
             };
         }
         if !self.is_workspace_type(k, tname) {
-            return Ty::Unknown;
+            // A lock hands out its contents; any other method of a type std or a dependency
+            // defines returns some type of theirs.
+            return match (base, LOCK_METHODS.contains(&method)) {
+                (Ty::Named(_, args), true) if !args.is_empty() => args[0].clone(),
+                _ if path.len() > 1 => Ty::Foreign,
+                _ => Ty::Unknown,
+            };
         }
         let (Some(t), Some(m)) = (self.names.get(tname), self.names.get(method)) else {
             return Ty::Unknown;

@@ -123,7 +123,7 @@ impl CodeModel {
                         .find(|r| !r.is_empty())
                         .unwrap_or_default(),
                     Callee::Method { name, recv, .. } => self.resolve_method(place, name, recv),
-                    Callee::Macro(_) => Vec::new(),
+                    Callee::Macro(_) | Callee::Param(_) => Vec::new(),
                 }
             })
             .collect()
@@ -325,7 +325,11 @@ impl CodeModel {
         let Some(k) = place.krate else {
             return Vec::new();
         };
-        if let Ty::Named(path, _) = self.eval(place, recv, 0).peeled() {
+        let ty = self.eval(place, recv, 0);
+        if matches!(ty.peeled(), Ty::Foreign) {
+            return Vec::new();
+        }
+        if let Ty::Named(path, _) = ty.peeled() {
             let tname = path.last().map(String::as_str).unwrap_or("");
             if self.is_workspace_type(k, tname) {
                 let (t, f) = (self.names.get(tname), self.names.get(name));

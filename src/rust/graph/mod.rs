@@ -19,7 +19,7 @@ use super::FileSummary;
 use super::facts::{BodyKind, TypeItem};
 use super::modtree::Classification;
 use super::types::Ty;
-use crate::model::Role;
+use crate::model::{CodeKind, Role};
 use crate::workspace::Workspace;
 
 /// A fn's id in the model.
@@ -127,7 +127,9 @@ impl CodeModel {
         for (i, s) in summaries.iter().enumerate() {
             m.body_base.push(m.body_at.len() as u32);
             if let Some(s) = s {
-                m.add_file(i as u32, s);
+                let production =
+                    class.kinds.get(i).copied().flatten() == Some(CodeKind::Production);
+                m.add_file(i as u32, s, production);
             }
         }
         m.targets = summaries
@@ -141,7 +143,9 @@ impl CodeModel {
         m
     }
 
-    fn add_file(&mut self, file: u32, s: &FileSummary) {
+    /// Registers a file's fns and type items. Fns of test code are not resolution targets:
+    /// production code cannot call them.
+    fn add_file(&mut self, file: u32, s: &FileSummary, production: bool) {
         let place = self.places[file as usize].clone();
         let krate = place.krate;
         for (local, body) in s.facts.bodies.iter().enumerate() {
@@ -177,6 +181,9 @@ impl CodeModel {
                 ret: decl.ret.clone(),
             });
             self.body_fn.push(Some(fid));
+            if !production || s.in_test_range(body.line) {
+                continue;
+            }
             let name = self.names.id(&decl.name);
             match (&decl.impl_ty, decl.in_trait) {
                 (Some(t), _) => {

@@ -185,6 +185,7 @@ impl Walker<'_> {
             }
             Callee::Macro(n) => r.macros.contains(n),
             Callee::Ref(cands) => self.graph_path(cands),
+            Callee::Param(_) => self.engine.request.graph,
         }
     }
 
@@ -213,12 +214,17 @@ impl Walker<'_> {
             l.starts_with(|c: char| c.is_lowercase() || c == '_')
                 && l.chars().any(|c| c.is_lowercase())
         });
-        let local = |w: &Self, n: &str| n == "self" || (w.is_local(n) && !w.is_param(n));
-        if !fn_like || (segs.len() == 1 && local(self, &segs[0])) {
+        if !fn_like || segs.first().is_some_and(|s| s == "self") {
             return;
         }
-        let cands = self.resolve_path(&p.path);
-        if !self.graph_path(&cands) {
+        let callee = match segs.as_slice() {
+            [one] if self.is_param(one) => Callee::Param(one.clone()),
+            [one] if self.is_local(one) => return,
+            _ => Callee::Ref(self.resolve_path(&p.path)),
+        };
+        if let Callee::Ref(cands) = &callee
+            && !self.graph_path(cands)
+        {
             return;
         }
         let region = region(p.span(), p.span());
@@ -232,7 +238,7 @@ impl Walker<'_> {
             display,
             event_loop: self.in_event_loop(),
             root,
-            callee: Callee::Ref(cands),
+            callee,
         };
         self.out.facts.sites.push(site);
     }
@@ -312,7 +318,7 @@ impl Walker<'_> {
                     .any(|f| cands.iter().any(|c| f.matches(c))),
                 Callee::Method { name, .. } => p.methods.iter().any(|m| m == name),
                 Callee::Macro(n) => p.macros.iter().any(|m| m == n),
-                Callee::Ref(_) => false,
+                Callee::Ref(_) | Callee::Param(_) => false,
             })
             .map(|(check, _)| PresenceFact { check, line })
             .collect();

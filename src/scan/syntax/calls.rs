@@ -73,7 +73,7 @@ pub fn matched(cx: &Cx, file: usize, site: &Site, c: &CallMatcher) -> Option<Mat
             bare: n.clone(),
             untyped: false,
         }),
-        Callee::Ref(_) => None,
+        Callee::Ref(_) | Callee::Param(_) => None,
     }
 }
 

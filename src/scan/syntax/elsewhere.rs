@@ -42,11 +42,13 @@ impl Elsewhere {
             let Some(s) = s else { continue };
             let facts = &s.facts;
             for site in &facts.sites {
-                let (Callee::Path(cands) | Callee::Ref(cands)) = &site.callee else {
-                    continue;
-                };
-                let Some([name]) = cands.first().map(Vec::as_slice) else {
-                    continue;
+                let name = match &site.callee {
+                    Callee::Path(cands) => match cands.first().map(Vec::as_slice) {
+                        Some([name]) => name,
+                        _ => continue,
+                    },
+                    Callee::Param(name) => name,
+                    _ => continue,
                 };
                 let Some(f) = site.body.and_then(|b| facts.enclosing_fn(b)) else {
                     continue;
