@@ -64,7 +64,8 @@ impl Walker<'_> {
                 .map(|cand| cand.join("::")),
             Target::Method(n, recv) => (c.methods.iter().any(|m| m == n)
                 && (c.receiver_methods.is_empty()
-                    || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r))))
+                    || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r)))
+                && !recv.is_some_and(|r| c.not_receiver_methods.iter().any(|m| m == r)))
             .then(|| format!(".{n}()")),
             Target::Macro(n) => c.macros.iter().any(|m| m == n).then(|| format!("{n}!")),
         };
@@ -82,6 +83,8 @@ impl Walker<'_> {
                     str_lit(a).is_some_and(|s| c.args.as_ref().is_some_and(|r| r.is_match(&s)))
                 }))
             || self.fn_mentions(&c.unless_fn_mentions)
+            || (!c.skip.is_empty()
+                && self.exempt.skips(region.line, region.column, &c.skip))
         {
             return;
         }
