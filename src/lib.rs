@@ -61,6 +61,10 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let member_errors = workspace::member_config_errors(&ws);
     let config = config::load_with(&ws.root, &opts.overrides, member_errors)?;
     workspace::discover_files(&mut ws, &config.ignore);
+    let repository_globs = repository_globs(&config);
+    if !repository_globs.is_empty() {
+        workspace::discover_repository_files(&mut ws, &repository_globs);
+    }
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let changed = opts
         .diff_base
@@ -88,6 +92,21 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
 }
 
 /// The fingerprints of the findings of an earlier JSON report.
+/// The globs of the enabled `file` checks rooted at the repository (`scope = "repository"`).
+fn repository_globs(config: &config::Config) -> Vec<String> {
+    config
+        .checks
+        .iter()
+        .filter_map(|c| match &c.matcher {
+            kinds::Matcher::File(f) if f.scope == kinds::file::FileScope::Repository => {
+                Some(f.patterns.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 fn load_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Error> {
     let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;

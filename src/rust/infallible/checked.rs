@@ -347,11 +347,13 @@ pub fn covered(recv: &Expr, facts: &[&Fact]) -> bool {
     let Some(place) = key(&m.receiver) else {
         return iterator_end(m, facts);
     };
+    // `v.get(i)` indexes a slice; `m.get(&i)` looks up a map, where `0..m.len()` proves nothing.
+    let by_value = !matches!(m.args.first(), Some(Expr::Reference(_)));
     match (method.as_str(), m.args.first().and_then(key)) {
         ("get" | "get_mut" | "remove", Some(k)) => {
             has(Fact::HasKey(place.clone(), k.clone()))
-                || has(Fact::InBounds(place.clone(), k.clone()))
-                || (k == "0" && has(Fact::NonEmpty(place)))
+                || (by_value && has(Fact::InBounds(place.clone(), k.clone())))
+                || (by_value && k == "0" && has(Fact::NonEmpty(place)))
         }
         (name, None) if m.args.is_empty() && NON_EMPTY_ACCESSORS.contains(&name) => {
             has(Fact::NonEmpty(place))

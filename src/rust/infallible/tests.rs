@@ -192,6 +192,10 @@ fn f(m: &HashMap<String, u8>, v: &[u8], k: &str, s: &str) {
     let d = s.chars().next().unwrap(); //~ checked
     for i in 0..v.len() {
         let e = v.get(i).unwrap(); //~ checked
+        let e = m.get(&i).unwrap(); //~ finding
+    }
+    for i in 0..m.len() {
+        let e = m.get(&i).unwrap(); //~ finding
     }
     let f = v.first().unwrap(); //~ finding
     let g = m.get("other").unwrap(); //~ finding
