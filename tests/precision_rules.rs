@@ -19,9 +19,16 @@ fn write(root: &Path, files: &[(&str, &str)]) {
 /// `(file, line)` of the unsuppressed findings of `check` for the workspace at `manifest`.
 fn findings(manifest: &Path, check: &str, extra: &[&str]) -> Vec<(String, u64, String)> {
     let mut cmd = Command::cargo_bin("cargo-ready").unwrap();
-    cmd.args(["ready", "--format", "json", "--fail-on", "never", "--manifest-path"])
-        .arg(manifest)
-        .args(extra);
+    cmd.args([
+        "ready",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--manifest-path",
+    ])
+    .arg(manifest)
+    .args(extra);
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
@@ -72,7 +79,10 @@ fn license_is_required_of_shipped_packages_only() {
             ("tools/src/bin/gen-docs.rs", "fn main() {}\n"),
             (
                 "example/Cargo.toml",
-                &package("example", "publish = false\n[[example]]\nname = \"demo\"\npath = \"demo.rs\"\n"),
+                &package(
+                    "example",
+                    "publish = false\n[[example]]\nname = \"demo\"\npath = \"demo.rs\"\n",
+                ),
             ),
             ("example/demo.rs", "fn main() {}\n"),
         ],
@@ -117,7 +127,10 @@ fn ci_at_the_repository_root_counts_for_a_workspace_in_a_subdirectory() {
     write(
         dir.path(),
         &[
-            ("backend/Cargo.toml", &format!("{}\n[workspace]\n", package("svc", "publish = false\n"))),
+            (
+                "backend/Cargo.toml",
+                &format!("{}\n[workspace]\n", package("svc", "publish = false\n")),
+            ),
             ("backend/src/main.rs", "fn main() {}\n"),
             (".github/workflows/ci.yml", "on: push\n"),
         ],
@@ -143,7 +156,10 @@ fn a_skip_class_removed_in_ready_toml_brings_its_unwraps_back() {
     write(
         dir.path(),
         &[
-            ("Cargo.toml", &format!("{}\n[workspace]\n", package("lib", "publish = false\n"))),
+            (
+                "Cargo.toml",
+                &format!("{}\n[workspace]\n", package("lib", "publish = false\n")),
+            ),
             ("src/lib.rs", lib),
         ],
     );

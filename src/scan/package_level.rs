@@ -237,7 +237,12 @@ impl Ctx<'_> {
                 .iter()
                 .filter_map(|f| f.strip_prefix(&format!("{}/", repo.prefix)))
                 .map(|f| {
-                    self.hit(f, Region::file_start(), format!("`{f}` should not exist"), &[("file", f)])
+                    self.hit(
+                        f,
+                        Region::file_start(),
+                        format!("`{f}` should not exist"),
+                        &[("file", f)],
+                    )
                 })
                 .collect(),
             Mode::Require => Vec::new(),

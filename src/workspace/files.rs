@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn literal_dirs_of_globs() {
-        assert_eq!(literal_dir(".github/workflows/*.yml"), (".github/workflows".into(), false));
+        assert_eq!(
+            literal_dir(".github/workflows/*.yml"),
+            (".github/workflows".into(), false)
+        );
         assert_eq!(literal_dir("Jenkinsfile"), (String::new(), false));
         assert_eq!(literal_dir(".gitlab-ci.yml"), (String::new(), false));
         assert_eq!(literal_dir("ci/**/*.yml"), ("ci".into(), true));

@@ -147,7 +147,12 @@ fn length_test(b: &syn::ExprBinary) -> Option<(Fact, bool)> {
         _ => None,
     };
     let op = cmp(&b.op)?;
-    let (place, n, op) = match (len_of(&b.left), int(&b.right), len_of(&b.right), int(&b.left)) {
+    let (place, n, op) = match (
+        len_of(&b.left),
+        int(&b.right),
+        len_of(&b.right),
+        int(&b.left),
+    ) {
         (Some(p), Some(n), _, _) => (p, n, op),
         (_, _, Some(p), Some(n)) => (p, n, flip(op)),
         _ => return None,
@@ -191,7 +196,9 @@ fn matches_test(mac: &syn::Macro) -> Option<(Fact, bool)> {
 pub fn present_pattern(p: &Pat) -> Option<bool> {
     let last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string());
     match p {
-        Pat::TupleStruct(t) => matches!(last(&t.path).as_deref(), Some("Some" | "Ok")).then_some(true),
+        Pat::TupleStruct(t) => {
+            matches!(last(&t.path).as_deref(), Some("Some" | "Ok")).then_some(true)
+        }
         Pat::Ident(i) if i.ident == "None" => Some(false),
         Pat::Path(p) => (last(&p.path).as_deref() == Some("None")).then_some(false),
         Pat::Reference(r) => present_pattern(&r.pat),
@@ -203,38 +210,32 @@ pub fn present_pattern(p: &Pat) -> Option<bool> {
 
 /// Facts that hold when `cond` is true (`a && b`: both sides').
 pub fn when_true(cond: &Expr) -> Vec<Fact> {
-    match cond {
-        Expr::Paren(p) => when_true(&p.expr),
-        Expr::Binary(b) if matches!(b.op, BinOp::And(_)) => {
-            let mut f = when_true(&b.left);
-            f.extend(when_true(&b.right));
-            f
-        }
-        Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) && !is_atom(&u.expr) => {
-            when_false(&u.expr)
-        }
-        other => atom(other)
-            .filter(|(_, t)| *t)
-            .map(|(f, _)| f)
-            .into_iter()
-            .collect(),
-    }
+    facts(cond, true)
 }
 
 /// Facts that hold when `cond` is false (`a || b`: both sides' negations).
 pub fn when_false(cond: &Expr) -> Vec<Fact> {
+    facts(cond, false)
+}
+
+/// Facts that hold when `cond` evaluates to `value`: a conjunction when true, a disjunction
+/// when false splits into its parts; `!` flips.
+fn facts(cond: &Expr, value: bool) -> Vec<Fact> {
     match cond {
-        Expr::Paren(p) => when_false(&p.expr),
-        Expr::Binary(b) if matches!(b.op, BinOp::Or(_)) => {
-            let mut f = when_false(&b.left);
-            f.extend(when_false(&b.right));
+        Expr::Paren(p) => facts(&p.expr, value),
+        Expr::Binary(b)
+            if (value && matches!(b.op, BinOp::And(_)))
+                || (!value && matches!(b.op, BinOp::Or(_))) =>
+        {
+            let mut f = facts(&b.left, value);
+            f.extend(facts(&b.right, value));
             f
         }
         Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) && !is_atom(&u.expr) => {
-            when_true(&u.expr)
+            facts(&u.expr, !value)
         }
         other => atom(other)
-            .filter(|(_, t)| !*t)
+            .filter(|(_, t)| *t == value)
             .map(|(f, _)| f)
             .into_iter()
             .collect(),
@@ -371,7 +372,8 @@ fn iterator_end(m: &syn::ExprMethodCall, facts: &[&Fact]) -> bool {
         Expr::MethodCall(it)
             if it.args.is_empty() && FULL_ITERATORS.contains(&it.method.to_string().as_str()) =>
         {
-            key(&it.receiver).is_some_and(|p| facts.iter().any(|f| **f == Fact::NonEmpty(p.clone())))
+            key(&it.receiver)
+                .is_some_and(|p| facts.iter().any(|f| **f == Fact::NonEmpty(p.clone())))
         }
         _ => false,
     }

@@ -139,11 +139,21 @@ pub fn constant_input(recv: &Expr) -> bool {
     }
 }
 
+/// The segment names of a call's function path (`["serde_json", "from_str"]`).
+fn callee(c: &ExprCall) -> Vec<String> {
+    match peel(&c.func) {
+        Expr::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn constant_call(c: &ExprCall) -> bool {
-    let Expr::Path(p) = peel(&c.func) else {
-        return false;
-    };
-    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs = callee(c);
     let Some(last) = segs.last().map(String::as_str) else {
         return false;
     };
@@ -231,12 +241,12 @@ fn first_macro_arg(mac: &syn::Macro) -> Option<Expr> {
 pub fn memory_init(init: &Expr) -> bool {
     match peel(init) {
         Expr::Call(c) => {
-            let Expr::Path(p) = peel(&c.func) else {
-                return false;
-            };
-            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let segs = callee(c);
             matches!(
-                segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+                segs.iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
                 [.., "String" | "Vec", "new" | "with_capacity" | "from"]
             )
         }
