@@ -140,14 +140,16 @@ pub enum Skip {
     /// A parser or constructor given only constants: `Regex::new("…")`, `"…".parse()`,
     /// `Url::parse("…")`, `NonZeroU32::new(8)`, `Layout::from_size_align(8, 8)`,
     /// `serde_json::from_str(include_str!(…))`; and a slice with a literal range made an
-    /// array (`buf[0..4].try_into()`). The result is the same on every run: tests see it.
+    /// array (`buf[0..4].try_into()`); `choose` / `first` / `last` / `get(N)` on a `CONST`. The
+    /// result is the same on every run: tests see it.
     ConstantInput,
     /// `write!` / `writeln!` / `write_all` into a `String` or `Vec<u8>` bound in the same fn.
     InMemoryWrite,
     /// The failing case was ruled out just before: `if x.is_some() { x.unwrap() }`,
     /// `if x.is_none() { return } x.unwrap()`, `match x { Some(_) => x.unwrap() }`,
     /// `if m.contains_key(k) { m.get(k).unwrap() }`, `if !v.is_empty() { v.first().unwrap() }`,
-    /// `for i in 0..v.len() { v.get(i).unwrap() }`, `for k in m.keys() { m.get(k).unwrap() }`.
+    /// `for i in 0..v.len() { v.get(i).unwrap() }`, `for k in m.keys() { m.get(k).unwrap() }`
+    /// (also in the closure of `m.keys().filter(|k| ..)`-like adapters).
     Checked,
     /// Library calls whose failure cannot happen on a running system:
     /// `s.split(..).next()` (a split yields at least one item) and

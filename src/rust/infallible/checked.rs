@@ -246,17 +246,18 @@ fn is_atom(e: &Expr) -> bool {
     atom(e).is_some()
 }
 
-/// Facts inside `for <pat> in <expr>`: `for i in 0..v.len()` (i in bounds of v),
-/// `for k in m.keys()` and `for (k, _) in m.iter()` / `&m` (m has key k).
+/// Facts inside `for <pat> in <expr>` and inside the closure of an iterator adapter on
+/// `<expr>` (`m.keys().filter(|k| ..)`): `0..v.len()` (i in bounds of v), `m.keys()` (m has
+/// key k).
 pub fn loop_facts(pat: &Pat, iter: &Expr) -> Vec<Fact> {
-    let ident = |p: &Pat| match p {
-        Pat::Ident(i) => Some(i.ident.to_string()),
-        Pat::Reference(r) => match &*r.pat {
+    fn ident(p: &Pat) -> Option<String> {
+        match p {
             Pat::Ident(i) => Some(i.ident.to_string()),
+            Pat::Reference(r) => ident(&r.pat),
+            Pat::Type(t) => ident(&t.pat),
             _ => None,
-        },
-        _ => None,
-    };
+        }
+    }
     match peel(iter) {
         Expr::Range(r) => {
             let starts_at_zero = r.start.as_deref().is_none_or(|s| {

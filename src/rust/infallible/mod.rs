@@ -63,6 +63,23 @@ const MUTATORS: &[&str] = &[
     "get_or_insert_with",
 ];
 
+/// Iterator adapters whose closure gets one item of the iterator at a time.
+const ADAPTERS: &[&str] = &[
+    "filter",
+    "map",
+    "filter_map",
+    "flat_map",
+    "for_each",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "inspect",
+    "take_while",
+    "skip_while",
+];
+
 #[derive(Default)]
 struct Finder {
     guards: Vec<Guard>,
@@ -263,7 +280,14 @@ impl<'ast> Visit<'ast> for Finder {
             self.void(key(&m.receiver));
         }
         for a in &m.args {
-            self.visit_expr(a);
+            // `m.keys().filter(|k| m.get(k).unwrap()..)`: the closure's item is a key of `m`.
+            let facts = match a {
+                Expr::Closure(c) if c.inputs.len() == 1 && ADAPTERS.contains(&name.as_str()) => {
+                    c.inputs.first().map(|p| loop_facts(p, &m.receiver))
+                }
+                _ => None,
+            };
+            self.with_facts(facts.unwrap_or_default(), |s| s.visit_expr(a));
         }
     }
 

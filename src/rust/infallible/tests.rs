@@ -71,6 +71,8 @@ fn f(input: &str, buf: &[u8]) {
     let w = u32::from_be_bytes(buf[0..4].try_into().unwrap()); //~ constant-input
     let w = u16::from_be_bytes(buf.get(2..4).ok_or(Error::Short)?.try_into().unwrap()); //~ constant-input
     let w: [u8; 4] = buf[4..].try_into().unwrap(); //~ finding
+    let w = ADJECTIVES.choose(&mut rand::rng()).expect("words"); //~ constant-input
+    let w = words.choose(&mut rand::rng()).expect("words"); //~ finding
     let f = File::open("/etc/app.toml").unwrap(); //~ finding
     let s = TcpListener::bind("0.0.0.0:80").unwrap(); //~ finding
 }
@@ -179,6 +181,9 @@ fn f(m: &HashMap<String, u8>, v: &[u8], k: &str, s: &str) {
     for key in m.keys() {
         let z = m.get(key).unwrap(); //~ checked
     }
+    let idle = m.keys().filter(|id| *m.get(id).unwrap() == 0).count(); //~ checked
+    let all = (0..v.len()).map(|i| v.get(i).unwrap()).count(); //~ checked
+    let other = m.values().filter(|id| m.get(id).unwrap() > 0).count(); //~ finding
     if !v.is_empty() {
         let a = v.first().unwrap(); //~ checked
         let b = v.iter().max().unwrap(); //~ checked
