@@ -140,7 +140,7 @@ pub enum Skip {
     /// A parser or constructor given only constants: `Regex::new("…")`, `"…".parse()`,
     /// `Url::parse("…")`, `NonZeroU32::new(8)`, `Layout::from_size_align(8, 8)`,
     /// `serde_json::from_str(include_str!(…))`; and a slice with a literal range made an
-    /// array (`buf[0..4].try_into()`); `choose` / `first` / `last` / `get(N)` on a `CONST`. The
+    /// array (`buf[0..4].try_into()`); `choose` / `first` / `last` on a `CONST` table. The
     /// result is the same on every run: tests see it.
     ConstantInput,
     /// `write!` / `writeln!` / `write_all` into a `String` or `Vec<u8>` bound in the same fn.

@@ -176,10 +176,9 @@ fn constant_method(m: &ExprMethodCall) -> bool {
         "parse" => m.args.is_empty() && is_constant(&m.receiver),
         "try_into" => m.args.is_empty() && (is_constant(&m.receiver) || fixed_slice(&m.receiver)),
         "build" => args_constant && constant_builder(&m.receiver),
-        // `NAMES.choose(&mut rng)`, `TABLE.first()`, `LIMITS.get(2)`: `None` only for an empty
-        // constant (or a constant index past its end).
+        // `NAMES.choose(&mut rng)`, `TABLE.first()`: `None` only for an empty constant table.
+        // (Not `STATIC.get()`: a `OnceLock` is empty until something sets it.)
         "choose" | "first" | "last" => is_constant(&m.receiver),
-        "get" => args_constant && is_constant(&m.receiver),
         _ => false,
     }
 }

@@ -73,6 +73,8 @@ fn f(input: &str, buf: &[u8]) {
     let w: [u8; 4] = buf[4..].try_into().unwrap(); //~ finding
     let w = ADJECTIVES.choose(&mut rand::rng()).expect("words"); //~ constant-input
     let w = words.choose(&mut rand::rng()).expect("words"); //~ finding
+    let c = CONFIG.get().expect("initialised in main"); //~ finding
+    let l = LIMITS.get(2).unwrap(); //~ finding
     let f = File::open("/etc/app.toml").unwrap(); //~ finding
     let s = TcpListener::bind("0.0.0.0:80").unwrap(); //~ finding
 }
