@@ -131,7 +131,7 @@ impl<'c> Engine<'c> {
     }
 
     /// Does `text` mention any needle?
-    fn mentions(&self, text: &str) -> bool {
+    pub(super) fn mentions(&self, text: &str) -> bool {
         self.needles.as_ref().is_some_and(|a| a.is_match(text))
     }
 }
