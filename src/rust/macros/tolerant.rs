@@ -205,11 +205,12 @@ impl Reader {
             // `{ "k": v, … }`, `[a, { … }]`, `(…)` that is not an expression as a whole.
             [TokenTree::Group(g)] => {
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                if g.delimiter() == Delimiter::Brace && fat_arrow(&inner).is_none() {
-                    if let Some(stmts) = statements(&inner) {
-                        self.body.nodes.extend(stmts.into_iter().map(Node::Stmt));
-                        return;
-                    }
+                if g.delimiter() == Delimiter::Brace
+                    && fat_arrow(&inner).is_none()
+                    && let Some(stmts) = statements(&inner)
+                {
+                    self.body.nodes.extend(stmts.into_iter().map(Node::Stmt));
+                    return;
                 }
                 self.expr_body_or_pieces(&inner);
             }
