@@ -101,10 +101,35 @@ pub fn read(mac: &Macro, pos: Position) -> Body {
     {
         return Body::default();
     }
+    // The common cases first, straight from the body (no token copies).
+    let direct = match pos {
+        Position::Item => mac
+            .parse_body_with(items_to_end::<Item>)
+            .map(|v| nodes(v, Node::Item)),
+        Position::Impl => mac
+            .parse_body_with(items_to_end::<ImplItem>)
+            .map(|v| nodes(v, Node::ImplItem)),
+        Position::Trait => mac
+            .parse_body_with(items_to_end::<TraitItem>)
+            .map(|v| nodes(v, Node::TraitItem)),
+        Position::Expr => mac
+            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            .map(|p| nodes(p, Node::Expr)),
+    };
+    if let Ok(nodes) = direct {
+        return Body {
+            nodes,
+            unparsed: Vec::new(),
+        };
+    }
     let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
     let mut reader = tolerant::Reader::default();
     reader.body(&tokens, pos);
     reader.into_body()
+}
+
+fn nodes<T>(items: impl IntoIterator<Item = T>, node: fn(T) -> Node) -> Vec<Node> {
+    items.into_iter().map(node).collect()
 }
 
 /// Items of one kind that a macro body in the matching position may hold.

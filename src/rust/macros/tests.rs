@@ -123,8 +123,8 @@ fn json_object_values() {
 
 #[test]
 fn tracing_fields_and_matches_guards() {
-    let src = r#"info!(target: "t", a = %x.unwrap(), b = ?y(), "msg {}", z())"#;
-    assert_eq!(found(src, Position::Expr), [".unwrap", "y", "z"]);
+    let src = r#"info!(target: "t", a = %x.unwrap(), b = ?y(), c=?w(), "msg {}", z())"#;
+    assert_eq!(found(src, Position::Expr), [".unwrap", "y", "w", "z"]);
     let src = "matches!(v, Some(n) if n > limit())";
     assert_eq!(found(src, Position::Expr), ["Some", "limit"]);
 }
@@ -145,9 +145,18 @@ fn statements_in_expression_position() {
 
 #[test]
 fn dsl_tokens_are_unparsed_not_misread() {
-    let (c, unparsed) = calls("html! { <div class=\"a\">{ f() }</div> }", Position::Expr);
+    // braces inside a DSL hold code; the markup around them is unparsed
+    let (c, unparsed) = calls(
+        "html! { <div class=\"a\" onclick={ cb() }>{ user.unwrap() }</div> }",
+        Position::Expr,
+    );
+    assert_eq!(c, ["cb", ".unwrap"]);
     assert!(unparsed > 0);
-    assert!(!c.iter().any(|n| n == ".unwrap"));
+    let (c, _) = calls(
+        "db_run! { conn: sqlite, mysql { diesel::delete(t).execute(conn).unwrap() } }",
+        Position::Expr,
+    );
+    assert_eq!(c, ["delete", ".execute", ".unwrap"]);
     let (c, unparsed) = calls(
         "bitflags! { pub struct F: u32 { const A = 1; const B = two(); } }",
         Position::Item,

@@ -240,8 +240,26 @@ impl Reader {
                 self.piece(&tokens[..at]);
                 self.piece(&tokens[at + 1..]);
             }
-            _ => self.unparsed(tokens, error),
+            _ => self.embedded_blocks(tokens, error),
         }
+    }
+
+    /// A piece of some DSL (`html! { <p>{ user.name() }</p> }`, diesel's `db_run! { conn:
+    /// sqlite { .. } }`): its brace groups are read as code, the stretches between them are
+    /// unparsed.
+    fn embedded_blocks(&mut self, tokens: &[TokenTree], error: String) {
+        let mut start = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            if let TokenTree::Group(g) = t
+                && g.delimiter() == Delimiter::Brace
+            {
+                self.unparsed(&tokens[start..i], error.clone());
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                self.body(&inner, Position::Expr);
+                start = i + 1;
+            }
+        }
+        self.unparsed(&tokens[start..], error);
     }
 
     fn expr_body_or_pieces(&mut self, inner: &[TokenTree]) {
@@ -285,8 +303,8 @@ fn declaration(tokens: &[TokenTree]) -> Option<usize> {
     if keyword { lone(tokens, '=') } else { None }
 }
 
-/// Index of the first top-level `c` that is a whole operator (`=` but not `==`, `=>`, `<=`;
-/// `:` but not `::`).
+/// Index of the first top-level `c` that is a whole operator: `=` but not `==`, `=>`, `<=`,
+/// `..=` (a tracing `a=?b` is one); `:` but not `::`.
 fn lone(tokens: &[TokenTree], c: char) -> Option<usize> {
     (0..tokens.len()).find(|&i| {
         let TokenTree::Punct(p) = &tokens[i] else {
@@ -294,7 +312,9 @@ fn lone(tokens: &[TokenTree], c: char) -> Option<usize> {
         };
         let joined_before =
             i > 0 && matches!(&tokens[i - 1], TokenTree::Punct(q) if q.spacing() == Spacing::Joint);
-        p.as_char() == c && p.spacing() == Spacing::Alone && !joined_before
+        let joined_after = p.spacing() == Spacing::Joint
+            && matches!(tokens.get(i + 1), Some(TokenTree::Punct(q)) if matches!(q.as_char(), '=' | '>' | ':'));
+        p.as_char() == c && !joined_before && !joined_after
     })
 }
 

@@ -1,7 +1,9 @@
 //! Macro invocations in the walk: the macro itself is a call (for `macros = [..]` patterns),
 //! and the code in its body (read by [`crate::rust::macros`] for its position) is walked like
-//! any other code. A part of the body that does not parse but mentions a needle of the file's
-//! checks is reported as a `parse-error` note naming the macro: coverage was lost there.
+//! any other code. A part of the body that does not parse but calls a needle of the file's
+//! checks (`x.unwrap()`, `read_to_string(..)`, `panic!`) is reported as a `parse-error` note
+//! naming the macro: coverage was lost there. DSL text that merely contains a needle's letters
+//! (diesel's `table!`, a parser combinator's `rule!`) is not.
 
 use syn::Macro;
 use syn::spanned::Spanned;
@@ -52,7 +54,9 @@ impl Walker<'_> {
         let text = self.text;
         let Some(u) = unparsed.iter().find(|u| {
             let bytes = u.start.byte_range().start..u.end.byte_range().end;
-            text.get(bytes).is_some_and(|t| self.engine.mentions(t))
+            text.get(bytes).is_some_and(|t| {
+                self.engine.mentions(t) && calls_a_needle(t, |w| self.engine.is_needle(w))
+            })
         }) else {
             return;
         };
@@ -65,5 +69,44 @@ impl Walker<'_> {
             region: region(u.start, u.end),
             message,
         });
+    }
+}
+
+/// Does the text call a needle: a whole identifier `w` with `is_needle(w)`, followed by `(`,
+/// `!` or `::<` (a call, method call or macro)?
+fn calls_a_needle(text: &str, is_needle: impl Fn(&str) -> bool) -> bool {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !ident(b[i]) || (i > 0 && ident(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && ident(b[i]) {
+            i += 1;
+        }
+        let rest = text.get(i..).unwrap_or("").trim_start();
+        let called = rest.starts_with('(') || rest.starts_with('!') || rest.starts_with("::<");
+        if called && text.get(start..i).is_some_and(&is_needle) {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calls_a_needle;
+
+    #[test]
+    fn only_calls_of_needles_count() {
+        let needle = |w: &str| matches!(w, "unwrap" | "read" | "panic");
+        assert!(calls_a_needle("<p>{ x.unwrap() }</p>", needle));
+        assert!(calls_a_needle("a ~ panic!(\"x\")", needle));
+        assert!(calls_a_needle("std::fs::read::<u8> (p)", needle));
+        assert!(!calls_a_needle("users (uuid) { read -> Bool }", needle));
+        assert!(!calls_a_needle("x.unwrap_or(1) already(2)", needle));
     }
 }
