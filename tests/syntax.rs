@@ -137,7 +137,8 @@ fn modules_declared_in_cfg_select_cfg_if_and_attribute_macros_are_compiled() {
             "no-unwrap src/lib.rs:43",
             // `trait Source { cfg_io! { fn read(&self) .. } }`
             "no-unwrap src/lib.rs:51",
-            // the `else` branch of a `cfg_if!` whose `if #[cfg(test)]` branch (line 59) is test code
+            // the `else` branch of a `cfg_if!` whose `if #[cfg(test)]` branch (line 59) is test
+            // code, as is the `#[cfg(test)] mod` inside `cfg_io!` (line 73)
             "no-unwrap src/lib.rs:63",
             "no-unwrap src/net.rs:2",
             // only_tests.rs: declared in a `cfg(test)` branch → test code, not reported

@@ -179,3 +179,9 @@ fn token_templates_are_data() {
     let (c, _) = calls("stringify!(a.unwrap())", Position::Expr);
     assert!(c.is_empty());
 }
+
+#[test]
+fn cfg_if_in_statement_position() {
+    let src = "cfg_if! { if #[cfg(unix)] { let fd = open(p).unwrap(); } else { fallback(); } }";
+    assert_eq!(found(src, Position::Expr), ["open", ".unwrap", "fallback"]);
+}
