@@ -22,13 +22,15 @@ use syn::visit::Visit;
 use syn::{Attribute, Expr, ImplItem, Item, Macro, Stmt, Token, TraitItem};
 
 /// Macros whose body is data, not code that runs where it is written: token templates of
-/// proc-macro crates (`quote!`, `parse_quote!`) and `stringify!`.
+/// proc-macro crates (`quote!`, `parse_quote!`), `stringify!`, and mockall's `mock!` (the
+/// declaration of a mock: its methods are generated, bodies written there never run).
 const TEMPLATES: &[&str] = &[
     "quote",
     "quote_spanned",
     "parse_quote",
     "parse_quote_spanned",
     "stringify",
+    "mock",
 ];
 
 /// Where the macro is invoked.
