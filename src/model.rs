@@ -132,6 +132,10 @@ pub struct Finding {
     /// The flagged source line (first line of the region), for snippets and fingerprints.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub snippet: String,
+    /// GitHub's `primaryLocationLineHash` of the first line, as codeql-action computes it from
+    /// the file's text (SARIF only; `None` when the file could not be read).
+    #[serde(skip)]
+    pub line_hash: Option<String>,
 }
 
 /// A place related to a finding, e.g. a workspace fn on the way to a blocking call.

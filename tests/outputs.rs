@@ -73,6 +73,7 @@ fn finding(
         baseline: None,
         related: Vec::new(),
         snippet: String::new(),
+        line_hash: Some(format!("{fp}:1")),
     }
 }
 

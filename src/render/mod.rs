@@ -8,7 +8,10 @@ mod github;
 mod human;
 mod json;
 mod markdown;
+mod md_text;
+mod priority;
 mod sarif;
+mod sarif_limits;
 
 use std::io::{self, Write};
 

@@ -5,9 +5,12 @@
 //! scored) and notes about files that could not be scanned. Never prints.
 
 mod files;
+mod line_hash;
 
 mod package_level;
 pub mod suppress;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::{Check, Config};
 pub use crate::kinds::Hit;
@@ -45,6 +48,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     assign_fingerprints(&mut findings);
+    assign_line_hashes(&mut findings, &file_out.sources);
     let mut notes = file_out.notes;
     notes.sort();
     ScanOutput {
@@ -91,6 +95,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         changed: None,
         related: hit.related,
         snippet,
+        line_hash: None,
     }
 }
 
@@ -107,6 +112,38 @@ fn assign_fingerprints(findings: &mut [Finding]) {
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         f.fingerprint = format!("{:016x}", fnv1a(&[&base.to_le_bytes(), &n.to_le_bytes()]));
+    }
+}
+
+/// GitHub's line hash of each finding's first line (workspace-level findings sit on
+/// `Cargo.toml`, as in SARIF); each file with findings is hashed once.
+fn assign_line_hashes(findings: &mut [Finding], sources: &files::Sources) {
+    let file_of = |f: &Finding| {
+        if f.file.is_empty() {
+            "Cargo.toml".to_string()
+        } else {
+            f.file.clone()
+        }
+    };
+    let mut wanted: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for f in findings.iter() {
+        wanted
+            .entry(file_of(f))
+            .or_default()
+            .insert(f.region.line.max(1));
+    }
+    let hashes: BTreeMap<String, HashMap<u32, String>> = wanted
+        .into_iter()
+        .filter_map(|(file, lines)| {
+            let found = sources.with_text(&file, |text| line_hash::line_hashes(text, &lines))?;
+            Some((file, found))
+        })
+        .collect();
+    for f in findings.iter_mut() {
+        f.line_hash = hashes
+            .get(&file_of(f))
+            .and_then(|h| h.get(&f.region.line.max(1)))
+            .cloned();
     }
 }
 
