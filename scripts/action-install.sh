@@ -91,6 +91,7 @@ no_release() {
 }
 
 [ -n "$target" ] || no_release "no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}"
+command -v curl >/dev/null 2>&1 || no_release "curl is not installed"
 base="$releases/v$version"
 work="$(mktemp -d "$temp/cargo-ready-download.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -1,5 +1,6 @@
-//! A GitHub release layout built by the test (what .github/workflows/release.yml publishes:
-//! `v<version>/cargo-ready-v<version>-<target>.tar.gz`, `SHA256SUMS`, `source.sha256`), served
+//! A GitHub release layout built by the test the way .github/workflows/release.yml builds one
+//! (scripts/release-package.sh, `sha256sum > SHA256SUMS`, scripts/source-hash.sh):
+//! `v<version>/cargo-ready-v<version>-<target>.tar.gz`, `SHA256SUMS`, `source.sha256`, served
 //! over HTTP on loopback by a small file server: 200 with the file, 404 without.
 
 use std::io::{BufRead, BufReader, Write};
@@ -25,15 +26,20 @@ impl Releases {
         Releases { dir, url }
     }
 
-    /// Publishes `binary` (a script) as the release `version` built from `source_dir`'s sources.
-    /// With `tamper`, the archive is replaced after SHA256SUMS was written.
+    /// Publishes `binary` (a script) as the release `version` built from `source_dir`'s sources,
+    /// packed by scripts/release-package.sh and summed as .github/workflows/release.yml does.
+    /// With `tamper`, the archive is replaced by one holding that script after SHA256SUMS
+    /// was written.
     pub fn publish(&self, version: &str, binary: &str, source_dir: &Path, tamper: Option<&str>) {
         let release = self.dir.path().join(format!("v{version}"));
-        let name = format!("cargo-ready-v{version}-{TARGET}");
-        let archive = format!("{name}.tar.gz");
-        pack(&release, &name, binary);
-        let sum = sha256(&release.join(&archive));
-        std::fs::write(release.join("SHA256SUMS"), format!("{sum}  {archive}\n")).unwrap();
+        let archive = release.join(format!("cargo-ready-v{version}-{TARGET}.tar.gz"));
+        pack(&release, version, binary);
+        let sums = Command::new("sh")
+            .args(["-c", "sha256sum cargo-ready-v* > SHA256SUMS"])
+            .current_dir(&release)
+            .status()
+            .unwrap();
+        assert!(sums.success());
         let source = Command::new("bash")
             .arg(source_dir.join("scripts/source-hash.sh"))
             .arg(source_dir)
@@ -42,31 +48,39 @@ impl Releases {
         assert!(source.status.success());
         std::fs::write(release.join("source.sha256"), &source.stdout).unwrap();
         if let Some(other) = tamper {
-            pack(&release, &name, other);
-            assert_ne!(sha256(&release.join(&archive)), sum);
+            let sum = sha256(&archive);
+            pack(&release, version, other);
+            assert_ne!(sha256(&archive), sum);
         }
     }
 }
 
-/// `<dir>/<name>.tar.gz` holding `<name>/cargo-ready` (mode 755) with `binary` as its text.
-fn pack(dir: &Path, name: &str, binary: &str) {
-    let stage = tempfile::tempdir().unwrap();
-    let bin_dir = stage.path().join(name);
-    std::fs::create_dir_all(&bin_dir).unwrap();
-    std::fs::create_dir_all(dir).unwrap();
-    let bin = bin_dir.join("cargo-ready");
+/// Runs scripts/release-package.sh in a stand-in checkout whose `cargo build --release
+/// --target` produced `binary`.
+fn pack(out: &Path, version: &str, binary: &str) {
+    let checkout = tempfile::tempdir().unwrap();
+    let built = checkout.path().join(format!("target/{TARGET}/release"));
+    std::fs::create_dir_all(&built).unwrap();
+    let bin = built.join("cargo-ready");
     std::fs::write(&bin, binary).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let status = Command::new("tar")
-        .arg("-czf")
-        .arg(dir.join(format!("{name}.tar.gz")))
-        .arg("-C")
-        .arg(stage.path())
-        .arg(name)
-        .status()
+    for doc in ["README.md", "CHANGELOG.md"] {
+        std::fs::write(checkout.path().join(doc), doc).unwrap();
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release-package.sh");
+    let result = Command::new("bash")
+        .arg(script)
+        .args([version, TARGET])
+        .arg(out)
+        .current_dir(checkout.path())
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
 }
 
 fn sha256(path: &Path) -> String {
