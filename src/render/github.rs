@@ -25,7 +25,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         .filter(|f| f.suppressed.is_none())
         .collect();
     // Stable sort: the report order (file, line, column) stays within equal ranks.
-    open.sort_by_key(|f| super::priority::rank(f));
+    open.sort_by_cached_key(|f| super::priority::rank(f));
     let caps = level_caps(&open);
     let mut printed = 0usize;
     let mut per_level = [0usize; 3];

@@ -110,7 +110,7 @@ fn findings(report: &Report, opts: &RenderOptions, s: &mut String) {
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    open.sort_by_key(|f| super::priority::rank(f));
+    open.sort_by_cached_key(|f| super::priority::rank(f));
     let suppressed = report.findings.len() - open.len();
     let _ = writeln!(
         s,

@@ -67,17 +67,17 @@ fn build_run(report: &Report, opts: &RenderOptions) -> Run {
 /// The findings that fit in one run within GitHub's limits (see `sarif_limits`).
 pub(crate) fn cut(report: &Report, opts: &RenderOptions) -> Cut {
     Cut::select(&report.findings, |i, merged| {
-        report
-            .findings
-            .get(i)
-            .map_or(0, |f| written_size(&result(f, None, merged, opts)))
+        report.findings.get(i).map_or(0, |f| {
+            super::sarif_limits::size_bound(f, merged, &opts.path_prefix)
+        })
     })
 }
 
-/// Bytes a result takes in the pretty-printed log (indented four levels deep), plus room for
-/// its `ruleIndex` and separator.
-fn written_size(r: &sarif_rust::Result) -> usize {
-    let Ok(mut value) = serde_json::to_value(r) else {
+/// Bytes finding `f`'s result takes in the pretty-printed log (indented four levels deep),
+/// with room for its `ruleIndex` and separator: what `size_bound` must not underestimate.
+#[cfg(test)]
+pub(crate) fn written_size(f: &Finding, merged: usize, opts: &RenderOptions) -> usize {
+    let Ok(mut value) = serde_json::to_value(result(f, None, merged, opts)) else {
         return 0;
     };
     strip_nulls(&mut value);

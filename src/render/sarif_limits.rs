@@ -19,6 +19,48 @@ pub const MAX_RULES: usize = 25_000;
 /// ratio (rules, properties and the envelope take the rest).
 pub const MAX_RESULT_BYTES: usize = 9_000_000;
 
+/// Bytes of one result's JSON beyond its strings (keys, punctuation, indentation, numbers at
+/// their widest, level, suppression and baseline state), rounded up; checked by a test.
+const RESULT_OVERHEAD: usize = 1_000;
+/// The same for one related location.
+const RELATED_OVERHEAD: usize = 500;
+
+/// An upper bound of the bytes finding `f`'s result takes in the written log, standing for
+/// `merged` more: the structure plus each string as JSON escapes it. Cheap (no serialization),
+/// so it can be asked of every finding.
+pub(crate) fn size_bound(f: &Finding, merged: usize, prefix: &str) -> usize {
+    let suffix = if merged > 0 { 40 } else { 0 };
+    let strings = json_len(&f.message)
+        + suffix
+        + json_len(&super::sarif::artifact_uri(prefix, &f.file))
+        + 2 * json_len(&f.check)
+        + json_len(&f.fingerprint)
+        + f.line_hash.as_deref().map_or(0, json_len)
+        + f.suppressed.as_ref().map_or(0, |s| json_len(&s.reason));
+    let related: usize = f
+        .related
+        .iter()
+        .take(MAX_RELATED)
+        .map(|r| {
+            RELATED_OVERHEAD
+                + json_len(&super::sarif::artifact_uri(prefix, &r.file))
+                + json_len(&r.message)
+        })
+        .sum();
+    RESULT_OVERHEAD + strings + related
+}
+
+/// Length of `s` as serde_json writes it inside quotes.
+fn json_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
 /// Which findings become SARIF results.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cut {
@@ -37,7 +79,7 @@ impl Cut {
     /// (`size_of(i, n)`: finding `i`'s result, standing for `n` more, as written).
     pub fn select(findings: &[Finding], size_of: impl Fn(usize, usize) -> usize) -> Cut {
         let mut order: Vec<usize> = (0..findings.len()).collect();
-        order.sort_by_key(|&i| findings.get(i).map(super::priority::rank));
+        order.sort_by_cached_key(|&i| findings.get(i).map(super::priority::rank));
         let (reps, members) = same_line_groups(findings, &order);
         let mut cut = Cut::default();
         let mut bytes = 0usize;
@@ -167,6 +209,49 @@ mod tests {
         let text = cut.describe(&findings).unwrap();
         assert!(text.starts_with("10 of 5010 findings"), "{text}");
         assert!(text.contains("(10 notes)"), "{text}");
+    }
+
+    #[test]
+    fn size_bound_is_never_below_the_written_size() {
+        use crate::model::{Related, Suppression};
+        use crate::render::RenderOptions;
+        let opts = RenderOptions {
+            path_prefix: "services/some api".into(),
+            ..RenderOptions::default()
+        };
+        let mut worst = finding(Severity::Warning, true);
+        worst.message = "\"quoted\" \\ \u{1} \t ünïcödé `code` ".repeat(20);
+        worst.file = "src/dir with space/ü\"x\".rs".into();
+        worst.region = Region {
+            line: u32::MAX,
+            column: u32::MAX,
+            end_line: u32::MAX,
+            end_column: u32::MAX,
+        };
+        worst.fingerprint = "f".repeat(16);
+        worst.line_hash = Some(format!("{}:{}", "a".repeat(16), u32::MAX));
+        worst.baseline = Some("unchanged".into());
+        worst.suppressed = Some(Suppression {
+            kind: "baseline".into(),
+            reason: "in the baseline \"x\"".into(),
+        });
+        worst.related = (0..120)
+            .map(|i| Related {
+                file: format!("src/ü/{i}.rs"),
+                line: u32::MAX,
+                message: "`a` calls `b` \"\u{2}\"".into(),
+            })
+            .collect();
+        let plain = finding(Severity::Note, false);
+        for (f, merged) in [(&worst, 0), (&worst, usize::MAX), (&plain, 0), (&plain, 3)] {
+            let written = super::super::sarif::written_size(f, merged, &opts);
+            let bound = size_bound(f, merged, &opts.path_prefix);
+            assert!(bound >= written, "{bound} < {written}");
+            assert!(
+                bound < written * 2 + 1_000,
+                "{bound} is far above {written}"
+            );
+        }
     }
 
     #[test]

@@ -290,41 +290,11 @@ fn run_step(
     std::fs::write(&script, expr::expand(step["run"].as_str().unwrap(), state)).unwrap();
     let output_file = dirs.root.join(format!("step-{id}.output"));
     std::fs::write(&output_file, "").unwrap();
-    let real_home = PathBuf::from(std::env::var("HOME").unwrap());
-    let rustup_home =
-        std::env::var_os("RUSTUP_HOME").map_or(real_home.join(".rustup"), PathBuf::from);
-    let cargo_home = std::env::var_os("CARGO_HOME").map_or(real_home.join(".cargo"), PathBuf::from);
-    let path = format!(
-        "{}:{}",
-        dirs.mock_bin.display(),
-        std::env::var("PATH").unwrap()
-    );
     let mut cmd = Command::new("bash");
     cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
         .arg(&script)
-        .current_dir(&job.workspace)
-        .env("PATH", path)
-        .env("HOME", &dirs.home)
-        .env("RUSTUP_HOME", rustup_home)
-        .env("CARGO_HOME", cargo_home)
-        .env("GITHUB_ACTION_PATH", &job.action_dir)
-        .env("GITHUB_WORKSPACE", &job.workspace)
-        .env("GITHUB_OUTPUT", &output_file)
-        .env("GITHUB_STEP_SUMMARY", &dirs.summary)
-        .env("GITHUB_PATH", dirs.root.join("path.txt"))
-        .env("GITHUB_EVENT_NAME", &job.event_name)
-        .env("RUNNER_TEMP", &dirs.runner_temp)
-        .env("RUNNER_OS", "Linux")
-        .env("RUNNER_ARCH", "X64")
-        .env("GITHUB_SERVER_URL", "https://github.com")
-        .env("GITHUB_REPOSITORY", "octo/svc")
-        .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
-        .env("CARGO_READY_RELEASES_URL", &job.releases_url)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env_remove("RUSTUP_TOOLCHAIN")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("CARGO_READY_PATH_PREFIX")
-        .env_remove("CARGO_READY_SARIF_CATEGORY");
+        .current_dir(&job.workspace);
+    runner_env(&mut cmd, job, dirs, &output_file);
     if let Some(env) = step["env"].as_hash() {
         for (k, v) in env {
             cmd.env(
@@ -348,6 +318,41 @@ fn run_step(
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     (outputs, result.status.success())
+}
+
+/// The environment the runner gives a `run:` step (plus the release server's URL).
+fn runner_env(cmd: &mut Command, job: &Job, dirs: &Dirs, output_file: &Path) {
+    let real_home = PathBuf::from(std::env::var("HOME").unwrap());
+    let rustup_home =
+        std::env::var_os("RUSTUP_HOME").map_or(real_home.join(".rustup"), PathBuf::from);
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or(real_home.join(".cargo"), PathBuf::from);
+    let path = format!(
+        "{}:{}",
+        dirs.mock_bin.display(),
+        std::env::var("PATH").unwrap()
+    );
+    cmd.env("PATH", path)
+        .env("HOME", &dirs.home)
+        .env("RUSTUP_HOME", rustup_home)
+        .env("CARGO_HOME", cargo_home)
+        .env("GITHUB_ACTION_PATH", &job.action_dir)
+        .env("GITHUB_WORKSPACE", &job.workspace)
+        .env("GITHUB_OUTPUT", output_file)
+        .env("GITHUB_STEP_SUMMARY", &dirs.summary)
+        .env("GITHUB_PATH", dirs.root.join("path.txt"))
+        .env("GITHUB_EVENT_NAME", &job.event_name)
+        .env("RUNNER_TEMP", &dirs.runner_temp)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "octo/svc")
+        .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+        .env("CARGO_READY_RELEASES_URL", &job.releases_url)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("CARGO_READY_PATH_PREFIX")
+        .env_remove("CARGO_READY_SARIF_CATEGORY");
 }
 
 /// The `uses:` steps: the cache service and the SARIF upload.
