@@ -24,8 +24,8 @@ const NON_PRODUCTION_DIRS: &[&str] = &[
 
 /// Is the finding in code that ships? The hook for the production-scope classification: until
 /// findings carry their code scope, files under a test, bench, example or fixture directory
-/// (at any depth, e.g. trybuild's `tests-build/tests/fail/`) and build scripts count as not
-/// production.
+/// at any depth (also a test crate's: `tests-integration/`, `foo-tests/`; e.g. trybuild's
+/// `tests-build/tests/fail/`) and build scripts count as not production.
 pub(crate) fn is_production(f: &Finding) -> bool {
     let mut parts = f.file.split('/').peekable();
     while let Some(part) = parts.next() {
@@ -33,11 +33,21 @@ pub(crate) fn is_production(f: &Finding) -> bool {
         if is_file {
             return part != "build.rs";
         }
-        if NON_PRODUCTION_DIRS.contains(&part) {
+        if is_test_dir(part) {
             return false;
         }
     }
     true
+}
+
+fn is_test_dir(name: &str) -> bool {
+    NON_PRODUCTION_DIRS.contains(&name)
+        || ["test-", "tests-", "test_", "tests_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        || ["-test", "-tests", "_test", "_tests"]
+            .iter()
+            .any(|s| name.ends_with(s))
 }
 
 #[cfg(test)]
@@ -65,7 +75,9 @@ mod tests {
     #[test]
     fn test_code_is_not_production() {
         assert!(is_production(&at("src/main.rs")));
-        assert!(is_production(&at("crates/tests-support/src/lib.rs")));
+        assert!(is_production(&at("crates/attest/src/lib.rs")));
+        assert!(!is_production(&at("tests-integration/src/bin/test-cat.rs")));
+        assert!(!is_production(&at("crates/api-tests/src/lib.rs")));
         assert!(is_production(&at("Cargo.toml")));
         assert!(!is_production(&at("tests-build/tests/fail/macros.rs")));
         assert!(!is_production(&at("crates/api/benches/b.rs")));
