@@ -6,7 +6,19 @@
 use serde::{Deserialize, Serialize};
 
 /// How serious a failing check is. Ordered `Note < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational; never blocks.
@@ -29,7 +41,9 @@ impl Severity {
 }
 
 /// Which code a check looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CodeScope {
     /// Code compiled into the shipped artifact (the default).
@@ -216,7 +230,7 @@ pub enum Outcome {
 }
 
 /// A bad / good pair of snippets documenting a check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct Example {
     /// Code the check flags.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! the terminal (the binary owns stdout). One scan can be rendered in several formats.
 
 mod badge;
+mod explain;
 mod github;
 mod human;
 mod json;
@@ -12,6 +13,10 @@ mod md_text;
 mod priority;
 mod sarif;
 mod sarif_limits;
+pub(crate) mod text;
+
+pub use explain::explain;
+pub use human::one_line;
 
 use std::io::{self, Write};
 

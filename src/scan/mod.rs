@@ -8,6 +8,7 @@ mod files;
 mod line_hash;
 
 mod package_level;
+pub mod supersede;
 pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -47,6 +48,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
     assign_line_hashes(&mut findings, &file_out.sources);
     let mut notes = file_out.notes;
