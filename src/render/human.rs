@@ -331,6 +331,12 @@ fn verdict_line(report: &Report, paint: Paint) -> String {
     if !blockers.is_empty() {
         let ids: Vec<&str> = blockers.iter().map(|c| c.id.as_str()).collect();
         facts.push(format!("blocked by {}", ids.join(", ")));
+    } else if report.status == Status::NotReady {
+        facts.push(format!(
+            "no blockers, but the score is below {}; {}",
+            crate::score::WARN_FROM,
+            count(failing.len(), "failing check")
+        ));
     } else if report.status != Status::Ready && !failing.is_empty() {
         facts.push(format!(
             "no blockers; {}",
