@@ -9,8 +9,9 @@
 )]
 
 use cargo_ready::model::{
-    CategoryScore, CheckDoc, CheckResult, Example, Finding, GateResult, Outcome, PackageScore,
-    Region, Related, Report, ScanNote, Severity, Status, Suppression, ToolInfo,
+    CategoryScore, CheckDoc, CheckResult, Example, Exemptions, Finding, GateResult, Outcome,
+    PackageScore, Region, Related, Report, ScanNote, Severity, Status, Suppression,
+    SuppressionEntry, SuppressionSource, SuppressionState, ToolInfo,
 };
 use cargo_ready::render::{self, Format, RenderOptions};
 
@@ -27,6 +28,7 @@ fn check(id: &str, category: &str, severity: Severity, kind: &str, findings: u32
         },
         findings,
         suppressed: 0,
+        pre_existing: 0,
         max: 0,
         weight: 1.0,
         doc: CheckDoc {
@@ -39,7 +41,7 @@ fn check(id: &str, category: &str, severity: Severity, kind: &str, findings: u32
                 file: None,
             }],
             reference: None,
-            clippy: Some("unwrap_used".into()),
+            clippy: vec!["unwrap_used".into()],
         },
     }
 }
@@ -119,6 +121,10 @@ fn report() -> Report {
         gate: GateResult {
             passed: false,
             reasons: vec!["check `no-unwrap` (error) failed: 1 finding (max 0)".into()],
+            branch: Some("release/1.2".into()),
+            rule: "ready.toml:12 (branches release/*)".into(),
+            fail_on: "warning".into(),
+            min_score: 80,
         },
         categories: vec![
             CategoryScore {
@@ -218,6 +224,43 @@ fn report() -> Report {
             },
             suppressed,
             baseline,
+        ],
+        exemptions: Exemptions {
+            suppressed: 1,
+            baselined: 1,
+            baseline_fixed: 2,
+            pre_existing: 0,
+            score: 65,
+            status: Status::NotReady,
+        },
+        diff: None,
+        suppressions: vec![
+            SuppressionEntry {
+                file: "src/lib.rs".into(),
+                line: 6,
+                source: SuppressionSource::Comment,
+                checks: vec!["no-unwrap".into()],
+                lint: None,
+                reason: Some("checked above: the map always has the key".into()),
+                until: Some("2031-01-31".into()),
+                lines: Some((6, 7)),
+                paths: vec![],
+                state: SuppressionState::Used,
+                suppressed: 1,
+            },
+            SuppressionEntry {
+                file: "src/lib.rs".into(),
+                line: 20,
+                source: SuppressionSource::ClippyAttribute,
+                checks: vec!["no-unwrap".into()],
+                lint: Some("allow(clippy::unwrap_used)".into()),
+                reason: None,
+                until: None,
+                lines: Some((20, 31)),
+                paths: vec![],
+                state: SuppressionState::Unused,
+                suppressed: 0,
+            },
         ],
         notes: vec![ScanNote {
             file: "src/broken.rs".into(),

@@ -27,6 +27,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     categories(report, &mut s);
     packages(report, &mut s);
     findings(report, opts, &mut s);
+    suppressions(report, opts, &mut s);
     notes(report, opts, &mut s);
     out.write_all(s.as_bytes())
 }
@@ -40,13 +41,25 @@ fn status_icon(s: Status) -> &'static str {
 }
 
 fn header(report: &Report, s: &mut String) {
+    let aside = super::set_aside(report, true)
+        .map(|a| format!(" · {a}"))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "## {} cargo-ready: {}% · {}\n",
+        "## {} cargo-ready: {}% · {}{aside}\n",
         status_icon(report.status),
         report.score,
         report.status.banner()
     );
+    let e = &report.exemptions;
+    if e.baselined + e.pre_existing > 0 {
+        let _ = writeln!(
+            s,
+            "Without the baseline and diff exemptions: {}% · {}.\n",
+            e.score,
+            e.status.banner()
+        );
+    }
     let gate = if report.gate.passed {
         "passed".to_string()
     } else {
@@ -55,10 +68,17 @@ fn header(report: &Report, s: &mut String) {
             md_text::message(&report.gate.reasons.join("; "), MAX_MESSAGE * 4)
         )
     };
+    let branch = report
+        .gate
+        .branch
+        .as_deref()
+        .map(|b| format!("branch `{}`, ", b.replace('`', "")))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "Policy: {} · gate: {gate} · {} {}\n",
+        "Policy: {} · gate ({branch}{}): {gate} · {} {}\n",
         cell(&report.policies.join(", ")),
+        cell(&report.gate.rule),
         report.tool.name,
         report.tool.version
     );
@@ -105,16 +125,20 @@ fn packages(report: &Report, s: &mut String) {
 }
 
 fn findings(report: &Report, opts: &RenderOptions, s: &mut String) {
-    let mut open: Vec<&Finding> = report
+    let mut open: Vec<&Finding> = report.findings.iter().filter(|f| f.counts()).collect();
+    open.sort_by_cached_key(|f| super::priority::rank(f));
+    let suppressed = report
         .findings
         .iter()
-        .filter(|f| f.suppressed.is_none())
-        .collect();
-    open.sort_by_cached_key(|f| super::priority::rank(f));
-    let suppressed = report.findings.len() - open.len();
+        .filter(|f| f.suppressed.is_some())
+        .count();
+    let pre_existing = match report.exemptions.pre_existing {
+        0 => String::new(),
+        n => format!(", {n} pre-existing"),
+    };
     let _ = writeln!(
         s,
-        "### Findings: {} open, {suppressed} suppressed\n",
+        "### Findings: {} open, {suppressed} suppressed{pre_existing}\n",
         open.len()
     );
     let sarif_complete = sarif_cap_note(report, opts, s);
@@ -201,6 +225,51 @@ fn finding_row(f: &Finding, opts: &RenderOptions) -> String {
         md_text::code(&f.check),
         md_text::message(&f.message, MAX_MESSAGE)
     )
+}
+
+/// The suppression inventory, folded: one row per suppression (capped like findings).
+fn suppressions(report: &Report, opts: &RenderOptions, s: &mut String) {
+    let entries = &report.suppressions;
+    if entries.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "<details><summary>{}</summary>\n",
+        cell(&super::suppressions::summary(entries))
+    );
+    s.push_str("| Location | Source | Checks | State | Reason |\n|---|---|---|---|---|\n");
+    for e in entries.iter().take(MAX_FINDINGS) {
+        let mut reason = e.reason.clone().unwrap_or_else(|| "(no reason)".into());
+        if let Some(lint) = &e.lint {
+            reason = format!("#[{lint}] {reason}");
+        }
+        if let Some(u) = &e.until {
+            reason.push_str(&format!(" · until {u}"));
+        }
+        let reason: String = reason.chars().take(MAX_MESSAGE).collect();
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            cell(&format!(
+                "{}:{}",
+                repo_path(&opts.path_prefix, &e.file),
+                e.line
+            )),
+            e.source.as_str(),
+            code_list(&e.checks),
+            e.state.as_str(),
+            cell(&reason)
+        );
+    }
+    if entries.len() > MAX_FINDINGS {
+        let _ = writeln!(
+            s,
+            "\n_{} more; `cargo ready suppressions` lists them all._",
+            entries.len() - MAX_FINDINGS
+        );
+    }
+    s.push_str("\n</details>\n\n");
 }
 
 fn notes(report: &Report, opts: &RenderOptions, s: &mut String) {

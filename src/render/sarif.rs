@@ -225,10 +225,12 @@ fn result(
         fingerprints.insert(LINE_HASH_KEY.to_string(), hash.clone());
     }
     r.partial_fingerprints = Some(fingerprints);
-    r.baseline_state = f.baseline.as_deref().map(|b| match b {
-        "unchanged" => sarif_rust::BaselineState::Unchanged,
-        _ => sarif_rust::BaselineState::New,
-    });
+    // Known to the baseline, or outside the change under `--diff-base`: unchanged.
+    r.baseline_state = match (f.baseline.as_deref(), f.changed) {
+        (Some("unchanged"), _) | (_, Some(false)) => Some(sarif_rust::BaselineState::Unchanged),
+        (Some(_), _) | (_, Some(true)) => Some(sarif_rust::BaselineState::New),
+        (None, None) => None,
+    };
     if let Some(s) = &f.suppressed {
         r.suppressions = Some(vec![Suppression {
             kind: suppression_kind(&s.kind).to_string(),
@@ -369,7 +371,8 @@ fn scorecard(report: &Report, cut: &Cut) -> Value {
             "status": report.status.as_str(),
             "scoringModel": report.scoring_model,
             "policies": report.policies,
-            "gate": {"passed": report.gate.passed, "reasons": report.gate.reasons},
+            "gate": {"passed": report.gate.passed, "reasons": report.gate.reasons, "rule": report.gate.rule},
+            "exemptions": report.exemptions,
             "categories": categories,
             "results": results_summary(report, cut),
         }
@@ -442,12 +445,11 @@ fn problem_severity(s: Severity) -> &'static str {
     }
 }
 
-/// `inline` comments are in source; config and baseline suppressions are external.
+/// Comments and clippy attributes are in source; config and baseline suppressions are external.
 fn suppression_kind(kind: &str) -> &'static str {
-    if kind == "inline" {
-        "inSource"
-    } else {
-        "external"
+    match kind {
+        "inline" | "file" | "clippy" => "inSource",
+        _ => "external",
     }
 }
 
