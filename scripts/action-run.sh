@@ -42,14 +42,38 @@ if [ "${INPUT_BADGE:-true}" = "true" ]; then
   badge_json="$out_dir/cargo-ready-badge.json"
   args+=(--output "badge-svg=$badge_svg" --output "badge-json=$badge_json")
 fi
-# A policy file is relative to working-directory (the scan runs elsewhere); built-in names
-# (no `.toml`) pass as they are.
-policy="${INPUT_POLICY:-}"
-case "$policy" in
-  /* | "") ;;
-  *.toml) policy="$dir/$policy" ;;
-esac
-[ -n "$policy" ] && args+=(--policy "$policy")
+# Paths given to the action are relative to working-directory, as if `cargo ready` ran there
+# (it runs elsewhere): a policy file, and the paths of --baseline, --output, --manifest-path
+# and --policy in `args`. Built-in policy names (no `.toml`) pass as they are.
+abs() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$dir" "$1" ;; esac; }
+policy_arg() { case "$1" in *.toml) abs "$1" ;; *) printf '%s' "$1" ;; esac; }
+output_arg() { printf '%s=%s' "${1%%=*}" "$(abs "${1#*=}")"; }
+resolve_paths() { # resolve_paths ARG...: sets `resolved`
+  resolved=()
+  local a next=""
+  for a in "$@"; do
+    case "$next" in
+      path) a="$(abs "$a")" ;;
+      policy) a="$(policy_arg "$a")" ;;
+      output) a="$(output_arg "$a")" ;;
+      *)
+        case "$a" in
+          --baseline | --manifest-path) next=path ;;
+          --policy) next=policy ;;
+          --output) next=output ;;
+          --baseline=* | --manifest-path=*) a="${a%%=*}=$(abs "${a#*=}")" ;;
+          --policy=*) a="--policy=$(policy_arg "${a#*=}")" ;;
+          --output=*) a="--output=$(output_arg "${a#*=}")" ;;
+        esac
+        resolved+=("$a")
+        continue
+        ;;
+    esac
+    next=""
+    resolved+=("$a")
+  done
+}
+[ -n "${INPUT_POLICY:-}" ] && args+=(--policy "$(policy_arg "$INPUT_POLICY")")
 [ -n "${INPUT_MIN_SCORE:-}" ] && args+=(--min-score "$INPUT_MIN_SCORE")
 [ -n "${INPUT_FAIL_ON:-}" ] && args+=(--fail-on "$INPUT_FAIL_ON")
 
@@ -73,7 +97,8 @@ fi
 [ -n "$diff_base" ] && args+=(--diff-base "$diff_base")
 if [ -n "${INPUT_ARGS:-}" ]; then
   read -r -a extra <<< "$INPUT_ARGS"
-  args+=("${extra[@]}")
+  resolve_paths "${extra[@]}"
+  args+=("${resolved[@]}")
 fi
 
 category="${INPUT_CATEGORY:-}"

@@ -335,6 +335,38 @@ fn the_scanned_repository_cannot_choose_the_toolchain() {
     assert!(run.stdout["scan"].contains("::error file=svc/crates/api/src/main.rs,"));
 }
 
+#[test]
+fn paths_in_args_are_relative_to_the_working_directory() {
+    let checkout = checkout_with_fixture();
+    let svc = checkout.path().join("svc");
+    let baseline = Command::new(env!("CARGO_BIN_EXE_cargo-ready"))
+        .args(["--format", "json", "--output", "json=ready-baseline.json"])
+        .current_dir(&svc)
+        .output()
+        .unwrap();
+    assert!(svc.join("ready-baseline.json").is_file(), "{baseline:?}");
+
+    let releases = released();
+    let cache = tempfile::tempdir().unwrap();
+    let job = Job::new(&repo(), checkout.path(), &releases.url, cache.path())
+        .input("working-directory", "svc")
+        .input(
+            "args",
+            "--baseline ready-baseline.json --output=json=out/again.json",
+        );
+    let run = runner::run(&job);
+    assert_eq!(run.outcome("scan"), "success");
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(svc.join("out/again.json")).unwrap())
+            .unwrap();
+    let findings = again["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["baseline"] == "unchanged"),
+        "the baseline was not read"
+    );
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
