@@ -173,6 +173,31 @@ impl Finding {
         self.suppressed.is_none() && self.changed != Some(false)
     }
 
+    /// A bare finding for unit tests: `check` at the start of `line` of `file`.
+    #[cfg(test)]
+    pub(crate) fn for_test(check: &str, severity: Severity, file: &str, line: u32) -> Finding {
+        Finding {
+            check: check.into(),
+            severity,
+            message: String::new(),
+            file: file.into(),
+            region: Region {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            },
+            package: None,
+            fingerprint: String::new(),
+            suppressed: None,
+            related: Vec::new(),
+            changed: None,
+            baseline: None,
+            snippet: String::new(),
+            line_hash: None,
+        }
+    }
+
     /// Open (not suppressed) but outside the change under `--diff-base`.
     pub fn is_pre_existing(&self) -> bool {
         self.suppressed.is_none() && self.changed == Some(false)

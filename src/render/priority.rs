@@ -55,21 +55,7 @@ mod tests {
     use super::*;
 
     fn at(file: &str) -> Finding {
-        Finding {
-            check: "c".into(),
-            severity: Severity::Warning,
-            message: String::new(),
-            file: file.into(),
-            region: crate::model::Region::file_start(),
-            package: None,
-            fingerprint: String::new(),
-            suppressed: None,
-            related: Vec::new(),
-            changed: None,
-            baseline: None,
-            snippet: String::new(),
-            line_hash: None,
-        }
+        Finding::for_test("c", Severity::Warning, file, 1)
     }
 
     #[test]

@@ -173,19 +173,8 @@ mod tests {
 
     fn finding(severity: Severity, changed: bool) -> Finding {
         Finding {
-            check: "c".into(),
-            severity,
-            message: String::new(),
-            file: "src/lib.rs".into(),
-            region: Region::file_start(),
-            package: None,
-            fingerprint: String::new(),
-            suppressed: None,
-            related: Vec::new(),
             changed: Some(changed),
-            baseline: None,
-            snippet: String::new(),
-            line_hash: None,
+            ..Finding::for_test("c", severity, "src/lib.rs", 1)
         }
     }
 
