@@ -178,7 +178,8 @@ fn token_templates_are_data() {
     assert_eq!((c.len(), unparsed), (0, 0));
     let (c, _) = calls("stringify!(a.unwrap())", Position::Expr);
     assert!(c.is_empty());
-    let mock = "mock! { pub Db {} impl Provider for Db { fn get(&self) -> u8 { unimplemented!() } } }";
+    let mock =
+        "mock! { pub Db {} impl Provider for Db { fn get(&self) -> u8 { unimplemented!() } } }";
     let (c, _) = calls(mock, Position::Item);
     assert!(c.is_empty());
 }
