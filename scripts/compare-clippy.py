@@ -5,7 +5,7 @@ Either run both tools on a workspace (this BUILDS the workspace: its build scrip
 macros run, and its dependencies are downloaded; use it on code you trust or in a sandbox):
 
     python3 scripts/compare-clippy.py --run path/to/workspace [--all-features]
-        [--rustflags "--cfg foo"] [--ready path/to/cargo-ready] [--check no-unwrap]
+        [--rustflags "--cfg foo"] [--ready path/to/cargo-ready] [--check no-unwrap,lock-unwrap]
         [--out DIR]
 
 or compare outputs you produced yourself:
@@ -52,11 +52,11 @@ def clippy_spans(path, root):
     return sorted(spans)
 
 
-def ready_findings(path, check):
+def ready_findings(path, checks):
     with open(path) as fh:
         report = json.load(fh)
     return sorted({(f["file"], f["line"]) for f in report["findings"]
-                   if f.get("suppressed") is None and (check is None or f["check"] == check)})
+                   if f.get("suppressed") is None and (checks is None or f["check"] in checks)})
 
 
 def inside(o, s):
@@ -125,7 +125,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("clippy", nargs="?")
     ap.add_argument("ready", nargs="?")
-    ap.add_argument("--check", default=None, help="check id (default: every finding)")
+    ap.add_argument("--check", default=None,
+                    help="check ids, comma-separated (default: every finding); with the built-in "
+                         "policy `no-unwrap,lock-unwrap` (lock-unwrap supersedes no-unwrap on "
+                         "`.lock().unwrap()`)")
     ap.add_argument("--root", default=".")
     ap.add_argument("--also", action="append", default=[], metavar="LABEL=CLIPPY_JSON")
     ap.add_argument("--run", metavar="WORKSPACE", help="run clippy and cargo-ready on it")
@@ -141,7 +144,8 @@ def main():
         clippy, ready, root = a.clippy, a.ready, a.root
     else:
         ap.error("give CLIPPY_JSON READY_JSON, or --run WORKSPACE")
-    compare(clippy, ready, root, a.check, also)
+    checks = set(a.check.split(",")) if a.check else None
+    compare(clippy, ready, root, checks, also)
 
 
 if __name__ == "__main__":
