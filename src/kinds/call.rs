@@ -9,7 +9,7 @@ use super::{child, compile_regex};
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `call` check.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CallSpec {
     /// Resolved function paths; `*` as last segment matches any suffix, as first any prefix.
     #[serde(default)]
@@ -23,10 +23,6 @@ pub struct CallSpec {
     /// Only method calls whose receiver is a call of one of these methods.
     #[serde(default)]
     pub receiver_methods: Vec<String>,
-    /// Never method calls whose receiver is a call of one of these methods (left to another
-    /// check, e.g. `.lock().unwrap()` to `lock-unwrap`).
-    #[serde(default)]
-    pub not_receiver_methods: Vec<String>,
     /// `.unwrap()` / `.expect(..)` calls of these classes are not findings (see [`Skip`]).
     #[serde(default)]
     pub skip: Vec<Skip>,
@@ -61,8 +57,6 @@ pub struct CallMatcher {
     pub macros: Vec<String>,
     /// Required receiver methods.
     pub receiver_methods: Vec<String>,
-    /// Excluded receiver methods.
-    pub not_receiver_methods: Vec<String>,
     /// Classes of `unwrap` / `expect` calls that are not findings.
     pub skip: Vec<Skip>,
     /// Required contexts.
@@ -120,7 +114,6 @@ impl CallSpec {
             methods: self.methods,
             macros: self.macros,
             receiver_methods: self.receiver_methods,
-            not_receiver_methods: self.not_receiver_methods,
             skip: self.skip,
             inside: self.inside.iter().map(|s| Context::parse(s)).collect(),
             not_inside: self.not_inside.iter().map(|s| Context::parse(s)).collect(),
@@ -134,7 +127,7 @@ impl CallSpec {
 
 /// A class of `.unwrap()` / `.expect(..)` calls that cannot panic, named in `skip = [...]`.
 /// Decided on the syntax alone (`crate::rust` has the rules and their tests).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Skip {
     /// A parser or constructor given only constants: `Regex::new("…")`, `"…".parse()`,

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprMethodCall, Stmt};
 
+use super::macros::{Position, read};
 use crate::kinds::call::Skip;
 use checked::{Fact, covered, diverges, key, loop_facts, present_pattern, when_false, when_true};
 use constant::{constant_input, infallible_api, memory_init, memory_type, memory_write};
@@ -156,6 +157,21 @@ impl Finder {
         }
     }
 
+    /// A macro body, read as the walker reads it (`crate::rust::macros`), so that unwraps in
+    /// `format!` arguments or `cfg_if!` items are classified where the walker finds them.
+    fn in_macro(&mut self, m: &syn::Macro, pos: Position) {
+        if m.path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "macro_rules")
+        {
+            return;
+        }
+        for n in &read(m, pos).nodes {
+            n.visit(self);
+        }
+    }
+
     fn bind(&mut self, local: &syn::Local) {
         let (name, ty) = match &local.pat {
             syn::Pat::Ident(i) => (i.ident.to_string(), None),
@@ -292,8 +308,20 @@ impl<'ast> Visit<'ast> for Finder {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        for e in super::macros::macro_exprs(m) {
-            self.visit_expr(&e);
+        self.in_macro(m, Position::Expr);
+    }
+
+    fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
+        if i.ident.is_none() {
+            self.in_macro(&i.mac, Position::Item);
         }
+    }
+
+    fn visit_impl_item_macro(&mut self, i: &'ast syn::ImplItemMacro) {
+        self.in_macro(&i.mac, Position::Impl);
+    }
+
+    fn visit_trait_item_macro(&mut self, i: &'ast syn::TraitItemMacro) {
+        self.in_macro(&i.mac, Position::Trait);
     }
 }

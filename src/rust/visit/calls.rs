@@ -64,8 +64,7 @@ impl Walker<'_> {
                 .map(|cand| cand.join("::")),
             Target::Method(n, recv) => (c.methods.iter().any(|m| m == n)
                 && (c.receiver_methods.is_empty()
-                    || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r)))
-                && !recv.is_some_and(|r| c.not_receiver_methods.iter().any(|m| m == r)))
+                    || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r))))
             .then(|| format!(".{n}()")),
             Target::Macro(n) => c.macros.iter().any(|m| m == n).then(|| format!("{n}!")),
         };
