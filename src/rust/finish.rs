@@ -38,7 +38,13 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
         classify(ws, &summaries)
     };
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
-    let model = CodeModel::build(ws, &class, &summaries, engine.request.graph);
+    let model = CodeModel::build(
+        ws,
+        &class,
+        &summaries,
+        engine.request.graph,
+        &engine.externals,
+    );
     Finished { class, model }
 }
 
