@@ -12,20 +12,7 @@ use std::path::PathBuf;
 
 /// `check file:line role severity` of the recommended policy's findings of `checks`.
 fn findings(fixture: &str, checks: &[&str]) -> Vec<String> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture)
-        .join("Cargo.toml");
-    let opts = cargo_ready::Options {
-        manifest_path: Some(manifest),
-        overrides: cargo_ready::config::CliOverrides {
-            policies: vec!["recommended".into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let (report, _) = cargo_ready::analyze(&opts).unwrap();
-    report
+    report(fixture)
         .findings
         .iter()
         .filter(|f| checks.contains(&f.check.as_str()))
@@ -43,6 +30,7 @@ fn findings(fixture: &str, checks: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The recommended policy's report on a fixture.
 fn report(fixture: &str) -> cargo_ready::model::Report {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
