@@ -35,21 +35,32 @@ pub fn apply_baseline(findings: &mut [Finding], baseline: &HashSet<String>, name
     }
 }
 
-/// Outcome of every enabled check, in `Config::checks` order.
+/// Outcome of every enabled check, in `Config::checks` order; `reasons[i]` says why check `i`
+/// was skipped, when the scan knows.
 pub fn check_results(
     config: &Config,
     applicable: &[bool],
+    reasons: &[Option<String>],
     findings: &[Finding],
 ) -> Vec<CheckResult> {
     config
         .checks
         .iter()
         .zip(applicable)
-        .map(|(check, &applies)| result_for(check, applies, findings))
+        .enumerate()
+        .map(|(i, (check, &applies))| {
+            let reason = reasons.get(i).cloned().flatten().filter(|_| !applies);
+            result_for(check, applies, reason, findings)
+        })
         .collect()
 }
 
-fn result_for(check: &Check, applies: bool, findings: &[Finding]) -> CheckResult {
+fn result_for(
+    check: &Check,
+    applies: bool,
+    reason: Option<String>,
+    findings: &[Finding],
+) -> CheckResult {
     let mine = findings.iter().filter(|f| f.check == check.id);
     let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
         mine.partition(|f| f.suppressed.is_some());
@@ -64,6 +75,7 @@ fn result_for(check: &Check, applies: bool, findings: &[Finding]) -> CheckResult
         suppressed: suppressed.len() as u32,
         max: check.max,
         weight: check.weight,
+        reason,
         doc: check.doc.clone(),
     }
 }

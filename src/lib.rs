@@ -107,10 +107,21 @@ fn build_report(
     ws: &workspace::Workspace,
     scanned: scan::ScanOutput,
 ) -> Report {
-    let mut results = gate::check_results(config, &scanned.applicable, &scanned.findings);
+    let mut results = gate::check_results(
+        config,
+        &scanned.applicable,
+        &scanned.skip_reasons,
+        &scanned.findings,
+    );
     let card = score::scorecard(&config.categories, &results);
+    let service_packages: Vec<&str> = scanned
+        .services
+        .iter()
+        .map(|s| s.package.as_str())
+        .collect();
     let packages = score::package_scores(
         ws,
+        &service_packages,
         &config.checks,
         &results,
         &config.categories,
@@ -132,6 +143,8 @@ fn build_report(
         categories: card.categories,
         packages,
         checks: results,
+        services: scanned.services,
+        not_services: scanned.not_services,
         findings: scanned.findings,
         notes: scanned.notes,
     }

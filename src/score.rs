@@ -94,9 +94,11 @@ fn status_of<'a>(results: impl Iterator<Item = &'a CheckResult>) -> Status {
         .unwrap_or(Status::Ready)
 }
 
-/// Per-package scorecards: each check applicable to the package, judged on its findings.
+/// Per-package scorecards: each check applicable to the package, judged on its findings. A
+/// service check applies to the packages holding a service (`service_packages`).
 pub fn package_scores(
     ws: &Workspace,
+    service_packages: &[&str],
     checks: &[Check],
     results: &[CheckResult],
     categories: &[Category],
@@ -109,7 +111,10 @@ pub fn package_scores(
                 .iter()
                 .zip(results)
                 .map(|(check, r)| {
-                    let applies = r.outcome != Outcome::Skipped && p.meets(&check.applies);
+                    let applies = r.outcome != Outcome::Skipped
+                        && p.meets(&check.applies)
+                        && (!check.applies.is_service()
+                            || service_packages.contains(&p.name.as_str()));
                     let n = findings
                         .iter()
                         .filter(|f| {
@@ -203,6 +208,7 @@ mod tests {
             suppressed: 0,
             max,
             weight,
+            reason: None,
             doc: CheckDoc::default(),
         }
     }

@@ -23,8 +23,9 @@ mod calls;
 pub enum Target<'t> {
     /// A path call, resolved (candidates).
     Fn(&'t [Vec<String>]),
-    /// A method call by name, with the receiver's method name if the receiver is a call.
-    Method(&'t str, Option<&'t str>),
+    /// A method call by name, with the receiver's method name if the receiver is a call, and
+    /// the resolved function the receiver chain starts at (`a::b(..).c().name()` → `a::b`).
+    Method(&'t str, Option<&'t str>, &'t [Vec<String>]),
     /// A macro by last segment.
     Macro(&'t str),
 }
@@ -157,6 +158,7 @@ impl<'a> Walker<'a> {
             is_main,
             is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
         });
+        self.start_attrs(attrs, &name);
         let (key, free) = match self.impl_ty.last() {
             Some(t) => (format!("{t}::{name}"), false),
             None => (qualify(&self.module_name(), &name), true),
@@ -209,12 +211,62 @@ impl<'a> Walker<'a> {
             .checks()
             .filter_map(|(i, m)| match m {
                 Matcher::Presence(p) if p.route_matches(&full) || p.route_matches(route) => {
-                    Some(PresenceFact { check: i, line })
+                    Some(PresenceFact {
+                        check: i,
+                        line,
+                        what: format!("route `{full}`"),
+                        negates: false,
+                    })
                 }
                 _ => None,
             })
             .collect();
         self.out.presence.extend(facts);
+    }
+
+    /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
+    fn start_attrs(&mut self, attrs: &[syn::Attribute], name: &str) {
+        if self.engine.starts.is_none() {
+            return;
+        }
+        for a in attrs {
+            let segs = segments(a.path());
+            let Some(last) = segs.last() else { continue };
+            let framework = crate::kinds::service::FRAMEWORKS
+                .iter()
+                .position(|f| f.attributes.contains(&last.as_str()));
+            if let Some(framework) = framework {
+                self.out.starts.push(super::StartFact {
+                    framework: Some(framework),
+                    line: a.span().start().line as u32,
+                    what: format!("`#[{}]`", segs.join("::")),
+                    func: name.to_string(),
+                });
+            }
+        }
+    }
+
+    /// The name of the innermost enclosing fn (last segment of its key), "" outside fns.
+    pub(super) fn current_fn(&self) -> String {
+        self.fns
+            .last()
+            .map(|f| f.summary.key.rsplit("::").next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    }
+
+    /// The resolved function a method chain starts at: `a::b(..).c()?.d().await` → `a::b`.
+    pub(super) fn chain_root(&self, e: &Expr) -> Vec<Vec<String>> {
+        match e {
+            Expr::MethodCall(m) => self.chain_root(&m.receiver),
+            Expr::Try(t) => self.chain_root(&t.expr),
+            Expr::Await(a) => self.chain_root(&a.base),
+            Expr::Paren(p) => self.chain_root(&p.expr),
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => self.resolve_path(&p.path),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
     }
 
     fn resolve_path(&self, path: &syn::Path) -> Vec<Vec<String>> {
@@ -486,8 +538,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         };
         let r = region(e.method.span(), e.paren_token.span.close());
         let from = self.out.sites.len();
+        let roots = if self.engine.has_chains() {
+            self.chain_root(&e.receiver)
+        } else {
+            Vec::new()
+        };
         self.on_call(
-            Target::Method(&name, recv.as_deref()),
+            Target::Method(&name, recv.as_deref(), &roots),
             r.clone(),
             addr(e),
             e.args.iter().collect(),

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use super::Hit;
 use crate::config::{Check, Config};
 use crate::kinds::{Matcher, Mode};
-use crate::model::{Region, ScanNote};
+use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::workspace::{SourceFile, Workspace};
 
@@ -55,6 +55,35 @@ pub struct FileScan {
     pub sources: Sources,
     /// Number of files read.
     pub files_scanned: usize,
+    /// The kind of code at each place.
+    pub scopes: Scopes,
+    /// The bins that are services (and those that are not).
+    pub services: rust::services::Services,
+    /// Verdicts of the presence service checks.
+    pub verdicts: Vec<rust::ServiceVerdict>,
+}
+
+/// The kind of code of every file, and the test ranges inside production files, for the
+/// `scope` of findings.
+#[derive(Debug, Default)]
+pub struct Scopes {
+    /// Path → (kind of the file, test line ranges).
+    files: std::collections::HashMap<String, (CodeKind, Vec<(u32, u32)>)>,
+}
+
+impl Scopes {
+    /// The kind of code at a line of a file (production for files the scan does not know).
+    pub fn at(&self, file: &str, line: u32) -> CodeKind {
+        match self.files.get(file) {
+            Some((CodeKind::Production, ranges))
+                if ranges.iter().any(|&(a, b)| a <= line && line <= b) =>
+            {
+                CodeKind::Test
+            }
+            Some((kind, _)) => *kind,
+            None => CodeKind::Production,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -67,6 +96,7 @@ struct OneFile {
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
     is_bin_root: bool,
+    generated: bool,
 }
 
 /// Runs the file-level checks over every file of the workspace: each file is read once, its
@@ -110,6 +140,7 @@ fn assemble(
             summary: r.summary.clone(),
             checks: r.syntax.clone(),
             is_bin_root: r.is_bin_root,
+            generated: r.generated,
         })
         .collect();
     let finished = rust::finish(engine, ws, applicable, &mut states, pool);
@@ -123,8 +154,11 @@ fn assemble(
             root: ws.root.clone(),
         },
         files_scanned: 0,
+        scopes: scopes(ws, &finished.class, &states, &results),
+        services: finished.services,
+        verdicts: finished.verdicts,
     };
-    for (i, (r, st)) in results.iter().zip(&states).enumerate() {
+    for (i, r) in results.iter().enumerate() {
         let file = &ws.files[i];
         for (idx, regions) in &r.text_hits {
             let Some(check) = checks.get(*idx) else {
@@ -135,16 +169,7 @@ fn assemble(
             };
             let kept: Vec<&Region> = regions
                 .iter()
-                .filter(|reg| {
-                    !file.is_rust()
-                        || check.code.includes(rust::kind_at(
-                            ws,
-                            &finished.class,
-                            st.summary.as_ref(),
-                            i,
-                            reg.line,
-                        ))
-                })
+                .filter(|reg| check.code.includes(out.scopes.at(&file.path, reg.line)))
                 .collect();
             match m.mode {
                 Mode::Forbid => out.hits.extend(kept.into_iter().map(|region| Hit {
@@ -171,6 +196,53 @@ fn assemble(
         }
     }
     out
+}
+
+/// The kind of every file (module tree, path, generated marker) with its test ranges.
+fn scopes(
+    ws: &Workspace,
+    class: &rust::Classification,
+    states: &[FileState],
+    results: &[OneFile],
+) -> Scopes {
+    let files = ws
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let kind = class
+                .kinds
+                .get(i)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| ws.path_code_kind(&f.path));
+            let generated = results.get(i).is_some_and(|r| r.generated);
+            let kind = if generated && kind != CodeKind::Uncompiled {
+                CodeKind::Vendored
+            } else {
+                kind
+            };
+            let ranges = states
+                .get(i)
+                .and_then(|s| s.summary.as_ref())
+                .map(|s| s.test_ranges.clone())
+                .unwrap_or_default();
+            (f.path.clone(), (kind, ranges))
+        })
+        .collect();
+    Scopes { files }
+}
+
+/// Does the text say it is generated, in its first lines (`@generated`, "Code generated …
+/// DO NOT EDIT", "automatically generated")?
+fn is_generated(text: &str) -> bool {
+    let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    let lower = head.to_ascii_lowercase();
+    head.contains("@generated")
+        || (lower.contains("generated") && lower.contains("do not edit"))
+        || lower.contains("automatically generated")
+        || lower.contains("auto-generated")
+        || lower.contains("autogenerated")
 }
 
 /// The checks that look at this file, by path scope and package conditions (code kind is
@@ -218,6 +290,7 @@ fn scan_one(
     let engine_wants = file.is_rust()
         && (engine.uncompiled.is_some()
             || engine.parse_error.is_some()
+            || engine.starts.is_some()
             || !engine.syntax.is_empty());
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
@@ -257,6 +330,7 @@ fn scan_one(
     OneFile {
         text_hits,
         note: None,
+        generated: is_generated(&text),
         text: Some(text),
         summary,
         syntax,

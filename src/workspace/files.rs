@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::{SourceFile, Workspace, relative_to};
+use crate::model::CodeKind;
 
 /// Walks the workspace root and fills `ws.files`, sorted by path.
 pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
@@ -21,6 +22,7 @@ pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
                 package: None,
                 abs,
                 path,
+                class: None,
             }
         })
         .filter(|f| !ignore.is_match(&f.path))
@@ -30,7 +32,30 @@ pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
         f.package = ws.package_of(&f.path);
     }
     files.retain(|f| f.package.is_some() || innermost_member(&members, &f.path).is_none());
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let attributes = super::vendored::Attributes::load(&root, &paths);
+    for f in &mut files {
+        f.class = path_class(ws, &attributes, f);
+    }
     ws.files = files;
+}
+
+/// The kind of code a file's path implies over the module tree: vendored or generated, or
+/// test support (its package's role).
+fn path_class(
+    ws: &Workspace,
+    attributes: &super::vendored::Attributes,
+    f: &SourceFile,
+) -> Option<(CodeKind, String)> {
+    if let Some(why) = attributes.vendored(&f.path) {
+        return Some((CodeKind::Vendored, why));
+    }
+    let p = f.package.and_then(|i| ws.packages.get(i))?;
+    let why = p.test_support.as_ref()?;
+    Some((
+        CodeKind::TestSupport,
+        format!("package `{}` is test support: {why}", p.name),
+    ))
 }
 
 /// The member directory containing `path` (innermost), if any; the root member ("") counts
