@@ -1,0 +1,242 @@
+//! Services and code scopes on fixture workspaces, with the built-in `recommended` policy:
+//! which bins are services (and why), the verdict and evidence of each service check, where
+//! service findings land, and which code counts as production.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use cargo_ready::model::{Outcome, Report, Service};
+
+const SERVICE_CHECKS: &[&str] = &[
+    "graceful-shutdown",
+    "health-endpoint",
+    "metrics-endpoint",
+    "rate-limit",
+    "request-body-limit",
+    "request-timeout",
+    "structured-logging",
+];
+
+fn report_of(fixture: &str) -> Report {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture)
+        .join("Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec!["recommended".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    cargo_ready::analyze(&opts).unwrap().0
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// `check file:line` of the unsuppressed findings of the given checks.
+fn fired(report: &Report, checks: &[&str]) -> BTreeSet<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| checks.contains(&f.check.as_str()) && f.suppressed.is_none())
+        .map(|f| format!("{} {}:{}", f.check, f.file, f.region.line))
+        .collect()
+}
+
+fn service<'r>(report: &'r Report, bin: &str) -> &'r Service {
+    report
+        .services
+        .iter()
+        .find(|s| s.bin == bin)
+        .unwrap_or_else(|| panic!("no service `{bin}` in {:?}", report.services))
+}
+
+/// `id: pass at file:line (what)` / `id: fail` for each service check of a service.
+fn verdicts(s: &Service) -> BTreeSet<String> {
+    s.checks
+        .iter()
+        .map(|c| match (&c.outcome, &c.evidence) {
+            (Outcome::Pass, Some(e)) => format!("{}: {}:{} {}", c.id, e.file, e.line, e.what),
+            (o, _) => format!("{}: {o:?}", c.id),
+        })
+        .collect()
+}
+
+#[test]
+fn a_bin_whose_library_starts_the_server_is_a_service() {
+    let r = report_of("svc-closure");
+    let s = service(&r, "daemon");
+    assert_eq!(s.file, "daemon/src/main.rs");
+    assert_eq!(s.packages, ["daemon", "svc-core"]);
+    assert_eq!(s.frameworks, ["axum"]);
+    assert_eq!(
+        (s.started.file.as_str(), s.started.line),
+        ("core/src/server.rs", 6)
+    );
+    // Every service finding sits at the binary's main file; the library gets none.
+    assert_eq!(
+        fired(&r, SERVICE_CHECKS),
+        set(&[
+            "graceful-shutdown daemon/src/main.rs:1",
+            "health-endpoint daemon/src/main.rs:1",
+            "metrics-endpoint daemon/src/main.rs:1",
+            "rate-limit daemon/src/main.rs:1",
+            "request-body-limit daemon/src/main.rs:1",
+            "request-timeout daemon/src/main.rs:1",
+            "structured-logging daemon/src/main.rs:1",
+        ])
+    );
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| SERVICE_CHECKS.contains(&f.check.as_str()))
+            .all(|f| f.package.as_deref() == Some("daemon")),
+        "no service findings for the library"
+    );
+}
+
+#[test]
+fn evidence_in_a_crate_the_server_depends_on_counts() {
+    let r = report_of("svc-routes");
+    assert_eq!(fired(&r, SERVICE_CHECKS), set(&[]));
+    let s = service(&r, "server");
+    assert_eq!(
+        verdicts(s),
+        set(&[
+            "graceful-shutdown: server/src/main.rs:9 `.with_graceful_shutdown(..)`",
+            "health-endpoint: routes/src/lib.rs:19 route `/healthz`",
+            "metrics-endpoint: routes/src/lib.rs:14 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
+            "rate-limit: routes/src/lib.rs:15 `tower_governor::governor::GovernorConfig::default(..)`",
+            "request-body-limit: routes/src/lib.rs:23 `tower_http::limit::RequestBodyLimitLayer::new(..)`",
+            "request-timeout: routes/src/lib.rs:22 `tower_http::timeout::TimeoutLayer::new(..)`",
+            "structured-logging: server/Cargo.toml:11 `tracing-subscriber` declared by package `server`",
+        ])
+    );
+}
+
+#[test]
+fn a_config_printer_beside_the_server_is_not_a_service() {
+    let r = report_of("svc-printer");
+    let names: Vec<&str> = r.services.iter().map(|s| s.bin.as_str()).collect();
+    assert_eq!(names, ["web"]);
+    let printer = r
+        .not_services
+        .iter()
+        .find(|n| n.bin == "print-config")
+        .unwrap();
+    assert_eq!(
+        printer.reason,
+        "it does not reach `serve` (web/src/lib.rs:16), where a library it depends on starts a server"
+    );
+    assert!(
+        fired(&r, SERVICE_CHECKS)
+            .iter()
+            .all(|f| f.contains("web/src/main.rs:1")),
+        "{:?}",
+        fired(&r, SERVICE_CHECKS)
+    );
+}
+
+#[test]
+fn health_vocabulary_and_framework_defaults() {
+    let r = report_of("svc-frameworks");
+    // Health: `/alive`, `/healthcheck`, `/readyz` under `.nest`, `/api/status`, `/livez`,
+    // warp's `path!("ping")` and tonic-health all count.
+    assert_eq!(fired(&r, &["health-endpoint"]), set(&[]));
+    // actix-web and rocket stop gracefully on SIGTERM by default, unless `disable_signals()`.
+    assert_eq!(
+        fired(&r, &["graceful-shutdown"]),
+        set(&[
+            "graceful-shutdown actix-nosignals/src/main.rs:1",
+            "graceful-shutdown axum-nested/src/main.rs:1",
+            "graceful-shutdown axum-status/src/main.rs:1",
+            "graceful-shutdown tonic-grpc/src/main.rs:1",
+            "graceful-shutdown warp-ping/src/main.rs:1",
+        ])
+    );
+    let shutdown = |bin: &str| {
+        verdicts(service(&r, bin))
+            .into_iter()
+            .find(|v| v.starts_with("graceful-shutdown"))
+            .unwrap()
+    };
+    assert_eq!(
+        shutdown("actix-alive"),
+        "graceful-shutdown: actix-alive/src/main.rs:10 actix-web default (`actix_web::HttpServer::new(..)`)"
+    );
+    assert_eq!(
+        shutdown("rocket-livez"),
+        "graceful-shutdown: rocket-livez/src/main.rs:9 rocket default (`#[launch]`)"
+    );
+    assert_eq!(service(&r, "tonic-grpc").protocols, ["grpc"]);
+    assert_eq!(service(&r, "warp-ping").protocols, ["http"]);
+}
+
+#[test]
+fn client_timeouts_and_query_limits_are_not_server_settings() {
+    let r = report_of("svc-evidence");
+    let fired = fired(&r, &["request-timeout", "request-body-limit"]);
+    assert_eq!(
+        fired,
+        set(&[
+            "request-body-limit app/src/main.rs:1",
+            "request-timeout app/src/main.rs:1",
+        ])
+    );
+}
+
+#[test]
+fn a_workspace_without_a_service_skips_the_service_checks_with_the_reason() {
+    let r = report_of("svc-none");
+    assert!(r.services.is_empty());
+    assert_eq!(
+        r.not_services[0].reason,
+        "it depends on `axum` but its code starts no server"
+    );
+    for id in SERVICE_CHECKS {
+        let c = r.checks.iter().find(|c| c.id == *id).unwrap();
+        assert_eq!(c.outcome, Outcome::Skipped, "{id}");
+        assert_eq!(
+            c.reason.as_deref(),
+            Some("no service: no bin target starts a server"),
+            "{id}"
+        );
+    }
+    assert_eq!(fired(&r, SERVICE_CHECKS), set(&[]));
+}
+
+#[test]
+fn only_production_code_is_production() {
+    let r = report_of("scope-kinds");
+    // The build script, the trybuild fixture, the test-support packages (a dev-dependency only,
+    // and `role = "test-support"`), the generated modules and the vendored or minified assets
+    // are not production code.
+    assert_eq!(
+        fired(&r, &["no-unwrap", "no-panic", "empty-catch"]),
+        set(&[
+            "empty-catch app/web/keep.bundle.js:2",
+            "empty-catch app/web/main.js:2",
+            "no-unwrap app/src/lib.rs:7",
+        ])
+    );
+    let scope_of = |file: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.file == file)
+            .map(|f| f.scope.as_str())
+    };
+    assert_eq!(scope_of("app/src/lib.rs"), Some("production"));
+    // The mock server of the test-support package is no service.
+    assert!(r.services.is_empty(), "{:?}", r.services);
+}
