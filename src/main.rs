@@ -30,7 +30,8 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<i32, Error> {
     match &cli.command {
         None | Some(Command::Check) => check(&cli.global),
-        Some(Command::List) => with_stdout(&cli.global, |out| {
+        Some(Command::List { services: true }) => list_services(&cli.global),
+        Some(Command::List { services: false }) => with_stdout(&cli.global, |out| {
             let (defs, enabled) = catalogue(&cli.global)?;
             list(&defs, enabled.as_ref(), out)
         }),
@@ -41,20 +42,7 @@ fn run(cli: &Cli) -> Result<i32, Error> {
 }
 
 fn check(g: &GlobalArgs) -> Result<i32, Error> {
-    let opts = Options {
-        manifest_path: g.manifest_path.clone(),
-        selection: Selection {
-            include: g.packages.clone(),
-            exclude: g.exclude.clone(),
-        },
-        overrides: config::CliOverrides {
-            policies: g.policies.clone(),
-            fail_on: g.fail_on,
-            min_score: g.min_score,
-        },
-        baseline: g.baseline.clone(),
-        diff_base: g.diff_base.clone(),
-    };
+    let opts = options(g);
     let spinner = spinner(g.quiet);
     let analyzed = cargo_ready::analyze(&opts);
     spinner.finish_and_clear();
@@ -84,6 +72,35 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
     } else {
         exit::GATE_FAILED
     })
+}
+
+/// `list --services`: scans the workspace and lists what it detected as services, and why.
+fn list_services(g: &GlobalArgs) -> Result<i32, Error> {
+    let spinner = spinner(g.quiet);
+    let analyzed = cargo_ready::analyze(&options(g));
+    spinner.finish_and_clear();
+    let (report, _) = analyzed?;
+    with_stdout(g, |out| {
+        out.write_all(render::services_text(&report, g.verbose).as_bytes())
+            .map_err(write_error)
+    })
+}
+
+fn options(g: &GlobalArgs) -> Options {
+    Options {
+        manifest_path: g.manifest_path.clone(),
+        selection: Selection {
+            include: g.packages.clone(),
+            exclude: g.exclude.clone(),
+        },
+        overrides: config::CliOverrides {
+            policies: g.policies.clone(),
+            fail_on: g.fail_on,
+            min_score: g.min_score,
+        },
+        baseline: g.baseline.clone(),
+        diff_base: g.diff_base.clone(),
+    }
 }
 
 /// A spinner on stderr while the scan runs (hidden when stderr is not a terminal or with -q).

@@ -240,3 +240,56 @@ fn only_production_code_is_production() {
     // The mock server of the test-support package is no service.
     assert!(r.services.is_empty(), "{:?}", r.services);
 }
+
+#[test]
+fn list_services_says_what_was_detected_and_why() {
+    let manifest =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/svc-printer/Cargo.toml");
+    let run = |verbose: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("cargo-ready").unwrap();
+        cmd.args([
+            "ready",
+            "list",
+            "--services",
+            "--policy",
+            "recommended",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .env("NO_COLOR", "1");
+        if verbose {
+            cmd.arg("-v");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        run(false),
+        "service `web` (package `web`, web/src/main.rs): http via axum\n  starts its server at web/src/lib.rs:16: `axum::serve(..)`\n  code searched: web\n1 other bin target is not a service (-v says why)\n"
+    );
+    let verbose = run(true);
+    assert!(
+        verbose.contains("  health-endpoint      FAIL\n"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.ends_with("not services:\n  bin `print-config` (package `web`): it does not reach `serve` (web/src/lib.rs:16), where a library it depends on starts a server\n"),
+        "{verbose}"
+    );
+}
+
+#[test]
+fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
+    let r = report_of("svc-hazards");
+    assert_eq!(
+        fired(&r, &["static-mut", "detached-thread", "unbounded-spawn"]),
+        set(&[
+            "detached-thread src/lib.rs:12", // Builder::new()..spawn(..).expect(..)
+            "static-mut src/lib.rs:5",       // `static mut X: [T; N]`
+            "static-mut src/lib.rs:6",
+            "unbounded-spawn src/lib.rs:31", // a `select!` branch with a block body
+            "unbounded-spawn src/lib.rs:41", // async-std's `task::spawn`
+        ])
+    );
+}

@@ -9,10 +9,12 @@ mod human;
 mod json;
 mod markdown;
 mod sarif;
+mod services;
 
 use std::io::{self, Write};
 
 use crate::model::Report;
+pub use services::services_text;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

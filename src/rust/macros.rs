@@ -35,10 +35,19 @@ fn chunks(ts: TokenStream) -> Vec<TokenStream> {
             }
             _ => false,
         };
+        let arrow = cut && matches!(&tt, TokenTree::Punct(p) if p.as_char() == '=');
         if cut {
             out.push(std::mem::take(&mut cur).into_iter().collect());
         } else {
             cur.push(tt);
+        }
+        // A `select!` branch whose body is a block ends with the block, comma or not.
+        if arrow
+            && let Some(TokenTree::Group(g)) = iter.peek()
+            && g.delimiter() == proc_macro2::Delimiter::Brace
+            && let Some(block) = iter.next()
+        {
+            out.push(std::iter::once(block).collect());
         }
     }
     if !cur.is_empty() {
