@@ -8,8 +8,9 @@
 //! rocket `build()`/`custom()` + `launch()` or `#[launch]`, tonic
 //! `transport::Server::builder()`, hyper `Server::bind` (0.14) and `server::conn::*::Builder`
 //! (1.x), hyper-util `server::conn::auto::Builder`, warp `serve`, poem `Server::new`, tide
-//! `new()`/`with_state()` + `listen`, salvo `Server::new`. A plain accept loop (`accept()`
-//! with no argument inside a loop, or `incoming()`) is a `tcp` service.
+//! `new()`/`with_state()` + `listen`, salvo `Server::new`, actix-server `Server::build()` (a
+//! `tcp` server) with actix-http's `HttpService` (`http`). A plain accept loop (`accept()` with
+//! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
 use serde::Deserialize;
 
@@ -17,10 +18,13 @@ use super::call::{MethodPattern, PathPattern};
 
 /// What a service speaks; service checks name the protocols they apply to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Protocol {
-    /// An HTTP server framework.
+    /// An HTTP server with routes of its own: an API or a web application.
     Http,
+    /// An HTTP server whose only routes are metrics: a Prometheus exporter, a metrics side
+    /// port of a DNS or database-protocol server.
+    HttpMetrics,
     /// A gRPC server (tonic).
     Grpc,
     /// A plain accept loop.
@@ -28,10 +32,11 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    /// The lowercase name.
+    /// The name used in check files and outputs.
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Http => "http",
+            Protocol::HttpMetrics => "http-metrics",
             Protocol::Grpc => "grpc",
             Protocol::Tcp => "tcp",
         }
@@ -85,6 +90,26 @@ pub const FRAMEWORKS: &[Framework] = &[
         attributes: &[],
     },
     Framework {
+        krate: "actix-server",
+        protocol: Protocol::Tcp,
+        starts: &[
+            "actix_server::Server::build",
+            "actix_server::ServerBuilder::default",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "actix-http",
+        protocol: Protocol::Http,
+        starts: &[
+            "actix_http::HttpService::build",
+            "actix_http::HttpServiceBuilder::default",
+            "actix_http::HttpServiceBuilder::new",
+            "actix_http::HttpService::new",
+        ],
+        attributes: &[],
+    },
+    Framework {
         krate: "rocket",
         protocol: Protocol::Http,
         starts: &[
@@ -131,7 +156,12 @@ pub const FRAMEWORKS: &[Framework] = &[
     Framework {
         krate: "poem",
         protocol: Protocol::Http,
-        starts: &["poem::Server::new"],
+        starts: &[
+            "poem::Server::new",
+            "poem::Server::new_with_acceptor",
+            "poem::server::Server::new",
+            "poem::server::Server::new_with_acceptor",
+        ],
         attributes: &[],
     },
     Framework {
@@ -148,7 +178,11 @@ pub const FRAMEWORKS: &[Framework] = &[
     Framework {
         krate: "salvo",
         protocol: Protocol::Http,
-        starts: &["salvo::Server::new", "salvo::server::Server::new"],
+        starts: &[
+            "salvo::Server::new",
+            "salvo::server::Server::new",
+            "salvo::prelude::Server::new",
+        ],
         attributes: &[],
     },
 ];

@@ -35,6 +35,7 @@ pub const ROUTE_CALLS: &[&str] = &[
     "options",
     "handler",
     "endpoint",
+    "mount",
 ];
 
 /// The compiled engine: which checks are syntax-aware, and their needles.

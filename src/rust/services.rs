@@ -6,6 +6,9 @@
 //! not become a service because its library can serve.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::finish::kind_at;
 use super::reach::{FnIndex, mentioned};
@@ -82,8 +85,8 @@ pub fn detect(inputs: &Inputs) -> Services {
     let mut out = Services::default();
     for (pi, p) in inputs.ws.packages.iter().enumerate() {
         for t in p.targets.iter().filter(|t| t.is_bin()) {
-            let verdict = match &p.test_support {
-                Some(why) => Err(format!("its package is test support: {why}")),
+            let verdict = match &p.role {
+                Some((_, why)) => Err(format!("its package holds no production code: {why}")),
                 None => detect_bin(inputs, pi, t),
             };
             match verdict {
@@ -122,6 +125,7 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     let lib_starts = starts_in(inputs, &libs.iter().copied().collect::<Vec<_>>(), &declared);
     let reached = reached_starts(inputs, &own, &libs, lib_starts.clone());
     starts.extend(reached);
+    merge_accept_loops(&mut starts);
     if starts.is_empty() {
         return Err(why_not(inputs, &declared, &lib_starts));
     }
@@ -131,21 +135,13 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let protocols: Vec<Protocol> = starts
-        .iter()
-        .map(|(_, s)| {
-            s.framework
-                .map_or(Protocol::Tcp, |f| FRAMEWORKS[f].protocol)
-        })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let mut files: Vec<usize> = own.iter().copied().chain(libs.iter().copied()).collect();
+    files.sort_unstable();
+    let protocols = protocols_of(inputs, &starts, &files);
     let mut frameworks: Vec<&'static str> = declared.iter().map(|&f| FRAMEWORKS[f].krate).collect();
     if starts.iter().any(|(_, s)| s.framework.is_none()) {
         frameworks.push(ACCEPT_LOOP);
     }
-    let mut files: Vec<usize> = own.into_iter().chain(libs).collect();
-    files.sort_unstable();
     Ok(DetectedService {
         package: pi,
         bin: bin.name.clone(),
@@ -157,6 +153,83 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         protocols,
         starts,
     })
+}
+
+/// An accept loop in a file that also starts an HTTP or gRPC server is that server's (hyper
+/// 1.x serves each accepted connection with `serve_connection`): not a protocol of its own.
+fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
+    let served: HashSet<usize> = starts
+        .iter()
+        .filter(|(_, s)| s.framework.is_some())
+        .map(|(i, _)| *i)
+        .collect();
+    starts.retain(|(i, s)| s.framework.is_some() || !served.contains(i));
+}
+
+/// What the server starts speak; an HTTP server that serves only metrics is `http-metrics`.
+fn protocols_of(inputs: &Inputs, starts: &[(usize, StartFact)], files: &[usize]) -> Vec<Protocol> {
+    let metrics_only = serves_only_metrics(inputs, files);
+    starts
+        .iter()
+        .map(|(_, s)| {
+            s.framework
+                .map_or(Protocol::Tcp, |f| FRAMEWORKS[f].protocol)
+        })
+        .map(|p| match p {
+            Protocol::Http if metrics_only => Protocol::HttpMetrics,
+            other => other,
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
+/// attributes, `resource("/x")`, warp's `path!("x")`, hand-written `"/x" =>` match arms and
+/// `== "/x"` comparisons.
+static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"\.(?:route|nest|at|resource|scope|service|get|post|put|patch|delete|mount|path|to)\(\s*"(/[^"\s]*)""#,
+        r#"|#\[\s*(?:\w+::)*(?:get|post|put|patch|delete|head|route|path)\s*\(\s*"(/?[^"\s]*)""#,
+        r#"|\b(?:resource|scope|route|path!)\(\s*"(/?[^"\s]*)""#,
+        r#"|"(/[^"\s]*)"\s*(?:\)\s*)?=>|==\s*"(/[^"\s]*)""#,
+    ))
+    .ok()
+});
+
+/// Does the code serve metrics and register no other route (a Prometheus exporter, the
+/// metrics side port of a DNS server)? A server with no route literal at all and no metrics
+/// (a file server routing by hand) is not.
+fn serves_only_metrics(inputs: &Inputs, files: &[usize]) -> bool {
+    let Some(re) = ROUTE_LITERAL.as_ref() else {
+        return false;
+    };
+    let mut metrics = false;
+    for text in files
+        .iter()
+        .filter_map(|i| inputs.texts.get(*i).copied().flatten())
+    {
+        for caps in re.captures_iter(text) {
+            let route = caps
+                .iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map_or("", |m| m.as_str());
+            if is_metrics_route(route) {
+                metrics = true;
+            } else {
+                return false;
+            }
+        }
+        metrics = metrics || text.contains("prometheus") || text.contains("openmetrics");
+    }
+    metrics
+}
+
+fn is_metrics_route(route: &str) -> bool {
+    let last = route.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last == "metrics" || last.contains("prometheus")
 }
 
 fn is_lib(t: &Target) -> bool {

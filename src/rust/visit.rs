@@ -197,7 +197,11 @@ impl<'a> Walker<'a> {
             if !super::engine::ROUTE_CALLS.contains(&last.as_str()) {
                 continue;
             }
-            if let Ok(lit) = a.parse_args_with(first_str_lit) {
+            let lit = a
+                .parse_args_with(first_str_lit)
+                .ok()
+                .or_else(|| named_path_arg(a));
+            if let Some(lit) = lit {
                 let line = a.span().start().line as u32;
                 self.route_fact(&lit, line);
             }
@@ -222,6 +226,14 @@ impl<'a> Walker<'a> {
             })
             .collect();
         self.out.presence.extend(facts);
+    }
+
+    fn const_routes(&mut self, e: &Expr) {
+        let mut lits = Vec::new();
+        route_literals(e, &mut lits);
+        for (lit, line) in lits {
+            self.route_fact(&lit, line);
+        }
     }
 
     /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
@@ -310,6 +322,7 @@ fn mentions_path(e: &Expr) -> bool {
         Expr::Reference(r) => mentions_path(&r.expr),
         Expr::Paren(p) => mentions_path(&p.expr),
         Expr::Unary(u) => mentions_path(&u.expr),
+        Expr::Tuple(t) => t.elems.iter().any(mentions_path),
         _ => false,
     }
 }
@@ -322,8 +335,43 @@ fn pat_str_lits(p: &Pat) -> Vec<String> {
             _ => Vec::new(),
         },
         Pat::Or(o) => o.cases.iter().flat_map(pat_str_lits).collect(),
+        Pat::Tuple(t) => t.elems.iter().flat_map(pat_str_lits).collect(),
+        Pat::Reference(r) => pat_str_lits(&r.pat),
         _ => Vec::new(),
     }
+}
+
+/// `#[utoipa::path(get, path = "/health")]`: the string given as `path = ".."`.
+fn named_path_arg(a: &syn::Attribute) -> Option<String> {
+    let syn::Meta::List(list) = &a.meta else {
+        return None;
+    };
+    let tokens: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
+    tokens.windows(3).find_map(|w| match w {
+        [
+            proc_macro2::TokenTree::Ident(i),
+            proc_macro2::TokenTree::Punct(p),
+            proc_macro2::TokenTree::Literal(l),
+        ] if i == "path" && p.as_char() == '=' => syn::parse_str::<syn::LitStr>(&l.to_string())
+            .ok()
+            .map(|s| s.value()),
+        _ => None,
+    })
+}
+
+/// The string literals that look like route paths (`"/…"`) anywhere in an expression: the
+/// value of a `const HEALTH_PATH: &str = "/health"` or a table of routes.
+fn route_literals(e: &Expr, out: &mut Vec<(String, u32)>) {
+    struct Lits<'o>(&'o mut Vec<(String, u32)>);
+    impl<'ast> Visit<'ast> for Lits<'_> {
+        fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+            let v = l.value();
+            if v.starts_with('/') && !v.contains(char::is_whitespace) && v.len() < 200 {
+                self.0.push((v, l.span().start().line as u32));
+            }
+        }
+    }
+    Lits(out).visit_expr(e);
 }
 
 fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
@@ -381,6 +429,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.mods.pop();
         self.res.pop();
+    }
+
+    /// Route paths held in constants (`const HEALTH_PATH: &str = "/health"`, route tables).
+    fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
+        self.const_routes(&i.expr);
+        visit::visit_item_const(self, i);
+    }
+
+    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
+        self.const_routes(&i.expr);
+        visit::visit_item_static(self, i);
+    }
+
+    /// A path used as a value (`SIGTERM`, `tokio::signal::ctrl_c` passed as a fn) counts for
+    /// presence checks like a call of it.
+    fn visit_expr_path(&mut self, e: &'ast syn::ExprPath) {
+        if self
+            .checks()
+            .any(|(_, m)| matches!(m, Matcher::Presence(p) if !p.functions.is_empty()))
+        {
+            let cands = self.resolve_path(&e.path);
+            let line = e.span().start().line as u32;
+            self.presence_value(&cands, line);
+        }
+        visit::visit_expr_path(self, e);
     }
 
     fn visit_item_use(&mut self, i: &'ast syn::ItemUse) {

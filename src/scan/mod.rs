@@ -79,7 +79,7 @@ fn is_applicable(check: &Check, ws: &Workspace) -> bool {
         return ws
             .packages
             .iter()
-            .any(|p| p.has_bin() && p.test_support.is_none() && p.meets(&check.applies));
+            .any(|p| p.has_bin() && p.role.is_none() && p.meets(&check.applies));
     }
     check.applies.is_unconditional() || ws.packages.iter().any(|p| p.meets(&check.applies))
 }

@@ -51,11 +51,8 @@ fn path_class(
         return Some((CodeKind::Vendored, why));
     }
     let p = f.package.and_then(|i| ws.packages.get(i))?;
-    let why = p.test_support.as_ref()?;
-    Some((
-        CodeKind::TestSupport,
-        format!("package `{}` is test support: {why}", p.name),
-    ))
+    let (kind, why) = p.role.as_ref()?;
+    Some((*kind, format!("package `{}`: {why}", p.name)))
 }
 
 /// The member directory containing `path` (innermost), if any; the root member ("") counts

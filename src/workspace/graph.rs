@@ -1,16 +1,19 @@
 //! The workspace-member dependency graph (from `cargo metadata --no-deps`: each member's
 //! declared path dependencies that point at another member) and what it implies: each
-//! package's closure of members, and which members are test support (only ever
-//! dev-dependencies of others, or marked `[package.metadata.ready] role = "test-support"`).
+//! package's closure of members, and which members hold no production code: test support
+//! (only ever dev-dependencies of others, marked `[package.metadata.ready] role =
+//! "test-support"`, or named so: `*-test-utils`, `*-testing`, `tests/…`) and benches or examples
+//! (`benchmarks/`, `*-examples`).
 
 use std::collections::{BTreeSet, HashMap};
 
 use super::{Package, Workspace};
+use crate::model::CodeKind;
 
 /// The `role` a member may declare in its own `[package.metadata.ready]`.
 pub const TEST_SUPPORT_ROLE: &str = "test-support";
 
-/// Fills `member_deps` and `test_support` of every package. `all` is every member of the
+/// Fills `member_deps` and `role` of every package. `all` is every member of the
 /// workspace (selected or not), so that roles do not change with `-p`.
 pub fn link_members(packages: &mut [Package], all: &[Package]) {
     let by_dir: HashMap<&str, &str> = all
@@ -28,8 +31,52 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        p.test_support = test_support_reason(p, all, &edges);
+        p.role = test_support_reason(p, all, &edges)
+            .map(|why| (CodeKind::TestSupport, why))
+            .or_else(|| role_by_name(p));
     }
+}
+
+/// Words of a package's name or directory that say its code is not production code.
+const TEST_WORDS: &[&str] = &[
+    "test", "tests", "testing", "tester", "testkit", "mock", "mocks", "fuzz",
+];
+const EXAMPLE_WORDS: &[&str] = &[
+    "bench",
+    "benches",
+    "benchmark",
+    "benchmarks",
+    "example",
+    "examples",
+];
+
+/// Test support or example code by the package's name or directory (`chaos-testing/`,
+/// `benchmarks/`, `foo-test-utils`).
+fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
+    let words = |s: &str| -> Vec<String> {
+        s.split(['-', '_'])
+            .map(|w| w.to_ascii_lowercase())
+            .collect()
+    };
+    let mut places = vec![(format!("name `{}`", p.name), words(&p.name))];
+    places.extend(
+        p.dir
+            .split('/')
+            .filter(|seg| !seg.is_empty())
+            .map(|seg| (format!("directory `{}`", p.dir), words(seg))),
+    );
+    for (place, ws) in places {
+        if ws.iter().any(|w| TEST_WORDS.contains(&w.as_str())) {
+            return Some((CodeKind::TestSupport, format!("test code by its {place}")));
+        }
+        if ws.iter().any(|w| EXAMPLE_WORDS.contains(&w.as_str())) {
+            return Some((
+                CodeKind::Example,
+                format!("benches or examples by its {place}"),
+            ));
+        }
+    }
+    None
 }
 
 /// The members a package declares (name, dependency kind), found by the dependency's path.

@@ -114,7 +114,7 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
             .collect(),
         manifest_table: read_manifest(manifest_abs)?,
         member_deps: Vec::new(),
-        test_support: None,
+        role: None,
     })
 }
 

@@ -51,8 +51,9 @@ pub struct Package {
     pub manifest_table: toml::Table,
     /// Workspace members it depends on through normal dependencies (names, sorted).
     pub member_deps: Vec<String>,
-    /// Why the package is test support (all its code is test code), if it is.
-    pub test_support: Option<String>,
+    /// The kind of all its code when it is not production (test support, benches or
+    /// examples), with the reason.
+    pub role: Option<(crate::model::CodeKind, String)>,
 }
 
 /// A build target.

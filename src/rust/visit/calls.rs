@@ -68,6 +68,25 @@ impl Walker<'_> {
         });
     }
 
+    /// Records presence facts for a path used as a value.
+    pub(super) fn presence_value(&mut self, cands: &[Vec<String>], line: u32) {
+        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
+        for (idx, m) in checks {
+            let Matcher::Presence(p) = m else { continue };
+            let found = cands
+                .iter()
+                .find(|c| p.functions.iter().any(|f| f.matches(c)));
+            if let Some(c) = found {
+                self.out.presence.push(PresenceFact {
+                    check: idx,
+                    line,
+                    what: format!("`{}`", c.join("::")),
+                    negates: false,
+                });
+            }
+        }
+    }
+
     /// Records where a server starts: a framework's start call, or an accept loop.
     fn start_fact(&mut self, target: &Target, line: u32, no_args: bool) {
         let Some(starts) = &self.engine.starts else {
