@@ -56,4 +56,9 @@ parse_errors = sum(1 for f in report["findings"] if f["check"] == "parse-error")
 assert len(notes) == len(report["notes"]) + parse_errors > parse_errors > 0, "scan notes or parse errors missing from the SARIF invocation"
 print(f"fixture: {open_json} unsuppressed findings in JSON and SARIF; kinds {sorted(kinds)}")
 PY
+# The committed JSON Schemas accept every built-in check and policy and what `init` writes
+# (and reject typos).
+cp -r "$fixture" "$out/init-ws"
+"$bin" init --manifest-path "$out/init-ws/Cargo.toml" --force > /dev/null
+python3 "$repo/.ci/validate_schema.py" "$repo" "$out/init-ws/ready.toml"
 echo "conformance: OK"

@@ -46,6 +46,13 @@ pub enum Command {
         /// The check id, e.g. `no-unwrap`.
         check: String,
     },
+    /// Write a commented ready.toml for this workspace: its services, libraries,
+    /// platform-specific code, and how to adopt the tool gradually.
+    Init {
+        /// Replace an existing ready.toml (or a configuration in Cargo.toml).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Options of every subcommand.
@@ -82,16 +89,12 @@ pub struct GlobalArgs {
     /// Fail the gate when a check of this severity or worse fails [default: error].
     #[arg(long, value_enum, value_name = "LEVEL", global = true)]
     pub fail_on: Option<FailOn>,
-    /// When to use colour.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "auto",
-        value_name = "WHEN",
-        global = true
-    )]
-    pub color: ColorChoice,
-    /// No progress or summary on stderr.
+    /// When to use colour [default: `CARGO_TERM_COLOR`, else auto: a terminal without
+    /// `NO_COLOR`].
+    #[arg(long, value_enum, value_name = "WHEN", global = true)]
+    pub color: Option<ColorChoice>,
+    /// Print only the one-line verdict (human format) or only the report (other formats; the
+    /// verdict goes to stderr when the gate fails); no progress.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Show every finding and timing details.

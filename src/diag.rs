@@ -5,6 +5,9 @@ use std::fmt;
 
 use toml::de::{DeTable, DeValue};
 
+mod deserialize;
+pub use deserialize::{from_toml, from_value};
+
 /// One step of a path into a TOML document: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySeg {
@@ -162,31 +165,6 @@ fn lookup_key<'a, 'i>(
     Some(v.get_ref())
 }
 
-/// Turns a `serde_ignored` path into a key path.
-pub fn ignored_path(path: &serde_ignored::Path<'_>) -> KeyPath {
-    let mut out = Vec::new();
-    push_ignored(path, &mut out);
-    out
-}
-
-fn push_ignored(path: &serde_ignored::Path<'_>, out: &mut KeyPath) {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => {}
-        Path::Seq { parent, index } => {
-            push_ignored(parent, out);
-            out.push(KeySeg::Index(*index));
-        }
-        Path::Map { parent, key } => {
-            push_ignored(parent, out);
-            out.push(KeySeg::Key(key.clone()));
-        }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => push_ignored(parent, out),
-    }
-}
-
 /// Renders a key path as `a.b[2].c` for messages.
 pub fn display_path(path: &[KeySeg]) -> String {
     let mut s = String::new();
@@ -204,49 +182,41 @@ pub fn display_path(path: &[KeySeg]) -> String {
     s
 }
 
-/// Deserializes `T` from TOML text. Returns the value when it could be built (even if unknown
-/// keys were found) and every problem: all unknown keys, not just the first, and any type error.
-pub fn from_toml<T: serde::de::DeserializeOwned>(source: &Source) -> (Option<T>, Vec<ConfigError>) {
-    let de = match toml::de::Deserializer::parse(&source.text) {
-        Ok(de) => de,
-        Err(e) => return (None, vec![source.toml_error(&e)]),
-    };
-    let mut unknown = Vec::new();
-    let parsed: Result<T, _> = serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p)));
-    let mut errors = unknown_key_errors(source, &[], &unknown);
-    let value = parsed.map_err(|e| errors.push(source.toml_error(&e))).ok();
-    (value, errors)
+/// The candidate closest to `word` by edit distance (at most a third of its length, and at most
+/// 3), for "did you mean".
+pub fn closest<'a, S: AsRef<str> + ?Sized + 'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a S>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c.as_ref()), c.as_ref()))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
 }
 
-/// Like [`from_toml`] for a value found at `base` inside `source` (e.g. a `[match]` table).
-pub fn from_value<T: serde::de::DeserializeOwned>(
-    source: &Source,
-    base: &[KeySeg],
-    value: toml::Value,
-) -> (Option<T>, Vec<ConfigError>) {
-    let mut unknown = Vec::new();
-    let parsed: Result<T, _> =
-        serde_ignored::deserialize(value, |p| unknown.push(ignored_path(&p)));
-    let mut errors = unknown_key_errors(source, base, &unknown);
-    let value = parsed
-        .map_err(|e| {
-            let msg = format!("in `{}`: {}", display_path(base), e.message().trim());
-            errors.push(source.error_at_path(base, false, msg))
-        })
-        .ok();
-    (value, errors)
+/// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
+pub fn did_you_mean<'a, S: AsRef<str> + ?Sized + 'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a S>,
+) -> String {
+    closest(word, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
 }
 
-fn unknown_key_errors(source: &Source, base: &[KeySeg], unknown: &[KeyPath]) -> Vec<ConfigError> {
-    unknown
-        .iter()
-        .map(|p| {
-            let full: KeyPath = base.iter().cloned().chain(p.iter().cloned()).collect();
-            source.error_at_path(
-                &full,
-                true,
-                format!("unknown key `{}`", display_path(&full)),
-            )
-        })
-        .collect()
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod error;
 pub mod gate;
+pub mod init;
 pub mod kinds;
 pub mod model;
 pub mod render;
@@ -85,6 +86,25 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         scan_time: started.elapsed(),
     };
     Ok((build_report(&config, &ws, scanned), stats))
+}
+
+/// What `cargo ready init` writes about the workspace at `manifest_path`: a scan with the
+/// built-in `recommended` policy, the user's configuration (if any) left out. Also gives the
+/// workspace root.
+pub fn init_facts(
+    manifest_path: Option<&std::path::Path>,
+) -> Result<(init::Facts, PathBuf), Error> {
+    let mut ws = workspace::load(manifest_path, &Selection::default())?;
+    let overrides = config::CliOverrides {
+        policies: vec!["recommended".into()],
+        ignore_user_config: true,
+        ..Default::default()
+    };
+    let config = config::load(&ws.root, &overrides)?;
+    workspace::discover_files(&mut ws, &config.ignore);
+    let scanned = scan::scan(&config, &ws);
+    let report = build_report(&config, &ws, scanned);
+    Ok((init::facts(&ws, &report), ws.root.clone()))
 }
 
 /// The fingerprints of the findings of an earlier JSON report.

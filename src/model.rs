@@ -6,7 +6,19 @@
 use serde::{Deserialize, Serialize};
 
 /// How serious a failing check is. Ordered `Note < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational; never blocks.
@@ -137,6 +149,27 @@ impl CodeScope {
             .into_iter()
             .filter(|k| self.bits & k.bit() != 0)
             .collect()
+    }
+}
+
+impl schemars::JsonSchema for CodeScope {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CodeScope".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let words: Vec<&str> = CodeKind::ALL[..6]
+            .iter()
+            .map(|k| k.as_str())
+            .chain(["any"])
+            .collect();
+        schemars::json_schema!({
+            "description": "The kinds of code the check looks at: one word or a list (default: production).",
+            "anyOf": [
+                { "type": "string", "enum": words },
+                { "type": "array", "items": { "type": "string", "enum": words } }
+            ]
+        })
     }
 }
 
@@ -323,7 +356,7 @@ pub enum Outcome {
 }
 
 /// A bad / good pair of snippets documenting a check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct Example {
     /// Code the check flags.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -279,7 +279,13 @@ fn list_shows_every_builtin_check() {
 fn explain_prints_why_fix_and_examples() {
     let (out, code) = stdout_of(&mut ready(&["explain", "license-declared"]));
     assert_eq!(code, 0);
-    for section in ["Why:", "Fix:", "Bad", "Good"] {
+    for section in [
+        "Why it matters",
+        "How to fix it",
+        "Bad",
+        "Good",
+        "ready:allow(license-declared)",
+    ] {
         assert!(out.contains(section), "missing {section}: {out}");
     }
     let (_, code) = stdout_of(&mut ready(&["explain", "no-such-check"]));
@@ -293,6 +299,7 @@ fn help_snapshots() {
         ("help_check", vec!["check", "--help"]),
         ("help_list", vec!["list", "--help"]),
         ("help_explain", vec!["explain", "--help"]),
+        ("help_init", vec!["init", "--help"]),
     ] {
         let (out, code) = stdout_of(&mut ready(&args));
         assert_eq!(code, 0);

@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["scan"],
     &["gate"],
     &["score"],
-    &["render"],
+    &["render", "init"],
     &["cli"],
 ];
 

@@ -253,6 +253,30 @@ fn snapshots_of_every_format() {
 }
 
 #[test]
+fn human_with_and_without_colour() {
+    let mut r = report();
+    let unwrap = r
+        .findings
+        .iter_mut()
+        .find(|f| f.check == "no-unwrap")
+        .unwrap();
+    unwrap.snippet = "    let v = map.get(key).unwrap();".into();
+    let plain = render_to_string(Format::Human, &r, &opts());
+    let colour = RenderOptions {
+        color: true,
+        ..opts()
+    };
+    let styled = render_to_string(Format::Human, &r, &colour);
+    assert!(!plain.contains('\x1b'), "plain output has no escape codes");
+    assert!(
+        styled.contains("NOT READY\x1b"),
+        "status coloured: {styled}"
+    );
+    insta::assert_snapshot!("human-plain", plain);
+    insta::assert_snapshot!("human-colour", styled);
+}
+
+#[test]
 fn unsuppressed_json_equals_unsuppressed_sarif() {
     let r = report();
     let json: serde_json::Value =

@@ -8,7 +8,7 @@ use crate::kinds::Applies;
 use crate::model::{CodeScope, Example, Severity};
 
 /// A check as written in TOML.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct CheckDef {
     /// Kebab-case id; for built-in checks it equals the file name.
     pub id: String,
@@ -54,8 +54,14 @@ pub struct CheckDef {
     /// Which packages the check applies to.
     #[serde(default)]
     pub applies: Applies,
+    /// Less specific checks this one claims findings from: their findings whose span overlaps
+    /// one of this check's findings in the same file are dropped (`lock-unwrap` supersedes
+    /// `no-unwrap`, so a `.lock().unwrap()` is one finding).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     /// Kind-specific parameters, validated by the kind.
     #[serde(default, rename = "match")]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub matcher: Option<toml::Value>,
     /// Bad / good snippets; they run as tests.
     #[serde(default, rename = "example")]

@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::check_def::CheckDef;
-use super::names::{closest, is_kebab, titleize};
+use super::names::{is_kebab, titleize};
 use super::policy::{CheckOverride, FailOn, PolicyFile};
 use super::{Category, Check, CliOverrides, Config, Gate, PathScope, builtin};
-use crate::diag::{ConfigError, KeyPath, KeySeg, Source, from_toml, from_value, key_path};
+use crate::diag::{
+    ConfigError, KeyPath, KeySeg, Source, did_you_mean, from_toml, from_value, key_path,
+};
 use crate::kinds::{self, compile_globs};
 use crate::model::{CheckDoc, Severity};
 
@@ -58,7 +60,11 @@ pub(super) fn builtin_checks() -> Result<Vec<CheckDef>, Vec<ConfigError>> {
 pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<ConfigError>> {
     let mut st = State::default();
     st.load_builtin_checks();
-    let user = st.find_user_config(root);
+    let user = if cli.ignore_user_config {
+        None
+    } else {
+        st.find_user_config(root)
+    };
     let bases: Vec<(String, Option<Origin>)> = match (&cli.policies, &user) {
         (cli_policies, _) if !cli_policies.is_empty() => {
             cli_policies.iter().map(|p| (p.clone(), None)).collect()
@@ -301,11 +307,13 @@ impl State {
     ) -> Option<usize> {
         if !is_path {
             let Some(text) = builtin::policy(name) else {
-                let known = builtin::policy_names().join(", ");
+                let names = builtin::policy_names();
+                let hint = did_you_mean(name, names.iter().copied());
+                let known = names.join(", ");
                 self.report_ref(
                     referrer,
                     format!(
-                        "unknown policy `{name}` (built-in: {known}; a file path must end in .toml)"
+                        "unknown policy `{name}`{hint} (built-in: {known}; a file path must end in .toml)"
                     ),
                 );
                 return None;
@@ -388,9 +396,7 @@ impl State {
 
     fn apply_override(&mut self, id: &str, ov: CheckOverride, origin: Origin) {
         let Some(entry) = self.entries.get_mut(id) else {
-            let hint = closest(id, self.entries.keys())
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(id, self.entries.keys());
             self.err(&origin, true, format!("unknown check id `{id}`{hint}"));
             return;
         };
@@ -417,6 +423,7 @@ impl State {
         let entries = std::mem::take(&mut self.entries);
         let mut checks = Vec::new();
         for entry in entries.values().filter(|e| e.enabled) {
+            self.check_supersedes(entry, &entries);
             if let Some(check) = self.compile_check(entry) {
                 checks.push(check);
             }
@@ -443,6 +450,23 @@ impl State {
         })
     }
 
+    /// Every id in `supersedes` names another known check.
+    fn check_supersedes(&mut self, entry: &Entry, known: &BTreeMap<String, Entry>) {
+        for (i, id) in entry.def.supersedes.iter().enumerate() {
+            let message = if *id == entry.def.id {
+                format!("check `{id}` cannot supersede itself")
+            } else if known.contains_key(id) {
+                continue;
+            } else {
+                let hint = did_you_mean(id, known.keys());
+                format!("`supersedes` names unknown check `{id}`{hint}")
+            };
+            let mut at = with_key(&entry.origin, "supersedes");
+            at.path.push(KeySeg::Index(i));
+            self.err(&at, false, message);
+        }
+    }
+
     fn compile_check(&mut self, entry: &Entry) -> Option<Check> {
         let d = &entry.def;
         let src = &self.sources[entry.origin.source];
@@ -451,7 +475,11 @@ impl State {
             errors.push(src.error_at_path(
                 &with_key(&entry.origin, "category").path,
                 false,
-                format!("unknown category `{}`", d.category),
+                format!(
+                    "unknown category `{}`{}",
+                    d.category,
+                    did_you_mean(&d.category, self.categories.iter().map(|c| c.id.as_str()))
+                ),
             ));
         }
         let match_path = with_key(&entry.origin, "match").path;
@@ -479,6 +507,7 @@ impl State {
             weight: d
                 .weight
                 .unwrap_or_else(|| default_weight(d.severity, &d.kind)),
+            supersedes: d.supersedes.clone(),
             matcher: matcher?,
         })
     }

@@ -13,6 +13,7 @@ pub mod docs;
 mod layers;
 mod names;
 pub mod policy;
+pub mod schema;
 
 use std::path::Path;
 
@@ -20,7 +21,6 @@ pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
 pub use crate::kinds::{Applies, Check, PathScope};
 pub use check_def::CheckDef;
-pub use docs::explain_text;
 pub use names::is_kebab;
 pub use policy::FailOn;
 
@@ -72,6 +72,8 @@ pub struct CliOverrides {
     pub fail_on: Option<FailOn>,
     /// `--min-score`.
     pub min_score: Option<u32>,
+    /// Leave out the user's configuration (`cargo ready init` judges the workspace as is).
+    pub ignore_user_config: bool,
 }
 
 /// Loads built-ins, the user's config found at `root`, and the CLI's overrides.

@@ -10,7 +10,7 @@ use crate::kinds::Applies;
 use crate::model::Severity;
 
 /// A policy or user configuration as written in TOML.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct PolicyFile {
     /// Short description (built-in policies).
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct PolicyFile {
 }
 
 /// A category's display title and weight.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CategoryDef {
     /// Display title.
     #[serde(default)]
@@ -47,7 +47,7 @@ pub struct CategoryDef {
 }
 
 /// Overrides of one check; unset fields keep the lower layer's value.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CheckOverride {
     /// Turn the check on or off.
     #[serde(default)]
@@ -73,7 +73,7 @@ pub struct CheckOverride {
 }
 
 /// Gate defaults a policy can set; the CLI overrides them.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct GateDef {
     /// Lowest severity of a failing check that fails the gate (`never` disables).
     #[serde(default)]
@@ -84,7 +84,7 @@ pub struct GateDef {
 }
 
 /// The `--fail-on` level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     /// Fail when a check of severity error fails.

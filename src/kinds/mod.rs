@@ -117,7 +117,7 @@ pub fn compile(
 }
 
 /// Deserializes a kind's `[match]` table; any problem (unknown key included) is an error.
-fn spec<T: serde::de::DeserializeOwned>(
+fn spec<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
     source: &Source,
     base: &[KeySeg],
     value: toml::Value,
@@ -129,7 +129,7 @@ fn spec<T: serde::de::DeserializeOwned>(
 }
 
 /// Requirement mode shared by several kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// A finding for each match.

@@ -17,7 +17,9 @@ use serde::Deserialize;
 use super::call::{MethodPattern, PathPattern};
 
 /// What a service speaks; service checks name the protocols they apply to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Protocol {
     /// An HTTP server with routes of its own: an API or a web application.

@@ -4,12 +4,17 @@
 //! the terminal (the binary owns stdout). One scan can be rendered in several formats.
 
 mod badge;
+mod explain;
 mod github;
 mod human;
 mod json;
 mod markdown;
 mod sarif;
 mod services;
+pub(crate) mod text;
+
+pub use explain::explain;
+pub use human::one_line;
 
 use std::io::{self, Write};
 

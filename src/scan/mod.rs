@@ -8,6 +8,7 @@ mod files;
 
 mod package_level;
 mod services;
+pub mod supersede;
 pub mod suppress;
 
 use crate::config::{Check, Config};
@@ -57,6 +58,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
     let mut notes = file_out.notes;
     notes.sort();

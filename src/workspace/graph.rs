@@ -31,9 +31,11 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        // The only member, or the root package, is the product whatever its name.
+        let named = all.len() > 1 && !p.dir.is_empty();
         p.role = test_support_reason(p, all, &edges)
             .map(|why| (CodeKind::TestSupport, why))
-            .or_else(|| role_by_name(p));
+            .or_else(|| role_by_name(p).filter(|_| named));
     }
 }
 

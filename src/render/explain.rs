@@ -1,0 +1,140 @@
+//! `cargo ready explain <id>`: one check's documentation for a terminal, in headed sections
+//! (why, how to fix, examples, how to suppress, links), wrapped to a fixed width. Pure.
+
+use std::fmt::Write as _;
+
+use anstyle::Style;
+
+use super::text::{indent, wrap};
+use crate::config::CheckDef;
+
+/// Width the prose is wrapped to.
+const WIDTH: usize = 80;
+
+/// The explanation of `d`; headings in bold when `color`.
+pub fn explain(d: &CheckDef, color: bool) -> String {
+    let heading = |s: &str| {
+        if color {
+            let bold = Style::new().bold();
+            format!("{bold}{s}{bold:#}")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", heading(&format!("{} — {}", d.id, d.title)));
+    let _ = writeln!(s, "{}", facts(d));
+    let _ = writeln!(s, "\n{}\n{}", heading("Why it matters"), prose(&d.why));
+    let _ = writeln!(s, "\n{}\n{}", heading("How to fix it"), prose(&d.fix));
+    for (i, ex) in d.examples.iter().enumerate() {
+        let n = if d.examples.len() > 1 {
+            format!(" {}", i + 1)
+        } else {
+            String::new()
+        };
+        let file = ex
+            .file
+            .as_deref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        if let Some(bad) = &ex.bad {
+            let title = format!("Bad{n}{file}: flagged");
+            let _ = writeln!(
+                s,
+                "\n{}\n{}",
+                heading(&title),
+                indent(bad.trim_end(), "    ")
+            );
+        }
+        if let Some(good) = &ex.good {
+            let title = format!("Good{n}: accepted");
+            let _ = writeln!(
+                s,
+                "\n{}\n{}",
+                heading(&title),
+                indent(good.trim_end(), "    ")
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n{}\n{}",
+        heading("Suppressing it"),
+        suppressing(&d.id, &d.kind)
+    );
+    let links = links(d);
+    if !links.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{}\n{}",
+            heading("See also"),
+            indent(&links.join("\n"), "    ")
+        );
+    }
+    s
+}
+
+/// `warning · error-handling · kind call · clippy::unwrap_used`.
+fn facts(d: &CheckDef) -> String {
+    let mut parts = vec![
+        format!("severity {}", d.severity.as_str()),
+        format!("category {}", d.category),
+        format!("kind {}", d.kind),
+    ];
+    if !d.supersedes.is_empty() {
+        parts.push(format!("supersedes {}", d.supersedes.join(", ")));
+    }
+    parts.extend(d.clippy.iter().map(|c| format!("clippy::{c}")));
+    parts.join(" · ")
+}
+
+fn prose(text: &str) -> String {
+    indent(&wrap(text.trim(), WIDTH - 4).join("\n"), "    ")
+}
+
+fn suppressing(id: &str, kind: &str) -> String {
+    let inline = match kind {
+        "manifest" | "dependency" => {
+            Some(format!("    # ready:allow({id}): <why this one is fine>"))
+        }
+        "text" => Some(format!(
+            "    // ready:allow({id}): <why this one is fine>   (or #, --, /* */: the file's own comments)"
+        )),
+        "file" | "presence" | "engine" => None,
+        _ => Some(format!("    // ready:allow({id}): <why this one is fine>")),
+    };
+    let mut lines: Vec<String> = match inline {
+        Some(comment) => vec![
+            "One finding: a comment on the flagged line or on the line above, with a reason:"
+                .into(),
+            comment,
+            "A path, in ready.toml:".into(),
+            format!("    [checks.{id}]"),
+            "    exclude = [\"crates/legacy/**\"]".into(),
+        ],
+        None => vec![
+            "It concerns a package or the workspace, not one line; to accept it, in ready.toml:"
+                .into(),
+            format!("    [checks.{id}]"),
+            "    enabled = false".into(),
+        ],
+    };
+    lines.extend([
+        "Today's findings, while new ones still count:".into(),
+        "    cargo ready --output json=ready-baseline.json   (once, then commit the file)".into(),
+        "    cargo ready --baseline ready-baseline.json".into(),
+    ]);
+    indent(&lines.join("\n"), "    ")
+}
+
+fn links(d: &CheckDef) -> Vec<String> {
+    let mut links: Vec<String> = d
+        .clippy
+        .iter()
+        .map(|c| format!("https://rust-lang.github.io/rust-clippy/master/#{c}"))
+        .collect();
+    if let Some(r) = d.reference.as_ref().filter(|r| !links.contains(r)) {
+        links.push(r.clone());
+    }
+    links
+}
