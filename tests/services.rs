@@ -283,13 +283,24 @@ fn list_services_says_what_was_detected_and_why() {
 fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
     let r = report_of("svc-hazards");
     assert_eq!(
-        fired(&r, &["static-mut", "detached-thread", "unbounded-spawn"]),
+        fired(
+            &r,
+            &[
+                "static-mut",
+                "detached-thread",
+                "unbounded-spawn",
+                "accept-loop-spawn"
+            ]
+        ),
         set(&[
-            "detached-thread src/lib.rs:12", // Builder::new()..spawn(..).expect(..)
-            "static-mut src/lib.rs:5",       // `static mut X: [T; N]`
+            "accept-loop-spawn src/lib.rs:31", // a `select!` branch with a block body
+            "accept-loop-spawn src/lib.rs:41", // async-std's `task::spawn`
+            "detached-thread src/lib.rs:12",   // Builder::new()..spawn(..).expect(..)
+            "static-mut src/lib.rs:5",         // `static mut X: [T; N]`
             "static-mut src/lib.rs:6",
-            "unbounded-spawn src/lib.rs:31", // a `select!` branch with a block body
-            "unbounded-spawn src/lib.rs:41", // async-std's `task::spawn`
+            // not an accept loop: `unbounded-spawn` keeps it (the `#[thread_local]` at 53 is no
+            // finding)
+            "unbounded-spawn src/lib.rs:58",
         ])
     );
 }

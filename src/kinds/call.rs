@@ -302,6 +302,8 @@ pub enum Context {
     Unsafe,
     /// Loop body.
     Loop,
+    /// Body of a loop that accepts connections (its text calls `.accept()` or `.incoming()`).
+    AcceptLoop,
     /// `fn main` of a bin target.
     Main,
     /// Inside the arguments / closure of a call to this path (methods match by last segment).
@@ -315,6 +317,7 @@ impl Context {
             "async" => Context::Async,
             "unsafe" => Context::Unsafe,
             "loop" => Context::Loop,
+            "accept-loop" => Context::AcceptLoop,
             "main" => Context::Main,
             other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {
                 any_prefix: false,

@@ -230,7 +230,7 @@ impl<'a> Walker<'a> {
 
     fn const_routes(&mut self, e: &Expr) {
         let mut lits = Vec::new();
-        route_literals(e, &mut lits);
+        RouteLiterals(&mut lits).visit_expr(e);
         for (lit, line) in lits {
             self.route_fact(&lit, line);
         }
@@ -266,6 +266,18 @@ impl<'a> Walker<'a> {
             .unwrap_or_default()
     }
 
+    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when its text accepts connections
+    /// (`.accept()` / `.incoming()`, also inside `select!`). Gives the number pushed.
+    fn enter_loop(&mut self, span: Span) -> usize {
+        self.frames.push(Frame::Loop);
+        let text = self.text.get(super::split::span_bytes(span)).unwrap_or("");
+        if accepts_connections(text) {
+            self.frames.push(Frame::AcceptLoop);
+            return 2;
+        }
+        1
+    }
+
     /// The resolved function a method chain starts at: `a::b(..).c()?.d().await` → `a::b`.
     pub(super) fn chain_root(&self, e: &Expr) -> Vec<Vec<String>> {
         match e {
@@ -290,6 +302,20 @@ impl<'a> Walker<'a> {
         }
         self.res.resolve(&segs)
     }
+}
+
+/// Does loop text call `.accept()` or `.incoming()` (no arguments)?
+fn accepts_connections(text: &str) -> bool {
+    ["accept", "incoming"].iter().any(|m| {
+        text.match_indices(&format!(".{m}")).any(|(i, found)| {
+            text.get(i + found.len()..)
+                .map(str::trim_start)
+                .is_some_and(|rest| {
+                    rest.strip_prefix('(')
+                        .is_some_and(|r| r.trim_start().starts_with(')'))
+                })
+        })
+    })
 }
 
 /// Strips parentheses and `.await`.
@@ -359,19 +385,25 @@ fn named_path_arg(a: &syn::Attribute) -> Option<String> {
     })
 }
 
-/// The string literals that look like route paths (`"/…"`) anywhere in an expression: the
-/// value of a `const HEALTH_PATH: &str = "/health"` or a table of routes.
-fn route_literals(e: &Expr, out: &mut Vec<(String, u32)>) {
-    struct Lits<'o>(&'o mut Vec<(String, u32)>);
-    impl<'ast> Visit<'ast> for Lits<'_> {
-        fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
-            let v = l.value();
-            if v.starts_with('/') && !v.contains(char::is_whitespace) && v.len() < 200 {
-                self.0.push((v, l.span().start().line as u32));
-            }
+/// Collects the string literals that look like route paths (`"/api/health"`,
+/// `"__dufs__/health"`): in the value of a `const HEALTH_PATH: &str = ..` or in a `const fn`
+/// that builds a table of routes.
+struct RouteLiterals<'o>(&'o mut Vec<(String, u32)>);
+
+impl<'ast> Visit<'ast> for RouteLiterals<'_> {
+    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+        let v = l.value();
+        let segment = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '{' | '}' | ':'))
+        };
+        let rooted = v.starts_with('/') && !v.contains(char::is_whitespace);
+        let relative = v.contains('/') && v.split('/').all(segment) && !v.contains("::");
+        if (rooted || relative) && v.len() < 200 {
+            self.0.push((v, l.span().start().line as u32));
         }
     }
-    Lits(out).visit_expr(e);
 }
 
 fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
@@ -388,6 +420,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
+        if i.sig.constness.is_some() {
+            let mut lits = Vec::new();
+            RouteLiterals(&mut lits).visit_block(&i.block);
+            for (lit, line) in lits {
+                self.route_fact(&lit, line);
+            }
+        }
         self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
         self.visit_block(&i.block);
         self.leave_fn();
@@ -519,22 +558,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
-        self.frames.push(Frame::Loop);
+        let n = self.enter_loop(e.span());
         visit::visit_expr_loop(self, e);
-        self.frames.pop();
+        self.frames.truncate(self.frames.len() - n);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
-        self.frames.push(Frame::Loop);
+        let n = self.enter_loop(e.span());
         visit::visit_expr_while(self, e);
-        self.frames.pop();
+        self.frames.truncate(self.frames.len() - n);
     }
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        self.frames.push(Frame::Loop);
+        let n = self.enter_loop(e.span());
         self.visit_block(&e.body);
-        self.frames.pop();
+        self.frames.truncate(self.frames.len() - n);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {

@@ -91,7 +91,8 @@ impl Target {
         self.kinds.iter().find_map(|k| match k.as_str() {
             "test" => Some(CodeKind::Test),
             "bench" | "example" => Some(CodeKind::Example),
-            "custom-build" => Some(CodeKind::BuildScript),
+            // A proc macro runs in the compiler: its failure is a compile error.
+            "custom-build" | "proc-macro" => Some(CodeKind::BuildScript),
             _ => None,
         })
     }
@@ -200,12 +201,17 @@ impl Workspace {
         if let Some(kind) = target.and_then(Target::code_kind) {
             return kind;
         }
-        let dir_kind = path.split('/').find_map(|seg| match seg {
-            "tests" | "test" | "testdata" | "fixtures" => Some(CodeKind::Test),
+        let mut segs: Vec<&str> = path.split('/').collect();
+        let name = segs.pop().unwrap_or("");
+        let dir_kind = segs.iter().find_map(|seg| match *seg {
+            "tests" | "test" | "testdata" | "fixtures" | "__tests__" => Some(CodeKind::Test),
+            s if s.ends_with("_tests") || s.ends_with("-tests") => Some(CodeKind::Test),
             "benches" | "examples" => Some(CodeKind::Example),
             _ => None,
         });
-        dir_kind.unwrap_or(CodeKind::Production)
+        dir_kind
+            .or_else(|| is_test_file_name(name).then_some(CodeKind::Test))
+            .unwrap_or(CodeKind::Production)
     }
 
     /// The package a workspace-relative path belongs to (innermost directory wins).
@@ -222,6 +228,22 @@ impl Workspace {
     pub fn relative(&self, path: &Path) -> String {
         relative_to(&self.root, path)
     }
+}
+
+/// Test files of other languages by their name: `test_x.py`, `x_test.py`, `x.test.ts`,
+/// `x.spec.js`, `conftest.py`.
+fn is_test_file_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if ext == "rs" {
+        return false;
+    }
+    stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with(".test")
+        || stem.ends_with(".spec")
+        || stem == "conftest"
 }
 
 /// `path` relative to `root`, with `/` separators.

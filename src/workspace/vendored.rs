@@ -139,6 +139,9 @@ fn by_path(path: &str) -> Option<String> {
     if name.starts_with("jquery") && name.ends_with(".js") {
         return Some("a copy of jQuery".into());
     }
+    if is_hashed_bundle(name) {
+        return Some("a built bundle (content hash in its name)".into());
+    }
     let segs: Vec<&str> = path.split('/').collect();
     let dirs = segs.get(..segs.len().saturating_sub(1)).unwrap_or(&[]);
     if let Some(d) = dirs.iter().find(|d| VENDOR_DIRS.contains(d)) {
@@ -147,6 +150,29 @@ fn by_path(path: &str) -> Option<String> {
     dirs.windows(2)
         .find(|w| ASSET_DIRS.contains(&w[0]) && matches!(w[1], "external" | "vendor" | "lib"))
         .map(|w| format!("under `{}/{}/`", w[0], w[1]))
+}
+
+/// `index-4f3a9c2e.js`, `app.BfX3aQ2c.css`: a bundler's output, named by a content hash.
+fn is_hashed_bundle(name: &str) -> bool {
+    let Some(stem) = [".js", ".mjs", ".css"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+    else {
+        return false;
+    };
+    let Some(hash) = stem
+        .rsplit(['-', '.'])
+        .next()
+        .filter(|h| h.len() < stem.len())
+    else {
+        return false;
+    };
+    let hex = hash.len() >= 8 && hash.chars().all(|c| c.is_ascii_hexdigit());
+    let mixed = hash.len() == 8
+        && hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && hash.chars().any(|c| c.is_ascii_digit())
+        && hash.chars().any(|c| c.is_ascii_uppercase());
+    hex || mixed
 }
 
 #[cfg(test)]

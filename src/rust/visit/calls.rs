@@ -386,6 +386,7 @@ fn context_name(c: &crate::kinds::call::Context) -> String {
         Context::Async => "async".into(),
         Context::Unsafe => "unsafe".into(),
         Context::Loop => "loop".into(),
+        Context::AcceptLoop => "accept loop".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),
     }
