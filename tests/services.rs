@@ -304,3 +304,82 @@ fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
         ])
     );
 }
+
+/// `check: pass at file:line what` / `check: Fail` of the given checks, per service bin.
+fn verdicts_of(r: &Report, bin: &str, checks: &[&str]) -> BTreeSet<String> {
+    verdicts(service(r, bin))
+        .into_iter()
+        .filter(|v| checks.iter().any(|c| v.starts_with(&format!("{c}:"))))
+        .collect()
+}
+
+#[test]
+fn evidence_in_the_forms_real_services_write_it() {
+    let r = report_of("svc-forms");
+    let health = ["health-endpoint"];
+    // A hand-routed constant without a leading slash, a `const fn` route table, utoipa.
+    assert_eq!(
+        verdicts_of(&r, "filesrv", &health),
+        set(&["health-endpoint: filesrv/src/main.rs:4 route `/__files__/health`"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "captcha", &health),
+        set(&["health-endpoint: captcha/src/main.rs:11 route `/api/v1/meta/health`"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "registry", &health),
+        set(&["health-endpoint: registry/src/main.rs:3 route `/health`"])
+    );
+    // SIGHUP or SIGUSR1 handlers do not stop anything; SIGTERM in a signal mask does.
+    let shutdown = ["graceful-shutdown"];
+    assert_eq!(
+        verdicts_of(&r, "filesrv", &shutdown),
+        set(&["graceful-shutdown: Fail"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "search", &shutdown),
+        set(&["graceful-shutdown: Fail"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "pooler", &shutdown),
+        set(&["graceful-shutdown: pooler/src/main.rs:10 `nix::sys::signal::SIGINT`"])
+    );
+    // A `JsonConfig` that only sets an error handler limits nothing; rocket `Limits` does.
+    let body = ["request-body-limit"];
+    assert_eq!(
+        verdicts_of(&r, "captcha", &body),
+        set(&["request-body-limit: Fail"])
+    );
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "chat",
+            &["metrics-endpoint", "rate-limit", "request-body-limit"]
+        ),
+        set(&[
+            "metrics-endpoint: chat/src/main.rs:20 `rocket_prometheus::PrometheusMetrics::new(..)`",
+            "rate-limit: chat/src/main.rs:21 `rate_limit::RateLimit::new(..)`",
+            "request-body-limit: chat/src/main.rs:27 `rocket::data::Limits::default(..)`",
+        ])
+    );
+    // The accept loop of a hyper server is that server; a pooler's own accept loop is not, and
+    // its HTTP side port serves only metrics: no health, rate-limit, timeout or body checks.
+    assert_eq!(service(&r, "filesrv").protocols, ["http"]);
+    assert_eq!(service(&r, "pooler").protocols, ["http-metrics", "tcp"]);
+    assert_eq!(
+        verdicts(service(&r, "pooler")),
+        set(&[
+            "graceful-shutdown: pooler/src/main.rs:10 `nix::sys::signal::SIGINT`",
+            "metrics-endpoint: pooler/src/metrics.rs:3 route `/metrics`",
+            "structured-logging: Fail",
+        ])
+    );
+    // actix-server stops on SIGTERM by default; its LDAP side is a `tcp` protocol.
+    assert_eq!(service(&r, "ldap").protocols, ["http", "tcp"]);
+    assert_eq!(
+        verdicts_of(&r, "ldap", &shutdown),
+        set(&[
+            "graceful-shutdown: ldap/src/main.rs:5 actix-server default (`actix_server::Server::build(..)`)"
+        ])
+    );
+}

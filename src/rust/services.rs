@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::finish::kind_at;
-use super::reach::{FnIndex, mentioned};
+use super::reach::{FnIndex, Mentions, mentioned};
 use super::{Classification, FileSummary, StartFact, modtree};
 use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Protocol};
 use crate::model::{CodeKind, Evidence, NotService};
@@ -263,7 +263,7 @@ pub fn is_production(inputs: &Inputs, i: usize, line: u32) -> bool {
     kind_at(inputs.ws, inputs.class, summary, i, line) == CodeKind::Production
 }
 
-/// The library starts the bin reaches by name.
+/// The library starts the bin reaches by name ([`FnIndex`]).
 fn reached_starts(
     inputs: &Inputs,
     own: &[usize],
@@ -275,11 +275,15 @@ fn reached_starts(
     }
     let text = |i: &usize| inputs.texts.get(*i).copied().flatten();
     let index = FnIndex::new(libs.iter().filter_map(text));
-    let mut names = HashSet::new();
+    let mut mentions = Mentions::default();
     for t in own.iter().filter_map(text) {
-        names.extend(mentioned(t));
+        mentions.merge(&mentioned(t));
     }
-    let reached = index.reached(names);
+    let reached: HashSet<String> = index
+        .reached(mentions)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
     lib_starts
         .into_iter()
         .filter(|(_, s)| s.func.is_empty() || reached.contains(&s.func))
