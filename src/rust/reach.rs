@@ -14,9 +14,9 @@ use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 /// What a body mentions.
 #[derive(Debug, Default, Clone)]
 pub struct Mentions {
-    /// Names called as free fns: `name(`, `path::name(`.
+    /// Names called without a path: `name(`.
     calls: HashSet<String>,
-    /// `Type::name` pairs.
+    /// `Owner::name` pairs (a type's or a module's item).
     assoc: HashSet<(String, String)>,
     /// Method names: `.name(`.
     methods: HashSet<String>,
@@ -34,34 +34,56 @@ impl Mentions {
     }
 }
 
-/// Every fn of some files, keyed by (impl type or "" for a free fn, name), with what its body
-/// mentions (same-named fns of one type merged).
+/// Every fn of some files, keyed by (owner, name) with what its body mentions: the owner of a
+/// method is its impl's type, that of a free fn `mod <module>` (same-named fns of one owner
+/// merged).
 #[derive(Debug, Default)]
 pub struct FnIndex {
-    bodies: HashMap<(String, String), Mentions>,
+    bodies: HashMap<(Owner, String), Mentions>,
+    /// `use ctl::main as ctl_main;`: alias → (`ctl`, `main`).
+    aliases: HashMap<String, (String, String)>,
+}
+
+/// Who a fn belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Owner {
+    /// A free fn of the module with this name ("" for a crate root).
+    Module(String),
+    /// A method or associated fn of the type with this name.
+    Type(String),
 }
 
 impl FnIndex {
-    /// Indexes the fns of these source texts (a text that does not tokenize is skipped).
-    pub fn new<'t>(texts: impl IntoIterator<Item = &'t str>) -> FnIndex {
+    /// Indexes the fns of these (workspace-relative path, source text) pairs (a text that does
+    /// not tokenize is skipped).
+    pub fn new<'t>(files: impl IntoIterator<Item = (&'t str, &'t str)>) -> FnIndex {
         let mut index = FnIndex::default();
-        for text in texts {
+        for (path, text) in files {
             if let Ok(ts) = TokenStream::from_str(text) {
-                index.add(ts, "");
+                index.add(ts, &Owner::Module(module_of(path)));
             }
         }
         index
     }
 
-    fn add(&mut self, ts: TokenStream, owner: &str) {
+    fn add(&mut self, ts: TokenStream, owner: &Owner) {
         let tokens: Vec<TokenTree> = ts.into_iter().collect();
         let mut i = 0;
         while let Some(t) = tokens.get(i) {
             match t {
+                TokenTree::Ident(kw) if kw == "as" => self.alias(&tokens, i),
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
-                        self.add(body.stream(), &ty);
+                        self.add(body.stream(), &Owner::Type(ty));
                         i = end;
+                    }
+                }
+                TokenTree::Ident(kw) if kw == "mod" => {
+                    if let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(g))) =
+                        (tokens.get(i + 1), tokens.get(i + 2))
+                    {
+                        self.add(g.stream(), &Owner::Module(name.to_string()));
+                        i += 2;
                     }
                 }
                 TokenTree::Ident(kw) if kw == "fn" => {
@@ -69,10 +91,10 @@ impl FnIndex {
                         tokens.get(i + 1),
                         body_after(tokens.get(i + 2..).unwrap_or(&[])),
                     ) {
-                        let key = (owner.to_string(), name.to_string());
+                        let key = (owner.clone(), name.to_string());
                         let entry = self.bodies.entry(key).or_default();
                         collect(body.stream(), entry);
-                        self.add(body.stream(), "");
+                        self.add(body.stream(), owner);
                     }
                 }
                 TokenTree::Group(g) => self.add(g.stream(), owner),
@@ -82,21 +104,52 @@ impl FnIndex {
         }
     }
 
-    /// The (type, fn) keys reached from what the bin's own code mentions, to a fixpoint.
-    pub fn reached(&self, start: Mentions) -> HashSet<(String, String)> {
-        let mut seen: HashSet<(String, String)> = HashSet::new();
+    /// `module::name as alias`.
+    fn alias(&mut self, tokens: &[TokenTree], i: usize) {
+        let (Some(TokenTree::Ident(orig)), Some(TokenTree::Ident(alias))) =
+            (tokens.get(i.wrapping_sub(1)), tokens.get(i + 1))
+        else {
+            return;
+        };
+        let module = path_owner(tokens, i.wrapping_sub(1)).unwrap_or_default();
+        self.aliases
+            .insert(alias.to_string(), (module, orig.to_string()));
+    }
+
+    /// The names of the fns reached from what the bin's own code mentions, to a fixpoint.
+    pub fn reached(&self, start: Mentions) -> HashSet<String> {
+        let mut seen: HashSet<&(Owner, String)> = HashSet::new();
         let mut known = start;
+        let renamed: Vec<(String, String)> = known
+            .calls
+            .iter()
+            .chain(known.assoc.iter().map(|(_, n)| n))
+            .filter_map(|c| self.aliases.get(c).cloned())
+            .collect();
+        known.assoc.extend(renamed);
+        let modules: HashSet<&str> = self
+            .bodies
+            .keys()
+            .filter_map(|(o, _)| match o {
+                Owner::Module(m) => Some(m.as_str()),
+                Owner::Type(_) => None,
+            })
+            .collect();
         loop {
-            let new: Vec<&(String, String)> = self
+            let mut qualifiers: HashMap<&str, Vec<&str>> = HashMap::new();
+            for (q, n) in &known.assoc {
+                qualifiers.entry(n.as_str()).or_default().push(q.as_str());
+            }
+            let new: Vec<&(Owner, String)> = self
                 .bodies
                 .keys()
-                .filter(|k| !seen.contains(*k) && calls(&known, k))
+                .filter(|k| !seen.contains(*k) && calls(&known, &qualifiers, k, &modules))
                 .collect();
             if new.is_empty() {
-                return seen;
+                return seen.into_iter().map(|(_, name)| name.clone()).collect();
             }
             for key in new {
-                seen.insert(key.clone());
+                seen.insert(key);
                 if let Some(m) = self.bodies.get(key) {
                     known.merge(m);
                 }
@@ -105,13 +158,42 @@ impl FnIndex {
     }
 }
 
-/// Does code with these mentions call fn `(ty, name)`?
-fn calls(m: &Mentions, (ty, name): &(String, String)) -> bool {
-    if ty.is_empty() {
-        return m.calls.contains(name);
+/// The module a file is: its stem, the directory of a `mod.rs`, "" for a crate root.
+fn module_of(path: &str) -> String {
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    match file.strip_suffix(".rs").unwrap_or(file) {
+        "lib" | "main" => String::new(),
+        "mod" => parts.next().unwrap_or("").to_string(),
+        stem => stem.to_string(),
     }
-    m.assoc.contains(&(ty.clone(), name.clone()))
-        || (m.methods.contains(name) && m.idents.contains(ty))
+}
+
+/// Does code with these mentions (and `qualifiers`: name → the owners it is called through)
+/// call fn `(owner, name)`? A path whose qualifier is no module of the index (a crate name,
+/// `crate`) may name any module's fn (re-exports).
+fn calls(
+    m: &Mentions,
+    qualifiers: &HashMap<&str, Vec<&str>>,
+    (owner, name): &(Owner, String),
+    modules: &HashSet<&str>,
+) -> bool {
+    let through = qualifiers
+        .get(name.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    match owner {
+        Owner::Module(module) => {
+            m.calls.contains(name)
+                || through.iter().any(|q| {
+                    *q == module
+                        || (!modules.contains(q) && q.starts_with(|c: char| c.is_ascii_lowercase()))
+                })
+        }
+        Owner::Type(ty) => {
+            through.contains(&ty.as_str()) || (m.methods.contains(name) && m.idents.contains(ty))
+        }
+    }
 }
 
 /// What a whole source text mentions (empty when it does not tokenize).
@@ -129,14 +211,19 @@ fn collect(ts: TokenStream, out: &mut Mentions) {
         match t {
             TokenTree::Ident(id) => {
                 let name = id.to_string();
-                let called = matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
-                let after_dot = matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                let args = tokens.get(after_turbofish(&tokens, i + 1));
+                let called = matches!(args, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let before = tokens.get(i.wrapping_sub(1));
+                let after_dot = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                // `fn name(` declares, it does not call.
+                let called = called && !matches!(before, Some(TokenTree::Ident(kw)) if kw == "fn");
+                let owner = path_owner(&tokens, i);
                 if called && after_dot {
                     out.methods.insert(name.clone());
-                } else if called {
+                } else if called && owner.is_none() {
                     out.calls.insert(name.clone());
                 }
-                if let Some(owner) = path_owner(&tokens, i) {
+                if let Some(owner) = owner {
                     out.assoc.insert((owner, name.clone()));
                 }
                 out.idents.insert(name);
@@ -145,6 +232,29 @@ fn collect(ts: TokenStream, out: &mut Mentions) {
             _ => {}
         }
     }
+}
+
+/// The index after a turbofish (`::<T>`) starting at `i`, or `i` when there is none.
+fn after_turbofish(tokens: &[TokenTree], i: usize) -> usize {
+    let punct =
+        |k: usize, c: char| matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    if !(punct(i, ':') && punct(i + 1, ':') && punct(i + 2, '<')) {
+        return i;
+    }
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(i + 2) {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    i
 }
 
 /// For the ident at `i` preceded by `Owner ::`, the owner.
@@ -159,7 +269,26 @@ fn path_owner(tokens: &[TokenTree], i: usize) -> Option<String> {
     if a.as_char() != ':' || b.as_char() != ':' {
         return None;
     }
-    match tokens.get(i.checked_sub(3)?)? {
+    let mut k = i.checked_sub(3)?;
+    if matches!(tokens.get(k)?, TokenTree::Punct(p) if p.as_char() == '>') {
+        // `Owner::<T>::name`: back over the generic arguments and their `::`.
+        let mut depth = 0usize;
+        loop {
+            match tokens.get(k)? {
+                TokenTree::Punct(p) if p.as_char() == '>' => depth += 1,
+                TokenTree::Punct(p) if p.as_char() == '<' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k = k.checked_sub(1)?;
+        }
+        k = k.checked_sub(3)?;
+    }
+    match tokens.get(k)? {
         TokenTree::Ident(owner) => Some(owner.to_string()),
         _ => None,
     }
@@ -205,10 +334,8 @@ fn body_after(tokens: &[TokenTree]) -> Option<&Group> {
 mod tests {
     use super::*;
 
-    fn reaches(index: &FnIndex, bin: &str, ty: &str, name: &str) -> bool {
-        index
-            .reached(mentioned(bin))
-            .contains(&(ty.to_string(), name.to_string()))
+    fn reaches(index: &FnIndex, bin: &str, name: &str) -> bool {
+        index.reached(mentioned(bin)).contains(name)
     }
 
     #[test]
@@ -217,20 +344,37 @@ mod tests {
                    pub struct Config; impl Default for Config { fn default() -> Self { Config } } \
                    pub struct Server; impl Server { pub fn new(c: Config) -> Self { Server } pub async fn start(&self) { listen().await } } \
                    async fn listen() { axum::serve(l, app).await }";
-        let index = FnIndex::new([lib]);
-        assert!(reaches(
-            &index,
-            "fn main() { lib::run() }",
-            "",
-            "start_http"
-        ));
+        let index = FnIndex::new([("src/lib.rs", lib)]);
+        assert!(reaches(&index, "fn main() { lib::run() }", "start_http"));
         let server = "fn main() { let s = lib::Server::new(lib::Config::default()); s.start() }";
-        assert!(reaches(&index, server, "", "listen"));
+        assert!(reaches(&index, server, "listen"));
         let printer = "fn main() { println!(\"{:?}\", lib::Config::default()) }";
-        assert!(!reaches(&index, printer, "", "start_http"));
-        assert!(!reaches(&index, printer, "", "listen"));
+        assert!(!reaches(&index, printer, "start_http"));
+        assert!(!reaches(&index, printer, "listen"));
+        let generic = "fn main() { let s = lib::Server::<u8>::new(c); s.start() }";
+        assert!(reaches(&index, generic, "listen"));
         // `.start()` of another type does not reach `Server::start`.
-        let other = "fn main() { let t = Timer::new(); t.start() }";
-        assert!(!reaches(&index, other, "Server", "start"));
+        assert!(!reaches(
+            &index,
+            "fn main() { let t = Timer::new(); t.start() }",
+            "listen"
+        ));
+    }
+
+    #[test]
+    fn modules_and_renaming_reexports_keep_same_named_fns_apart() {
+        let lib = "pub use daemon::main as daemon_main; pub use ctl::main as ctl_main;";
+        let daemon = "pub fn main() { serve() } fn serve() { axum::serve(l, a) }";
+        let ctl = "pub fn main() { println!(\"status\") }";
+        let index = FnIndex::new([
+            ("src/lib.rs", lib),
+            ("src/daemon.rs", daemon),
+            ("src/ctl.rs", ctl),
+        ]);
+        assert!(reaches(&index, "fn main() { lib::daemon_main() }", "serve"));
+        assert!(!reaches(&index, "fn main() { lib::ctl_main() }", "serve"));
+        // `fn pool<T>` called with a turbofish.
+        let pools = FnIndex::new([("src/lib.rs", "fn pool<T>() { axum::serve(l, a) }")]);
+        assert!(reaches(&pools, "fn main() { pool::<u8>() }", "pool"));
     }
 }

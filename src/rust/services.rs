@@ -274,16 +274,15 @@ fn reached_starts(
         return lib_starts;
     }
     let text = |i: &usize| inputs.texts.get(*i).copied().flatten();
-    let index = FnIndex::new(libs.iter().filter_map(text));
+    let index = FnIndex::new(libs.iter().filter_map(|i| {
+        let path = inputs.ws.files.get(*i)?.path.as_str();
+        Some((path, text(i)?))
+    }));
     let mut mentions = Mentions::default();
     for t in own.iter().filter_map(text) {
         mentions.merge(&mentioned(t));
     }
-    let reached: HashSet<String> = index
-        .reached(mentions)
-        .into_iter()
-        .map(|(_, name)| name)
-        .collect();
+    let reached = index.reached(mentions);
     lib_starts
         .into_iter()
         .filter(|(_, s)| s.func.is_empty() || reached.contains(&s.func))
