@@ -301,6 +301,8 @@ fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
             // not an accept loop: `unbounded-spawn` keeps it (the `#[thread_local]` at 53 is no
             // finding)
             "unbounded-spawn src/lib.rs:58",
+            // the one-off task of a `select!` loop's signal branch is no connection's
+            "unbounded-spawn src/lib.rs:71",
         ])
     );
 }

@@ -271,11 +271,39 @@ impl<'a> Walker<'a> {
     fn enter_loop(&mut self, span: Span) -> usize {
         self.frames.push(Frame::Loop);
         let text = self.text.get(super::split::span_bytes(span)).unwrap_or("");
-        if accepts_connections(text) {
+        // In a `select!` loop only the branch that accepts serves the connection (the others
+        // handle a signal, a tick): `select_branches` marks that branch instead.
+        if accepts_connections(text) && !text.contains("select!") {
             self.frames.push(Frame::AcceptLoop);
             return 2;
         }
         1
+    }
+
+    /// The branches of a `select!` in a loop: the body after an accepting future is in an
+    /// accept loop.
+    fn select_branches(&mut self, exprs: &[Expr]) {
+        let in_loop = self
+            .frames
+            .iter()
+            .rev()
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| matches!(f, Frame::Loop));
+        let mut accepting = false;
+        for e in exprs {
+            if let Expr::Assign(a) = e {
+                let text = self.text.get(super::split::span_bytes(a.right.span()));
+                accepting = in_loop && text.is_some_and(accepts_connections);
+                self.visit_expr(e);
+            } else if accepting {
+                self.frames.push(Frame::AcceptLoop);
+                self.visit_expr(e);
+                self.frames.pop();
+                accepting = false;
+            } else {
+                self.visit_expr(e);
+            }
+        }
     }
 
     /// The resolved function a method chain starts at: `a::b(..).c()?.d().await` → `a::b`.
@@ -705,8 +733,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if name == "path" {
             self.warp_path(m);
         }
-        for e in super::macros::macro_exprs(m) {
-            self.visit_expr(&e);
+        let exprs = super::macros::macro_exprs(m);
+        if name == "select" || name == "select_biased" {
+            self.select_branches(&exprs);
+            return;
+        }
+        for e in &exprs {
+            self.visit_expr(e);
         }
     }
 }
