@@ -220,14 +220,14 @@ fn a_workspace_without_a_service_skips_the_service_checks_with_the_reason() {
 fn only_production_code_is_production() {
     let r = report_of("scope-kinds");
     // The build script, the trybuild fixture, the test-support packages (a dev-dependency only,
-    // and `role = "test-support"`), the generated modules and the vendored or minified assets
-    // are not production code.
+    // and `role = "test-support"`), a mock module, the generated modules and the vendored or
+    // minified assets are not production code.
     assert_eq!(
         fired(&r, &["no-unwrap", "no-panic", "empty-catch"]),
         set(&[
             "empty-catch app/web/keep.bundle.js:2",
             "empty-catch app/web/main.js:2",
-            "no-unwrap app/src/lib.rs:7",
+            "no-unwrap app/src/lib.rs:8",
         ])
     );
     let scope_of = |file: &str| {
@@ -382,6 +382,40 @@ fn evidence_in_the_forms_real_services_write_it() {
         verdicts_of(&r, "ldap", &shutdown),
         set(&[
             "graceful-shutdown: ldap/src/main.rs:5 actix-server default (`actix_server::Server::build(..)`)"
+        ])
+    );
+}
+
+#[test]
+fn every_finding_carries_its_scope() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scope-kinds");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(dir.join("Cargo.toml")),
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec![dir.join("any-scope.toml").to_string_lossy().into_owned()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = cargo_ready::analyze(&opts).unwrap().0;
+    let scopes: BTreeSet<String> = r
+        .findings
+        .iter()
+        .map(|f| format!("{}:{} {}", f.file, f.region.line, f.scope.as_str()))
+        .collect();
+    assert_eq!(
+        scopes,
+        set(&[
+            "app/src/client/mod.rs:2 vendored",
+            "app/src/lib.rs:8 production",
+            "app/src/mock_backend.rs:4 test-support",
+            "app/src/proto.rs:3 vendored",
+            "gen/build.rs:2 build-script",
+            "helpers/src/lib.rs:2 test-support",
+            "macros/tests/fail/unfinished.rs:2 test",
+            "testkit/src/bin/mock-server.rs:5 test-support",
+            "testkit/src/bin/mock-server.rs:6 test-support",
+            "testkit/src/lib.rs:4 test-support",
         ])
     );
 }

@@ -50,6 +50,12 @@ fn path_class(
     if let Some(why) = attributes.vendored(&f.path) {
         return Some((CodeKind::Vendored, why));
     }
+    if is_test_support_module(&f.path) {
+        return Some((
+            CodeKind::TestSupport,
+            "a test-support module by its name (mocks, test utilities)".into(),
+        ));
+    }
     let p = f.package.and_then(|i| ws.packages.get(i))?;
     let (kind, why) = p.role.as_ref()?;
     Some((*kind, format!("package `{}`: {why}", p.name)))
@@ -93,4 +99,32 @@ fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool
         return false;
     }
     !path.join("Cargo.toml").is_file() || members.contains(&relative_to(root, path))
+}
+
+/// A Rust module that exists for tests though compiled into production: `mock.rs`,
+/// `mock_scheduler.rs`, `test_utils.rs`, `testing/mod.rs`.
+fn is_test_support_module(path: &str) -> bool {
+    let Some(stem) = path.strip_suffix(".rs") else {
+        return false;
+    };
+    let mut parts = stem.rsplit('/');
+    let name = match parts.next() {
+        Some("mod") => parts.next().unwrap_or(""),
+        Some(n) => n,
+        None => "",
+    };
+    matches!(
+        name,
+        "mock"
+            | "mocks"
+            | "testing"
+            | "test_utils"
+            | "test_util"
+            | "testutil"
+            | "testutils"
+            | "test_helpers"
+            | "test_support"
+    ) || name.starts_with("mock_")
+        || name.ends_with("_mock")
+        || name.ends_with("_mocks")
 }
