@@ -53,6 +53,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// List every suppression: `ready:allow` comments, clippy attributes, `[[allow]]` entries,
+    /// with their reason, expiry and whether they matched anything.
+    Suppressions,
 }
 
 /// Options of every subcommand.
@@ -76,13 +79,18 @@ pub struct GlobalArgs {
     /// Also write FORMAT to PATH from the same scan (repeatable), e.g. `json=ready.json`.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output, global = true)]
     pub outputs: Vec<(Format, PathBuf)>,
-    /// A JSON report of an earlier run: findings already in it are suppressed (`unchanged`).
+    /// A JSON report of an earlier run: findings already in it are set aside (`unchanged`) and
+    /// only new ones count.
     #[arg(long, value_name = "PATH", global = true)]
     pub baseline: Option<PathBuf>,
-    /// A git revision (e.g. `origin/main`): findings on lines changed since it are marked
-    /// (`changed` in JSON) and annotated first.
+    /// A git revision (e.g. `origin/main`): only findings on lines changed since its merge-base
+    /// with HEAD (and uncommitted changes) can fail the gate; the rest are pre-existing.
     #[arg(long, value_name = "REV", global = true)]
     pub diff_base: Option<String>,
+    /// The branch whose `[[gate]]` applies [default: git's current branch, else
+    /// GITHUB_HEAD_REF / GITHUB_REF_NAME].
+    #[arg(long, value_name = "NAME", global = true)]
+    pub branch: Option<String>,
     /// Fail the gate when the overall score is below N (0–100).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100), global = true)]
     pub min_score: Option<u32>,

@@ -60,13 +60,64 @@ fn run(cli: &Cli) -> Result<i32, Error> {
             let color = use_color(cli.global.color);
             explain(&catalogue(&cli.global)?.0, check, color, out)
         }),
+        Some(Command::Suppressions) => suppressions(&cli.global),
     }
 }
 
-fn check(g: &GlobalArgs) -> Result<i32, Error> {
-    let opts = options(g);
+/// `cargo ready suppressions`: the inventory of the same analysis, as a table or JSON.
+fn suppressions(g: &GlobalArgs) -> Result<i32, Error> {
+    if !matches!(g.format, Format::Human | Format::Json) {
+        return Err(Error::Usage(format!(
+            "`suppressions` prints `--format human` or `json`, not `{}`",
+            g.format.name()
+        )));
+    }
     let spinner = spinner(g.quiet);
-    let analyzed = cargo_ready::analyze(&opts);
+    let analyzed = cargo_ready::analyze(&options(g)?);
+    spinner.finish_and_clear();
+    let (report, _) = analyzed?;
+    with_stdout(g, |out| {
+        render::suppressions(g.format, &report, out).map_err(write_error)
+    })
+}
+
+/// The analysis options of the command line and the environment (`CARGO_READY_TODAY`,
+/// `GITHUB_BASE_REF`, `GITHUB_HEAD_REF`, `GITHUB_REF_NAME`).
+fn options(g: &GlobalArgs) -> Result<Options, Error> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let today = match var("CARGO_READY_TODAY") {
+        Some(t) => Some(cargo_ready::date::Date::parse(t.trim()).ok_or_else(|| {
+            Error::Usage(format!("CARGO_READY_TODAY=`{t}` is not a YYYY-MM-DD date"))
+        })?),
+        None => None,
+    };
+    Ok(Options {
+        manifest_path: g.manifest_path.clone(),
+        selection: Selection {
+            include: g.packages.clone(),
+            exclude: g.exclude.clone(),
+        },
+        overrides: config::CliOverrides {
+            policies: g.policies.clone(),
+            fail_on: g.fail_on,
+            min_score: g.min_score,
+            ..Default::default()
+        },
+        baseline: g.baseline.clone(),
+        diff_base: g.diff_base.clone(),
+        branch: g.branch.clone(),
+        today,
+        github: cargo_ready::GithubEnv {
+            base_ref: var("GITHUB_BASE_REF"),
+            head_ref: var("GITHUB_HEAD_REF"),
+            ref_name: var("GITHUB_REF_NAME"),
+        },
+    })
+}
+
+fn check(g: &GlobalArgs) -> Result<i32, Error> {
+    let spinner = spinner(g.quiet);
+    let analyzed = cargo_ready::analyze(&options(g)?);
     spinner.finish_and_clear();
     let (report, stats) = analyzed?;
     let render_opts = RenderOptions {
@@ -107,31 +158,13 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
 /// `list --services`: scans the workspace and lists what it detected as services, and why.
 fn list_services(g: &GlobalArgs) -> Result<i32, Error> {
     let spinner = spinner(g.quiet);
-    let analyzed = cargo_ready::analyze(&options(g));
+    let analyzed = cargo_ready::analyze(&options(g)?);
     spinner.finish_and_clear();
     let (report, _) = analyzed?;
     with_stdout(g, |out| {
         out.write_all(render::services_text(&report, g.verbose).as_bytes())
             .map_err(write_error)
     })
-}
-
-fn options(g: &GlobalArgs) -> Options {
-    Options {
-        manifest_path: g.manifest_path.clone(),
-        selection: Selection {
-            include: g.packages.clone(),
-            exclude: g.exclude.clone(),
-        },
-        overrides: config::CliOverrides {
-            policies: g.policies.clone(),
-            fail_on: g.fail_on,
-            min_score: g.min_score,
-            ..Default::default()
-        },
-        baseline: g.baseline.clone(),
-        diff_base: g.diff_base.clone(),
-    }
 }
 
 /// A spinner on stderr while the scan runs (hidden when stderr is not a terminal or with -q).

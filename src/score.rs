@@ -139,7 +139,7 @@ pub fn package_scores(
                         .iter()
                         .filter(|f| {
                             f.check == r.id
-                                && f.suppressed.is_none()
+                                && f.counts()
                                 && f.package.as_deref() == Some(p.name.as_str())
                         })
                         .count() as u32;
@@ -168,14 +168,22 @@ pub fn package_scores(
         .collect()
 }
 
-/// The release gate: failing checks at or above `fail_on`, and the minimum score.
-pub fn gate(gate: &Gate, score: u32, results: &[CheckResult]) -> GateResult {
+/// The release gate: failing checks at or above `fail_on`, blockers with any counted finding,
+/// the minimum score and the per-category floors.
+pub fn gate(
+    gate: &Gate,
+    card: &Scorecard,
+    results: &[CheckResult],
+    branch: Option<String>,
+) -> GateResult {
+    let blocked = blocked(gate, results);
     let mut reasons: Vec<String> = results
         .iter()
         .filter(|r| {
             r.outcome == Outcome::Fail
                 && gate.fail_on.trips(r.severity)
                 && !(gate.fail_on == FailOn::Never)
+                && !blocked.contains(r)
         })
         .map(|r| {
             format!(
@@ -188,16 +196,49 @@ pub fn gate(gate: &Gate, score: u32, results: &[CheckResult]) -> GateResult {
             )
         })
         .collect();
-    if score < gate.min_score {
+    reasons.extend(blocked.iter().map(|r| {
+        format!(
+            "blocker `{}` has {} finding{} (the gate allows none)",
+            r.id,
+            r.findings,
+            plural(r.findings)
+        )
+    }));
+    if card.score < gate.min_score {
         reasons.push(format!(
-            "score {score} is below the minimum {}",
-            gate.min_score
+            "score {} is below the minimum {}",
+            card.score, gate.min_score
         ));
+    }
+    for (id, floor) in &gate.floors {
+        let below = card
+            .categories
+            .iter()
+            .find(|c| c.id == *id)
+            .and_then(|c| c.score)
+            .filter(|s| s < floor);
+        if let Some(score) = below {
+            reasons.push(format!(
+                "category `{id}` scored {score}, below its floor {floor}"
+            ));
+        }
     }
     GateResult {
         passed: reasons.is_empty(),
         reasons,
+        branch,
+        rule: gate.rule.clone(),
+        fail_on: gate.fail_on.as_str().to_string(),
+        min_score: gate.min_score,
     }
+}
+
+/// The gate's blockers that have counted findings.
+pub fn blocked<'a>(gate: &Gate, results: &'a [CheckResult]) -> Vec<&'a CheckResult> {
+    results
+        .iter()
+        .filter(|r| r.findings > 0 && gate.blockers.contains(&r.id))
+        .collect()
 }
 
 fn plural(n: u32) -> &'static str {
@@ -226,6 +267,7 @@ mod tests {
             outcome: outcome(applies, findings, max),
             findings,
             suppressed: 0,
+            pre_existing: 0,
             max,
             weight,
             reason: None,
@@ -363,10 +405,42 @@ mod tests {
     #[test]
     fn gate_trips_on_severity_and_score() {
         let results = worked_example(46);
-        let g = |fail_on, min_score| gate(&Gate { fail_on, min_score }, 60, &results).passed;
+        let card = scorecard(&categories(), &results);
+        let g = |fail_on, min_score| {
+            let rule = Gate {
+                fail_on,
+                min_score,
+                ..Gate::default()
+            };
+            gate(&rule, &card, &results, None).passed
+        };
         assert!(!g(FailOn::Error, 0));
         assert!(g(FailOn::Never, 0));
         assert!(!g(FailOn::Never, 61));
         assert!(g(FailOn::Never, 60));
+    }
+
+    #[test]
+    fn gate_trips_on_blockers_and_category_floors() {
+        let results = worked_example(0);
+        let card = scorecard(&categories(), &results);
+        let rule = |floors: &[(&str, u32)], blockers: &[&str]| Gate {
+            fail_on: FailOn::Never,
+            floors: floors.iter().map(|(c, f)| (c.to_string(), *f)).collect(),
+            blockers: blockers.iter().map(|b| b.to_string()).collect(),
+            ..Gate::default()
+        };
+        let passed = |g: Gate| gate(&g, &card, &results, None);
+        assert!(passed(rule(&[("supply-chain", 50), ("observability", 90)], &[])).passed);
+        let floor = passed(rule(&[("supply-chain", 51)], &[]));
+        assert_eq!(
+            floor.reasons,
+            ["category `supply-chain` scored 50, below its floor 51"]
+        );
+        let blocker = passed(rule(&[], &["lock-unwrap"]));
+        assert_eq!(
+            blocker.reasons,
+            ["blocker `lock-unwrap` has 2 findings (the gate allows none)"]
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Lowest layer first. Modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["model", "diag", "error"],
+    &["model", "diag", "error", "date", "inventory"],
     &["kinds"],
     &["config", "workspace"],
     &["rust"],

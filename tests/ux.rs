@@ -163,7 +163,7 @@ fn a_misspelt_key_gets_did_you_mean_and_the_keys_allowed() {
     );
     assert!(
         r.stderr.contains(
-            "ready.toml:4:1: unknown key `gate.zzz` (expected one of: fail_on, min_score)"
+            "ready.toml:4:1: unknown key `gate.zzz` (expected one of: blockers, branches, fail_on, floors, min_score)"
         ),
         "{}",
         r.stderr

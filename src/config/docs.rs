@@ -15,7 +15,7 @@ pub fn check_markdown(d: &CheckDef, heading: &str) -> String {
         fix: d.fix.clone(),
         examples: d.examples.clone(),
         reference: d.reference.clone(),
-        clippy: d.clippy.clone(),
+        clippy: d.clippy.iter().map(|c| c.lint.clone()).collect(),
     };
     let meta = CheckMeta {
         id: &d.id,
@@ -43,11 +43,16 @@ pub struct CheckMeta<'a> {
 pub fn doc_markdown(m: &CheckMeta<'_>, d: &CheckDoc, heading: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{heading} `{}` — {}\n", m.id, d.title);
-    let clippy = d
+    let links: Vec<String> = d
         .clippy
-        .as_ref()
-        .map(|c| format!(" · clippy: [`{c}`](https://rust-lang.github.io/rust-clippy/master/#{c})"))
-        .unwrap_or_default();
+        .iter()
+        .map(|c| format!("[`{c}`](https://rust-lang.github.io/rust-clippy/master/#{c})"))
+        .collect();
+    let clippy = if links.is_empty() {
+        String::new()
+    } else {
+        format!(" · clippy: {}", links.join(", "))
+    };
     let _ = writeln!(
         s,
         "Category: `{}` · severity: `{}` · kind: `{}`{clippy}\n",

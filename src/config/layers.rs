@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::check_def::CheckDef;
+use super::gates::{self, GateRules, Known};
 use super::names::{is_kebab, titleize};
-use super::policy::{CheckOverride, FailOn, PolicyFile};
-use super::{Category, Check, CliOverrides, Config, Gate, PathScope, builtin};
+use super::policy::{AllowDef, CheckOverride, GateDef, PolicyFile};
+use super::{Category, Check, CliOverrides, Config, PathScope, builtin};
 use crate::diag::{
     ConfigError, KeyPath, KeySeg, Source, did_you_mean, from_toml, from_value, key_path,
 };
@@ -35,8 +36,10 @@ struct State {
     sources: Vec<Source>,
     entries: BTreeMap<String, Entry>,
     categories: Vec<Category>,
-    fail_on: Option<FailOn>,
-    min_score: Option<u32>,
+    /// `[gate]` / `[[gate]]` tables: (source, key path, table, layer it comes from).
+    gates: Vec<(usize, KeyPath, GateDef, usize)>,
+    /// `[[allow]]` tables: (source, key path, table).
+    allows: Vec<(usize, KeyPath, AllowDef)>,
     ignore: Vec<String>,
     /// Display names of the layers applied, in order.
     applied: Vec<String>,
@@ -94,9 +97,7 @@ pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<Con
         st.apply_layer(&origin, file);
         st.applied.extend(user_name.clone());
     }
-    st.fail_on = cli.fail_on.or(st.fail_on);
-    st.min_score = cli.min_score.or(st.min_score);
-    st.finish(user_name)
+    st.finish(user_name, cli)
 }
 
 fn extends_refs(list: &[String], origin: &Origin) -> Vec<(String, Option<Origin>)> {
@@ -372,8 +373,15 @@ impl State {
             };
             self.apply_override(&id, ov, o);
         }
-        self.fail_on = file.gate.fail_on.or(self.fail_on);
-        self.min_score = file.gate.min_score.or(self.min_score);
+        let layer = self.applied.len();
+        for (i, def) in file.gate.into_iter().enumerate() {
+            let o = indexed(origin, "gate", i);
+            self.gates.push((o.source, o.path, def, layer));
+        }
+        for (i, def) in file.allow.into_iter().enumerate() {
+            let o = indexed(origin, "allow", i);
+            self.allows.push((o.source, o.path, def));
+        }
         self.ignore.extend(file.ignore);
     }
 
@@ -419,7 +427,12 @@ impl State {
         }
     }
 
-    fn finish(mut self, user_config: Option<String>) -> Result<Config, Vec<ConfigError>> {
+    fn finish(
+        mut self,
+        user_config: Option<String>,
+        cli: &CliOverrides,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let (gates, allows) = self.compile_gates_and_allows(cli);
         let entries = std::mem::take(&mut self.entries);
         let mut checks = Vec::new();
         for entry in entries.values().filter(|e| e.enabled) {
@@ -435,19 +448,33 @@ impl State {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        let gate = Gate {
-            fail_on: self.fail_on.unwrap_or(FailOn::Error),
-            min_score: self.min_score.unwrap_or(0),
-        };
         Ok(Config {
             checks,
             catalogue: entries.into_values().map(|e| e.def).collect(),
             categories: self.categories,
-            gate,
+            gates,
+            allows,
             ignore: ignore.unwrap_or_else(globset::GlobSet::empty),
             policies: self.applied,
             user_config,
         })
+    }
+
+    /// Compiles every gate and exemption table against the known check and category ids.
+    fn compile_gates_and_allows(&mut self, cli: &CliOverrides) -> (GateRules, Vec<gates::Allow>) {
+        let checks: Vec<String> = self.entries.keys().cloned().collect();
+        let categories: Vec<String> = self.categories.iter().map(|c| c.id.clone()).collect();
+        let known = Known {
+            checks: &checks,
+            categories: &categories,
+        };
+        let tables = gates::Tables {
+            gates: std::mem::take(&mut self.gates),
+            allows: std::mem::take(&mut self.allows),
+        };
+        let (rules, allows, errors) = gates::compile_all(&self.sources, tables, &known, cli);
+        self.errors.extend(errors);
+        (rules, allows)
     }
 
     /// Every id in `supersedes` names another known check.
@@ -540,16 +567,28 @@ pub fn doc_of(d: &CheckDef) -> CheckDoc {
         fix: d.fix.clone(),
         examples: d.examples.clone(),
         reference: d.reference.clone(),
-        clippy: d.clippy.clone(),
+        clippy: d.clippy.iter().map(|c| c.lint.clone()).collect(),
     }
 }
 
 fn default_weight(severity: Severity, kind: &str) -> f64 {
     match (kind, severity) {
-        ("engine", _) => 0.0,
+        ("engine" | "gate", _) => 0.0,
         (_, Severity::Error) => 3.0,
         (_, Severity::Warning) => 2.0,
         (_, Severity::Note) => 1.0,
+    }
+}
+
+/// `origin.key[index]`.
+fn indexed(origin: &Origin, key: &str, index: usize) -> Origin {
+    Origin {
+        source: origin.source,
+        path: [
+            origin.path.clone(),
+            vec![KeySeg::Key(key.into()), KeySeg::Index(index)],
+        ]
+        .concat(),
     }
 }
 

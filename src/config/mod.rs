@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod check_def;
 
 pub mod docs;
+pub mod gates;
 mod layers;
 mod names;
 pub mod policy;
@@ -20,7 +21,8 @@ use std::path::Path;
 pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
 pub use crate::kinds::{Applies, Check, PathScope};
-pub use check_def::CheckDef;
+pub use check_def::{CheckDef, ClippyLint};
+pub use gates::{Allow, Gate, GateRules};
 pub use names::is_kebab;
 pub use policy::FailOn;
 
@@ -35,15 +37,6 @@ pub struct Category {
     pub weight: f64,
 }
 
-/// The release gate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Gate {
-    /// Lowest severity of a failing check that fails the gate.
-    pub fail_on: FailOn,
-    /// Minimum overall score.
-    pub min_score: u32,
-}
-
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -53,8 +46,10 @@ pub struct Config {
     pub catalogue: Vec<CheckDef>,
     /// Categories in display order.
     pub categories: Vec<Category>,
-    /// The gate.
-    pub gate: Gate,
+    /// The gates of every layer, resolved per branch with [`GateRules::resolve`].
+    pub gates: GateRules,
+    /// `[[allow]]` exemptions of every layer.
+    pub allows: Vec<Allow>,
     /// Paths never scanned.
     pub ignore: globset::GlobSet,
     /// Policies applied, in order.

@@ -217,13 +217,18 @@ fn child<'a>(root: &'a Json, node: &'a Json, seg: &KeySeg) -> Option<&'a Json> {
     })
 }
 
-/// The schema itself or, through `anyOf` / `oneOf` / `allOf` (e.g. an `Option`), each branch.
+/// The schema itself or, through `anyOf` / `oneOf` / `allOf` (e.g. an `Option`, or a table
+/// that may also be an array of tables), each branch, nested branches included.
 fn object_branches<'a>(root: &'a Json, node: &'a Json) -> Vec<&'a Json> {
     let mut out = vec![node];
-    for key in ["anyOf", "oneOf", "allOf"] {
-        if let Some(branches) = node.get(key).and_then(Json::as_array) {
-            out.extend(branches.iter().map(|b| resolve(root, b)));
+    let mut i = 0;
+    while i < out.len() && out.len() < 32 {
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(branches) = out[i].get(key).and_then(Json::as_array) {
+                out.extend(branches.iter().map(|b| resolve(root, b)));
+            }
         }
+        i += 1;
     }
     out
 }

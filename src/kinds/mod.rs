@@ -28,6 +28,7 @@ pub const KIND_NAMES: &[&str] = &[
     "ignored-result",
     "presence",
     "engine",
+    "gate",
 ];
 
 /// A compiled check matcher, one variant per kind.
@@ -51,6 +52,8 @@ pub enum Matcher {
     Presence(presence::PresenceMatcher),
     /// Findings the scan engine itself reports (unparsable file, file no module declares).
     Engine,
+    /// Findings the gate reports about suppressions (no reason, expired, unused).
+    Gate,
 }
 
 impl Matcher {
@@ -66,6 +69,7 @@ impl Matcher {
             Matcher::IgnoredResult(_) => "ignored-result",
             Matcher::Presence(_) => "presence",
             Matcher::Engine => "engine",
+            Matcher::Gate => "gate",
         }
     }
 }
@@ -105,6 +109,7 @@ pub fn compile(
             .compile(source, base)
             .map(Matcher::Presence),
         "engine" => Ok(Matcher::Engine),
+        "gate" => Ok(Matcher::Gate),
         other => Err(vec![source.error_at_path(
             &base[..base.len().saturating_sub(1)],
             false,

@@ -60,7 +60,7 @@ pub fn explain(d: &CheckDef, color: bool) -> String {
         s,
         "\n{}\n{}",
         heading("Suppressing it"),
-        suppressing(&d.id, &d.kind)
+        suppressing(&d.id, &d.kind, d.clippy.first().map(|c| c.lint.as_str()))
     );
     let links = links(d);
     if !links.is_empty() {
@@ -84,15 +84,20 @@ fn facts(d: &CheckDef) -> String {
     if !d.supersedes.is_empty() {
         parts.push(format!("supersedes {}", d.supersedes.join(", ")));
     }
-    parts.extend(d.clippy.iter().map(|c| format!("clippy::{c}")));
-    parts.join(" · ")
+    let lints: Vec<String> = d.clippy.iter().map(|c| format!("clippy::{c}")).collect();
+    let line = parts.join(" · ");
+    match lints.join(", ") {
+        l if l.is_empty() => line,
+        l if line.chars().count() + l.chars().count() + 3 > WIDTH => format!("{line}\n{l}"),
+        l => format!("{line} · {l}"),
+    }
 }
 
 fn prose(text: &str) -> String {
     indent(&wrap(text.trim(), WIDTH - 4).join("\n"), "    ")
 }
 
-fn suppressing(id: &str, kind: &str) -> String {
+fn suppressing(id: &str, kind: &str, clippy: Option<&str>) -> String {
     let inline = match kind {
         "manifest" | "dependency" => {
             Some(format!("    # ready:allow({id}): <why this one is fine>"))
@@ -100,24 +105,42 @@ fn suppressing(id: &str, kind: &str) -> String {
         "text" => Some(format!(
             "    // ready:allow({id}): <why this one is fine>   (or #, --, /* */: the file's own comments)"
         )),
-        "file" | "presence" | "engine" => None,
+        "file" | "presence" | "engine" | "gate" => None,
         _ => Some(format!("    // ready:allow({id}): <why this one is fine>")),
     };
+    let allow = |paths: &str| {
+        [
+            "    [[allow]]".to_string(),
+            format!("    check = \"{id}\""),
+            paths.to_string(),
+            "    reason = \"<why these are fine>\"   # until = \"YYYY-MM-DD\" if temporary".into(),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+    };
     let mut lines: Vec<String> = match inline {
-        Some(comment) => vec![
-            "One finding: a comment on the flagged line or on the line above, with a reason:"
-                .into(),
-            comment,
-            "A path, in ready.toml:".into(),
-            format!("    [checks.{id}]"),
-            "    exclude = [\"crates/legacy/**\"]".into(),
-        ],
-        None => vec![
-            "It concerns a package or the workspace, not one line; to accept it, in ready.toml:"
-                .into(),
-            format!("    [checks.{id}]"),
-            "    enabled = false".into(),
-        ],
+        Some(comment) => {
+            let mut v = vec![
+                "One finding: a comment on its line or in the comment block above, with a reason:"
+                    .into(),
+                comment,
+            ];
+            if let Some(lint) = clippy {
+                v.push("Or on the item, clippy's attribute (listed, never silent):".into());
+                v.push(format!("    #[expect(clippy::{lint}, reason = \"<why>\")]"));
+            }
+            v.push("A path, in ready.toml (`cargo ready suppressions` lists them all):".into());
+            v.extend(allow("    paths = [\"crates/legacy/**\"]"));
+            v
+        }
+        None => {
+            let mut v = vec![
+                "It concerns a package or the workspace, not one line; to accept it, in ready.toml:"
+                    .into(),
+            ];
+            v.extend(allow(""));
+            v
+        }
     };
     lines.extend([
         "Today's findings, while new ones still count:".into(),

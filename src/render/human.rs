@@ -60,8 +60,11 @@ pub fn one_line(report: &Report) -> String {
             count(failing, "failing check")
         }
     };
+    let aside = super::set_aside(report, false)
+        .map(|a| format!("; {a}"))
+        .unwrap_or_default();
     format!(
-        "cargo-ready: {} (score {}): {what}",
+        "cargo-ready: {} (score {}{aside}): {what}",
         report.status.banner(),
         report.score
     )
@@ -219,7 +222,7 @@ fn open_findings<'a>(report: &'a Report, check: &str) -> Vec<&'a Finding> {
     report
         .findings
         .iter()
-        .filter(|f| f.check == check && f.suppressed.is_none())
+        .filter(|f| f.check == check && f.counts())
         .collect()
 }
 
@@ -273,10 +276,18 @@ fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io:
         "within budget".into()
     };
     let sev = paint.severity(c.severity);
-    let suppressed = if c.suppressed > 0 {
-        format!(" ({} suppressed)", c.suppressed)
-    } else {
+    let aside: Vec<String> = [
+        (c.pre_existing, "pre-existing"),
+        (c.suppressed, "suppressed"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let suppressed = if aside.is_empty() {
         String::new()
+    } else {
+        format!(" ({})", aside.join(", "))
     };
     writeln!(
         out,
@@ -302,10 +313,18 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// The gate, a hint to adopt gradually when it failed, and the one-line verdict.
 fn write_verdict(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    write_exemptions(report, out)?;
+    let branch = report
+        .gate
+        .branch
+        .as_deref()
+        .map(|b| format!("branch {b}, "))
+        .unwrap_or_default();
+    let which = format!("{branch}gate {}", report.gate.rule);
     if report.gate.passed {
-        writeln!(out, "gate: passed")?;
+        writeln!(out, "gate: passed ({which})")?;
     } else {
-        writeln!(out, "gate: failed (exit 1)")?;
+        writeln!(out, "gate: failed (exit 1; {which})")?;
         for r in &report.gate.reasons {
             writeln!(out, "  - {r}")?;
         }
@@ -320,12 +339,31 @@ fn write_verdict(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Resu
     writeln!(out, "{}", verdict_line(report, paint))
 }
 
+/// What the baseline and the diff set aside: the score and status if they counted.
+fn write_exemptions(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let e = &report.exemptions;
+    if e.baselined + e.pre_existing == 0 {
+        return Ok(());
+    }
+    let fixed = match e.baseline_fixed {
+        0 => String::new(),
+        n => format!("; {} fixed since", count(n as usize, "baseline finding")),
+    };
+    writeln!(
+        out,
+        "without the baseline and diff exemptions: score {}/100, {}{fixed}",
+        e.score,
+        e.status.banner()
+    )
+}
+
 /// `NOT READY · score 59/100 · blocked by a, b · next: cargo ready explain a`.
 fn verdict_line(report: &Report, paint: Paint) -> String {
     let mut facts = vec![
         paint.status(report.status),
         format!("score {}/100", report.score),
     ];
+    facts.extend(super::set_aside(report, true));
     let blockers = blockers(report);
     let failing = failing(report);
     if !blockers.is_empty() {

@@ -11,6 +11,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 use super::contexts::{Frame, in_async};
 use super::engine::{Engine, FileInput};
 use super::interproc::{FnSummary, qualify};
+use super::macros::Position;
 use super::resolve::{Resolver, segments};
 use super::{FileSummary, PresenceFact, RawHit};
 use crate::kinds::Matcher;
@@ -18,6 +19,7 @@ use crate::kinds::ignored_result::Form;
 use crate::model::Region;
 
 mod calls;
+mod macro_bodies;
 
 /// What is being called.
 pub enum Target<'t> {
@@ -280,9 +282,9 @@ impl<'a> Walker<'a> {
         1
     }
 
-    /// The branches of a `select!` in a loop: the body after an accepting future is in an
-    /// accept loop.
-    fn select_branches(&mut self, exprs: &[Expr]) {
+    /// The branches of a `select!` in a loop (read as future, body, future, body, …): the
+    /// body after an accepting future is in an accept loop.
+    pub(super) fn select_branches(&mut self, nodes: &[super::macros::Node]) {
         let in_loop = self
             .frames
             .iter()
@@ -290,10 +292,14 @@ impl<'a> Walker<'a> {
             .take_while(|f| !matches!(f, Frame::Fn { .. }))
             .any(|f| matches!(f, Frame::Loop));
         let mut accepting = false;
-        for e in exprs {
-            if let Expr::Assign(a) = e {
-                let text = self.text.get(super::split::span_bytes(a.right.span()));
-                accepting = in_loop && text.is_some_and(accepts_connections);
+        for n in nodes {
+            let super::macros::Node::Expr(e) = n else {
+                n.visit(self);
+                continue;
+            };
+            let text = self.text.get(super::split::span_bytes(e.span()));
+            if in_loop && text.is_some_and(accepts_connections) && !matches!(e, Expr::Block(_)) {
+                accepting = true;
                 self.visit_expr(e);
             } else if accepting {
                 self.frames.push(Frame::AcceptLoop);
@@ -529,7 +535,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
         if i.ident.is_none() {
-            self.visit_macro(&i.mac);
+            self.on_macro(&i.mac, Position::Item);
         }
     }
 
@@ -721,26 +727,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast Macro) {
-        let segs = segments(&m.path);
-        let Some(name) = segs.last().cloned() else {
-            return;
-        };
-        if name == "macro_rules" {
-            return;
-        }
-        let r = region(m.path.span(), m.delimiter.span().close());
-        self.on_call(Target::Macro(&name), r, addr(m), Vec::new());
-        if name == "path" {
-            self.warp_path(m);
-        }
-        let exprs = super::macros::macro_exprs(m);
-        if name == "select" || name == "select_biased" {
-            self.select_branches(&exprs);
-            return;
-        }
-        for e in &exprs {
-            self.visit_expr(e);
-        }
+        self.on_macro(m, Position::Expr);
+    }
+
+    fn visit_impl_item_macro(&mut self, i: &'ast syn::ImplItemMacro) {
+        self.on_macro(&i.mac, Position::Impl);
+    }
+
+    fn visit_trait_item_macro(&mut self, i: &'ast syn::TraitItemMacro) {
+        self.on_macro(&i.mac, Position::Trait);
     }
 }
 

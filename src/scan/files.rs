@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::Hit;
+use super::suppress::FileDirectives;
 use crate::config::{Check, Config};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{CodeKind, Region, ScanNote};
@@ -24,22 +25,44 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Did the scan read `file`?
+    pub fn was_read(&self, file: &str) -> bool {
+        self.texts.contains_key(file)
+    }
+
+    /// The whole text of `file` (read on demand when the scan did not read it).
+    pub fn text(&self, file: &str) -> Option<String> {
+        if let Some(t) = self.texts.get(file) {
+            return Some(t.clone());
+        }
+        let mut cache = self.on_demand.borrow_mut();
+        cache
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
+            .clone()
+    }
+
     /// The text of 1-based `line` of `file`, without its line ending.
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
         let index = line.checked_sub(1)? as usize;
-        let pick = |text: &str| {
+        self.with_text(file, |text| {
             text.lines()
                 .nth(index)
                 .map(|l| l.trim_end_matches('\r').to_string())
-        };
+        })
+        .flatten()
+    }
+
+    /// Runs `f` on the whole text of `file` (read once on demand when the scan did not).
+    pub fn with_text<R>(&self, file: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
         if let Some(t) = self.texts.get(file) {
-            return pick(t);
+            return Some(f(t));
         }
         let mut cache = self.on_demand.borrow_mut();
         let text = cache
             .entry(file.to_string())
             .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok());
-        text.as_deref().and_then(pick)
+        text.as_deref().map(f)
     }
 }
 
@@ -53,6 +76,8 @@ pub struct FileScan {
     pub text_matched: Vec<Vec<String>>,
     /// The texts read.
     pub sources: Sources,
+    /// Suppression directives of the files read (files without any are left out).
+    pub directives: BTreeMap<String, FileDirectives>,
     /// Number of files read.
     pub files_scanned: usize,
     /// The kind of code at each place.
@@ -95,6 +120,7 @@ struct OneFile {
     summary: Option<FileSummary>,
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
+    directives: FileDirectives,
     is_bin_root: bool,
     generated: bool,
 }
@@ -157,9 +183,21 @@ fn assemble(
         scopes: scopes(ws, &finished.class, &states, &results),
         services: finished.services,
         verdicts: finished.verdicts,
+        directives: BTreeMap::new(),
     };
-    for (i, r) in results.iter().enumerate() {
+    let mut clippy_in_test: Vec<Vec<bool>> = Vec::with_capacity(results.len());
+    for (i, (r, st)) in results.iter().zip(&states).enumerate() {
         let file = &ws.files[i];
+        clippy_in_test.push(
+            r.directives
+                .clippy
+                .iter()
+                .map(|a| {
+                    let kind = rust::kind_at(ws, &finished.class, st.summary.as_ref(), i, a.line);
+                    kind != CodeKind::Production
+                })
+                .collect(),
+        );
         for (idx, regions) in &r.text_hits {
             let Some(check) = checks.get(*idx) else {
                 continue;
@@ -186,11 +224,18 @@ fn assemble(
         }
     }
     drop(states);
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, mut r) in results.into_iter().enumerate() {
+        for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {
+            a.in_test = in_test;
+        }
         if r.text.is_some() || r.note.is_some() {
             out.files_scanned += 1;
         }
         out.notes.extend(r.note);
+        if !r.directives.is_empty() {
+            out.directives
+                .insert(ws.files[i].path.clone(), r.directives);
+        }
         if let Some(t) = r.text {
             out.sources.texts.insert(ws.files[i].path.clone(), t);
         }
@@ -287,11 +332,16 @@ fn scan_one(
     } else {
         Vec::new()
     };
+    // The gate's checks report on suppression comments: their files are read for them.
+    let gate_wants = checks
+        .iter()
+        .any(|(_, c)| matches!(c.matcher, Matcher::Gate));
     let engine_wants = file.is_rust()
         && (engine.uncompiled.is_some()
             || engine.parse_error.is_some()
             || engine.starts.is_some()
-            || !engine.syntax.is_empty());
+            || !engine.syntax.is_empty()
+            || gate_wants);
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
@@ -331,6 +381,7 @@ fn scan_one(
         text_hits,
         note: None,
         generated: is_generated(&text),
+        directives: super::suppress::collect(&text, file.is_rust()),
         text: Some(text),
         summary,
         syntax,
