@@ -295,6 +295,7 @@ fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
         set(&[
             "accept-loop-spawn src/lib.rs:31", // a `select!` branch with a block body
             "accept-loop-spawn src/lib.rs:41", // async-std's `task::spawn`
+            "accept-loop-spawn src/lib.rs:90", // after a `select!` of accept and cancel
             "detached-thread src/lib.rs:12",   // Builder::new()..spawn(..).expect(..)
             "static-mut src/lib.rs:5",         // `static mut X: [T; N]`
             "static-mut src/lib.rs:6",

@@ -304,6 +304,8 @@ pub enum Context {
     Loop,
     /// Body of a loop that accepts connections (its text calls `.accept()` or `.incoming()`).
     AcceptLoop,
+    /// Body of a `select!` branch, in an accept loop, whose future accepts nothing.
+    OtherBranch,
     /// `fn main` of a bin target.
     Main,
     /// Inside the arguments / closure of a call to this path (methods match by last segment).
@@ -318,6 +320,7 @@ impl Context {
             "unsafe" => Context::Unsafe,
             "loop" => Context::Loop,
             "accept-loop" => Context::AcceptLoop,
+            "other-select-branch" => Context::OtherBranch,
             "main" => Context::Main,
             other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {
                 any_prefix: false,

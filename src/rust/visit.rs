@@ -273,40 +273,41 @@ impl<'a> Walker<'a> {
     fn enter_loop(&mut self, span: Span) -> usize {
         self.frames.push(Frame::Loop);
         let text = self.text.get(super::split::span_bytes(span)).unwrap_or("");
-        // In a `select!` loop only the branch that accepts serves the connection (the others
-        // handle a signal, a tick): `select_branches` marks that branch instead.
-        if accepts_connections(text) && !text.contains("select!") {
+        if accepts_connections(text) {
             self.frames.push(Frame::AcceptLoop);
             return 2;
         }
         1
     }
 
-    /// The branches of a `select!` in a loop (read as future, body, future, body, …): the
-    /// body after an accepting future is in an accept loop.
+    /// The branches of a `select!` (read as future, body, future, body, …): in an accept loop
+    /// the body of a branch whose future does not accept (a signal, a tick) serves no
+    /// connection (`OtherBranch`).
     pub(super) fn select_branches(&mut self, nodes: &[super::macros::Node]) {
-        let in_loop = self
+        let accept_loop = self
             .frames
             .iter()
             .rev()
             .take_while(|f| !matches!(f, Frame::Fn { .. }))
-            .any(|f| matches!(f, Frame::Loop));
-        let mut accepting = false;
+            .any(|f| matches!(f, Frame::AcceptLoop));
+        let mut after_other = false;
         for n in nodes {
             let super::macros::Node::Expr(e) = n else {
                 n.visit(self);
                 continue;
             };
-            let text = self.text.get(super::split::span_bytes(e.span()));
-            if in_loop && text.is_some_and(accepts_connections) && !matches!(e, Expr::Block(_)) {
-                accepting = true;
+            if !accept_loop || matches!(e, Expr::Block(_)) && !after_other {
                 self.visit_expr(e);
-            } else if accepting {
-                self.frames.push(Frame::AcceptLoop);
+                continue;
+            }
+            if after_other {
+                self.frames.push(Frame::OtherBranch);
                 self.visit_expr(e);
                 self.frames.pop();
-                accepting = false;
+                after_other = false;
             } else {
+                let text = self.text.get(super::split::span_bytes(e.span()));
+                after_other = !text.is_some_and(accepts_connections);
                 self.visit_expr(e);
             }
         }

@@ -387,6 +387,7 @@ fn context_name(c: &crate::kinds::call::Context) -> String {
         Context::Unsafe => "unsafe".into(),
         Context::Loop => "loop".into(),
         Context::AcceptLoop => "accept loop".into(),
+        Context::OtherBranch => "select! branch".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),
     }
