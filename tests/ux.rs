@@ -379,7 +379,7 @@ fn service_workspace() -> tempfile::TempDir {
     );
     write(
         "api/src/main.rs",
-        "#[tokio::main]\nasync fn main() {\n    let port: u16 = \"80\".parse().unwrap();\n    if let Ok(listener) = tokio::net::TcpListener::bind((\"0.0.0.0\", port)).await {\n        let _ = axum::serve(listener, axum::Router::new()).await;\n    }\n}\n",
+        "#[tokio::main]\nasync fn main() {\n    let port: u16 = std::env::var(\"PORT\").unwrap().len() as u16;\n    if let Ok(listener) = tokio::net::TcpListener::bind((\"0.0.0.0\", port)).await {\n        let _ = axum::serve(listener, axum::Router::new()).await;\n    }\n}\n",
     );
     write(
         "crates/platform/Cargo.toml",

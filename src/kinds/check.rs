@@ -79,6 +79,14 @@ pub struct Applies {
     /// these protocols, over the code of the service's package and the members it depends on.
     #[serde(default)]
     pub services: Vec<super::service::Protocol>,
+    /// The package can (true) or cannot (false) be published: `publish` is not `false`.
+    #[serde(default)]
+    pub publishable: Option<bool>,
+    /// The package is (true) or is not (false) shipped: an application (a bin target named
+    /// after the package, or bins and no lib) or a library prepared for crates.io
+    /// (publishable, with a `description`).
+    #[serde(default)]
+    pub shipped: Option<bool>,
 }
 
 impl Applies {

@@ -13,6 +13,7 @@ mod contexts;
 mod engine;
 mod finish;
 mod held;
+mod infallible;
 mod interproc;
 mod macros;
 mod modtree;

@@ -50,6 +50,8 @@ pub struct Walker<'a> {
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
+    /// Unwraps of the current top-level item that a check's `skip` may leave out.
+    pub(super) exempt: super::infallible::Exemptions,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -87,6 +89,7 @@ impl<'a> Walker<'a> {
             discarded: HashSet::new(),
             nest: Vec::new(),
             mods: Vec::new(),
+            exempt: Default::default(),
             out,
         }
     }
@@ -103,6 +106,12 @@ impl<'a> Walker<'a> {
 
     /// Walks one top-level item.
     pub fn walk_item(&mut self, item: &syn::Item) {
+        let skips = self
+            .checks()
+            .any(|(_, m)| matches!(m, Matcher::Call(c) if !c.skip.is_empty()));
+        if skips && self.reporting() {
+            self.exempt = super::infallible::Exemptions::of_item(item);
+        }
         self.visit_item(item);
     }
 
