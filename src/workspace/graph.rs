@@ -154,3 +154,61 @@ impl Workspace {
         seen.into_iter().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::role_by_name;
+    use crate::model::CodeKind;
+    use crate::workspace::Package;
+
+    fn package(name: &str, dir: &str) -> Package {
+        Package {
+            name: name.into(),
+            version: "0.1.0".into(),
+            manifest: format!("{dir}/Cargo.toml"),
+            dir: dir.into(),
+            dependencies: Vec::new(),
+            targets: Vec::new(),
+            manifest_table: toml::Table::new(),
+            member_deps: Vec::new(),
+            role: None,
+            publishable: false,
+            described: false,
+        }
+    }
+
+    fn kind(name: &str, dir: &str) -> Option<CodeKind> {
+        role_by_name(&package(name, dir)).map(|(k, _)| k)
+    }
+
+    #[test]
+    fn test_support_and_examples_by_name_or_directory() {
+        assert_eq!(
+            kind("db_for_tests", "crates/db_for_tests"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("app-test-utils", "crates/x"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("cluster", "chaos-testing"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("redis-tester", "redis-tester"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("shuffle", "benchmarks/shuffle"),
+            Some(CodeKind::Example)
+        );
+        assert_eq!(kind("archive", "examples/archive"), Some(CodeKind::Example));
+    }
+
+    #[test]
+    fn words_inside_other_words_do_not_count() {
+        assert_eq!(kind("attestation", "crates/attestation"), None);
+        assert_eq!(kind("contest-api", "contest"), None);
+    }
+}
