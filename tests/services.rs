@@ -227,7 +227,7 @@ fn only_production_code_is_production() {
         set(&[
             "empty-catch app/web/keep.bundle.js:2",
             "empty-catch app/web/main.js:2",
-            "no-unwrap app/src/lib.rs:8",
+            "no-unwrap app/src/lib.rs:9",
         ])
     );
     let scope_of = |file: &str| {
@@ -408,9 +408,10 @@ fn every_finding_carries_its_scope() {
         scopes,
         set(&[
             "app/src/client/mod.rs:2 vendored",
-            "app/src/lib.rs:8 production",
+            "app/src/lib.rs:9 production",
             "app/src/mock_backend.rs:4 test-support",
             "app/src/proto.rs:3 vendored",
+            "app/src/test.rs:4 test-support",
             "gen/build.rs:2 build-script",
             "helpers/src/lib.rs:2 test-support",
             "macros/tests/fail/unfinished.rs:2 test",

@@ -102,7 +102,7 @@ fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool
 }
 
 /// A Rust module that exists for tests though compiled into production: `mock.rs`,
-/// `mock_scheduler.rs`, `test_utils.rs`, `testing/mod.rs`.
+/// `mock_scheduler.rs`, `test_utils.rs`, `testing/mod.rs`, a `pub mod test` of fixtures.
 fn is_test_support_module(path: &str) -> bool {
     let Some(stem) = path.strip_suffix(".rs") else {
         return false;
@@ -117,6 +117,8 @@ fn is_test_support_module(path: &str) -> bool {
         name,
         "mock"
             | "mocks"
+            | "test"
+            | "tests"
             | "testing"
             | "test_utils"
             | "test_util"
