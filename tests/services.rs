@@ -9,6 +9,9 @@
     clippy::print_stderr
 )]
 
+mod common;
+
+use common::report_of;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -23,22 +26,6 @@ const SERVICE_CHECKS: &[&str] = &[
     "request-timeout",
     "structured-logging",
 ];
-
-fn report_of(fixture: &str) -> Report {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture)
-        .join("Cargo.toml");
-    let opts = cargo_ready::Options {
-        manifest_path: Some(manifest),
-        overrides: cargo_ready::config::CliOverrides {
-            policies: vec!["recommended".into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    cargo_ready::analyze(&opts).unwrap().0
-}
 
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
