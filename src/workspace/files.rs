@@ -47,7 +47,10 @@ fn path_class(
     attributes: &super::vendored::Attributes,
     f: &SourceFile,
 ) -> Option<(CodeKind, String)> {
-    if let Some(why) = attributes.vendored(&f.path) {
+    if let Some(why) = attributes
+        .vendored(&f.path)
+        .or_else(|| super::vendored::minified_by_content(&f.abs, &f.path))
+    {
         return Some((CodeKind::Vendored, why));
     }
     if is_test_support_module(&f.path) {

@@ -152,6 +152,32 @@ fn by_path(path: &str) -> Option<String> {
         .map(|w| format!("under `{}/{}/`", w[0], w[1]))
 }
 
+/// How much of a JS or CSS file the minified test reads.
+const MINIFIED_SAMPLE: u64 = 64 * 1024;
+
+/// A JS or CSS file minified without `.min.` in its name (`swagger-ui-bundle.js`): its lines
+/// average over 110 characters, linguist's rule, judged on the first 64 KiB. Links are not
+/// followed (the file may point outside the workspace).
+pub fn minified_by_content(abs: &std::path::Path, path: &str) -> Option<String> {
+    use std::io::Read;
+    let ext = path.rsplit_once('.').map(|(_, e)| e)?;
+    if !matches!(ext, "js" | "mjs" | "cjs" | "css") {
+        return None;
+    }
+    if !std::fs::symlink_metadata(abs).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut sample = Vec::new();
+    std::fs::File::open(abs)
+        .ok()?
+        .take(MINIFIED_SAMPLE)
+        .read_to_end(&mut sample)
+        .ok()?;
+    let lines = sample.split(|&b| b == b'\n').count().max(1);
+    (sample.len() / lines > 110)
+        .then(|| "a minified file (lines average over 110 characters)".into())
+}
+
 /// `index-4f3a9c2e.js`, `app.BfX3aQ2c.css`: a bundler's output, named by a content hash.
 fn is_hashed_bundle(name: &str) -> bool {
     let Some(stem) = [".js", ".mjs", ".css"]
@@ -198,6 +224,23 @@ mod tests {
         assert!(attrs.vendored("web/client/api.ts").is_some());
         assert!(attrs.vendored("api.ts").is_none());
         assert!(attrs.vendored("src/main.rs").is_none());
+    }
+
+    #[test]
+    fn minified_by_its_line_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let abs = dir.path().join(name);
+            std::fs::write(&abs, text).unwrap();
+            minified_by_content(&abs, name)
+        };
+        let long = format!("!function(e){{{}}}();\n", "var a=1;".repeat(40));
+        assert!(write("swagger-ui-bundle.js", &long).is_some());
+        assert!(write("theme.css", &long).is_some());
+        let source = "function f() {\n  try { g(); } catch (e) {}\n}\n".repeat(40);
+        assert!(write("main.js", &source).is_none());
+        assert!(write("lib.rs", &long).is_none());
+        assert!(minified_by_content(&dir.path().join("absent.js"), "absent.js").is_none());
     }
 
     #[test]
