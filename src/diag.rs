@@ -1,12 +1,14 @@
 //! Configuration diagnostics: every problem in check files, policies and the user's config,
 //! located at `file:line:col` and collected so that all of them are reported together.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use toml::de::{DeTable, DeValue};
 
 /// One step of a path into a TOML document: a table key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeySeg {
     /// A table key.
     Key(String),
@@ -42,22 +44,100 @@ pub struct ConfigError {
 }
 
 impl fmt::Display for ConfigError {
+    /// One line: the file name and the message are repository text, shown with control
+    /// characters made visible (a key named `"x\n::error::…"` cannot start a log line).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
+            crate::guard::visible(&self.file),
+            self.line,
+            self.column,
+            crate::guard::visible(&self.message)
         )
     }
 }
 
 /// A TOML text with its display name, able to turn byte offsets and key paths into `line:col`.
+/// The line starts and the spans of every key are computed once, on first use, so that
+/// locating thousands of errors in one file stays linear.
 #[derive(Debug, Clone)]
 pub struct Source {
     /// Name shown in diagnostics.
     pub name: String,
     /// The full text.
     pub text: String,
+    index: OnceLock<SpanIndex>,
+}
+
+/// Byte offset → 1-based line / character column, for one text, indexed once. A UTF-8
+/// byte-order mark is not a column: line 1 counts from after it, as editors do.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    bom: bool,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex {
+            starts,
+            bom: text.starts_with('\u{feff}'),
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let mut col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        if line == 1 && self.bom && col > 1 {
+            col -= 1;
+        }
+        (line as u32, col as u32)
+    }
+
+    /// The region between two byte offsets.
+    pub fn region(&self, text: &str, start: usize, end: usize) -> crate::model::Region {
+        let (line, column) = self.position(text, start);
+        let (end_line, end_column) = self.position(text, end);
+        crate::model::Region {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// The text of 1-based `line` without its line ending (nor a byte-order mark on line 1).
+    pub fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
+        let index = line.checked_sub(1)? as usize;
+        let start = *self.starts.get(index)?;
+        if start >= text.len() && index > 0 {
+            return None;
+        }
+        let end = self.starts.get(index + 1).copied().unwrap_or(text.len());
+        let l = text.get(start..end)?;
+        let l = l.strip_suffix('\n').unwrap_or(l);
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        Some(if index == 0 {
+            l.strip_prefix('\u{feff}').unwrap_or(l)
+        } else {
+            l
+        })
+    }
+}
+
+/// Line starts and key spans of one TOML text.
+#[derive(Debug, Clone, Default)]
+struct SpanIndex {
+    lines: LineIndex,
+    /// Key path → (offset of the key, offset of the value). Array elements map to their value.
+    spans: HashMap<KeyPath, (usize, usize)>,
 }
 
 impl Source {
@@ -66,12 +146,24 @@ impl Source {
         Source {
             name: name.into(),
             text: text.into(),
+            index: OnceLock::new(),
         }
+    }
+
+    fn index(&self) -> &SpanIndex {
+        self.index.get_or_init(|| SpanIndex::new(&self.text))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset of this source.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let (line, column) = self.index().lines.position(&self.text, offset);
+        (line as usize, column as usize)
     }
 
     /// An error at a byte offset of this source.
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
-        let (line, column) = line_col(&self.text, offset);
+        let (line, column) = self.line_col(offset);
         ConfigError {
             file: self.name.clone(),
             line,
@@ -88,16 +180,26 @@ impl Source {
         at_key: bool,
         message: impl Into<String>,
     ) -> ConfigError {
-        let offset = span_of_path(&self.text, path, at_key).unwrap_or(0);
+        let offset = self.span_of_path(path, at_key).unwrap_or(0);
         self.error_at(offset, message)
     }
 
     /// 1-based (line, column) of the key (or value) at `path`, or of its nearest ancestor.
     pub fn locate(&self, path: &[KeySeg], at_key: bool) -> (usize, usize) {
-        line_col(
-            &self.text,
-            span_of_path(&self.text, path, at_key).unwrap_or(0),
-        )
+        self.line_col(self.span_of_path(path, at_key).unwrap_or(0))
+    }
+
+    /// Byte offset of the value (or key) at `path`, or of its deepest existing ancestor.
+    fn span_of_path(&self, path: &[KeySeg], at_key: bool) -> Option<usize> {
+        let spans = &self.index().spans;
+        (1..=path.len()).rev().find_map(|n| {
+            let (key, value) = spans.get(&path[..n])?;
+            Some(if at_key && n == path.len() {
+                *key
+            } else {
+                *value
+            })
+        })
     }
 
     /// Converts a `toml` parse or deserialize error into a located diagnostic.
@@ -107,59 +209,54 @@ impl Source {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before
-        .get(line_start..)
-        .map(|s| s.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, column)
-}
-
-/// Byte offset of the value (or key) at `path`, or of its deepest existing ancestor.
-fn span_of_path(text: &str, path: &[KeySeg], at_key: bool) -> Option<usize> {
-    let (root, _errors) = DeTable::parse_recoverable(text);
-    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
-    let mut value: Option<&DeValue<'_>> = None;
-    let mut best = None;
-    for (i, seg) in path.iter().enumerate() {
-        let last = i + 1 == path.len();
-        let next = match (seg, table, value) {
-            (KeySeg::Key(k), Some(t), _) => lookup_key(t, k, last && at_key, &mut best),
-            (KeySeg::Index(n), _, Some(DeValue::Array(a))) => a.get(*n).map(|v| {
-                best = Some(v.span().start);
-                v.get_ref()
-            }),
-            _ => None,
-        };
-        let Some(v) = next else { break };
-        value = Some(v);
-        table = match v {
-            DeValue::Table(t) => Some(t),
-            _ => None,
-        };
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-    best
+    offset
 }
 
-fn lookup_key<'a, 'i>(
+impl SpanIndex {
+    /// Parses the text once (recovering from errors) and records every key's spans, walking
+    /// the document with an explicit stack (no recursion on hostile nesting).
+    fn new(text: &str) -> SpanIndex {
+        let lines = LineIndex::new(text);
+        let (root, _errors) = DeTable::parse_recoverable(text);
+        let mut spans = HashMap::new();
+        let mut stack: Vec<(KeyPath, &DeValue<'_>)> = Vec::new();
+        stack.extend(table_children(&Vec::new(), root.get_ref(), &mut spans));
+        while let Some((path, value)) = stack.pop() {
+            match value {
+                DeValue::Table(t) => stack.extend(table_children(&path, t, &mut spans)),
+                DeValue::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        let mut p = path.clone();
+                        p.push(KeySeg::Index(i));
+                        spans.insert(p.clone(), (v.span().start, v.span().start));
+                        stack.push((p, v.get_ref()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        SpanIndex { lines, spans }
+    }
+}
+
+/// Records the spans of a table's keys; gives its values with their paths.
+fn table_children<'a, 'i>(
+    base: &KeyPath,
     table: &'a DeTable<'i>,
-    key: &str,
-    want_key: bool,
-    best: &mut Option<usize>,
-) -> Option<&'a DeValue<'i>> {
-    let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == key)?;
-    *best = Some(if want_key {
-        k.span().start
-    } else {
-        v.span().start
-    });
-    Some(v.get_ref())
+    spans: &mut HashMap<KeyPath, (usize, usize)>,
+) -> Vec<(KeyPath, &'a DeValue<'i>)> {
+    let mut children = Vec::new();
+    for (k, v) in table.iter() {
+        let mut path = base.clone();
+        path.push(KeySeg::Key(k.get_ref().as_ref().to_string()));
+        spans.insert(path.clone(), (k.span().start, v.span().start));
+        children.push((path, v.get_ref()));
+    }
+    children
 }
 
 /// Turns a `serde_ignored` path into a key path.
@@ -231,10 +328,103 @@ pub fn from_value<T: serde::de::DeserializeOwned>(
     let value = parsed
         .map_err(|e| {
             let msg = format!("in `{}`: {}", display_path(base), e.message().trim());
-            errors.push(source.error_at_path(base, false, msg))
+            // The value has lost its spans; deserializing the same table again from the text
+            // finds the offending value's place.
+            let located = located::<T>(source, base)
+                .and_then(|offset| (offset > 0).then(|| source.error_at(offset, msg.clone())));
+            errors.push(located.unwrap_or_else(|| source.error_at_path(base, false, msg)))
         })
         .ok();
     (value, errors)
+}
+
+/// Byte offset at which deserializing `T` from the table at `base` of the source text fails.
+fn located<T: serde::de::DeserializeOwned>(source: &Source, base: &[KeySeg]) -> Option<usize> {
+    let de = toml::de::Deserializer::parse(&source.text).ok()?;
+    let seed = AtPath::<T> {
+        path: base,
+        _t: std::marker::PhantomData,
+    };
+    match serde::de::DeserializeSeed::deserialize(seed, de) {
+        Ok(_) => None,
+        Err(e) => e.span().map(|s| s.start),
+    }
+}
+
+/// Deserializes `T` at a key path of a document, ignoring everything else.
+struct AtPath<'p, T> {
+    path: &'p [KeySeg],
+    _t: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::de::DeserializeSeed<'de> for AtPath<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        match self.path.split_first() {
+            None => T::deserialize(d).map(|_| ()),
+            Some((KeySeg::Key(key), rest)) => d.deserialize_map(Descend::<T> {
+                key: Some(key),
+                index: 0,
+                rest,
+                _t: std::marker::PhantomData,
+            }),
+            Some((KeySeg::Index(i), rest)) => d.deserialize_seq(Descend::<T> {
+                key: None,
+                index: *i,
+                rest,
+                _t: std::marker::PhantomData,
+            }),
+        }
+    }
+}
+
+/// Visits a table (looking for `key`) or an array (looking for element `index`).
+struct Descend<'p, T> {
+    key: Option<&'p str>,
+    index: usize,
+    rest: &'p [KeySeg],
+    _t: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::de::Visitor<'de> for Descend<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table or an array")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key::<String>()? {
+            if Some(k.as_str()) == self.key {
+                map.next_value_seed(AtPath::<T> {
+                    path: self.rest,
+                    _t: std::marker::PhantomData,
+                })?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            let more = if i == self.index {
+                seq.next_element_seed(AtPath::<T> {
+                    path: self.rest,
+                    _t: std::marker::PhantomData,
+                })?
+            } else {
+                seq.next_element::<serde::de::IgnoredAny>()?.map(|_| ())
+            };
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
 }
 
 fn unknown_key_errors(source: &Source, base: &[KeySeg], unknown: &[KeyPath]) -> Vec<ConfigError> {

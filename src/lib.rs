@@ -12,8 +12,10 @@ pub mod config;
 pub mod diag;
 pub mod error;
 pub mod gate;
+pub mod guard;
 pub mod kinds;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod rust;
 pub mod scan;
@@ -53,6 +55,8 @@ pub struct Stats {
     pub files_scanned: usize,
     /// Time spent scanning.
     pub scan_time: std::time::Duration,
+    /// The workspace root (outputs never write through a link from inside it to outside).
+    pub workspace_root: PathBuf,
 }
 
 /// Runs the whole pipeline up to the report.
@@ -69,6 +73,8 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         .transpose()?;
     let started = std::time::Instant::now();
     let mut scanned = scan::scan(&config, &ws);
+    scanned.notes.extend(ws.notes.iter().cloned());
+    scanned.notes.sort();
     if let (Some(fingerprints), Some(path)) = (&baseline, &opts.baseline) {
         gate::apply_baseline(
             &mut scanned.findings,
@@ -83,6 +89,7 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
         scan_time: started.elapsed(),
+        workspace_root: ws.root.clone(),
     };
     Ok((build_report(&config, &ws, scanned), stats))
 }
@@ -90,7 +97,9 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
 /// The fingerprints of the findings of an earlier JSON report.
 fn load_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Error> {
     let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    // A regular file under a size cap: `--baseline /dev/zero` must not hang the run.
+    let text = guard::read_regular_text(path, guard::MAX_BASELINE_BYTES)
+        .map_err(|e| bad(e.to_string()))?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
     let findings = json
         .get("findings")

@@ -7,20 +7,27 @@ use std::process::ExitCode;
 
 use cargo_ready::cli::{Cli, ColorChoice, Command, GlobalArgs};
 use cargo_ready::config::{self, CheckDef};
+use cargo_ready::guard::{visible, visible_lines};
 use cargo_ready::render::{self, Format, RenderOptions};
 use cargo_ready::{Error, Options, Selection, exit};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // The global pool too gets a clamped thread count (`RAYON_NUM_THREADS` is not trusted).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cargo_ready::rust::thread_count())
+        .build_global();
     let cli = Cli::parse_from(cargo_ready::cli::normalize_args(std::env::args_os()));
     let code = match run(&cli) {
         Ok(code) => code,
+        // Errors quote repository text (keys, paths, cargo's messages): every line is printed
+        // with control characters made visible and no line can pass for a workflow command.
         Err(e @ Error::Config(_)) => {
-            let _ = writeln!(io::stderr(), "{e}");
+            let _ = writeln!(io::stderr(), "{}", visible_lines(&e.to_string()));
             e.exit_code()
         }
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: {e}");
+            let _ = writeln!(io::stderr(), "{}", visible_lines(&format!("error: {e}")));
             e.exit_code()
         }
     };
@@ -65,7 +72,7 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
         ..github_render_options()
     };
     for (format, path) in &g.outputs {
-        write_file(*format, path, &report, &render_opts)?;
+        write_file(*format, path, &stats.workspace_root, &report, &render_opts)?;
     }
     with_stdout(g, |out| {
         render::render(g.format, &report, &render_opts, out).map_err(write_error)
@@ -158,11 +165,11 @@ fn list(
         };
         t.add_row([
             d.id.as_str(),
-            &d.category,
+            &visible(&d.category),
             d.severity.as_str(),
             &d.kind,
             on,
-            &d.title,
+            &visible(&d.title),
         ]);
     }
     let lines: Vec<String> = t
@@ -179,7 +186,7 @@ fn explain(defs: &[CheckDef], id: &str, out: &mut dyn Write) -> Result<(), Error
             "unknown check `{id}`; `cargo ready list` shows them all"
         )));
     };
-    let text = cargo_ready::config::explain_text(d);
+    let text = visible_lines(&cargo_ready::config::explain_text(d));
     out.write_all(text.as_bytes()).map_err(write_error)
 }
 
@@ -217,28 +224,24 @@ fn write_error(source: io::Error) -> Error {
     }
 }
 
-/// Writes one output file atomically: a temp file in the same directory, then a rename.
+/// Writes one output file: see [`cargo_ready::output`] (atomic replacement of regular files,
+/// special files and links written through, nothing else clobbered).
 fn write_file(
     format: Format,
     path: &Path,
+    workspace: &Path,
     report: &cargo_ready::model::Report,
     opts: &RenderOptions,
 ) -> Result<(), Error> {
-    let err = |source: io::Error| Error::Output {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
     let file_opts = RenderOptions {
         color: false,
         ..opts.clone()
     };
-    render::render(format, report, &file_opts, tmp.as_file_mut()).map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    cargo_ready::output::write(path, Some(workspace), |out| {
+        render::render(format, report, &file_opts, out)
+    })
+    .map_err(|source| Error::Output {
+        path: path.display().to_string(),
+        source,
+    })
 }

@@ -13,6 +13,7 @@ pub mod docs;
 mod layers;
 mod names;
 pub mod policy;
+mod read;
 
 use std::path::Path;
 
@@ -44,6 +45,24 @@ pub struct Gate {
     pub min_score: u32,
 }
 
+/// File size limits of the scan (`[limits]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Larger files are not parsed (text checks only, with a note).
+    pub max_parse_bytes: u64,
+    /// Larger files are not read (a note).
+    pub max_read_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_parse_bytes: 4 << 20,
+            max_read_bytes: 256 << 20,
+        }
+    }
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -57,6 +76,8 @@ pub struct Config {
     pub gate: Gate,
     /// Paths never scanned.
     pub ignore: globset::GlobSet,
+    /// File size limits.
+    pub limits: Limits,
     /// Policies applied, in order.
     pub policies: Vec<String>,
     /// Where the user configuration came from, if any.

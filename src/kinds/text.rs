@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Mode, child, compile_globs, compile_regex};
-use crate::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, LineIndex, Source};
 use crate::model::Region;
 
 /// `[match]` of a `text` check.
@@ -100,44 +100,5 @@ impl TextMatcher {
             .filter(|m| !m.as_str().is_empty())
             .map(|m| index.region(text, m.start(), m.end()))
             .collect()
-    }
-}
-
-/// Byte offset → 1-based line / character column, for one text.
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes the line starts of `text`.
-    pub fn new(text: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
-        LineIndex { starts }
-    }
-
-    /// 1-based (line, column) of a byte offset; columns count characters.
-    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
-        (line as u32, col as u32)
-    }
-
-    /// The region between two byte offsets.
-    pub fn region(&self, text: &str, start: usize, end: usize) -> Region {
-        let (line, column) = self.position(text, start);
-        let (end_line, end_column) = self.position(text, end);
-        Region {
-            line,
-            column,
-            end_line,
-            end_column,
-        }
     }
 }

@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use comfy_table::{Cell, CellAlignment, Table, presets};
 
 use super::RenderOptions;
+use crate::guard::{visible, visible_lines};
 use crate::model::{CheckResult, Finding, Outcome, Report, Severity, Status};
 
 /// Findings shown per check unless `-v`.
@@ -20,7 +21,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         "{} {} · policy: {}",
         report.tool.name,
         report.tool.version,
-        report.policies.join(", ")
+        visible(&report.policies.join(", "))
     )?;
     writeln!(out)?;
     writeln!(out, "{}", category_table(report))?;
@@ -54,7 +55,7 @@ fn category_table(report: &Report) -> Table {
             status_word(c.status)
         };
         t.add_row([
-            Cell::new(&c.title),
+            Cell::new(visible(&c.title)),
             Cell::new(score).set_alignment(CellAlignment::Right),
             Cell::new(status),
             Cell::new(c.blockers.join(", ")),
@@ -142,23 +143,27 @@ fn write_snippet(f: &Finding, color: bool, out: &mut dyn Write) -> io::Result<()
         Severity::Warning => Level::WARNING,
         Severity::Note => Level::NOTE,
     };
-    let title = level.primary_title(f.message.as_str()).id(f.check.as_str());
+    let message = visible(&f.message);
+    let file = visible(&f.file);
+    let source = visible(&f.snippet);
+    let title = level.primary_title(message.as_ref()).id(f.check.as_str());
     let whole_file = f.region.line <= 1 && f.region.column <= 1 && f.region.end_column <= 1;
     let group = if whole_file || f.snippet.trim().is_empty() {
-        let origin = Origin::path(f.file.as_str())
+        let origin = Origin::path(file.as_ref())
             .line(f.region.line as usize)
             .char_column(f.region.column as usize);
         title.element(origin)
     } else {
-        let span = caret_span(f);
-        let snippet = Snippet::source(f.snippet.as_str())
+        let span = caret_span(f, &source);
+        let snippet = Snippet::source(source.as_ref())
             .line_start(f.region.line as usize)
-            .path(f.file.as_str())
+            .path(file.as_ref())
             .annotation(AnnotationKind::Primary.span(span));
         title.element(snippet)
     };
     let group = f.related.iter().fold(group, |g, rel| {
-        g.element(Level::NOTE.message(format!("{} ({}:{})", rel.message, rel.file, rel.line)))
+        let note = format!("{} ({}:{})", rel.message, rel.file, rel.line);
+        g.element(Level::NOTE.message(visible(&note).into_owned()))
     });
     let renderer = if color {
         Renderer::styled()
@@ -168,10 +173,9 @@ fn write_snippet(f: &Finding, color: bool, out: &mut dyn Write) -> io::Result<()
     writeln!(out, "{}", renderer.render(&[group]))
 }
 
-/// Byte range of the flagged text within the flagged line (to its end for multi-line regions;
-/// at least one character where the line has one).
-fn caret_span(f: &Finding) -> std::ops::Range<usize> {
-    let line = f.snippet.as_str();
+/// Byte range of the flagged text within the flagged line `line` (to its end for multi-line
+/// regions; at least one character where the line has one).
+fn caret_span(f: &Finding, line: &str) -> std::ops::Range<usize> {
     let byte_at = |col: u32| {
         line.char_indices()
             .nth(col.saturating_sub(1) as usize)
@@ -206,7 +210,10 @@ fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io:
     writeln!(
         out,
         "── {sev} check `{}`: {} — {} finding{plural}{suppressed}, max {}, {verdict}",
-        c.id, c.doc.title, c.findings, c.max
+        c.id,
+        visible(&c.doc.title),
+        c.findings,
+        c.max
     )
 }
 
@@ -217,7 +224,11 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "notes:")?;
     for n in &report.notes {
-        writeln!(out, "  {}: {}", n.file, n.message)?;
+        writeln!(
+            out,
+            "{}",
+            visible_lines(&format!("  {}: {}", n.file, n.message))
+        )?;
     }
     Ok(())
 }
@@ -233,7 +244,7 @@ fn write_verdict(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Resu
             .gate
             .reasons
             .iter()
-            .try_for_each(|r| writeln!(out, "  - {r}"))
+            .try_for_each(|r| writeln!(out, "  - {}", visible(r)))
     }
 }
 

@@ -200,16 +200,19 @@ fn code_list(ids: &[String]) -> String {
         .join(", ")
 }
 
-/// Text safe inside a table cell: no line breaks, `|`, backticks and `<` escaped.
+/// Text safe inside a table cell: control characters made visible (so no line breaks), `|`
+/// and backticks escaped, links and images (`[`, `]`) and HTML (`<`, `>`) neutralised.
 pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let flat = text.replace('\r', "").replace('\n', " ");
+    for c in crate::guard::visible(&flat).chars() {
         match c {
             '|' => out.push_str("\\|"),
             '`' => out.push_str("\\`"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
             '<' => out.push_str("&lt;"),
-            '\r' => {}
-            '\n' => out.push(' '),
+            '>' => out.push_str("&gt;"),
             _ => out.push(c),
         }
     }

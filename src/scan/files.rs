@@ -8,38 +8,53 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::Hit;
-use crate::config::{Check, Config};
+use crate::config::{Check, Config, Limits};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::workspace::{SourceFile, Workspace};
 
-/// The texts of the files read, for snippets.
+/// The texts of the files read, for snippets, each with its line starts indexed once (a
+/// finding's line is then found in O(log n), however many findings a file has).
 #[derive(Debug, Default)]
 pub struct Sources {
-    texts: BTreeMap<String, String>,
+    texts: BTreeMap<String, Lines>,
     /// Files not read by the scan (manifests of workspace-level findings), read once on demand.
-    on_demand: std::cell::RefCell<BTreeMap<String, Option<String>>>,
+    on_demand: std::cell::RefCell<BTreeMap<String, Option<Lines>>>,
     root: std::path::PathBuf,
+}
+
+/// A text and the byte offsets at which its lines start.
+#[derive(Debug, Default)]
+struct Lines {
+    text: String,
+    index: crate::diag::LineIndex,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let index = crate::diag::LineIndex::new(&text);
+        Lines { text, index }
+    }
+
+    fn line(&self, line: u32) -> Option<String> {
+        self.index.line(&self.text, line).map(str::to_string)
+    }
 }
 
 impl Sources {
     /// The text of 1-based `line` of `file`, without its line ending.
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
-        let index = line.checked_sub(1)? as usize;
-        let pick = |text: &str| {
-            text.lines()
-                .nth(index)
-                .map(|l| l.trim_end_matches('\r').to_string())
-        };
         if let Some(t) = self.texts.get(file) {
-            return pick(t);
+            return t.line(line);
         }
         let mut cache = self.on_demand.borrow_mut();
-        let text = cache
-            .entry(file.to_string())
-            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok());
-        text.as_deref().and_then(pick)
+        let lines = cache.entry(file.to_string()).or_insert_with(|| {
+            let path = self.root.join(file);
+            let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES);
+            text.ok().map(Lines::new)
+        });
+        lines.as_ref().and_then(|l| l.line(line))
     }
 }
 
@@ -85,7 +100,10 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
     let run = || -> Vec<OneFile> {
         ws.files
             .par_iter()
-            .map(|f| scan_one(&engine, ws, applicable, f, bins.contains(f.path.as_str())))
+            .map(|f| {
+                let is_bin_root = bins.contains(f.path.as_str());
+                scan_one(&engine, ws, applicable, f, is_bin_root, config.limits)
+            })
             .collect()
     };
     let results = match &pool {
@@ -167,7 +185,9 @@ fn assemble(
         }
         out.notes.extend(r.note);
         if let Some(t) = r.text {
-            out.sources.texts.insert(ws.files[i].path.clone(), t);
+            out.sources
+                .texts
+                .insert(ws.files[i].path.clone(), Lines::new(t));
         }
     }
     out
@@ -199,6 +219,7 @@ fn scan_one(
     applicable: &[bool],
     file: &SourceFile,
     is_bin_root: bool,
+    limits: Limits,
 ) -> OneFile {
     let checks = checks_for(engine.checks, ws, applicable, file);
     let text_checks: Vec<(usize, &Check)> = checks
@@ -222,7 +243,7 @@ fn scan_one(
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
-    let text = match read_text(file) {
+    let text = match read_text(file, limits.max_read_bytes) {
         Ok(t) => t,
         Err(message) => {
             let note = ScanNote {
@@ -235,6 +256,17 @@ fn scan_one(
             };
         }
     };
+    // Parsing costs far more memory than the text (a token per few bytes): beyond the cap,
+    // only the text checks run.
+    let parse = file.is_rust() && text.len() as u64 <= limits.max_parse_bytes;
+    let note = (file.is_rust() && !parse).then(|| ScanNote {
+        file: file.path.clone(),
+        message: format!(
+            "{} bytes, larger than `[limits] max_parse_bytes` ({}): not parsed, only text checks ran",
+            text.len(),
+            limits.max_parse_bytes
+        ),
+    });
     let text_hits: Vec<(usize, Vec<Region>)> = text_checks
         .iter()
         .filter_map(|(idx, c)| match &c.matcher {
@@ -243,7 +275,7 @@ fn scan_one(
         })
         .filter(|(_, r)| !r.is_empty())
         .collect();
-    let summary = file.is_rust().then(|| {
+    let summary = parse.then(|| {
         let input = FileInput {
             path: &file.path,
             text: &text,
@@ -256,7 +288,7 @@ fn scan_one(
     });
     OneFile {
         text_hits,
-        note: None,
+        note,
         text: Some(text),
         summary,
         syntax,
@@ -264,9 +296,16 @@ fn scan_one(
     }
 }
 
-/// Reads a file as UTF-8, with a clear message when it cannot be.
-pub fn read_text(file: &SourceFile) -> Result<String, String> {
-    let bytes = std::fs::read(&file.abs).map_err(|e| format!("cannot read file: {e}"))?;
+/// Reads a file as UTF-8 (a regular file of at most `limit` bytes), with a clear message when
+/// it cannot be.
+pub fn read_text(file: &SourceFile, limit: u64) -> Result<String, String> {
+    use crate::guard::ReadError;
+    let bytes = crate::guard::read_regular(&file.abs, limit).map_err(|e| match e {
+        ReadError::TooLarge { size, limit } => {
+            format!("{size} bytes, larger than `[limits] max_read_bytes` ({limit}): not read")
+        }
+        e => format!("cannot read file: {e}"),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "not valid UTF-8 (byte {}), skipped",

@@ -20,13 +20,20 @@ pub struct Selection {
 pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Workspace, Error> {
     let mut cmd = MetadataCommand::new();
     cmd.no_deps();
+    for (name, value) in super::toolchain::metadata_env() {
+        cmd.env(name, value);
+    }
     if let Some(p) = manifest_path {
         cmd.manifest_path(p);
     }
     let meta = cmd.exec().map_err(metadata_error)?;
     let root = PathBuf::from(meta.workspace_root.as_std_path());
     let root_manifest = read_manifest(&root.join("Cargo.toml"))?;
-    let members = meta.workspace_packages();
+    let (members, outside): (Vec<_>, Vec<_>) = meta
+        .workspace_packages()
+        .into_iter()
+        .partition(|p| p.manifest_path.as_std_path().starts_with(&root));
+    let notes = outside.iter().map(|p| outside_note(&root, p)).collect();
     check_selection(selection, members.iter().map(|p| p.name.as_str()))?;
     let mut member_dirs: Vec<String> = members
         .iter()
@@ -42,18 +49,38 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         .collect();
     member_dirs.sort();
     let mut packages: Vec<Package> = members
-        .into_iter()
+        .iter()
         .filter(|p| selected(selection, &p.name))
         .map(|p| convert_package(&root, p))
         .collect::<Result<_, _>>()?;
     packages.sort_by(|a, b| a.name.cmp(&b.name));
+    if packages.is_empty() && !members.is_empty() {
+        return Err(Error::Usage(
+            "no package left to scan: `-p`/`--exclude` leave out every member of the workspace"
+                .into(),
+        ));
+    }
     Ok(Workspace {
         member_dirs,
         root,
         root_manifest,
         packages,
         files: Vec::new(),
+        notes,
     })
+}
+
+/// A member whose manifest lies outside the workspace root is not scanned (the tool reads
+/// nothing outside the scanned tree); a note says so.
+fn outside_note(root: &Path, p: &cargo_metadata::Package) -> crate::model::ScanNote {
+    crate::model::ScanNote {
+        file: super::relative_to(root, p.manifest_path.as_std_path()),
+        message: format!(
+            "package `{}` lies outside the workspace root: not scanned (cargo-ready reads nothing \
+             outside the workspace it scans; run it on that package's own workspace)",
+            p.name
+        ),
+    }
 }
 
 fn metadata_error(e: cargo_metadata::Error) -> Error {
@@ -125,9 +152,9 @@ fn convert_dependency(d: &cargo_metadata::Dependency) -> Dependency {
     }
 }
 
-/// Reads and parses a Cargo.toml.
+/// Reads and parses a Cargo.toml (a regular file under the configuration size cap).
 pub fn read_manifest(path: &Path) -> Result<toml::Table, Error> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::guard::read_regular_text(path, crate::guard::MAX_CONFIG_BYTES)
         .map_err(|e| Error::Workspace(format!("cannot read {}: {e}", path.display())))?;
     text.parse::<toml::Table>().map_err(|e| {
         Error::Workspace(format!(
