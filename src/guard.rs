@@ -165,10 +165,7 @@ pub fn contained(allowed: &Path, dir: &Path, rel: &str) -> Result<PathBuf, Escap
         return Err(Escape::Absolute);
     }
     let joined = dir.join(rel_path);
-    let allowed_real = allowed
-        .canonicalize()
-        .unwrap_or_else(|_| allowed.to_path_buf());
-    if resolve(&joined).starts_with(&allowed_real) {
+    if resolve(&joined).starts_with(resolve(allowed)) {
         Ok(joined)
     } else {
         Err(Escape::Outside)

@@ -55,6 +55,8 @@ pub struct Stats {
     pub files_scanned: usize,
     /// Time spent scanning.
     pub scan_time: std::time::Duration,
+    /// The slowest files of the per-file pass, slowest first.
+    pub slowest: Vec<(String, std::time::Duration)>,
     /// The workspace root (outputs never write through a link from inside it to outside).
     pub workspace_root: PathBuf,
 }
@@ -88,14 +90,16 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
+        slowest: scanned.slowest.clone(),
         scan_time: started.elapsed(),
         workspace_root: ws.root.clone(),
     };
     Ok((build_report(&config, &ws, scanned), stats))
 }
 
-/// The fingerprints of the findings of an earlier JSON report.
-fn load_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Error> {
+/// The fingerprints of the findings of an earlier JSON report (`--baseline`): read only from a
+/// regular file under [`guard::MAX_BASELINE_BYTES`].
+pub fn load_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Error> {
     let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
     // A regular file under a size cap: `--baseline /dev/zero` must not hang the run.
     let text = guard::read_regular_text(path, guard::MAX_BASELINE_BYTES)

@@ -85,6 +85,9 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             stats.files,
             stats.scan_time
         );
+        for (file, time) in stats.slowest.iter().take(5) {
+            let _ = writeln!(io::stderr(), "  {time:>10.2?}  {}", visible(file));
+        }
     }
     Ok(if report.gate.passed {
         exit::PASSED

@@ -142,12 +142,27 @@ fn replace(
     std::fs::create_dir_all(dir)?;
     remove_stale(path);
     let tmp = temp_name(path, std::process::id()).ok_or_else(|| refused("has no file name"))?;
-    let _ = std::fs::remove_file(&tmp);
+    // One left by an earlier process that had our pid.
+    remove_if_present(&tmp)?;
     let result = fill(&tmp, mode, render).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match (result, remove_if_present(&tmp)) {
+        (Ok(()), _) => Ok(()),
+        (Err(e), Ok(())) => Err(e),
+        (Err(e), Err(cleanup)) => Err(io::Error::new(
+            e.kind(),
+            format!(
+                "{e} (and the temporary file {} could not be removed: {cleanup})",
+                tmp.display()
+            ),
+        )),
     }
-    result
+}
+
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 fn fill(
@@ -202,6 +217,7 @@ fn remove_stale(path: &Path) {
         };
         let regular = entry.file_type().is_ok_and(|t| t.is_file());
         if regular && !process_alive(pid, &entry.path()) {
+            // ready:allow(ignored-cleanup): best effort; one that cannot go now is tried next run
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -53,11 +53,12 @@ pub(super) fn policy_path(
 fn inside(root: &Path, dir: &Path, rel: &str) -> Result<PathBuf, String> {
     let path =
         guard::contained(root, dir, rel).map_err(|why| format!("`{rel}` is refused: {why}"))?;
-    let real = path.canonicalize().unwrap_or_else(|_| path.clone());
-    if real
-        .components()
-        .any(|c| matches!(c, Component::Normal(n) if n == ".git"))
-    {
+    // The real path where the file exists (a link into `.git/` counts), else the path as written.
+    let in_git = |p: &Path| {
+        p.components()
+            .any(|c| matches!(c, Component::Normal(n) if n == ".git"))
+    };
+    if in_git(&path) || path.canonicalize().is_ok_and(|real| in_git(&real)) {
         return Err(format!("`{rel}` is refused: it lies inside `.git/`"));
     }
     Ok(path)

@@ -70,6 +70,8 @@ pub struct FileScan {
     pub sources: Sources,
     /// Number of files read.
     pub files_scanned: usize,
+    /// The slowest files of the per-file pass, slowest first (for `-v`).
+    pub slowest: Vec<(String, std::time::Duration)>,
 }
 
 #[derive(Default)]
@@ -82,6 +84,8 @@ struct OneFile {
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
     is_bin_root: bool,
+    /// Time spent on the file in the per-file pass.
+    elapsed: std::time::Duration,
 }
 
 /// Runs the file-level checks over every file of the workspace: each file is read once, its
@@ -102,7 +106,10 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
             .par_iter()
             .map(|f| {
                 let is_bin_root = bins.contains(f.path.as_str());
-                scan_one(&engine, ws, applicable, f, is_bin_root, config.limits)
+                let started = std::time::Instant::now();
+                let mut one = scan_one(&engine, ws, applicable, f, is_bin_root, config.limits);
+                one.elapsed = started.elapsed();
+                one
             })
             .collect()
     };
@@ -141,6 +148,7 @@ fn assemble(
             root: ws.root.clone(),
         },
         files_scanned: 0,
+        slowest: slowest(ws, &results),
     };
     for (i, (r, st)) in results.iter().zip(&states).enumerate() {
         let file = &ws.files[i];
@@ -191,6 +199,20 @@ fn assemble(
         }
     }
     out
+}
+
+/// Files kept in [`FileScan::slowest`].
+const SLOWEST: usize = 10;
+
+fn slowest(ws: &Workspace, results: &[OneFile]) -> Vec<(String, std::time::Duration)> {
+    let mut times: Vec<(String, std::time::Duration)> = results
+        .iter()
+        .zip(&ws.files)
+        .map(|(r, f)| (f.path.clone(), r.elapsed))
+        .collect();
+    times.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    times.truncate(SLOWEST);
+    times
 }
 
 /// The checks that look at this file, by path scope and package conditions (code kind is
@@ -293,6 +315,7 @@ fn scan_one(
         summary,
         syntax,
         is_bin_root,
+        elapsed: std::time::Duration::ZERO,
     }
 }
 

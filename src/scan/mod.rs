@@ -25,6 +25,8 @@ pub struct ScanOutput {
     pub applicable: Vec<bool>,
     /// Files read.
     pub files_scanned: usize,
+    /// The slowest files of the per-file pass, slowest first.
+    pub slowest: Vec<(String, std::time::Duration)>,
 }
 
 /// Scans the workspace with the enabled checks.
@@ -52,6 +54,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         notes,
         applicable,
         files_scanned: file_out.files_scanned,
+        slowest: file_out.slowest,
     }
 }
 
