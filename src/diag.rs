@@ -74,7 +74,8 @@ pub struct Source {
 /// byte-order mark is not a column: line 1 counts from after it, as editors do.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Line starts as `u32` (4 bytes per line): texts are capped far below 4 GiB.
+    starts: Vec<u32>,
     bom: bool,
 }
 
@@ -83,6 +84,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
             .collect();
         LineIndex {
             starts,
@@ -92,9 +94,23 @@ impl LineIndex {
 
     /// 1-based (line, column) of a byte offset; columns count characters.
     pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let mut col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let line = self.line_of(offset);
+        let start = self.start(line);
+        let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        self.adjusted(line, col)
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s as usize <= offset)
+            .max(1)
+    }
+
+    fn start(&self, line: usize) -> usize {
+        self.starts.get(line - 1).map_or(0, |&s| s as usize)
+    }
+
+    fn adjusted(&self, line: usize, mut col: usize) -> (u32, u32) {
         if line == 1 && self.bom && col > 1 {
             col -= 1;
         }
@@ -103,24 +119,31 @@ impl LineIndex {
 
     /// The region between two byte offsets.
     pub fn region(&self, text: &str, start: usize, end: usize) -> crate::model::Region {
-        let (line, column) = self.position(text, start);
-        let (end_line, end_column) = self.position(text, end);
-        crate::model::Region {
-            line,
-            column,
-            end_line,
-            end_column,
+        self.cursor(text).region(start, end)
+    }
+
+    /// A cursor for offsets visited in increasing order (the matches of a regex): columns are
+    /// counted from the previous offset on the same line, so a million matches on one long
+    /// line stay linear.
+    pub fn cursor<'a>(&'a self, text: &'a str) -> Cursor<'a> {
+        Cursor {
+            index: self,
+            text,
+            last: (0, 1, 1),
         }
     }
 
     /// The text of 1-based `line` without its line ending (nor a byte-order mark on line 1).
     pub fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
         let index = line.checked_sub(1)? as usize;
-        let start = *self.starts.get(index)?;
+        let start = *self.starts.get(index)? as usize;
         if start >= text.len() && index > 0 {
             return None;
         }
-        let end = self.starts.get(index + 1).copied().unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(text.len(), |&e| e as usize);
         let l = text.get(start..end)?;
         let l = l.strip_suffix('\n').unwrap_or(l);
         let l = l.strip_suffix('\r').unwrap_or(l);
@@ -129,6 +152,49 @@ impl LineIndex {
         } else {
             l
         })
+    }
+}
+
+/// Positions of increasing byte offsets of one text (see [`LineIndex::cursor`]).
+pub struct Cursor<'a> {
+    index: &'a LineIndex,
+    text: &'a str,
+    /// (offset, line, unadjusted column) of the last position.
+    last: (usize, usize, usize),
+}
+
+impl Cursor<'_> {
+    /// 1-based (line, column) of `offset`.
+    pub fn position(&mut self, offset: usize) -> (u32, u32) {
+        let line = self.index.line_of(offset);
+        let (last_offset, last_line, last_col) = self.last;
+        let col = if line == last_line && offset >= last_offset {
+            last_col
+                + self
+                    .text
+                    .get(last_offset..offset)
+                    .map_or(0, |s| s.chars().count())
+        } else {
+            let start = self.index.start(line);
+            self.text
+                .get(start..offset)
+                .map_or(0, |s| s.chars().count())
+                + 1
+        };
+        self.last = (offset, line, col);
+        self.index.adjusted(line, col)
+    }
+
+    /// The region between two byte offsets.
+    pub fn region(&mut self, start: usize, end: usize) -> crate::model::Region {
+        let (line, column) = self.position(start);
+        let (end_line, end_column) = self.position(end);
+        crate::model::Region {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 }
 
@@ -439,4 +505,35 @@ fn unknown_key_errors(source: &Source, base: &[KeySeg], unknown: &[KeyPath]) -> 
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_agrees_with_position_and_skips_a_bom() {
+        let text = "\u{feff}ab ü x\nsecond ü line\n\nlast";
+        let index = LineIndex::new(text);
+        let mut cursor = index.cursor(text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for &o in &offsets {
+            assert_eq!(cursor.position(o), index.position(text, o), "offset {o}");
+        }
+        assert_eq!(index.position(text, 3), (1, 1), "the BOM is not a column");
+        assert_eq!(index.line(text, 1), Some("ab ü x"));
+        assert_eq!(index.line(text, 3), Some(""));
+        assert_eq!(index.line(text, 4), Some("last"));
+        assert_eq!(index.line(text, 5), None);
+    }
+
+    #[test]
+    fn spans_are_found_for_keys_values_and_array_elements() {
+        let src = Source::new("r.toml", "a = 1\n[t]\nk = [\"x\", \"y\"]\n[[c]]\nid = 2\n");
+        assert_eq!(src.locate(&key_path(&["a"]), true), (1, 1));
+        assert_eq!(src.locate(&key_path(&["a"]), false), (1, 5));
+        assert_eq!(src.locate(&key_path(&["t", "k", "1"]), false), (3, 11));
+        assert_eq!(src.locate(&key_path(&["c", "0", "id"]), false), (5, 6));
+        assert_eq!(src.locate(&key_path(&["t", "missing"]), true), (2, 1));
+    }
 }

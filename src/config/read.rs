@@ -72,6 +72,9 @@ pub(super) fn is_inside(root: &Path, path: &Path) -> bool {
     }
 }
 
+/// Largest file size limit accepted: line positions are 32-bit.
+const MAX_LIMIT: u64 = u32::MAX as u64;
+
 /// Largest weight accepted (a category's or a check's).
 pub const MAX_WEIGHT: f64 = 1000.0;
 
@@ -109,10 +112,10 @@ pub(super) fn invalid_numbers(file: &PolicyFile) -> Vec<(KeyPath, String)> {
         ("max_parse_bytes", file.limits.max_parse_bytes),
         ("max_read_bytes", file.limits.max_read_bytes),
     ] {
-        if value == Some(0) {
+        if value.is_some_and(|v| v == 0 || v > MAX_LIMIT) {
             out.push((
                 key(&["limits", name]),
-                format!("`{name}` must be at least 1"),
+                format!("`{name}` must be between 1 and {MAX_LIMIT} (4 GiB)"),
             ));
         }
     }

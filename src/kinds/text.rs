@@ -92,13 +92,18 @@ impl TextMatcher {
         if !self.needles.is_empty() && !self.needles.iter().any(wanted) {
             return Vec::new();
         }
-        let index = LineIndex::new(text);
         let has_at = self.has_at;
-        self.regex
+        let mut found = self
+            .regex
             .captures_iter(text)
             .filter_map(|c| if has_at { c.name("at") } else { c.get(0) })
             .filter(|m| !m.as_str().is_empty())
-            .map(|m| index.region(text, m.start(), m.end()))
-            .collect()
+            .peekable();
+        if found.peek().is_none() {
+            return Vec::new();
+        }
+        let index = LineIndex::new(text);
+        let mut cursor = index.cursor(text);
+        found.map(|m| cursor.region(m.start(), m.end())).collect()
     }
 }

@@ -24,21 +24,27 @@ pub struct Sources {
     root: std::path::PathBuf,
 }
 
-/// A text and the byte offsets at which its lines start.
+/// A text and the byte offsets at which its lines start, indexed on the first lookup (most
+/// files have no finding and never need it).
 #[derive(Debug, Default)]
 struct Lines {
     text: String,
-    index: crate::diag::LineIndex,
+    index: std::sync::OnceLock<crate::diag::LineIndex>,
 }
 
 impl Lines {
     fn new(text: String) -> Lines {
-        let index = crate::diag::LineIndex::new(&text);
-        Lines { text, index }
+        Lines {
+            text,
+            index: std::sync::OnceLock::new(),
+        }
     }
 
     fn line(&self, line: u32) -> Option<String> {
-        self.index.line(&self.text, line).map(str::to_string)
+        let index = self
+            .index
+            .get_or_init(|| crate::diag::LineIndex::new(&self.text));
+        index.line(&self.text, line).map(str::to_string)
     }
 }
 
