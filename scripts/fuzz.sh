@@ -36,7 +36,7 @@ seed() { # TARGET
   esac
 }
 
-(cd fuzz && cargo fuzz build -O >&2)
+(cd fuzz && cargo fuzz build -O -a -s none >&2)
 mkdir -p fuzz/logs
 for t in "${targets[@]}"; do
   seed "$t"
@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
   echo "== $t: ${secs}s" >&2
   # One process (no -jobs): two cores are shared. -timeout makes a hang a crash too;
   # -rss_limit_mb makes unbounded memory one.
-  (cd fuzz && cargo fuzz run -O "$t" "corpus/$t" -- \
+  (cd fuzz && cargo fuzz run -O -a -s none "$t" "corpus/$t" -- \
       -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 -max_len=262144 \
       -print_final_stats=1 > "logs/$t.log" 2>&1) || true
   after=$(ls "fuzz/artifacts/$t" | wc -l)

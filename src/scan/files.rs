@@ -30,6 +30,8 @@ pub struct Sources {
 struct Lines {
     text: String,
     index: std::sync::OnceLock<crate::diag::LineIndex>,
+    /// Does the text hold an inline suppression anywhere (searched once, not per finding)?
+    allows: std::sync::OnceLock<bool>,
 }
 
 impl Lines {
@@ -37,22 +39,40 @@ impl Lines {
         Lines {
             text,
             index: std::sync::OnceLock::new(),
+            allows: std::sync::OnceLock::new(),
         }
     }
 
-    fn line(&self, line: u32) -> Option<String> {
+    fn line(&self, line: u32) -> Option<&str> {
         let index = self
             .index
             .get_or_init(|| crate::diag::LineIndex::new(&self.text));
-        index.line(&self.text, line).map(str::to_string)
+        index.line(&self.text, line)
+    }
+
+    fn allows(&self) -> bool {
+        *self
+            .allows
+            .get_or_init(|| memchr::memmem::find(self.text.as_bytes(), b"ready:allow(").is_some())
+    }
+
+    fn previous(&self, line: u32) -> Option<&str> {
+        self.line(line.checked_sub(1)?)
     }
 }
 
 impl Sources {
-    /// The text of 1-based `line` of `file`, without its line ending.
-    pub fn line(&self, file: &str, line: u32) -> Option<String> {
+    /// Calls `f` with 1-based `line` of `file`, the line before it (both borrowed: a finding on
+    /// a megabyte-long minified line must not copy it) and whether the file holds an inline
+    /// suppression anywhere.
+    pub fn with_lines<R>(
+        &self,
+        file: &str,
+        line: u32,
+        f: impl FnOnce(Option<&str>, Option<&str>, bool) -> R,
+    ) -> Option<R> {
         if let Some(t) = self.texts.get(file) {
-            return t.line(line);
+            return Some(f(t.line(line), t.previous(line), t.allows()));
         }
         let mut cache = self.on_demand.borrow_mut();
         let lines = cache.entry(file.to_string()).or_insert_with(|| {
@@ -60,7 +80,9 @@ impl Sources {
             let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES);
             text.ok().map(Lines::new)
         });
-        lines.as_ref().and_then(|l| l.line(line))
+        lines
+            .as_ref()
+            .map(|l| f(l.line(line), l.previous(line), l.allows()))
     }
 }
 

@@ -68,19 +68,22 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
     let package = ws
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
-    let line = sources.line(&hit.file, hit.region.line).unwrap_or_default();
-    let previous = hit
-        .region
-        .line
-        .checked_sub(1)
-        .and_then(|l| sources.line(&hit.file, l));
-    let suppressed = suppress::inline_suppression(&check.id, &line, previous.as_deref());
-    // A minified or generated line would bloat every output; such findings carry no snippet.
-    let snippet = if line.len() > MAX_SNIPPET {
-        String::new()
-    } else {
-        line
-    };
+    let (suppressed, snippet) = sources
+        .with_lines(&hit.file, hit.region.line, |line, previous, allows| {
+            let line = line.unwrap_or_default();
+            let suppressed = allows
+                .then(|| suppress::inline_suppression(&check.id, line, previous))
+                .flatten();
+            // A minified or generated line would bloat every output; such findings carry no
+            // snippet.
+            let snippet = if line.len() > MAX_SNIPPET {
+                String::new()
+            } else {
+                line.to_string()
+            };
+            (suppressed, snippet)
+        })
+        .unwrap_or_default();
     Finding {
         check: check.id.clone(),
         severity: check.severity,
