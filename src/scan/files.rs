@@ -76,7 +76,8 @@ impl Sources {
         }
         let mut cache = self.on_demand.borrow_mut();
         let lines = cache.entry(file.to_string()).or_insert_with(|| {
-            let path = self.root.join(file);
+            // Only inside the workspace (a manifest may be a link to anywhere).
+            let path = crate::guard::contained(&self.root, &self.root, file).ok()?;
             let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES);
             text.ok().map(Lines::new)
         });

@@ -85,10 +85,29 @@ fn outside_note(root: &Path, p: &cargo_metadata::Package) -> crate::model::ScanN
 
 fn metadata_error(e: cargo_metadata::Error) -> Error {
     let detail = match &e {
-        cargo_metadata::Error::CargoMetadata { stderr } => stderr.trim().to_string(),
+        cargo_metadata::Error::CargoMetadata { stderr } => without_snippets(stderr),
         other => other.to_string(),
     };
     Error::Workspace(format!("`cargo metadata` failed: {detail}"))
+}
+
+/// cargo's message without the source lines it quotes (`1 | …` under a `-->` location): a
+/// manifest may be a symbolic link to a file outside the repository (`~/.git-credentials`,
+/// `/proc/self/environ`), and its first line must not end up in a public CI log.
+fn without_snippets(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            let t = line.trim_start();
+            let gutter = t
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start();
+            !gutter.starts_with('|')
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
 }
 
 fn check_selection<'a>(
@@ -163,4 +182,17 @@ pub fn read_manifest(path: &Path) -> Result<toml::Table, Error> {
             e.message().trim()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoted_source_lines_are_dropped_from_cargo_errors() {
+        let stderr = "error: key with no value, expected `=`\n --> m/Cargo.toml:1:20\n  |\n1 | secret: hunter2\n  |                    ^\nerror: failed to load manifest\n";
+        let out = super::without_snippets(stderr);
+        assert_eq!(
+            out,
+            "error: key with no value, expected `=`\n --> m/Cargo.toml:1:20\nerror: failed to load manifest"
+        );
+    }
 }

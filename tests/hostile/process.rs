@@ -118,3 +118,19 @@ fn file_names_cannot_inject_workflow_commands() {
         assert_no_workflow_command(&err);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_manifest_linked_to_a_secret_is_not_quoted_in_errors() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("credentials");
+    std::fs::write(&secret, "token: ghp_hunter2secret\n").unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    write(ws.path(), "Cargo.toml", "[workspace]\nmembers = [\"m\"]\n");
+    std::fs::create_dir_all(ws.path().join("m")).unwrap();
+    symlink(&secret, &ws.path().join("m/Cargo.toml"));
+    let (code, _, err) = run(&mut ready(ws.path()));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cargo metadata"), "{err}");
+    assert!(!err.contains("hunter2"), "the secret was quoted: {err}");
+}
