@@ -210,3 +210,57 @@ fn config_errors_point_at_the_value() {
     let err = config_error(ws.path());
     assert!(err.contains("Cargo.toml:10:13:"), "{err}");
 }
+
+/// Just under the guard's budget, each construct is parsed, walked and dropped without
+/// overflowing the engine's 64 MiB stack (in this debug build, whose frames are the largest).
+#[test]
+fn inputs_just_under_the_budget_do_not_crash() {
+    const B: usize = 16 * 1024;
+    let bodies = [
+        ("neg", "-".repeat(B / 4 - 50) + "x"),
+        ("closure", "|| ".repeat(B / 20 - 10) + "x"),
+        ("refs", "&".repeat(B / 40 - 10) + "x"),
+        ("ret", "return ".repeat(B / 20 - 10) + "x"),
+        ("assign", "x".to_string() + &" = x".repeat(B / 20 - 10)),
+        ("method", "x".to_string() + &".f()".repeat(B / 4 - 50)),
+        ("add", "x".to_string() + &" + x".repeat(B / 2 - 100)),
+        ("cast", "x".to_string() + &" as T".repeat(B / 2 - 100)),
+        ("paren", "(".repeat(250) + "x" + &")".repeat(250)),
+        ("parenclosure", "(|| ".repeat(250) + "x" + &")".repeat(250)),
+        ("block", "{ let _ = ".repeat(250) + "x" + &"; }".repeat(250)),
+    ];
+    let mut files: Vec<(String, String)> = bodies
+        .iter()
+        .map(|(name, body)| {
+            let text = format!("pub fn f() {{ let _ = y.unwrap(); let _ = {body}; }}\n");
+            (format!("src/{name}.rs"), text)
+        })
+        .collect();
+    let n = B / 40 - 10;
+    files.push((
+        "src/tyref.rs".into(),
+        format!("pub fn g(a: {}u8) {{ y.unwrap() }}\n", "&".repeat(n)),
+    ));
+    files.push((
+        "src/generic.rs".into(),
+        format!(
+            "pub fn g() -> {}u8{} {{ y.unwrap() }}\n",
+            "Vec<".repeat(n),
+            ">".repeat(n)
+        ),
+    ));
+    let mods: String = files
+        .iter()
+        .map(|(p, _)| format!("pub mod {};\n", &p[4..p.len() - 3]))
+        .collect();
+    files.push(("src/lib.rs".into(), mods));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let ws = workspace(&refs);
+    let report = json(ws.path(), &[]);
+    let refused = findings(&report, "parse-error");
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(findings(&report, "no-unwrap").len(), files.len() - 1);
+}
