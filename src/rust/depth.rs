@@ -106,6 +106,10 @@ struct Guard {
     total: u32,
     /// Was the previous token an operand (so `-`, `&`, `*`, `|` are binary here)?
     after_operand: bool,
+    /// The previous token closed a brace: when the next one starts a statement or an item (a
+    /// word other than `else`/`as`, an attribute), the chain ended there (`fn a() {} fn b() {}`
+    /// in an `impl` are siblings); an operator after it (`{a} + {b}`, `.f()`) continues it.
+    after_brace: bool,
     /// Start of the current top-level item (None between items).
     item_start: Option<usize>,
     /// The current item, once refused (its end is known when it closes).
@@ -127,6 +131,7 @@ impl Default for Guard {
             chains: vec![Chain::default()],
             total: 0,
             after_operand: false,
+            after_brace: false,
             item_start: None,
             open_refusal: None,
             out: Vec::new(),
@@ -138,6 +143,14 @@ impl Guard {
     fn feed(&mut self, tok: Token<'_>, len: usize) {
         let start = tok.start;
         self.item_start.get_or_insert(start);
+        let starts_statement = match tok.kind {
+            Kind::Operand | Kind::Keyword => !matches!(tok.text, "else" | "as"),
+            Kind::Punct => tok.text == "#",
+            Kind::Open | Kind::Close => false,
+        };
+        if std::mem::take(&mut self.after_brace) && starts_statement {
+            self.end_chain();
+        }
         match tok.kind {
             Kind::Open => {
                 if self.after_operand {
@@ -158,8 +171,11 @@ impl Guard {
                     self.total = self.total.saturating_sub(chain.cost);
                 }
                 self.after_operand = true;
-                if self.chains.len() == 1 && tok.text == "}" {
-                    self.end_item(tok.end, len);
+                if tok.text == "}" {
+                    self.after_brace = true;
+                    if self.chains.len() == 1 {
+                        self.end_item(tok.end, len);
+                    }
                 }
             }
             Kind::Operand => self.after_operand = true,
@@ -344,6 +360,8 @@ mod tests {
             "x".to_string() + &"[0]".repeat(100_000),
             "x".to_string() + &" as T".repeat(100_000),
             "if a {}".to_string() + &" else if a {}".repeat(100_000),
+            "{a}".to_string() + &" + {a}".repeat(100_000),
+            "match x {}".to_string() + &".f()".repeat(100_000),
         ] {
             let src =
                 format!("fn ok() {{ a.unwrap(); }}\nfn f() {{ let _ = {body}; }}\nfn g() {{}}\n");
@@ -376,6 +394,21 @@ mod tests {
         let many = "let a = &b; let c = -d; let e = || f;\n".repeat(10_000);
         let types =
             "fn f(a: &HashMap<String, Vec<Option<&str>>>) -> Result<Box<dyn Fn() -> u8>, E> {}\n";
+        let methods =
+            "    pub fn m(&self, a: &&str) -> Option<Vec<&u8>> { if a { b } else { c } }\n";
+        let big_impl = format!("impl X {{\n{}}}\n", methods.repeat(5_000));
+        assert_eq!(
+            too_deep(&big_impl),
+            Vec::new(),
+            "an impl's methods are siblings"
+        );
+        let stmts = "if a { b() } for x in y { z(); }\n".repeat(5_000);
+        let big_block = format!("fn f() {{ {stmts} }}");
+        assert_eq!(
+            too_deep(&big_block),
+            Vec::new(),
+            "a block's statements are siblings"
+        );
         for body in [chain, sum, nested, many] {
             let src = format!("fn f() {{ {body}; }}\n{types}");
             assert_eq!(too_deep(&src), Vec::new());
@@ -403,5 +436,44 @@ mod tests {
             found[0].reason.contains("brackets nest deeper than 256"),
             "{found:?}"
         );
+    }
+}
+
+/// No real code is refused: every `.rs` file under `~/.cargo/registry/src` passes the guard.
+/// Run with `cargo test --release --lib registry_sources_pass_the_guard -- --ignored` (after
+/// `cargo fetch`; it reads the registry, so it is not part of the default suite).
+#[cfg(test)]
+mod registry {
+    #[test]
+    #[ignore]
+    fn registry_sources_pass_the_guard() {
+        let home = std::env::var("CARGO_HOME")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| {
+                std::path::PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo")
+            });
+        let mut stack = vec![home.join("registry/src")];
+        let (mut files, mut refused) = (0, Vec::new());
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    files += 1;
+                    refused.extend(
+                        super::too_deep(&text)
+                            .into_iter()
+                            .map(|r| (path.clone(), r)),
+                    );
+                }
+            }
+        }
+        println!("{files} files, {} items refused", refused.len());
+        assert!(files > 0, "no registry sources: run `cargo fetch` first");
+        assert!(refused.is_empty(), "{refused:#?}");
     }
 }
