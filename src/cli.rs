@@ -40,6 +40,16 @@ pub enum Command {
         /// The check id, e.g. `no-unwrap`.
         check: String,
     },
+    /// Write a commented ready.toml for this workspace: its services, libraries,
+    /// platform-specific code, and how to adopt the tool gradually.
+    Init {
+        /// Replace an existing ready.toml (or a configuration in Cargo.toml).
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every suppression: `ready:allow` comments, clippy attributes, `[[allow]]` entries,
+    /// with their reason, expiry and whether they matched anything.
+    Suppressions,
 }
 
 /// Options of every subcommand.
@@ -63,29 +73,30 @@ pub struct GlobalArgs {
     /// Also write FORMAT to PATH from the same scan (repeatable), e.g. `json=ready.json`.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output, global = true)]
     pub outputs: Vec<(Format, PathBuf)>,
-    /// A JSON report of an earlier run: findings already in it are suppressed (`unchanged`).
+    /// A JSON report of an earlier run: findings already in it are set aside (`unchanged`) and
+    /// only new ones count.
     #[arg(long, value_name = "PATH", global = true)]
     pub baseline: Option<PathBuf>,
-    /// A git revision (e.g. `origin/main`): findings on lines changed since it are marked
-    /// (`changed` in JSON) and annotated first.
+    /// A git revision (e.g. `origin/main`): only findings on lines changed since its merge-base
+    /// with HEAD (and uncommitted changes) can fail the gate; the rest are pre-existing.
     #[arg(long, value_name = "REV", global = true)]
     pub diff_base: Option<String>,
+    /// The branch whose `[[gate]]` applies [default: git's current branch, else
+    /// GITHUB_HEAD_REF / GITHUB_REF_NAME].
+    #[arg(long, value_name = "NAME", global = true)]
+    pub branch: Option<String>,
     /// Fail the gate when the overall score is below N (0–100).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100), global = true)]
     pub min_score: Option<u32>,
     /// Fail the gate when a check of this severity or worse fails [default: error].
     #[arg(long, value_enum, value_name = "LEVEL", global = true)]
     pub fail_on: Option<FailOn>,
-    /// When to use colour.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "auto",
-        value_name = "WHEN",
-        global = true
-    )]
-    pub color: ColorChoice,
-    /// No progress or summary on stderr.
+    /// When to use colour [default: `CARGO_TERM_COLOR`, else auto: a terminal without
+    /// `NO_COLOR`].
+    #[arg(long, value_enum, value_name = "WHEN", global = true)]
+    pub color: Option<ColorChoice>,
+    /// Print only the one-line verdict (human format) or only the report (other formats; the
+    /// verdict goes to stderr when the gate fails); no progress.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Show every finding and timing details.

@@ -7,6 +7,9 @@ use std::sync::OnceLock;
 
 use toml::de::{DeTable, DeValue};
 
+mod deserialize;
+pub use deserialize::{from_toml, from_value};
+
 /// One step of a path into a TOML document: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeySeg {
@@ -258,6 +261,19 @@ impl Source {
     /// Byte offset of the value (or key) at `path`, or of its deepest existing ancestor.
     fn span_of_path(&self, path: &[KeySeg], at_key: bool) -> Option<usize> {
         let spans = &self.index().spans;
+        // A table that may also be an array of tables (`[gate]` or `[[gate]]`) is element 0
+        // of its key path when it is written as a single table.
+        let single: KeyPath = path
+            .iter()
+            .filter(|s| **s != KeySeg::Index(0))
+            .cloned()
+            .collect();
+        if single.len() < path.len()
+            && !spans.contains_key(path)
+            && let Some((key, value)) = spans.get(&single)
+        {
+            return Some(if at_key { *key } else { *value });
+        }
         (1..=path.len()).rev().find_map(|n| {
             let (key, value) = spans.get(&path[..n])?;
             Some(if at_key && n == path.len() {
@@ -325,31 +341,6 @@ fn table_children<'a, 'i>(
     children
 }
 
-/// Turns a `serde_ignored` path into a key path.
-pub fn ignored_path(path: &serde_ignored::Path<'_>) -> KeyPath {
-    let mut out = Vec::new();
-    push_ignored(path, &mut out);
-    out
-}
-
-fn push_ignored(path: &serde_ignored::Path<'_>, out: &mut KeyPath) {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => {}
-        Path::Seq { parent, index } => {
-            push_ignored(parent, out);
-            out.push(KeySeg::Index(*index));
-        }
-        Path::Map { parent, key } => {
-            push_ignored(parent, out);
-            out.push(KeySeg::Key(key.clone()));
-        }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => push_ignored(parent, out),
-    }
-}
-
 /// Renders a key path as `a.b[2].c` for messages.
 pub fn display_path(path: &[KeySeg]) -> String {
     let mut s = String::new();
@@ -367,144 +358,43 @@ pub fn display_path(path: &[KeySeg]) -> String {
     s
 }
 
-/// Deserializes `T` from TOML text. Returns the value when it could be built (even if unknown
-/// keys were found) and every problem: all unknown keys, not just the first, and any type error.
-pub fn from_toml<T: serde::de::DeserializeOwned>(source: &Source) -> (Option<T>, Vec<ConfigError>) {
-    let de = match toml::de::Deserializer::parse(&source.text) {
-        Ok(de) => de,
-        Err(e) => return (None, vec![source.toml_error(&e)]),
-    };
-    let mut unknown = Vec::new();
-    let parsed: Result<T, _> = serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p)));
-    let mut errors = unknown_key_errors(source, &[], &unknown);
-    let value = parsed.map_err(|e| errors.push(source.toml_error(&e))).ok();
-    (value, errors)
+/// The candidate closest to `word` by edit distance (at most a third of its length, and at most
+/// 3), for "did you mean".
+pub fn closest<'a, S: AsRef<str> + ?Sized + 'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a S>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c.as_ref()), c.as_ref()))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
 }
 
-/// Like [`from_toml`] for a value found at `base` inside `source` (e.g. a `[match]` table).
-pub fn from_value<T: serde::de::DeserializeOwned>(
-    source: &Source,
-    base: &[KeySeg],
-    value: toml::Value,
-) -> (Option<T>, Vec<ConfigError>) {
-    let mut unknown = Vec::new();
-    let parsed: Result<T, _> =
-        serde_ignored::deserialize(value, |p| unknown.push(ignored_path(&p)));
-    let mut errors = unknown_key_errors(source, base, &unknown);
-    let value = parsed
-        .map_err(|e| {
-            let msg = format!("in `{}`: {}", display_path(base), e.message().trim());
-            // The value has lost its spans; deserializing the same table again from the text
-            // finds the offending value's place.
-            let located = located::<T>(source, base)
-                .and_then(|offset| (offset > 0).then(|| source.error_at(offset, msg.clone())));
-            errors.push(located.unwrap_or_else(|| source.error_at_path(base, false, msg)))
-        })
-        .ok();
-    (value, errors)
+/// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
+pub fn did_you_mean<'a, S: AsRef<str> + ?Sized + 'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a S>,
+) -> String {
+    closest(word, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
 }
 
-/// Byte offset at which deserializing `T` from the table at `base` of the source text fails.
-fn located<T: serde::de::DeserializeOwned>(source: &Source, base: &[KeySeg]) -> Option<usize> {
-    let de = toml::de::Deserializer::parse(&source.text).ok()?;
-    let seed = AtPath::<T> {
-        path: base,
-        _t: std::marker::PhantomData,
-    };
-    match serde::de::DeserializeSeed::deserialize(seed, de) {
-        Ok(_) => None,
-        Err(e) => e.span().map(|s| s.start),
-    }
-}
-
-/// Deserializes `T` at a key path of a document, ignoring everything else.
-struct AtPath<'p, T> {
-    path: &'p [KeySeg],
-    _t: std::marker::PhantomData<T>,
-}
-
-impl<'de, T: serde::de::DeserializeOwned> serde::de::DeserializeSeed<'de> for AtPath<'_, T> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        match self.path.split_first() {
-            None => T::deserialize(d).map(|_| ()),
-            Some((KeySeg::Key(key), rest)) => d.deserialize_map(Descend::<T> {
-                key: Some(key),
-                index: 0,
-                rest,
-                _t: std::marker::PhantomData,
-            }),
-            Some((KeySeg::Index(i), rest)) => d.deserialize_seq(Descend::<T> {
-                key: None,
-                index: *i,
-                rest,
-                _t: std::marker::PhantomData,
-            }),
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
         }
+        prev = cur;
     }
-}
-
-/// Visits a table (looking for `key`) or an array (looking for element `index`).
-struct Descend<'p, T> {
-    key: Option<&'p str>,
-    index: usize,
-    rest: &'p [KeySeg],
-    _t: std::marker::PhantomData<T>,
-}
-
-impl<'de, T: serde::de::DeserializeOwned> serde::de::Visitor<'de> for Descend<'_, T> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a table or an array")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(k) = map.next_key::<String>()? {
-            if Some(k.as_str()) == self.key {
-                map.next_value_seed(AtPath::<T> {
-                    path: self.rest,
-                    _t: std::marker::PhantomData,
-                })?;
-            } else {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        loop {
-            let more = if i == self.index {
-                seq.next_element_seed(AtPath::<T> {
-                    path: self.rest,
-                    _t: std::marker::PhantomData,
-                })?
-            } else {
-                seq.next_element::<serde::de::IgnoredAny>()?.map(|_| ())
-            };
-            if more.is_none() {
-                return Ok(());
-            }
-            i += 1;
-        }
-    }
-}
-
-fn unknown_key_errors(source: &Source, base: &[KeySeg], unknown: &[KeyPath]) -> Vec<ConfigError> {
-    unknown
-        .iter()
-        .map(|p| {
-            let full: KeyPath = base.iter().cloned().chain(p.iter().cloned()).collect();
-            source.error_at_path(
-                &full,
-                true,
-                format!("unknown key `{}`", display_path(&full)),
-            )
-        })
-        .collect()
+    prev[b.len()]
 }
 
 #[cfg(test)]

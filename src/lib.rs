@@ -9,10 +9,13 @@
 
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diag;
 pub mod error;
 pub mod gate;
 pub mod guard;
+pub mod init;
+pub mod inventory;
 pub mod kinds;
 pub mod model;
 pub mod output;
@@ -40,10 +43,27 @@ pub struct Options {
     pub selection: Selection,
     /// CLI layer of the configuration.
     pub overrides: config::CliOverrides,
-    /// A JSON report of an earlier run to compare with.
+    /// A JSON report of an earlier run: findings already in it do not count.
     pub baseline: Option<PathBuf>,
-    /// A git revision: findings on lines changed since it are marked and shown first.
+    /// A git revision: only findings on lines changed since its merge-base with HEAD count.
     pub diff_base: Option<String>,
+    /// The branch whose gate applies (None: git's HEAD, else GitHub's variables).
+    pub branch: Option<String>,
+    /// Today, for suppression expiry (None: the system clock, UTC).
+    pub today: Option<date::Date>,
+    /// GitHub Actions variables the run may use.
+    pub github: GithubEnv,
+}
+
+/// GitHub Actions variables (read by the binary; the library reads no environment).
+#[derive(Debug, Clone, Default)]
+pub struct GithubEnv {
+    /// `GITHUB_BASE_REF`: a pull request's target branch (the `--diff-base` fallback).
+    pub base_ref: Option<String>,
+    /// `GITHUB_HEAD_REF`: a pull request's source branch.
+    pub head_ref: Option<String>,
+    /// `GITHUB_REF_NAME`: the branch or tag of a push.
+    pub ref_name: Option<String>,
 }
 
 /// Timing and size facts about a run (for `-v`; not part of the report).
@@ -68,25 +88,24 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let config = config::load_with(&ws.root, &opts.overrides, member_errors)?;
     workspace::discover_files(&mut ws, &config.ignore);
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
-    let changed = opts
+    let diff = opts
         .diff_base
         .as_deref()
-        .map(|rev| workspace::git::changed_lines(&ws.root, rev))
+        .map(|rev| workspace::git::changed_lines(&ws.root, rev, opts.github.base_ref.as_deref()))
         .transpose()?;
     let started = std::time::Instant::now();
     let mut scanned = scan::scan(&config, &ws);
     scanned.notes.extend(ws.notes.iter().cloned());
     scanned.notes.sort();
-    if let (Some(fingerprints), Some(path)) = (&baseline, &opts.baseline) {
-        gate::apply_baseline(
-            &mut scanned.findings,
-            fingerprints,
-            &path.display().to_string(),
-        );
-    }
-    if let Some(changed) = &changed {
-        gate::mark_changed(&mut scanned.findings, changed);
-    }
+    let input = gate::GateInput {
+        config: &config,
+        ws: &ws,
+        directives: &scanned.directives,
+        baseline: baseline.as_ref(),
+        changed: diff.as_ref().map(|(lines, _)| lines),
+        today: opts.today.unwrap_or_else(date::Date::today_utc),
+    };
+    let gated = gate::run(scanned.findings, &input);
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
@@ -94,43 +113,139 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         scan_time: started.elapsed(),
         workspace_root: ws.root.clone(),
     };
-    Ok((build_report(&config, &ws, scanned), stats))
+    let run = Run {
+        applicable: &scanned.applicable,
+        notes: scanned.notes,
+        branch: branch_of(opts, &ws),
+        diff: diff.map(|(_, info)| info),
+    };
+    Ok((build_report(&config, &ws, gated, run), stats))
 }
 
-/// The fingerprints of the findings of an earlier JSON report (`--baseline`): read only from a
-/// regular file under [`guard::MAX_BASELINE_BYTES`].
-pub fn load_baseline(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Error> {
+/// The branch for the gate: `--branch`, else git's HEAD, else GitHub's variables.
+fn branch_of(opts: &Options, ws: &workspace::Workspace) -> Option<String> {
+    let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    non_empty(&opts.branch)
+        .or_else(|| workspace::git::current_branch(&ws.root))
+        .or_else(|| non_empty(&opts.github.head_ref))
+        .or_else(|| non_empty(&opts.github.ref_name))
+}
+
+/// What `cargo ready init` writes about the workspace at `manifest_path`: a scan with the
+/// built-in `recommended` policy, the user's configuration (if any) left out. Also gives the
+/// workspace root.
+pub fn init_facts(
+    manifest_path: Option<&std::path::Path>,
+) -> Result<(init::Facts, PathBuf), Error> {
+    let mut ws = workspace::load(manifest_path, &Selection::default())?;
+    let overrides = config::CliOverrides {
+        policies: vec!["recommended".into()],
+        ignore_user_config: true,
+        ..Default::default()
+    };
+    let config = config::load(&ws.root, &overrides)?;
+    workspace::discover_files(&mut ws, &config.ignore);
+    let scanned = scan::scan(&config, &ws);
+    let input = gate::GateInput {
+        config: &config,
+        ws: &ws,
+        directives: &scanned.directives,
+        baseline: None,
+        changed: None,
+        today: date::Date::today_utc(),
+    };
+    let gated = gate::run(scanned.findings, &input);
+    let run = Run {
+        applicable: &scanned.applicable,
+        notes: scanned.notes,
+        branch: None,
+        diff: None,
+    };
+    let report = build_report(&config, &ws, gated, run);
+    Ok((init::facts(&ws, &report), ws.root.clone()))
+}
+
+/// The baseline an earlier JSON report makes (see `gate::baseline` for what it means), read
+/// only from a regular file under [`guard::MAX_BASELINE_BYTES`] (`--baseline /dev/zero` must
+/// not hang the run).
+pub fn load_baseline(path: &std::path::Path) -> Result<gate::Baseline, Error> {
     let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
-    // A regular file under a size cap: `--baseline /dev/zero` must not hang the run.
     let text = guard::read_regular_text(path, guard::MAX_BASELINE_BYTES)
         .map_err(|e| bad(e.to_string()))?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    let findings = json
-        .get("findings")
-        .and_then(|f| f.as_array())
-        .ok_or_else(|| bad("no `findings` array (expected a `--format json` report)".into()))?;
-    Ok(findings
-        .iter()
-        .filter_map(|f| f.get("fingerprint")?.as_str().map(str::to_string))
-        .collect())
+    gate::Baseline::parse(&text, &path.display().to_string()).map_err(bad)
+}
+
+/// What the run adds to the gated findings for the report.
+struct Run<'a> {
+    applicable: &'a [bool],
+    notes: Vec<model::ScanNote>,
+    branch: Option<String>,
+    diff: Option<model::DiffInfo>,
+}
+
+/// Check results and scorecard for one way of counting; a gate blocker with findings makes the
+/// status NOT READY.
+fn scored(
+    config: &config::Config,
+    applicable: &[bool],
+    findings: &[model::Finding],
+    rule: &config::Gate,
+    counting: gate::Counting,
+) -> (Vec<model::CheckResult>, score::Scorecard) {
+    let results = gate::check_results(config, applicable, findings, &rule.blockers, counting);
+    let mut card = score::scorecard(&config.categories, &results);
+    if !score::blocked(rule, &results).is_empty() {
+        card.status = model::Status::NotReady;
+    }
+    (results, card)
 }
 
 fn build_report(
     config: &config::Config,
     ws: &workspace::Workspace,
-    scanned: scan::ScanOutput,
+    gated: gate::Gated,
+    run: Run<'_>,
 ) -> Report {
-    let mut results = gate::check_results(config, &scanned.applicable, &scanned.findings);
-    let card = score::scorecard(&config.categories, &results);
+    let rule = config.gates.resolve(run.branch.as_deref());
+    let (mut results, card) = scored(
+        config,
+        run.applicable,
+        &gated.findings,
+        &rule,
+        gate::Counting::Gated,
+    );
+    let (_, ungated) = scored(
+        config,
+        run.applicable,
+        &gated.findings,
+        &rule,
+        gate::Counting::WithoutExemptions,
+    );
     let packages = score::package_scores(
         ws,
         &config.checks,
         &results,
         &config.categories,
-        &scanned.findings,
+        &gated.findings,
     );
-    let gate = score::gate(&config.gate, card.score, &results);
+    let gate = score::gate(&rule, &card, &results, run.branch);
     results.sort_by(|a, b| a.id.cmp(&b.id));
+    let exemptions = model::Exemptions {
+        suppressed: gated
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.kind != "baseline"))
+            .count() as u32,
+        baselined: gated.baseline.baselined,
+        baseline_fixed: gated.baseline.fixed,
+        pre_existing: gated
+            .findings
+            .iter()
+            .filter(|f| f.is_pre_existing())
+            .count() as u32,
+        score: ungated.score,
+        status: ungated.status,
+    };
     Report {
         format_version: FORMAT_VERSION,
         scoring_model: score::SCORING_MODEL.to_string(),
@@ -145,7 +260,10 @@ fn build_report(
         categories: card.categories,
         packages,
         checks: results,
-        findings: scanned.findings,
-        notes: scanned.notes,
+        exemptions,
+        diff: run.diff,
+        findings: gated.findings,
+        suppressions: gated.inventory,
+        notes: run.notes,
     }
 }

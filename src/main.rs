@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use cargo_ready::cli::{Cli, ColorChoice, Command, GlobalArgs};
 use cargo_ready::config::{self, CheckDef};
+use cargo_ready::diag::did_you_mean;
 use cargo_ready::guard::{visible, visible_lines};
 use cargo_ready::render::{self, Format, RenderOptions};
 use cargo_ready::{Error, Options, Selection, exit};
@@ -20,18 +21,37 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(cargo_ready::cli::normalize_args(std::env::args_os()));
     let code = match run(&cli) {
         Ok(code) => code,
-        // Errors quote repository text (keys, paths, cargo's messages): every line is printed
-        // with control characters made visible and no line can pass for a workflow command.
-        Err(e @ Error::Config(_)) => {
-            let _ = writeln!(io::stderr(), "{}", visible_lines(&e.to_string()));
-            e.exit_code()
-        }
         Err(e) => {
-            let _ = writeln!(io::stderr(), "{}", visible_lines(&format!("error: {e}")));
+            report_error(&e, cli.global.color);
             e.exit_code()
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// Writes an error to stderr, `error:` in red where stderr shows colour (same rules as stdout).
+fn report_error(e: &Error, flag: Option<ColorChoice>) {
+    // Errors quote repository text (keys, paths, cargo's messages): every line is printed with
+    // control characters made visible and none can pass for a workflow command.
+    let text = visible_lines(&match e {
+        Error::Config(_) => e.to_string(),
+        _ => format!("error: {e}"),
+    });
+    let choice = match color_setting(flag) {
+        Some(ColorChoice::Always) => anstream::ColorChoice::Always,
+        Some(ColorChoice::Never) => anstream::ColorChoice::Never,
+        Some(ColorChoice::Auto) | None => anstream::ColorChoice::Auto,
+    };
+    let mut stderr = anstream::AutoStream::new(io::stderr().lock(), choice);
+    let red = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    for line in text.lines() {
+        let _ = match line.strip_prefix("error:") {
+            Some(rest) => writeln!(stderr, "{red}error{red:#}:{rest}"),
+            None => writeln!(stderr, "{line}"),
+        };
+    }
 }
 
 fn run(cli: &Cli) -> Result<i32, Error> {
@@ -41,14 +61,43 @@ fn run(cli: &Cli) -> Result<i32, Error> {
             let (defs, enabled) = catalogue(&cli.global)?;
             list(&defs, enabled.as_ref(), out)
         }),
+        Some(Command::Init { force }) => init(&cli.global, *force),
         Some(Command::Explain { check }) => with_stdout(&cli.global, |out| {
-            explain(&catalogue(&cli.global)?.0, check, out)
+            let color = use_color(cli.global.color);
+            explain(&catalogue(&cli.global)?.0, check, color, out)
         }),
+        Some(Command::Suppressions) => suppressions(&cli.global),
     }
 }
 
-fn check(g: &GlobalArgs) -> Result<i32, Error> {
-    let opts = Options {
+/// `cargo ready suppressions`: the inventory of the same analysis, as a table or JSON.
+fn suppressions(g: &GlobalArgs) -> Result<i32, Error> {
+    if !matches!(g.format, Format::Human | Format::Json) {
+        return Err(Error::Usage(format!(
+            "`suppressions` prints `--format human` or `json`, not `{}`",
+            g.format.name()
+        )));
+    }
+    let spinner = spinner(g.quiet);
+    let analyzed = cargo_ready::analyze(&options(g)?);
+    spinner.finish_and_clear();
+    let (report, _) = analyzed?;
+    with_stdout(g, |out| {
+        render::suppressions(g.format, &report, out).map_err(write_error)
+    })
+}
+
+/// The analysis options of the command line and the environment (`CARGO_READY_TODAY`,
+/// `GITHUB_BASE_REF`, `GITHUB_HEAD_REF`, `GITHUB_REF_NAME`).
+fn options(g: &GlobalArgs) -> Result<Options, Error> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let today = match var("CARGO_READY_TODAY") {
+        Some(t) => Some(cargo_ready::date::Date::parse(t.trim()).ok_or_else(|| {
+            Error::Usage(format!("CARGO_READY_TODAY=`{t}` is not a YYYY-MM-DD date"))
+        })?),
+        None => None,
+    };
+    Ok(Options {
         manifest_path: g.manifest_path.clone(),
         selection: Selection {
             include: g.packages.clone(),
@@ -58,12 +107,23 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             policies: g.policies.clone(),
             fail_on: g.fail_on,
             min_score: g.min_score,
+            ..Default::default()
         },
         baseline: g.baseline.clone(),
         diff_base: g.diff_base.clone(),
-    };
+        branch: g.branch.clone(),
+        today,
+        github: cargo_ready::GithubEnv {
+            base_ref: var("GITHUB_BASE_REF"),
+            head_ref: var("GITHUB_HEAD_REF"),
+            ref_name: var("GITHUB_REF_NAME"),
+        },
+    })
+}
+
+fn check(g: &GlobalArgs) -> Result<i32, Error> {
     let spinner = spinner(g.quiet);
-    let analyzed = cargo_ready::analyze(&opts);
+    let analyzed = cargo_ready::analyze(&options(g)?);
     spinner.finish_and_clear();
     let (report, stats) = analyzed?;
     let render_opts = RenderOptions {
@@ -74,9 +134,17 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
     for (format, path) in &g.outputs {
         write_file(*format, path, &stats.workspace_root, &report, &render_opts)?;
     }
+    let verdict = render::one_line(&report);
     with_stdout(g, |out| {
-        render::render(g.format, &report, &render_opts, out).map_err(write_error)
+        if g.quiet && g.format == Format::Human {
+            writeln!(out, "{verdict}").map_err(write_error)
+        } else {
+            render::render(g.format, &report, &render_opts, out).map_err(write_error)
+        }
     })?;
+    if g.format != Format::Human && !report.gate.passed {
+        let _ = writeln!(io::stderr(), "{verdict}");
+    }
     if g.verbose {
         let _ = writeln!(
             io::stderr(),
@@ -183,25 +251,104 @@ fn list(
     writeln!(out, "{}", lines.join("\n")).map_err(write_error)
 }
 
-fn explain(defs: &[CheckDef], id: &str, out: &mut dyn Write) -> Result<(), Error> {
+fn explain(defs: &[CheckDef], id: &str, color: bool, out: &mut dyn Write) -> Result<(), Error> {
     let Some(d) = defs.iter().find(|d| d.id == id) else {
+        let hint = did_you_mean(id, defs.iter().map(|d| d.id.as_str()));
         return Err(Error::Usage(format!(
-            "unknown check `{id}`; `cargo ready list` shows them all"
+            "unknown check `{id}`{hint}\n  = help: `cargo ready list` shows every check"
         )));
     };
-    let text = visible_lines(&cargo_ready::config::explain_text(d));
+    let text = render::explain(d, color);
     out.write_all(text.as_bytes()).map_err(write_error)
 }
 
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            use std::io::IsTerminal;
-            std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal()
+/// Colour on stdout: `--color`, else `CARGO_TERM_COLOR` (as cargo's own output), else
+/// automatic: `NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`, `TERM` and whether stdout is a terminal
+/// (anstream's rules).
+fn use_color(flag: Option<ColorChoice>) -> bool {
+    match color_setting(flag) {
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None => {
+            anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     }
+}
+
+/// `cargo ready init`: writes ready.toml at the workspace root (atomically; an existing
+/// configuration only with `--force`) and says what it found.
+fn init(g: &GlobalArgs, force: bool) -> Result<i32, Error> {
+    let spinner = spinner(g.quiet);
+    let found = cargo_ready::init_facts(g.manifest_path.as_deref());
+    spinner.finish_and_clear();
+    let (facts, root) = found?;
+    let path = root.join("ready.toml");
+    if !force {
+        refuse_to_replace(&root, &path)?;
+    }
+    let text = cargo_ready::init::ready_toml(&facts, env!("CARGO_PKG_VERSION"));
+    write_new_file(&path, text.as_bytes(), force)?;
+    let color = use_color(g.color);
+    with_stdout(g, |out| {
+        let summary = cargo_ready::init::summary(&facts, &path.display().to_string(), color);
+        out.write_all(summary.as_bytes()).map_err(write_error)
+    })
+}
+
+/// An existing configuration is kept unless `--force`: a ready.toml, or `[*.metadata.ready]`
+/// in the root Cargo.toml (which a ready.toml would replace).
+fn refuse_to_replace(root: &Path, path: &Path) -> Result<(), Error> {
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; `cargo ready init --force` replaces it",
+            path.display()
+        )));
+    }
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let table: toml::Table = manifest.parse().unwrap_or_default();
+    for section in ["workspace", "package"] {
+        let has = table
+            .get(section)
+            .and_then(|s| s.get("metadata"))
+            .and_then(|m| m.get("ready"))
+            .is_some();
+        if has {
+            return Err(Error::Usage(format!(
+                "the configuration is in Cargo.toml `[{section}.metadata.ready]`; a ready.toml would take its place (`cargo ready init --force` writes it anyway)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temp file in the same directory and a rename, so a
+/// reader never sees half a file; without `replace`, an existing file is never overwritten.
+fn write_new_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Error> {
+    let err = |source: io::Error| Error::Output {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    // A file to commit: the usual mode (less the umask), not a temp file's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    if replace {
+        tmp.persist(path).map_err(|e| err(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| err(e.error))?;
+    }
+    Ok(())
+}
+
+/// `--color`, else `CARGO_TERM_COLOR` when it holds a valid choice.
+fn color_setting(flag: Option<ColorChoice>) -> Option<ColorChoice> {
+    flag.or_else(|| {
+        let v = std::env::var("CARGO_TERM_COLOR").ok()?;
+        <ColorChoice as clap::ValueEnum>::from_str(v.trim(), true).ok()
+    })
 }
 
 /// Runs `f` on a locked stdout; a closed pipe (`| head`) is not an error.

@@ -5,8 +5,22 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::inventory::{SuppressionEntry, SuppressionSource, SuppressionState};
+
 /// How serious a failing check is. Ordered `Note < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational; never blocks.
@@ -29,7 +43,9 @@ impl Severity {
 }
 
 /// Which code a check looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CodeScope {
     /// Code compiled into the shipped artifact (the default).
@@ -94,7 +110,8 @@ impl Region {
 /// Why a finding does not count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
-    /// `inline` (a `// ready:allow(..)` comment), `config` or `baseline`.
+    /// `inline` (a `ready:allow(..)` comment), `file` (`ready:allow-file(..)`), `clippy` (an
+    /// `#[allow]` / `#[expect]` of a mapped clippy lint), `config` (`[[allow]]`) or `baseline`.
     pub kind: String,
     /// The justification given, or a generated description.
     pub reason: String,
@@ -132,6 +149,10 @@ pub struct Finding {
     /// The flagged source line (first line of the region), for snippets and fingerprints.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub snippet: String,
+    /// GitHub's `primaryLocationLineHash` of the first line, as codeql-action computes it from
+    /// the file's text (SARIF only; `None` when the file could not be read).
+    #[serde(skip)]
+    pub line_hash: Option<String>,
 }
 
 /// A place related to a finding, e.g. a workspace fn on the way to a blocking call.
@@ -146,6 +167,42 @@ pub struct Related {
 }
 
 impl Finding {
+    /// Does the finding count toward the checks' outcomes, the score and the gate? Not when it
+    /// is suppressed, nor when `--diff-base` found it on lines the change did not touch.
+    pub fn counts(&self) -> bool {
+        self.suppressed.is_none() && self.changed != Some(false)
+    }
+
+    /// A bare finding for unit tests: `check` at the start of `line` of `file`.
+    #[cfg(test)]
+    pub(crate) fn for_test(check: &str, severity: Severity, file: &str, line: u32) -> Finding {
+        Finding {
+            check: check.into(),
+            severity,
+            message: String::new(),
+            file: file.into(),
+            region: Region {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            },
+            package: None,
+            fingerprint: String::new(),
+            suppressed: None,
+            related: Vec::new(),
+            changed: None,
+            baseline: None,
+            snippet: String::new(),
+            line_hash: None,
+        }
+    }
+
+    /// Open (not suppressed) but outside the change under `--diff-base`.
+    pub fn is_pre_existing(&self) -> bool {
+        self.suppressed.is_none() && self.changed == Some(false)
+    }
+
     /// The key findings are sorted by: path, line, column, check, message.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
         (
@@ -212,7 +269,7 @@ pub enum Outcome {
 }
 
 /// A bad / good pair of snippets documenting a check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct Example {
     /// Code the check flags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,8 +296,9 @@ pub struct CheckDoc {
     pub examples: Vec<Example>,
     /// A link with more background.
     pub reference: Option<String>,
-    /// The clippy lint that corresponds, if any.
-    pub clippy: Option<String>,
+    /// The clippy lints that correspond (without `clippy::`); an `#[allow]` / `#[expect]` of
+    /// one of them suppresses the check's findings in the item it sits on.
+    pub clippy: Vec<String>,
 }
 
 /// One check's result in this run.
@@ -256,10 +314,12 @@ pub struct CheckResult {
     pub kind: String,
     /// Pass, fail or skipped.
     pub outcome: Outcome,
-    /// Unsuppressed findings.
+    /// Findings that count (not suppressed, not pre-existing under `--diff-base`).
     pub findings: u32,
-    /// Suppressed findings.
+    /// Suppressed findings (comments, clippy attributes, `[[allow]]`, baseline).
     pub suppressed: u32,
+    /// Open findings outside the change (`--diff-base`): reported, not gated.
+    pub pre_existing: u32,
     /// Findings allowed before the check fails.
     pub max: u32,
     /// Weight in its category (0 = not scored).
@@ -303,13 +363,21 @@ pub struct PackageScore {
     pub blockers: Vec<String>,
 }
 
-/// Outcome of the release gate (`--fail-on`, `--min-score`).
+/// Outcome of the release gate (`--fail-on`, `--min-score`, a policy's `[[gate]]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GateResult {
     /// True when the run should exit 0.
     pub passed: bool,
     /// Why it failed, one line each.
     pub reasons: Vec<String>,
+    /// The branch the gate was chosen for (`--branch`, git's HEAD, or GitHub's variables).
+    pub branch: Option<String>,
+    /// Which gate applied, e.g. `ready.toml [[gate]] #1 (release/*)` or `default`.
+    pub rule: String,
+    /// Its `fail_on` level (`error`, `warning`, `note`, `never`).
+    pub fail_on: String,
+    /// Its minimum overall score.
+    pub min_score: u32,
 }
 
 /// Everything a renderer needs: the scorecard, the checks, the findings.
@@ -335,8 +403,16 @@ pub struct Report {
     pub packages: Vec<PackageScore>,
     /// Every check that was configured, sorted by id.
     pub checks: Vec<CheckResult>,
+    /// What the baseline, `--diff-base` and suppressions set aside, and the score without the
+    /// baseline and diff exemptions.
+    pub exemptions: Exemptions,
+    /// `--diff-base`: the revision compared with, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<DiffInfo>,
     /// Findings, sorted by (file, line, column, check).
     pub findings: Vec<Finding>,
+    /// Every suppression found (comments, clippy attributes, `[[allow]]`), sorted by place.
+    pub suppressions: Vec<SuppressionEntry>,
     /// Files the scan could not handle fully.
     pub notes: Vec<ScanNote>,
 }
@@ -363,4 +439,33 @@ pub struct Dependency {
     pub req: String,
     /// True for crates.io / registry dependencies.
     pub registry: bool,
+}
+
+/// Findings set aside from the gated score, and what the score is without the baseline and
+/// diff exemptions (suppressions with a reason stay applied: they are reviewed decisions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exemptions {
+    /// Findings suppressed by a comment, a clippy attribute or `[[allow]]`.
+    pub suppressed: u32,
+    /// Findings present in the `--baseline`.
+    pub baselined: u32,
+    /// Baseline entries no longer found (fixed since the baseline).
+    pub baseline_fixed: u32,
+    /// Open findings outside the change under `--diff-base`.
+    pub pre_existing: u32,
+    /// The overall score if baselined and pre-existing findings counted.
+    pub score: u32,
+    /// The overall status if baselined and pre-existing findings counted.
+    pub status: Status,
+}
+
+/// The revision `--diff-base` compared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffInfo {
+    /// The revision as given.
+    pub base: String,
+    /// The revision used (e.g. `origin/main` when `main` is not a local branch).
+    pub resolved: String,
+    /// The merge-base commit of `resolved` and HEAD.
+    pub merge_base: String,
 }

@@ -12,7 +12,31 @@ use crate::model::{
 use crate::workspace::Workspace;
 
 /// The version of the scoring model, printed in the JSON.
-pub const SCORING_MODEL: &str = "1";
+pub const SCORING_MODEL: &str = "2";
+
+/// A score at or above this is in the `ready` band.
+pub const READY_FROM: u32 = 90;
+/// A score below this is in the `not-ready` band (between the two: `warn`).
+pub const WARN_FROM: u32 = 50;
+
+/// The status of a scope (the workspace, a category, a package): the worse of what its score
+/// says (the bands [`READY_FROM`] and [`WARN_FROM`]) and what its failing checks say (a
+/// failing error check is a blocker: `not-ready`; a failing warning: `warn`). So a status is
+/// never better than its score's band, and a blocker is never hidden by a high score. `None`
+/// (nothing scored) is judged by the failing checks alone.
+pub fn status(score: Option<u32>, worst_failing: Option<Severity>) -> Status {
+    let band = match score {
+        Some(s) if s < WARN_FROM => Status::NotReady,
+        Some(s) if s < READY_FROM => Status::Warn,
+        _ => Status::Ready,
+    };
+    let by_checks = match worst_failing {
+        Some(Severity::Error) => Status::NotReady,
+        Some(Severity::Warning) => Status::Warn,
+        Some(Severity::Note) | None => Status::Ready,
+    };
+    band.max(by_checks)
+}
 
 /// The scorecard of the workspace.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +67,7 @@ pub fn scorecard(categories: &[Category], results: &[CheckResult]) -> Scorecard 
     };
     Scorecard {
         score,
-        status: status_of(results.iter()),
+        status: status(Some(score), worst_failing(results.iter())),
         categories: cats,
     }
 }
@@ -54,12 +78,13 @@ fn category_score(c: &Category, results: &[CheckResult]) -> CategoryScore {
         .filter(|r| r.category == c.id && r.outcome != Outcome::Skipped)
         .collect();
     let failed: Vec<&&CheckResult> = mine.iter().filter(|r| r.outcome == Outcome::Fail).collect();
+    let score = weighted_score(&mine);
     CategoryScore {
         id: c.id.clone(),
         title: c.title.clone(),
         weight: c.weight,
-        score: weighted_score(&mine),
-        status: status_of(mine.iter().copied()),
+        score,
+        status: status(score, worst_failing(mine.iter().copied())),
         blockers: failed
             .iter()
             .filter(|r| r.severity == Severity::Error)
@@ -81,17 +106,12 @@ fn weighted_score(results: &[&CheckResult]) -> Option<u32> {
     (total > 0.0).then(|| (100.0 * passed / total).round() as u32)
 }
 
-/// not-ready with a failing error check, warn with a failing warning, else ready.
-fn status_of<'a>(results: impl Iterator<Item = &'a CheckResult>) -> Status {
+/// The severity of the worst failing check that weighs (engine checks inform, never block).
+fn worst_failing<'a>(results: impl Iterator<Item = &'a CheckResult>) -> Option<Severity> {
     results
         .filter(|r| r.outcome == Outcome::Fail && r.weight > 0.0)
-        .map(|r| match r.severity {
-            Severity::Error => Status::NotReady,
-            Severity::Warning => Status::Warn,
-            Severity::Note => Status::Ready,
-        })
+        .map(|r| r.severity)
         .max()
-        .unwrap_or(Status::Ready)
 }
 
 /// Per-package scorecards: each check applicable to the package, judged on its findings.
@@ -114,7 +134,7 @@ pub fn package_scores(
                         .iter()
                         .filter(|f| {
                             f.check == r.id
-                                && f.suppressed.is_none()
+                                && f.counts()
                                 && f.package.as_deref() == Some(p.name.as_str())
                         })
                         .count() as u32;
@@ -143,14 +163,22 @@ pub fn package_scores(
         .collect()
 }
 
-/// The release gate: failing checks at or above `fail_on`, and the minimum score.
-pub fn gate(gate: &Gate, score: u32, results: &[CheckResult]) -> GateResult {
+/// The release gate: failing checks at or above `fail_on`, blockers with any counted finding,
+/// the minimum score and the per-category floors.
+pub fn gate(
+    gate: &Gate,
+    card: &Scorecard,
+    results: &[CheckResult],
+    branch: Option<String>,
+) -> GateResult {
+    let blocked = blocked(gate, results);
     let mut reasons: Vec<String> = results
         .iter()
         .filter(|r| {
             r.outcome == Outcome::Fail
                 && gate.fail_on.trips(r.severity)
                 && !(gate.fail_on == FailOn::Never)
+                && !blocked.contains(r)
         })
         .map(|r| {
             format!(
@@ -163,16 +191,49 @@ pub fn gate(gate: &Gate, score: u32, results: &[CheckResult]) -> GateResult {
             )
         })
         .collect();
-    if score < gate.min_score {
+    reasons.extend(blocked.iter().map(|r| {
+        format!(
+            "blocker `{}` has {} finding{} (the gate allows none)",
+            r.id,
+            r.findings,
+            plural(r.findings)
+        )
+    }));
+    if card.score < gate.min_score {
         reasons.push(format!(
-            "score {score} is below the minimum {}",
-            gate.min_score
+            "score {} is below the minimum {}",
+            card.score, gate.min_score
         ));
+    }
+    for (id, floor) in &gate.floors {
+        let below = card
+            .categories
+            .iter()
+            .find(|c| c.id == *id)
+            .and_then(|c| c.score)
+            .filter(|s| s < floor);
+        if let Some(score) = below {
+            reasons.push(format!(
+                "category `{id}` scored {score}, below its floor {floor}"
+            ));
+        }
     }
     GateResult {
         passed: reasons.is_empty(),
         reasons,
+        branch,
+        rule: gate.rule.clone(),
+        fail_on: gate.fail_on.as_str().to_string(),
+        min_score: gate.min_score,
     }
+}
+
+/// The gate's blockers that have counted findings.
+pub fn blocked<'a>(gate: &Gate, results: &'a [CheckResult]) -> Vec<&'a CheckResult> {
+    results
+        .iter()
+        .filter(|r| r.findings > 0 && gate.blockers.contains(&r.id))
+        .collect()
 }
 
 fn plural(n: u32) -> &'static str {
@@ -201,6 +262,7 @@ mod tests {
             outcome: outcome(applies, findings, max),
             findings,
             suppressed: 0,
+            pre_existing: 0,
             max,
             weight,
             doc: CheckDoc::default(),
@@ -287,8 +349,41 @@ mod tests {
         assert_eq!(card.score, 60);
         assert_eq!(card.status, Status::NotReady);
         assert_eq!(card.categories[0].blockers, ["no-unwrap"]);
+        let statuses: Vec<Status> = card.categories.iter().map(|c| c.status).collect();
+        assert_eq!(statuses, [Status::NotReady, Status::Warn, Status::Ready]);
         let fixed = scorecard(&categories(), &worked_example(0));
         assert_eq!((fixed.score, fixed.status), (88, Status::Warn));
+    }
+
+    #[test]
+    fn status_is_the_worse_of_the_score_band_and_the_failing_checks() {
+        use Severity::{Error, Note, Warning};
+        let cases = [
+            (Some(100), None, Status::Ready),
+            (Some(READY_FROM), Some(Note), Status::Ready),
+            (Some(READY_FROM - 1), Some(Note), Status::Warn),
+            (Some(57), Some(Note), Status::Warn),
+            (Some(WARN_FROM), Some(Warning), Status::Warn),
+            (Some(WARN_FROM - 1), Some(Warning), Status::NotReady),
+            (Some(0), Some(Warning), Status::NotReady),
+            (Some(95), Some(Error), Status::NotReady),
+            (Some(95), Some(Warning), Status::Warn),
+            (None, None, Status::Ready),
+            (None, Some(Error), Status::NotReady),
+        ];
+        for (score, worst, want) in cases {
+            assert_eq!(status(score, worst), want, "{score:?} {worst:?}");
+        }
+    }
+
+    #[test]
+    fn a_lower_score_never_shows_a_better_band() {
+        let mut previous = Status::NotReady;
+        for s in 0..=100 {
+            let st = status(Some(s), None);
+            assert!(st <= previous, "{s}: {st:?} after {previous:?}");
+            previous = st;
+        }
     }
 
     #[test]
@@ -304,10 +399,42 @@ mod tests {
     #[test]
     fn gate_trips_on_severity_and_score() {
         let results = worked_example(46);
-        let g = |fail_on, min_score| gate(&Gate { fail_on, min_score }, 60, &results).passed;
+        let card = scorecard(&categories(), &results);
+        let g = |fail_on, min_score| {
+            let rule = Gate {
+                fail_on,
+                min_score,
+                ..Gate::default()
+            };
+            gate(&rule, &card, &results, None).passed
+        };
         assert!(!g(FailOn::Error, 0));
         assert!(g(FailOn::Never, 0));
         assert!(!g(FailOn::Never, 61));
         assert!(g(FailOn::Never, 60));
+    }
+
+    #[test]
+    fn gate_trips_on_blockers_and_category_floors() {
+        let results = worked_example(0);
+        let card = scorecard(&categories(), &results);
+        let rule = |floors: &[(&str, u32)], blockers: &[&str]| Gate {
+            fail_on: FailOn::Never,
+            floors: floors.iter().map(|(c, f)| (c.to_string(), *f)).collect(),
+            blockers: blockers.iter().map(|b| b.to_string()).collect(),
+            ..Gate::default()
+        };
+        let passed = |g: Gate| gate(&g, &card, &results, None);
+        assert!(passed(rule(&[("supply-chain", 50), ("observability", 90)], &[])).passed);
+        let floor = passed(rule(&[("supply-chain", 51)], &[]));
+        assert_eq!(
+            floor.reasons,
+            ["category `supply-chain` scored 50, below its floor 51"]
+        );
+        let blocker = passed(rule(&[], &["lock-unwrap"]));
+        assert_eq!(
+            blocker.reasons,
+            ["blocker `lock-unwrap` has 2 findings (the gate allows none)"]
+        );
     }
 }

@@ -136,10 +136,11 @@ fn every_check_documents_itself() {
         if let Some(r) = &d.reference {
             assert!(r.starts_with("https://"), "{file}: reference must be https");
         }
-        if let Some(c) = &d.clippy {
+        for c in &d.clippy {
             assert!(
-                is_snake(c),
-                "{file}: clippy lint name `{c}` (no `clippy::` prefix)"
+                is_snake(&c.lint),
+                "{file}: clippy lint name `{}` (no `clippy::` prefix)",
+                c.lint
             );
         }
     }
@@ -231,7 +232,7 @@ fn strict_fails_on_warnings_with_zero_budgets() {
         Some(&["recommended".to_string()][..])
     );
     assert_eq!(
-        strict.gate.fail_on,
+        strict.gate[0].fail_on,
         Some(cargo_ready::config::FailOn::Warning)
     );
     for (file, d) in embedded() {

@@ -6,14 +6,14 @@ use std::path::Path;
 
 /// Lowest layer first. Modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["model", "diag", "error", "guard"],
+    &["model", "diag", "error", "date", "inventory", "guard"],
     &["kinds"],
     &["config", "workspace"],
     &["rust"],
     &["scan"],
     &["gate"],
     &["score"],
-    &["render"],
+    &["render", "init"],
     &["cli", "output"],
 ];
 

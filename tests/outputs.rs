@@ -9,8 +9,9 @@
 )]
 
 use cargo_ready::model::{
-    CategoryScore, CheckDoc, CheckResult, Example, Finding, GateResult, Outcome, PackageScore,
-    Region, Related, Report, ScanNote, Severity, Status, Suppression, ToolInfo,
+    CategoryScore, CheckDoc, CheckResult, Example, Exemptions, Finding, GateResult, Outcome,
+    PackageScore, Region, Related, Report, ScanNote, Severity, Status, Suppression,
+    SuppressionEntry, SuppressionSource, SuppressionState, ToolInfo,
 };
 use cargo_ready::render::{self, Format, RenderOptions};
 
@@ -27,6 +28,7 @@ fn check(id: &str, category: &str, severity: Severity, kind: &str, findings: u32
         },
         findings,
         suppressed: 0,
+        pre_existing: 0,
         max: 0,
         weight: 1.0,
         doc: CheckDoc {
@@ -39,7 +41,7 @@ fn check(id: &str, category: &str, severity: Severity, kind: &str, findings: u32
                 file: None,
             }],
             reference: None,
-            clippy: Some("unwrap_used".into()),
+            clippy: vec!["unwrap_used".into()],
         },
     }
 }
@@ -73,6 +75,7 @@ fn finding(
         baseline: None,
         related: Vec::new(),
         snippet: String::new(),
+        line_hash: Some(format!("{fp}:1")),
     }
 }
 
@@ -118,6 +121,10 @@ fn report() -> Report {
         gate: GateResult {
             passed: false,
             reasons: vec!["check `no-unwrap` (error) failed: 1 finding (max 0)".into()],
+            branch: Some("release/1.2".into()),
+            rule: "ready.toml:12 (branches release/*)".into(),
+            fail_on: "warning".into(),
+            min_score: 80,
         },
         categories: vec![
             CategoryScore {
@@ -218,6 +225,43 @@ fn report() -> Report {
             suppressed,
             baseline,
         ],
+        exemptions: Exemptions {
+            suppressed: 1,
+            baselined: 1,
+            baseline_fixed: 2,
+            pre_existing: 0,
+            score: 65,
+            status: Status::NotReady,
+        },
+        diff: None,
+        suppressions: vec![
+            SuppressionEntry {
+                file: "src/lib.rs".into(),
+                line: 6,
+                source: SuppressionSource::Comment,
+                checks: vec!["no-unwrap".into()],
+                lint: None,
+                reason: Some("checked above: the map always has the key".into()),
+                until: Some("2031-01-31".into()),
+                lines: Some((6, 7)),
+                paths: vec![],
+                state: SuppressionState::Used,
+                suppressed: 1,
+            },
+            SuppressionEntry {
+                file: "src/lib.rs".into(),
+                line: 20,
+                source: SuppressionSource::ClippyAttribute,
+                checks: vec!["no-unwrap".into()],
+                lint: Some("allow(clippy::unwrap_used)".into()),
+                reason: None,
+                until: None,
+                lines: Some((20, 31)),
+                paths: vec![],
+                state: SuppressionState::Unused,
+                suppressed: 0,
+            },
+        ],
         notes: vec![ScanNote {
             file: "src/broken.rs".into(),
             message: "could not parse: expected `;`".into(),
@@ -246,6 +290,30 @@ fn snapshots_of_every_format() {
     for &format in <Format as clap::ValueEnum>::value_variants() {
         insta::assert_snapshot!(format.name(), render_to_string(format, &r, &opts()));
     }
+}
+
+#[test]
+fn human_with_and_without_colour() {
+    let mut r = report();
+    let unwrap = r
+        .findings
+        .iter_mut()
+        .find(|f| f.check == "no-unwrap")
+        .unwrap();
+    unwrap.snippet = "    let v = map.get(key).unwrap();".into();
+    let plain = render_to_string(Format::Human, &r, &opts());
+    let colour = RenderOptions {
+        color: true,
+        ..opts()
+    };
+    let styled = render_to_string(Format::Human, &r, &colour);
+    assert!(!plain.contains('\x1b'), "plain output has no escape codes");
+    assert!(
+        styled.contains("NOT READY\x1b"),
+        "status coloured: {styled}"
+    );
+    insta::assert_snapshot!("human-plain", plain);
+    insta::assert_snapshot!("human-colour", styled);
 }
 
 #[test]
@@ -332,6 +400,67 @@ fn markdown_stays_under_one_mebibyte() {
     let text = render_to_string(Format::Markdown, &r, &opts());
     assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
     assert!(text.contains("99800 more findings not shown"));
+}
+
+#[test]
+fn sarif_stays_within_github_limits_and_says_what_it_left_out() {
+    let mut r = report();
+    let mut findings = many(30_000, Severity::Warning);
+    findings[29_999].changed = Some(true);
+    findings[29_998].severity = Severity::Error;
+    findings[0].related = (0..150)
+        .map(|i| Related {
+            file: "src/chain.rs".into(),
+            line: i + 1,
+            message: format!("step {i}"),
+        })
+        .collect();
+    r.findings = findings;
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render_to_string(Format::Sarif, &r, &opts())).unwrap();
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5_000);
+    // Changed lines and errors are kept first, then the report order.
+    let uri = |i: usize| format!("src/f{i:05}.rs");
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    for kept in [uri(29_999), uri(29_998), uri(0), uri(4_997)] {
+        assert!(uris.contains(&kept.as_str()), "{kept}");
+    }
+    assert!(!uris.contains(&uri(4_998).as_str()));
+    assert_eq!(
+        results[0]["relatedLocations"].as_array().unwrap().len(),
+        100
+    );
+    let counts = &run["properties"]["cargoReady"]["results"];
+    assert_eq!(counts["total"], 30_000);
+    assert_eq!(counts["omitted"], 25_000);
+    assert_eq!(counts["omittedBySeverity"]["warning"], 25_000);
+    let note = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("25000 of 30000 findings are not in the SARIF run (25000 warnings)"),
+        "{note}"
+    );
+    let summary = render_to_string(Format::Markdown, &r, &opts());
+    assert!(
+        summary.contains("**Code scanning:** 25000 of 30000 findings are not in the SARIF run")
+    );
+    assert!(summary.contains("Left out by check: `no-unwrap` 25000."));
+    assert!(summary.contains("not shown; `--format json` has all of them."));
 }
 
 #[test]

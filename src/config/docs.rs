@@ -1,58 +1,11 @@
-//! Check documentation in fixed sections (what, why, fix, examples, reference): one text for
-//! `cargo ready explain`, `docs/checks.md` and the SARIF rule help.
+//! Check documentation in fixed sections (what, why, fix, examples, reference) as markdown:
+//! `docs/checks.md` and the SARIF rule help (`cargo ready explain` renders the same sections
+//! for a terminal: `render::explain`).
 
 use std::fmt::Write as _;
 
 use super::check_def::CheckDef;
 use crate::model::{CheckDoc, Severity};
-
-/// Plain-text explanation for the terminal.
-pub fn explain_text(d: &CheckDef) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "{} — {}", d.id, d.title);
-    let _ = writeln!(
-        s,
-        "category: {} · severity: {} · kind: {}",
-        d.category,
-        d.severity.as_str(),
-        d.kind
-    );
-    if let Some(c) = &d.clippy {
-        let _ = writeln!(s, "clippy: clippy::{c}");
-    }
-    let _ = writeln!(s, "\nWhy:\n{}", indent(d.why.trim()));
-    let _ = writeln!(s, "\nFix:\n{}", indent(d.fix.trim()));
-    for (i, ex) in d.examples.iter().enumerate() {
-        let n = if d.examples.len() > 1 {
-            format!(" {}", i + 1)
-        } else {
-            String::new()
-        };
-        if let Some(bad) = &ex.bad {
-            let _ = writeln!(s, "\nBad{n}:\n{}", indent(bad.trim_end()));
-        }
-        if let Some(good) = &ex.good {
-            let _ = writeln!(s, "\nGood{n}:\n{}", indent(good.trim_end()));
-        }
-    }
-    if let Some(r) = &d.reference {
-        let _ = writeln!(s, "\nReference: {r}");
-    }
-    s
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!("    {l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// Markdown for one check (docs and SARIF `help.markdown`).
 pub fn check_markdown(d: &CheckDef, heading: &str) -> String {
@@ -62,7 +15,7 @@ pub fn check_markdown(d: &CheckDef, heading: &str) -> String {
         fix: d.fix.clone(),
         examples: d.examples.clone(),
         reference: d.reference.clone(),
-        clippy: d.clippy.clone(),
+        clippy: d.clippy.iter().map(|c| c.lint.clone()).collect(),
     };
     let meta = CheckMeta {
         id: &d.id,
@@ -90,11 +43,16 @@ pub struct CheckMeta<'a> {
 pub fn doc_markdown(m: &CheckMeta<'_>, d: &CheckDoc, heading: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{heading} `{}` — {}\n", m.id, d.title);
-    let clippy = d
+    let links: Vec<String> = d
         .clippy
-        .as_ref()
-        .map(|c| format!(" · clippy: [`{c}`](https://rust-lang.github.io/rust-clippy/master/#{c})"))
-        .unwrap_or_default();
+        .iter()
+        .map(|c| format!("[`{c}`](https://rust-lang.github.io/rust-clippy/master/#{c})"))
+        .collect();
+    let clippy = if links.is_empty() {
+        String::new()
+    } else {
+        format!(" · clippy: {}", links.join(", "))
+    };
     let _ = writeln!(
         s,
         "Category: `{}` · severity: `{}` · kind: `{}`{clippy}\n",

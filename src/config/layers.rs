@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::check_def::CheckDef;
-use super::names::{closest, is_kebab, titleize};
-use super::policy::{CheckOverride, FailOn, PolicyFile};
+use super::gates::{self, GateRules, Known};
+use super::names::{is_kebab, titleize};
+use super::policy::{AllowDef, CheckOverride, GateDef, PolicyFile};
 use super::read;
-use super::{Category, Check, CliOverrides, Config, Gate, PathScope, builtin};
-use crate::diag::{ConfigError, KeyPath, KeySeg, Source, from_toml, key_path};
+use super::{Category, Check, CliOverrides, Config, PathScope, builtin};
+use crate::diag::{ConfigError, KeyPath, KeySeg, Source, did_you_mean, from_toml, key_path};
 use crate::kinds::{self, compile_globs};
 use crate::model::{CheckDoc, Severity};
 
@@ -36,8 +37,10 @@ struct State {
     sources: Vec<Source>,
     entries: BTreeMap<String, Entry>,
     categories: Vec<Category>,
-    fail_on: Option<FailOn>,
-    min_score: Option<u32>,
+    /// `[gate]` / `[[gate]]` tables: (source, key path, table, layer it comes from).
+    gates: Vec<(usize, KeyPath, GateDef, usize)>,
+    /// `[[allow]]` tables: (source, key path, table).
+    allows: Vec<(usize, KeyPath, AllowDef)>,
     limits: super::Limits,
     /// `ignore` globs, with the table they were set in.
     ignore: Vec<(Origin, Vec<String>)>,
@@ -68,7 +71,11 @@ pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<Con
         ..State::default()
     };
     st.load_builtin_checks();
-    let user = st.find_user_config(root);
+    let user = if cli.ignore_user_config {
+        None
+    } else {
+        st.find_user_config(root)
+    };
     let bases: Vec<(String, Option<Origin>)> = match (&cli.policies, &user) {
         (cli_policies, _) if !cli_policies.is_empty() => {
             cli_policies.iter().map(|p| (p.clone(), None)).collect()
@@ -99,9 +106,7 @@ pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<Con
         st.apply_layer(&origin, file);
         st.applied.extend(user_name.clone());
     }
-    st.fail_on = cli.fail_on.or(st.fail_on);
-    st.min_score = cli.min_score.or(st.min_score);
-    st.finish(user_name)
+    st.finish(user_name, cli)
 }
 
 fn extends_refs(list: &[String], origin: &Origin) -> Vec<(String, Option<Origin>)> {
@@ -273,11 +278,13 @@ impl State {
     ) -> Option<usize> {
         if !is_path {
             let Some(text) = builtin::policy(name) else {
-                let known = builtin::policy_names().join(", ");
+                let names = builtin::policy_names();
+                let hint = did_you_mean(name, names.iter().copied());
+                let known = names.join(", ");
                 self.report_ref(
                     referrer,
                     format!(
-                        "unknown policy `{name}` (built-in: {known}; a file path must end in .toml)"
+                        "unknown policy `{name}`{hint} (built-in: {known}; a file path must end in .toml)"
                     ),
                 );
                 return None;
@@ -342,8 +349,15 @@ impl State {
             };
             self.apply_override(&id, ov, o);
         }
-        self.fail_on = file.gate.fail_on.or(self.fail_on);
-        self.min_score = file.gate.min_score.or(self.min_score);
+        let layer = self.applied.len();
+        for (i, def) in file.gate.into_iter().enumerate() {
+            let o = indexed(origin, "gate", i);
+            self.gates.push((o.source, o.path, def, layer));
+        }
+        for (i, def) in file.allow.into_iter().enumerate() {
+            let o = indexed(origin, "allow", i);
+            self.allows.push((o.source, o.path, def));
+        }
         let l = &mut self.limits;
         l.max_parse_bytes = file.limits.max_parse_bytes.unwrap_or(l.max_parse_bytes);
         l.max_read_bytes = file.limits.max_read_bytes.unwrap_or(l.max_read_bytes);
@@ -371,9 +385,7 @@ impl State {
 
     fn apply_override(&mut self, id: &str, ov: CheckOverride, origin: Origin) {
         let Some(entry) = self.entries.get_mut(id) else {
-            let hint = closest(id, self.entries.keys())
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(id, self.entries.keys());
             self.err(&origin, true, format!("unknown check id `{id}`{hint}"));
             return;
         };
@@ -396,10 +408,16 @@ impl State {
         }
     }
 
-    fn finish(mut self, user_config: Option<String>) -> Result<Config, Vec<ConfigError>> {
+    fn finish(
+        mut self,
+        user_config: Option<String>,
+        cli: &CliOverrides,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let (gates, allows) = self.compile_gates_and_allows(cli);
         let entries = std::mem::take(&mut self.entries);
         let mut checks = Vec::new();
         for entry in entries.values().filter(|e| e.enabled) {
+            self.check_supersedes(entry, &entries);
             if let Some(check) = self.compile_check(entry) {
                 checks.push(check);
             }
@@ -408,15 +426,12 @@ impl State {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        let gate = Gate {
-            fail_on: self.fail_on.unwrap_or(FailOn::Error),
-            min_score: self.min_score.unwrap_or(0),
-        };
         Ok(Config {
             checks,
             catalogue: entries.into_values().map(|e| e.def).collect(),
             categories: self.categories,
-            gate,
+            gates,
+            allows,
             ignore: ignore.unwrap_or_else(globset::GlobSet::empty),
             limits: self.limits,
             policies: self.applied,
@@ -437,6 +452,40 @@ impl State {
         compile_globs(&all, &Source::new("ready.toml", ""), &[]).ok()
     }
 
+    /// Compiles every gate and exemption table against the known check and category ids.
+    fn compile_gates_and_allows(&mut self, cli: &CliOverrides) -> (GateRules, Vec<gates::Allow>) {
+        let checks: Vec<String> = self.entries.keys().cloned().collect();
+        let categories: Vec<String> = self.categories.iter().map(|c| c.id.clone()).collect();
+        let known = Known {
+            checks: &checks,
+            categories: &categories,
+        };
+        let tables = gates::Tables {
+            gates: std::mem::take(&mut self.gates),
+            allows: std::mem::take(&mut self.allows),
+        };
+        let (rules, allows, errors) = gates::compile_all(&self.sources, tables, &known, cli);
+        self.errors.extend(errors);
+        (rules, allows)
+    }
+
+    /// Every id in `supersedes` names another known check.
+    fn check_supersedes(&mut self, entry: &Entry, known: &BTreeMap<String, Entry>) {
+        for (i, id) in entry.def.supersedes.iter().enumerate() {
+            let message = if *id == entry.def.id {
+                format!("check `{id}` cannot supersede itself")
+            } else if known.contains_key(id) {
+                continue;
+            } else {
+                let hint = did_you_mean(id, known.keys());
+                format!("`supersedes` names unknown check `{id}`{hint}")
+            };
+            let mut at = with_key(&entry.origin, "supersedes");
+            at.path.push(KeySeg::Index(i));
+            self.err(&at, false, message);
+        }
+    }
+
     fn compile_check(&mut self, entry: &Entry) -> Option<Check> {
         let d = &entry.def;
         let src = &self.sources[entry.origin.source];
@@ -445,7 +494,11 @@ impl State {
             errors.push(src.error_at_path(
                 &with_key(&entry.origin, "category").path,
                 false,
-                format!("unknown category `{}`", d.category),
+                format!(
+                    "unknown category `{}`{}",
+                    d.category,
+                    did_you_mean(&d.category, self.categories.iter().map(|c| c.id.as_str()))
+                ),
             ));
         }
         let match_path = with_key(&entry.origin, "match").path;
@@ -473,6 +526,7 @@ impl State {
             weight: d
                 .weight
                 .unwrap_or_else(|| default_weight(d.severity, &d.kind)),
+            supersedes: d.supersedes.clone(),
             matcher: matcher?,
         })
     }
@@ -505,16 +559,28 @@ pub fn doc_of(d: &CheckDef) -> CheckDoc {
         fix: d.fix.clone(),
         examples: d.examples.clone(),
         reference: d.reference.clone(),
-        clippy: d.clippy.clone(),
+        clippy: d.clippy.iter().map(|c| c.lint.clone()).collect(),
     }
 }
 
 fn default_weight(severity: Severity, kind: &str) -> f64 {
     match (kind, severity) {
-        ("engine", _) => 0.0,
+        ("engine" | "gate", _) => 0.0,
         (_, Severity::Error) => 3.0,
         (_, Severity::Warning) => 2.0,
         (_, Severity::Note) => 1.0,
+    }
+}
+
+/// `origin.key[index]`.
+fn indexed(origin: &Origin, key: &str, index: usize) -> Origin {
+    Origin {
+        source: origin.source,
+        path: [
+            origin.path.clone(),
+            vec![KeySeg::Key(key.into()), KeySeg::Index(index)],
+        ]
+        .concat(),
     }
 }
 

@@ -10,18 +10,20 @@ pub mod builtin;
 pub mod check_def;
 
 pub mod docs;
+pub mod gates;
 mod layers;
 mod names;
 pub mod policy;
 mod read;
+pub mod schema;
 
 use std::path::Path;
 
 pub use crate::diag::{ConfigError, Source};
 use crate::error::Error;
 pub use crate::kinds::{Applies, Check, PathScope};
-pub use check_def::CheckDef;
-pub use docs::explain_text;
+pub use check_def::{CheckDef, ClippyLint};
+pub use gates::{Allow, Gate, GateRules};
 pub use names::is_kebab;
 pub use policy::FailOn;
 
@@ -34,15 +36,6 @@ pub struct Category {
     pub title: String,
     /// Weight in the overall score.
     pub weight: f64,
-}
-
-/// The release gate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Gate {
-    /// Lowest severity of a failing check that fails the gate.
-    pub fail_on: FailOn,
-    /// Minimum overall score.
-    pub min_score: u32,
 }
 
 /// File size limits of the scan (`[limits]`).
@@ -72,8 +65,10 @@ pub struct Config {
     pub catalogue: Vec<CheckDef>,
     /// Categories in display order.
     pub categories: Vec<Category>,
-    /// The gate.
-    pub gate: Gate,
+    /// The gates of every layer, resolved per branch with [`GateRules::resolve`].
+    pub gates: GateRules,
+    /// `[[allow]]` exemptions of every layer.
+    pub allows: Vec<Allow>,
     /// Paths never scanned.
     pub ignore: globset::GlobSet,
     /// File size limits.
@@ -93,6 +88,8 @@ pub struct CliOverrides {
     pub fail_on: Option<FailOn>,
     /// `--min-score`.
     pub min_score: Option<u32>,
+    /// Leave out the user's configuration (`cargo ready init` judges the workspace as is).
+    pub ignore_user_config: bool,
 }
 
 /// Loads built-ins, the user's config found at `root`, and the CLI's overrides.

@@ -79,7 +79,8 @@ const MAX_LIMIT: u64 = u32::MAX as u64;
 pub const MAX_WEIGHT: f64 = 1000.0;
 
 /// Numbers of a policy file that break the score contract, as (path relative to the file's
-/// table, message): weights that are not finite numbers in `0..=1000`, `min_score` over 100.
+/// table, message): weights that are not finite numbers in `0..=1000`, file size limits out of
+/// range (`min_score` is checked with the gates).
 pub(super) fn invalid_numbers(file: &PolicyFile) -> Vec<(KeyPath, String)> {
     let mut out = Vec::new();
     let key = |parts: &[&str]| -> KeyPath {
@@ -118,12 +119,6 @@ pub(super) fn invalid_numbers(file: &PolicyFile) -> Vec<(KeyPath, String)> {
                 format!("`{name}` must be between 1 and {MAX_LIMIT} (4 GiB)"),
             ));
         }
-    }
-    if let Some(n) = file.gate.min_score.filter(|n| *n > 100) {
-        out.push((
-            key(&["gate", "min_score"]),
-            format!("`min_score` must be between 0 and 100, got {n}"),
-        ));
     }
     out
 }

@@ -9,7 +9,7 @@ use super::{child, compile_regex};
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `call` check.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CallSpec {
     /// Resolved function paths; `*` as last segment matches any suffix, as first any prefix.
     #[serde(default)]

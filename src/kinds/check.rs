@@ -31,6 +31,8 @@ pub struct Check {
     pub max: u32,
     /// Weight within the category.
     pub weight: f64,
+    /// Ids of the checks whose overlapping findings this one claims.
+    pub supersedes: Vec<String>,
     /// The compiled kind.
     pub matcher: Matcher,
 }
@@ -59,7 +61,7 @@ impl PathScope {
 }
 
 /// Conditions on a package for a check to apply to it.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Applies {
     /// The package declares at least one of these crates (any dependency kind except dev).
     #[serde(default)]

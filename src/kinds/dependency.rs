@@ -7,7 +7,7 @@ use crate::diag::{ConfigError, KeySeg, Source};
 use crate::model::Dependency;
 
 /// `[match]` of a `dependency` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct DependencySpec {
     /// Crate-name globs (`-` and `_` are equal). Require: any one of them satisfies.
     pub crates: Vec<String>,

@@ -7,7 +7,7 @@ use super::{Mode, child, compile_globs};
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// Where a `file` check's globs are rooted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileScope {
     /// The workspace root (default).
@@ -18,7 +18,7 @@ pub enum FileScope {
 }
 
 /// `[match]` of a `file` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct FileSpec {
     /// Globs relative to the scope root; require: any one match satisfies.
     pub globs: Vec<String>,

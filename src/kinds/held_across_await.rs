@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `held-across-await` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct HeldSpec {
     /// Guard-producing method names.
     #[serde(default = "default_methods")]

@@ -8,7 +8,7 @@ use super::child;
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// The ways of discarding a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Form {
     /// `let _ = call(..);`
@@ -20,7 +20,7 @@ pub enum Form {
 }
 
 /// `[match]` of an `ignored-result` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct IgnoredSpec {
     /// Resolved function path patterns.
     #[serde(default)]

@@ -7,7 +7,7 @@ use super::{Mode, child, compile_regex};
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// Which manifest a `manifest` check reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ManifestScope {
     /// Each package's Cargo.toml.
@@ -18,7 +18,7 @@ pub enum ManifestScope {
 }
 
 /// `[match]` of a `manifest` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct ManifestSpec {
     /// Dotted keys, e.g. `package.license`; require: any one present satisfies.
     pub keys: Vec<String>,

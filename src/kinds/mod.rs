@@ -27,6 +27,7 @@ pub const KIND_NAMES: &[&str] = &[
     "ignored-result",
     "presence",
     "engine",
+    "gate",
 ];
 
 /// A compiled check matcher, one variant per kind.
@@ -50,6 +51,8 @@ pub enum Matcher {
     Presence(presence::PresenceMatcher),
     /// Findings the scan engine itself reports (unparsable file, file no module declares).
     Engine,
+    /// Findings the gate reports about suppressions (no reason, expired, unused).
+    Gate,
 }
 
 impl Matcher {
@@ -65,6 +68,7 @@ impl Matcher {
             Matcher::IgnoredResult(_) => "ignored-result",
             Matcher::Presence(_) => "presence",
             Matcher::Engine => "engine",
+            Matcher::Gate => "gate",
         }
     }
 }
@@ -104,6 +108,7 @@ pub fn compile(
             .compile(source, base)
             .map(Matcher::Presence),
         "engine" => Ok(Matcher::Engine),
+        "gate" => Ok(Matcher::Gate),
         other => Err(vec![source.error_at_path(
             &base[..base.len().saturating_sub(1)],
             false,
@@ -116,7 +121,7 @@ pub fn compile(
 }
 
 /// Deserializes a kind's `[match]` table; any problem (unknown key included) is an error.
-fn spec<T: serde::de::DeserializeOwned>(
+fn spec<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
     source: &Source,
     base: &[KeySeg],
     value: toml::Value,
@@ -128,7 +133,7 @@ fn spec<T: serde::de::DeserializeOwned>(
 }
 
 /// Requirement mode shared by several kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// A finding for each match.

@@ -10,7 +10,7 @@ use super::child;
 use crate::diag::{ConfigError, KeySeg, Source};
 
 /// `[match]` of a `presence` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct PresenceSpec {
     /// Route paths; a route whose full path ends with one of these (segment-wise) counts.
     #[serde(default)]

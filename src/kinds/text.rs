@@ -8,7 +8,7 @@ use crate::diag::{ConfigError, KeySeg, LineIndex, Source};
 use crate::model::Region;
 
 /// `[match]` of a `text` check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct TextSpec {
     /// The regex (Rust `regex` syntax, multi-line mode); a group named `at` marks the flagged part.
     pub pattern: String,

@@ -15,14 +15,18 @@ pub const LABEL: &str = "cargo ready";
 /// shields' minimum cache time, in seconds.
 const CACHE_SECONDS: u32 = 300;
 
-/// The right-hand text, e.g. `87% ready`.
+/// The right-hand text, e.g. `87% ready`, or `100% ready · 367 baselined` when a baseline or
+/// a diff base set findings aside.
 pub fn message(report: &Report) -> String {
     let word = match report.status {
         Status::Ready => "ready",
         Status::Warn => "warn",
         Status::NotReady => "not ready",
     };
-    format!("{}% {word}", report.score)
+    match super::set_aside(report, false) {
+        Some(aside) => format!("{}% {word} · {aside}", report.score),
+        None => format!("{}% {word}", report.score),
+    }
 }
 
 /// shields named colour for the status.

@@ -4,11 +4,20 @@
 //! the terminal (the binary owns stdout). One scan can be rendered in several formats.
 
 mod badge;
+mod explain;
 mod github;
 mod human;
 mod json;
 mod markdown;
+mod md_text;
+mod priority;
 mod sarif;
+mod sarif_limits;
+mod suppressions;
+pub(crate) mod text;
+
+pub use explain::explain;
+pub use human::one_line;
 
 use std::io::{self, Write};
 
@@ -69,6 +78,28 @@ pub struct RenderOptions {
     pub path_prefix: String,
     /// Base for links to lines, `https://github.com/o/r/blob/<sha>` (markdown only).
     pub blob_url: Option<String>,
+}
+
+/// What the gated score sets aside, e.g. `367 baselined · 5 suppressed` (None when nothing);
+/// `with_suppressed: false` leaves out findings suppressed in code or config (the badge).
+pub fn set_aside(report: &Report, with_suppressed: bool) -> Option<String> {
+    let e = &report.exemptions;
+    let suppressed = if with_suppressed { e.suppressed } else { 0 };
+    let parts: Vec<String> = [
+        (e.baselined, "baselined"),
+        (e.pre_existing, "pre-existing"),
+        (suppressed, "suppressed"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// Renders the suppression inventory (`cargo ready suppressions`): a table or JSON.
+pub fn suppressions(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    suppressions::render(format, report, out)
 }
 
 /// Renders `report` in `format` into `out`.

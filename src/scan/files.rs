@@ -8,9 +8,10 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::Hit;
+use super::suppress::FileDirectives;
 use crate::config::{Check, Config, Limits};
 use crate::kinds::{Matcher, Mode};
-use crate::model::{Region, ScanNote};
+use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::workspace::{SourceFile, Workspace};
 
@@ -30,8 +31,6 @@ pub struct Sources {
 struct Lines {
     text: String,
     index: std::sync::OnceLock<crate::diag::LineIndex>,
-    /// Does the text hold an inline suppression anywhere (searched once, not per finding)?
-    allows: std::sync::OnceLock<bool>,
 }
 
 impl Lines {
@@ -39,7 +38,6 @@ impl Lines {
         Lines {
             text,
             index: std::sync::OnceLock::new(),
-            allows: std::sync::OnceLock::new(),
         }
     }
 
@@ -49,30 +47,33 @@ impl Lines {
             .get_or_init(|| crate::diag::LineIndex::new(&self.text));
         index.line(&self.text, line)
     }
-
-    fn allows(&self) -> bool {
-        *self
-            .allows
-            .get_or_init(|| memchr::memmem::find(self.text.as_bytes(), b"ready:allow(").is_some())
-    }
-
-    fn previous(&self, line: u32) -> Option<&str> {
-        self.line(line.checked_sub(1)?)
-    }
 }
 
 impl Sources {
-    /// Calls `f` with 1-based `line` of `file`, the line before it (both borrowed: a finding on
-    /// a megabyte-long minified line must not copy it) and whether the file holds an inline
-    /// suppression anywhere.
-    pub fn with_lines<R>(
-        &self,
-        file: &str,
-        line: u32,
-        f: impl FnOnce(Option<&str>, Option<&str>, bool) -> R,
-    ) -> Option<R> {
+    /// Did the scan read `file`?
+    pub fn was_read(&self, file: &str) -> bool {
+        self.texts.contains_key(file)
+    }
+
+    /// The whole text of `file` (read on demand when the scan did not read it).
+    pub fn text(&self, file: &str) -> Option<String> {
+        self.with_text(file, str::to_string)
+    }
+
+    /// Runs `f` on 1-based `line` of `file`, borrowed (a finding on a megabyte-long minified
+    /// line must not copy it); the file's lines are indexed once.
+    pub fn with_line<R>(&self, file: &str, line: u32, f: impl FnOnce(&str) -> R) -> Option<R> {
+        self.with_lines(file, |l| l.line(line).map(f)).flatten()
+    }
+
+    /// Runs `f` on the whole text of `file` (read once on demand when the scan did not).
+    pub fn with_text<R>(&self, file: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        self.with_lines(file, |l| f(&l.text))
+    }
+
+    fn with_lines<R>(&self, file: &str, f: impl FnOnce(&Lines) -> R) -> Option<R> {
         if let Some(t) = self.texts.get(file) {
-            return Some(f(t.line(line), t.previous(line), t.allows()));
+            return Some(f(t));
         }
         let mut cache = self.on_demand.borrow_mut();
         let lines = cache.entry(file.to_string()).or_insert_with(|| {
@@ -81,9 +82,7 @@ impl Sources {
             let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES);
             text.ok().map(Lines::new)
         });
-        lines
-            .as_ref()
-            .map(|l| f(l.line(line), l.previous(line), l.allows()))
+        lines.as_ref().map(f)
     }
 }
 
@@ -97,6 +96,8 @@ pub struct FileScan {
     pub text_matched: Vec<Vec<String>>,
     /// The texts read.
     pub sources: Sources,
+    /// Suppression directives of the files read (files without any are left out).
+    pub directives: BTreeMap<String, FileDirectives>,
     /// Number of files read.
     pub files_scanned: usize,
     /// The slowest files of the per-file pass, slowest first (for `-v`).
@@ -112,6 +113,7 @@ struct OneFile {
     summary: Option<FileSummary>,
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
+    directives: FileDirectives,
     is_bin_root: bool,
     /// Time spent on the file in the per-file pass.
     elapsed: std::time::Duration,
@@ -178,9 +180,21 @@ fn assemble(
         },
         files_scanned: 0,
         slowest: slowest(ws, &results),
+        directives: BTreeMap::new(),
     };
+    let mut clippy_in_test: Vec<Vec<bool>> = Vec::with_capacity(results.len());
     for (i, (r, st)) in results.iter().zip(&states).enumerate() {
         let file = &ws.files[i];
+        clippy_in_test.push(
+            r.directives
+                .clippy
+                .iter()
+                .map(|a| {
+                    let kind = rust::kind_at(ws, &finished.class, st.summary.as_ref(), i, a.line);
+                    kind != CodeKind::Production
+                })
+                .collect(),
+        );
         for (idx, regions) in &r.text_hits {
             let Some(check) = checks.get(*idx) else {
                 continue;
@@ -216,11 +230,18 @@ fn assemble(
         }
     }
     drop(states);
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, mut r) in results.into_iter().enumerate() {
+        for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {
+            a.in_test = in_test;
+        }
         if r.text.is_some() || r.note.is_some() {
             out.files_scanned += 1;
         }
         out.notes.extend(r.note);
+        if !r.directives.is_empty() {
+            out.directives
+                .insert(ws.files[i].path.clone(), r.directives);
+        }
         if let Some(t) = r.text {
             out.sources
                 .texts
@@ -287,10 +308,15 @@ fn scan_one(
     } else {
         Vec::new()
     };
+    // The gate's checks report on suppression comments: their files are read for them.
+    let gate_wants = checks
+        .iter()
+        .any(|(_, c)| matches!(c.matcher, Matcher::Gate));
     let engine_wants = file.is_rust()
         && (engine.uncompiled.is_some()
             || engine.parse_error.is_some()
-            || !engine.syntax.is_empty());
+            || !engine.syntax.is_empty()
+            || gate_wants);
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
@@ -340,6 +366,7 @@ fn scan_one(
     OneFile {
         text_hits,
         note,
+        directives: super::suppress::collect(&text, file.is_rust()),
         text: Some(text),
         summary,
         syntax,

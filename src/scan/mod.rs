@@ -4,10 +4,18 @@
 //! file) run once per package or workspace. Gives raw findings (not yet suppressed, gated or
 //! scored) and notes about files that could not be scanned. Never prints.
 
+mod attrs;
 mod files;
+mod line_hash;
 
 mod package_level;
+pub mod supersede;
 pub mod suppress;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub use attrs::ClippyAllow;
+pub use suppress::{CommentAllow, FileDirectives};
 
 use crate::config::{Check, Config};
 pub use crate::kinds::Hit;
@@ -27,6 +35,9 @@ pub struct ScanOutput {
     pub files_scanned: usize,
     /// The slowest files of the per-file pass, slowest first.
     pub slowest: Vec<(String, std::time::Duration)>,
+    /// Suppression directives by workspace-relative path (files the scan read, and files that
+    /// hold findings); files without any are left out.
+    pub directives: BTreeMap<String, FileDirectives>,
 }
 
 /// Scans the workspace with the enabled checks.
@@ -46,7 +57,11 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
+    assign_line_hashes(&mut findings, &file_out.sources);
+    let mut directives = file_out.directives;
+    add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
     notes.sort();
     ScanOutput {
@@ -55,6 +70,36 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         applicable,
         files_scanned: file_out.files_scanned,
         slowest: file_out.slowest,
+        directives,
+    }
+}
+
+/// Directives of the manifests and of other files the scan did not read but findings point
+/// into, so that a stale `# ready:allow(..)` in a `Cargo.toml` is seen too.
+fn add_unread_directives(
+    directives: &mut BTreeMap<String, FileDirectives>,
+    findings: &[Finding],
+    ws: &Workspace,
+    sources: &files::Sources,
+) {
+    let manifests = ws.packages.iter().map(|p| p.manifest.as_str());
+    let mut unread: Vec<&str> = findings
+        .iter()
+        .map(|f| f.file.as_str())
+        .chain(manifests)
+        .chain(["Cargo.toml"])
+        .filter(|f| !f.is_empty() && !directives.contains_key(*f) && !sources.was_read(f))
+        .collect();
+    unread.sort_unstable();
+    unread.dedup();
+    for file in unread {
+        let Some(text) = sources.text(file) else {
+            continue;
+        };
+        let found = suppress::collect(&text, file.ends_with(".rs"));
+        if !found.is_empty() {
+            directives.insert(file.to_string(), found);
+        }
     }
 }
 
@@ -68,20 +113,15 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
     let package = ws
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
-    let (suppressed, snippet) = sources
-        .with_lines(&hit.file, hit.region.line, |line, previous, allows| {
-            let line = line.unwrap_or_default();
-            let suppressed = allows
-                .then(|| suppress::inline_suppression(&check.id, line, previous))
-                .flatten();
-            // A minified or generated line would bloat every output; such findings carry no
-            // snippet.
-            let snippet = if line.len() > MAX_SNIPPET {
+    // A minified or generated line would bloat every output; such findings carry no snippet
+    // (and the line is looked at in place, not copied per finding).
+    let snippet = sources
+        .with_line(&hit.file, hit.region.line, |line| {
+            if line.len() > MAX_SNIPPET {
                 String::new()
             } else {
                 line.to_string()
-            };
-            (suppressed, snippet)
+            }
         })
         .unwrap_or_default();
     Finding {
@@ -92,11 +132,12 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         region: hit.region,
         package,
         fingerprint: String::new(),
-        suppressed,
+        suppressed: None,
         baseline: None,
         changed: None,
         related: hit.related,
         snippet,
+        line_hash: None,
     }
 }
 
@@ -104,8 +145,8 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
 const MAX_SNIPPET: usize = 500;
 
 /// Fingerprint = hash of (check, file, flagged line's text, occurrence among equal ones), so it
-/// survives lines moving but not the code changing.
-fn assign_fingerprints(findings: &mut [Finding]) {
+/// survives lines moving but not the code changing. `findings` must be sorted.
+pub fn assign_fingerprints(findings: &mut [Finding]) {
     let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     for f in findings.iter_mut() {
         let normalized: String = f.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -113,6 +154,55 @@ fn assign_fingerprints(findings: &mut [Finding]) {
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         f.fingerprint = format!("{:016x}", fnv1a(&[&base.to_le_bytes(), &n.to_le_bytes()]));
+    }
+}
+
+/// GitHub's line hash of each finding's first line (workspace-level findings sit on
+/// `Cargo.toml`, as in SARIF); each file with findings is hashed once, from the scan's texts.
+fn assign_line_hashes(findings: &mut [Finding], sources: &files::Sources) {
+    hash_first_lines(findings, |file, lines| {
+        sources.with_text(file, |text| line_hash::line_hashes(text, lines))
+    });
+}
+
+/// The same for findings made after the scan (e.g. the gate's own), reading their files under
+/// the workspace `root`.
+pub fn assign_line_hashes_from(findings: &mut [Finding], root: &std::path::Path) {
+    hash_first_lines(findings, |file, lines| {
+        let path = crate::guard::contained(root, root, file).ok()?;
+        let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES).ok()?;
+        Some(line_hash::line_hashes(&text, lines))
+    });
+}
+
+/// Sets `line_hash` from `hashes(file, lines)` (`None` when the file cannot be read).
+fn hash_first_lines(
+    findings: &mut [Finding],
+    hashes: impl Fn(&str, &BTreeSet<u32>) -> Option<HashMap<u32, String>>,
+) {
+    let file_of = |f: &Finding| {
+        if f.file.is_empty() {
+            "Cargo.toml".to_string()
+        } else {
+            f.file.clone()
+        }
+    };
+    let mut wanted: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for f in findings.iter() {
+        wanted
+            .entry(file_of(f))
+            .or_default()
+            .insert(f.region.line.max(1));
+    }
+    let found: BTreeMap<String, HashMap<u32, String>> = wanted
+        .into_iter()
+        .filter_map(|(file, lines)| Some((file.clone(), hashes(&file, &lines)?)))
+        .collect();
+    for f in findings.iter_mut() {
+        f.line_hash = found
+            .get(&file_of(f))
+            .and_then(|h| h.get(&f.region.line.max(1)))
+            .cloned();
     }
 }
 

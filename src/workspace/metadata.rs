@@ -85,10 +85,32 @@ fn outside_note(root: &Path, p: &cargo_metadata::Package) -> crate::model::ScanN
 
 fn metadata_error(e: cargo_metadata::Error) -> Error {
     let detail = match &e {
-        cargo_metadata::Error::CargoMetadata { stderr } => without_snippets(stderr),
+        // rustup under RUST_BACKTRACE appends its own backtrace: not ours to show.
+        cargo_metadata::Error::CargoMetadata { stderr } => without_snippets(
+            stderr
+                .split("\nStack backtrace:")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("error: "),
+        ),
         other => other.to_string(),
     };
-    Error::Workspace(format!("`cargo metadata` failed: {detail}"))
+    Error::Workspace(format!(
+        "`cargo metadata` failed: {detail}{}",
+        metadata_help(&detail)
+    ))
+}
+
+/// A next step for the usual reasons `cargo metadata` fails before it reads anything.
+fn metadata_help(detail: &str) -> &'static str {
+    if detail.contains("could not find `Cargo.toml`") {
+        "\n  = help: run it inside a Cargo workspace, or name one: `cargo ready --manifest-path path/to/Cargo.toml`"
+    } else if detail.contains("toolchain") && detail.contains("is not installed") {
+        "\n  = help: the workspace's rust-toolchain.toml names a toolchain that is not installed; install it, or run with `RUSTUP_TOOLCHAIN=stable` (cargo-ready builds nothing, any toolchain reads the manifests)"
+    } else {
+        ""
+    }
 }
 
 /// cargo's message without the source lines it quotes (`1 | …` under a `-->` location): a

@@ -85,7 +85,7 @@ fn numbers_that_break_the_score_contract_are_errors_at_their_value() {
         ("ready.toml:2:10", "got -5"),
         ("ready.toml:5:10", "got NaN"),
         ("ready.toml:8:10", "got inf"),
-        ("ready.toml:11:13", "got 101"),
+        ("ready.toml:11:13", "0–100"),
         ("ready.toml:14:19", "between 1 and"),
     ] {
         assert!(
