@@ -37,23 +37,24 @@ seed() { # TARGET
 }
 
 (cd fuzz && cargo fuzz build -O -a -s none >&2)
+bin_dir="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release"
 mkdir -p fuzz/logs
 for t in "${targets[@]}"; do
   seed "$t"
   mkdir -p "fuzz/artifacts/$t"
-  before=$(ls "fuzz/artifacts/$t" | wc -l)
+  before=$(find "fuzz/artifacts/$t" -type f | wc -l)
   echo "== $t: ${secs}s" >&2
-  # One process (no -jobs): two cores are shared. -timeout makes a hang a crash too;
+  # The built binary, not `cargo fuzz run` (which would rebuild on any source change). One
+  # process (no -jobs): the cores are shared. -timeout makes a hang a crash too;
   # -rss_limit_mb makes unbounded memory one.
-  (cd fuzz && cargo fuzz run -O -a -s none "$t" "corpus/$t" -- \
-      -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 -max_len=262144 \
-      -print_final_stats=1 > "logs/$t.log" 2>&1) || true
-  after=$(ls "fuzz/artifacts/$t" | wc -l)
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "fuzz/logs/$t.log" | grep -o '[0-9]*$' | tail -n 1)
-  cov=$(grep -o 'cov: [0-9]*' "fuzz/logs/$t.log" | tail -n 1 | grep -o '[0-9]*')
-  ft=$(grep -o 'ft: [0-9]*' "fuzz/logs/$t.log" | tail -n 1 | grep -o '[0-9]*')
-  corpus=$(ls "fuzz/corpus/$t" | wc -l)
+  "$bin_dir/$t" "fuzz/corpus/$t" -artifact_prefix="fuzz/artifacts/$t/" \
+    -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 -max_len=262144 \
+    -print_final_stats=1 > "fuzz/logs/$t.log" 2>&1 || true
+  after=$(find "fuzz/artifacts/$t" -type f | wc -l)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "fuzz/logs/$t.log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]*' "fuzz/logs/$t.log" | tail -n 1 | grep -o '[0-9]*' || true)
+  ft=$(grep -o 'ft: [0-9]*' "fuzz/logs/$t.log" | tail -n 1 | grep -o '[0-9]*' || true)
+  corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
   printf '%-9s %6ss  executions %10s  coverage %6s edges, %6s features  corpus %5s  new crashes %s\n' \
     "$t" "$secs" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$((after - before))"
 done
-cd "$root"
