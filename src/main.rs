@@ -304,11 +304,14 @@ fn refuse_to_replace(root: &Path, path: &Path) -> Result<(), Error> {
             path.display()
         )));
     }
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
-    let table: toml::Table = manifest.parse().unwrap_or_default();
+    // A manifest that cannot be read or parsed holds no configuration table to lose.
+    let table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|m| m.parse::<toml::Table>().ok());
     for section in ["workspace", "package"] {
         let has = table
-            .get(section)
+            .as_ref()
+            .and_then(|t| t.get(section))
             .and_then(|s| s.get("metadata"))
             .and_then(|m| m.get("ready"))
             .is_some();
