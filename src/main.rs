@@ -305,9 +305,11 @@ fn refuse_to_replace(root: &Path, path: &Path) -> Result<(), Error> {
         )));
     }
     // A manifest that cannot be read or parsed holds no configuration table to lose.
-    let table = std::fs::read_to_string(root.join("Cargo.toml"))
-        .ok()
-        .and_then(|m| m.parse::<toml::Table>().ok());
+    let manifest = root.join("Cargo.toml");
+    let table =
+        cargo_ready::guard::read_regular_text(&manifest, cargo_ready::guard::MAX_CONFIG_BYTES)
+            .ok()
+            .and_then(|m| m.parse::<toml::Table>().ok());
     for section in ["workspace", "package"] {
         let has = table
             .as_ref()

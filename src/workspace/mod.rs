@@ -229,7 +229,9 @@ pub fn member_config_errors(ws: &Workspace) -> Vec<crate::diag::ConfigError> {
                 .is_some()
         })
         .map(|p| {
-            let text = std::fs::read_to_string(ws.root.join(&p.manifest)).unwrap_or_default();
+            let path = ws.root.join(&p.manifest);
+            let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES)
+                .unwrap_or_default();
             let path = crate::diag::key_path(&["package", "metadata", "ready"]);
             crate::diag::Source::new(p.manifest.clone(), text).error_at_path(
                 &path,
