@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
     match cargo_ready::config::load(root, &overrides) {
         Ok(config) => {
             assert!(config.categories.iter().all(|c| (0.0..=1000.0).contains(&c.weight)));
-            assert!(config.gate.min_score <= 100);
+            assert!(config.gates.resolve(None).min_score <= 100);
+            assert!(config.gates.resolve(Some("main")).min_score <= 100);
         }
         Err(e) => {
             let shown = cargo_ready::guard::visible_lines(&e.to_string());
