@@ -389,7 +389,7 @@ fn on_a_pull_request_the_changed_lines_come_first() {
     let text = std::fs::read_to_string(&worker).unwrap();
     std::fs::write(
         &worker,
-        format!("{text}\npub fn changed() -> u8 {{\n    \"1\".parse().unwrap()\n}}\n"),
+        format!("{text}\npub fn changed() -> u8 {{\n    dbg!(1)\n}}\n"),
     )
     .unwrap();
     git(dir, &["commit", "-qam", "feature"]);
@@ -404,7 +404,7 @@ fn on_a_pull_request_the_changed_lines_come_first() {
         .input("fail-on", "never");
     job.event_name = "pull_request".into();
     let run = runner::run(&job);
-    // The new unwrap (a warning here) is annotated before the errors on unchanged lines.
+    // The new `dbg!` (a warning) is annotated before the errors on unchanged lines.
     let first = run.stdout["scan"].lines().next().unwrap_or("");
     let changed = "file=svc/crates/worker/src/lib.rs,line=9,";
     assert!(

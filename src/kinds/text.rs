@@ -25,6 +25,10 @@ pub struct TextSpec {
     /// prefilter (every reported match must contain one of them). Default: none (always run).
     #[serde(default)]
     pub needles: Vec<String>,
+    /// Macros (`quote`, `quote_spanned`) whose bodies are blanked before the regex runs: code a
+    /// macro generates is not the file's own (lines and columns are kept).
+    #[serde(default)]
+    pub mask_macros: Vec<String>,
 }
 
 fn default_files() -> Vec<String> {
@@ -40,6 +44,8 @@ pub struct TextMatcher {
     has_at: bool,
     /// Prefilter literals (empty: always run the regex).
     needles: Vec<String>,
+    /// Macros whose bodies are blanked first.
+    mask_macros: Vec<String>,
     /// Forbid or require.
     pub mode: Mode,
     /// The files searched.
@@ -64,6 +70,7 @@ impl TextSpec {
             (Ok(regex), Ok(files)) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
                 needles: self.needles,
+                mask_macros: self.mask_macros,
                 regex,
                 mode: self.mode,
                 files,
@@ -92,6 +99,8 @@ impl TextMatcher {
         if !self.needles.is_empty() && !self.needles.iter().any(wanted) {
             return Vec::new();
         }
+        let masked = mask_macro_bodies(text, &self.mask_macros);
+        let text = masked.as_ref();
         let has_at = self.has_at;
         let mut found = self
             .regex
@@ -105,5 +114,134 @@ impl TextMatcher {
         let index = LineIndex::new(text);
         let mut cursor = index.cursor(text);
         found.map(|m| cursor.region(m.start(), m.end())).collect()
+    }
+}
+
+/// `text` with the bodies of `name!{..}` / `name!(..)` / `name![..]` for each of `names`
+/// replaced by spaces (newlines kept, one space per character: lines and columns do not move).
+/// A body whose closing delimiter is not found is left as is. Linear in the text: each
+/// delimiter's closing one is found once (nested and repeated calls share the scans).
+pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Cow<'t, str> {
+    let mut closers = Closers::default();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for name in names {
+        let call = format!("{name}!");
+        for (at, _) in text.match_indices(&call) {
+            let word_start = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let rest = &text[at + call.len()..];
+            let open = at + call.len() + (rest.len() - rest.trim_start().len());
+            if word_start && let Some(close) = closers.closing(text, open) {
+                spans.push((open + 1, close));
+            }
+        }
+    }
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(blank_spans(text, spans))
+}
+
+/// `text` with every character inside `spans` (byte ranges on ASCII delimiters) but newlines
+/// replaced by a space; overlapping and nested spans are merged first.
+fn blank_spans(text: &str, mut spans: Vec<(usize, usize)>) -> String {
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end) in merged {
+        out.push_str(text.get(copied..start).unwrap_or_default());
+        let body = text.get(start..end).unwrap_or_default();
+        out.extend(body.chars().map(|c| if c == '\n' { c } else { ' ' }));
+        copied = end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// Closing delimiters found so far, by the offset of the opening one (None: unclosed).
+#[derive(Default)]
+struct Closers {
+    known: std::collections::HashMap<usize, Option<usize>>,
+}
+
+impl Closers {
+    /// The byte offset of the delimiter closing the one at `open` (`{`, `(` or `[`), skipping
+    /// string literals and line comments; None when `open` is not a delimiter or it is
+    /// unclosed. Every delimiter met on the way is remembered, so a text is scanned once
+    /// however many calls it nests.
+    fn closing(&mut self, text: &str, open: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        if !matches!(bytes.get(open), Some(b'{' | b'(' | b'[')) {
+            return None;
+        }
+        if let Some(known) = self.known.get(&open) {
+            return *known;
+        }
+        let mut pending = Vec::new();
+        let mut i = open;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'{' | b'(' | b'[' => pending.push(i),
+                b'}' | b')' | b']' => {
+                    if let Some(opened) = pending.pop() {
+                        self.known.insert(opened, Some(i));
+                    }
+                    if pending.is_empty() {
+                        return Some(i);
+                    }
+                }
+                b'"' => match string_end(bytes, i) {
+                    Some(end) => i = end,
+                    None => break,
+                },
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    i += memchr::memchr(b'\n', &bytes[i..]).unwrap_or(bytes.len() - i);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.known.extend(pending.into_iter().map(|o| (o, None)));
+        None
+    }
+}
+
+/// The offset of the `"` closing the string literal opened at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_macro_bodies;
+
+    #[test]
+    fn macro_bodies_are_blanked_in_place() {
+        let names = ["quote".to_string()];
+        let text = "a quote! {\n  unsafe { x(\"}\") }\n} b\nquote!(y) noquote!{z}";
+        let masked = mask_macro_bodies(text, &names);
+        assert_eq!(
+            masked,
+            "a quote! {\n                   \n} b\nquote!( ) noquote!{z}"
+        );
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(mask_macro_bodies("quote! { open", &names), "quote! { open");
     }
 }

@@ -131,8 +131,16 @@ impl<'c> Engine<'c> {
     }
 
     /// Does `text` mention any needle?
-    fn mentions(&self, text: &str) -> bool {
+    pub(super) fn mentions(&self, text: &str) -> bool {
         self.needles.as_ref().is_some_and(|a| a.is_match(text))
+    }
+
+    /// Is `word` itself a needle (not just containing one)?
+    pub(super) fn is_needle(&self, word: &str) -> bool {
+        self.needles.as_ref().is_some_and(|a| {
+            a.find_overlapping_iter(word)
+                .any(|m| m.start() == 0 && m.end() == word.len())
+        })
     }
 }
 

@@ -170,9 +170,6 @@ fn keep(
     let Some(check) = engine.checks.get(h.check) else {
         return false;
     };
-    if Some(h.check) == engine.parse_error {
-        return true;
-    }
     let Some(i) = ws
         .files
         .binary_search_by(|f| f.path.as_str().cmp(&h.file))
@@ -180,6 +177,14 @@ fn keep(
     else {
         return true;
     };
+    // A file that does not parse is reported wherever it is; a macro body that does not (a
+    // note from the walk) only where the check's `code` looks.
+    let whole_file = |s: &FileSummary| s.parse_error.as_ref().is_some_and(|(r, _)| *r == h.region);
+    if Some(h.check) == engine.parse_error
+        && summaries.get(i).copied().flatten().is_none_or(whole_file)
+    {
+        return true;
+    }
     check.code.includes(kind_at(
         ws,
         class,

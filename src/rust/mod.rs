@@ -14,6 +14,7 @@ mod depth;
 mod engine;
 mod finish;
 mod held;
+mod infallible;
 mod interproc;
 mod macros;
 mod modtree;

@@ -11,6 +11,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 use super::contexts::{Frame, in_async};
 use super::engine::{Engine, FileInput};
 use super::interproc::{FnSummary, qualify};
+use super::macros::Position;
 use super::resolve::{Resolver, segments};
 use super::{FileSummary, PresenceFact, RawHit};
 use crate::kinds::Matcher;
@@ -18,6 +19,7 @@ use crate::kinds::ignored_result::Form;
 use crate::model::Region;
 
 mod calls;
+mod macro_bodies;
 
 /// What is being called.
 pub enum Target<'t> {
@@ -47,6 +49,8 @@ pub struct Walker<'a> {
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
+    /// Unwraps of the current top-level item that a check's `skip` may leave out.
+    pub(super) exempt: super::infallible::Exemptions,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -84,6 +88,7 @@ impl<'a> Walker<'a> {
             discarded: HashSet::new(),
             nest: Vec::new(),
             mods: Vec::new(),
+            exempt: Default::default(),
             out,
         }
     }
@@ -100,6 +105,12 @@ impl<'a> Walker<'a> {
 
     /// Walks one top-level item.
     pub fn walk_item(&mut self, item: &syn::Item) {
+        let skips = self
+            .checks()
+            .any(|(_, m)| matches!(m, Matcher::Call(c) if !c.skip.is_empty()));
+        if skips && self.reporting() {
+            self.exempt = super::infallible::Exemptions::of_item(item);
+        }
         self.visit_item(item);
     }
 
@@ -337,7 +348,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
         if i.ident.is_none() {
-            self.visit_macro(&i.mac);
+            self.on_macro(&i.mac, Position::Item);
         }
     }
 
@@ -524,21 +535,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast Macro) {
-        let segs = segments(&m.path);
-        let Some(name) = segs.last().cloned() else {
-            return;
-        };
-        if name == "macro_rules" {
-            return;
-        }
-        let r = region(m.path.span(), m.delimiter.span().close());
-        self.on_call(Target::Macro(&name), r, addr(m), Vec::new());
-        if name == "path" {
-            self.warp_path(m);
-        }
-        for e in super::macros::macro_exprs(m) {
-            self.visit_expr(&e);
-        }
+        self.on_macro(m, Position::Expr);
+    }
+
+    fn visit_impl_item_macro(&mut self, i: &'ast syn::ImplItemMacro) {
+        self.on_macro(&i.mac, Position::Impl);
+    }
+
+    fn visit_trait_item_macro(&mut self, i: &'ast syn::TraitItemMacro) {
+        self.on_macro(&i.mac, Position::Trait);
     }
 }
 

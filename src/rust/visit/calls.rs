@@ -82,6 +82,7 @@ impl Walker<'_> {
                     str_lit(a).is_some_and(|s| c.args.as_ref().is_some_and(|r| r.is_match(&s)))
                 }))
             || self.fn_mentions(&c.unless_fn_mentions)
+            || (!c.skip.is_empty() && self.exempt.skips(region.line, region.column, &c.skip))
         {
             return;
         }
