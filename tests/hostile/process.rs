@@ -134,3 +134,58 @@ fn a_manifest_linked_to_a_secret_is_not_quoted_in_errors() {
     assert!(err.contains("cargo metadata"), "{err}");
     assert!(!err.contains("hunter2"), "the secret was quoted: {err}");
 }
+
+/// Repository text that is a workflow command, a terminal hyperlink, HTML and a markdown link.
+const EVIL: &str = r#"x\n::error title=pwned::injected\u001b]8;;https://evil\u0007 <img src=x onerror=alert(1)> [click](https://evil.example)"#;
+
+/// A workspace whose own check, category, gate and suppressions carry `EVIL` everywhere a
+/// repository can put text, with one finding, one suppressed finding and one `[[allow]]`.
+fn evil_texts() -> tempfile::TempDir {
+    let config = format!(
+        "extends = [\"recommended\"]\n\
+         [categories.evil]\ntitle = \"{EVIL}\"\nweight = 1\n\
+         [[check]]\nid = \"evil-check\"\ntitle = \"{EVIL}\"\ncategory = \"evil\"\n\
+         severity = \"error\"\nkind = \"text\"\nwhy = \"{EVIL}\"\nfix = \"{EVIL}\"\n\
+         [check.match]\npattern = \"EVIL(?:\\n::error title=pwned::pattern\\u001b]8;;y\\u0007)?\"\nfiles = [\"**/*.rs\"]\n\
+         [[allow]]\ncheck = \"evil-check\"\npaths = [\"src/other.rs\"]\nreason = \"{EVIL}\"\n"
+    );
+    let reason = "r \u{1b}]0;title\u{7} <img src=x onerror=alert(1)> [c](https://evil.example)";
+    workspace(&[
+        ("ready.toml", &config),
+        ("src/lib.rs", &format!("mod other;\npub fn f() {{}} // EVIL\n// ready:allow(evil-check): {reason}\npub fn g() {{}} // EVIL\n")),
+        ("src/other.rs", "pub fn h() {} // EVIL\n"),
+    ])
+}
+
+/// Strips the tool's own annotation commands, which are the only `::` lines allowed.
+fn without_own_annotations(out: &str) -> String {
+    ["::error file=", "::warning file=", "::notice file=", "::notice title="]
+        .iter()
+        .fold(out.to_string(), |o, own| o.replace(own, ""))
+}
+
+#[test]
+fn every_renderer_escapes_repository_text() {
+    let ws = evil_texts();
+    let runs: [&[&str]; 8] = [
+        &["--format", "human", "-v"],
+        &["--format", "github"],
+        &["--format", "markdown"],
+        &["--format", "sarif"],
+        &["explain", "evil-check"],
+        &["suppressions"],
+        &["list"],
+        &["--format", "human", "--min-score", "100"],
+    ];
+    for args in runs {
+        let (code, out, err) = run(ready(ws.path()).args(args));
+        assert!(code == 0 || code == 1, "{args:?} exit {code}: {err}");
+        assert_no_workflow_command(&without_own_annotations(&out));
+        assert_no_workflow_command(&err);
+        assert!(out.contains("pwned"), "{args:?} did not show the text at all:\n{out}");
+        if args.contains(&"markdown") {
+            assert!(!out.contains("<img"), "raw HTML in the summary:\n{out}");
+            assert!(!out.contains("[click]("), "a live link in the summary:\n{out}");
+        }
+    }
+}
