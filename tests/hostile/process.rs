@@ -152,16 +152,26 @@ fn evil_texts() -> tempfile::TempDir {
     let reason = "r \u{1b}]0;title\u{7} <img src=x onerror=alert(1)> [c](https://evil.example)";
     workspace(&[
         ("ready.toml", &config),
-        ("src/lib.rs", &format!("mod other;\npub fn f() {{}} // EVIL\n// ready:allow(evil-check): {reason}\npub fn g() {{}} // EVIL\n")),
+        (
+            "src/lib.rs",
+            &format!(
+                "mod other;\npub fn f() {{}} // EVIL\n// ready:allow(evil-check): {reason}\npub fn g() {{}} // EVIL\n"
+            ),
+        ),
         ("src/other.rs", "pub fn h() {} // EVIL\n"),
     ])
 }
 
 /// Strips the tool's own annotation commands, which are the only `::` lines allowed.
 fn without_own_annotations(out: &str) -> String {
-    ["::error file=", "::warning file=", "::notice file=", "::notice title="]
-        .iter()
-        .fold(out.to_string(), |o, own| o.replace(own, ""))
+    [
+        "::error file=",
+        "::warning file=",
+        "::notice file=",
+        "::notice title=",
+    ]
+    .iter()
+    .fold(out.to_string(), |o, own| o.replace(own, ""))
 }
 
 #[test]
@@ -182,10 +192,16 @@ fn every_renderer_escapes_repository_text() {
         assert!(code == 0 || code == 1, "{args:?} exit {code}: {err}");
         assert_no_workflow_command(&without_own_annotations(&out));
         assert_no_workflow_command(&err);
-        assert!(out.contains("pwned"), "{args:?} did not show the text at all:\n{out}");
+        assert!(
+            out.contains("pwned"),
+            "{args:?} did not show the text at all:\n{out}"
+        );
         if args.contains(&"markdown") {
             assert!(!out.contains("<img"), "raw HTML in the summary:\n{out}");
-            assert!(!out.contains("[click]("), "a live link in the summary:\n{out}");
+            assert!(
+                !out.contains("[click]("),
+                "a live link in the summary:\n{out}"
+            );
         }
     }
 }
