@@ -191,11 +191,7 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
     }));
     proc_macro2::extra::invalidate_current_thread_spans();
     caught.unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let why = panic_message(panic.as_ref());
         FileSummary {
             parse_error: Some((
                 point(1, 0),
@@ -204,6 +200,15 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
             ..FileSummary::default()
         }
     })
+}
+
+/// The message a caught panic carries ("" when it is not a string).
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {

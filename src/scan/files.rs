@@ -138,7 +138,9 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
             .map(|f| {
                 let is_bin_root = bins.contains(f.path.as_str());
                 let started = std::time::Instant::now();
-                let mut one = scan_one(&engine, ws, applicable, f, is_bin_root, config.limits);
+                let mut one = contained(f, || {
+                    scan_one(&engine, ws, applicable, f, is_bin_root, config.limits)
+                });
                 one.elapsed = started.elapsed();
                 one
             })
@@ -283,6 +285,23 @@ fn checks_for<'c>(
             None => c.applies.is_unconditional(),
         })
         .collect()
+}
+
+/// Runs the per-file pass of `file`, containing a panic (a bug, or a dependency's on hostile
+/// input) to that file: it gets a note and no findings, and the scan goes on.
+fn contained(file: &SourceFile, pass: impl FnOnce() -> OneFile) -> OneFile {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(pass));
+    caught.unwrap_or_else(|panic| {
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let why = rust::panic_message(panic.as_ref());
+        OneFile {
+            note: Some(ScanNote {
+                file: file.path.clone(),
+                message: format!("internal error while scanning this file, skipped: {why}"),
+            }),
+            ..OneFile::default()
+        }
+    })
 }
 
 fn scan_one(
