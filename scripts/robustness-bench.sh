@@ -27,6 +27,7 @@ measure() { # LABEL CMD...   → "LABEL  seconds  peak MiB  exit"
   local t0 t1 code
   t0=$(date +%s.%N)
   set +e
+  # A program, not a shell function: /usr/bin/time execs it.
   /usr/bin/time -f "%M" -o "$work/rss" "$@" > "$work/out" 2> "$work/err"
   code=$?
   set -e
@@ -35,10 +36,6 @@ measure() { # LABEL CMD...   → "LABEL  seconds  peak MiB  exit"
     "$(echo "$(tail -n 1 "$work/rss") / 1024" | bc -l)" "$code"
 }
 
-ready() { # WORKSPACE ARGS...
-  local ws="$1"; shift
-  "$bin" ready --manifest-path "$ws/Cargo.toml" --format json -q "$@"
-}
 
 echo "cargo-ready: $bin"
 echo "reference:   $ref"
@@ -52,7 +49,7 @@ chunk = "pub fn handler(x: Option<u32>) -> u32 { let v = x.unwrap_or(0); v + 1 }
 with open(sys.argv[1], "w") as f:
     f.write(chunk * (100_000_000 // len(chunk)))
 PY
-measure "cargo-ready (text checks; not parsed)" ready "$work/big"
+measure "cargo-ready (text checks; not parsed)" "$bin" ready --manifest-path "$work/big/Cargo.toml" --format json -q
 measure "reference: $(basename "$ref") -c TODO" "$ref" -c TODO "$work/big/src/lib.rs"
 
 echo "2. 4 MiB .rs file (parsed: at the default cap)"
@@ -63,7 +60,7 @@ chunk = "pub fn handler(x: Option<u32>) -> u32 { let v = x.unwrap_or(0); v + 1 }
 with open(sys.argv[1], "w") as f:
     f.write(chunk * ((4 << 20) // len(chunk) - 1))
 PY
-measure "cargo-ready (parsed)" ready "$work/cap"
+measure "cargo-ready (parsed)" "$bin" ready --manifest-path "$work/cap/Cargo.toml" --format json -q
 measure "reference: $(basename "$ref") -c unwrap" "$ref" -c unwrap "$work/cap/src/lib.rs"
 
 echo "3. 20,000 findings in one file"
@@ -73,7 +70,7 @@ import sys
 body = "".join(f"    let _v{i} = x.unwrap();\n" for i in range(20_000))
 open(sys.argv[1], "w").write("pub fn f(x: Option<u32>) {\n" + body + "}\n")
 PY
-measure "cargo-ready (20k no-unwrap findings)" ready "$work/many"
+measure "cargo-ready (20k no-unwrap findings)" "$bin" ready --manifest-path "$work/many/Cargo.toml" --format json -q
 echo "     findings: $(grep -c '"check": "no-unwrap"' "$work/out" || true)"
 measure "reference: $(basename "$ref") -c unwrap" "$ref" -c unwrap "$work/many/src/lib.rs"
 
@@ -97,7 +94,7 @@ pattern = "XX"
 
 [categories.maintainability]
 TOML
-measure "cargo-ready (2M text findings)" ready "$work/matches"
+measure "cargo-ready (2M text findings)" "$bin" ready --manifest-path "$work/matches/Cargo.toml" --format json -q
 measure "reference: $(basename "$ref") -o XX | wc -l" sh -c "$ref -o XX '$work/matches/src/lib.rs' | wc -l"
 
 echo "5. 20,000 unknown keys in ready.toml"
@@ -106,6 +103,6 @@ python3 - "$work/keys/ready.toml" <<'PY'
 import sys
 open(sys.argv[1], "w").write("".join(f"unknown_key_{i} = {i}\n" for i in range(20_000)))
 PY
-measure "cargo-ready (20k located errors)" ready "$work/keys"
+measure "cargo-ready (20k located errors)" "$bin" ready --manifest-path "$work/keys/Cargo.toml" --format json -q
 echo "     errors: $(grep -c 'unknown key' "$work/err" || true)"
 measure "reference: $(basename "$ref") -c unknown_key" "$ref" -c unknown_key "$work/keys/ready.toml"
