@@ -99,6 +99,7 @@ measure "reference: $(basename "$ref") -o XX | wc -l" sh -c "$ref -o XX '$work/m
 
 echo "5. 20,000 unknown keys in ready.toml"
 workspace "$work/keys"
+: > "$work/keys/src/lib.rs" # a target, or cargo metadata fails before the config is read
 python3 - "$work/keys/ready.toml" <<'PY'
 import sys
 open(sys.argv[1], "w").write("".join(f"unknown_key_{i} = {i}\n" for i in range(20_000)))
