@@ -13,10 +13,12 @@ pub mod date;
 pub mod diag;
 pub mod error;
 pub mod gate;
+pub mod guard;
 pub mod init;
 pub mod inventory;
 pub mod kinds;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod rust;
 pub mod scan;
@@ -73,6 +75,10 @@ pub struct Stats {
     pub files_scanned: usize,
     /// Time spent scanning.
     pub scan_time: std::time::Duration,
+    /// The slowest files of the per-file pass, slowest first.
+    pub slowest: Vec<(String, std::time::Duration)>,
+    /// The workspace root (outputs never write through a link from inside it to outside).
+    pub workspace_root: PathBuf,
 }
 
 /// Runs the whole pipeline up to the report.
@@ -88,7 +94,9 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         .map(|rev| workspace::git::changed_lines(&ws.root, rev, opts.github.base_ref.as_deref()))
         .transpose()?;
     let started = std::time::Instant::now();
-    let scanned = scan::scan(&config, &ws);
+    let mut scanned = scan::scan(&config, &ws);
+    scanned.notes.extend(ws.notes.iter().cloned());
+    scanned.notes.sort();
     let input = gate::GateInput {
         config: &config,
         ws: &ws,
@@ -101,7 +109,9 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
+        slowest: scanned.slowest.clone(),
         scan_time: started.elapsed(),
+        workspace_root: ws.root.clone(),
     };
     let run = Run {
         applicable: &scanned.applicable,
@@ -181,10 +191,13 @@ pub fn init_facts(
     Ok((init::facts(&ws, &report), ws.root.clone()))
 }
 
-/// The baseline an earlier JSON report makes (see `gate::baseline` for what it means).
-fn load_baseline(path: &std::path::Path) -> Result<gate::Baseline, Error> {
+/// The baseline an earlier JSON report makes (see `gate::baseline` for what it means), read
+/// only from a regular file under [`guard::MAX_BASELINE_BYTES`] (`--baseline /dev/zero` must
+/// not hang the run).
+pub fn load_baseline(path: &std::path::Path) -> Result<gate::Baseline, Error> {
     let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = guard::read_regular_text(path, guard::MAX_BASELINE_BYTES)
+        .map_err(|e| bad(e.to_string()))?;
     gate::Baseline::parse(&text, &path.display().to_string()).map_err(bad)
 }
 

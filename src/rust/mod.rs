@@ -10,6 +10,7 @@
 //! checks are decided per package. See `docs/engine.md`.
 
 mod contexts;
+mod depth;
 mod engine;
 mod finish;
 mod held;
@@ -24,7 +25,7 @@ pub mod services;
 mod split;
 mod visit;
 
-pub use engine::{Engine, FileInput, analyze_file, parse_stack_pool};
+pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_pool, thread_count};
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use interproc::{CallSite, CalleeRef, FnSummary, Index};
 pub use modtree::{Classification, classify};

@@ -4,6 +4,7 @@
 //! declares it).
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::Path;
 
 use super::FileSummary;
 use crate::model::CodeKind;
@@ -113,10 +114,15 @@ fn children(
                 (join(&base, &format!("{}/mod.rs", decl.name)), true),
             ],
         };
-        if let Some((j, child_mod_rs)) = candidates
+        let found = candidates
             .iter()
             .find_map(|(c, m)| index.get(c.as_str()).map(|&j| (j, *m)))
-        {
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find_map(|(c, m)| through_link(ws, index, c).map(|j| (j, *m)))
+            });
+        if let Some((j, child_mod_rs)) = found {
             out.push((j, decl.test, child_mod_rs));
         }
     }
@@ -240,6 +246,17 @@ fn macro_included(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<Str
     out.sort();
     out.dedup();
     out
+}
+
+/// A module file reached through a symbolic link (a module directory that is a link to another
+/// directory of the workspace): the walk lists the file at its real path, so that is looked up.
+/// Links leading outside the workspace are not followed.
+fn through_link(ws: &Workspace, index: &HashMap<&str, usize>, candidate: &str) -> Option<usize> {
+    let real = ws.root.join(candidate).canonicalize().ok()?;
+    let root = ws.root.canonicalize().ok()?;
+    let rel = real.strip_prefix(&root).ok()?;
+    let key = crate::workspace::relative_to(Path::new(""), rel);
+    index.get(key.as_str()).copied()
 }
 
 fn split_path(path: &str) -> (Vec<&str>, &str) {

@@ -40,6 +40,8 @@ pub struct ScanOutput {
     pub not_services: Vec<NotService>,
     /// Files read.
     pub files_scanned: usize,
+    /// The slowest files of the per-file pass, slowest first.
+    pub slowest: Vec<(String, std::time::Duration)>,
     /// Suppression directives by workspace-relative path (files the scan read, and files that
     /// hold findings); files without any are left out.
     pub directives: BTreeMap<String, FileDirectives>,
@@ -83,6 +85,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         services,
         not_services: file_out.services.not,
         files_scanned: file_out.files_scanned,
+        slowest: file_out.slowest,
         directives,
     }
 }
@@ -140,13 +143,17 @@ fn to_finding(
     let package = ws
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
-    let line = sources.line(&hit.file, hit.region.line).unwrap_or_default();
-    // A minified or generated line would bloat every output; such findings carry no snippet.
-    let snippet = if line.len() > MAX_SNIPPET {
-        String::new()
-    } else {
-        line
-    };
+    // A minified or generated line would bloat every output; such findings carry no snippet
+    // (and the line is looked at in place, not copied per finding).
+    let snippet = sources
+        .with_line(&hit.file, hit.region.line, |line| {
+            if line.len() > MAX_SNIPPET {
+                String::new()
+            } else {
+                line.to_string()
+            }
+        })
+        .unwrap_or_default();
     Finding {
         check: check.id.clone(),
         severity: check.severity,
@@ -193,7 +200,8 @@ fn assign_line_hashes(findings: &mut [Finding], sources: &files::Sources) {
 /// the workspace `root`.
 pub fn assign_line_hashes_from(findings: &mut [Finding], root: &std::path::Path) {
     hash_first_lines(findings, |file, lines| {
-        let text = std::fs::read_to_string(root.join(file)).ok()?;
+        let path = crate::guard::contained(root, root, file).ok()?;
+        let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES).ok()?;
         Some(line_hash::line_hashes(&text, lines))
     });
 }

@@ -334,7 +334,13 @@ impl Manifests<'_> {
     fn source(&self, file: &str) -> std::rc::Rc<Source> {
         let mut texts = self.texts.borrow_mut();
         let entry = texts.entry(file.to_string()).or_insert_with(|| {
-            let text = std::fs::read_to_string(self.ws.root.join(file)).unwrap_or_default();
+            // Inside the workspace only, a regular file under the size cap.
+            let text = crate::guard::contained(&self.ws.root, &self.ws.root, file)
+                .ok()
+                .and_then(|path| {
+                    crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES).ok()
+                })
+                .unwrap_or_default();
             std::rc::Rc::new(Source::new(file, text))
         });
         std::rc::Rc::clone(entry)

@@ -9,6 +9,7 @@ mod files;
 pub mod git;
 pub mod graph;
 pub mod metadata;
+pub mod toolchain;
 mod vendored;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ pub struct Workspace {
     pub packages: Vec<Package>,
     /// Files to scan, sorted by path.
     pub files: Vec<SourceFile>,
+    /// What the workspace holds that is not scanned, and why (members outside the root).
+    pub notes: Vec<crate::model::ScanNote>,
     /// The git work tree around the workspace, when the workspace is a subdirectory of it and a
     /// `file` check looks at the repository root.
     pub repository: Option<Repository>,
@@ -279,11 +282,22 @@ fn is_test_file_name(name: &str) -> bool {
         || stem == "conftest"
 }
 
-/// `path` relative to `root`, with `/` separators.
+/// `path` relative to `root`, with `/` separators; a path outside `root` gets `..` segments
+/// (never an absolute path).
 pub fn relative_to(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+    let names = |p: &Path| -> Vec<String> {
+        p.components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    if let Ok(rel) = path.strip_prefix(root) {
+        return names(rel).join("/");
+    }
+    let (root, path) = (names(root), names(path));
+    let common = root.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_string(), root.len() - common);
+    ups.chain(path[common..].iter().cloned())
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -308,7 +322,11 @@ pub fn member_config_errors(ws: &Workspace) -> Vec<crate::diag::ConfigError> {
         if problems.is_empty() {
             continue;
         }
-        let text = std::fs::read_to_string(ws.root.join(&p.manifest)).unwrap_or_default();
+        let text = crate::guard::read_regular_text(
+            &ws.root.join(&p.manifest),
+            crate::guard::MAX_CONFIG_BYTES,
+        )
+        .unwrap_or_default();
         let source = Source::new(p.manifest.clone(), text);
         for (key, at_key, message) in problems {
             let mut path = vec!["package", "metadata", "ready"];

@@ -48,9 +48,9 @@ impl Attributes {
         let mut rules = Vec::new();
         for path in paths {
             let abs = root.join(path);
-            let small = std::fs::symlink_metadata(&abs)
-                .is_ok_and(|m| m.is_file() && m.len() <= MAX_ATTRIBUTES_FILE);
-            let Some(text) = small.then(|| std::fs::read_to_string(&abs).ok()).flatten() else {
+            let regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file());
+            let read = || crate::guard::read_regular_text(&abs, MAX_ATTRIBUTES_FILE).ok();
+            let Some(text) = regular.then(read).flatten() else {
                 continue;
             };
             let dir = path
