@@ -115,6 +115,9 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     };
     let run = Run {
         applicable: &scanned.applicable,
+        skip_reasons: scanned.skip_reasons,
+        services: scanned.services,
+        not_services: scanned.not_services,
         notes: scanned.notes,
         branch: branch_of(opts, &ws),
         diff: diff.map(|(_, info)| info),
@@ -177,6 +180,9 @@ pub fn init_facts(
     let gated = gate::run(scanned.findings, &input);
     let run = Run {
         applicable: &scanned.applicable,
+        skip_reasons: scanned.skip_reasons,
+        services: scanned.services,
+        not_services: scanned.not_services,
         notes: scanned.notes,
         branch: None,
         diff: None,
@@ -198,6 +204,10 @@ pub fn load_baseline(path: &std::path::Path) -> Result<gate::Baseline, Error> {
 /// What the run adds to the gated findings for the report.
 struct Run<'a> {
     applicable: &'a [bool],
+    /// Per check: why it was skipped, when the scan knows.
+    skip_reasons: Vec<Option<String>>,
+    services: Vec<model::Service>,
+    not_services: Vec<model::NotService>,
     notes: Vec<model::ScanNote>,
     branch: Option<String>,
     diff: Option<model::DiffInfo>,
@@ -241,8 +251,15 @@ fn build_report(
         &rule,
         gate::Counting::WithoutExemptions,
     );
+    for (r, reason) in results.iter_mut().zip(&run.skip_reasons) {
+        if r.outcome == model::Outcome::Skipped {
+            r.reason = reason.clone();
+        }
+    }
+    let service_packages: Vec<&str> = run.services.iter().map(|s| s.package.as_str()).collect();
     let packages = score::package_scores(
         ws,
+        &service_packages,
         &config.checks,
         &results,
         &config.categories,
@@ -280,6 +297,8 @@ fn build_report(
         categories: card.categories,
         packages,
         checks: results,
+        services: run.services,
+        not_services: run.not_services,
         exemptions,
         diff: run.diff,
         findings: gated.findings,

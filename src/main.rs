@@ -57,7 +57,8 @@ fn report_error(e: &Error, flag: Option<ColorChoice>) {
 fn run(cli: &Cli) -> Result<i32, Error> {
     match &cli.command {
         None | Some(Command::Check) => check(&cli.global),
-        Some(Command::List) => with_stdout(&cli.global, |out| {
+        Some(Command::List { services: true }) => list_services(&cli.global),
+        Some(Command::List { services: false }) => with_stdout(&cli.global, |out| {
             let (defs, enabled) = catalogue(&cli.global)?;
             list(&defs, enabled.as_ref(), out)
         }),
@@ -161,6 +162,18 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
         exit::PASSED
     } else {
         exit::GATE_FAILED
+    })
+}
+
+/// `list --services`: scans the workspace and lists what it detected as services, and why.
+fn list_services(g: &GlobalArgs) -> Result<i32, Error> {
+    let spinner = spinner(g.quiet);
+    let analyzed = cargo_ready::analyze(&options(g)?);
+    spinner.finish_and_clear();
+    let (report, _) = analyzed?;
+    with_stdout(g, |out| {
+        out.write_all(render::services_text(&report, g.verbose).as_bytes())
+            .map_err(write_error)
     })
 }
 

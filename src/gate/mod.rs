@@ -184,6 +184,7 @@ fn result_for(
         pre_existing,
         max,
         weight: check.weight,
+        reason: None,
         doc: check.doc.clone(),
     }
 }

@@ -22,6 +22,10 @@ pub enum Frame {
     Unsafe,
     /// Loop body.
     Loop,
+    /// Body of a loop that accepts connections (pushed inside its `Loop`).
+    AcceptLoop,
+    /// Body of a `select!` branch of an accept loop whose future accepts nothing.
+    OtherBranch,
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),
     /// Arguments of a method call.
@@ -34,7 +38,10 @@ fn matches(frame: &Frame, ctx: &Context) -> bool {
         (Frame::Fn { is_async, .. }, Context::Async) => *is_async,
         (Frame::Fn { is_main, .. }, Context::Main) => *is_main,
         (Frame::Fn { is_unsafe, .. }, Context::Unsafe) => *is_unsafe,
-        (Frame::Unsafe, Context::Unsafe) | (Frame::Loop, Context::Loop) => true,
+        (Frame::Unsafe, Context::Unsafe)
+        | (Frame::Loop, Context::Loop)
+        | (Frame::AcceptLoop, Context::AcceptLoop)
+        | (Frame::OtherBranch, Context::OtherBranch) => true,
         (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),
         (Frame::Method(m), Context::Call(p)) => p.segments.last() == Some(m) && !p.any_suffix,
         _ => false,

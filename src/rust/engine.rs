@@ -11,7 +11,8 @@ use super::FileSummary;
 use super::resolve::Resolver;
 use super::split::{RawItem, split};
 use super::visit::Walker;
-use crate::kinds::call::PathPattern;
+use crate::kinds::call::{MethodPattern, PathPattern};
+use crate::kinds::service::{ServerStarts, Start};
 use crate::kinds::{Check, Matcher};
 use crate::model::Region;
 use crate::workspace::Workspace;
@@ -34,6 +35,7 @@ pub const ROUTE_CALLS: &[&str] = &[
     "options",
     "handler",
     "endpoint",
+    "mount",
 ];
 
 /// The compiled engine: which checks are syntax-aware, and their needles.
@@ -48,8 +50,12 @@ pub struct Engine<'c> {
     pub uncompiled: Option<usize>,
     /// Crate names that are not workspace members (path roots never resolved to workspace fns).
     pub externals: HashSet<String>,
+    /// Server starts to record (when some service check applies).
+    pub starts: Option<ServerStarts>,
     needles: Option<AhoCorasick>,
     patterns: Vec<PathPattern>,
+    /// Some method pattern needs the root of its receiver chain.
+    chains: bool,
 }
 
 impl<'c> Engine<'c> {
@@ -66,6 +72,7 @@ impl<'c> Engine<'c> {
                 Matcher::Call(m) => {
                     add_functions(&m.functions, &mut patterns, &mut needles);
                     needles.extend(m.methods.iter().chain(&m.macros).cloned());
+                    add_methods(&m.chain_methods, &mut patterns, &mut needles);
                     if m.interprocedural {
                         needles.push("async".into());
                     }
@@ -77,7 +84,8 @@ impl<'c> Engine<'c> {
                 }
                 Matcher::Presence(m) => {
                     add_functions(&m.functions, &mut patterns, &mut needles);
-                    needles.extend(m.methods.iter().chain(&m.macros).cloned());
+                    add_methods(&m.methods, &mut patterns, &mut needles);
+                    needles.extend(m.macros.iter().chain(&m.defaults_off).cloned());
                     needles.extend(
                         m.routes.iter().filter_map(|r| {
                             r.rsplit('/').find(|s| !s.is_empty()).map(String::from)
@@ -91,6 +99,20 @@ impl<'c> Engine<'c> {
             }
             syntax.push(i);
         }
+        let starts = checks
+            .iter()
+            .zip(applicable)
+            .any(|(c, a)| *a && c.applies.is_service())
+            .then(ServerStarts::new);
+        for (_, start) in starts.iter().flat_map(|s| &s.starts) {
+            match start {
+                Start::Fn(p) => add_functions(std::slice::from_ref(p), &mut patterns, &mut needles),
+                Start::Method(m) => {
+                    add_methods(std::slice::from_ref(m), &mut patterns, &mut needles)
+                }
+            }
+        }
+        needles.extend(starts.iter().flat_map(ServerStarts::needles));
         let find = |id: &str| {
             checks
                 .iter()
@@ -118,11 +140,18 @@ impl<'c> Engine<'c> {
             parse_error: find("parse-error"),
             uncompiled: find("uncompiled-file"),
             externals,
+            chains: chains(checks, starts.as_ref()),
+            starts,
             needles: (!needles.is_empty())
                 .then(|| AhoCorasick::new(&needles).ok())
                 .flatten(),
             patterns,
         }
+    }
+
+    /// Does some method pattern need the root of its receiver chain?
+    pub fn has_chains(&self) -> bool {
+        self.chains
     }
 
     /// Is check `idx` handled by the engine?
@@ -218,7 +247,9 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
-        None => !input.checks.is_empty() && engine.mentions(input.text),
+        None => {
+            (!input.checks.is_empty() || engine.starts.is_some()) && engine.mentions(input.text)
+        }
     };
     let has_mod = declares_module(input.text);
     if !wanted && !has_mod && !input.tokenize && engine.parse_error.is_none() {
@@ -408,6 +439,32 @@ fn refused_blanked(
     let msg = format!("item not analyzed: {}{more}", first.reason);
     out.parse_error = Some((point(line as usize, column as usize - 1), msg));
     Some(super::depth::blank(text, refused))
+}
+
+/// Does a check or a server start name a method on a chain (`a::b().name`)?
+fn chains(checks: &[Check], starts: Option<&ServerStarts>) -> bool {
+    let in_checks = checks.iter().any(|c| match &c.matcher {
+        Matcher::Call(m) => !m.chain_methods.is_empty(),
+        Matcher::Presence(m) => m.methods.iter().any(|x| x.root.is_some()),
+        _ => false,
+    });
+    in_checks
+        || starts.is_some_and(|s| {
+            s.starts
+                .iter()
+                .any(|(_, st)| matches!(st, Start::Method(_)))
+        })
+}
+
+/// Records a kind's method patterns: their names, and their chain roots as function patterns.
+fn add_methods(
+    methods: &[MethodPattern],
+    patterns: &mut Vec<PathPattern>,
+    needles: &mut Vec<String>,
+) {
+    needles.extend(methods.iter().map(|m| m.name.clone()));
+    let roots: Vec<PathPattern> = methods.iter().filter_map(|m| m.root.clone()).collect();
+    add_functions(&roots, patterns, needles);
 }
 
 /// Records a kind's function patterns and their prefilter needles.

@@ -9,7 +9,9 @@ use rayon::prelude::*;
 
 use super::engine::{Engine, FileInput, analyze_file};
 use super::interproc::Index;
-use super::{Classification, FileSummary, classify, presence_hits};
+use super::presence::{ServiceVerdict, presence_hits};
+use super::services::{Inputs, Services, detect};
+use super::{Classification, FileSummary, classify};
 use crate::kinds::Hit;
 use crate::model::{CodeKind, Region};
 use crate::workspace::Workspace;
@@ -24,6 +26,8 @@ pub struct FileState<'a> {
     pub checks: Vec<usize>,
     /// Root of a bin target?
     pub is_bin_root: bool,
+    /// Marked generated in its first lines (`@generated`, "DO NOT EDIT").
+    pub generated: bool,
 }
 
 /// What the workspace pass gives.
@@ -32,6 +36,10 @@ pub struct Finished {
     pub hits: Vec<Hit>,
     /// File classification.
     pub class: Classification,
+    /// The bins that are services (and those that are not).
+    pub services: Services,
+    /// Verdicts of the presence service checks, per service.
+    pub verdicts: Vec<ServiceVerdict>,
 }
 
 /// Runs the workspace pass. `files[i]` belongs to `ws.files[i]`.
@@ -42,25 +50,47 @@ pub fn finish(
     files: &mut [FileState],
     pool: Option<&rayon::ThreadPool>,
 ) -> Finished {
-    let class = {
+    let mut class = {
         let summaries: Vec<Option<&FileSummary>> =
             files.iter().map(|f| f.summary.as_ref()).collect();
         classify(ws, &summaries)
     };
+    mark_generated(&mut class, files);
     interproc_rounds(engine, ws, files, pool);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
     let mut hits = file_hits(engine, ws, &summaries);
     hits.extend(chain_hits(engine, ws, &summaries));
     hits.retain(|h| keep(engine, ws, &class, &summaries, h));
     hits.extend(uncompiled_hits(engine, ws, &class));
-    hits.extend(presence_hits(
-        engine.checks,
+    let texts: Vec<Option<&str>> = files.iter().map(|f| f.text).collect();
+    let inputs = Inputs {
         ws,
-        applicable,
-        &summaries,
-        &class,
-    ));
-    Finished { hits, class }
+        class: &class,
+        summaries: &summaries,
+        texts: &texts,
+    };
+    let services = if engine.starts.is_some() {
+        detect(&inputs)
+    } else {
+        Services::default()
+    };
+    let (presence, verdicts) = presence_hits(engine.checks, &inputs, applicable, &services);
+    hits.extend(presence);
+    Finished {
+        hits,
+        class,
+        services,
+        verdicts,
+    }
+}
+
+/// Compiled files marked generated in their first lines are vendored code.
+fn mark_generated(class: &mut Classification, files: &[FileState]) {
+    for (kind, f) in class.kinds.iter_mut().zip(files) {
+        if f.generated && kind.is_some_and(|k| k != CodeKind::Uncompiled) {
+            *kind = Some(CodeKind::Vendored);
+        }
+    }
 }
 
 /// The per-file hits and the `parse-error` findings.

@@ -19,7 +19,9 @@ mod interproc;
 mod macros;
 mod modtree;
 mod presence;
+mod reach;
 mod resolve;
+pub mod services;
 mod split;
 mod visit;
 
@@ -27,7 +29,7 @@ pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_poo
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use interproc::{CallSite, CalleeRef, FnSummary, Index};
 pub use modtree::{Classification, classify};
-pub use presence::presence_hits;
+pub use presence::{ServiceVerdict, presence_hits};
 
 use crate::model::Region;
 
@@ -64,6 +66,23 @@ pub struct PresenceFact {
     pub check: usize,
     /// Line (for test-code classification).
     pub line: u32,
+    /// What was found, for the evidence: "`axum::serve(..)`", "route `/health`".
+    pub what: String,
+    /// A `defaults_off` call: it turns a framework default off instead of satisfying the check.
+    pub negates: bool,
+}
+
+/// Where a server is started (for deciding which bins are services).
+#[derive(Debug, Clone)]
+pub struct StartFact {
+    /// Index into [`crate::kinds::service::FRAMEWORKS`]; None for a plain accept loop.
+    pub framework: Option<usize>,
+    /// Line.
+    pub line: u32,
+    /// The call, as shown in evidence.
+    pub what: String,
+    /// Name of the enclosing fn (last segment), "" at item level.
+    pub func: String,
 }
 
 /// Everything the engine learned from one file (`Send`).
@@ -79,6 +98,8 @@ pub struct FileSummary {
     pub parse_error: Option<(Region, String)>,
     /// Presence facts.
     pub presence: Vec<PresenceFact>,
+    /// Server starts.
+    pub starts: Vec<StartFact>,
     /// Workspace fns seen (for the interprocedural index).
     pub fns: Vec<FnSummary>,
     /// Calls in checked contexts that may reach workspace fns.

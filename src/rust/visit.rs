@@ -25,8 +25,9 @@ mod macro_bodies;
 pub enum Target<'t> {
     /// A path call, resolved (candidates).
     Fn(&'t [Vec<String>]),
-    /// A method call by name, with the receiver's method name if the receiver is a call.
-    Method(&'t str, Option<&'t str>),
+    /// A method call by name, with the receiver's method name if the receiver is a call, and
+    /// the resolved function the receiver chain starts at (`a::b(..).c().name()` → `a::b`).
+    Method(&'t str, Option<&'t str>, &'t [Vec<String>]),
     /// A macro by last segment.
     Macro(&'t str),
 }
@@ -168,6 +169,7 @@ impl<'a> Walker<'a> {
             is_main,
             is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
         });
+        self.start_attrs(attrs, &name);
         let (key, free) = match self.impl_ty.last() {
             Some(t) => (format!("{t}::{name}"), false),
             None => (qualify(&self.module_name(), &name), true),
@@ -206,7 +208,11 @@ impl<'a> Walker<'a> {
             if !super::engine::ROUTE_CALLS.contains(&last.as_str()) {
                 continue;
             }
-            if let Ok(lit) = a.parse_args_with(first_str_lit) {
+            let lit = a
+                .parse_args_with(first_str_lit)
+                .ok()
+                .or_else(|| named_path_arg(a));
+            if let Some(lit) = lit {
                 let line = a.span().start().line as u32;
                 self.route_fact(&lit, line);
             }
@@ -220,12 +226,115 @@ impl<'a> Walker<'a> {
             .checks()
             .filter_map(|(i, m)| match m {
                 Matcher::Presence(p) if p.route_matches(&full) || p.route_matches(route) => {
-                    Some(PresenceFact { check: i, line })
+                    Some(PresenceFact {
+                        check: i,
+                        line,
+                        what: format!("route `{full}`"),
+                        negates: false,
+                    })
                 }
                 _ => None,
             })
             .collect();
         self.out.presence.extend(facts);
+    }
+
+    fn const_routes(&mut self, e: &Expr) {
+        let mut lits = Vec::new();
+        RouteLiterals(&mut lits).visit_expr(e);
+        for (lit, line) in lits {
+            self.route_fact(&lit, line);
+        }
+    }
+
+    /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
+    fn start_attrs(&mut self, attrs: &[syn::Attribute], name: &str) {
+        if self.engine.starts.is_none() {
+            return;
+        }
+        for a in attrs {
+            let segs = segments(a.path());
+            let Some(last) = segs.last() else { continue };
+            let framework = crate::kinds::service::FRAMEWORKS
+                .iter()
+                .position(|f| f.attributes.contains(&last.as_str()));
+            if let Some(framework) = framework {
+                self.out.starts.push(super::StartFact {
+                    framework: Some(framework),
+                    line: a.span().start().line as u32,
+                    what: format!("`#[{}]`", segs.join("::")),
+                    func: name.to_string(),
+                });
+            }
+        }
+    }
+
+    /// The name of the innermost enclosing fn (last segment of its key), "" outside fns.
+    pub(super) fn current_fn(&self) -> String {
+        self.fns
+            .last()
+            .map(|f| f.summary.key.rsplit("::").next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    }
+
+    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when its text accepts connections
+    /// (`.accept()` / `.incoming()`, also inside `select!`). Gives the number pushed.
+    fn enter_loop(&mut self, span: Span) -> usize {
+        self.frames.push(Frame::Loop);
+        let text = self.text.get(super::split::span_bytes(span)).unwrap_or("");
+        if accepts_connections(text) {
+            self.frames.push(Frame::AcceptLoop);
+            return 2;
+        }
+        1
+    }
+
+    /// The branches of a `select!` (read as future, body, future, body, …): in an accept loop
+    /// the body of a branch whose future does not accept (a signal, a tick) serves no
+    /// connection (`OtherBranch`).
+    pub(super) fn select_branches(&mut self, nodes: &[super::macros::Node]) {
+        let accept_loop = self
+            .frames
+            .iter()
+            .rev()
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| matches!(f, Frame::AcceptLoop));
+        let mut after_other = false;
+        for n in nodes {
+            let super::macros::Node::Expr(e) = n else {
+                n.visit(self);
+                continue;
+            };
+            if !accept_loop || matches!(e, Expr::Block(_)) && !after_other {
+                self.visit_expr(e);
+                continue;
+            }
+            if after_other {
+                self.frames.push(Frame::OtherBranch);
+                self.visit_expr(e);
+                self.frames.pop();
+                after_other = false;
+            } else {
+                let text = self.text.get(super::split::span_bytes(e.span()));
+                after_other = !text.is_some_and(accepts_connections);
+                self.visit_expr(e);
+            }
+        }
+    }
+
+    /// The resolved function a method chain starts at: `a::b(..).c()?.d().await` → `a::b`.
+    pub(super) fn chain_root(&self, e: &Expr) -> Vec<Vec<String>> {
+        match e {
+            Expr::MethodCall(m) => self.chain_root(&m.receiver),
+            Expr::Try(t) => self.chain_root(&t.expr),
+            Expr::Await(a) => self.chain_root(&a.base),
+            Expr::Paren(p) => self.chain_root(&p.expr),
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => self.resolve_path(&p.path),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
     }
 
     fn resolve_path(&self, path: &syn::Path) -> Vec<Vec<String>> {
@@ -237,6 +346,20 @@ impl<'a> Walker<'a> {
         }
         self.res.resolve(&segs)
     }
+}
+
+/// Does loop text call `.accept()` or `.incoming()` (no arguments)?
+fn accepts_connections(text: &str) -> bool {
+    ["accept", "incoming"].iter().any(|m| {
+        text.match_indices(&format!(".{m}")).any(|(i, found)| {
+            text.get(i + found.len()..)
+                .map(str::trim_start)
+                .is_some_and(|rest| {
+                    rest.strip_prefix('(')
+                        .is_some_and(|r| r.trim_start().starts_with(')'))
+                })
+        })
+    })
 }
 
 /// Strips parentheses and `.await`.
@@ -269,6 +392,7 @@ fn mentions_path(e: &Expr) -> bool {
         Expr::Reference(r) => mentions_path(&r.expr),
         Expr::Paren(p) => mentions_path(&p.expr),
         Expr::Unary(u) => mentions_path(&u.expr),
+        Expr::Tuple(t) => t.elems.iter().any(mentions_path),
         _ => false,
     }
 }
@@ -281,7 +405,48 @@ fn pat_str_lits(p: &Pat) -> Vec<String> {
             _ => Vec::new(),
         },
         Pat::Or(o) => o.cases.iter().flat_map(pat_str_lits).collect(),
+        Pat::Tuple(t) => t.elems.iter().flat_map(pat_str_lits).collect(),
+        Pat::Reference(r) => pat_str_lits(&r.pat),
         _ => Vec::new(),
+    }
+}
+
+/// `#[utoipa::path(get, path = "/health")]`: the string given as `path = ".."`.
+fn named_path_arg(a: &syn::Attribute) -> Option<String> {
+    let syn::Meta::List(list) = &a.meta else {
+        return None;
+    };
+    let tokens: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
+    tokens.windows(3).find_map(|w| match w {
+        [
+            proc_macro2::TokenTree::Ident(i),
+            proc_macro2::TokenTree::Punct(p),
+            proc_macro2::TokenTree::Literal(l),
+        ] if i == "path" && p.as_char() == '=' => syn::parse_str::<syn::LitStr>(&l.to_string())
+            .ok()
+            .map(|s| s.value()),
+        _ => None,
+    })
+}
+
+/// Collects the string literals that look like route paths (`"/api/health"`,
+/// `"__dufs__/health"`): in the value of a `const HEALTH_PATH: &str = ..` or in a `const fn`
+/// that builds a table of routes.
+struct RouteLiterals<'o>(&'o mut Vec<(String, u32)>);
+
+impl<'ast> Visit<'ast> for RouteLiterals<'_> {
+    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+        let v = l.value();
+        let segment = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '{' | '}' | ':'))
+        };
+        let rooted = v.starts_with('/') && !v.contains(char::is_whitespace);
+        let relative = v.contains('/') && v.split('/').all(segment) && !v.contains("::");
+        if (rooted || relative) && v.len() < 200 {
+            self.0.push((v, l.span().start().line as u32));
+        }
     }
 }
 
@@ -299,6 +464,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
+        if i.sig.constness.is_some() {
+            let mut lits = Vec::new();
+            RouteLiterals(&mut lits).visit_block(&i.block);
+            for (lit, line) in lits {
+                self.route_fact(&lit, line);
+            }
+        }
         self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
         self.visit_block(&i.block);
         self.leave_fn();
@@ -340,6 +512,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.mods.pop();
         self.res.pop();
+    }
+
+    /// Route paths held in constants (`const HEALTH_PATH: &str = "/health"`, route tables).
+    fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
+        self.const_routes(&i.expr);
+        visit::visit_item_const(self, i);
+    }
+
+    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
+        self.const_routes(&i.expr);
+        visit::visit_item_static(self, i);
+    }
+
+    /// A path used as a value (`SIGTERM`, `tokio::signal::ctrl_c` passed as a fn) counts for
+    /// presence checks like a call of it.
+    fn visit_expr_path(&mut self, e: &'ast syn::ExprPath) {
+        if self
+            .checks()
+            .any(|(_, m)| matches!(m, Matcher::Presence(p) if !p.functions.is_empty()))
+        {
+            let cands = self.resolve_path(&e.path);
+            let line = e.span().start().line as u32;
+            self.presence_value(&cands, line);
+        }
+        visit::visit_expr_path(self, e);
     }
 
     fn visit_item_use(&mut self, i: &'ast syn::ItemUse) {
@@ -405,22 +602,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
-        self.frames.push(Frame::Loop);
+        let n = self.enter_loop(e.span());
         visit::visit_expr_loop(self, e);
-        self.frames.pop();
+        self.frames.truncate(self.frames.len() - n);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
-        self.frames.push(Frame::Loop);
+        let n = self.enter_loop(e.span());
         visit::visit_expr_while(self, e);
-        self.frames.pop();
+        self.frames.truncate(self.frames.len() - n);
     }
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        self.frames.push(Frame::Loop);
+        let n = self.enter_loop(e.span());
         self.visit_block(&e.body);
-        self.frames.pop();
+        self.frames.truncate(self.frames.len() - n);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
@@ -497,8 +694,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         };
         let r = region(e.method.span(), e.paren_token.span.close());
         let from = self.out.sites.len();
+        let roots = if self.engine.has_chains() {
+            self.chain_root(&e.receiver)
+        } else {
+            Vec::new()
+        };
         self.on_call(
-            Target::Method(&name, recv.as_deref()),
+            Target::Method(&name, recv.as_deref(), &roots),
             r.clone(),
             addr(e),
             e.args.iter().collect(),

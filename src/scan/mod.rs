@@ -9,6 +9,7 @@ mod files;
 mod line_hash;
 
 mod package_level;
+mod services;
 pub mod supersede;
 pub mod suppress;
 
@@ -19,7 +20,7 @@ pub use suppress::{CommentAllow, FileDirectives};
 
 use crate::config::{Check, Config};
 pub use crate::kinds::Hit;
-use crate::model::{Finding, ScanNote};
+use crate::model::{Finding, NotService, ScanNote, Service};
 use crate::workspace::Workspace;
 
 /// The result of scanning.
@@ -31,6 +32,12 @@ pub struct ScanOutput {
     pub notes: Vec<ScanNote>,
     /// Per check (same order as `Config::checks`): did it apply to anything?
     pub applicable: Vec<bool>,
+    /// Per check: why it did not apply, when the scan knows (service checks without a service).
+    pub skip_reasons: Vec<Option<String>>,
+    /// The services found, with the service checks' verdicts.
+    pub services: Vec<Service>,
+    /// The bins that are not services, and why.
+    pub not_services: Vec<NotService>,
     /// Files read.
     pub files_scanned: usize,
     /// The slowest files of the per-file pass, slowest first.
@@ -42,18 +49,24 @@ pub struct ScanOutput {
 
 /// Scans the workspace with the enabled checks.
 pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
-    let applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
+    let mut applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
     let file_out = files::scan_files(config, ws, &applicable);
     let mut hits = file_out.hits;
-    hits.extend(package_level::scan_packages(
+    let (package_hits, dependency_verdicts) = package_level::scan_packages(
         config,
         ws,
         &applicable,
         &file_out.text_matched,
-    ));
+        &file_out.services,
+    );
+    hits.extend(package_hits);
+    let mut verdicts = file_out.verdicts;
+    verdicts.extend(dependency_verdicts);
+    let services = services::report_services(config, ws, &file_out.services, &verdicts);
+    let skip_reasons = services::skip_reasons(config, &file_out.services, &mut applicable);
     let mut findings: Vec<Finding> = hits
         .into_iter()
-        .map(|h| to_finding(h, config, ws, &file_out.sources))
+        .map(|h| to_finding(h, config, ws, &file_out.sources, &file_out.scopes))
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -68,6 +81,9 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         findings,
         notes,
         applicable,
+        skip_reasons,
+        services,
+        not_services: file_out.services.not,
         files_scanned: file_out.files_scanned,
         slowest: file_out.slowest,
         directives,
@@ -103,12 +119,26 @@ fn add_unread_directives(
     }
 }
 
-/// A check applies when it has no package conditions or some selected package meets them.
+/// A check applies when it has no package conditions or some selected package meets them; a
+/// service check, when some package has a bin target (whether it is a service is known only
+/// after the scan).
 fn is_applicable(check: &Check, ws: &Workspace) -> bool {
+    if check.applies.is_service() {
+        return ws
+            .packages
+            .iter()
+            .any(|p| p.has_bin() && p.role.is_none() && p.meets(&check.applies));
+    }
     check.applies.is_unconditional() || ws.packages.iter().any(|p| p.meets(&check.applies))
 }
 
-fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Sources) -> Finding {
+fn to_finding(
+    hit: Hit,
+    config: &Config,
+    ws: &Workspace,
+    sources: &files::Sources,
+    scopes: &files::Scopes,
+) -> Finding {
     let check = &config.checks[hit.check];
     let package = ws
         .package_of(&hit.file)
@@ -128,6 +158,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         check: check.id.clone(),
         severity: check.severity,
         message: hit.message,
+        scope: scopes.at(&hit.file, hit.region.line),
         file: hit.file,
         region: hit.region,
         package,

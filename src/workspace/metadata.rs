@@ -48,11 +48,16 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         })
         .collect();
     member_dirs.sort();
-    let mut packages: Vec<Package> = members
+    let all: Vec<Package> = members
         .iter()
-        .filter(|p| selected(selection, &p.name))
         .map(|p| convert_package(&root, p))
         .collect::<Result<_, _>>()?;
+    let mut packages: Vec<Package> = all
+        .iter()
+        .filter(|p| selected(selection, &p.name))
+        .cloned()
+        .collect();
+    super::graph::link_members(&mut packages, &all);
     packages.sort_by(|a, b| a.name.cmp(&b.name));
     if packages.is_empty() && !members.is_empty() {
         return Err(Error::Usage(
@@ -162,7 +167,11 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
         version: p.version.to_string(),
         manifest: relative_to(root, manifest_abs),
         dir: relative_to(root, dir_abs),
-        dependencies: p.dependencies.iter().map(convert_dependency).collect(),
+        dependencies: p
+            .dependencies
+            .iter()
+            .map(|d| convert_dependency(root, d))
+            .collect(),
         targets: p
             .targets
             .iter()
@@ -173,6 +182,8 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
             })
             .collect(),
         manifest_table: read_manifest(manifest_abs)?,
+        member_deps: Vec::new(),
+        role: None,
         publishable: p
             .publish
             .as_ref()
@@ -181,7 +192,7 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
     })
 }
 
-fn convert_dependency(d: &cargo_metadata::Dependency) -> Dependency {
+fn convert_dependency(root: &Path, d: &cargo_metadata::Dependency) -> Dependency {
     let kind = match d.kind {
         DependencyKind::Development => "dev",
         DependencyKind::Build => "build",
@@ -196,6 +207,7 @@ fn convert_dependency(d: &cargo_metadata::Dependency) -> Dependency {
             .source
             .as_ref()
             .is_some_and(|s| s.repr.starts_with("registry+") || s.repr.starts_with("sparse+")),
+        path: d.path.as_ref().map(|p| relative_to(root, p.as_std_path())),
     }
 }
 

@@ -6,12 +6,14 @@ use syn::spanned::Spanned;
 
 use super::{Target, Walker, addr, region, str_lit, strip};
 use crate::kinds::Matcher;
-use crate::kinds::call::CallMatcher;
+use crate::kinds::call::{CallMatcher, Context};
 use crate::kinds::ignored_result::Form;
+use crate::kinds::presence::PresenceMatcher;
+use crate::kinds::service::Start;
 use crate::model::Region;
-use crate::rust::PresenceFact;
 use crate::rust::contexts::{in_context, sync_and_live};
 use crate::rust::interproc::{CallSite, CalleeRef, local_key};
+use crate::rust::{PresenceFact, StartFact};
 
 impl Walker<'_> {
     /// Evaluates every check at one call.
@@ -26,26 +28,102 @@ impl Walker<'_> {
         for (idx, m) in checks {
             match m {
                 Matcher::Call(c) => self.call_check(idx, c, &target, &region, expr, &args),
-                Matcher::Presence(p) => {
-                    let found = match &target {
-                        Target::Fn(cands) => p
-                            .functions
-                            .iter()
-                            .any(|f| cands.iter().any(|c| f.matches(c))),
-                        Target::Method(n, _) => p.methods.iter().any(|m| m == n),
-                        Target::Macro(n) => p.macros.iter().any(|m| m == n),
-                    };
-                    if found {
-                        self.out.presence.push(PresenceFact {
-                            check: idx,
-                            line: region.line,
-                        });
-                    }
-                }
+                Matcher::Presence(p) => self.presence_fact(idx, p, &target, region.line),
                 _ => {}
             }
         }
+        self.start_fact(&target, region.line, args.is_empty());
         self.interproc(&target, &region);
+    }
+
+    /// Records a presence fact when the call is one the check looks for (or turns a framework
+    /// default off).
+    fn presence_fact(&mut self, idx: usize, p: &PresenceMatcher, target: &Target, line: u32) {
+        let what = match target {
+            Target::Fn(cands) => cands
+                .iter()
+                .find(|c| p.functions.iter().any(|f| f.matches(c)))
+                .map(|c| format!("`{}(..)`", c.join("::"))),
+            Target::Method(n, _, roots) => p
+                .methods
+                .iter()
+                .find(|m| m.matches(n, roots))
+                .map(|m| format!("`{}(..)`", chain_display(m.root.is_some(), roots, n))),
+            Target::Macro(n) => p.macros.iter().any(|m| m == n).then(|| format!("`{n}!`")),
+        };
+        let negates = match target {
+            Target::Method(n, _, _) if what.is_none() => p.defaults_off.iter().any(|m| m == n),
+            _ => false,
+        };
+        let what = match (what, negates, target) {
+            (Some(w), _, _) => w,
+            (None, true, Target::Method(n, _, _)) => format!("`.{n}()`"),
+            _ => return,
+        };
+        self.out.presence.push(PresenceFact {
+            check: idx,
+            line,
+            what,
+            negates,
+        });
+    }
+
+    /// Records presence facts for a path used as a value.
+    pub(super) fn presence_value(&mut self, cands: &[Vec<String>], line: u32) {
+        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
+        for (idx, m) in checks {
+            let Matcher::Presence(p) = m else { continue };
+            let found = cands
+                .iter()
+                .find(|c| p.functions.iter().any(|f| f.matches(c)));
+            if let Some(c) = found {
+                self.out.presence.push(PresenceFact {
+                    check: idx,
+                    line,
+                    what: format!("`{}`", c.join("::")),
+                    negates: false,
+                });
+            }
+        }
+    }
+
+    /// Records where a server starts: a framework's start call, or an accept loop.
+    fn start_fact(&mut self, target: &Target, line: u32, no_args: bool) {
+        let Some(starts) = &self.engine.starts else {
+            return;
+        };
+        let found = starts
+            .starts
+            .iter()
+            .find_map(|(fw, st)| match (st, target) {
+                (Start::Fn(p), Target::Fn(cands)) => cands
+                    .iter()
+                    .find(|c| p.matches(c))
+                    .map(|c| (Some(*fw), format!("`{}(..)`", c.join("::")))),
+                (Start::Method(m), Target::Method(n, _, roots)) if m.matches(n, roots) => Some((
+                    Some(*fw),
+                    format!("`{}(..)`", chain_display(true, roots, n)),
+                )),
+                _ => None,
+            });
+        let found = found.or_else(|| match target {
+            Target::Method(n @ ("accept" | "incoming"), _, _)
+                if no_args
+                    && (*n == "incoming" || in_context(&self.frames, &[Context::Loop], &[])) =>
+            {
+                Some((None, format!("`.{n}()` in a loop")))
+            }
+            _ => None,
+        });
+        if let Some((framework, what)) = found {
+            let func = self.current_fn();
+            self.out.starts.push(StartFact {
+                framework,
+                line,
+                what,
+                func,
+            });
+        }
     }
 
     pub(super) fn call_check(
@@ -62,9 +140,10 @@ impl Walker<'_> {
                 .iter()
                 .find(|cand| c.functions.iter().any(|f| f.matches(cand)))
                 .map(|cand| cand.join("::")),
-            Target::Method(n, recv) => (c.methods.iter().any(|m| m == n)
+            Target::Method(n, recv, roots) => ((c.methods.iter().any(|m| m == n)
                 && (c.receiver_methods.is_empty()
                     || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r))))
+                || c.chain_methods.iter().any(|m| m.matches(n, roots)))
             .then(|| format!(".{n}()")),
             Target::Macro(n) => c.macros.iter().any(|m| m == n).then(|| format!("{n}!")),
         };
@@ -150,7 +229,7 @@ impl Walker<'_> {
                     None => return,
                 }
             }
-            Target::Method(n, _) => CalleeRef::Method((*n).to_string()),
+            Target::Method(n, _, _) => CalleeRef::Method((*n).to_string()),
             Target::Macro(_) => return,
         };
         let checks: Vec<(usize, &Matcher)> = self.checks().collect();
@@ -193,12 +272,12 @@ impl Walker<'_> {
                 (strip(&m.receiver), Form::Ok)
             }
             (_, Form::Ok) => {
-                self.discarded.insert(payload_addr(inner));
+                self.mark_discarded(inner);
                 return;
             }
             (e, f) => (e, f),
         };
-        self.discarded.insert(payload_addr(inner));
+        self.mark_discarded(inner);
         let (name, region) = match inner {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => (
@@ -252,6 +331,24 @@ impl Walker<'_> {
     }
 }
 
+impl Walker<'_> {
+    /// Marks a value as thrown away, and the call it unwraps (`spawn(..).expect("..");` throws
+    /// the spawn's handle away just the same).
+    fn mark_discarded(&mut self, e: &Expr) {
+        self.discarded.insert(payload_addr(e));
+        match strip(e) {
+            Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect")
+                    && m.args.len() <= 1 =>
+            {
+                self.mark_discarded(&m.receiver)
+            }
+            Expr::Try(t) => self.mark_discarded(&t.expr),
+            _ => {}
+        }
+    }
+}
+
 /// The address the call visitors key a call by: that of the `ExprCall` / `ExprMethodCall` /
 /// `ExprMacro` payload, not of the enclosing `Expr`.
 fn payload_addr(e: &Expr) -> usize {
@@ -271,8 +368,16 @@ fn bare<'t>(target: &Target<'t>) -> &'t str {
             .and_then(|c| c.last())
             .map(String::as_str)
             .unwrap_or(""),
-        Target::Method(n, _) => n,
+        Target::Method(n, _, _) => n,
         Target::Macro(n) => n,
+    }
+}
+
+/// `a::b().name` when the chain root is shown, else `.name`.
+fn chain_display(with_root: bool, roots: &[Vec<String>], name: &str) -> String {
+    match roots.first() {
+        Some(r) if with_root => format!("{}().….{name}", r.join("::")),
+        _ => format!(".{name}"),
     }
 }
 
@@ -282,6 +387,8 @@ fn context_name(c: &crate::kinds::call::Context) -> String {
         Context::Async => "async".into(),
         Context::Unsafe => "unsafe".into(),
         Context::Loop => "loop".into(),
+        Context::AcceptLoop => "accept loop".into(),
+        Context::OtherBranch => "select! branch".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),
     }

@@ -35,9 +35,13 @@ impl Walker<'_> {
                 self.res.add_use(&u.tree);
             }
         }
-        for n in &body.nodes {
-            if !matches!(n, Node::Item(syn::Item::Use(_))) {
-                n.visit(self);
+        if name == "select" || name == "select_biased" {
+            self.select_branches(&body.nodes);
+        } else {
+            for n in &body.nodes {
+                if !matches!(n, Node::Item(syn::Item::Use(_))) {
+                    n.visit(self);
+                }
             }
         }
         self.unparsed_note(&segs.join("::"), &body.unparsed);
