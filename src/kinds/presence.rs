@@ -96,13 +96,24 @@ impl PresenceSpec {
 
 impl PresenceMatcher {
     /// Does a full route path satisfy one of the listed routes (equal, or ends with it at a
-    /// segment boundary: `/api/health` satisfies `/health`)?
+    /// segment boundary: `/api/health` satisfies `/health`)? Not after a path parameter:
+    /// `/jobs/{id}/status` is a resource's field, not the service's status.
     pub fn route_matches(&self, full: &str) -> bool {
         let full = normalize_route(full);
         self.routes.iter().any(|r| {
-            full == *r || (full.ends_with(r.as_str()) && r.len() > 1 && full.len() > r.len())
+            full == *r
+                || (full.ends_with(r.as_str())
+                    && r.len() > 1
+                    && full.len() > r.len()
+                    && !ends_with_parameter(&full[..full.len() - r.len()]))
         })
     }
+}
+
+/// Is the last segment of a route prefix a path parameter (`{id}`, `:id`, `<id>`, `*rest`)?
+fn ends_with_parameter(prefix: &str) -> bool {
+    let last = prefix.rsplit('/').next().unwrap_or_default();
+    last.starts_with(['{', ':', '<', '*'])
 }
 
 /// `health/` → `/health`; `""` → `/`.

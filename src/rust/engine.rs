@@ -38,6 +38,16 @@ pub const ROUTE_CALLS: &[&str] = &[
     "mount",
 ];
 
+/// Route-registering names that are also everyday method names (`HashMap::get`,
+/// `reqwest::Client::get`): a call by one of these names registers a route only when its
+/// literal is rooted (`.get("/health")`), never for `map.get("status")`.
+pub const VERB_CALLS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
+
+/// Does a call named `name` with the string literal `lit` as first argument register a route?
+pub fn registers_route(name: &str, lit: &str) -> bool {
+    ROUTE_CALLS.contains(&name) && (!VERB_CALLS.contains(&name) || lit.starts_with('/'))
+}
+
 /// The compiled engine: which checks are syntax-aware, and their needles.
 pub struct Engine<'c> {
     /// The compiled checks (indices in hits refer to this slice).

@@ -641,8 +641,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .and_then(|c| c.last())
                 .map(String::as_str)
                 .unwrap_or("");
-            if super::engine::ROUTE_CALLS.contains(&last)
-                && let Some(route) = e.args.first().and_then(str_lit)
+            if let Some(route) = e.args.first().and_then(str_lit)
+                && super::engine::registers_route(last, &route)
             {
                 self.route_fact(&route, r.line);
             }
@@ -717,7 +717,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&e.receiver);
         let route = e.args.first().and_then(str_lit);
         if let Some(route) = &route
-            && super::engine::ROUTE_CALLS.contains(&name.as_str())
+            && super::engine::registers_route(&name, route)
         {
             self.route_fact(route, r.line);
         }
