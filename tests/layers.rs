@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Lowest layer first. Modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["model", "diag", "error", "date", "inventory"],
+    &["model", "diag", "error", "date", "inventory", "guard"],
     &["kinds"],
     &["config", "workspace"],
     &["rust"],
@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["gate"],
     &["score"],
     &["render", "init"],
-    &["cli"],
+    &["cli", "output"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
