@@ -42,6 +42,42 @@ impl Severity {
     }
 }
 
+/// How code is reached, as the engine's roles analysis sees it (for call-kind and guard
+/// findings of checks that use roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// On a request path: a route handler, a service impl, a spawned task, an event loop of
+    /// async code, or anything they reach.
+    Request,
+    /// A public async fn of a library (no binary in the workspace): its caller decides.
+    Library,
+    /// Reached only from `main` (startup, shutdown, CLI subcommands).
+    Startup,
+    /// Reached from none of these, as far as the engine sees.
+    Unknown,
+}
+
+impl Role {
+    /// Every role, in precedence order.
+    pub const ALL: [Role; 4] = [Role::Request, Role::Library, Role::Startup, Role::Unknown];
+
+    /// The lowercase name used in check files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Request => "request",
+            Role::Library => "library",
+            Role::Startup => "startup",
+            Role::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// What a piece of source is, for deciding which checks look at it (a check's `code`) and
 /// shown as each finding's `scope`.
 #[derive(
@@ -267,7 +303,12 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
     pub suppressed: Option<Suppression>,
-    /// Other places that explain the finding (the steps of an interprocedural chain).
+    /// How the flagged code is reached (request, library, startup, unknown), for checks that
+    /// use roles.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub role: Option<Role>,
+    /// Other places that explain the finding (the path from a root, the steps of an
+    /// interprocedural chain).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub related: Vec<Related>,
     /// Whether the flagged lines changed since `--diff-base`; absent without one.
@@ -321,6 +362,7 @@ impl Finding {
             scope: Default::default(),
             fingerprint: String::new(),
             suppressed: None,
+            role: None,
             related: Vec::new(),
             changed: None,
             baseline: None,

@@ -5,7 +5,7 @@
 //! only raise a score.
 
 use crate::config::{Category, Check, FailOn, Gate};
-use crate::gate::outcome;
+use crate::gate::{effective_severity, outcome};
 use crate::model::{
     CategoryScore, CheckResult, Finding, GateResult, Outcome, PackageScore, Severity, Status,
 };
@@ -135,17 +135,19 @@ pub fn package_scores(
                         && p.meets(&check.applies)
                         && (!check.applies.is_service()
                             || service_packages.contains(&p.name.as_str()));
-                    let n = findings
+                    let mine: Vec<&Finding> = findings
                         .iter()
                         .filter(|f| {
                             f.check == r.id
                                 && f.counts()
                                 && f.package.as_deref() == Some(p.name.as_str())
                         })
-                        .count() as u32;
+                        .collect();
+                    let n = mine.len() as u32;
                     CheckResult {
                         outcome: outcome(applies, n, r.max),
                         findings: n,
+                        severity: effective_severity(check.severity, &mine),
                         ..r.clone()
                     }
                 })
@@ -400,6 +402,33 @@ mod tests {
             assert!(score >= previous, "{unwraps} unwraps: {score} < {previous}");
             previous = score;
         }
+    }
+
+    #[test]
+    fn a_check_whose_findings_are_all_notes_fails_without_blocking() {
+        // blocking-in-async with only startup findings: each finding is a note, so the check's
+        // effective severity is note: it loses its weight but is no blocker and trips no
+        // `--fail-on error` gate.
+        let mut results = worked_example(0);
+        results.push(result(
+            "blocking-in-async",
+            "error-handling",
+            Severity::Note,
+            3.0,
+            2,
+            0,
+            true,
+        ));
+        let card = scorecard(&categories(), &results);
+        assert_eq!(card.categories[0].score, Some(73));
+        assert!(card.categories[0].blockers.is_empty());
+        assert_ne!(card.status, Status::NotReady);
+        let rule = Gate {
+            fail_on: FailOn::Error,
+            min_score: 0,
+            ..Gate::default()
+        };
+        assert!(gate(&rule, &card, &results, None).passed);
     }
 
     #[test]

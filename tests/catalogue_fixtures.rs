@@ -152,6 +152,8 @@ fn chain_findings_point_at_each_step() {
     assert_eq!(
         steps,
         [
+            // the path from the root of the call's role, then the chain
+            "src/main.rs:8 `main` runs at startup",
             "src/registry.rs:10 `DeviceRegistry::save` calls `registry::persist`",
             "src/registry.rs:15 `registry::persist` calls `std::fs::write`",
         ]

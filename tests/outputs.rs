@@ -76,6 +76,7 @@ fn finding(
         changed: None,
         baseline: None,
         related: Vec::new(),
+        role: None,
         snippet: String::new(),
         line_hash: Some(format!("{fp}:1")),
     }

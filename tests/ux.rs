@@ -239,10 +239,11 @@ fn outside_a_workspace_the_error_suggests_manifest_path() {
     );
 }
 
-/// A workspace whose gate fails: a blocking call in async code is an error-severity check.
+/// A workspace whose gate fails: a blocking call on a request path (an event loop of async
+/// code) is an error.
 fn failing_workspace() -> tempfile::TempDir {
     workspace(
-        "pub async fn save(p: &str) {\n    std::fs::write(p, b\"x\").ok();\n}\n",
+        "pub async fn serve(mut rx: tokio::sync::mpsc::Receiver<String>) {\n    while let Some(p) = rx.recv().await {\n        std::fs::write(p, b\"x\").ok();\n    }\n}\n",
         None,
     )
 }

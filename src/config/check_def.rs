@@ -18,6 +18,12 @@ pub struct CheckDef {
     pub category: String,
     /// Default severity.
     pub severity: Severity,
+    /// Severity by the role of the flagged code (`request`, `library`, `startup`, `unknown`).
+    #[serde(default)]
+    pub severity_by_role: std::collections::BTreeMap<String, Severity>,
+    /// A sentence appended to a finding's message by the role of the flagged code.
+    #[serde(default)]
+    pub note_by_role: std::collections::BTreeMap<String, String>,
     /// The check kind: `text`, `dependency`, `manifest`, `file`, `call`, …
     pub kind: String,
     /// Why it matters.

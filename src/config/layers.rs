@@ -12,7 +12,7 @@ use super::read;
 use super::{Category, Check, CliOverrides, Config, PathScope, builtin};
 use crate::diag::{ConfigError, KeyPath, KeySeg, Source, did_you_mean, from_toml, key_path};
 use crate::kinds::{self, compile_globs};
-use crate::model::{CheckDoc, Severity};
+use crate::model::{CheckDoc, Role, Severity};
 
 mod user;
 
@@ -391,7 +391,13 @@ impl State {
         };
         let d = &mut entry.def;
         entry.enabled = ov.enabled.unwrap_or(true);
+        if ov.severity.is_some() {
+            d.severity_by_role.clear();
+        }
         d.severity = ov.severity.unwrap_or(d.severity);
+        if let Some(by_role) = ov.severity_by_role {
+            d.severity_by_role = by_role;
+        }
         d.max = ov.max.unwrap_or(d.max);
         d.weight = ov.weight.or(d.weight);
         if let Some(a) = ov.applies {
@@ -509,6 +515,32 @@ impl State {
             .compile_scope(d, &entry.scope_origin)
             .map_err(|e| errors.extend(e))
             .ok();
+        let by_role = |key: &str, names: Vec<&String>, errors: &mut Vec<ConfigError>| {
+            let base = with_key(&entry.origin, key).path;
+            let mut roles = Vec::new();
+            for name in names {
+                match Role::parse(name) {
+                    Some(r) => roles.push(r),
+                    None => {
+                        let mut path = base.clone();
+                        path.push(KeySeg::Key(name.clone()));
+                        let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                        let why = format!(
+                            "unknown role `{name}` (expected one of: {})",
+                            known.join(", ")
+                        );
+                        errors.push(src.error_at_path(&path, true, why));
+                    }
+                }
+            }
+            roles
+        };
+        let roles = by_role(
+            "severity_by_role",
+            d.severity_by_role.keys().collect(),
+            &mut errors,
+        );
+        let note_roles = by_role("note_by_role", d.note_by_role.keys().collect(), &mut errors);
         if !errors.is_empty() {
             self.errors.extend(errors);
             return None;
@@ -517,6 +549,14 @@ impl State {
             id: d.id.clone(),
             category: d.category.clone(),
             severity: d.severity,
+            severity_by_role: roles
+                .into_iter()
+                .zip(d.severity_by_role.values().copied())
+                .collect(),
+            note_by_role: note_roles
+                .into_iter()
+                .zip(d.note_by_role.values().cloned())
+                .collect(),
             doc: doc_of(d),
             message: d.message.clone(),
             code: d.code,

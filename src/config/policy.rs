@@ -71,9 +71,12 @@ pub struct CheckOverride {
     /// Turn the check on or off.
     #[serde(default)]
     pub enabled: Option<bool>,
-    /// New severity.
+    /// New severity (it also replaces the check's `severity_by_role`, unless that is given too).
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// New severities by role.
+    #[serde(default)]
+    pub severity_by_role: Option<std::collections::BTreeMap<String, Severity>>,
     /// Limit to these globs.
     #[serde(default)]
     pub paths: Option<Vec<String>>,

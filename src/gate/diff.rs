@@ -83,6 +83,7 @@ mod tests {
             fingerprint: String::new(),
             suppressed: None,
             related: Vec::new(),
+            role: None,
             changed: None,
             baseline: None,
             snippet: String::new(),

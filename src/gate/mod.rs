@@ -168,10 +168,15 @@ fn result_for(
     let count = mine.iter().filter(|f| counting.counts(f)).count() as u32;
     let suppressed = mine.iter().filter(|f| f.suppressed.is_some()).count() as u32;
     let pre_existing = mine.iter().filter(|f| f.is_pre_existing()).count() as u32;
+    let counted: Vec<&Finding> = mine
+        .iter()
+        .copied()
+        .filter(|f| counting.counts(f))
+        .collect();
     let (severity, max) = if blocker {
         (Severity::Error, 0)
     } else {
-        (check.severity, check.max)
+        (effective_severity(check.severity, &counted), check.max)
     };
     CheckResult {
         id: check.id.clone(),
@@ -189,11 +194,41 @@ fn result_for(
     }
 }
 
+/// A check's severity in the scorecard and the gate: the highest among its counted findings
+/// (which carry their own, e.g. by the role of the flagged code), else its configured one.
+pub fn effective_severity(configured: Severity, counted: &[&Finding]) -> Severity {
+    counted
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(configured)
+}
+
 /// Pass when the counted findings are within the budget.
 pub fn outcome(applies: bool, findings: u32, max: u32) -> Outcome {
     match (applies, findings > max) {
         (false, _) => Outcome::Skipped,
         (true, true) => Outcome::Fail,
         (true, false) => Outcome::Pass,
+    }
+}
+
+#[cfg(test)]
+mod severity_tests {
+    use super::*;
+
+    #[test]
+    fn effective_severity_is_the_highest_unsuppressed_one() {
+        let f = |severity| Finding::for_test("c", severity, "", 1);
+        let (note, warn) = (f(Severity::Note), f(Severity::Warning));
+        assert_eq!(
+            effective_severity(Severity::Error, &[&note]),
+            Severity::Note
+        );
+        assert_eq!(
+            effective_severity(Severity::Error, &[&note, &warn]),
+            Severity::Warning
+        );
+        assert_eq!(effective_severity(Severity::Error, &[]), Severity::Error);
     }
 }

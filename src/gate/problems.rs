@@ -77,6 +77,7 @@ pub fn problem_findings(problems: &[Problem], input: &SuppressionInput<'_>) -> V
                 fingerprint: String::new(),
                 suppressed: None,
                 related: Vec::new(),
+                role: None,
                 changed: None,
                 baseline: None,
                 snippet: if p.snippet.len() > MAX_SNIPPET {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::{child, compile_regex};
 use crate::diag::{ConfigError, KeySeg, Source};
+use crate::model::{Role, Severity};
 
 /// `[match]` of a `call` check.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -45,6 +46,20 @@ pub struct CallSpec {
     /// Also flag calls of workspace fns that transitively make a matching call.
     #[serde(default)]
     pub interprocedural: bool,
+    /// Only calls in code of these roles (`request`, `library`, `startup`, `unknown`).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// With `receiver_methods`: the type the receiver method is called on (`a` in
+    /// `a.lock().unwrap()`), when the hints know it, must match one of these patterns (after
+    /// `&`, `Arc`, `Rc`, `Box`, …). A call on a known type that matches none is not flagged.
+    #[serde(default)]
+    pub receiver_types: Vec<String>,
+    /// Known receiver types that never count (checked before `receiver_types`).
+    #[serde(default)]
+    pub receiver_not_types: Vec<String>,
+    /// Severity of a finding whose receiver type the hints cannot tell (with `receiver_types`).
+    #[serde(default)]
+    pub untyped_severity: Option<Severity>,
 }
 
 /// A compiled `call` check.
@@ -74,6 +89,56 @@ pub struct CallMatcher {
     pub args: Option<regex::Regex>,
     /// Follow workspace fns.
     pub interprocedural: bool,
+    /// Roles the call must be in (empty: any).
+    pub roles: Vec<Role>,
+    /// Type filter of the receiver method's receiver.
+    pub types: TypeFilter,
+}
+
+/// Which receiver types count, when the hints know the type: `not_types` first, then `types`;
+/// an unknown type counts at `untyped_severity`.
+#[derive(Debug, Clone, Default)]
+pub struct TypeFilter {
+    /// Types that count (empty: no filter).
+    pub types: Vec<PathPattern>,
+    /// Types that never count.
+    pub not_types: Vec<PathPattern>,
+    /// Severity of a finding on a receiver of unknown type.
+    pub untyped_severity: Option<Severity>,
+}
+
+impl TypeFilter {
+    /// Compiles the pattern lists, reporting bad ones under `base`.
+    pub fn compile(
+        types: &[String],
+        not_types: &[String],
+        untyped_severity: Option<Severity>,
+        source: &Source,
+        keys: (&[KeySeg], &[KeySeg]),
+        errors: &mut Vec<ConfigError>,
+    ) -> TypeFilter {
+        TypeFilter {
+            types: patterns(types, source, keys.0, errors),
+            not_types: patterns(not_types, source, keys.1, errors),
+            untyped_severity,
+        }
+    }
+
+    /// Does a known type (resolved path, wrappers peeled) count? None when there is no filter.
+    pub fn admits(&self, path: &[String]) -> Option<bool> {
+        if self.types.is_empty() && self.not_types.is_empty() {
+            return None;
+        }
+        if self.not_types.iter().any(|p| p.matches(path)) {
+            return Some(false);
+        }
+        Some(self.types.is_empty() || self.types.iter().any(|p| p.matches(path)))
+    }
+
+    /// Is there a type filter at all?
+    pub fn is_set(&self) -> bool {
+        !self.types.is_empty() || !self.not_types.is_empty()
+    }
 }
 
 impl CallSpec {
@@ -109,6 +174,18 @@ impl CallSpec {
             }
             None => None,
         };
+        let roles = parse_roles(&self.roles, source, &child(base, "roles"), &mut errors);
+        let types = TypeFilter::compile(
+            &self.receiver_types,
+            &self.receiver_not_types,
+            self.untyped_severity,
+            source,
+            (
+                &child(base, "receiver_types"),
+                &child(base, "receiver_not_types"),
+            ),
+            &mut errors,
+        );
         let (chained, plain): (Vec<String>, Vec<String>) =
             self.methods.into_iter().partition(|m| m.contains("()."));
         let chain_methods = method_patterns(&chained, source, &child(base, "methods"), &mut errors);
@@ -116,6 +193,8 @@ impl CallSpec {
             return Err(errors);
         }
         Ok(CallMatcher {
+            roles,
+            types,
             functions,
             methods: plain,
             chain_methods,
@@ -130,6 +209,31 @@ impl CallSpec {
             interprocedural: self.interprocedural,
         })
     }
+}
+
+/// Parses role names, reporting each unknown one at its array element.
+pub fn parse_roles(
+    list: &[String],
+    source: &Source,
+    base: &[KeySeg],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Role> {
+    let mut out = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        match Role::parse(r) {
+            Some(role) => out.push(role),
+            None => {
+                let path: Vec<KeySeg> = base.iter().cloned().chain([KeySeg::Index(i)]).collect();
+                let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                errors.push(source.error_at_path(
+                    &path,
+                    false,
+                    format!("unknown role `{r}` (expected one of: {})", names.join(", ")),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A class of `.unwrap()` / `.expect(..)` calls that cannot panic, named in `skip = [...]`.

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::Matcher;
-use crate::model::{CheckDoc, CodeScope, Region, Related, Severity};
+use crate::model::{CheckDoc, CodeScope, Region, Related, Role, Severity};
 
 /// A compiled check, ready to run.
 #[derive(Debug, Clone)]
@@ -17,6 +17,11 @@ pub struct Check {
     pub category: String,
     /// Effective severity.
     pub severity: Severity,
+    /// Severity of findings by the role of the flagged code (`[severity_by_role]`); a role
+    /// not listed gets `severity`.
+    pub severity_by_role: Vec<(Role, Severity)>,
+    /// A sentence appended to the message of findings by role (`[note_by_role]`).
+    pub note_by_role: Vec<(Role, String)>,
     /// Documentation.
     pub doc: CheckDoc,
     /// Message template override.
@@ -41,6 +46,34 @@ impl Check {
     /// The kind name.
     pub fn kind(&self) -> &'static str {
         self.matcher.kind_name()
+    }
+
+    /// Does the check need the roles of the flagged code (per-role severities or notes, or a
+    /// `roles` filter)?
+    pub fn uses_roles(&self) -> bool {
+        !self.severity_by_role.is_empty()
+            || !self.note_by_role.is_empty()
+            || matches!(&self.matcher, super::Matcher::Call(c) if !c.roles.is_empty())
+    }
+
+    /// The severity of a finding in code of `role`.
+    pub fn severity_for(&self, role: Option<Role>) -> Severity {
+        role.and_then(|r| {
+            self.severity_by_role
+                .iter()
+                .find(|(x, _)| *x == r)
+                .map(|(_, s)| *s)
+        })
+        .unwrap_or(self.severity)
+    }
+
+    /// The note for findings in code of `role`, if any.
+    pub fn note_for(&self, role: Option<Role>) -> Option<&str> {
+        let r = role?;
+        self.note_by_role
+            .iter()
+            .find(|(x, _)| *x == r)
+            .map(|(_, n)| n.as_str())
     }
 }
 
@@ -112,8 +145,13 @@ pub struct Hit {
     pub region: Region,
     /// Message.
     pub message: String,
-    /// Related places (chain steps).
+    /// Related places (the path from a root, chain steps).
     pub related: Vec<Related>,
+    /// How the flagged code is reached, for checks that use roles.
+    pub role: Option<Role>,
+    /// The finding's own severity when it differs from the check's (by role, or lowered for a
+    /// receiver of unknown type).
+    pub severity: Option<Severity>,
 }
 
 impl Check {

@@ -1,10 +1,13 @@
 //! Kind `held-across-await`: a lock / borrow guard bound with `let` that is still alive at a
 //! later `.await` of the same async body. A guard obtained with `.lock().await` (an async
-//! mutex) is not flagged. The analysis runs in [`crate::rust::held`].
+//! mutex) is not flagged. The guards are facts of the code model; the query runs in `scan`.
 
 use serde::Deserialize;
 
+use super::call::TypeFilter;
+use super::child;
 use crate::diag::{ConfigError, KeySeg, Source};
+use crate::model::Severity;
 
 /// `[match]` of a `held-across-await` check.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -12,6 +15,16 @@ pub struct HeldSpec {
     /// Guard-producing method names.
     #[serde(default = "default_methods")]
     pub methods: Vec<String>,
+    /// The receiver's type, when the hints know it, must match one of these patterns (after
+    /// `&`, `Arc`, `Rc`, `Box`, …): a known type that matches none is not a lock.
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// Known types that are never a lock guard held across `.await` (async mutexes).
+    #[serde(default)]
+    pub not_types: Vec<String>,
+    /// Severity of a finding whose receiver type the hints cannot tell.
+    #[serde(default)]
+    pub untyped_severity: Option<Severity>,
 }
 
 fn default_methods() -> Vec<String> {
@@ -25,6 +38,8 @@ fn default_methods() -> Vec<String> {
 pub struct HeldMatcher {
     /// Guard-producing method names.
     pub methods: Vec<String>,
+    /// Which receiver types are locks.
+    pub types: TypeFilter,
 }
 
 impl HeldSpec {
@@ -34,15 +49,24 @@ impl HeldSpec {
         source: &Source,
         base: &[KeySeg],
     ) -> Result<HeldMatcher, Vec<ConfigError>> {
+        let mut errors = Vec::new();
         if self.methods.is_empty() {
-            return Err(vec![source.error_at_path(
-                base,
-                false,
-                "`methods` must not be empty",
-            )]);
+            errors.push(source.error_at_path(base, false, "`methods` must not be empty"));
+        }
+        let types = TypeFilter::compile(
+            &self.types,
+            &self.not_types,
+            self.untyped_severity,
+            source,
+            (&child(base, "types"), &child(base, "not_types")),
+            &mut errors,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
         }
         Ok(HeldMatcher {
             methods: self.methods,
+            types,
         })
     }
 }

@@ -231,6 +231,9 @@ fn result(
         (Some(_), _) | (_, Some(true)) => Some(sarif_rust::BaselineState::New),
         (None, None) => None,
     };
+    if let Some(role) = f.role {
+        r.properties = Some(bag(json!({ "role": role.as_str() })));
+    }
     if let Some(s) = &f.suppressed {
         r.suppressions = Some(vec![Suppression {
             kind: suppression_kind(&s.kind).to_string(),

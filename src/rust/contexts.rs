@@ -1,8 +1,6 @@
-//! Syntactic contexts: a stack of frames (fn boundary, async block, unsafe, loop, call
-//! arguments) and how a check's `inside` / `not_inside` lists are judged against it: the
-//! innermost frame that either list names wins.
-
-use crate::kinds::call::Context;
+//! Syntactic contexts: frames for fn boundaries, async blocks, unsafe, loops and call arguments.
+//! The walker keeps the current chain; each file's frames form a tree (a node links to its
+//! parent) so a recorded site names its innermost frame and a query walks outwards from it.
 
 /// One enclosing construct.
 #[derive(Debug, Clone)]
@@ -32,55 +30,28 @@ pub enum Frame {
     Method(String),
 }
 
-fn matches(frame: &Frame, ctx: &Context) -> bool {
-    match (frame, ctx) {
-        (Frame::Async, Context::Async) => true,
-        (Frame::Fn { is_async, .. }, Context::Async) => *is_async,
-        (Frame::Fn { is_main, .. }, Context::Main) => *is_main,
-        (Frame::Fn { is_unsafe, .. }, Context::Unsafe) => *is_unsafe,
-        (Frame::Unsafe, Context::Unsafe)
-        | (Frame::Loop, Context::Loop)
-        | (Frame::AcceptLoop, Context::AcceptLoop)
-        | (Frame::OtherBranch, Context::OtherBranch) => true,
-        (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),
-        (Frame::Method(m), Context::Call(p)) => p.segments.last() == Some(m) && !p.any_suffix,
-        _ => false,
-    }
+/// A frame in a file's frame tree.
+#[derive(Debug, Clone)]
+pub struct FrameNode {
+    /// The frame.
+    pub frame: Frame,
+    /// The enclosing frame.
+    pub parent: Option<u32>,
 }
 
-/// Is a call with these enclosing frames in context for `inside` / `not_inside`?
-pub fn in_context(frames: &[Frame], inside: &[Context], not_inside: &[Context]) -> bool {
-    for f in frames.iter().rev() {
-        if not_inside.iter().any(|c| matches(f, c)) {
-            return false;
-        }
-        if inside.iter().any(|c| matches(f, c)) {
-            return true;
-        }
-        if matches!(f, Frame::Fn { .. }) {
-            break;
-        }
-    }
-    inside.is_empty()
-}
-
-/// Is the innermost code synchronous fn code outside every `not_inside` context (a call here
-/// makes the enclosing fn blocking)?
-pub fn sync_and_live(frames: &[Frame], not_inside: &[Context]) -> bool {
-    for f in frames.iter().rev() {
-        if matches!(f, Frame::Async) || not_inside.iter().any(|c| matches(f, c)) {
-            return false;
-        }
-        if let Frame::Fn { is_async, .. } = f {
-            return !is_async;
-        }
-    }
-    false
+/// The frames from `start` outwards (innermost first), up to the file's top level.
+pub fn frames_up(nodes: &[FrameNode], start: Option<u32>) -> impl Iterator<Item = &Frame> {
+    let mut cur = start;
+    std::iter::from_fn(move || {
+        let node = nodes.get(cur? as usize)?;
+        cur = node.parent;
+        Some(&node.frame)
+    })
 }
 
 /// Is the innermost body async (for `.await` analysis)?
-pub fn in_async(frames: &[Frame]) -> bool {
-    for f in frames.iter().rev() {
+pub fn in_async<'f>(frames: impl Iterator<Item = &'f Frame>) -> bool {
+    for f in frames {
         match f {
             Frame::Async => return true,
             Frame::Fn { is_async, .. } => return *is_async,

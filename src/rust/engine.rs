@@ -8,12 +8,12 @@ use aho_corasick::AhoCorasick;
 use proc_macro2::TokenStream;
 
 use super::FileSummary;
+use super::request::Request;
 use super::resolve::Resolver;
 use super::split::{RawItem, split};
 use super::visit::Walker;
-use crate::kinds::call::{MethodPattern, PathPattern};
-use crate::kinds::service::{ServerStarts, Start};
-use crate::kinds::{Check, Matcher};
+use crate::kinds::call::PathPattern;
+use crate::kinds::service::Start;
 use crate::model::Region;
 use crate::workspace::Workspace;
 
@@ -48,130 +48,73 @@ pub fn registers_route(name: &str, lit: &str) -> bool {
     ROUTE_CALLS.contains(&name) && (!VERB_CALLS.contains(&name) || lit.starts_with('/'))
 }
 
-/// The compiled engine: which checks are syntax-aware, and their needles.
+/// The engine for one scan: what is asked of it and the needle automaton.
 pub struct Engine<'c> {
-    /// The compiled checks (indices in hits refer to this slice).
-    pub checks: &'c [Check],
-    /// Indices of applicable syntax-aware checks.
-    pub syntax: Vec<usize>,
-    /// Index of an enabled `parse-error` check.
-    pub parse_error: Option<usize>,
-    /// Index of an enabled `uncompiled-file` check.
-    pub uncompiled: Option<usize>,
+    /// What the scan asks for.
+    pub request: Request<'c>,
     /// Crate names that are not workspace members (path roots never resolved to workspace fns).
     pub externals: HashSet<String>,
-    /// Server starts to record (when some service check applies).
-    pub starts: Option<ServerStarts>,
     needles: Option<AhoCorasick>,
-    patterns: Vec<PathPattern>,
-    /// Some method pattern needs the root of its receiver chain.
-    chains: bool,
 }
 
 impl<'c> Engine<'c> {
-    /// Collects the syntax-aware checks and builds the needle automaton.
-    pub fn new(checks: &'c [Check], ws: &Workspace, applicable: &[bool]) -> Engine<'c> {
-        let mut syntax = Vec::new();
-        let mut needles: Vec<String> = Vec::new();
-        let mut patterns = Vec::new();
-        for (i, c) in checks.iter().enumerate() {
-            if !applicable.get(i).copied().unwrap_or(false) {
-                continue;
-            }
-            match &c.matcher {
-                Matcher::Call(m) => {
-                    add_functions(&m.functions, &mut patterns, &mut needles);
-                    needles.extend(m.methods.iter().chain(&m.macros).cloned());
-                    add_methods(&m.chain_methods, &mut patterns, &mut needles);
-                    if m.interprocedural {
-                        needles.push("async".into());
-                    }
-                }
-                Matcher::HeldAcrossAwait(_) => needles.push("await".into()),
-                Matcher::IgnoredResult(m) => {
-                    add_functions(&m.functions, &mut patterns, &mut needles);
-                    needles.extend(m.methods.iter().cloned());
-                }
-                Matcher::Presence(m) => {
-                    add_functions(&m.functions, &mut patterns, &mut needles);
-                    add_methods(&m.methods, &mut patterns, &mut needles);
-                    needles.extend(m.macros.iter().chain(&m.defaults_off).cloned());
-                    needles.extend(
-                        m.routes.iter().filter_map(|r| {
-                            r.rsplit('/').find(|s| !s.is_empty()).map(String::from)
-                        }),
-                    );
-                    if m.routes.iter().any(|r| r == "/") {
-                        needles.extend(ROUTE_CALLS.iter().map(|s| s.to_string()));
-                    }
-                }
-                _ => continue,
-            }
-            syntax.push(i);
-        }
-        let starts = checks
-            .iter()
-            .zip(applicable)
-            .any(|(c, a)| *a && c.applies.is_service())
-            .then(ServerStarts::new);
-        for (_, start) in starts.iter().flat_map(|s| &s.starts) {
-            match start {
-                Start::Fn(p) => add_functions(std::slice::from_ref(p), &mut patterns, &mut needles),
-                Start::Method(m) => {
-                    add_methods(std::slice::from_ref(m), &mut patterns, &mut needles)
-                }
-            }
-        }
-        needles.extend(starts.iter().flat_map(ServerStarts::needles));
-        let find = |id: &str| {
-            checks
-                .iter()
-                .position(|c| c.id == id && matches!(c.matcher, Matcher::Engine))
-        };
-        let members: HashSet<String> = ws
-            .packages
-            .iter()
-            .map(|p| p.name.replace('-', "_"))
-            .collect();
-        let mut externals: HashSet<String> = ["std", "core", "alloc"].map(String::from).into();
-        for p in &ws.packages {
-            externals.extend(
-                p.dependencies
+    /// Builds the needle automaton for a request.
+    pub fn new(request: Request<'c>, ws: &Workspace) -> Engine<'c> {
+        let mut needles = request.needles();
+        for (_, m) in &request.presence {
+            needles.extend(
+                m.functions
                     .iter()
-                    .map(|d| d.local_name.clone())
-                    .filter(|n| !members.contains(n)),
+                    .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
+                    .filter_map(|p| p.needle().map(String::from)),
             );
+            needles.extend(m.methods.iter().map(|x| x.name.clone()));
+            needles.extend(m.macros.iter().chain(&m.defaults_off).cloned());
+            needles.extend(
+                m.routes
+                    .iter()
+                    .filter_map(|r| r.rsplit('/').find(|s| !s.is_empty()).map(String::from)),
+            );
+            if m.routes.iter().any(|r| r == "/") {
+                needles.extend(ROUTE_CALLS.iter().map(|s| s.to_string()));
+            }
         }
         needles.sort();
         needles.dedup();
         Engine {
-            checks,
-            syntax,
-            parse_error: find("parse-error"),
-            uncompiled: find("uncompiled-file"),
-            externals,
-            chains: chains(checks, starts.as_ref()),
-            starts,
+            request,
+            externals: externals(ws),
             needles: (!needles.is_empty())
                 .then(|| AhoCorasick::new(&needles).ok())
                 .flatten(),
-            patterns,
         }
-    }
-
-    /// Does some method pattern need the root of its receiver chain?
-    pub fn has_chains(&self) -> bool {
-        self.chains
-    }
-
-    /// Is check `idx` handled by the engine?
-    pub fn is_syntax(&self, idx: usize) -> bool {
-        self.syntax.contains(&idx)
     }
 
     /// Does `text` mention any needle?
     pub(super) fn mentions(&self, text: &str) -> bool {
         self.needles.as_ref().is_some_and(|a| a.is_match(text))
+    }
+
+    /// The function patterns a local alias may stand for (asked calls, chain roots, presence,
+    /// server starts).
+    fn patterns(&self) -> impl Iterator<Item = &PathPattern> {
+        let presence = self.request.presence.iter().flat_map(|(_, m)| {
+            m.functions
+                .iter()
+                .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
+        });
+        let starts = self.request.starts.iter().flat_map(|s| {
+            s.starts.iter().filter_map(|(_, st)| match st {
+                Start::Fn(p) => Some(p),
+                Start::Method(m) => m.root.as_ref(),
+            })
+        });
+        self.request
+            .functions
+            .iter()
+            .chain(&self.request.roots)
+            .chain(presence)
+            .chain(starts)
     }
 
     /// Is `word` itself a needle (not just containing one)?
@@ -183,18 +126,41 @@ impl<'c> Engine<'c> {
     }
 }
 
+/// Crate names that are not workspace members: std and every declared dependency.
+fn externals(ws: &Workspace) -> HashSet<String> {
+    let members: HashSet<String> = ws
+        .packages
+        .iter()
+        .flat_map(|p| {
+            std::iter::once(p.name.replace('-', "_"))
+                .chain(p.targets.iter().map(|t| t.name.replace('-', "_")))
+        })
+        .collect();
+    let mut out: HashSet<String> = ["std", "core", "alloc"].map(String::from).into();
+    for p in &ws.packages {
+        out.extend(
+            p.dependencies
+                .iter()
+                .map(|d| d.local_name.clone())
+                .filter(|n| !members.contains(n)),
+        );
+    }
+    out
+}
+
 /// One file to analyze.
 pub struct FileInput<'a> {
     /// Workspace-relative path.
     pub path: &'a str,
     /// The source text.
     pub text: &'a str,
-    /// Syntax-aware checks that apply to this file (by path scope and package).
+    /// Some syntax-aware check applies to this file (by path scope and package).
+    pub wanted: bool,
+    /// The `presence` checks that apply to this file.
     pub checks: &'a [usize],
     /// Is this file the root of a bin target (for `main`)?
     pub is_bin_root: bool,
-    /// Interprocedural rounds: parse only unparsed items mentioning these names; report only
-    /// fns and call sites.
+    /// A later pass: parse only the unparsed items mentioning these names.
     pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
     /// Tokenize even without needles (a text check matched: its test ranges are needed).
     pub tokenize: bool,
@@ -257,12 +223,10 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
-        None => {
-            (!input.checks.is_empty() || engine.starts.is_some()) && engine.mentions(input.text)
-        }
+        None => (input.wanted || engine.request.starts.is_some()) && engine.mentions(input.text),
     };
     let has_mod = declares_module(input.text);
-    if !wanted && !has_mod && !input.tokenize && engine.parse_error.is_none() {
+    if !wanted && !has_mod && !input.tokenize && !engine.request.parse_errors {
         return out;
     }
     let refused = super::depth::too_deep(input.text);
@@ -278,9 +242,14 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     out.tokenized = true;
     let sp = split(ts);
+    out.test_ranges = sp.test_ranges.clone();
+    out.items = sp
+        .items
+        .iter()
+        .map(|i| (i.bytes.start, i.bytes.end))
+        .collect();
     if input.extra.is_none() {
         out.mods = sp.mods.clone();
-        out.test_ranges = sp.test_ranges.clone();
     }
     if !wanted {
         return out;
@@ -291,13 +260,33 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     }
     // Either every needed item parsed, or the file as a whole does not parse either: then the
     // items that did parse are still checked (the parse error is reported beside them).
+    if input.extra.is_none() {
+        out.facts.aliases = prepared.resolver.aliases();
+        out.facts.globs = prepared.resolver.globs();
+    }
     let mut walker = Walker::new(engine, input, &source, &mut out);
-    walker.set_resolver(prepared.resolver);
+    walker.set_resolver(prepared.resolver.clone());
     for (idx, item) in &prepared.items {
         walker.record_parsed(*idx);
         walker.walk_item(item);
     }
+    if engine.request.graph {
+        summarize_unparsed(engine, &sp.items, &prepared.resolver, &mut out);
+    }
     out
+}
+
+/// Fns of the items that were not parsed join the call graph from their tokens.
+fn summarize_unparsed(engine: &Engine, items: &[RawItem], res: &Resolver, out: &mut FileSummary) {
+    let exempt = super::tokens::Exempt(&engine.request.exempt_calls, &engine.externals);
+    for (idx, item) in items.iter().enumerate() {
+        if item.is_use || item.is_inner_attr || out.parsed.contains(&idx) {
+            continue;
+        }
+        if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
+            super::tokens::summarize(&item.tokens, res, &exempt, &mut out.facts);
+        }
+    }
 }
 
 /// The items of a file selected for the walk, parsed.
@@ -327,7 +316,9 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawIte
             continue;
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
-        let base = engine.mentions(text) || local.iter().any(|n| contains(text, n));
+        let typed =
+            engine.request.types && matches!(item.keyword.as_deref(), Some("struct" | "static"));
+        let base = typed || engine.mentions(text) || local.iter().any(|n| contains(text, n));
         let take = match input.extra {
             Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
             None => base,
@@ -380,14 +371,14 @@ fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSu
 fn local_needles(engine: &Engine, res: &Resolver, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (alias, target) in res.aliases() {
-        if engine.patterns.iter().any(|p| related(p, &target)) {
+        if engine.patterns().any(|p| related(p, &target)) {
             out.push(alias);
         }
     }
     if res
         .globs()
         .iter()
-        .any(|g| engine.patterns.iter().any(|p| related(p, g)))
+        .any(|g| engine.patterns().any(|p| related(p, g)))
     {
         out.push(String::new());
     }
@@ -449,46 +440,6 @@ fn refused_blanked(
     let msg = format!("item not analyzed: {}{more}", first.reason);
     out.parse_error = Some((point(line as usize, column as usize - 1), msg));
     Some(super::depth::blank(text, refused))
-}
-
-/// Does a check or a server start name a method on a chain (`a::b().name`)?
-fn chains(checks: &[Check], starts: Option<&ServerStarts>) -> bool {
-    let in_checks = checks.iter().any(|c| match &c.matcher {
-        Matcher::Call(m) => !m.chain_methods.is_empty(),
-        Matcher::Presence(m) => m.methods.iter().any(|x| x.root.is_some()),
-        _ => false,
-    });
-    in_checks
-        || starts.is_some_and(|s| {
-            s.starts
-                .iter()
-                .any(|(_, st)| matches!(st, Start::Method(_)))
-        })
-}
-
-/// Records a kind's method patterns: their names, and their chain roots as function patterns.
-fn add_methods(
-    methods: &[MethodPattern],
-    patterns: &mut Vec<PathPattern>,
-    needles: &mut Vec<String>,
-) {
-    needles.extend(methods.iter().map(|m| m.name.clone()));
-    let roots: Vec<PathPattern> = methods.iter().filter_map(|m| m.root.clone()).collect();
-    add_functions(&roots, patterns, needles);
-}
-
-/// Records a kind's function patterns and their prefilter needles.
-fn add_functions(
-    functions: &[PathPattern],
-    patterns: &mut Vec<PathPattern>,
-    needles: &mut Vec<String>,
-) {
-    patterns.extend(functions.iter().cloned());
-    needles.extend(
-        functions
-            .iter()
-            .filter_map(|p| p.needle().map(String::from)),
-    );
 }
 
 /// Turns doc comments (`///`, `//!`, `/**`, `/*!` at the start of a line) into plain comments,

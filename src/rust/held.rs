@@ -1,30 +1,22 @@
-//! `held-across-await`: a guard from a listed method (`lock`, `read`, `write`, `borrow`,
-//! `borrow_mut`; zero arguments), bound with `let` to a name, still alive at a later `.await`
-//! of the same block (it ends at the block's end or at `drop(guard)`). A guard obtained with
-//! `.lock().await` is an async mutex guard and is not flagged. Attributes such as
+//! Guards across `.await`: a zero-argument call of a guard method (`lock`, `read`, `write`,
+//! `borrow`, `borrow_mut`, … as asked), bound with `let` to a name, still alive at a later
+//! `.await` of the same block (it ends at the block's end or at `drop(guard)`). A guard
+//! obtained with `.lock().await` is an async mutex guard and is not recorded. The receiver's
+//! hinted type is kept: whether it is a lock is the query's business. Attributes such as
 //! `#[allow(clippy::await_holding_lock)]` are deliberately ignored.
 
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
+use super::facts::Guard;
 use super::visit::{Walker, region};
-use crate::kinds::Matcher;
 
 impl Walker<'_> {
-    /// Checks the statements of one async block.
+    /// Records the guards of one async block's statements.
     pub(super) fn held(&mut self, stmts: &[Stmt]) {
-        let checks = self.engine.checks;
-        let checks: Vec<(usize, &Vec<String>)> = self
-            .input
-            .checks
-            .iter()
-            .filter_map(|&i| match checks.get(i).map(|c| &c.matcher) {
-                Some(Matcher::HeldAcrossAwait(m)) => Some((i, &m.methods)),
-                _ => None,
-            })
-            .collect();
-        if checks.is_empty() {
+        let methods = &self.engine.request.guard_methods;
+        if methods.is_empty() {
             return;
         }
         for (i, stmt) in stmts.iter().enumerate() {
@@ -32,25 +24,24 @@ impl Walker<'_> {
             let (Some(name), Some(init)) = (binding(&local.pat), &local.init) else {
                 continue;
             };
-            for (idx, methods) in &checks {
-                let Some(method) = guard_method(&init.expr, methods) else {
-                    continue;
-                };
-                let Some(await_line) = later_await(&stmts[i + 1..], &name) else {
-                    continue;
-                };
-                let r = region(local.let_token.span, local.semi_token.span);
-                let msg = format!(
-                    "guard `{name}` from `.{method}()` is held across the `.await` on line {await_line}"
-                );
-                let line = await_line.to_string();
-                self.hit(
-                    *idx,
-                    r,
-                    msg,
-                    &[("name", &name), ("method", &method), ("await_line", &line)],
-                );
+            if declared_not_a_guard(&local.pat) {
+                continue;
             }
+            let Some((method, receiver)) = guard_method(&init.expr, methods) else {
+                continue;
+            };
+            let Some(await_line) = later_await(&stmts[i + 1..], &name) else {
+                continue;
+            };
+            let guard = Guard {
+                name,
+                method,
+                region: region(local.let_token.span, local.semi_token.span),
+                await_line: await_line as u32,
+                recv: self.scope().of_expr(receiver),
+                body: self.body(),
+            };
+            self.out.facts.guards.push(guard);
         }
     }
 }
@@ -64,9 +55,29 @@ fn binding(p: &Pat) -> Option<String> {
     }
 }
 
-/// The guard method when `e` is `recv.lock()`, `.lock().unwrap()`, `.lock().expect(..)`,
-/// `.lock()?` (not `.lock().await`).
-fn guard_method(e: &Expr, methods: &[String]) -> Option<String> {
+/// `let id: &EventId = event_id.borrow();`: a declared type that is not a guard
+/// (`MutexGuard`, `RwLockReadGuard`, `Ref`, `RefMut`, …) says the call was not a lock.
+fn declared_not_a_guard(p: &Pat) -> bool {
+    let Pat::Type(t) = p else {
+        return false;
+    };
+    let mut ty = &*t.ty;
+    while let syn::Type::Reference(r) = ty {
+        ty = &r.elem;
+    }
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().is_none_or(|s| {
+            let name = s.ident.to_string();
+            !(name.contains("Guard") || name == "Ref" || name == "RefMut")
+        }),
+        syn::Type::Infer(_) => false,
+        _ => true,
+    }
+}
+
+/// The guard method and its receiver when `e` is `recv.lock()`, `.lock().unwrap()`,
+/// `.lock().expect(..)`, `.lock()?` (not `.lock().await`).
+fn guard_method<'e>(e: &'e Expr, methods: &[String]) -> Option<(String, &'e Expr)> {
     match e {
         Expr::Try(t) => guard_method(&t.expr, methods),
         Expr::Paren(p) => guard_method(&p.expr, methods),
@@ -79,7 +90,7 @@ fn guard_method(e: &Expr, methods: &[String]) -> Option<String> {
             guard_method(&m.receiver, methods)
         }
         Expr::MethodCall(m) if m.args.is_empty() && methods.iter().any(|x| m.method == x) => {
-            Some(m.method.to_string())
+            Some((m.method.to_string(), &m.receiver))
         }
         _ => None,
     }
@@ -111,8 +122,10 @@ fn is_drop(s: &Stmt, name: &str) -> bool {
             .any(|a| matches!(a, Expr::Path(p) if p.path.is_ident(name)))
 }
 
-struct FindAwait {
-    line: Option<usize>,
+/// Finds the first `.await` outside nested closures, async blocks and items.
+pub(super) struct FindAwait {
+    /// Its line.
+    pub line: Option<usize>,
 }
 
 impl<'ast> Visit<'ast> for FindAwait {

@@ -1,35 +1,45 @@
-//! The syntax-aware engine: parsing, name resolution, contexts, the module tree (test-code and
-//! uncompiled-file classification) and the interprocedural blocking index, for the kinds `call`,
-//! `held-across-await`, `ignored-result` and `presence`.
+//! The Rust code model: parsing, name resolution, contexts, type hints, the module tree
+//! (test-code and uncompiled-file classification), and the workspace model the syntax kinds
+//! query (crates, fns with compact ids, call sites with resolved targets, roles).
 //!
 //! Per file (on a big-stack rayon thread, because `proc_macro2`/`syn` values are `!Send`):
 //! tokenize, split top-level items at the token level, parse (with `syn`) only the `use` items
-//! and the items whose text mentions a needle of the enabled checks, walk them once, and return
-//! a `Send` [`FileSummary`]. Then, once for the workspace: the module tree classifies each file
-//! (production / test / uncompiled), the interprocedural index runs to a fixpoint, and presence
-//! checks are decided per package. See `docs/engine.md`.
+//! and the items whose text mentions a needle of the [`Request`], walk them once, and return a
+//! `Send` [`FileSummary`] of facts. Then, once for the workspace: the module tree classifies
+//! each file and gives its crate and module path, callers of blocking fns are parsed in one
+//! extra pass, and the [`CodeModel`] resolves every site and assigns roles. The model knows no
+//! check: the kinds in `scan` are queries over it. See `docs/engine.md`.
 
 mod contexts;
 mod depth;
 mod engine;
+mod facts;
 mod finish;
+mod graph;
 mod held;
 mod infallible;
-mod interproc;
 mod macros;
 mod modtree;
 mod presence;
 mod reach;
+mod request;
 mod resolve;
 pub mod services;
 mod split;
+mod tokens;
+mod types;
 mod visit;
 
+pub use contexts::{Frame, FrameNode, frames_up};
 pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_pool, thread_count};
+pub use facts::{Body, BodyKind, Callee, Discard, Facts, FnDecl, Guard, Root, Site, TypeItem};
 pub use finish::{FileState, Finished, finish, kind_at};
-pub use interproc::{CallSite, CalleeRef, FnSummary, Index};
-pub use modtree::{Classification, classify};
+pub use graph::{CodeModel, FnId, RolePath};
+pub use infallible::Exemptions;
+pub use modtree::{Classification, FileModule, classify};
 pub use presence::{ServiceVerdict, presence_hits};
+pub use request::Request;
+pub use types::Ty;
 
 use crate::model::Region;
 
@@ -46,17 +56,6 @@ pub struct ModDecl {
     pub test: bool,
     /// Line of the declaration.
     pub line: u32,
-}
-
-/// A finding of a syntax-aware check in one file, before test-code filtering.
-#[derive(Debug, Clone)]
-pub struct RawHit {
-    /// Index into `Config::checks`.
-    pub check: usize,
-    /// Where.
-    pub region: Region,
-    /// Message.
-    pub message: String,
 }
 
 /// A fact relevant to a `presence` check, found at a line.
@@ -92,18 +91,18 @@ pub struct FileSummary {
     pub mods: Vec<ModDecl>,
     /// Inclusive line ranges of test code inside the file.
     pub test_ranges: Vec<(u32, u32)>,
-    /// Findings.
-    pub hits: Vec<RawHit>,
     /// The parse error, if the file (or a needed item) does not parse.
     pub parse_error: Option<(Region, String)>,
+    /// Parts of macro bodies that do not parse but call a needle (`parse-error` notes).
+    pub macro_notes: Vec<(Region, String)>,
     /// Presence facts.
     pub presence: Vec<PresenceFact>,
     /// Server starts.
     pub starts: Vec<StartFact>,
-    /// Workspace fns seen (for the interprocedural index).
-    pub fns: Vec<FnSummary>,
-    /// Calls in checked contexts that may reach workspace fns.
-    pub sites: Vec<CallSite>,
+    /// The code-model facts of the parsed items.
+    pub facts: Facts,
+    /// Byte ranges of the top-level items (when tokenized).
+    pub items: Vec<(usize, usize)>,
     /// Indices of the top-level items that were parsed.
     pub parsed: Vec<usize>,
     /// Was the file tokenized at all?

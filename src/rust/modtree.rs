@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 
-use super::FileSummary;
+use super::{FileSummary, ModDecl};
 use crate::model::CodeKind;
 use crate::workspace::Workspace;
 
@@ -17,16 +17,38 @@ pub struct Classification {
     pub kinds: Vec<Option<CodeKind>>,
     /// Uncompiled files that belong to a scanned package (not to a nested, foreign one).
     pub report: Vec<bool>,
+    /// The crate (target) and module path of each file a module tree reaches.
+    pub modules: Vec<Option<FileModule>>,
+}
+
+/// Where a file sits in a crate's module tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileModule {
+    /// Index of the package in `ws.packages`.
+    pub package: usize,
+    /// Index of the target in the package's targets.
+    pub target: usize,
+    /// The module path from the crate root (empty for the root file).
+    pub path: Vec<String>,
 }
 
 /// Walks every target's module tree. `summaries[i]` belongs to `ws.files[i]`.
 pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classification {
     let index = path_index(ws);
     let mut kinds: Vec<Option<CodeKind>> = vec![None; ws.files.len()];
+    let mut modules: Vec<Option<FileModule>> = vec![None; ws.files.len()];
     let mut queue: VecDeque<(usize, CodeKind, bool)> = VecDeque::new();
-    for t in ws.packages.iter().flat_map(|p| &p.targets) {
-        if let Some(&i) = index.get(t.src_path.as_str()) {
-            queue.push_back((i, t.code_kind().unwrap_or(CodeKind::Production), true));
+    for (pi, p) in ws.packages.iter().enumerate() {
+        for (ti, t) in p.targets.iter().enumerate() {
+            if let Some(&i) = index.get(t.src_path.as_str()) {
+                queue.push_back((i, t.code_kind().unwrap_or(CodeKind::Production), true));
+                let at = FileModule {
+                    package: pi,
+                    target: ti,
+                    path: Vec::new(),
+                };
+                modules[i].get_or_insert(at);
+            }
         }
     }
     while let Some((i, kind, mod_rs)) = queue.pop_front() {
@@ -35,16 +57,31 @@ pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classific
             Some(k) if k == kind || kind != CodeKind::Production => continue,
             _ => kinds[i] = Some(kind),
         }
-        for (j, test, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
-            let child = if test && kind == CodeKind::Production {
+        for (j, decl, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
+            let child = if decl.test && kind == CodeKind::Production {
                 CodeKind::Test
             } else {
                 kind
             };
             queue.push_back((j, child, child_mod_rs));
+            child_module(&mut modules, i, j, decl);
         }
     }
-    finish(ws, kinds, summaries)
+    let mut class = finish(ws, kinds, summaries);
+    class.modules = modules;
+    class
+}
+
+/// Records the module path of file `child`, declared by `decl` in file `parent`.
+fn child_module(modules: &mut [Option<FileModule>], parent: usize, child: usize, decl: &ModDecl) {
+    let Some(mut at) = modules.get(parent).cloned().flatten() else {
+        return;
+    };
+    at.path.extend(decl.inline.iter().cloned());
+    at.path.push(decl.name.clone());
+    if let Some(slot) = modules.get_mut(child) {
+        slot.get_or_insert(at);
+    }
 }
 
 /// The files one target compiles as production code: its root and every module reached
@@ -60,8 +97,8 @@ pub fn reach(ws: &Workspace, summaries: &[Option<&FileSummary>], root: &str) -> 
         if !seen.insert(i) {
             continue;
         }
-        for (j, test, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
-            if !test {
+        for (j, decl, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
+            if !decl.test {
                 queue.push_back((j, child_mod_rs));
             }
         }
@@ -79,15 +116,15 @@ fn path_index(ws: &Workspace) -> HashMap<&str, usize> {
         .collect()
 }
 
-/// The files file `i` declares as modules: (index, declared under `#[cfg(test)]`, is a
-/// `mod.rs`-like directory owner).
-fn children(
+/// The files file `i` declares as modules: (index, the declaration, is a `mod.rs`-like
+/// directory owner).
+fn children<'s>(
     ws: &Workspace,
     index: &HashMap<&str, usize>,
-    summaries: &[Option<&FileSummary>],
+    summaries: &[Option<&'s FileSummary>],
     i: usize,
     mod_rs: bool,
-) -> Vec<(usize, bool, bool)> {
+) -> Vec<(usize, &'s ModDecl, bool)> {
     let Some(summary) = summaries.get(i).copied().flatten() else {
         return Vec::new();
     };
@@ -123,7 +160,7 @@ fn children(
                     .find_map(|(c, m)| through_link(ws, index, c).map(|j| (j, *m)))
             });
         if let Some((j, child_mod_rs)) = found {
-            out.push((j, decl.test, child_mod_rs));
+            out.push((j, decl, child_mod_rs));
         }
     }
     out
@@ -178,7 +215,11 @@ fn finish(
             .any(|d| !d.is_empty() && f.path.starts_with(&format!("{d}/")));
         report[i] = !nested_foreign;
     }
-    Classification { kinds, report }
+    Classification {
+        kinds,
+        report,
+        modules: Vec::new(),
+    }
 }
 
 /// The kind the path implies over the module tree's: vendored code is vendored whatever

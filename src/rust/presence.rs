@@ -130,6 +130,8 @@ fn service_hit(
         region: Region::file_start(),
         message: check.message(default, &[("service", &s.bin), ("package", package)]),
         related: Vec::new(),
+        role: None,
+        severity: None,
     }
 }
 
@@ -159,6 +161,8 @@ fn package_hits(idx: usize, check: &Check, m: &PresenceMatcher, inputs: &Inputs)
             region: Region::file_start(),
             message: check.message(default, &[("package", &p.name)]),
             related: Vec::new(),
+            role: None,
+            severity: None,
         });
     }
     hits

@@ -16,6 +16,8 @@ pub struct RawItem {
     pub is_use: bool,
     /// An inner attribute `#![..]` (never parsed).
     pub is_inner_attr: bool,
+    /// The item's keyword (`fn`, `struct`, `impl`, …) after attributes and qualifiers.
+    pub keyword: Option<String>,
 }
 
 /// What splitting a file gives.
@@ -41,6 +43,7 @@ pub fn split(ts: TokenStream) -> Split {
         out.items.push(RawItem {
             is_use: head.keyword.as_deref() == Some("use"),
             is_inner_attr: head.inner_attr,
+            keyword: head.keyword.clone(),
             bytes,
             tokens: item,
         });

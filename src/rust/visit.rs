@@ -1,40 +1,42 @@
-//! The one traversal of a parsed item: contexts, name resolution, and every syntax-aware check
-//! of the file evaluated at each call, macro, `let` and statement.
+//! The one traversal of a parsed item: contexts, name resolution and type hints, and the facts
+//! of the code model recorded at each fn, closure, call, macro, `let` and statement.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 
-use super::contexts::{Frame, in_async};
+use super::FileSummary;
+use super::contexts::{Frame, FrameNode};
 use super::engine::{Engine, FileInput};
-use super::interproc::{FnSummary, qualify};
+use super::facts::Root;
 use super::macros::Position;
 use super::resolve::{Resolver, segments};
-use super::{FileSummary, PresenceFact, RawHit};
-use crate::kinds::Matcher;
+use super::types::{Scope, Ty};
 use crate::kinds::ignored_result::Form;
 use crate::model::Region;
 
+mod bodies;
 mod calls;
 mod macro_bodies;
+mod serve;
 
-/// What is being called.
-pub enum Target<'t> {
-    /// A path call, resolved (candidates).
-    Fn(&'t [Vec<String>]),
-    /// A method call by name, with the receiver's method name if the receiver is a call, and
-    /// the resolved function the receiver chain starts at (`a::b(..).c().name()` → `a::b`).
-    Method(&'t str, Option<&'t str>, &'t [Vec<String>]),
-    /// A macro by last segment.
-    Macro(&'t str),
-}
-
-struct FnState {
-    summary: FnSummary,
-    bytes: std::ops::Range<usize>,
+/// The innermost impl or trait being walked.
+struct ImplCtx {
+    /// Self type's last segment (or the trait's name inside a trait definition).
+    name: String,
+    /// Self type's resolved path.
+    path: Vec<String>,
+    /// The implemented trait's last segment.
+    trait_name: Option<String>,
+    /// The implemented trait is one of std or a dependency (`impl io::Read for X`).
+    foreign_trait: bool,
+    /// Its fns are handlers by their place (a tonic service, `Service::call`, …).
+    service: bool,
+    /// A trait definition (default fns), not an impl.
+    in_trait: bool,
 }
 
 /// The walker over one file's parsed items.
@@ -43,15 +45,26 @@ pub struct Walker<'a> {
     pub(super) input: &'a FileInput<'a>,
     pub(super) text: &'a str,
     pub(super) res: Resolver,
-    pub(super) frames: Vec<Frame>,
-    fns: Vec<FnState>,
-    impl_ty: Vec<String>,
+    /// Open frames, with their node id once a site needed them.
+    frames: Vec<(Frame, Option<u32>)>,
+    /// Open bodies: id and the number of event loops open in it.
+    bodies: Vec<(u32, u32)>,
+    impls: Vec<ImplCtx>,
+    fn_depth: usize,
     discarded: HashSet<usize>,
+    /// Closures, async blocks and calls given to a spawn or a route registration.
+    pending: HashMap<usize, Root>,
+    /// Closures a fn returns (its tail expression, possibly boxed): they run where the
+    /// caller runs them, not in the fn.
+    returned: HashSet<usize>,
+    /// Closures and async blocks written as an argument of a recorded call: (site, position).
+    given: HashMap<usize, (u32, u32)>,
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
-    /// Unwraps of the current top-level item that a check's `skip` may leave out.
-    pub(super) exempt: super::infallible::Exemptions,
+    locals: Vec<HashMap<String, Ty>>,
+    /// The file mentions warp (its `and_then` / `map` register handlers).
+    warp: bool,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -79,17 +92,22 @@ impl<'a> Walker<'a> {
         out: &'a mut FileSummary,
     ) -> Self {
         Walker {
+            warp: memchr::memmem::find(text.as_bytes(), b"warp").is_some(),
             engine,
             input,
             text,
             res: Resolver::default(),
             frames: Vec::new(),
-            fns: Vec::new(),
-            impl_ty: Vec::new(),
+            bodies: Vec::new(),
+            impls: Vec::new(),
+            fn_depth: 0,
             discarded: HashSet::new(),
+            pending: HashMap::new(),
+            returned: HashSet::new(),
+            given: HashMap::new(),
             nest: Vec::new(),
             mods: Vec::new(),
-            exempt: Default::default(),
+            locals: Vec::new(),
             out,
         }
     }
@@ -106,260 +124,108 @@ impl<'a> Walker<'a> {
 
     /// Walks one top-level item.
     pub fn walk_item(&mut self, item: &syn::Item) {
-        let skips = self
-            .checks()
-            .any(|(_, m)| matches!(m, Matcher::Call(c) if !c.skip.is_empty()));
-        if skips && self.reporting() {
-            self.exempt = super::infallible::Exemptions::of_item(item);
+        let bytes = item.span().byte_range();
+        self.warp = self
+            .text
+            .get(bytes)
+            .is_some_and(|t| t.contains("warp::") || t.contains("warp::Filter"))
+            || self
+                .res
+                .aliases()
+                .iter()
+                .any(|(_, p)| p.first().is_some_and(|f| f == "warp"));
+        if self.engine.request.skips {
+            let exempt = super::infallible::Exemptions::of_item(item);
+            self.out.facts.exempt.extend(exempt);
         }
         self.visit_item(item);
     }
 
-    fn reporting(&self) -> bool {
-        self.input.extra.is_none()
+    fn push_frame(&mut self, f: Frame) {
+        self.frames.push((f, None));
     }
 
-    fn checks(&self) -> impl Iterator<Item = (usize, &'a Matcher)> + 'a {
-        let checks = self.engine.checks;
-        self.input
-            .checks
-            .iter()
-            .filter_map(move |&i| checks.get(i).map(|c| (i, &c.matcher)))
-    }
-
-    pub(super) fn hit(
-        &mut self,
-        check: usize,
-        region: Region,
-        default: String,
-        vars: &[(&str, &str)],
-    ) {
-        if !self.reporting() {
-            return;
-        }
-        if let Some(c) = self.engine.checks.get(check) {
-            let message = c.message(default, vars);
-            self.out.hits.push(RawHit {
-                check,
-                region,
-                message,
-            });
-        }
-    }
-
-    fn enter_fn(
-        &mut self,
-        sig: &syn::Signature,
-        attrs: &[syn::Attribute],
-        bytes: std::ops::Range<usize>,
-    ) {
-        let name = sig.ident.to_string();
-        let async_attr = attrs.iter().any(|a| {
-            let segs = segments(a.path());
-            segs.len() > 1 && segs.last().is_some_and(|l| l == "main" || l == "test")
-        });
-        let is_async = sig.asyncness.is_some() || async_attr;
-        let is_main = name == "main"
-            && self.input.is_bin_root
-            && self.mods.is_empty()
-            && self.impl_ty.is_empty()
-            && self.fns.is_empty();
-        self.frames.push(Frame::Fn {
-            is_async,
-            is_main,
-            is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
-        });
-        self.start_attrs(attrs, &name);
-        let (key, free) = match self.impl_ty.last() {
-            Some(t) => (format!("{t}::{name}"), false),
-            None => (qualify(&self.module_name(), &name), true),
-        };
-        self.fns.push(FnState {
-            summary: FnSummary {
-                key,
-                free,
-                at: Some((
-                    self.input.path.to_string(),
-                    sig.ident.span().start().line as u32,
-                )),
-                is_async,
-                direct: Vec::new(),
-                callees: Vec::new(),
-            },
-            bytes,
-        });
-        self.route_attrs(attrs);
-    }
-
-    fn leave_fn(&mut self) {
+    fn pop_frame(&mut self) {
         self.frames.pop();
-        if let Some(f) = self.fns.pop()
-            && (!f.summary.direct.is_empty() || !f.summary.callees.is_empty())
-        {
-            self.out.fns.push(f.summary);
-        }
     }
 
-    /// Presence facts from `#[get("/health")]`-style attributes.
-    fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
-        for a in attrs {
-            let segs = segments(a.path());
-            let Some(last) = segs.last() else { continue };
-            if !super::engine::ROUTE_CALLS.contains(&last.as_str()) {
+    /// The node id of the innermost frame, materializing the open frames as needed.
+    pub(super) fn frame_id(&mut self) -> Option<u32> {
+        let mut parent = None;
+        for i in 0..self.frames.len() {
+            if let Some(id) = self.frames[i].1 {
+                parent = Some(id);
                 continue;
             }
-            let lit = a
-                .parse_args_with(first_str_lit)
-                .ok()
-                .or_else(|| named_path_arg(a));
-            if let Some(lit) = lit {
-                let line = a.span().start().line as u32;
-                self.route_fact(&lit, line);
-            }
+            let id = self.out.facts.frames.len() as u32;
+            self.out.facts.frames.push(FrameNode {
+                frame: self.frames[i].0.clone(),
+                parent,
+            });
+            self.frames[i].1 = Some(id);
+            parent = Some(id);
+        }
+        parent
+    }
+
+    /// Is the innermost body async?
+    pub(super) fn in_async(&self) -> bool {
+        super::contexts::in_async(self.frames.iter().rev().map(|(f, _)| f))
+    }
+
+    /// The innermost body.
+    pub(super) fn body(&self) -> Option<u32> {
+        self.bodies.last().map(|b| b.0)
+    }
+
+    /// Inside an event loop of the innermost body?
+    pub(super) fn in_event_loop(&self) -> bool {
+        self.bodies.last().is_some_and(|b| b.1 > 0)
+    }
+
+    /// What the type hints see here.
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope {
+            res: &self.res,
+            self_ty: self
+                .impls
+                .last()
+                .filter(|i| !i.in_trait)
+                .map(|i| i.path.as_slice()),
+            externals: &self.engine.externals,
+            locals: &self.locals,
         }
     }
 
-    /// Records a route (with the enclosing `nest` prefixes) for presence checks.
-    pub(super) fn route_fact(&mut self, route: &str, line: u32) {
-        let full = format!("{}/{}", self.nest.concat(), route.trim_start_matches('/'));
-        let facts: Vec<PresenceFact> = self
-            .checks()
-            .filter_map(|(i, m)| match m {
-                Matcher::Presence(p) if p.route_matches(&full) || p.route_matches(route) => {
-                    Some(PresenceFact {
-                        check: i,
-                        line,
-                        what: format!("route `{full}`"),
-                        negates: false,
-                    })
-                }
-                _ => None,
-            })
-            .collect();
-        self.out.presence.extend(facts);
-    }
-
-    fn const_routes(&mut self, e: &Expr) {
-        let mut lits = Vec::new();
-        RouteLiterals(&mut lits).visit_expr(e);
-        for (lit, line) in lits {
-            self.route_fact(&lit, line);
-        }
-    }
-
-    /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
-    fn start_attrs(&mut self, attrs: &[syn::Attribute], name: &str) {
-        if self.engine.starts.is_none() {
-            return;
-        }
-        for a in attrs {
-            let segs = segments(a.path());
-            let Some(last) = segs.last() else { continue };
-            let framework = crate::kinds::service::FRAMEWORKS
-                .iter()
-                .position(|f| f.attributes.contains(&last.as_str()));
-            if let Some(framework) = framework {
-                self.out.starts.push(super::StartFact {
-                    framework: Some(framework),
-                    line: a.span().start().line as u32,
-                    what: format!("`#[{}]`", segs.join("::")),
-                    func: name.to_string(),
-                });
-            }
-        }
-    }
-
-    /// The name of the innermost enclosing fn (last segment of its key), "" outside fns.
-    pub(super) fn current_fn(&self) -> String {
-        self.fns
-            .last()
-            .map(|f| f.summary.key.rsplit("::").next().unwrap_or("").to_string())
-            .unwrap_or_default()
-    }
-
-    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when its text accepts connections
-    /// (`.accept()` / `.incoming()`, also inside `select!`). Gives the number pushed.
-    fn enter_loop(&mut self, span: Span) -> usize {
-        self.frames.push(Frame::Loop);
-        let text = self.text.get(super::split::span_bytes(span)).unwrap_or("");
-        if accepts_connections(text) {
-            self.frames.push(Frame::AcceptLoop);
-            return 2;
-        }
-        1
-    }
-
-    /// The branches of a `select!` (read as future, body, future, body, …): in an accept loop
-    /// the body of a branch whose future does not accept (a signal, a tick) serves no
-    /// connection (`OtherBranch`).
-    pub(super) fn select_branches(&mut self, nodes: &[super::macros::Node]) {
-        let accept_loop = self
-            .frames
-            .iter()
-            .rev()
-            .take_while(|f| !matches!(f, Frame::Fn { .. }))
-            .any(|f| matches!(f, Frame::AcceptLoop));
-        let mut after_other = false;
-        for n in nodes {
-            let super::macros::Node::Expr(e) = n else {
-                n.visit(self);
-                continue;
-            };
-            if !accept_loop || matches!(e, Expr::Block(_)) && !after_other {
-                self.visit_expr(e);
-                continue;
-            }
-            if after_other {
-                self.frames.push(Frame::OtherBranch);
-                self.visit_expr(e);
-                self.frames.pop();
-                after_other = false;
-            } else {
-                let text = self.text.get(super::split::span_bytes(e.span()));
-                after_other = !text.is_some_and(accepts_connections);
-                self.visit_expr(e);
-            }
-        }
-    }
-
-    /// The resolved function a method chain starts at: `a::b(..).c()?.d().await` → `a::b`.
-    pub(super) fn chain_root(&self, e: &Expr) -> Vec<Vec<String>> {
-        match e {
-            Expr::MethodCall(m) => self.chain_root(&m.receiver),
-            Expr::Try(t) => self.chain_root(&t.expr),
-            Expr::Await(a) => self.chain_root(&a.base),
-            Expr::Paren(p) => self.chain_root(&p.expr),
-            Expr::Call(c) => match &*c.func {
-                Expr::Path(p) => self.resolve_path(&p.path),
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
+    /// Binds a local name to a type in the innermost scope.
+    pub(super) fn bind(&mut self, name: String, ty: Ty) {
+        if let Some(scope) = self.locals.last_mut() {
+            scope.insert(name, ty);
         }
     }
 
     fn resolve_path(&self, path: &syn::Path) -> Vec<Vec<String>> {
         let mut segs = segments(path);
         if segs.first().is_some_and(|s| s == "Self")
-            && let Some(t) = self.impl_ty.last()
+            && let Some(t) = self.impls.last()
         {
-            segs[0] = t.clone();
+            segs[0] = t.name.clone();
         }
         self.res.resolve(&segs)
     }
-}
 
-/// Does loop text call `.accept()` or `.incoming()` (no arguments)?
-fn accepts_connections(text: &str) -> bool {
-    ["accept", "incoming"].iter().any(|m| {
-        text.match_indices(&format!(".{m}")).any(|(i, found)| {
-            text.get(i + found.len()..)
-                .map(str::trim_start)
-                .is_some_and(|rest| {
-                    rest.strip_prefix('(')
-                        .is_some_and(|r| r.trim_start().starts_with(')'))
-                })
-        })
-    })
+    fn is_local(&self, name: &str) -> bool {
+        self.locals.iter().any(|m| m.contains_key(name))
+    }
+
+    /// Is `name` a parameter of the innermost fn (passed on as a value, it may be a closure)?
+    fn is_param(&self, name: &str) -> bool {
+        self.bodies
+            .iter()
+            .rev()
+            .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())
+            .is_some_and(|d| d.params.iter().any(|p| p == name))
+    }
 }
 
 /// Strips parentheses and `.await`.
@@ -411,45 +277,6 @@ fn pat_str_lits(p: &Pat) -> Vec<String> {
     }
 }
 
-/// `#[utoipa::path(get, path = "/health")]`: the string given as `path = ".."`.
-fn named_path_arg(a: &syn::Attribute) -> Option<String> {
-    let syn::Meta::List(list) = &a.meta else {
-        return None;
-    };
-    let tokens: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
-    tokens.windows(3).find_map(|w| match w {
-        [
-            proc_macro2::TokenTree::Ident(i),
-            proc_macro2::TokenTree::Punct(p),
-            proc_macro2::TokenTree::Literal(l),
-        ] if i == "path" && p.as_char() == '=' => syn::parse_str::<syn::LitStr>(&l.to_string())
-            .ok()
-            .map(|s| s.value()),
-        _ => None,
-    })
-}
-
-/// Collects the string literals that look like route paths (`"/api/health"`,
-/// `"__dufs__/health"`): in the value of a `const HEALTH_PATH: &str = ..` or in a `const fn`
-/// that builds a table of routes.
-struct RouteLiterals<'o>(&'o mut Vec<(String, u32)>);
-
-impl<'ast> Visit<'ast> for RouteLiterals<'_> {
-    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
-        let v = l.value();
-        let segment = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '{' | '}' | ':'))
-        };
-        let rooted = v.starts_with('/') && !v.contains(char::is_whitespace);
-        let relative = v.contains('/') && v.split('/').all(segment) && !v.contains("::");
-        if (rooted || relative) && v.len() < 200 {
-            self.0.push((v, l.span().start().line as u32));
-        }
-    }
-}
-
 fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
     let lit: syn::LitStr = input.parse()?;
     let _rest: proc_macro2::TokenStream = input.parse()?;
@@ -458,43 +285,69 @@ fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
 
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
-        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
+        let public = !matches!(i.vis, syn::Visibility::Inherited);
+        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+        self.note_returned(&i.block);
         self.visit_block(&i.block);
         self.leave_fn();
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
+        let public = !matches!(i.vis, syn::Visibility::Inherited)
+            || self.impls.last().is_some_and(|c| c.trait_name.is_some());
         if i.sig.constness.is_some() {
-            let mut lits = Vec::new();
-            RouteLiterals(&mut lits).visit_block(&i.block);
-            for (lit, line) in lits {
-                self.route_fact(&lit, line);
-            }
+            self.const_routes(|lits| lits.visit_block(&i.block));
         }
-        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
+        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+        self.note_returned(&i.block);
         self.visit_block(&i.block);
         self.leave_fn();
     }
 
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
         if let Some(b) = &i.default {
-            self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()));
-            if let Some(f) = self.fns.last_mut() {
-                f.summary.key.insert_str(0, "<trait>::");
-            }
+            self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), true);
+            self.note_returned(b);
             self.visit_block(b);
             self.leave_fn();
         }
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let ty = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
-        self.impl_ty.push(ty.unwrap_or_else(|| "_".into()));
+        self.enter_impl(i);
         visit::visit_item_impl(self, i);
-        self.impl_ty.pop();
+        self.impls.pop();
+    }
+
+    fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
+        let name = i.ident.to_string();
+        self.impls.push(ImplCtx {
+            path: vec![name.clone()],
+            trait_name: Some(name.clone()),
+            foreign_trait: false,
+            name,
+            service: false,
+            in_trait: true,
+        });
+        visit::visit_item_trait(self, i);
+        self.impls.pop();
+    }
+
+    fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
+        self.record_struct(i);
+    }
+
+    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
+        self.record_static(&i.ident, &i.ty);
+        self.const_routes(|lits| lits.visit_expr(&i.expr));
+        visit::visit_item_static(self, i);
+    }
+
+    /// Route paths held in constants (`const HEALTH_PATH: &str = "/health"`, route tables).
+    fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
+        self.record_static(&i.ident, &i.ty);
+        self.const_routes(|lits| lits.visit_expr(&i.expr));
+        visit::visit_item_const(self, i);
     }
 
     fn visit_item_mod(&mut self, i: &'ast syn::ItemMod) {
@@ -514,33 +367,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.res.pop();
     }
 
-    /// Route paths held in constants (`const HEALTH_PATH: &str = "/health"`, route tables).
-    fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
-        self.const_routes(&i.expr);
-        visit::visit_item_const(self, i);
-    }
-
-    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
-        self.const_routes(&i.expr);
-        visit::visit_item_static(self, i);
+    fn visit_item_use(&mut self, i: &'ast syn::ItemUse) {
+        self.res.add_use(&i.tree);
     }
 
     /// A path used as a value (`SIGTERM`, `tokio::signal::ctrl_c` passed as a fn) counts for
     /// presence checks like a call of it.
     fn visit_expr_path(&mut self, e: &'ast syn::ExprPath) {
-        if self
-            .checks()
-            .any(|(_, m)| matches!(m, Matcher::Presence(p) if !p.functions.is_empty()))
-        {
-            let cands = self.resolve_path(&e.path);
-            let line = e.span().start().line as u32;
-            self.presence_value(&cands, line);
-        }
+        self.presence_value(&e.path);
         visit::visit_expr_path(self, e);
-    }
-
-    fn visit_item_use(&mut self, i: &'ast syn::ItemUse) {
-        self.res.add_use(&i.tree);
     }
 
     fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
@@ -551,12 +386,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.res.push();
-        if in_async(&self.frames) {
+        self.locals.push(HashMap::new());
+        if self.in_async() {
             self.held(&b.stmts);
         }
         for s in &b.stmts {
             self.visit_stmt(s);
         }
+        self.locals.pop();
         self.res.pop();
     }
 
@@ -576,83 +413,61 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.discard(&init.expr, Form::LetUnderscore);
         }
         visit::visit_local(self, l);
+        self.bind_local(l);
     }
 
     fn visit_expr_async(&mut self, e: &'ast syn::ExprAsync) {
-        self.frames.push(Frame::Async);
+        let root = self.pending.remove(&addr(e));
+        let line = e.async_token.span.start().line as u32;
+        self.open_body(
+            super::facts::BodyKind::AsyncBlock,
+            true,
+            line,
+            root,
+            addr(e),
+        );
+        self.push_frame(Frame::Async);
         visit::visit_expr_async(self, e);
-        self.frames.pop();
+        self.pop_frame();
+        self.close_body();
     }
 
     fn visit_expr_closure(&mut self, e: &'ast syn::ExprClosure) {
-        let is_async = e.asyncness.is_some();
-        if is_async {
-            self.frames.push(Frame::Async);
-        }
-        visit::visit_expr_closure(self, e);
-        if is_async {
-            self.frames.pop();
-        }
+        self.closure(e);
     }
 
     fn visit_expr_unsafe(&mut self, e: &'ast syn::ExprUnsafe) {
-        self.frames.push(Frame::Unsafe);
+        self.push_frame(Frame::Unsafe);
         visit::visit_expr_unsafe(self, e);
-        self.frames.pop();
+        self.pop_frame();
     }
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
-        let n = self.enter_loop(e.span());
+        let event = self.is_event_loop(|f| f.visit_block(&e.body));
+        let accept = self.enter_loop(event, e.span());
         visit::visit_expr_loop(self, e);
-        self.frames.truncate(self.frames.len() - n);
+        self.leave_loop(event, accept);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
-        let n = self.enter_loop(e.span());
+        let event = self.is_event_loop(|f| {
+            f.visit_expr(&e.cond);
+            f.visit_block(&e.body);
+        });
+        let accept = self.enter_loop(event, e.span());
         visit::visit_expr_while(self, e);
-        self.frames.truncate(self.frames.len() - n);
+        self.leave_loop(event, accept);
     }
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        let n = self.enter_loop(e.span());
+        let accept = self.enter_loop(false, e.span());
         self.visit_block(&e.body);
-        self.frames.truncate(self.frames.len() - n);
+        self.leave_loop(false, accept);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
-        let cands = match &*e.func {
-            Expr::Path(p) => self.resolve_path(&p.path),
-            _ => Vec::new(),
-        };
-        if !cands.is_empty() {
-            let r = region(e.func.span(), e.paren_token.span.close());
-            let from = self.out.sites.len();
-            self.on_call(
-                Target::Fn(&cands),
-                r.clone(),
-                addr(e),
-                e.args.iter().collect(),
-            );
-            let shown = cands.first().map(|c| c.join("::")).unwrap_or_default();
-            self.set_display(from, &format!("{shown}()"));
-            let last = cands
-                .first()
-                .and_then(|c| c.last())
-                .map(String::as_str)
-                .unwrap_or("");
-            if let Some(route) = e.args.first().and_then(str_lit)
-                && super::engine::registers_route(last, &route)
-            {
-                self.route_fact(&route, r.line);
-            }
-        }
-        self.visit_expr(&e.func);
-        self.frames.push(Frame::Call(cands));
-        for a in &e.args {
-            self.visit_expr(a);
-        }
-        self.frames.pop();
+        self.call(e);
     }
 
     /// Hand-written routing: `req.uri().path() == "/health"`.
@@ -687,53 +502,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {
-        let name = e.method.to_string();
-        let recv = match strip_try(&e.receiver) {
-            Expr::MethodCall(r) => Some(r.method.to_string()),
-            _ => None,
-        };
-        let r = region(e.method.span(), e.paren_token.span.close());
-        let from = self.out.sites.len();
-        let roots = if self.engine.has_chains() {
-            self.chain_root(&e.receiver)
-        } else {
-            Vec::new()
-        };
-        self.on_call(
-            Target::Method(&name, recv.as_deref(), &roots),
-            r.clone(),
-            addr(e),
-            e.args.iter().collect(),
-        );
-        let shown = match &*e.receiver {
-            Expr::Path(p) => format!("{}.{name}()", segments(&p.path).join("::")),
-            Expr::Field(f) => match &f.member {
-                syn::Member::Named(n) => format!("….{n}.{name}()"),
-                syn::Member::Unnamed(_) => format!("….{name}()"),
-            },
-            _ => format!("….{name}()"),
-        };
-        self.set_display(from, &shown);
-        self.visit_expr(&e.receiver);
-        let route = e.args.first().and_then(str_lit);
-        if let Some(route) = &route
-            && super::engine::registers_route(&name, route)
-        {
-            self.route_fact(route, r.line);
-        }
-        let nested = name == "nest" && route.is_some();
-        if nested {
-            self.nest
-                .push(route.unwrap_or_default().trim_end_matches('/').to_string());
-        }
-        self.frames.push(Frame::Method(name));
-        for a in &e.args {
-            self.visit_expr(a);
-        }
-        self.frames.pop();
-        if nested {
-            self.nest.pop();
-        }
+        self.method_call(e);
     }
 
     fn visit_macro(&mut self, m: &'ast Macro) {
@@ -766,6 +535,75 @@ impl Walker<'_> {
         if !parts.is_empty() {
             let line = m.path.span().start().line as u32;
             self.route_fact(&parts.join("/"), line);
+        }
+    }
+
+    /// Is the loop an event loop (async code whose loop awaits something other than an OS
+    /// signal: a `loop { sighup.recv().await; reload() }` runs on an operator's request, not
+    /// per request)? `scan` visits its parts.
+    fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> bool {
+        if !self.in_async() {
+            return false;
+        }
+        let mut f = LoopAwaits {
+            scope: self.scope(),
+            first_is_signal: None,
+            select: false,
+        };
+        scan(&mut f);
+        f.select || f.first_is_signal == Some(false)
+    }
+
+    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections.
+    /// Gives the number of accept frames pushed (for [`Walker::leave_loop`]).
+    fn enter_loop(&mut self, event: bool, span: Span) -> usize {
+        self.push_frame(Frame::Loop);
+        if event && let Some(b) = self.bodies.last_mut() {
+            b.1 += 1;
+        }
+        self.accept_frame(span)
+    }
+
+    fn leave_loop(&mut self, event: bool, accept: usize) {
+        for _ in 0..accept {
+            self.pop_frame();
+        }
+        if event && let Some(b) = self.bodies.last_mut() {
+            b.1 = b.1.saturating_sub(1);
+        }
+        self.pop_frame();
+    }
+}
+
+/// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
+/// `select!`?
+struct LoopAwaits<'w> {
+    scope: Scope<'w>,
+    first_is_signal: Option<bool>,
+    select: bool,
+}
+
+impl<'ast> Visit<'ast> for LoopAwaits<'_> {
+    fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
+        visit::visit_expr_await(self, e);
+        if self.first_is_signal.is_some() {
+            return;
+        }
+        let signal = match strip(&e.base) {
+            Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
+            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
+            _ => false,
+        };
+        self.first_is_signal = Some(signal);
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_macro(&mut self, m: &'ast Macro) {
+        self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
+        for n in &super::macros::read(m, super::macros::Position::Expr).nodes {
+            n.visit(self);
         }
     }
 }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use super::Hit;
 use super::suppress::FileDirectives;
+use super::syntax::{self, Syntax};
 use crate::config::{Check, Config, Limits};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{CodeKind, Region, ScanNote};
@@ -142,6 +143,8 @@ struct OneFile {
     summary: Option<FileSummary>,
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
+    /// The `presence` checks among them.
+    presence: Vec<usize>,
     directives: FileDirectives,
     is_bin_root: bool,
     generated: bool,
@@ -153,7 +156,13 @@ struct OneFile {
 /// `text` checks and (for `.rs` files) the syntax engine run on that one read, on big-stack
 /// threads; then the workspace pass classifies code and filters by each check's `code`.
 pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileScan {
-    let engine = Engine::new(&config.checks, ws, applicable);
+    let (request, syntax) = syntax::request(&config.checks, applicable);
+    let engine = Engine::new(request, ws);
+    let run = Run {
+        checks: &config.checks,
+        engine: &engine,
+        syntax: &syntax,
+    };
     let bins: HashSet<&str> = ws
         .packages
         .iter()
@@ -162,14 +171,14 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         .map(|t| t.src_path.as_str())
         .collect();
     let pool = rust::parse_stack_pool();
-    let run = || -> Vec<OneFile> {
+    let run_all = || -> Vec<OneFile> {
         ws.files
             .par_iter()
             .map(|f| {
                 let is_bin_root = bins.contains(f.path.as_str());
                 let started = std::time::Instant::now();
                 let mut one = contained(f, || {
-                    scan_one(&engine, ws, applicable, f, is_bin_root, config.limits)
+                    scan_one(&run, ws, applicable, f, is_bin_root, config.limits)
                 });
                 one.elapsed = started.elapsed();
                 one
@@ -177,33 +186,56 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
             .collect()
     };
     let results = match &pool {
-        Some(p) => p.install(run),
-        None => run(),
+        Some(p) => p.install(run_all),
+        None => run_all(),
     };
-    assemble(&engine, ws, applicable, results, pool.as_ref())
+    assemble(&run, ws, applicable, results)
 }
 
-fn assemble(
-    engine: &Engine,
-    ws: &Workspace,
-    applicable: &[bool],
-    results: Vec<OneFile>,
-    pool: Option<&rayon::ThreadPool>,
-) -> FileScan {
-    let checks = engine.checks;
+/// The checks and the engine of one scan.
+struct Run<'a> {
+    checks: &'a [Check],
+    engine: &'a Engine<'a>,
+    syntax: &'a Syntax,
+}
+
+fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<OneFile>) -> FileScan {
+    let checks = run.checks;
     let mut states: Vec<FileState> = results
-        .iter()
+        .iter_mut()
         .map(|r| FileState {
-            text: r.text.as_deref(),
-            summary: r.summary.clone(),
-            checks: r.syntax.clone(),
+            text: None,
+            summary: r.summary.take(),
+            wanted: !r.syntax.is_empty(),
+            checks: r.presence.clone(),
             is_bin_root: r.is_bin_root,
             generated: r.generated,
         })
         .collect();
-    let finished = rust::finish(engine, ws, applicable, &mut states, pool);
+    for (st, r) in states.iter_mut().zip(&results) {
+        st.text = r.text.as_deref();
+    }
+    let finished = rust::finish(run.engine, ws, &states);
+    let (hits, verdicts) = {
+        let summaries: Vec<Option<&FileSummary>> =
+            states.iter().map(|f| f.summary.as_ref()).collect();
+        let texts: Vec<Option<&str>> = states.iter().map(|f| f.text).collect();
+        let applies: Vec<Vec<usize>> = results.iter().map(|r| r.syntax.clone()).collect();
+        let cx = syntax::Cx {
+            checks,
+            ws,
+            class: &finished.class,
+            model: &finished.model,
+            summaries: &summaries,
+            texts: &texts,
+            applies: &applies,
+            applicable,
+            services: &finished.services,
+        };
+        syntax::hits(&cx, run.syntax)
+    };
     let mut out = FileScan {
-        hits: finished.hits,
+        hits,
         notes: Vec::new(),
         text_matched: vec![Vec::new(); checks.len()],
         sources: Sources {
@@ -214,7 +246,7 @@ fn assemble(
         files_scanned: 0,
         scopes: scopes(ws, &finished.class, &states, &results),
         services: finished.services,
-        verdicts: finished.verdicts,
+        verdicts,
         slowest: slowest(ws, &results),
         directives: BTreeMap::new(),
     };
@@ -250,6 +282,8 @@ fn assemble(
                     message:
                         check.message(format!("forbidden pattern `{}`", m.regex.as_str()), &[]),
                     related: Vec::new(),
+                    role: None,
+                    severity: None,
                 })),
                 Mode::Require if !kept.is_empty() => out.text_matched[*idx].push(file.path.clone()),
                 Mode::Require => {}
@@ -377,14 +411,14 @@ fn contained(file: &SourceFile, pass: impl FnOnce() -> OneFile) -> OneFile {
 }
 
 fn scan_one(
-    engine: &Engine,
+    run: &Run,
     ws: &Workspace,
     applicable: &[bool],
     file: &SourceFile,
     is_bin_root: bool,
     limits: Limits,
 ) -> OneFile {
-    let checks = checks_for(engine.checks, ws, applicable, file);
+    let checks = checks_for(run.checks, ws, applicable, file);
     let text_checks: Vec<(usize, &Check)> = checks
         .iter()
         .copied()
@@ -394,20 +428,25 @@ fn scan_one(
         checks
             .iter()
             .map(|(i, _)| *i)
-            .filter(|i| engine.is_syntax(*i))
+            .filter(|i| run.syntax.is_syntax(*i))
             .collect()
     } else {
         Vec::new()
     };
+    let presence: Vec<usize> = syntax
+        .iter()
+        .copied()
+        .filter(|i| matches!(run.checks[*i].matcher, Matcher::Presence(_)))
+        .collect();
     // The gate's checks report on suppression comments: their files are read for them.
     let gate_wants = checks
         .iter()
         .any(|(_, c)| matches!(c.matcher, Matcher::Gate));
     let engine_wants = file.is_rust()
-        && (engine.uncompiled.is_some()
-            || engine.parse_error.is_some()
-            || engine.starts.is_some()
-            || !engine.syntax.is_empty()
+        && (run.syntax.uncompiled.is_some()
+            || run.syntax.parse_error.is_some()
+            || run.engine.request.starts.is_some()
+            || !run.syntax.checks.is_empty()
             || gate_wants);
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
@@ -448,12 +487,13 @@ fn scan_one(
         let input = FileInput {
             path: &file.path,
             text: &text,
-            checks: &syntax,
+            wanted: !syntax.is_empty(),
+            checks: &presence,
             is_bin_root,
             extra: None,
             tokenize: !text_hits.is_empty(),
         };
-        rust::analyze_file(engine, &input)
+        rust::analyze_file(run.engine, &input)
     });
     OneFile {
         text_hits,
@@ -463,6 +503,7 @@ fn scan_one(
         text: Some(text),
         summary,
         syntax,
+        presence,
         is_bin_root,
         elapsed: std::time::Duration::ZERO,
     }

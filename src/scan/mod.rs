@@ -7,6 +7,7 @@
 mod attrs;
 mod files;
 mod line_hash;
+mod syntax;
 
 mod package_level;
 mod services;
@@ -156,7 +157,8 @@ fn to_finding(
         .unwrap_or_default();
     Finding {
         check: check.id.clone(),
-        severity: check.severity,
+        severity: hit.severity.unwrap_or(check.severity),
+        role: hit.role,
         message: hit.message,
         scope: scopes.at(&hit.file, hit.region.line),
         file: hit.file,

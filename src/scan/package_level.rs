@@ -95,6 +95,8 @@ impl Ctx<'_> {
             region,
             message: self.check.message(default, vars),
             related: Vec::new(),
+            role: None,
+            severity: None,
         }
     }
 

@@ -25,9 +25,14 @@ pub struct Extras<'a> {
 pub fn write(f: &Finding, extras: &Extras<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let level = level(f.severity);
     // Repository text (message, file name, source line), shown character for character with
-    // control characters visible: carets stay right, nothing reaches the terminal raw.
+    // control characters visible: carets stay right, nothing reaches the terminal raw. The role
+    // of the flagged code, as one word before the message.
     let (message, file, source) = (visible(&f.message), visible(&f.file), visible(&f.snippet));
-    let title = level.primary_title(message.as_ref()).id(f.check.as_str());
+    let message = match f.role {
+        Some(r) => format!("({}) {message}", r.as_str()),
+        None => message.into_owned(),
+    };
+    let title = level.primary_title(message.as_str()).id(f.check.as_str());
     let group = if has_no_line(f) {
         let origin = Origin::path(file.as_ref())
             .line(f.region.line as usize)

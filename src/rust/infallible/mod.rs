@@ -33,6 +33,11 @@ impl Exemptions {
         finder.out
     }
 
+    /// Adds the exemptions of another item.
+    pub fn extend(&mut self, other: Exemptions) {
+        self.0.extend(other.0);
+    }
+
     /// Is the call whose method name starts at (`line`, `column`) of one of the `skip` classes?
     pub fn skips(&self, line: u32, column: u32, skip: &[Skip]) -> bool {
         self.0

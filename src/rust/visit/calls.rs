@@ -1,267 +1,332 @@
-//! The call handlers of the walker: matching a call against the `call` and `ignored-result`
-//! checks, recording interprocedural call sites and callees, and the discarded-value forms.
+//! The call handlers of the walker: recording call sites (asked needles and, for the call
+//! graph, every call that may reach a workspace fn), spawns and route registrations (roots of
+//! roles), fn items used as values, presence facts, and the discarded-value forms.
 
-use syn::Expr;
 use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, ExprCall, ExprMethodCall};
 
-use super::{Target, Walker, addr, region, str_lit, strip};
-use crate::kinds::Matcher;
-use crate::kinds::call::{CallMatcher, Context};
+use super::{Walker, addr, region, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
-use crate::kinds::service::Start;
 use crate::model::Region;
-use crate::rust::contexts::{in_context, sync_and_live};
-use crate::rust::interproc::{CallSite, CalleeRef, local_key};
-use crate::rust::{PresenceFact, StartFact};
+use crate::rust::contexts::Frame;
+use crate::rust::engine::{Engine, FileInput};
+use crate::rust::facts::{Callee, Discard, Root, Site};
+use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
+
+/// One-time initialisations: what they are given runs once.
+const ONCE: &[&str] = &[
+    "get_or_init",
+    "get_or_try_init",
+    "call_once",
+    "call_once_force",
+];
+
+/// Names callable everywhere that are never workspace fns.
+const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"];
 
 impl Walker<'_> {
-    /// Evaluates every check at one call.
-    pub(super) fn on_call(
+    pub(super) fn call(&mut self, e: &ExprCall) {
+        let cands = match &*e.func {
+            Expr::Path(p) => self.resolve_path(&p.path),
+            _ => Vec::new(),
+        };
+        let registers = self.registration_of_path(&cands);
+        if let Some(root) = registers {
+            self.mark_roots(e.args.iter(), root);
+        }
+        if !cands.is_empty() {
+            let r = region(e.func.span(), e.paren_token.span.close());
+            let shown = cands.first().map(|c| c.join("::")).unwrap_or_default();
+            let args: Vec<&Expr> = e.args.iter().collect();
+            let callee = Callee::Path(cands.clone());
+            let before = self.out.facts.sites.len();
+            self.on_call(callee, r.clone(), addr(e), &args, format!("{shown}()"));
+            self.note_given(before, e.args.iter());
+            let last = cands
+                .first()
+                .and_then(|c| c.last())
+                .map(String::as_str)
+                .unwrap_or("");
+            if let Some(route) = e.args.first().and_then(str_lit)
+                && crate::rust::engine::registers_route(last, &route)
+            {
+                self.route_fact(&route, r.line);
+            }
+        }
+        self.visit_expr(&e.func);
+        self.push_frame(Frame::Call(cands));
+        for a in &e.args {
+            self.fn_ref(a, registers);
+            self.visit_expr(a);
+        }
+        self.pop_frame();
+    }
+
+    pub(super) fn method_call(&mut self, e: &ExprMethodCall) {
+        let name = e.method.to_string();
+        let registers = self.registration_of_method(&name, e.args.len());
+        if let Some(root) = registers {
+            self.mark_roots(e.args.iter(), root);
+        }
+        let r = region(e.method.span(), e.paren_token.span.close());
+        let shown = match &*e.receiver {
+            Expr::Path(p) => format!(
+                "{}.{name}()",
+                crate::rust::resolve::segments(&p.path).join("::")
+            ),
+            Expr::Field(f) => match &f.member {
+                syn::Member::Named(n) => format!("….{n}.{name}()"),
+                syn::Member::Unnamed(_) => format!("….{name}()"),
+            },
+            _ => format!("….{name}()"),
+        };
+        let args: Vec<&Expr> = e.args.iter().collect();
+        let roots = if self.engine.request.chains {
+            self.chain_root(&e.receiver)
+        } else {
+            Vec::new()
+        };
+        let callee = Callee::Method {
+            name: name.clone(),
+            recv: Default::default(),
+            recv_call: None,
+            roots,
+        };
+        let before = self.out.facts.sites.len();
+        self.on_method(callee, &e.receiver, r.clone(), addr(e), &args, shown);
+        self.note_given(before, e.args.iter());
+        self.visit_expr(&e.receiver);
+        let route = e.args.first().and_then(str_lit);
+        if let Some(route) = &route
+            && crate::rust::engine::registers_route(&name, route)
+        {
+            self.route_fact(route, r.line);
+        }
+        let nested = name == "nest" && route.is_some();
+        if nested {
+            self.nest
+                .push(route.unwrap_or_default().trim_end_matches('/').to_string());
+        }
+        self.push_frame(Frame::Method(name));
+        for a in &e.args {
+            self.fn_ref(a, registers);
+            self.visit_expr(a);
+        }
+        self.pop_frame();
+        if nested {
+            self.nest.pop();
+        }
+    }
+
+    /// A method call: the receiver's type is worked out only when the site is recorded.
+    fn on_method(
         &mut self,
-        target: Target,
+        callee: Callee,
+        receiver: &Expr,
         region: Region,
         expr: usize,
-        args: Vec<&Expr>,
+        args: &[&Expr],
+        display: String,
     ) {
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        for (idx, m) in checks {
-            match m {
-                Matcher::Call(c) => self.call_check(idx, c, &target, &region, expr, &args),
-                Matcher::Presence(p) => self.presence_fact(idx, p, &target, region.line),
-                _ => {}
-            }
-        }
-        self.start_fact(&target, region.line, args.is_empty());
-        self.interproc(&target, &region);
-    }
-
-    /// Records a presence fact when the call is one the check looks for (or turns a framework
-    /// default off).
-    fn presence_fact(&mut self, idx: usize, p: &PresenceMatcher, target: &Target, line: u32) {
-        let what = match target {
-            Target::Fn(cands) => cands
-                .iter()
-                .find(|c| p.functions.iter().any(|f| f.matches(c)))
-                .map(|c| format!("`{}(..)`", c.join("::"))),
-            Target::Method(n, _, roots) => p
-                .methods
-                .iter()
-                .find(|m| m.matches(n, roots))
-                .map(|m| format!("`{}(..)`", chain_display(m.root.is_some(), roots, n))),
-            Target::Macro(n) => p.macros.iter().any(|m| m == n).then(|| format!("`{n}!`")),
-        };
-        let negates = match target {
-            Target::Method(n, _, _) if what.is_none() => p.defaults_off.iter().any(|m| m == n),
-            _ => false,
-        };
-        let what = match (what, negates, target) {
-            (Some(w), _, _) => w,
-            (None, true, Target::Method(n, _, _)) => format!("`.{n}()`"),
-            _ => return,
-        };
-        self.out.presence.push(PresenceFact {
-            check: idx,
-            line,
-            what,
-            negates,
-        });
-    }
-
-    /// Records presence facts for a path used as a value.
-    pub(super) fn presence_value(&mut self, cands: &[Vec<String>], line: u32) {
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        for (idx, m) in checks {
-            let Matcher::Presence(p) = m else { continue };
-            let found = cands
-                .iter()
-                .find(|c| p.functions.iter().any(|f| f.matches(c)));
-            if let Some(c) = found {
-                self.out.presence.push(PresenceFact {
-                    check: idx,
-                    line,
-                    what: format!("`{}`", c.join("::")),
-                    negates: false,
-                });
-            }
-        }
-    }
-
-    /// Records where a server starts: a framework's start call, or an accept loop.
-    fn start_fact(&mut self, target: &Target, line: u32, no_args: bool) {
-        let Some(starts) = &self.engine.starts else {
+        let Callee::Method { name, roots, .. } = &callee else {
             return;
         };
-        let found = starts
-            .starts
-            .iter()
-            .find_map(|(fw, st)| match (st, target) {
-                (Start::Fn(p), Target::Fn(cands)) => cands
-                    .iter()
-                    .find(|c| p.matches(c))
-                    .map(|c| (Some(*fw), format!("`{}(..)`", c.join("::")))),
-                (Start::Method(m), Target::Method(n, _, roots)) if m.matches(n, roots) => Some((
-                    Some(*fw),
-                    format!("`{}(..)`", chain_display(true, roots, n)),
-                )),
-                _ => None,
-            });
-        let found = found.or_else(|| match target {
-            Target::Method(n @ ("accept" | "incoming"), _, _)
-                if no_args
-                    && (*n == "incoming" || in_context(&self.frames, &[Context::Loop], &[])) =>
-            {
-                Some((None, format!("`.{n}()` in a loop")))
-            }
-            _ => None,
-        });
-        if let Some((framework, what)) = found {
-            let func = self.current_fn();
-            self.out.starts.push(StartFact {
-                framework,
-                line,
-                what,
-                func,
-            });
+        if !self.wanted(&callee) {
+            self.presence_at(&callee, region.line, args.is_empty());
+            return;
         }
+        let recv_call = match strip_try(receiver) {
+            Expr::MethodCall(r) => Some((r.method.to_string(), r.args.len())),
+            _ => None,
+        };
+        let callee = Callee::Method {
+            name: name.clone(),
+            recv: self.scope().of_expr(receiver),
+            recv_call,
+            roots: roots.clone(),
+        };
+        self.on_call(callee, region, expr, args, display);
     }
 
-    pub(super) fn call_check(
+    /// Records a site when asked for, and presence facts.
+    pub(super) fn on_call(
         &mut self,
-        idx: usize,
-        c: &CallMatcher,
-        target: &Target,
-        region: &Region,
+        callee: Callee,
+        region: Region,
         expr: usize,
         args: &[&Expr],
+        display: String,
     ) {
-        let name = match target {
-            Target::Fn(cands) => cands
-                .iter()
-                .find(|cand| c.functions.iter().any(|f| f.matches(cand)))
-                .map(|cand| cand.join("::")),
-            Target::Method(n, recv, roots) => ((c.methods.iter().any(|m| m == n)
-                && (c.receiver_methods.is_empty()
-                    || recv.is_some_and(|r| c.receiver_methods.iter().any(|m| m == r))))
-                || c.chain_methods.iter().any(|m| m.matches(n, roots)))
-            .then(|| format!(".{n}()")),
-            Target::Macro(n) => c.macros.iter().any(|m| m == n).then(|| format!("{n}!")),
-        };
-        let Some(name) = name else { return };
-        if c.interprocedural
-            && sync_and_live(&self.frames, &c.not_inside)
-            && let Some(f) = self.fns.last_mut()
-        {
-            f.summary.direct.push((idx, name.clone()));
+        self.presence_at(&callee, region.line, args.is_empty());
+        if !self.wanted(&callee) {
+            return;
         }
-        if !in_context(&self.frames, &c.inside, &c.not_inside)
-            || (c.discarded && !self.discarded.contains(&expr))
-            || (c.args.is_some()
-                && !args.iter().any(|a| {
-                    str_lit(a).is_some_and(|s| c.args.as_ref().is_some_and(|r| r.is_match(&s)))
-                }))
-            || self.fn_mentions(&c.unless_fn_mentions)
-            || (!c.skip.is_empty() && self.exempt.skips(region.line, region.column, &c.skip))
+        let site = Site {
+            region,
+            frame: self.frame_id(),
+            body: self.body(),
+            discarded: self.discarded.contains(&expr),
+            str_args: args.iter().filter_map(|a| str_lit(a)).collect(),
+            display,
+            event_loop: self.in_event_loop(),
+            root: self.pending.remove(&expr),
+            callee,
+        };
+        self.out.facts.sites.push(site);
+    }
+
+    /// Is the site asked for (a needle, or the call graph)?
+    fn wanted(&self, callee: &Callee) -> bool {
+        let r = &self.engine.request;
+        match callee {
+            Callee::Path(cands) => {
+                let asked = cands
+                    .iter()
+                    .any(|c| r.functions.iter().any(|p| p.matches(c)));
+                asked || self.graph_path(cands)
+            }
+            Callee::Method { name, .. } => {
+                r.graph || r.methods.contains(name) || r.type_methods.contains(name)
+            }
+            Callee::Macro(n) => r.macros.contains(n),
+            Callee::Ref(cands) => self.graph_path(cands),
+            Callee::Param(_) => self.engine.request.graph,
+        }
+    }
+
+    /// May this path name a workspace fn (for the call graph)?
+    fn graph_path(&self, cands: &[Vec<String>]) -> bool {
+        if !self.engine.request.graph {
+            return false;
+        }
+        let Some(first) = cands.first() else {
+            return false;
+        };
+        match first.as_slice() {
+            [one] => !PRELUDE.contains(&one.as_str()) && !one.starts_with(char::is_uppercase),
+            [head, ..] => !self.engine.externals.contains(head),
+            [] => false,
+        }
+    }
+
+    /// A fn item used as a value (`get(handler)`, `.map(parse)`): recorded for the call graph.
+    fn fn_ref(&mut self, arg: &Expr, root: Option<Root>) {
+        let Expr::Path(p) = strip_ref(arg) else {
+            return;
+        };
+        let segs = crate::rust::resolve::segments(&p.path);
+        let fn_like = segs.last().is_some_and(|l| {
+            l.starts_with(|c: char| c.is_lowercase() || c == '_')
+                && l.chars().any(|c| c.is_lowercase())
+        });
+        if !fn_like || segs.first().is_some_and(|s| s == "self") {
+            return;
+        }
+        let callee = match segs.as_slice() {
+            [one] if self.is_param(one) => Callee::Param(one.clone()),
+            [one] if self.is_local(one) => return,
+            _ => Callee::Ref(self.resolve_path(&p.path)),
+        };
+        if let Callee::Ref(cands) = &callee
+            && !self.graph_path(cands)
         {
             return;
         }
-        let context = if c.inside.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<String> = c.inside.iter().map(context_name).collect();
-            format!(" in {} code", names.join(" / "))
+        let region = region(p.span(), p.span());
+        let display = segs.join("::");
+        let site = Site {
+            region,
+            frame: self.frame_id(),
+            body: self.body(),
+            discarded: false,
+            str_args: Vec::new(),
+            display,
+            event_loop: self.in_event_loop(),
+            root,
+            callee,
         };
-        self.hit(
-            idx,
-            region.clone(),
-            format!("call to `{name}`{context}"),
-            &[
-                ("name", &name),
-                ("call", &name),
-                ("method", bare(target)),
-                ("macro", bare(target)),
-                ("function", &name),
-                ("context", context.trim()),
-            ],
-        );
+        self.out.facts.sites.push(site);
     }
 
-    pub(super) fn fn_mentions(&self, words: &[String]) -> bool {
-        if words.is_empty() {
-            return false;
+    /// Notes the closures and async blocks written as arguments of the call just recorded (when
+    /// it was: the site count grew past `before`).
+    fn note_given<'e>(&mut self, before: usize, args: impl Iterator<Item = &'e Expr>) {
+        if self.out.facts.sites.len() <= before {
+            return;
         }
-        let Some(f) = self.fns.last() else {
-            return false;
-        };
-        let body = self.text.get(f.bytes.clone()).unwrap_or("");
-        words
-            .iter()
-            .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
-    }
-
-    /// The name of the module the walker is in: the innermost inline `mod`, else the file's
-    /// module (its stem; the directory for `mod.rs`; "" for a crate root).
-    pub(super) fn module_name(&self) -> String {
-        if let Some(m) = self.mods.last() {
-            return m.clone();
-        }
-        if self.input.is_bin_root {
-            return String::new();
-        }
-        let mut parts = self.input.path.rsplit('/');
-        let file = parts.next().unwrap_or("");
-        match file.strip_suffix(".rs").unwrap_or(file) {
-            "main" | "lib" => String::new(),
-            "mod" => parts.next().unwrap_or("").to_string(),
-            stem => stem.to_string(),
+        let site = before as u32;
+        for (i, a) in args.enumerate() {
+            match strip(a) {
+                Expr::Closure(c) => self.given.insert(addr(c), (site, i as u32)),
+                Expr::Async(b) => self.given.insert(addr(b), (site, i as u32)),
+                _ => None,
+            };
         }
     }
 
-    /// Records call sites and callees for the interprocedural index.
-    pub(super) fn interproc(&mut self, target: &Target, region: &Region) {
-        let callee = match target {
-            Target::Fn(cands) => {
-                let impl_ty = self.impl_ty.last().map(String::as_str);
-                match cands.first().and_then(|c| {
-                    local_key(c, &self.engine.externals, impl_ty, &self.module_name())
-                }) {
-                    Some(k) => CalleeRef::Path(k),
-                    None => return,
+    /// A path call that spawns a task or registers a handler.
+    fn registration_of_path(&self, cands: &[Vec<String>]) -> Option<Root> {
+        let path = cands.first()?;
+        let last = path.last()?.as_str();
+        let std = path.first().is_some_and(|f| f == "std");
+        match last {
+            _ if ONCE.contains(&last) => Some(Root::Once),
+            "spawn" | "spawn_local" if !std => Some(Root::Spawn),
+            _ if ROUTE_REGISTRATIONS.contains(&last) && !std => Some(Root::Route),
+            _ => None,
+        }
+    }
+
+    /// A method call that spawns a task or registers a handler.
+    fn registration_of_method(&self, name: &str, args: usize) -> Option<Root> {
+        if args == 0 {
+            return None;
+        }
+        match name {
+            _ if ONCE.contains(&name) => Some(Root::Once),
+            "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
+            _ if ROUTE_REGISTRATIONS.contains(&name) => Some(Root::Route),
+            _ if self.warp && WARP_REGISTRATIONS.contains(&name) => Some(Root::Route),
+            _ => None,
+        }
+    }
+
+    /// Marks the closures, async blocks and calls given to a spawn / registration as roots.
+    fn mark_roots<'e>(&mut self, args: impl Iterator<Item = &'e Expr>, root: Root) {
+        for a in args {
+            match root_expr(a) {
+                Expr::Async(x) => self.pending.insert(addr(x), root),
+                Expr::Closure(x)
+                    if matches!(root, Root::Route | Root::Once) || x.asyncness.is_some() =>
+                {
+                    self.pending.insert(addr(x), root)
                 }
-            }
-            Target::Method(n, _, _) => CalleeRef::Method((*n).to_string()),
-            Target::Macro(_) => return,
-        };
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        let mut live = Vec::new();
-        for (idx, m) in checks {
-            let Matcher::Call(c) = m else { continue };
-            if !c.interprocedural {
-                continue;
-            }
-            if sync_and_live(&self.frames, &c.not_inside) {
-                live.push(idx);
-            }
-            if in_context(&self.frames, &c.inside, &c.not_inside) {
-                self.out.sites.push(CallSite {
-                    check: idx,
-                    callee: callee.clone(),
-                    region: region.clone(),
-                    display: String::new(),
-                });
-            }
-        }
-        if !live.is_empty()
-            && let Some(f) = self.fns.last_mut()
-        {
-            f.summary.callees.push((callee, live));
+                Expr::Closure(x) => match strip(&x.body) {
+                    Expr::Async(inner) => self.pending.insert(addr(inner), root),
+                    _ => None,
+                },
+                Expr::Call(x) => self.pending.insert(addr(x), root),
+                Expr::MethodCall(x) => self.pending.insert(addr(x), root),
+                _ => None,
+            };
         }
     }
 
-    pub(super) fn set_display(&mut self, from: usize, display: &str) {
-        for s in self.out.sites.iter_mut().skip(from) {
-            s.display = display.to_string();
+    /// Presence facts and server starts at a call (`presence` checks by function, method or
+    /// macro).
+    fn presence_at(&mut self, callee: &Callee, line: u32, no_args: bool) {
+        let (engine, input) = (self.engine, self.input);
+        for (check, p) in presence_checks(engine, input) {
+            self.presence_fact(check, p, callee, line);
         }
+        self.start_fact(callee, line, no_args);
+    }
+
+    /// The `presence` checks that apply to this file.
+    pub(super) fn presence_checks(&self) -> impl Iterator<Item = (usize, &PresenceMatcher)> {
+        presence_checks(self.engine, self.input)
     }
 
     /// `let _ = …`, `_ = …`, `….ok();` forms, and discarded values.
@@ -278,7 +343,10 @@ impl Walker<'_> {
             (e, f) => (e, f),
         };
         self.mark_discarded(inner);
-        let (name, region) = match inner {
+        if !self.engine.request.discards {
+            return;
+        }
+        let (target, region) = match inner {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => (
                     Err(self.resolve_path(&p.path)),
@@ -292,42 +360,13 @@ impl Walker<'_> {
             ),
             _ => return,
         };
-        let checks: Vec<(usize, &Matcher)> = self.checks().collect();
-        for (idx, m) in checks {
-            let Matcher::IgnoredResult(ir) = m else {
-                continue;
-            };
-            if !ir.forms.contains(&form) {
-                continue;
-            }
-            let shown = match &name {
-                Ok(method) => ir.methods.contains(method).then(|| format!(".{method}()")),
-                Err(cands) => cands
-                    .iter()
-                    .find(|c| ir.functions.iter().any(|f| f.matches(c)))
-                    .map(|c| c.join("::")),
-            };
-            if let Some(shown) = shown {
-                let how = match form {
-                    Form::LetUnderscore => "`let _ =`",
-                    Form::AssignUnderscore => "`_ =`",
-                    Form::Ok => "`.ok()`",
-                };
-                self.hit(
-                    idx,
-                    region.clone(),
-                    format!("result of `{shown}` ignored with {how}"),
-                    &[
-                        ("name", &shown),
-                        ("call", &shown),
-                        (
-                            "method",
-                            shown.trim_start_matches('.').trim_end_matches("()"),
-                        ),
-                    ],
-                );
-            }
-        }
+        let body = self.body();
+        self.out.facts.discards.push(Discard {
+            form,
+            target,
+            region,
+            body,
+        });
     }
 }
 
@@ -349,6 +388,48 @@ impl Walker<'_> {
     }
 }
 
+/// The `presence` checks that apply to a file.
+pub(super) fn presence_checks<'a>(
+    engine: &'a Engine<'a>,
+    input: &'a FileInput<'a>,
+) -> impl Iterator<Item = (usize, &'a PresenceMatcher)> {
+    engine
+        .request
+        .presence
+        .iter()
+        .filter(move |(i, _)| input.checks.contains(i))
+        .map(|(i, m)| (*i, *m))
+}
+
+/// The expression a spawn / registration argument runs: through `Box::pin(x)`,
+/// `x.instrument(span)`, `x.in_current_span()`, `x.boxed()`, references and parentheses.
+fn root_expr(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => root_expr(&p.expr),
+        Expr::Reference(r) => root_expr(&r.expr),
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "instrument" | "in_current_span" | "boxed" | "with_current_subscriber"
+            ) =>
+        {
+            root_expr(&m.receiver)
+        }
+        Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "pin")) => {
+            c.args.first().map_or(e, root_expr)
+        }
+        other => other,
+    }
+}
+
+fn strip_ref(e: &Expr) -> &Expr {
+    match e {
+        Expr::Reference(r) => strip_ref(&r.expr),
+        Expr::Paren(p) => strip_ref(&p.expr),
+        other => other,
+    }
+}
+
 /// The address the call visitors key a call by: that of the `ExprCall` / `ExprMethodCall` /
 /// `ExprMacro` payload, not of the enclosing `Expr`.
 fn payload_addr(e: &Expr) -> usize {
@@ -357,39 +438,5 @@ fn payload_addr(e: &Expr) -> usize {
         Expr::MethodCall(m) => addr(m),
         Expr::Macro(m) => addr(&m.mac),
         other => addr(other),
-    }
-}
-
-/// The bare name of a call target: the method or macro name, or the last path segment.
-fn bare<'t>(target: &Target<'t>) -> &'t str {
-    match target {
-        Target::Fn(cands) => cands
-            .first()
-            .and_then(|c| c.last())
-            .map(String::as_str)
-            .unwrap_or(""),
-        Target::Method(n, _, _) => n,
-        Target::Macro(n) => n,
-    }
-}
-
-/// `a::b().name` when the chain root is shown, else `.name`.
-fn chain_display(with_root: bool, roots: &[Vec<String>], name: &str) -> String {
-    match roots.first() {
-        Some(r) if with_root => format!("{}().….{name}", r.join("::")),
-        _ => format!(".{name}"),
-    }
-}
-
-fn context_name(c: &crate::kinds::call::Context) -> String {
-    use crate::kinds::call::Context;
-    match c {
-        Context::Async => "async".into(),
-        Context::Unsafe => "unsafe".into(),
-        Context::Loop => "loop".into(),
-        Context::AcceptLoop => "accept loop".into(),
-        Context::OtherBranch => "select! branch".into(),
-        Context::Main => "main".into(),
-        Context::Call(p) => p.display(),
     }
 }

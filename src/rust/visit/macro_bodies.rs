@@ -1,20 +1,22 @@
-//! Macro invocations in the walk: the macro itself is a call (for `macros = [..]` patterns),
-//! and the code in its body (read by [`crate::rust::macros`] for its position) is walked like
-//! any other code. A part of the body that does not parse but calls a needle of the file's
-//! checks (`x.unwrap()`, `read_to_string(..)`, `panic!`) is reported as a `parse-error` note
-//! naming the macro: coverage was lost there. DSL text that merely contains a needle's letters
-//! (diesel's `table!`, a parser combinator's `rule!`) is not.
+//! Macro invocations in the walk: the macro itself is a call site (for `macros = [..]`
+//! patterns), and the code in its body (read by [`crate::rust::macros`] for its position) is
+//! walked like any other code, its arguments a call context (`spawn_blocking!(..)`). A part of
+//! the body that does not parse but calls a needle (`x.unwrap()`, `read_to_string(..)`,
+//! `panic!`) is recorded as a `parse-error` note naming the macro: coverage was lost there. DSL
+//! text that merely contains a needle's letters (diesel's `table!`, a parser combinator's
+//! `rule!`) is not.
 
 use syn::Macro;
 use syn::spanned::Spanned;
 
-use super::{Target, Walker, addr, region};
-use crate::rust::RawHit;
+use super::{Walker, addr, region};
+use crate::rust::contexts::Frame;
+use crate::rust::facts::Callee;
 use crate::rust::macros::{self, Node, Position, Unparsed};
 use crate::rust::resolve::segments;
 
 impl Walker<'_> {
-    /// Matches the macro, then walks its body read in position `pos`.
+    /// Records the macro, then walks its body read in position `pos`.
     pub(super) fn on_macro(&mut self, m: &Macro, pos: Position) {
         let segs = segments(&m.path);
         let Some(name) = segs.last().cloned() else {
@@ -24,7 +26,7 @@ impl Walker<'_> {
             return;
         }
         let r = region(m.path.span(), m.delimiter.span().close());
-        self.on_call(Target::Macro(&name), r, addr(m), Vec::new());
+        self.on_call(Callee::Macro(name.clone()), r, addr(m), &[], String::new());
         if name == "path" {
             self.warp_path(m);
         }
@@ -35,6 +37,10 @@ impl Walker<'_> {
                 self.res.add_use(&u.tree);
             }
         }
+        let expr = pos == Position::Expr;
+        if expr {
+            self.push_frame(Frame::Call(vec![vec![name.clone()]]));
+        }
         if name == "select" || name == "select_biased" {
             self.select_branches(&body.nodes);
         } else {
@@ -44,15 +50,15 @@ impl Walker<'_> {
                 }
             }
         }
+        if expr {
+            self.pop_frame();
+        }
         self.unparsed_note(&segs.join("::"), &body.unparsed);
     }
 
-    /// One `parse-error` note for the first unparsed part of a body that mentions a needle.
+    /// One `parse-error` note for the first unparsed part of a body that calls a needle.
     fn unparsed_note(&mut self, name: &str, unparsed: &[Unparsed]) {
-        let Some(check) = self.engine.parse_error else {
-            return;
-        };
-        if !self.reporting() {
+        if !self.engine.request.parse_errors || self.input.extra.is_some() {
             return;
         }
         let text = self.text;
@@ -68,14 +74,9 @@ impl Walker<'_> {
             "part of the body of `{name}!` does not parse as Rust ({}); the code in it was not analysed",
             u.error
         );
-        self.out.hits.push(RawHit {
-            check,
-            region: region(u.start, u.end),
-            message,
-        });
+        self.out.macro_notes.push((region(u.start, u.end), message));
     }
 }
-
 /// Does the text call a needle: a whole identifier `w` with `is_needle(w)`, followed by `(`,
 /// `!` or `::<` (a call, method call or macro)?
 fn calls_a_needle(text: &str, is_needle: impl Fn(&str) -> bool) -> bool {

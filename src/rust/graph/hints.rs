@@ -1,0 +1,174 @@
+//! Evaluating type hints over the model: the return type of a workspace fn (`T::load(..)?` →
+//! `T` when it returns `Result<Self, _>`), a struct's field type, a static's type, a workspace
+//! method's return type, and a few std builders (`OpenOptions`, `Command`) whose methods return
+//! `Self`. A constructor of a type the workspace does not define (`T::new`, `T::open`, …) is
+//! taken to return `T`.
+
+use super::{CodeModel, Place};
+use crate::rust::types::{Ty, is_ctor_name};
+
+/// Methods of a lock or cell that give access to what it holds.
+const LOCK_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "borrow",
+    "borrow_mut",
+    "get_mut",
+    "blocking_lock",
+    "blocking_read",
+    "blocking_write",
+];
+
+/// Deeper hint chains are not followed.
+const MAX_DEPTH: usize = 12;
+
+/// Wrappers whose `?` / `.unwrap()` gives their first type argument.
+const UNWRAPPED: &[&str] = &["Result", "Option", "LockResult", "TryLockResult", "Poll"];
+
+/// A method that does not return `Self`, and the path of what it returns (empty: unknown).
+type NotSelf = (&'static str, &'static [&'static str]);
+
+/// std builders: (type, methods that do not return `Self`).
+const BUILDERS: &[(&str, &[NotSelf])] = &[
+    ("OpenOptions", &[("open", &["std", "fs", "File"])]),
+    (
+        "Command",
+        &[
+            ("spawn", &["std", "process", "Child"]),
+            ("output", &[]),
+            ("status", &[]),
+            ("get_program", &[]),
+        ],
+    ),
+];
+
+impl CodeModel {
+    /// A hinted type as far as the model tells: a named type, or unknown.
+    pub fn eval(&self, place: &Place, ty: &Ty, depth: usize) -> Ty {
+        if depth > MAX_DEPTH {
+            return Ty::Unknown;
+        }
+        match ty {
+            Ty::Unknown | Ty::Named(..) | Ty::Foreign => ty.clone(),
+            Ty::Ret(path) => self.ret_of(place, path),
+            Ty::Unwrap(inner) => match self.eval(place, inner, depth + 1) {
+                Ty::Named(p, mut args)
+                    if p.last().is_some_and(|l| UNWRAPPED.contains(&l.as_str())) =>
+                {
+                    if args.is_empty() {
+                        Ty::Unknown
+                    } else {
+                        args.swap_remove(0)
+                    }
+                }
+                other => other,
+            },
+            Ty::Field(base, field) => match self.eval(place, base, depth + 1) {
+                Ty::Foreign => Ty::Foreign,
+                base => self.field_of(place, base.peeled(), field),
+            },
+            Ty::MethodRet(base, method) => {
+                let base = self.eval(place, base, depth + 1);
+                self.method_ret(place, base.peeled(), method)
+            }
+            Ty::Static(path) => self.static_of(place, path),
+        }
+    }
+
+    /// What a path call returns.
+    fn ret_of(&self, place: &Place, path: &[String]) -> Ty {
+        if let [one] = self.resolve_path(place, path, 0).as_slice() {
+            return self.fns[*one as usize].ret.clone();
+        }
+        let n = path.len();
+        match (n.checked_sub(2).and_then(|i| path.get(i)), path.last()) {
+            (Some(t), Some(f)) if t.starts_with(char::is_uppercase) && is_ctor_name(f) => {
+                Ty::named(path[..n - 1].to_vec())
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The declared type of field `field` of a value of type `base`.
+    fn field_of(&self, place: &Place, base: &Ty, field: &str) -> Ty {
+        let (Ty::Named(path, _), Some(k)) = (base, place.krate) else {
+            return Ty::Unknown;
+        };
+        let Some(n) = path.last().and_then(|l| self.names.get(l)) else {
+            return Ty::Unknown;
+        };
+        let visible = self.visible(k);
+        let defs: Vec<&Vec<(String, Ty)>> = self
+            .structs
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .filter(|(c, _)| c.is_none_or(|c| visible.contains(&c)))
+            .map(|(_, f)| f)
+            .collect();
+        let types: Vec<&Ty> = defs
+            .iter()
+            .filter_map(|fields| fields.iter().find(|(f, _)| f == field).map(|(_, t)| t))
+            .collect();
+        match types.as_slice() {
+            [one] => (*one).clone(),
+            [first, rest @ ..] if rest.iter().all(|t| t == first) => (*first).clone(),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// What method `method` returns on a value of type `base`.
+    fn method_ret(&self, place: &Place, base: &Ty, method: &str) -> Ty {
+        let (Ty::Named(path, _), Some(k)) = (base, place.krate) else {
+            return Ty::Unknown;
+        };
+        let tname = path.last().map(String::as_str).unwrap_or("");
+        if let Some((_, others)) = BUILDERS.iter().find(|(t, _)| *t == tname) {
+            return match others.iter().find(|(m, _)| *m == method) {
+                Some((_, [])) => Ty::Unknown,
+                Some((_, ret)) => Ty::named(ret.iter().map(|s| s.to_string()).collect()),
+                None => base.clone(),
+            };
+        }
+        if !self.is_workspace_type(k, tname) {
+            // A lock hands out its contents; any other method of a type std or a dependency
+            // defines returns some type of theirs.
+            return match (base, LOCK_METHODS.contains(&method)) {
+                (Ty::Named(_, args), true) if !args.is_empty() => args[0].clone(),
+                _ if path.len() > 1 => Ty::Foreign,
+                _ => Ty::Unknown,
+            };
+        }
+        let (Some(t), Some(m)) = (self.names.get(tname), self.names.get(method)) else {
+            return Ty::Unknown;
+        };
+        match self.prefer(k, None, self.assoc.get(&(t, m))).as_slice() {
+            [one] => self.fns[*one as usize].ret.clone(),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The declared type of a static or const.
+    fn static_of(&self, place: &Place, path: &[String]) -> Ty {
+        let (Some(k), Some(n)) = (place.krate, path.last().and_then(|l| self.names.get(l))) else {
+            return Ty::Unknown;
+        };
+        let visible = self.visible(k);
+        let found: Vec<&Ty> = self
+            .statics
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .filter(|(c, _, _)| c.is_some_and(|c| visible.contains(&c)))
+            .map(|(_, _, t)| t)
+            .collect();
+        match found.as_slice() {
+            [one] => (*one).clone(),
+            _ => Ty::Unknown,
+        }
+    }
+}

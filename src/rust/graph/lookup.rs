@@ -1,0 +1,394 @@
+//! Crate-aware resolution of call sites. A path resolves in the caller's crate and module:
+//! `crate::`, `self::`, `super::`, a visible workspace crate's name, a path relative to the
+//! module, `Type::f` among the visible crates' impls. `pub use` re-exports and glob imports of
+//! workspace modules are followed. A method resolves through the receiver's hinted type first;
+//! an unknown receiver resolves by uniqueness among the visible crates' impls (never for names
+//! std and common crates use everywhere). Nothing resolves into a package the caller's package
+//! does not depend on.
+
+use std::collections::HashMap;
+
+use super::{CodeModel, FnId, Place};
+use crate::rust::FileSummary;
+use crate::rust::facts::Callee;
+use crate::rust::types::Ty;
+
+/// Re-export and alias chains longer than this are not followed.
+const MAX_DEPTH: usize = 6;
+
+/// Method names that std, tokio and common crates define on their own types: a call of one of
+/// these on an unknown receiver is far more often a map / channel / IO handle than the single
+/// workspace impl that happens to share the name.
+pub const COMMON_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "contains",
+    "contains_key",
+    "len",
+    "is_empty",
+    "iter",
+    "iter_mut",
+    "clone",
+    "send",
+    "recv",
+    "try_send",
+    "try_recv",
+    "read",
+    "write",
+    "flush",
+    "lock",
+    "next",
+    "take",
+    "replace",
+    "extend",
+    "clear",
+    "drain",
+    "entry",
+    "keys",
+    "values",
+    "first",
+    "last",
+    "find",
+    "parse",
+    "call",
+    "poll",
+    "handle",
+    "run",
+    "spawn",
+    "join",
+    "wait",
+    "close",
+    "open",
+    "connect",
+    "accept",
+    "bind",
+    "listen",
+    "shutdown",
+    "finish",
+    "build",
+    "to_string",
+    "as_str",
+    "as_ref",
+    "into_inner",
+    "set",
+    "update",
+    "apply",
+    "execute",
+    "new",
+    "default",
+    "from",
+    "into",
+    "map",
+    "and_then",
+    "unwrap",
+    "expect",
+    "fmt",
+    "eq",
+    "cmp",
+    "hash",
+    "drop",
+    "deref",
+    "borrow",
+    "load",
+    "store",
+    "start",
+    "stop",
+    "init",
+    "with",
+];
+
+/// At most this many impls share an ambiguous method name for the roles to follow them all.
+const FAN_OUT: usize = 3;
+
+impl CodeModel {
+    /// Resolves every site of a file.
+    pub(super) fn resolve_sites(&self, file: u32, s: &FileSummary) -> Vec<Vec<FnId>> {
+        let mut places: HashMap<Option<u32>, Place> = HashMap::new();
+        s.facts
+            .sites
+            .iter()
+            .map(|site| {
+                let owner = site.body.and_then(|b| s.facts.enclosing_fn(b));
+                let place = places
+                    .entry(owner)
+                    .or_insert_with(|| self.place_in(file, s, site.body));
+                match &site.callee {
+                    Callee::Path(c) | Callee::Ref(c) => c
+                        .iter()
+                        .map(|p| self.resolve_path(place, p, 0))
+                        .find(|r| !r.is_empty())
+                        .unwrap_or_default(),
+                    Callee::Method { name, recv, .. } => self.resolve_method(place, name, recv),
+                    Callee::Macro(_) | Callee::Param(_) => Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// The crate and module of code in `body` of file `file` (inline modules included).
+    pub fn place_in(&self, file: u32, s: &FileSummary, body: Option<u32>) -> Place {
+        let mut place = self.places.get(file as usize).cloned().unwrap_or_default();
+        let decl = body
+            .and_then(|b| s.facts.enclosing_fn(b))
+            .and_then(|f| s.facts.bodies.get(f as usize))
+            .and_then(|b| b.decl());
+        if let Some(d) = decl {
+            place.module.extend(d.inline.iter().cloned());
+        }
+        place
+    }
+
+    /// The fns a path names from `place`.
+    pub(super) fn resolve_path(&self, place: &Place, segs: &[String], depth: usize) -> Vec<FnId> {
+        let (Some(k), Some(name)) = (place.krate, segs.last()) else {
+            return Vec::new();
+        };
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let n = segs.len();
+        if n == 1 {
+            let here = self.free_at(k, &place.module, name, depth);
+            if !here.is_empty() {
+                return here;
+            }
+            return self.unique_free(k, name);
+        }
+        let parent = &segs[n - 2];
+        if parent.starts_with(char::is_uppercase) {
+            return self.assoc(place, segs);
+        }
+        let module = &segs[..n - 1];
+        match module[0].as_str() {
+            "crate" => self.free_at(k, &module[1..], name, depth),
+            "self" => {
+                let mut m = place.module.clone();
+                m.extend(module[1..].iter().cloned());
+                self.free_at(k, &m, name, depth)
+            }
+            "super" => {
+                let ups = module.iter().take_while(|s| *s == "super").count();
+                let keep = place.module.len().saturating_sub(ups);
+                let mut m = place.module[..keep].to_vec();
+                m.extend(module[ups..].iter().cloned());
+                self.free_at(k, &m, name, depth)
+            }
+            first => match self.crates.get(k as usize).and_then(|c| c.names.get(first)) {
+                Some(&other) => self.free_at(other, &module[1..], name, depth),
+                None => {
+                    let mut m = place.module.clone();
+                    m.extend(module.iter().cloned());
+                    let rel = self.free_at(k, &m, name, depth);
+                    if rel.is_empty() {
+                        self.free_at(k, module, name, depth)
+                    } else {
+                        rel
+                    }
+                }
+            },
+        }
+    }
+
+    /// A free fn `name` in module `module` of crate `k`, following re-exports and globs.
+    fn free_at(&self, k: u32, module: &[String], name: &str, depth: usize) -> Vec<FnId> {
+        let (Some(mid), Some(nid)) = (self.names.get_module(module), self.names.get(name)) else {
+            return self.reexported(k, module, name, depth);
+        };
+        match self.free.get(&(k, mid, nid)) {
+            Some(v) => v.clone(),
+            None => self.reexported(k, module, name, depth),
+        }
+    }
+
+    /// `pub use` and glob imports of module `module` that bring `name` (or a module on the way).
+    fn reexported(&self, k: u32, module: &[String], name: &str, depth: usize) -> Vec<FnId> {
+        for i in (0..=module.len()).rev() {
+            let Some(mid) = self.names.get_module(&module[..i]) else {
+                continue;
+            };
+            let Some((aliases, globs)) = self.aliases.get(&(k, mid)) else {
+                continue;
+            };
+            let here = Place {
+                krate: Some(k),
+                module: module[..i].to_vec(),
+            };
+            let seg = module.get(i).map_or(name, String::as_str);
+            if let Some(target) = aliases.get(seg) {
+                let mut path = target.clone();
+                path.extend(module.iter().skip(i + 1).cloned());
+                if i < module.len() {
+                    path.push(name.to_string());
+                }
+                let r = self.resolve_path(&here, &path, depth + 1);
+                if !r.is_empty() {
+                    return r;
+                }
+            }
+            if i == module.len() {
+                for g in globs {
+                    let mut path = g.clone();
+                    path.push(name.to_string());
+                    let r = self.resolve_path(&here, &path, depth + 1);
+                    if !r.is_empty() {
+                        return r;
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// A free fn whose name is unique among the crates `k` sees (a bare call the module does
+    /// not define: a macro-made item, an import we could not follow).
+    fn unique_free(&self, k: u32, name: &str) -> Vec<FnId> {
+        let Some(nid) = self.names.get(name) else {
+            return Vec::new();
+        };
+        let visible = self.visible(k);
+        let found: Vec<FnId> = self
+            .free_by_name
+            .get(&nid)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|f| {
+                self.fns[*f as usize]
+                    .krate
+                    .is_some_and(|c| visible.contains(&c))
+            })
+            .collect();
+        if found.len() == 1 { found } else { Vec::new() }
+    }
+
+    /// `Type::f` (possibly with a module or crate prefix) among the visible crates' impls.
+    fn assoc(&self, place: &Place, segs: &[String]) -> Vec<FnId> {
+        let n = segs.len();
+        let (Some(k), Some(t), Some(f)) = (
+            place.krate,
+            self.names.get(&segs[n - 2]),
+            self.names.get(&segs[n - 1]),
+        ) else {
+            return Vec::new();
+        };
+        let named_crate = self
+            .crates
+            .get(k as usize)
+            .and_then(|c| c.names.get(segs[0].as_str()).copied());
+        self.prefer(k, named_crate, self.assoc.get(&(t, f)))
+    }
+
+    /// The candidates the crate sees, preferring a named crate, then the caller's own.
+    pub(super) fn prefer(
+        &self,
+        k: u32,
+        named: Option<u32>,
+        cands: Option<&Vec<FnId>>,
+    ) -> Vec<FnId> {
+        let visible = self.visible(k);
+        let mut found: Vec<FnId> = cands
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|f| {
+                self.fns[*f as usize]
+                    .krate
+                    .is_some_and(|c| visible.contains(&c))
+            })
+            .collect();
+        for pick in [named, Some(k)].into_iter().flatten() {
+            if found.len() > 1
+                && found
+                    .iter()
+                    .any(|f| self.fns[*f as usize].krate == Some(pick))
+            {
+                found.retain(|f| self.fns[*f as usize].krate == Some(pick));
+            }
+        }
+        found
+    }
+
+    /// The crates `k` sees.
+    pub(super) fn visible(&self, k: u32) -> &[u32] {
+        self.crates
+            .get(k as usize)
+            .map(|c| c.visible.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The fns a method call may reach: through the receiver's type, else by uniqueness.
+    fn resolve_method(&self, place: &Place, name: &str, recv: &Ty) -> Vec<FnId> {
+        let Some(k) = place.krate else {
+            return Vec::new();
+        };
+        let ty = self.eval(place, recv, 0);
+        if matches!(ty.peeled(), Ty::Foreign) {
+            return Vec::new();
+        }
+        if let Ty::Named(path, _) = ty.peeled() {
+            let tname = path.last().map(String::as_str).unwrap_or("");
+            if self.is_workspace_type(k, tname) {
+                let (t, f) = (self.names.get(tname), self.names.get(name));
+                if let (Some(t), Some(f)) = (t, f)
+                    && let Some(c) = self.assoc.get(&(t, f))
+                {
+                    return self.prefer(k, None, Some(c));
+                }
+            }
+            // (`self` in `impl Service for Arc<Inner>` is an `Arc` without its argument)
+            let wrapper = crate::rust::types::DEREF_WRAPPERS.contains(&tname);
+            if self.is_external_path(k, path) && !wrapper {
+                // A type of std or a dependency (the workspace may impl a trait of its own
+                // for it, e.g. `impl Registry for opendal::Operator`, but not this method):
+                // not a workspace fn.
+                return Vec::new();
+            }
+            if !self.is_workspace_type(k, tname) && path.len() > 1 {
+                // A known type of std or a dependency: not a workspace fn.
+                return Vec::new();
+            }
+        }
+        if COMMON_METHODS.contains(&name) {
+            return Vec::new();
+        }
+        let found = self.prefer(
+            k,
+            None,
+            self.names.get(name).and_then(|n| self.methods.get(&n)),
+        );
+        if found.len() <= FAN_OUT {
+            found
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Does `path` (resolved through `use`) start with std or a dependency that no crate of
+    /// the workspace names (`opendal::Operator`, `std::fs::File`)?
+    fn is_external_path(&self, k: u32, path: &[String]) -> bool {
+        let Some(first) = path.first().filter(|_| path.len() > 1) else {
+            return false;
+        };
+        let workspace = self
+            .crates
+            .get(k as usize)
+            .is_some_and(|c| c.names.contains_key(first));
+        self.externals.contains(first) && !workspace
+    }
+
+    /// Does a crate `k` sees define a type (a struct or an impl) named `name`?
+    pub(super) fn is_workspace_type(&self, k: u32, name: &str) -> bool {
+        let Some(n) = self.names.get(name) else {
+            return false;
+        };
+        let visible = self.visible(k);
+        self.structs.get(&n).is_some_and(|v| {
+            v.iter()
+                .any(|(c, _)| c.is_some_and(|c| visible.contains(&c)))
+        }) || self.impl_types.contains(&n)
+    }
+}

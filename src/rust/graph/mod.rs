@@ -1,0 +1,286 @@
+//! The workspace code model, built once per scan from every file's facts: crates (from cargo
+//! metadata) and module paths (from the module tree), fns with compact ids keyed by crate +
+//! module path + impl type + name, every recorded site's resolved targets, and the role of
+//! every body (request path, startup, library API). The syntax kinds query it.
+
+mod crates;
+mod hints;
+mod lookup;
+mod names;
+mod roles;
+
+use std::collections::HashMap;
+
+pub use crates::CrateInfo;
+use names::Names;
+pub use roles::{Reach, RolePath};
+
+use super::FileSummary;
+use super::facts::{BodyKind, TypeItem};
+use super::modtree::Classification;
+use super::types::Ty;
+use crate::model::{CodeKind, Role};
+use crate::workspace::Workspace;
+
+/// A fn's id in the model.
+pub type FnId = u32;
+
+/// A body's id in the model (fns, closures and async blocks of every file).
+pub type BodyId = u32;
+
+/// A workspace fn.
+#[derive(Debug, Clone)]
+pub struct FnInfo {
+    /// Its body.
+    pub body: BodyId,
+    /// The file (index into `ws.files`).
+    pub file: u32,
+    /// Its crate, when a module tree reaches the file.
+    pub krate: Option<u32>,
+    /// How it is shown: `Type::name`, or `module::name` (`name` in a crate root).
+    pub key: String,
+    /// An `async fn`.
+    pub is_async: bool,
+    /// Its declared return type.
+    ret: Ty,
+}
+
+/// A struct's declared named fields.
+type Fields = Vec<(String, Ty)>;
+
+/// A module's `use` aliases (local name → full path) and glob prefixes.
+type Imports = (HashMap<String, Vec<String>>, Vec<Vec<String>>);
+
+/// Where a site or body sits: crate and module path.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The crate, if known.
+    pub krate: Option<u32>,
+    /// The module path from the crate root.
+    pub module: Vec<String>,
+}
+
+/// The code model of the workspace.
+#[derive(Debug, Default)]
+pub struct CodeModel {
+    /// Every crate of the selected packages.
+    pub crates: Vec<CrateInfo>,
+    /// Every workspace fn of the parsed items.
+    pub fns: Vec<FnInfo>,
+    names: Names,
+    /// Per file: crate and module path.
+    places: Vec<Place>,
+    /// Per file: id of its first body.
+    body_base: Vec<u32>,
+    /// Per body: (file, index in the file's bodies).
+    body_at: Vec<(u32, u32)>,
+    /// Per body: the fn it is, if a fn.
+    body_fn: Vec<Option<FnId>>,
+    /// (crate, module, name) → free fns.
+    free: HashMap<(u32, u32, u32), Vec<FnId>>,
+    /// (type name, fn name) → impl fns.
+    assoc: HashMap<(u32, u32), Vec<FnId>>,
+    /// Names of the types with an impl.
+    impl_types: std::collections::HashSet<u32>,
+    /// Method name → impl fns (for resolution by uniqueness).
+    methods: HashMap<u32, Vec<FnId>>,
+    /// Free fn name → fns (for a bare name the module does not define).
+    free_by_name: HashMap<u32, Vec<FnId>>,
+    /// Struct name → (crate, fields).
+    structs: HashMap<u32, Vec<(Option<u32>, Fields)>>,
+    /// Static name → (crate, module, type).
+    statics: HashMap<u32, Vec<(Option<u32>, u32, Ty)>>,
+    /// (crate, module) → its file's `use` aliases and globs.
+    aliases: HashMap<(u32, u32), Imports>,
+    /// Per file, per site: the fns it may call (one when resolved; several for an ambiguous
+    /// method, which only the roles follow).
+    targets: Vec<Vec<Vec<FnId>>>,
+    /// Per body: its role and how it was reached (empty when roles were not asked for).
+    reach: Vec<Option<Reach>>,
+    /// Some selected package has a bin target.
+    has_bin: bool,
+    /// Crate names that are not workspace members (std and the dependencies).
+    externals: std::collections::HashSet<String>,
+}
+
+impl CodeModel {
+    /// Builds the model from the files' facts; `summaries[i]` belongs to `ws.files[i]`.
+    pub fn build(
+        ws: &Workspace,
+        class: &Classification,
+        summaries: &[Option<&FileSummary>],
+        roles: bool,
+        externals: &std::collections::HashSet<String>,
+    ) -> CodeModel {
+        let (crates, ids) = crates::crates(ws);
+        let mut m = CodeModel {
+            crates,
+            has_bin: ws.packages.iter().any(|p| p.has_bin()),
+            externals: externals.clone(),
+            ..CodeModel::default()
+        };
+        m.places = (0..ws.files.len())
+            .map(|i| match class.modules.get(i).cloned().flatten() {
+                Some(fm) => Place {
+                    krate: ids.get(&(fm.package, fm.target)).copied(),
+                    module: fm.path,
+                },
+                None => Place::default(),
+            })
+            .collect();
+        for (i, s) in summaries.iter().enumerate() {
+            m.body_base.push(m.body_at.len() as u32);
+            if let Some(s) = s {
+                let production =
+                    class.kinds.get(i).copied().flatten() == Some(CodeKind::Production);
+                m.add_file(i as u32, s, production);
+            }
+        }
+        m.targets = summaries
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
+            .collect();
+        if roles {
+            m.reach = roles::assign(&m, class, summaries);
+        }
+        m
+    }
+
+    /// Registers a file's fns and type items. Fns of test code are not resolution targets:
+    /// production code cannot call them.
+    fn add_file(&mut self, file: u32, s: &FileSummary, production: bool) {
+        let place = self.places[file as usize].clone();
+        let krate = place.krate;
+        for (local, body) in s.facts.bodies.iter().enumerate() {
+            let id = self.body_at.len() as u32;
+            self.body_at.push((file, local as u32));
+            let BodyKind::Fn(decl) = &body.kind else {
+                self.body_fn.push(None);
+                continue;
+            };
+            let mut module = place.module.clone();
+            module.extend(decl.inline.iter().cloned());
+            let key = match &decl.impl_ty {
+                Some(t) => format!("{t}::{}", decl.name),
+                None if decl.in_trait => {
+                    format!(
+                        "{}::{}",
+                        decl.trait_name.as_deref().unwrap_or("_"),
+                        decl.name
+                    )
+                }
+                None => match module.last() {
+                    Some(m) => format!("{m}::{}", decl.name),
+                    None => decl.name.clone(),
+                },
+            };
+            let fid = self.fns.len() as FnId;
+            self.fns.push(FnInfo {
+                body: id,
+                file,
+                krate,
+                key,
+                is_async: body.is_async,
+                ret: decl.ret.clone(),
+            });
+            self.body_fn.push(Some(fid));
+            if !production || s.in_test_range(body.line) {
+                continue;
+            }
+            let name = self.names.id(&decl.name);
+            match (&decl.impl_ty, decl.in_trait) {
+                (Some(t), _) => {
+                    let t = self.names.id(t);
+                    self.impl_types.insert(t);
+                    self.assoc.entry((t, name)).or_default().push(fid);
+                    if !decl.foreign_trait {
+                        self.methods.entry(name).or_default().push(fid);
+                    }
+                }
+                (None, true) => {}
+                (None, false) => {
+                    let mid = self.names.module(&module);
+                    if let Some(k) = krate {
+                        self.free.entry((k, mid, name)).or_default().push(fid);
+                    }
+                    self.free_by_name.entry(name).or_default().push(fid);
+                }
+            }
+        }
+        self.add_types(&place, s);
+    }
+
+    fn add_types(&mut self, place: &Place, s: &FileSummary) {
+        for t in &s.facts.types {
+            match t {
+                TypeItem::Struct { name, fields, .. } => {
+                    let n = self.names.id(name);
+                    self.structs
+                        .entry(n)
+                        .or_default()
+                        .push((place.krate, fields.clone()));
+                }
+                TypeItem::Static { name, inline, ty } => {
+                    let mut module = place.module.clone();
+                    module.extend(inline.iter().cloned());
+                    let (n, mid) = (self.names.id(name), self.names.module(&module));
+                    self.statics
+                        .entry(n)
+                        .or_default()
+                        .push((place.krate, mid, ty.clone()));
+                }
+            }
+        }
+        if let Some(k) = place.krate {
+            let mid = self.names.module(&place.module);
+            let entry = self.aliases.entry((k, mid)).or_default();
+            entry.0.extend(s.facts.aliases.iter().cloned());
+            entry.1.extend(s.facts.globs.iter().cloned());
+        }
+    }
+
+    /// The global id of body `local` of file `file`.
+    pub fn body_id(&self, file: u32, local: u32) -> Option<BodyId> {
+        self.body_base.get(file as usize).map(|b| b + local)
+    }
+
+    /// The fn of a body, if the body is a fn.
+    pub fn fn_of_body(&self, body: BodyId) -> Option<FnId> {
+        self.body_fn.get(body as usize).copied().flatten()
+    }
+
+    /// Where body `body` is: (file, index in the file's bodies).
+    pub fn body_at(&self, body: BodyId) -> Option<(u32, u32)> {
+        self.body_at.get(body as usize).copied()
+    }
+
+    /// The fns site `site` of file `file` may call (empty when unresolved).
+    pub fn targets(&self, file: usize, site: usize) -> &[FnId] {
+        self.targets
+            .get(file)
+            .and_then(|t| t.get(site))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The single fn a site calls, when resolved without ambiguity.
+    pub fn target(&self, file: usize, site: usize) -> Option<FnId> {
+        match self.targets(file, site) {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The role of a body, if roles were assigned.
+    pub fn role(&self, body: BodyId) -> Option<Role> {
+        self.reach
+            .get(body as usize)
+            .map(|r| r.as_ref().map_or(Role::Unknown, |r| r.role))
+    }
+
+    /// Does a selected package have a bin target?
+    pub fn has_bin(&self) -> bool {
+        self.has_bin
+    }
+}

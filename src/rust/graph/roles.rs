@@ -1,0 +1,312 @@
+//! Roles: how every fn, closure and async block is reached.
+//!
+//! - *request*: route handlers, service impls, spawned tasks, bodies written inside an event
+//!   loop of async code (a `loop` / `while` that awaits), and everything they reach;
+//! - *library*: public async fns of a library crate when no selected package has a binary,
+//!   and what they reach (the caller decides how they run);
+//! - *startup*: reached only from `main` / `#[*::main]` (CLI subcommands included);
+//! - *unknown*: reached from none of these (as far as the model sees).
+//!
+//! Breadth-first from each kind of root in that order, so a body gets the first role that
+//! reaches it and the shortest path from a root of that role.
+
+use std::collections::VecDeque;
+
+use super::{BodyId, CodeModel};
+use crate::model::{CodeKind, Role};
+use crate::rust::Classification;
+use crate::rust::FileSummary;
+use crate::rust::facts::{BodyKind, Root};
+
+/// How a body was reached.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// Its role.
+    pub role: Role,
+    /// The body it was reached from (None for a root body).
+    pub from: Option<BodyId>,
+    /// Where: file and line of the call, registration or nesting.
+    pub at: (u32, u32),
+    /// How.
+    pub how: How,
+}
+
+/// How a body was reached from the previous one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// It is a root itself (its attribute, its impl, `main`).
+    Root(Root),
+    /// Registered or spawned at a site of the previous body.
+    Given(Root),
+    /// Called (or written) inside an event loop of the previous body.
+    EventLoop,
+    /// Called by the previous body.
+    Call,
+    /// Written inside the previous body (closure, async block).
+    Nested,
+    /// A public async fn of a library.
+    Library,
+}
+
+/// The steps from a root to a body: (file, line, message), root first.
+pub type RolePath = Vec<(u32, u32, String)>;
+
+struct Edge {
+    to: BodyId,
+    at: (u32, u32),
+    how: How,
+}
+
+/// Edges between bodies and the roots of each role.
+#[derive(Default)]
+struct Graph {
+    edges: Vec<Vec<Edge>>,
+    request: Vec<(BodyId, Reach)>,
+    startup: Vec<(BodyId, Reach)>,
+    library: Vec<(BodyId, Reach)>,
+}
+
+/// Assigns a role to every body. Test code is neither a root nor a way to reach anything.
+pub fn assign(
+    m: &CodeModel,
+    class: &Classification,
+    summaries: &[Option<&FileSummary>],
+) -> Vec<Option<Reach>> {
+    let n = m.body_at.len();
+    let mut g = Graph {
+        edges: (0..n).map(|_| Vec::new()).collect(),
+        ..Graph::default()
+    };
+    for (file, s) in summaries.iter().enumerate() {
+        let Some(s) = s else { continue };
+        let production = |line: u32| {
+            class.kinds.get(file).copied().flatten() == Some(CodeKind::Production)
+                && !s.in_test_range(line)
+        };
+        bodies(m, file as u32, s, &production, &mut g);
+        sites(m, file, s, &production, &mut g);
+    }
+    let mut reach: Vec<Option<Reach>> = vec![None; n];
+    // Handlers given to a registration, and bodies reached from an event loop, are request
+    // roots wherever that happens (a startup fn's accept loop serves requests). A spawned task
+    // runs in the role of the code that spawns it: one started at startup does its setup once,
+    // and its own event loop serves.
+    for (from, list) in g.edges.iter().enumerate() {
+        let request_root = |e: &&Edge| {
+            matches!(
+                e.how,
+                How::Given(Root::Route | Root::Service) | How::EventLoop
+            )
+        };
+        for e in list.iter().filter(request_root) {
+            let r = Reach {
+                role: Role::Request,
+                from: Some(from as BodyId),
+                at: e.at,
+                how: e.how,
+            };
+            g.request.push((e.to, r));
+        }
+    }
+    for roots in [g.request, g.library, g.startup] {
+        bfs(&g.edges, &mut reach, roots);
+    }
+    reach
+}
+
+/// Roots among a file's bodies, and the edges from a body to the closures / blocks in it.
+fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bool, g: &mut Graph) {
+    for (local, b) in s.facts.bodies.iter().enumerate() {
+        let Some(id) = m.body_id(f, local as u32) else {
+            continue;
+        };
+        if !production(b.line) {
+            continue;
+        }
+        let reach = |role, how| Reach {
+            role,
+            from: None,
+            at: (f, b.line),
+            how,
+        };
+        match b.root {
+            Some(Root::Main) if b.parent.is_none() => g
+                .startup
+                .push((id, reach(Role::Startup, How::Root(Root::Main)))),
+            Some(r) if b.parent.is_none() => {
+                g.request.push((id, reach(Role::Request, How::Root(r))))
+            }
+            _ => {}
+        }
+        if let Some(p) = b.parent.and_then(|p| m.body_id(f, p)) {
+            let how = match (b.root, b.in_event_loop) {
+                (Some(Root::Once), _) => {
+                    // Runs once: a root of its own, never reached as part of its parent.
+                    let mut r = reach(Role::Startup, How::Given(Root::Once));
+                    r.from = Some(p);
+                    g.startup.push((id, r));
+                    continue;
+                }
+                (Some(r), _) if r != Root::Main => How::Given(r),
+                (_, true) => How::EventLoop,
+                _ => How::Nested,
+            };
+            let edge = Edge {
+                to: id,
+                at: (f, b.line),
+                how,
+            };
+            g.edges[p as usize].push(edge);
+        }
+        if library_root(m, b, id) {
+            g.library.push((id, reach(Role::Library, How::Library)));
+        }
+    }
+}
+
+/// The edges from a file's call sites to the fns they call.
+fn sites(
+    m: &CodeModel,
+    file: usize,
+    s: &FileSummary,
+    production: &dyn Fn(u32) -> bool,
+    g: &mut Graph,
+) {
+    let f = file as u32;
+    for (i, site) in s.facts.sites.iter().enumerate() {
+        let Some(from) = site.body.and_then(|b| m.body_id(f, b)) else {
+            continue;
+        };
+        if !production(site.region.line) {
+            continue;
+        }
+        let how = match (site.root, site.event_loop) {
+            (Some(Root::Once), _) => continue,
+            (Some(r), _) => How::Given(r),
+            (None, true) => How::EventLoop,
+            (None, false) => How::Call,
+        };
+        for t in m.targets(file, i) {
+            let to = m.fns[*t as usize].body;
+            let edge = Edge {
+                to,
+                at: (f, site.region.line),
+                how,
+            };
+            g.edges[from as usize].push(edge);
+        }
+    }
+}
+
+/// A public async fn of a library crate, when no selected package has a binary.
+fn library_root(m: &CodeModel, b: &crate::rust::facts::Body, id: BodyId) -> bool {
+    let (BodyKind::Fn(d), false) = (&b.kind, m.has_bin) else {
+        return false;
+    };
+    let lib = m
+        .fn_of_body(id)
+        .and_then(|f| m.fns[f as usize].krate)
+        .is_some_and(|k| m.crates.get(k as usize).is_some_and(|c| c.is_lib));
+    lib && b.is_async && d.is_pub && !d.in_trait
+}
+
+fn bfs(edges: &[Vec<Edge>], reach: &mut [Option<Reach>], roots: Vec<(BodyId, Reach)>) {
+    let mut queue = VecDeque::new();
+    for (id, r) in roots {
+        if let Some(slot) = reach.get_mut(id as usize)
+            && slot.is_none()
+        {
+            let role = r.role;
+            *slot = Some(r);
+            queue.push_back((id, role));
+        }
+    }
+    while let Some((b, role)) = queue.pop_front() {
+        for e in edges.get(b as usize).into_iter().flatten() {
+            let Some(slot) = reach.get_mut(e.to as usize) else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(Reach {
+                    role,
+                    from: Some(b),
+                    at: e.at,
+                    how: e.how,
+                });
+                queue.push_back((e.to, role));
+            }
+        }
+    }
+}
+
+impl CodeModel {
+    /// How a body was reached, if it was.
+    pub fn reach(&self, body: BodyId) -> Option<&Reach> {
+        self.reach.get(body as usize).and_then(Option::as_ref)
+    }
+
+    /// The steps from the root of a body's role to the body, root first (at most 10, nearest kept).
+    pub fn role_path(&self, body: BodyId, summaries: &[Option<&FileSummary>]) -> RolePath {
+        let mut steps = Vec::new();
+        let mut cur = Some(body);
+        while let Some(b) = cur {
+            let Some(r) = self.reach(b) else { break };
+            if steps.len() >= 10 {
+                break;
+            }
+            let to = self.body_name(b, summaries);
+            let message = match (r.how, r.from) {
+                (How::Root(Root::Main), _) => format!("`{to}` runs at startup"),
+                (How::Root(Root::Route), _) => format!("`{to}` is a route handler"),
+                (How::Root(Root::Service), _) => format!("`{to}` serves requests (service impl)"),
+                (How::Root(_), _) => format!("`{to}` is a task root"),
+                (How::Library, _) => format!("`{to}` is a public async fn of the library"),
+                (How::Given(Root::Spawn), _) => format!("`{to}` is spawned here"),
+                (How::Given(Root::Once), _) => format!("`{to}` runs once (lazy initialisation)"),
+                (How::Given(_), _) => format!("`{to}` is registered as a handler here"),
+                (How::EventLoop, Some(f)) => {
+                    format!(
+                        "`{}` reaches `{to}` in an event loop",
+                        self.body_name(f, summaries)
+                    )
+                }
+                (How::Nested, Some(f)) => {
+                    format!("`{to}` is written in `{}`", self.body_name(f, summaries))
+                }
+                (_, Some(f)) => format!("`{}` calls `{to}`", self.body_name(f, summaries)),
+                (_, None) => format!("`{to}`"),
+            };
+            steps.push((r.at.0, r.at.1, message));
+            cur = r.from;
+        }
+        steps.reverse();
+        steps
+    }
+
+    /// How a body is shown: a fn's key, or "closure in `f`" / "async block in `f`".
+    pub fn body_name(&self, body: BodyId, summaries: &[Option<&FileSummary>]) -> String {
+        if let Some(f) = self.fn_of_body(body) {
+            return self.fns[f as usize].key.clone();
+        }
+        let Some((file, local)) = self.body_at(body) else {
+            return String::new();
+        };
+        let s = summaries.get(file as usize).copied().flatten();
+        let kind = match s
+            .and_then(|s| s.facts.bodies.get(local as usize))
+            .map(|b| &b.kind)
+        {
+            Some(BodyKind::AsyncBlock) => "async block",
+            _ => "closure",
+        };
+        let owner = s
+            .and_then(|s| s.facts.enclosing_fn(local))
+            .and_then(|f| self.body_id(file, f))
+            .and_then(|b| self.fn_of_body(b))
+            .map(|f| self.fns[f as usize].key.clone());
+        match owner {
+            Some(o) => format!("{kind} in {o}"),
+            None => kind.to_string(),
+        }
+    }
+}

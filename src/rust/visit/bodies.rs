@@ -1,0 +1,401 @@
+//! Bodies of the walk: fns (their declarations, parameters' types, roots by attribute or by
+//! the impl they are in), closures and async blocks, struct and static items, `let` bindings.
+
+use std::collections::HashMap;
+
+use syn::spanned::Spanned;
+use syn::visit;
+use syn::{Pat, Type};
+
+use super::{ImplCtx, Walker, addr, first_str_lit};
+use crate::rust::PresenceFact;
+use crate::rust::contexts::Frame;
+use crate::rust::facts::{Body, BodyKind, FnDecl, Root, TypeItem};
+use crate::rust::request::ROUTE_ATTRIBUTES;
+use crate::rust::resolve::segments;
+use crate::rust::types::{Ty, of_type};
+
+/// Impl-level attributes whose async fns are request handlers (async-graphql resolvers,
+/// poem-openapi APIs).
+const SERVICE_IMPL_ATTRIBUTES: &[&str] = &["Object", "Subscription", "OpenApi", "Resolver"];
+
+impl Walker<'_> {
+    /// Opens a body; returns its id.
+    pub(super) fn open_body(
+        &mut self,
+        kind: BodyKind,
+        is_async: bool,
+        line: u32,
+        root: Option<Root>,
+        expr: usize,
+    ) -> u32 {
+        let id = self.out.facts.bodies.len() as u32;
+        let parent = match kind {
+            BodyKind::Fn(_) => None,
+            _ => self.body(),
+        };
+        let in_event_loop = parent.is_some() && self.in_event_loop();
+        let given_to = self.given.remove(&expr);
+        // A sync closure runs where it is called: inside an event loop it continues it.
+        let loops = match (&kind, is_async) {
+            (BodyKind::Closure { .. }, false) => self.bodies.last().map_or(0, |b| b.1),
+            _ => 0,
+        };
+        self.out.facts.bodies.push(Body {
+            kind,
+            is_async,
+            parent,
+            line,
+            root,
+            in_event_loop,
+            given_to,
+        });
+        self.bodies.push((id, loops));
+        id
+    }
+
+    /// Closes the innermost body.
+    pub(super) fn close_body(&mut self) {
+        self.bodies.pop();
+    }
+
+    pub(super) fn enter_fn(
+        &mut self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        bytes: std::ops::Range<usize>,
+        public: bool,
+    ) {
+        let name = sig.ident.to_string();
+        let main_attr = attrs.iter().any(|a| {
+            let segs = segments(a.path());
+            (segs.len() > 1 && segs.last().is_some_and(|l| l == "main"))
+                || segs.iter().map(String::as_str).eq(["launch"])
+        });
+        let test_attr = attrs.iter().any(|a| {
+            let segs = segments(a.path());
+            segs.len() > 1 && segs.last().is_some_and(|l| l == "test")
+        });
+        let is_async = sig.asyncness.is_some() || main_attr || test_attr;
+        let is_main = name == "main"
+            && self.input.is_bin_root
+            && self.mods.is_empty()
+            && self.impls.is_empty()
+            && self.fn_depth == 0;
+        self.push_frame(Frame::Fn {
+            is_async,
+            is_main,
+            is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
+        });
+        let ctx = self.impls.last();
+        let root = if is_main || main_attr {
+            Some(Root::Main)
+        } else if attrs.iter().any(is_route_attr) {
+            Some(Root::Route)
+        } else if ctx.is_some_and(|c| c.service && is_service_fn(c, &name, is_async)) {
+            Some(Root::Service)
+        } else {
+            None
+        };
+        let self_ty = ctx.filter(|c| !c.in_trait).map(|c| c.path.clone());
+        let ret = match &sig.output {
+            syn::ReturnType::Type(_, t) => of_type(t, &self.res, self_ty.as_deref()),
+            syn::ReturnType::Default => Ty::Unknown,
+        };
+        let decl = FnDecl {
+            name,
+            impl_ty: ctx.filter(|c| !c.in_trait).map(|c| c.name.clone()),
+            trait_name: ctx.and_then(|c| c.trait_name.clone()),
+            foreign_trait: ctx.is_some_and(|c| c.foreign_trait),
+            in_trait: ctx.is_some_and(|c| c.in_trait),
+            inline: self.mods.clone(),
+            is_pub: public,
+            ret,
+            bytes,
+            params: sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    syn::FnArg::Typed(pt) => Some(match &*pt.pat {
+                        Pat::Ident(i) => i.ident.to_string(),
+                        _ => String::new(),
+                    }),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect(),
+        };
+        let line = sig.ident.span().start().line as u32;
+        self.open_body(BodyKind::Fn(decl), is_async, line, root, 0);
+        self.fn_depth += 1;
+        self.locals.push(HashMap::new());
+        self.bind_params(sig, self_ty.as_deref());
+        self.route_attrs(attrs);
+        self.start_attrs(attrs, &sig.ident.to_string());
+    }
+
+    /// Notes the closure a fn body returns as its tail expression (`move |x| ..`,
+    /// `Box::new(move |x| ..)`): a callback for later, e.g. `into_callback()`.
+    pub(super) fn note_returned(&mut self, block: &syn::Block) {
+        let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
+            return;
+        };
+        let mut e = tail;
+        for _ in 0..4 {
+            match e {
+                syn::Expr::Closure(c) => {
+                    self.returned.insert(addr(c));
+                    return;
+                }
+                // `Box::new(..)`, `Arc::new(..)`, `Some(..)`, `Ok(..)`: still the closure.
+                syn::Expr::Call(c) if c.args.len() == 1 && wraps(&c.func) => match c.args.first() {
+                    Some(a) => e = a,
+                    None => return,
+                },
+                syn::Expr::Paren(p) => e = &*p.expr,
+                _ => return,
+            }
+        }
+    }
+
+    pub(super) fn leave_fn(&mut self) {
+        self.locals.pop();
+        self.fn_depth = self.fn_depth.saturating_sub(1);
+        self.close_body();
+        self.pop_frame();
+    }
+
+    fn bind_params(&mut self, sig: &syn::Signature, self_ty: Option<&[String]>) {
+        for arg in &sig.inputs {
+            let syn::FnArg::Typed(pt) = arg else { continue };
+            let ty = of_type(&pt.ty, &self.res, self_ty);
+            for (name, ty) in pattern_bindings(&pt.pat, ty) {
+                self.bind(name, ty);
+            }
+        }
+    }
+
+    /// Binds the names of a `let` to the hinted type.
+    pub(super) fn bind_local(&mut self, l: &syn::Local) {
+        let (pat, declared) = match &l.pat {
+            Pat::Type(t) => (&*t.pat, Some(of_type(&t.ty, &self.res, None))),
+            p => (p, None),
+        };
+        // `let Ok(x) = …` / `let Some(x) = … else { … }` binds the unwrapped value.
+        let (id, unwrapped) = match pat {
+            Pat::Ident(id) => (id, false),
+            Pat::TupleStruct(ts) if ts.elems.len() == 1 => match ts.elems.first() {
+                Some(Pat::Ident(id)) => (id, true),
+                _ => return,
+            },
+            _ => return,
+        };
+        let ty = match (declared, &l.init) {
+            (Some(t), _) => t,
+            (None, Some(init)) if unwrapped => {
+                Ty::Unwrap(Box::new(self.scope().of_expr(&init.expr)))
+            }
+            (None, Some(init)) => self.scope().of_expr(&init.expr),
+            (None, None) => Ty::Unknown,
+        };
+        self.bind(id.ident.to_string(), ty);
+    }
+
+    pub(super) fn enter_impl(&mut self, i: &syn::ItemImpl) {
+        let (name, path) = match &*i.self_ty {
+            Type::Path(p) => {
+                let segs = segments(&p.path);
+                let path = self
+                    .res
+                    .resolve(&segs)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                (segs.last().cloned(), path)
+            }
+            _ => (None, Vec::new()),
+        };
+        let trait_path = i.trait_.as_ref().map(|(p, _)| {
+            let segs = segments(p);
+            self.res.resolve(&segs).into_iter().next().unwrap_or(segs)
+        });
+        let trait_name = trait_path.as_ref().and_then(|p| p.last().cloned());
+        let foreign_trait = trait_path.as_ref().is_some_and(|p| {
+            p.len() > 1 && p.first().is_some_and(|f| self.engine.externals.contains(f))
+        });
+        let service = trait_path.as_ref().is_some_and(|p| is_service_trait(p))
+            || i.attrs.iter().any(|a| {
+                let segs = segments(a.path());
+                segs.last()
+                    .is_some_and(|l| SERVICE_IMPL_ATTRIBUTES.contains(&l.as_str()))
+                    || segs.iter().map(String::as_str).eq(["tonic", "async_trait"])
+            });
+        let name = name.unwrap_or_else(|| "_".into());
+        self.impls.push(ImplCtx {
+            path: if path.is_empty() {
+                vec![name.clone()]
+            } else {
+                path
+            },
+            name,
+            trait_name,
+            foreign_trait,
+            service,
+            in_trait: false,
+        });
+    }
+
+    pub(super) fn closure(&mut self, e: &syn::ExprClosure) {
+        let root = self.pending.remove(&addr(e));
+        let is_async = e.asyncness.is_some();
+        let line = e.inputs_begin.span.start().line as u32;
+        let kind = BodyKind::Closure {
+            returned: self.returned.remove(&addr(e)),
+        };
+        self.open_body(kind, is_async, line, root, addr(e));
+        if is_async {
+            self.push_frame(Frame::Async);
+        }
+        self.locals.push(HashMap::new());
+        for input in &e.inputs {
+            if let Pat::Type(t) = input {
+                let ty = of_type(&t.ty, &self.res, None);
+                for (name, ty) in pattern_bindings(&t.pat, ty) {
+                    self.bind(name, ty);
+                }
+            }
+        }
+        visit::visit_expr_closure(self, e);
+        self.locals.pop();
+        if is_async {
+            self.pop_frame();
+        }
+        self.close_body();
+    }
+
+    pub(super) fn record_struct(&mut self, i: &syn::ItemStruct) {
+        if !self.engine.request.types {
+            return;
+        }
+        let self_ty = vec![i.ident.to_string()];
+        let fields = i
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let name = f.ident.as_ref()?.to_string();
+                Some((name, of_type(&f.ty, &self.res, Some(&self_ty))))
+            })
+            .collect();
+        self.out.facts.types.push(TypeItem::Struct {
+            name: i.ident.to_string(),
+            inline: self.mods.clone(),
+            fields,
+        });
+    }
+
+    pub(super) fn record_static(&mut self, ident: &syn::Ident, ty: &Type) {
+        if !self.engine.request.types {
+            return;
+        }
+        self.out.facts.types.push(TypeItem::Static {
+            name: ident.to_string(),
+            inline: self.mods.clone(),
+            ty: of_type(ty, &self.res, None),
+        });
+    }
+
+    /// Presence facts from `#[get("/health")]`-style attributes.
+    fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
+        for a in attrs {
+            let segs = segments(a.path());
+            let Some(last) = segs.last() else { continue };
+            if !crate::rust::engine::ROUTE_CALLS.contains(&last.as_str()) {
+                continue;
+            }
+            let lit = a
+                .parse_args_with(first_str_lit)
+                .ok()
+                .or_else(|| super::serve::named_path_arg(a));
+            if let Some(lit) = lit {
+                let line = a.span().start().line as u32;
+                self.route_fact(&lit, line);
+            }
+        }
+    }
+
+    /// Records a route (with the enclosing `nest` prefixes) for presence checks.
+    pub(super) fn route_fact(&mut self, route: &str, line: u32) {
+        let full = format!("{}/{}", self.nest.concat(), route.trim_start_matches('/'));
+        let facts: Vec<PresenceFact> = self
+            .presence_checks()
+            .filter(|(_, p)| p.route_matches(&full) || p.route_matches(route))
+            .map(|(i, _)| PresenceFact {
+                check: i,
+                line,
+                what: format!("route `{full}`"),
+                negates: false,
+            })
+            .collect();
+        self.out.presence.extend(facts);
+    }
+}
+
+/// `#[get("/x")]`, `#[actix_web::post("/x")]`, `#[handler]`, `#[oai(path = "/x")]`.
+/// Is `func` a constructor that wraps its argument (`Box::new`, `Arc::new`, `Some`, `Ok`)?
+fn wraps(func: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = func else {
+        return false;
+    };
+    let segs = segments(&p.path);
+    match segs.as_slice() {
+        [one] => one == "Some" || one == "Ok",
+        [.., ty, f] => f == "new" && ["Box", "Arc", "Rc"].contains(&ty.as_str()),
+        _ => false,
+    }
+}
+
+fn is_route_attr(a: &syn::Attribute) -> bool {
+    let segs = segments(a.path());
+    let Some(last) = segs.last() else {
+        return false;
+    };
+    let known = ROUTE_ATTRIBUTES.contains(&last.as_str());
+    known && (last == "handler" || matches!(a.meta, syn::Meta::List(_)))
+}
+
+/// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, resolved
+/// through `use`), `tower::Service`, an actix actor's `Handler`. (A trait merely named
+/// `…Server` is not enough: applications name their own server traits so.)
+fn is_service_trait(path: &[String]) -> bool {
+    path.iter().any(|s| s.ends_with("_server"))
+        || path
+            .last()
+            .is_some_and(|l| l == "Service" || l == "Handler")
+}
+
+fn is_service_fn(ctx: &ImplCtx, name: &str, is_async: bool) -> bool {
+    match ctx.trait_name.as_deref() {
+        Some("Service") => name == "call",
+        Some("Handler") => name == "handle",
+        _ => is_async,
+    }
+}
+
+/// The names a parameter or closure pattern binds, with their types: `x: T`, `mut x`,
+/// and extractor patterns `State(s): State<T>` (binds `s: T`).
+fn pattern_bindings(p: &Pat, ty: Ty) -> Vec<(String, Ty)> {
+    match p {
+        Pat::Ident(i) if i.subpat.is_none() => vec![(i.ident.to_string(), ty)],
+        Pat::Reference(r) => pattern_bindings(&r.pat, ty),
+        Pat::TupleStruct(ts) if ts.elems.len() == 1 => {
+            let inner = match ty {
+                Ty::Named(_, mut args) if !args.is_empty() => args.swap_remove(0),
+                _ => Ty::Unknown,
+            };
+            ts.elems
+                .first()
+                .map(|e| pattern_bindings(e, inner))
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,234 @@
+//! Kind `call` over the model's sites: a function by resolved path (or `Type::method` at a
+//! method call on a receiver of that hinted type), a method by name (optionally on a receiver
+//! method, and a receiver type), a macro; in context, discarded, with matching string
+//! arguments, outside fns that mention an exempting word, in the asked roles.
+
+use std::collections::HashMap;
+
+use super::contexts::{context_name, in_context};
+use super::elsewhere::Elsewhere;
+use super::{Cx, hit, untyped, with_role};
+use crate::kinds::Hit;
+use crate::kinds::Matcher;
+use crate::kinds::call::CallMatcher;
+use crate::rust::{Callee, Facts, Site, Ty, frames_up};
+
+/// How a matched call reads, and whether its receiver type was unknown to a type filter.
+pub struct Matched {
+    /// `std::fs::read`, `.unwrap()`, `println!`.
+    pub name: String,
+    /// The bare name (method, macro, last segment).
+    pub bare: String,
+    /// The type filter could not tell the receiver's type.
+    pub untyped: bool,
+}
+
+/// Does a site of file `file` call what `c` is about?
+pub fn matched(cx: &Cx, file: usize, site: &Site, c: &CallMatcher) -> Option<Matched> {
+    match &site.callee {
+        Callee::Path(cands) => {
+            let cand = cands
+                .iter()
+                .find(|cand| c.functions.iter().any(|f| f.matches(cand)))?;
+            Some(Matched {
+                name: cand.join("::"),
+                bare: cand.last().cloned().unwrap_or_default(),
+                untyped: false,
+            })
+        }
+        Callee::Method {
+            name,
+            recv,
+            recv_call,
+            roots,
+        } => {
+            if c.chain_methods.iter().any(|m| m.matches(name, roots)) {
+                return Some(Matched {
+                    name: format!(".{name}()"),
+                    bare: name.clone(),
+                    untyped: false,
+                });
+            }
+            if c.methods.iter().any(|m| m == name) {
+                let untyped = receiver_ok(cx, file, site, c, recv, recv_call.as_ref())?;
+                return Some(Matched {
+                    name: format!(".{name}()"),
+                    bare: name.clone(),
+                    untyped,
+                });
+            }
+            let typed_pattern = c
+                .functions
+                .iter()
+                .any(|f| !f.any_suffix && f.segments.last() == Some(name));
+            if !typed_pattern {
+                return None;
+            }
+            let ty = typed(cx, file, site.body, recv)?;
+            let mut path = ty;
+            path.push(name.clone());
+            c.functions
+                .iter()
+                .any(|f| f.matches(&path))
+                .then(|| Matched {
+                    name: path.join("::"),
+                    bare: name.clone(),
+                    untyped: false,
+                })
+        }
+        Callee::Macro(n) => c.macros.iter().any(|m| m == n).then(|| Matched {
+            name: format!("{n}!"),
+            bare: n.clone(),
+            untyped: false,
+        }),
+        Callee::Ref(_) | Callee::Param(_) => None,
+    }
+}
+
+/// The receiver-method condition: Some(untyped) when it holds.
+fn receiver_ok(
+    cx: &Cx,
+    file: usize,
+    site: &Site,
+    c: &CallMatcher,
+    recv: &Ty,
+    recv_call: Option<&(String, usize)>,
+) -> Option<bool> {
+    if c.receiver_methods.is_empty() {
+        return Some(false);
+    }
+    let (name, args) = recv_call?;
+    if !c.receiver_methods.contains(name) {
+        return None;
+    }
+    if !c.types.is_set() {
+        return Some(false);
+    }
+    if *args > 0 {
+        return None;
+    }
+    let Ty::MethodRet(inner, _) = recv else {
+        return Some(true);
+    };
+    match typed(cx, file, site.body, inner) {
+        Some(path) => match c.types.admits(&path) {
+            Some(false) => None,
+            _ => Some(false),
+        },
+        None => Some(true),
+    }
+}
+
+/// A hinted type as a resolved path (wrappers peeled), when the model knows it.
+pub fn typed(cx: &Cx, file: usize, body: Option<u32>, ty: &Ty) -> Option<Vec<String>> {
+    let summary = cx.summaries.get(file).copied().flatten()?;
+    let place = cx.model.place_in(file as u32, summary, body);
+    match cx.model.eval(&place, ty, 0).peeled() {
+        Ty::Named(path, _) => Some(path.clone()),
+        _ => None,
+    }
+}
+
+/// The direct findings of every `call` check.
+pub fn call_hits(cx: &Cx) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let mut elsewhere: HashMap<usize, Elsewhere> = HashMap::new();
+    for (file, s) in cx.summaries.iter().enumerate() {
+        let (Some(s), Some(applies)) = (s, cx.applies.get(file)) else {
+            continue;
+        };
+        let calls: Vec<(usize, &CallMatcher)> = applies
+            .iter()
+            .filter_map(|&i| match cx.checks.get(i).map(|c| &c.matcher) {
+                Some(Matcher::Call(c)) => Some((i, c)),
+                _ => None,
+            })
+            .collect();
+        if calls.is_empty() {
+            continue;
+        }
+        for site in &s.facts.sites {
+            for (idx, c) in &calls {
+                let wrappers = elsewhere
+                    .entry(*idx)
+                    .or_insert_with(|| Elsewhere::find(cx, &c.not_inside));
+                if wrappers.covers(cx, file, &s.facts, site.body) {
+                    continue;
+                }
+                if let Some(h) = call_hit(cx, file, &s.facts, site, *idx, c) {
+                    out.push(h);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn call_hit(
+    cx: &Cx,
+    file: usize,
+    facts: &Facts,
+    site: &Site,
+    idx: usize,
+    c: &CallMatcher,
+) -> Option<Hit> {
+    let m = matched(cx, file, site, c)?;
+    let frames = || frames_up(&facts.frames, site.frame);
+    if !in_context(frames(), &c.inside, &c.not_inside)
+        || (c.discarded && !site.discarded)
+        || (c.args.is_some()
+            && !site
+                .str_args
+                .iter()
+                .any(|s| c.args.as_ref().is_some_and(|r| r.is_match(s))))
+        || fn_mentions(cx, file, facts, site, &c.unless_fn_mentions)
+        || (!c.skip.is_empty()
+            && facts
+                .exempt
+                .skips(site.region.line, site.region.column, &c.skip))
+    {
+        return None;
+    }
+    let check = cx.checks.get(idx)?;
+    let context = if c.inside.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = c.inside.iter().map(context_name).collect();
+        format!(" in {} code", names.join(" / "))
+    };
+    let message = check.message(
+        format!("call to `{}`{context}", m.name),
+        &[
+            ("name", &m.name),
+            ("call", &m.name),
+            ("method", &m.bare),
+            ("macro", &m.bare),
+            ("function", &m.name),
+            ("context", context.trim()),
+        ],
+    );
+    let mut h = hit(cx, idx, file, site.region.clone(), message);
+    if m.untyped {
+        untyped(&mut h, c.types.untyped_severity, check);
+    }
+    with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles).then_some(h)
+}
+
+/// Does the fn around the site mention one of the words?
+fn fn_mentions(cx: &Cx, file: usize, facts: &Facts, site: &Site, words: &[String]) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let decl = site
+        .body
+        .and_then(|b| facts.enclosing_fn(b))
+        .and_then(|f| facts.bodies.get(f as usize))
+        .and_then(|b| b.decl());
+    let (Some(d), Some(Some(text))) = (decl, cx.texts.get(file)) else {
+        return false;
+    };
+    let body = text.get(d.bytes.clone()).unwrap_or("");
+    words
+        .iter()
+        .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
+}

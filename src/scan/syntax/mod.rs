@@ -1,0 +1,298 @@
+//! The syntax-aware kinds as queries over the code model ([`crate::rust`]): which needles to
+//! ask the model for, then `call` (direct and interprocedural), `held-across-await` and
+//! `ignored-result` findings over its sites, guards and discards, with the role of the flagged
+//! code and a severity by role; the engine findings (`parse-error`, `uncompiled-file`);
+//! `presence`. Findings outside each check's `code` scope are dropped.
+
+mod calls;
+mod chain;
+mod contexts;
+mod elsewhere;
+mod guards;
+
+use crate::kinds::{Check, Hit, Matcher};
+use crate::model::{CodeKind, Region, Related, Role, Severity};
+use crate::rust::{self, Classification, CodeModel, FileSummary, Request};
+use crate::workspace::Workspace;
+
+/// The syntax-aware checks of a scan.
+#[derive(Debug, Default)]
+pub struct Syntax {
+    /// Indices of the applicable checks the engine runs.
+    pub checks: Vec<usize>,
+    /// Index of an enabled `parse-error` check.
+    pub parse_error: Option<usize>,
+    /// Index of an enabled `uncompiled-file` check.
+    pub uncompiled: Option<usize>,
+}
+
+impl Syntax {
+    /// Is check `idx` run by the engine?
+    pub fn is_syntax(&self, idx: usize) -> bool {
+        self.checks.contains(&idx)
+    }
+}
+
+/// What to ask of the model for these checks.
+pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Syntax) {
+    let mut req = Request::default();
+    let mut syntax = Syntax::default();
+    for (i, c) in checks.iter().enumerate() {
+        if c.uses_roles() {
+            req.graph = true;
+        }
+        match &c.matcher {
+            Matcher::Engine if c.id == "parse-error" => {
+                syntax.parse_error = Some(i);
+                req.parse_errors = true;
+            }
+            Matcher::Engine if c.id == "uncompiled-file" => syntax.uncompiled = Some(i),
+            _ => {}
+        }
+        if !applicable.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        match &c.matcher {
+            Matcher::Call(m) => {
+                req.add_calls(&m.functions, &m.methods, &m.macros);
+                req.add_chain_methods(&m.chain_methods);
+                req.skips |= !m.skip.is_empty();
+                if m.interprocedural {
+                    req.exempt_calls
+                        .extend(m.not_inside.iter().filter_map(|c| match c {
+                            crate::kinds::call::Context::Call(p) => p.segments.last().cloned(),
+                            _ => None,
+                        }));
+                }
+                req.graph |= m.interprocedural;
+                req.types |= m.types.is_set();
+            }
+            Matcher::HeldAcrossAwait(m) => {
+                req.guard_methods.extend(m.methods.iter().cloned());
+                req.types |= m.types.is_set();
+            }
+            Matcher::IgnoredResult(m) => {
+                req.add_calls(&m.functions, &m.methods, &[]);
+                req.discards = true;
+            }
+            Matcher::Presence(m) => {
+                req.chains |= m.methods.iter().any(|x| x.root.is_some());
+                req.presence.push((i, m));
+            }
+            _ => continue,
+        }
+        syntax.checks.push(i);
+    }
+    let services = checks
+        .iter()
+        .zip(applicable)
+        .any(|(c, a)| *a && c.applies.is_service());
+    if services {
+        req.add_starts();
+    }
+    req.types |= req.graph;
+    if req.types {
+        // Files that declare lock fields are read for their struct items.
+        req.words
+            .extend(["Mutex", "RwLock", "RefCell"].map(String::from));
+    }
+    req.guard_methods.sort();
+    req.guard_methods.dedup();
+    (req, syntax)
+}
+
+/// Everything a query sees.
+pub struct Cx<'a> {
+    /// The compiled checks.
+    pub checks: &'a [Check],
+    /// The workspace.
+    pub ws: &'a Workspace,
+    /// Code kinds, crates, module paths.
+    pub class: &'a Classification,
+    /// The code model.
+    pub model: &'a CodeModel,
+    /// `summaries[i]` belongs to `ws.files[i]`.
+    pub summaries: &'a [Option<&'a FileSummary>],
+    /// The file texts read.
+    pub texts: &'a [Option<&'a str>],
+    /// Per file: the syntax checks that apply to it.
+    pub applies: &'a [Vec<usize>],
+    /// Whether each check applies to some package.
+    pub applicable: &'a [bool],
+    /// The bins that are services.
+    pub services: &'a rust::services::Services,
+}
+
+/// Every syntax-aware finding, already filtered by each check's `code` scope, and the
+/// verdicts of the presence service checks.
+pub fn hits(cx: &Cx, syntax: &Syntax) -> (Vec<Hit>, Vec<rust::ServiceVerdict>) {
+    let mut hits = calls::call_hits(cx);
+    hits.extend(chain::chain_hits(cx));
+    hits.extend(guards::guard_hits(cx));
+    hits.extend(guards::discard_hits(cx));
+    hits.extend(parse_errors(cx, syntax));
+    hits.retain(|h| keep(cx, syntax, h));
+    hits.extend(uncompiled(cx, syntax));
+    let inputs = rust::services::Inputs {
+        ws: cx.ws,
+        class: cx.class,
+        summaries: cx.summaries,
+        texts: cx.texts,
+    };
+    let (presence, verdicts) = rust::presence_hits(cx.checks, &inputs, cx.applicable, cx.services);
+    hits.extend(presence);
+    (hits, verdicts)
+}
+
+/// A hit of check `check` at a place of file `file`.
+pub fn hit(cx: &Cx, check: usize, file: usize, region: Region, message: String) -> Hit {
+    Hit {
+        check,
+        file: cx.ws.files[file].path.clone(),
+        region,
+        message,
+        related: Vec::new(),
+        role: None,
+        severity: None,
+    }
+}
+
+/// Adds the role of the code in `body` (of file `file`) to a hit of a check that uses roles:
+/// the role, the path from its root, the per-role severity and note. False when the check's
+/// `roles` filter excludes it.
+pub fn with_role(
+    cx: &Cx,
+    h: &mut Hit,
+    file: usize,
+    body: Option<u32>,
+    event_loop: bool,
+    roles: &[Role],
+) -> bool {
+    let Some(check) = cx.checks.get(h.check) else {
+        return false;
+    };
+    if !check.uses_roles() {
+        return true;
+    }
+    let global = body.and_then(|b| cx.model.body_id(file as u32, b));
+    let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
+        (true, _) => Role::Request,
+        (false, Some(r)) => r,
+        (false, None) => Role::Unknown,
+    };
+    if !roles.is_empty() && !roles.contains(&role) {
+        return false;
+    }
+    let mut path: Vec<Related> = Vec::new();
+    if let Some(b) = global {
+        for (f, line, message) in cx.model.role_path(b, cx.summaries) {
+            if let Some(sf) = cx.ws.files.get(f as usize) {
+                path.push(Related {
+                    file: sf.path.clone(),
+                    line,
+                    message,
+                });
+            }
+        }
+        if event_loop && cx.model.role(b) != Some(Role::Request) {
+            path.push(Related {
+                file: h.file.clone(),
+                line: h.region.line,
+                message: format!(
+                    "in an event loop of `{}`",
+                    cx.model.body_name(b, cx.summaries)
+                ),
+            });
+        }
+    }
+    path.append(&mut h.related);
+    h.related = path;
+    h.role = Some(role);
+    let severity = check.severity_for(Some(role));
+    h.severity = Some(h.severity.map_or(severity, |s| s.min(severity)));
+    if let Some(note) = check.note_for(Some(role)) {
+        h.message = format!("{}; {note}", h.message);
+    }
+    true
+}
+
+/// Lowers a hit's severity to the check's `untyped_severity` (a receiver of unknown type).
+pub fn untyped(h: &mut Hit, severity: Option<Severity>, check: &Check) {
+    if let Some(s) = severity {
+        h.severity = Some(h.severity.unwrap_or(check.severity).min(s));
+    }
+}
+
+fn parse_errors(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
+    let Some(idx) = syntax.parse_error else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, s) in cx.summaries.iter().enumerate() {
+        let Some(s) = s else {
+            continue;
+        };
+        if let Some((region, msg)) = &s.parse_error {
+            let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
+            out.push(hit(cx, idx, i, region.clone(), message));
+        }
+        for (region, message) in &s.macro_notes {
+            out.push(hit(cx, idx, i, region.clone(), message.clone()));
+        }
+    }
+    out
+}
+
+/// One `uncompiled-file` finding per `.rs` file of a scanned package no module tree reaches.
+fn uncompiled(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
+    let Some(idx) = syntax.uncompiled else {
+        return Vec::new();
+    };
+    let Some(c) = cx.checks.get(idx) else {
+        return Vec::new();
+    };
+    let message = "no module tree reaches this file (no `mod` declares it): it is not compiled";
+    cx.ws
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            cx.class.report.get(*i).copied().unwrap_or(false)
+                && c.scope.includes(&f.path)
+                && match f.package.and_then(|p| cx.ws.packages.get(p)) {
+                    Some(p) => p.meets(&c.applies),
+                    None => c.applies.is_unconditional(),
+                }
+        })
+        .map(|(i, _)| hit(cx, idx, i, Region::file_start(), message.into()))
+        .collect()
+}
+
+/// Keeps a syntax hit when its code kind is in the check's `code` scope.
+fn keep(cx: &Cx, syntax: &Syntax, h: &Hit) -> bool {
+    let Some(check) = cx.checks.get(h.check) else {
+        return false;
+    };
+    let Ok(i) = cx
+        .ws
+        .files
+        .binary_search_by(|f| f.path.as_str().cmp(&h.file))
+    else {
+        return true;
+    };
+    // A file that does not parse is reported wherever it is; a macro body that does not (a
+    // note from the walk) only where the check's `code` looks.
+    let summary = cx.summaries.get(i).copied().flatten();
+    let whole_file = |s: &FileSummary| s.parse_error.as_ref().is_some_and(|(r, _)| *r == h.region);
+    if Some(h.check) == syntax.parse_error && summary.is_none_or(whole_file) {
+        return true;
+    }
+    let kind: CodeKind = rust::kind_at(
+        cx.ws,
+        cx.class,
+        cx.summaries.get(i).copied().flatten(),
+        i,
+        h.region.line,
+    );
+    check.code.includes(kind)
+}

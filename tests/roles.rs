@@ -1,0 +1,222 @@
+//! Roles, crate-aware resolution and type hints on fixture workspaces that reproduce the cases
+//! of issue 8: the exact file:line, role and severity of each finding of the built-in checks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+use std::path::PathBuf;
+
+/// `check file:line role severity` of the recommended policy's findings of `checks`.
+fn findings(fixture: &str, checks: &[&str]) -> Vec<String> {
+    report(fixture)
+        .findings
+        .iter()
+        .filter(|f| checks.contains(&f.check.as_str()))
+        .map(|f| {
+            let role = f.role.map_or("-", |r| r.as_str());
+            format!(
+                "{} {}:{} {} {}",
+                f.check,
+                f.file,
+                f.region.line,
+                role,
+                f.severity.as_str()
+            )
+        })
+        .collect()
+}
+
+/// The recommended policy's report on a fixture.
+fn report(fixture: &str) -> cargo_ready::model::Report {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture)
+        .join("Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec!["recommended".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    cargo_ready::analyze(&opts).unwrap().0
+}
+
+#[test]
+fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
+    assert_eq!(
+        findings("roles-service", &["blocking-in-async"]),
+        [
+            // a clap CLI: async subcommands run once
+            "blocking-in-async cli/src/main.rs:24 startup note",
+            "blocking-in-async cli/src/main.rs:29 startup note",
+            // rocket: the handler is a request path, parse_args() in main is startup
+            "blocking-in-async launch/src/main.rs:3 request error",
+            "blocking-in-async launch/src/main.rs:8 startup note",
+            // serve() runs before the server does; the handlers and the route closure serve
+            "blocking-in-async web/src/api.rs:7 startup note",
+            "blocking-in-async web/src/api.rs:10 request error",
+            "blocking-in-async web/src/api.rs:17 request error",
+            "blocking-in-async web/src/api.rs:21 request error",
+            // a one-time lazy initialisation inside a handler
+            "blocking-in-async web/src/api/cache.rs:13 startup note",
+            // (cache.rs:31 is in a closure given to a wrapper that runs it in spawn_blocking)
+            // main: before serving, a spawned task's loop, after serving
+            "blocking-in-async web/src/main.rs:6 startup note",
+            "blocking-in-async web/src/main.rs:10 request error",
+            "blocking-in-async web/src/main.rs:14 startup note",
+            // a task started from main: setup once, then a loop that waits for SIGHUP only
+            "blocking-in-async web/src/main.rs:21 startup note",
+            "blocking-in-async web/src/main.rs:28 startup note",
+        ]
+    );
+}
+
+#[test]
+fn calls_resolve_within_the_crate_and_its_workspace_dependencies() {
+    assert_eq!(
+        findings("crate-resolution", &["blocking-in-async"]),
+        [
+            // cli's own call_server; web's same-named async fn (api.rs:9) is not it
+            "blocking-in-async cli/src/main.rs:7 startup note",
+            // `pub use config::files::load as load_settings` in the dependency app-core
+            "blocking-in-async web/src/api.rs:15 request error",
+            // `pub use self::files::*` in app-core's config module
+            "blocking-in-async web/src/api.rs:16 request error",
+        ]
+    );
+}
+
+#[test]
+fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
+    assert_eq!(
+        findings(
+            "hints-service",
+            &["blocking-in-async", "guard-across-await", "lock-unwrap"]
+        ),
+        [
+            // password hashing reached from a login handler
+            "blocking-in-async src/auth.rs:18 request error",
+            "blocking-in-async src/auth.rs:20 request error",
+            "blocking-in-async src/auth.rs:21 request error",
+            "blocking-in-async src/auth.rs:22 request error",
+            "blocking-in-async src/auth.rs:23 request error",
+            "blocking-in-async src/auth.rs:25 request error",
+            // the workspace's `Limited::stat`; not opendal's `Operator::stat` (the workspace
+            // implements a trait of its own for `Operator`, without `stat`), nor the closures
+            // that `on_finished()` / `boxed()` return for later
+            "blocking-in-async src/hooks.rs:43 request error",
+            // `let mut registry = DeviceRegistry::load(..)?; registry.save()?` (Profile has a
+            // `save` too: the `let` decides)
+            "blocking-in-async src/main.rs:26 request error",
+            "blocking-in-async src/main.rs:28 request error",
+            // a DNS lookup as a `match` scrutinee
+            "blocking-in-async src/main.rs:36 request error",
+            // a closure called synchronously inside the handler
+            "blocking-in-async src/main.rs:46 request error",
+            // `self.hits` is an `Arc<Mutex<u64>>`: a lock; `self.db.read()` opens a
+            // transaction: not a guard; `counter`'s type is unknown: one level lower
+            "guard-across-await src/state.rs:27 request error",
+            // lock-unwrap is a note in `recommended` since main's 65ebc3d (std endorses
+            // `lock().unwrap()`)
+            "lock-unwrap src/state.rs:27 - note",
+            "guard-across-await src/state.rs:39 unknown warning",
+        ]
+    );
+}
+
+#[test]
+fn a_library_without_a_binary_reports_its_public_async_api_as_library() {
+    assert_eq!(
+        findings("roles-library", &["blocking-in-async"]),
+        [
+            "blocking-in-async src/lib.rs:4 library warning",
+            // an event loop of async code serves whatever it receives
+            "blocking-in-async src/lib.rs:13 request error",
+        ]
+    );
+}
+
+#[test]
+fn a_task_spawned_per_request_is_unbounded_one_spawned_at_startup_is_not() {
+    assert_eq!(
+        findings("roles-spawn", &["unbounded-spawn"]),
+        // unbounded-spawn is a note since main's 5d6af91 (its accept-loop findings are
+        // accept-loop-spawn's); the role still decides which spawn it reports
+        ["unbounded-spawn src/server.rs:13 request note"]
+    );
+}
+
+#[test]
+fn a_finding_carries_the_path_from_its_root_and_the_chain() {
+    let r = report("roles-service");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| {
+            f.check == "blocking-in-async" && f.file == "web/src/api.rs" && f.region.line == 17
+        })
+        .unwrap();
+    let steps: Vec<String> = f
+        .related
+        .iter()
+        .map(|r| format!("{}:{} {}", r.file, r.line, r.message))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "web/src/main.rs:5 `main` runs at startup",
+            "web/src/main.rs:13 `main` calls `api::serve`",
+            "web/src/api.rs:9 `api::list_items` is registered as a handler here",
+            "web/src/store.rs:1 `store::load_all` calls `store::read_db`",
+            "web/src/store.rs:5 `store::read_db` calls `std::fs::read_to_string`",
+        ]
+    );
+    let json = serde_json::to_value(f).unwrap();
+    assert_eq!(json["role"], "request");
+}
+
+#[test]
+fn startup_only_blocking_does_not_make_a_service_not_ready() {
+    let manifest =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles-service/Cargo.toml");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(manifest),
+        selection: cargo_ready::Selection {
+            include: vec!["cli".into()],
+            exclude: Vec::new(),
+        },
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec!["recommended".into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (r, _) = cargo_ready::analyze(&opts).unwrap();
+    let check = r
+        .checks
+        .iter()
+        .find(|c| c.id == "blocking-in-async")
+        .unwrap();
+    // two findings, both notes (a CLI's subcommands): the check fails at severity note
+    assert_eq!((check.findings, check.severity.as_str()), (2, "note"));
+    let cat = r
+        .categories
+        .iter()
+        .find(|c| c.id == "async-hygiene")
+        .unwrap();
+    assert!(!cat.blockers.contains(&"blocking-in-async".to_string()));
+    // the whole service (web has request-path findings) is blocked by it
+    let all = report("roles-service");
+    let check = all
+        .checks
+        .iter()
+        .find(|c| c.id == "blocking-in-async")
+        .unwrap();
+    assert_eq!(check.severity.as_str(), "error");
+}
