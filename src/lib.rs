@@ -21,6 +21,7 @@ pub mod render;
 pub mod rust;
 pub mod scan;
 pub mod score;
+pub mod timings;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -51,6 +52,8 @@ pub struct Options {
     pub today: Option<date::Date>,
     /// GitHub Actions variables the run may use.
     pub github: GithubEnv,
+    /// Collect per-stage and per-check timings ([`Stats::timings`]).
+    pub timings: bool,
 }
 
 /// GitHub Actions variables (read by the binary; the library reads no environment).
@@ -73,14 +76,25 @@ pub struct Stats {
     pub files_scanned: usize,
     /// Time spent scanning.
     pub scan_time: std::time::Duration,
+    /// Where the time went, when [`Options::timings`] asked for it.
+    pub timings: Option<timings::Timings>,
 }
 
 /// Runs the whole pipeline up to the report.
 pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
-    let mut ws = workspace::load(opts.manifest_path.as_deref(), &opts.selection)?;
+    if opts.timings {
+        timings::start();
+    }
+    let mut ws = timings::time(timings::Stage::Metadata, || {
+        workspace::load(opts.manifest_path.as_deref(), &opts.selection)
+    })?;
     let member_errors = workspace::member_config_errors(&ws);
-    let config = config::load_with(&ws.root, &opts.overrides, member_errors)?;
-    workspace::discover_files(&mut ws, &config.ignore);
+    let config = timings::time(timings::Stage::Config, || {
+        config::load_with(&ws.root, &opts.overrides, member_errors)
+    })?;
+    timings::time(timings::Stage::Walk, || {
+        workspace::discover_files(&mut ws, &config.ignore);
+    });
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let diff = opts
         .diff_base
@@ -97,11 +111,13 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         changed: diff.as_ref().map(|(lines, _)| lines),
         today: opts.today.unwrap_or_else(date::Date::today_utc),
     };
-    let gated = gate::run(scanned.findings, &input);
+    let gated = timings::time(timings::Stage::Gate, || gate::run(scanned.findings, &input));
+    let ids: Vec<&str> = config.checks.iter().map(|c| c.id.as_str()).collect();
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
         scan_time: started.elapsed(),
+        timings: opts.timings.then(|| timings::finish(&ids)),
     };
     let run = Run {
         applicable: &scanned.applicable,

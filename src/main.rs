@@ -111,14 +111,17 @@ fn options(g: &GlobalArgs) -> Result<Options, Error> {
             head_ref: var("GITHUB_HEAD_REF"),
             ref_name: var("GITHUB_REF_NAME"),
         },
+        timings: g.timings,
     })
 }
 
 fn check(g: &GlobalArgs) -> Result<i32, Error> {
     let spinner = spinner(g.quiet);
+    let started = std::time::Instant::now();
     let analyzed = cargo_ready::analyze(&options(g)?);
     spinner.finish_and_clear();
     let (report, stats) = analyzed?;
+    let rendering = std::time::Instant::now();
     let render_opts = RenderOptions {
         color: use_color(g.color),
         verbose: g.verbose,
@@ -146,6 +149,10 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             stats.files,
             stats.scan_time
         );
+    }
+    if let Some(t) = &stats.timings {
+        let (render, total) = (rendering.elapsed(), started.elapsed());
+        let _ = write!(io::stderr(), "{}", t.table(render, total));
     }
     Ok(if report.gate.passed {
         exit::PASSED

@@ -35,7 +35,9 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
     let class = {
         let summaries: Vec<Option<&FileSummary>> =
             files.iter().map(|f| f.summary.as_ref()).collect();
-        classify(ws, &summaries)
+        crate::timings::time(crate::timings::Stage::ModuleTree, || {
+            classify(ws, &summaries)
+        })
     };
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
     let model = CodeModel::build(ws, &class, &summaries, engine.request.graph);

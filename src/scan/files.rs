@@ -14,6 +14,7 @@ use crate::config::{Check, Config};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
+use crate::timings::{self, Clock, Stage};
 use crate::workspace::{SourceFile, Workspace};
 
 /// The texts of the files read, for snippets.
@@ -112,16 +113,26 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         .map(|t| t.src_path.as_str())
         .collect();
     let pool = rust::parse_stack_pool();
+    let busy = std::sync::atomic::AtomicU64::new(0);
     let run_all = || -> Vec<OneFile> {
         ws.files
             .par_iter()
-            .map(|f| scan_one(&run, ws, applicable, f, bins.contains(f.path.as_str())))
+            .map(|f| {
+                let clock = Clock::start();
+                let out = scan_one(&run, ws, applicable, f, bins.contains(f.path.as_str()));
+                let nanos = u64::try_from(clock.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                busy.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+                out
+            })
             .collect()
     };
-    let results = match &pool {
-        Some(p) => p.install(run_all),
-        None => run_all(),
+    let clock = Clock::start();
+    let (results, threads) = match &pool {
+        Some(p) => (p.install(run_all), p.current_num_threads()),
+        None => (run_all(), rayon::current_num_threads()),
     };
+    let busy = std::time::Duration::from_nanos(busy.into_inner());
+    timings::add_files_pass(clock.elapsed(), busy, threads);
     assemble(&run, ws, applicable, results)
 }
 
@@ -165,6 +176,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
         };
         syntax::hits(&cx, run.syntax)
     };
+    let mut clock = Clock::start();
     let mut out = FileScan {
         hits,
         notes: Vec::new(),
@@ -227,6 +239,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
         }
     }
     drop(states);
+    clock.lap(Stage::Classify);
     for (i, mut r) in results.into_iter().enumerate() {
         for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {
             a.in_test = in_test;
@@ -305,7 +318,7 @@ fn scan_one(
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
-    let text = match read_text(file) {
+    let text = match timings::time(Stage::Read, || read_text(file)) {
         Ok(t) => t,
         Err(message) => {
             let note = ScanNote {
@@ -321,7 +334,13 @@ fn scan_one(
     let text_hits: Vec<(usize, Vec<Region>)> = text_checks
         .iter()
         .filter_map(|(idx, c)| match &c.matcher {
-            Matcher::Text(m) => Some((*idx, m.matches(&text))),
+            Matcher::Text(m) => {
+                let clock = Clock::start();
+                let found = m.matches(&text);
+                timings::add(Stage::Text, clock.elapsed());
+                timings::add_check(*idx, clock.elapsed());
+                Some((*idx, found))
+            }
             _ => None,
         })
         .filter(|(_, r)| !r.is_empty())
@@ -341,7 +360,9 @@ fn scan_one(
     OneFile {
         text_hits,
         note: None,
-        directives: super::suppress::collect(&text, file.is_rust()),
+        directives: timings::time(Stage::Directives, || {
+            super::suppress::collect(&text, file.is_rust())
+        }),
         text: Some(text),
         summary,
         syntax,

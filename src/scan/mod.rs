@@ -43,12 +43,14 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     let applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
     let file_out = files::scan_files(config, ws, &applicable);
     let mut hits = file_out.hits;
+    let mut clock = crate::timings::Clock::start();
     hits.extend(package_level::scan_packages(
         config,
         ws,
         &applicable,
         &file_out.text_matched,
     ));
+    clock.lap(crate::timings::Stage::Packages);
     let mut findings: Vec<Finding> = hits
         .into_iter()
         .map(|h| to_finding(h, config, ws, &file_out.sources))
@@ -61,6 +63,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
     notes.sort();
+    clock.lap(crate::timings::Stage::Findings);
     ScanOutput {
         findings,
         notes,

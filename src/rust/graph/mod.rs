@@ -109,6 +109,7 @@ impl CodeModel {
         summaries: &[Option<&FileSummary>],
         roles: bool,
     ) -> CodeModel {
+        let clock = crate::timings::Clock::start();
         let (crates, ids) = crates::crates(ws);
         let mut m = CodeModel {
             crates,
@@ -137,8 +138,11 @@ impl CodeModel {
             .enumerate()
             .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
             .collect();
+        crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if roles {
-            m.reach = roles::assign(&m, class, summaries);
+            m.reach = crate::timings::time(crate::timings::Stage::Roles, || {
+                roles::assign(&m, class, summaries)
+            });
         }
         m
     }

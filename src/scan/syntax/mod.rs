@@ -111,6 +111,7 @@ pub struct Cx<'a> {
 
 /// Every syntax-aware finding, already filtered by each check's `code` scope.
 pub fn hits(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
+    let clock = crate::timings::Clock::start();
     let mut hits = calls::call_hits(cx);
     hits.extend(chain::chain_hits(cx));
     hits.extend(guards::guard_hits(cx));
@@ -118,12 +119,10 @@ pub fn hits(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
     hits.extend(parse_errors(cx, syntax));
     hits.retain(|h| keep(cx, syntax, h));
     hits.extend(uncompiled(cx, syntax));
-    hits.extend(rust::presence_hits(
-        cx.checks,
-        cx.ws,
-        cx.applicable,
-        cx.summaries,
-        cx.class,
+    crate::timings::add(crate::timings::Stage::Queries, clock.elapsed());
+    hits.extend(crate::timings::time(
+        crate::timings::Stage::Presence,
+        || rust::presence_hits(cx.checks, cx.ws, cx.applicable, cx.summaries, cx.class),
     ));
     hits
 }
