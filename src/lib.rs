@@ -92,9 +92,7 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let config = timings::time(timings::Stage::Config, || {
         config::load_with(&ws.root, &opts.overrides, member_errors)
     })?;
-    timings::time(timings::Stage::Walk, || {
-        workspace::discover_files(&mut ws, &config.ignore);
-    });
+    timings::time(timings::Stage::Walk, || discover(&mut ws, &config));
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let diff = opts
         .diff_base
@@ -128,6 +126,26 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     Ok((build_report(&config, &ws, gated, run), stats))
 }
 
+/// Fills the file set: the workspace walk, and the repository root's files when a `file` check
+/// looks there (`scope = "repository"`).
+fn discover(ws: &mut workspace::Workspace, config: &config::Config) {
+    workspace::discover_files(ws, &config.ignore);
+    let globs: Vec<String> = config
+        .checks
+        .iter()
+        .filter_map(|c| match &c.matcher {
+            kinds::Matcher::File(f) if f.scope == kinds::file::FileScope::Repository => {
+                Some(f.patterns.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if !globs.is_empty() {
+        workspace::discover_repository_files(ws, &globs);
+    }
+}
+
 /// The branch for the gate: `--branch`, else git's HEAD, else GitHub's variables.
 fn branch_of(opts: &Options, ws: &workspace::Workspace) -> Option<String> {
     let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
@@ -150,7 +168,7 @@ pub fn init_facts(
         ..Default::default()
     };
     let config = config::load(&ws.root, &overrides)?;
-    workspace::discover_files(&mut ws, &config.ignore);
+    discover(&mut ws, &config);
     let scanned = scan::scan(&config, &ws);
     let input = gate::GateInput {
         config: &config,

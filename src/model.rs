@@ -190,6 +190,10 @@ pub struct Finding {
     /// The flagged source line (first line of the region), for snippets and fingerprints.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub snippet: String,
+    /// GitHub's `primaryLocationLineHash` of the first line, as codeql-action computes it from
+    /// the file's text (SARIF only; `None` when the file could not be read).
+    #[serde(skip)]
+    pub line_hash: Option<String>,
 }
 
 /// A place related to a finding, e.g. a workspace fn on the way to a blocking call.
@@ -208,6 +212,32 @@ impl Finding {
     /// is suppressed, nor when `--diff-base` found it on lines the change did not touch.
     pub fn counts(&self) -> bool {
         self.suppressed.is_none() && self.changed != Some(false)
+    }
+
+    /// A bare finding for unit tests: `check` at the start of `line` of `file`.
+    #[cfg(test)]
+    pub(crate) fn for_test(check: &str, severity: Severity, file: &str, line: u32) -> Finding {
+        Finding {
+            check: check.into(),
+            severity,
+            message: String::new(),
+            file: file.into(),
+            region: Region {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            },
+            package: None,
+            fingerprint: String::new(),
+            suppressed: None,
+            role: None,
+            related: Vec::new(),
+            changed: None,
+            baseline: None,
+            snippet: String::new(),
+            line_hash: None,
+        }
     }
 
     /// Open (not suppressed) but outside the change under `--diff-base`.

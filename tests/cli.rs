@@ -457,7 +457,7 @@ fn temp_workspace(root_manifest: &str, members: &[(&str, &str)]) -> tempfile::Te
 fn workspace_metadata_configures_and_member_metadata_is_refused() {
     let member =
         "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n";
-    let root = "[workspace]\nmembers = [\"a\"]\n\n[workspace.metadata.ready]\nextends = []\n[workspace.metadata.ready.categories.supply-chain]\n[workspace.metadata.ready.checks.license-declared]\nseverity = \"error\"\n";
+    let root = "[workspace]\nmembers = [\"a\"]\n\n[workspace.metadata.ready]\nextends = []\n[workspace.metadata.ready.categories.supply-chain]\n[workspace.metadata.ready.checks.license-declared]\nseverity = \"error\"\n[workspace.metadata.ready.checks.license-declared.applies]\n";
     let dir = temp_workspace(root, &[("a", member)]);
     let (out, code) = stdout_of(ready(&["--format", "json"]).current_dir(dir.path()));
     assert_eq!(

@@ -76,6 +76,7 @@ fn finding(
         related: Vec::new(),
         role: None,
         snippet: String::new(),
+        line_hash: Some(format!("{fp}:1")),
     }
 }
 
@@ -400,6 +401,67 @@ fn markdown_stays_under_one_mebibyte() {
     let text = render_to_string(Format::Markdown, &r, &opts());
     assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
     assert!(text.contains("99800 more findings not shown"));
+}
+
+#[test]
+fn sarif_stays_within_github_limits_and_says_what_it_left_out() {
+    let mut r = report();
+    let mut findings = many(30_000, Severity::Warning);
+    findings[29_999].changed = Some(true);
+    findings[29_998].severity = Severity::Error;
+    findings[0].related = (0..150)
+        .map(|i| Related {
+            file: "src/chain.rs".into(),
+            line: i + 1,
+            message: format!("step {i}"),
+        })
+        .collect();
+    r.findings = findings;
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render_to_string(Format::Sarif, &r, &opts())).unwrap();
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5_000);
+    // Changed lines and errors are kept first, then the report order.
+    let uri = |i: usize| format!("src/f{i:05}.rs");
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    for kept in [uri(29_999), uri(29_998), uri(0), uri(4_997)] {
+        assert!(uris.contains(&kept.as_str()), "{kept}");
+    }
+    assert!(!uris.contains(&uri(4_998).as_str()));
+    assert_eq!(
+        results[0]["relatedLocations"].as_array().unwrap().len(),
+        100
+    );
+    let counts = &run["properties"]["cargoReady"]["results"];
+    assert_eq!(counts["total"], 30_000);
+    assert_eq!(counts["omitted"], 25_000);
+    assert_eq!(counts["omittedBySeverity"]["warning"], 25_000);
+    let note = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("25000 of 30000 findings are not in the SARIF run (25000 warnings)"),
+        "{note}"
+    );
+    let summary = render_to_string(Format::Markdown, &r, &opts());
+    assert!(
+        summary.contains("**Code scanning:** 25000 of 30000 findings are not in the SARIF run")
+    );
+    assert!(summary.contains("Left out by check: `no-unwrap` 25000."));
+    assert!(summary.contains("not shown; `--format json` has all of them."));
 }
 
 #[test]

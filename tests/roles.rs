@@ -117,6 +117,8 @@ fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
             "blocking-in-async src/auth.rs:20 request error",
             "blocking-in-async src/auth.rs:21 request error",
             "blocking-in-async src/auth.rs:22 request error",
+            "blocking-in-async src/auth.rs:23 request error",
+            "blocking-in-async src/auth.rs:25 request error",
             // `let mut registry = DeviceRegistry::load(..)?; registry.save()?` (Profile has a
             // `save` too: the `let` decides)
             "blocking-in-async src/main.rs:24 request error",

@@ -123,3 +123,72 @@ fn mod_declared_inside_a_macro_invocation_is_compiled() {
         ]
     );
 }
+
+#[test]
+fn modules_declared_in_cfg_select_cfg_if_and_attribute_macros_are_compiled() {
+    assert_eq!(
+        located("macro-modules"),
+        [
+            // `cfg_select!` arms: both compiled and scanned
+            "no-unwrap src/fallback.rs:2",
+            // `feature! { #![..] .. }`: items after the inner attribute
+            "no-unwrap src/lib.rs:32",
+            // `impl Driver { cfg_io! { fn io(&self) .. } }`
+            "no-unwrap src/lib.rs:43",
+            // `trait Source { cfg_io! { fn read(&self) .. } }`
+            "no-unwrap src/lib.rs:51",
+            // the `else` branch of a `cfg_if!` whose `if #[cfg(test)]` branch (line 59) is test
+            // code, as is the `#[cfg(test)] mod` inside `cfg_io!` (line 73)
+            "no-unwrap src/lib.rs:63",
+            "no-unwrap src/net.rs:2",
+            // only_tests.rs: declared in a `cfg(test)` branch → test code, not reported
+            "uncompiled-file src/orphan.rs:1",
+            "no-unwrap src/other.rs:2",
+            "no-unwrap src/rate_limit.rs:2",
+            "no-unwrap src/unix.rs:2",
+        ]
+    );
+}
+
+#[test]
+fn expressions_inside_json_select_join_and_tracing_macros_are_checked() {
+    assert_eq!(
+        located("macro-exprs"),
+        [
+            // `json!({ "x": helper() })`: the interprocedural chain through the argument
+            "blocking-in-async src/main.rs:9",
+            // a value nested in an object in an array in an object
+            "blocking-in-async src/main.rs:10",
+            // `tokio::select!` block arms without commas, after `biased;`
+            "blocking-in-async src/main.rs:21",
+            "no-unwrap src/main.rs:21",
+            // an arm with an `if` guard
+            "blocking-in-async src/main.rs:25",
+            "no-unwrap src/main.rs:25",
+            // `else =>`
+            "blocking-in-async src/main.rs:27",
+            // `tokio::join!` / `try_join!` async blocks
+            "blocking-in-async src/main.rs:33",
+            "blocking-in-async src/main.rs:34",
+            "no-unwrap src/main.rs:34",
+            // `futures::select!` expression arm
+            "blocking-in-async src/main.rs:36",
+            // tracing field `value = %x.unwrap()`
+            "no-unwrap src/main.rs:43",
+            // the braces of an `html!` template hold code
+            "no-unwrap src/main.rs:47",
+            // maud's `@for item in items.unwrap()` is no Rust: said where, and the rest of the
+            // file is still checked; the test module's `json!` / `select!` unwraps (lines 60,
+            // 61) are test code
+            "parse-error src/main.rs:51",
+        ]
+    );
+    let all = findings("macro-exprs");
+    let note = all.iter().find(|(c, ..)| c == "parse-error").unwrap();
+    assert!(
+        note.3
+            .starts_with("part of the body of `maud::html!` does not parse"),
+        "{}",
+        note.3
+    );
+}

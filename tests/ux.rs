@@ -380,7 +380,7 @@ fn service_workspace() -> tempfile::TempDir {
     );
     write(
         "api/src/main.rs",
-        "fn main() {\n    let port: u16 = \"80\".parse().unwrap();\n    let _ = port;\n}\n",
+        "fn main() {\n    let port: u16 = std::env::var(\"PORT\").unwrap().len() as u16;\n    let _ = port;\n}\n",
     );
     write(
         "crates/platform/Cargo.toml",

@@ -86,6 +86,7 @@ mod tests {
             changed: None,
             baseline: None,
             snippet: String::new(),
+            line_hash: None,
         }
     }
 

@@ -73,6 +73,7 @@ pub fn run(mut findings: Vec<Finding>, input: &GateInput<'_>) -> Gated {
     let mut own = applied.findings;
     own.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::scan::assign_fingerprints(&mut own);
+    crate::scan::assign_line_hashes_from(&mut own, &ws.root);
     findings.extend(own);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let baseline = input
@@ -217,21 +218,7 @@ mod severity_tests {
 
     #[test]
     fn effective_severity_is_the_highest_unsuppressed_one() {
-        let f = |severity| Finding {
-            check: "c".into(),
-            severity,
-            message: String::new(),
-            file: String::new(),
-            region: crate::model::Region::file_start(),
-            package: None,
-            fingerprint: String::new(),
-            suppressed: None,
-            role: None,
-            related: Vec::new(),
-            changed: None,
-            baseline: None,
-            snippet: String::new(),
-        };
+        let f = |severity| Finding::for_test("c", severity, "", 1);
         let (note, warn) = (f(Severity::Note), f(Severity::Warning));
         assert_eq!(
             effective_severity(Severity::Error, &[&note]),

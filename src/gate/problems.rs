@@ -84,6 +84,7 @@ pub fn problem_findings(problems: &[Problem], input: &SuppressionInput<'_>) -> V
                 } else {
                     p.snippet.clone()
                 },
+                line_hash: None,
             })
         })
         .collect()

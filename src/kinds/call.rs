@@ -24,6 +24,9 @@ pub struct CallSpec {
     /// Only method calls whose receiver is a call of one of these methods.
     #[serde(default)]
     pub receiver_methods: Vec<String>,
+    /// `.unwrap()` / `.expect(..)` calls of these classes are not findings (see [`Skip`]).
+    #[serde(default)]
+    pub skip: Vec<Skip>,
     /// Contexts the call must be in (any of them).
     #[serde(default)]
     pub inside: Vec<String>,
@@ -69,6 +72,8 @@ pub struct CallMatcher {
     pub macros: Vec<String>,
     /// Required receiver methods.
     pub receiver_methods: Vec<String>,
+    /// Classes of `unwrap` / `expect` calls that are not findings.
+    pub skip: Vec<Skip>,
     /// Required contexts.
     pub inside: Vec<Context>,
     /// Exempting contexts.
@@ -188,6 +193,7 @@ impl CallSpec {
             methods: self.methods,
             macros: self.macros,
             receiver_methods: self.receiver_methods,
+            skip: self.skip,
             inside: self.inside.iter().map(|s| Context::parse(s)).collect(),
             not_inside: self.not_inside.iter().map(|s| Context::parse(s)).collect(),
             discarded: self.discarded,
@@ -221,6 +227,31 @@ pub fn parse_roles(
         }
     }
     out
+}
+
+/// A class of `.unwrap()` / `.expect(..)` calls that cannot panic, named in `skip = [...]`.
+/// Decided on the syntax alone (`crate::rust` has the rules and their tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Skip {
+    /// A parser or constructor given only constants: `Regex::new("…")`, `"…".parse()`,
+    /// `Url::parse("…")`, `NonZeroU32::new(8)`, `Layout::from_size_align(8, 8)`,
+    /// `serde_json::from_str(include_str!(…))`; and a slice with a literal range made an
+    /// array (`buf[0..4].try_into()`); `choose` / `first` / `last` on a `CONST` table. The
+    /// result is the same on every run: tests see it.
+    ConstantInput,
+    /// `write!` / `writeln!` / `write_all` into a `String` or `Vec<u8>` bound in the same fn.
+    InMemoryWrite,
+    /// The failing case was ruled out just before: `if x.is_some() { x.unwrap() }`,
+    /// `if x.is_none() { return } x.unwrap()`, `match x { Some(_) => x.unwrap() }`,
+    /// `if m.contains_key(k) { m.get(k).unwrap() }`, `if !v.is_empty() { v.first().unwrap() }`,
+    /// `for i in 0..v.len() { v.get(i).unwrap() }`, `for k in m.keys() { m.get(k).unwrap() }`
+    /// (also in the closure of `m.keys().filter(|k| ..)`-like adapters).
+    Checked,
+    /// Library calls whose failure cannot happen on a running system:
+    /// `s.split(..).next()` (a split yields at least one item) and
+    /// `SystemTime::now().duration_since(UNIX_EPOCH)` (fails only with a clock before 1970).
+    InfallibleApi,
 }
 
 /// Compiles path patterns, reporting each bad one at its array element.

@@ -108,6 +108,14 @@ pub struct Applies {
     /// The package has (true) or has not (false) a lib target.
     #[serde(default)]
     pub has_lib: Option<bool>,
+    /// The package can (true) or cannot (false) be published: `publish` is not `false`.
+    #[serde(default)]
+    pub publishable: Option<bool>,
+    /// The package is (true) or is not (false) shipped: an application (a bin target named
+    /// after the package, or bins and no lib) or a library prepared for crates.io
+    /// (publishable, with a `description`).
+    #[serde(default)]
+    pub shipped: Option<bool>,
 }
 
 impl Applies {

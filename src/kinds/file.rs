@@ -1,5 +1,6 @@
 //! Kind `file`: a file or glob exists (README, SECURITY.md, CI workflows, Cargo.lock) or must not.
 //! Existence is judged on the gitignore-aware file set, so an ignored Cargo.lock is "not committed".
+//! `scope = "repository"` roots the globs at the enclosing git work tree.
 
 use serde::Deserialize;
 
@@ -15,6 +16,10 @@ pub enum FileScope {
     Workspace,
     /// Each package's directory.
     Package,
+    /// The root of the git work tree holding the workspace (found upward from the workspace
+    /// root, read-only); the workspace root when it is not inside a git work tree. For files
+    /// that live at the repository root, e.g. CI configuration of a workspace in `backend/`.
+    Repository,
 }
 
 /// `[match]` of a `file` check.

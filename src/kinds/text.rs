@@ -25,6 +25,10 @@ pub struct TextSpec {
     /// prefilter (every reported match must contain one of them). Default: none (always run).
     #[serde(default)]
     pub needles: Vec<String>,
+    /// Macros (`quote`, `quote_spanned`) whose bodies are blanked before the regex runs: code a
+    /// macro generates is not the file's own (lines and columns are kept).
+    #[serde(default)]
+    pub mask_macros: Vec<String>,
 }
 
 fn default_files() -> Vec<String> {
@@ -40,6 +44,8 @@ pub struct TextMatcher {
     has_at: bool,
     /// Prefilter literals (empty: always run the regex).
     needles: Vec<String>,
+    /// Macros whose bodies are blanked first.
+    mask_macros: Vec<String>,
     /// Forbid or require.
     pub mode: Mode,
     /// The files searched.
@@ -64,6 +70,7 @@ impl TextSpec {
             (Ok(regex), Ok(files)) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
                 needles: self.needles,
+                mask_macros: self.mask_macros,
                 regex,
                 mode: self.mode,
                 files,
@@ -92,6 +99,8 @@ impl TextMatcher {
         if !self.needles.is_empty() && !self.needles.iter().any(wanted) {
             return Vec::new();
         }
+        let masked = mask_macro_bodies(text, &self.mask_macros);
+        let text = masked.as_ref();
         let index = LineIndex::new(text);
         let has_at = self.has_at;
         self.regex
@@ -101,6 +110,78 @@ impl TextMatcher {
             .map(|m| index.region(text, m.start(), m.end()))
             .collect()
     }
+}
+
+/// `text` with the bodies of `name!{..}` / `name!(..)` / `name![..]` for each of `names`
+/// replaced by spaces (newlines kept, one space per character: lines and columns do not move).
+/// A body whose closing delimiter is not found is left as is.
+pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Cow<'t, str> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for name in names {
+        let call = format!("{name}!");
+        for (at, _) in text.match_indices(&call) {
+            let word_start = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let rest = &text[at + call.len()..];
+            let open = at + call.len() + (rest.len() - rest.trim_start().len());
+            if word_start && let Some(close) = closing_delimiter(text, open) {
+                spans.push((open + 1, close));
+            }
+        }
+    }
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let masked = c != '\n' && spans.iter().any(|&(s, e)| s <= i && i < e);
+        out.push(if masked { ' ' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The byte offset of the delimiter closing the one at `open` (`{`, `(` or `[`), skipping
+/// string literals and line comments; None when `open` is not a delimiter or it is unclosed.
+fn closing_delimiter(text: &str, open: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(open), Some(b'{' | b'(' | b'[')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut i = open;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b'"' => i = string_end(bytes, i)?,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += memchr::memchr(b'\n', &bytes[i..]).unwrap_or(bytes.len() - i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset of the `"` closing the string literal opened at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Byte offset → 1-based line / character column, for one text.
@@ -139,5 +220,23 @@ impl LineIndex {
             end_line,
             end_column,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_macro_bodies;
+
+    #[test]
+    fn macro_bodies_are_blanked_in_place() {
+        let names = ["quote".to_string()];
+        let text = "a quote! {\n  unsafe { x(\"}\") }\n} b\nquote!(y) noquote!{z}";
+        let masked = mask_macro_bodies(text, &names);
+        assert_eq!(
+            masked,
+            "a quote! {\n                   \n} b\nquote!( ) noquote!{z}"
+        );
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(mask_macro_bodies("quote! { open", &names), "quote! { open");
     }
 }

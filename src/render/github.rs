@@ -1,9 +1,10 @@
 //! GitHub Actions workflow commands: one `::error|warning|notice` annotation per finding.
 //!
 //! The runner keeps at most 10 annotations per level per step and 50 per job, dropping the rest
-//! silently, so the most important are printed first (errors, then warnings, then notes; by file
-//! and line within a level), each level is capped at 10 and a final `::notice::` says how many
-//! more there are in the job summary and the SARIF upload.
+//! silently, so the most relevant are printed first ([`super::priority::rank`]: lines changed
+//! since `--diff-base`, then errors, then warnings in production code before those in test
+//! code, then notes; by file and line within a tie), each level is capped at 10 and a final
+//! `::notice::` says how many more there are in the job summary and the SARIF upload.
 
 use std::io::{self, Write};
 
@@ -23,9 +24,8 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    // Stable sort: errors first, then (with --diff-base) changed lines first; the report order
-    // (file, line, column) stays within that.
-    open.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.changed != Some(true)));
+    // Stable sort: the report order (file, line, column) stays within equal ranks.
+    open.sort_by_cached_key(|f| super::priority::rank(f));
     let caps = level_caps(&open);
     let mut printed = 0usize;
     let mut per_level = [0usize; 3];

@@ -2,12 +2,15 @@
 //!
 //! GitHub refuses step summaries over 1 MiB, so findings are capped by count and by bytes and the
 //! rest is counted ("N more"); links to lines are added when the binary passes a blob URL.
+//! Messages keep their code spans as code ([`super::md_text`]). When GitHub's limits leave
+//! findings out of the SARIF run, the summary says how many and which.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::RenderOptions;
-use super::sarif::{artifact_uri, repo_path};
+use super::md_text;
+use super::sarif::{self, artifact_uri, repo_path};
 use crate::model::{Finding, Report, Status};
 
 /// Findings listed at most.
@@ -60,7 +63,10 @@ fn header(report: &Report, s: &mut String) {
     let gate = if report.gate.passed {
         "passed".to_string()
     } else {
-        format!("**failed**: {}", cell(&report.gate.reasons.join("; ")))
+        format!(
+            "**failed**: {}",
+            md_text::message(&report.gate.reasons.join("; "), MAX_MESSAGE * 4)
+        )
     };
     let branch = report
         .gate
@@ -120,7 +126,7 @@ fn packages(report: &Report, s: &mut String) {
 
 fn findings(report: &Report, opts: &RenderOptions, s: &mut String) {
     let mut open: Vec<&Finding> = report.findings.iter().filter(|f| f.counts()).collect();
-    open.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.changed != Some(true)));
+    open.sort_by_cached_key(|f| super::priority::rank(f));
     let suppressed = report
         .findings
         .iter()
@@ -135,6 +141,7 @@ fn findings(report: &Report, opts: &RenderOptions, s: &mut String) {
         "### Findings: {} open, {suppressed} suppressed{pre_existing}\n",
         open.len()
     );
+    let sarif_complete = sarif_cap_note(report, opts, s);
     if open.is_empty() {
         return;
     }
@@ -151,13 +158,42 @@ fn findings(report: &Report, opts: &RenderOptions, s: &mut String) {
     }
     let rest = open.len() - shown;
     if rest > 0 {
+        let all = if sarif_complete {
+            "the SARIF upload (code scanning alerts) and `--format json` have all of them"
+        } else {
+            "`--format json` has all of them"
+        };
         let _ = writeln!(
             s,
-            "\n_{rest} more finding{} not shown; the SARIF upload (code scanning alerts) and `--format json` have all of them._",
+            "\n_{rest} more finding{} not shown; {all}._",
             if rest == 1 { "" } else { "s" }
         );
     }
     s.push('\n');
+}
+
+/// Says which findings GitHub's limits left out of the SARIF run; false when some were.
+fn sarif_cap_note(report: &Report, opts: &RenderOptions, s: &mut String) -> bool {
+    let cut = sarif::cut(report, opts);
+    let Some(text) = cut.describe(&report.findings) else {
+        return true;
+    };
+    let (_, by_check) = cut.omitted_counts(&report.findings);
+    let mut checks: Vec<(&String, &usize)> = by_check.iter().collect();
+    checks.sort_by_key(|(id, n)| (std::cmp::Reverse(**n), *id));
+    let listed: Vec<String> = checks
+        .iter()
+        .take(10)
+        .map(|(id, n)| format!("{} {n}", md_text::code(id)))
+        .collect();
+    let more = if checks.len() > 10 { ", …" } else { "" };
+    let _ = writeln!(
+        s,
+        "**Code scanning:** {} Left out by check: {}{more}.\n",
+        md_text::message(&text, usize::MAX),
+        listed.join(", ")
+    );
+    false
 }
 
 fn finding_row(f: &Finding, opts: &RenderOptions) -> String {
@@ -183,18 +219,11 @@ fn finding_row(f: &Finding, opts: &RenderOptions) -> String {
         }
         None => cell(&label),
     };
-    let message: String = if f.message.chars().count() > MAX_MESSAGE {
-        let mut m: String = f.message.chars().take(MAX_MESSAGE - 1).collect();
-        m.push('…');
-        m
-    } else {
-        f.message.clone()
-    };
     format!(
-        "| {} | `{}` | {location} | {} |\n",
+        "| {} | {} | {location} | {} |\n",
         f.severity.as_str(),
-        f.check,
-        cell(&message)
+        md_text::code(&f.check),
+        md_text::message(&f.message, MAX_MESSAGE)
     )
 }
 
@@ -254,7 +283,12 @@ fn notes(report: &Report, opts: &RenderOptions, s: &mut String) {
     );
     for n in report.notes.iter().take(MAX_FINDINGS) {
         let file = repo_path(&opts.path_prefix, &n.file);
-        let _ = writeln!(s, "- {}: {}", cell(&file), cell(&n.message));
+        let _ = writeln!(
+            s,
+            "- {}: {}",
+            cell(&file),
+            md_text::message(&n.message, MAX_MESSAGE)
+        );
     }
     if report.notes.len() > MAX_FINDINGS {
         let _ = writeln!(s, "- … {} more", report.notes.len() - MAX_FINDINGS);
@@ -264,23 +298,12 @@ fn notes(report: &Report, opts: &RenderOptions, s: &mut String) {
 
 fn code_list(ids: &[String]) -> String {
     ids.iter()
-        .map(|b| format!("`{}`", b.replace('`', "")))
+        .map(|b| md_text::code(b))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// Text safe inside a table cell: no line breaks, `|`, backticks and `<` escaped.
+/// Plain text safe inside a table cell: one line, no markdown or HTML syntax taking effect.
 pub fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '`' => out.push_str("\\`"),
-            '<' => out.push_str("&lt;"),
-            '\r' => {}
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
+    md_text::plain(text)
 }

@@ -9,7 +9,10 @@ mod github;
 mod human;
 mod json;
 mod markdown;
+mod md_text;
+mod priority;
 mod sarif;
+mod sarif_limits;
 mod suppressions;
 pub(crate) mod text;
 

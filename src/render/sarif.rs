@@ -16,6 +16,7 @@ use sarif_rust::{
 use serde_json::{Value, json};
 
 use super::RenderOptions;
+use super::sarif_limits::{Cut, MAX_RELATED, MAX_RESULTS, MAX_RULES};
 use crate::config::docs::{CheckMeta, doc_markdown};
 use crate::model::{CheckResult, Finding, Report, Severity};
 
@@ -27,6 +28,8 @@ const INFORMATION_URI: &str = "https://github.com/cargo-ready/cargo-ready";
 const SRCROOT: &str = "%SRCROOT%";
 /// Our own stable fingerprint key (GitHub reads only `primaryLocationLineHash`).
 const FINGERPRINT_KEY: &str = "cargoReady/v1";
+/// GitHub's fingerprint key, computed as codeql-action's upload computes it.
+const LINE_HASH_KEY: &str = "primaryLocationLineHash";
 
 /// Writes the report as one SARIF run.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -40,11 +43,13 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
 }
 
 fn build_run(report: &Report, opts: &RenderOptions) -> Run {
-    let mut run = Run::new(tool(report))
+    let cut = cut(report, opts);
+    let rules = rule_checks(report, &cut);
+    let mut run = Run::new(tool(report, &rules))
         .with_column_kind(ColumnKind::UnicodeCodePoints)
         .with_automation_details(RunAutomationDetails::new().with_id(automation_id(opts)))
-        .add_invocation(invocation(report, opts))
-        .add_results(results(report, opts));
+        .add_invocation(invocation(report, opts, &cut))
+        .add_results(results(report, opts, &rules, &cut));
     run.original_uri_base_ids = Some(HashMap::from([(
         SRCROOT.to_string(),
         ArtifactLocation {
@@ -55,8 +60,48 @@ fn build_run(report: &Report, opts: &RenderOptions) -> Run {
             properties: None,
         },
     )]));
-    run.properties = Some(bag(scorecard(report)));
+    run.properties = Some(bag(scorecard(report, &cut)));
     run
+}
+
+/// The findings that fit in one run within GitHub's limits (see `sarif_limits`).
+pub(crate) fn cut(report: &Report, opts: &RenderOptions) -> Cut {
+    Cut::select(&report.findings, |i, merged| {
+        report.findings.get(i).map_or(0, |f| {
+            super::sarif_limits::size_bound(f, merged, &opts.path_prefix)
+        })
+    })
+}
+
+/// Bytes finding `f`'s result takes in the pretty-printed log (indented four levels deep),
+/// with room for its `ruleIndex` and separator: what `size_bound` must not underestimate.
+#[cfg(test)]
+pub(crate) fn written_size(f: &Finding, merged: usize, opts: &RenderOptions) -> usize {
+    let Ok(mut value) = serde_json::to_value(result(f, None, merged, opts)) else {
+        return 0;
+    };
+    strip_nulls(&mut value);
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    text.len() + 8 * lines + 32
+}
+
+/// The checks listed as rules: all of them, or past GitHub's rule limit those of kept results.
+fn rule_checks<'r>(report: &'r Report, cut: &Cut) -> Vec<&'r CheckResult> {
+    if report.checks.len() <= MAX_RULES {
+        return report.checks.iter().collect();
+    }
+    let used: std::collections::HashSet<&str> = cut
+        .kept
+        .iter()
+        .filter_map(|&i| report.findings.get(i))
+        .map(|f| f.check.as_str())
+        .collect();
+    report
+        .checks
+        .iter()
+        .filter(|c| used.contains(c.id.as_str()))
+        .collect()
 }
 
 /// `cargo-ready/<category>/`, or `cargo-ready/` without a category.
@@ -72,12 +117,12 @@ fn automation_id(opts: &RenderOptions) -> String {
     }
 }
 
-fn tool(report: &Report) -> Tool {
+fn tool(report: &Report, rules: &[&CheckResult]) -> Tool {
     let driver = ToolComponent {
         version: Some(report.tool.version.clone()),
         semantic_version: Some(report.tool.version.clone()),
         information_uri: Some(INFORMATION_URI.to_string()),
-        rules: Some(report.checks.iter().map(rule).collect()),
+        rules: Some(rules.iter().map(|c| rule(c)).collect()),
         ..sarif_rust::ToolComponentBuilder::new(report.tool.name.clone()).build()
     };
     Tool {
@@ -135,43 +180,51 @@ fn rule(c: &CheckResult) -> ReportingDescriptor {
     }
 }
 
-fn results(report: &Report, opts: &RenderOptions) -> Vec<sarif_rust::Result> {
-    let index: HashMap<&str, usize> = report
-        .checks
+fn results(
+    report: &Report,
+    opts: &RenderOptions,
+    rules: &[&CheckResult],
+    cut: &Cut,
+) -> Vec<sarif_rust::Result> {
+    let index: HashMap<&str, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
-    let mut seen: HashMap<(String, String, String), u32> = HashMap::new();
-    report
-        .findings
+    cut.kept
         .iter()
-        .map(|f| {
-            let uri = artifact_uri(&opts.path_prefix, &f.file);
-            let n = seen
-                .entry((f.check.clone(), uri.clone(), f.fingerprint.clone()))
-                .or_insert(0);
-            *n += 1;
-            let mut r = result(f, index.get(f.check.as_str()).copied(), uri, *n);
-            r.related_locations = related_locations(f, &opts.path_prefix);
-            r
+        .filter_map(|&i| Some((report.findings.get(i)?, cut.merged.get(&i).copied())))
+        .map(|(f, merged)| {
+            let rule_index = index.get(f.check.as_str()).copied();
+            result(f, rule_index, merged.unwrap_or(0), opts)
         })
         .collect()
 }
 
-fn result(f: &Finding, rule_index: Option<usize>, uri: String, n: u32) -> sarif_rust::Result {
-    let mut r = sarif_rust::Result::new(Message::new(non_empty(&f.message, &f.check)))
+/// One result; `merged` more findings of its check on its line are counted in the message.
+fn result(
+    f: &Finding,
+    rule_index: Option<usize>,
+    merged: usize,
+    opts: &RenderOptions,
+) -> sarif_rust::Result {
+    let uri = artifact_uri(&opts.path_prefix, &f.file);
+    let mut text = non_empty(&f.message, &f.check).to_string();
+    if merged > 0 {
+        text.push_str(&format!(" (and {merged} more on this line)"));
+    }
+    let mut r = sarif_rust::Result::new(Message::new(text))
         .with_rule_id(f.check.clone())
         .with_level(level(f.severity))
         .add_location(location(f, uri));
     r.rule_index = rule_index.and_then(|i| i32::try_from(i).ok());
-    r.partial_fingerprints = Some(HashMap::from([
-        (
-            "primaryLocationLineHash".to_string(),
-            format!("{}:{n}", line_hash(&f.fingerprint)),
-        ),
-        (FINGERPRINT_KEY.to_string(), f.fingerprint.clone()),
-    ]));
+    r.related_locations = related_locations(f, &opts.path_prefix);
+    // Without a line hash (file unreadable), upload-sarif computes one if it can read the file.
+    let mut fingerprints = HashMap::from([(FINGERPRINT_KEY.to_string(), f.fingerprint.clone())]);
+    if let Some(hash) = &f.line_hash {
+        fingerprints.insert(LINE_HASH_KEY.to_string(), hash.clone());
+    }
+    r.partial_fingerprints = Some(fingerprints);
     // Known to the baseline, or outside the change under `--diff-base`: unchanged.
     r.baseline_state = match (f.baseline.as_deref(), f.changed) {
         (Some("unchanged"), _) | (_, Some(false)) => Some(sarif_rust::BaselineState::Unchanged),
@@ -223,6 +276,7 @@ fn related_locations(f: &Finding, prefix: &str) -> Option<Vec<Location>> {
     let locations: Vec<Location> = f
         .related
         .iter()
+        .take(MAX_RELATED)
         .enumerate()
         .map(|(i, rel)| {
             let region = Region {
@@ -243,8 +297,9 @@ fn related_locations(f: &Finding, prefix: &str) -> Option<Vec<Location>> {
 }
 
 /// Files that could not be scanned fully: unreadable / not UTF-8 (scan notes) and files that
-/// do not parse (their `parse-error` findings), each as a tool execution notification.
-fn invocation(report: &Report, opts: &RenderOptions) -> Invocation {
+/// do not parse (their `parse-error` findings), each as a tool execution notification; and
+/// the findings left out by GitHub's limits, if any.
+fn invocation(report: &Report, opts: &RenderOptions, cut: &Cut) -> Invocation {
     let unparsable = report
         .findings
         .iter()
@@ -256,6 +311,10 @@ fn invocation(report: &Report, opts: &RenderOptions) -> Invocation {
         .map(|n| (n.file.as_str(), n.message.as_str()))
         .chain(unparsable)
         .map(|(file, message)| notification(&opts.path_prefix, file, message))
+        .chain(
+            cut.describe(&report.findings)
+                .map(|text| warning_notification(text, None)),
+        )
         .collect::<Vec<_>>();
     Invocation {
         execution_successful: Some(true),
@@ -266,11 +325,15 @@ fn invocation(report: &Report, opts: &RenderOptions) -> Invocation {
 
 fn notification(prefix: &str, file: &str, message: &str) -> Notification {
     let art = ArtifactLocation::new(artifact_uri(prefix, file)).with_uri_base_id(SRCROOT);
+    let location = Location::with_physical_location(PhysicalLocation::with_artifact_location(art));
+    warning_notification(format!("{file}: {message}"), Some(vec![location]))
+}
+
+/// A warning notification, at `locations` or for the whole run (e.g. results left out).
+fn warning_notification(text: String, locations: Option<Vec<Location>>) -> Notification {
     Notification {
-        locations: Some(vec![Location::with_physical_location(
-            PhysicalLocation::with_artifact_location(art),
-        )]),
-        message: Message::new(format!("{file}: {message}")),
+        locations,
+        message: Message::new(text),
         level: Some(NotificationLevel::Warning),
         thread_id: None,
         time_utc: None,
@@ -281,8 +344,25 @@ fn notification(prefix: &str, file: &str, message: &str) -> Notification {
     }
 }
 
+/// How many findings became results, and what was left out (`run.properties`).
+fn results_summary(report: &Report, cut: &Cut) -> Value {
+    let mut summary = json!({
+        "total": report.findings.len(),
+        "included": cut.kept.len(),
+        "mergedSameLine": cut.merged.values().sum::<usize>(),
+        "omitted": cut.omitted.len(),
+        "limit": MAX_RESULTS,
+    });
+    if !cut.omitted.is_empty() {
+        let ([errors, warnings, notes], by_check) = cut.omitted_counts(&report.findings);
+        summary["omittedBySeverity"] = json!({"error": errors, "warning": warnings, "note": notes});
+        summary["omittedByCheck"] = json!(by_check);
+    }
+    summary
+}
+
 /// The scorecard as `run.properties` (a SARIF property bag).
-fn scorecard(report: &Report) -> Value {
+fn scorecard(report: &Report, cut: &Cut) -> Value {
     let categories: Vec<Value> = report
         .categories
         .iter()
@@ -297,6 +377,7 @@ fn scorecard(report: &Report) -> Value {
             "gate": {"passed": report.gate.passed, "reasons": report.gate.reasons, "rule": report.gate.rule},
             "exemptions": report.exemptions,
             "categories": categories,
+            "results": results_summary(report, cut),
         }
     })
 }
@@ -341,17 +422,6 @@ fn strip_nulls(v: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip_nulls),
         _ => {}
     }
-}
-
-/// 16 lowercase hex digits (the codeql-action shape) from our fingerprint.
-fn line_hash(fingerprint: &str) -> String {
-    let hex: String = fingerprint
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .map(|c| c.to_ascii_lowercase())
-        .take(16)
-        .collect();
-    format!("{hex:0>16}")
 }
 
 fn level(s: Severity) -> Level {

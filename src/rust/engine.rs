@@ -78,7 +78,7 @@ impl<'c> Engine<'c> {
     }
 
     /// Does `text` mention any needle?
-    fn mentions(&self, text: &str) -> bool {
+    pub(super) fn mentions(&self, text: &str) -> bool {
         self.needles.as_ref().is_some_and(|a| a.is_match(text))
     }
 
@@ -88,6 +88,14 @@ impl<'c> Engine<'c> {
             .functions
             .iter()
             .chain(self.request.presence.iter().flat_map(|(_, m)| &m.functions))
+    }
+
+    /// Is `word` itself a needle (not just containing one)?
+    pub(super) fn is_needle(&self, word: &str) -> bool {
+        self.needles.as_ref().is_some_and(|a| {
+            a.find_overlapping_iter(word)
+                .any(|m| m.start() == 0 && m.end() == word.len())
+        })
     }
 }
 

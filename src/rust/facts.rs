@@ -6,6 +6,7 @@
 //! for, or because it may call a workspace fn (the call graph).
 
 use super::contexts::FrameNode;
+use super::infallible::Exemptions;
 use super::types::Ty;
 use crate::kinds::ignored_result::Form;
 use crate::model::Region;
@@ -210,6 +211,8 @@ pub struct Facts {
     pub aliases: Vec<(String, Vec<String>)>,
     /// Glob imports at the top level.
     pub globs: Vec<Vec<String>>,
+    /// The `.unwrap()` / `.expect(..)` calls that cannot panic, by class (when asked).
+    pub exempt: Exemptions,
 }
 
 impl Facts {

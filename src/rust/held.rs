@@ -139,8 +139,8 @@ impl<'ast> Visit<'ast> for FindAwait {
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        for e in super::macros::macro_exprs(m) {
-            self.visit_expr(&e);
+        for n in &super::macros::read(m, super::macros::Position::Expr).nodes {
+            n.visit(self);
             if self.line.is_some() {
                 return;
             }

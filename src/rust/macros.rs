@@ -1,48 +1,209 @@
-//! Arguments of expression-like macros (`format!`, `assert_eq!`, `vec!`, tracing's `info!`,
-//! `tokio::select!` branches, `tokio::join!`, …) parsed as expressions so they are visited.
-//! A macro body that does not parse is skipped silently.
+//! Macro bodies read as code, so what is passed through a macro is checked like any other code.
+//! `syn` keeps a macro's body as tokens; this module decides what they are from the macro's
+//! position and the body's shape:
+//! - item position (`cfg_rt! { pub mod x; fn f() {..} }`, tokio's `feature! { #![..] .. }`):
+//!   inner attributes, then items; `cfg_if!` / `cfg_select!` branches (`if #[cfg(..)] {..}
+//!   else {..}`, `pred => {..}`, `_ => {..}`): the items of every branch;
+//! - impl / trait item position (`impl X { cfg_io! { fn io(&self) {..} } }`): likewise;
+//! - expression / statement position: comma-separated expressions (`format!`, `vec!`,
+//!   `join!`), arms (`select!`: `pat = fut, if guard => body`, with or without a comma after a
+//!   block body, `biased;`, `else =>`), statements, and else piece by piece (see
+//!   [`tolerant`]): object-like bodies (`json!({ "k": expr })`), `key = value` / `key: value`
+//!   fields (tracing's `info!(a = %x)`), `matches!` guards.
+//!
+//! Whatever does not parse is returned as [`Unparsed`] pieces, so the caller can say where.
 
-use proc_macro2::{TokenStream, TokenTree};
+mod tolerant;
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Macro, Token};
+use syn::visit::Visit;
+use syn::{Attribute, Expr, ImplItem, Item, Macro, Stmt, Token, TraitItem};
 
-/// The expressions in a macro's arguments (possibly none).
-pub fn macro_exprs(mac: &Macro) -> Vec<Expr> {
-    if let Ok(list) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
-        return list.into_iter().collect();
-    }
-    chunks(mac.tokens.clone())
-        .into_iter()
-        .filter_map(|c| syn::parse2::<Expr>(c).ok())
-        .collect()
+/// Macros whose body is data, not code that runs where it is written: token templates of
+/// proc-macro crates (`quote!`, `parse_quote!`), `stringify!`, and mockall's `mock!` (the
+/// declaration of a mock: its methods are generated, bodies written there never run).
+const TEMPLATES: &[&str] = &[
+    "quote",
+    "quote_spanned",
+    "parse_quote",
+    "parse_quote_spanned",
+    "stringify",
+    "mock",
+];
+
+/// Where the macro is invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// Among a module's (or a block's) items.
+    Item,
+    /// Among the items of an `impl` block.
+    Impl,
+    /// Among the items of a `trait`.
+    Trait,
+    /// As an expression or statement.
+    Expr,
 }
 
-/// Splits at top-level `,`, `;` and `=>` (for `select!` branches, `vec![x; n]`, …).
-fn chunks(ts: TokenStream) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let mut cur: Vec<TokenTree> = Vec::new();
-    let mut iter = ts.into_iter().peekable();
-    while let Some(tt) = iter.next() {
-        let cut = match &tt {
-            TokenTree::Punct(p) if p.as_char() == ',' || p.as_char() == ';' => true,
-            TokenTree::Punct(p) if p.as_char() == '=' => {
-                if matches!(iter.peek(), Some(TokenTree::Punct(q)) if q.as_char() == '>') {
-                    iter.next();
-                    true
-                } else {
-                    false
-                }
-            }
-            _ => false,
-        };
-        if cut {
-            out.push(std::mem::take(&mut cur).into_iter().collect());
-        } else {
-            cur.push(tt);
+/// A piece of a macro body that parsed.
+pub enum Node {
+    /// An item (`fn`, `mod`, `impl`, `use`, …).
+    Item(Item),
+    /// An impl item.
+    ImplItem(ImplItem),
+    /// A trait item.
+    TraitItem(TraitItem),
+    /// A statement.
+    Stmt(Stmt),
+    /// An expression.
+    Expr(Expr),
+}
+
+impl Node {
+    /// Walks the node with a visitor.
+    pub fn visit<'n, V: Visit<'n>>(&'n self, v: &mut V) {
+        match self {
+            Node::Item(i) => v.visit_item(i),
+            Node::ImplItem(i) => v.visit_impl_item(i),
+            Node::TraitItem(i) => v.visit_trait_item(i),
+            Node::Stmt(s) => v.visit_stmt(s),
+            Node::Expr(e) => v.visit_expr(e),
         }
     }
-    if !cur.is_empty() {
-        out.push(cur.into_iter().collect());
-    }
-    out
 }
+
+/// A piece of a macro body that did not parse as anything the reader tried.
+pub struct Unparsed {
+    /// Its first token.
+    pub start: Span,
+    /// Its last token.
+    pub end: Span,
+    /// What the parser said when the piece was read as an expression (or item).
+    pub error: String,
+}
+
+/// What was read from one macro body.
+#[derive(Default)]
+pub struct Body {
+    /// The pieces that parsed, in order.
+    pub nodes: Vec<Node>,
+    /// The pieces that did not.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// Reads a macro's body as code in the given position. Never fails: what cannot be read is in
+/// [`Body::unparsed`].
+pub fn read(mac: &Macro, pos: Position) -> Body {
+    if mac
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| TEMPLATES.iter().any(|t| s.ident == t))
+    {
+        return Body::default();
+    }
+    // The common cases first, straight from the body (no token copies).
+    let direct = match pos {
+        Position::Item => mac
+            .parse_body_with(items_to_end::<Item>)
+            .map(|v| nodes(v, Node::Item)),
+        Position::Impl => mac
+            .parse_body_with(items_to_end::<ImplItem>)
+            .map(|v| nodes(v, Node::ImplItem)),
+        Position::Trait => mac
+            .parse_body_with(items_to_end::<TraitItem>)
+            .map(|v| nodes(v, Node::TraitItem)),
+        Position::Expr => mac
+            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            .map(|p| nodes(p, Node::Expr)),
+    };
+    if let Ok(nodes) = direct {
+        return Body {
+            nodes,
+            unparsed: Vec::new(),
+        };
+    }
+    let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+    let mut reader = tolerant::Reader::default();
+    reader.body(&tokens, pos);
+    reader.into_body()
+}
+
+fn nodes<T>(items: impl IntoIterator<Item = T>, node: fn(T) -> Node) -> Vec<Node> {
+    items.into_iter().map(node).collect()
+}
+
+/// Items of one kind that a macro body in the matching position may hold.
+trait ItemLike: Parse {
+    fn node(self) -> Node;
+}
+
+impl ItemLike for Item {
+    fn node(self) -> Node {
+        Node::Item(self)
+    }
+}
+
+impl ItemLike for ImplItem {
+    fn node(self) -> Node {
+        Node::ImplItem(self)
+    }
+}
+
+impl ItemLike for TraitItem {
+    fn node(self) -> Node {
+        Node::TraitItem(self)
+    }
+}
+
+/// Inner attributes, then items to the end.
+fn items_to_end<T: Parse>(input: ParseStream) -> syn::Result<Vec<T>> {
+    let _inner = Attribute::parse_inner(input)?;
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        out.push(input.parse()?);
+    }
+    Ok(out)
+}
+
+/// The whole token list as comma-separated expressions.
+fn expr_list(tokens: &[TokenTree]) -> Option<Vec<Expr>> {
+    Punctuated::<Expr, Token![,]>::parse_terminated
+        .parse2(stream(tokens))
+        .ok()
+        .map(|p| p.into_iter().collect())
+}
+
+/// The whole token list as statements (a block's contents).
+fn statements(tokens: &[TokenTree]) -> Option<Vec<Stmt>> {
+    syn::Block::parse_within.parse2(stream(tokens)).ok()
+}
+
+/// An expression at the start of the tokens, and the tokens after it.
+fn expr_prefix(tokens: &[TokenTree]) -> Option<(Expr, Vec<TokenTree>)> {
+    let parser = |input: ParseStream| {
+        let e: Expr = input.parse()?;
+        let rest: TokenStream = input.parse()?;
+        Ok((e, rest))
+    };
+    parser
+        .parse2(stream(tokens))
+        .ok()
+        .map(|(e, rest)| (e, rest.into_iter().collect()))
+}
+
+fn stream(tokens: &[TokenTree]) -> TokenStream {
+    tokens.iter().cloned().collect()
+}
+
+fn is_punct(t: Option<&TokenTree>, c: char) -> bool {
+    matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c)
+}
+
+fn is_ident(t: Option<&TokenTree>, word: &str) -> bool {
+    matches!(t, Some(TokenTree::Ident(i)) if i == word)
+}
+
+#[cfg(test)]
+mod tests;

@@ -16,6 +16,7 @@ mod facts;
 mod finish;
 mod graph;
 mod held;
+mod infallible;
 mod macros;
 mod modtree;
 mod presence;
@@ -31,6 +32,7 @@ pub use engine::{Engine, FileInput, analyze_file, parse_stack_pool};
 pub use facts::{Body, BodyKind, Callee, Discard, Facts, FnDecl, Guard, Root, Site, TypeItem};
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use graph::{CodeModel, FnId, RolePath};
+pub use infallible::Exemptions;
 pub use modtree::{Classification, FileModule, classify};
 pub use presence::presence_hits;
 pub use request::Request;
@@ -71,6 +73,8 @@ pub struct FileSummary {
     pub test_ranges: Vec<(u32, u32)>,
     /// The parse error, if the file (or a needed item) does not parse.
     pub parse_error: Option<(Region, String)>,
+    /// Parts of macro bodies that do not parse but call a needle (`parse-error` notes).
+    pub macro_notes: Vec<(Region, String)>,
     /// Presence facts.
     pub presence: Vec<PresenceFact>,
     /// The code-model facts of the parsed items.

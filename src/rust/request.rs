@@ -87,6 +87,8 @@ pub struct Request<'c> {
     pub graph: bool,
     /// Record struct fields and statics (type hints across files).
     pub types: bool,
+    /// Find the `.unwrap()` / `.expect(..)` calls that cannot panic (a check has `skip`).
+    pub skips: bool,
     /// Tokenize every file (the `parse-error` check reports files that do not parse).
     pub parse_errors: bool,
     /// Further words whose mention makes an item worth parsing (`await`, route names, …).

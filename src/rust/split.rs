@@ -36,7 +36,8 @@ pub fn split(ts: TokenStream) -> Split {
     let tokens: Vec<TokenTree> = ts.into_iter().collect();
     let mut out = Split::default();
     let mut chunk_heads = Vec::new();
-    for item in chunk(tokens) {
+    for item in chunks(&tokens) {
+        let item = item.to_vec();
         let bytes = byte_range(&item);
         let head = Head::of(&item);
         out.items.push(RawItem {
@@ -64,41 +65,46 @@ pub fn split(ts: TokenStream) -> Split {
     out
 }
 
-/// Cuts a token list at top-level `;` and at brace groups (a `;` right after a brace group
-/// belongs to it: `const X: T = T { .. };`). Inner attributes form their own chunk.
-fn chunk(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
-    let mut items = Vec::new();
-    let mut cur: Vec<TokenTree> = Vec::new();
-    let mut iter = tokens.into_iter().peekable();
-    while let Some(tt) = iter.next() {
-        let ends = match &tt {
+/// Cuts a token list at top-level `;` and after brace groups (a `;` right after a brace group
+/// belongs to it: `const X: T = T { .. };`). Inner attributes (`#![..]`) form their own chunk.
+pub fn chunks(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(tt) = tokens.get(i) {
+        let ends = match tt {
             TokenTree::Punct(p) => p.as_char() == ';',
             TokenTree::Group(g) => {
                 g.delimiter() == Delimiter::Brace
-                    || (g.delimiter() == Delimiter::Bracket && is_inner_attr_start(&cur))
+                    || (g.delimiter() == Delimiter::Bracket
+                        && i == start + 2
+                        && inner_attr(&tokens[start..]))
             }
             _ => false,
         };
-        cur.push(tt);
+        i += 1;
         if ends {
-            if let Some(TokenTree::Punct(p)) = iter.peek()
-                && p.as_char() == ';'
-                && !matches!(cur.last(), Some(TokenTree::Punct(_)))
-                && let Some(semi) = iter.next()
-            {
-                cur.push(semi);
+            if matches!(tt, TokenTree::Group(_)) && is_punct_at(tokens, i, ';') {
+                i += 1;
             }
-            items.push(std::mem::take(&mut cur));
+            out.push(&tokens[start..i]);
+            start = i;
         }
     }
-    if !cur.is_empty() {
-        items.push(cur);
+    if start < tokens.len() {
+        out.push(&tokens[start..]);
     }
-    items
+    out
 }
 
-fn is_inner_attr_start(cur: &[TokenTree]) -> bool {
-    matches!(cur, [TokenTree::Punct(a), TokenTree::Punct(b)] if a.as_char() == '#' && b.as_char() == '!')
+/// Does the chunk start with `#!` (an inner attribute)?
+pub fn inner_attr(chunk: &[TokenTree]) -> bool {
+    is_punct_at(chunk, 0, '#') && is_punct_at(chunk, 1, '!')
+}
+
+/// Is `tokens[i]` the punctuation `c`?
+pub fn is_punct_at(tokens: &[TokenTree], i: usize, c: char) -> bool {
+    tokens.get(i).is_some_and(|t| is_punct(t, c))
 }
 
 /// Byte range of a token list.
@@ -247,9 +253,8 @@ fn modules(item: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split
     }
     if let Some(body) = macro_body(item, &head) {
         // `cfg_rt! { pub mod task; }` (tokio, hyper): declarations passed through a macro.
-        for sub in chunk(body.stream().into_iter().collect()) {
-            modules(&sub, inline, in_test || is_test, out);
-        }
+        let body: Vec<TokenTree> = body.stream().into_iter().collect();
+        macro_modules(&body, inline, in_test || is_test, out);
         return;
     }
     if head.keyword.as_deref() != Some("mod") {
@@ -264,8 +269,9 @@ fn modules(item: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
             let mut path = inline.to_vec();
             path.push(name);
-            for sub in chunk(g.stream().into_iter().collect()) {
-                modules(&sub, &path, in_test || is_test, out);
+            let body: Vec<TokenTree> = g.stream().into_iter().collect();
+            for sub in chunks(&body) {
+                modules(sub, &path, in_test || is_test, out);
             }
         }
         _ => out.mods.push(ModDecl {
@@ -279,6 +285,61 @@ fn modules(item: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split
                 .unwrap_or(1),
         }),
     }
+}
+
+/// Module declarations and test ranges in an item-position macro body, including every branch
+/// of `cfg_if!` (`if #[cfg(..)] {..} else {..}`) and `cfg_select!` (`pred => {..}`).
+fn macro_modules(body: &[TokenTree], inline: &[String], in_test: bool, out: &mut Split) {
+    for sub in chunks(body) {
+        let Some(g) = branch_body(sub) else {
+            modules(sub, inline, in_test, out);
+            continue;
+        };
+        let test = branch_requires_test(sub);
+        if test && !in_test {
+            out.test_ranges.push(line_range(sub));
+        }
+        let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+        macro_modules(&inner, inline, in_test || test, out);
+    }
+}
+
+/// The body of a conditional-compilation branch: `if #[cfg(..)] { .. }`, `else { .. }`,
+/// `else if #[cfg(..)] { .. }` (`cfg_if!`) or `pred => { .. }`, `_ => { .. }` (`cfg_select!`).
+pub fn branch_body(chunk: &[TokenTree]) -> Option<&proc_macro2::Group> {
+    let (Some(TokenTree::Group(g)), Some(head)) = (chunk.last(), chunk.get(..chunk.len() - 1))
+    else {
+        return None;
+    };
+    let conditional = matches!(head.first(), Some(TokenTree::Ident(i)) if i == "if" || i == "else");
+    (g.delimiter() == Delimiter::Brace && (conditional || fat_arrow(head).is_some())).then_some(g)
+}
+
+/// Does a branch compile only under `cfg(test)` (`if #[cfg(test)] {..}`, `test => {..}`)?
+fn branch_requires_test(chunk: &[TokenTree]) -> bool {
+    if let Some(arrow) = fat_arrow(chunk) {
+        return cfg_requires_test(chunk.iter().take(arrow).cloned().collect());
+    }
+    let mut head = Head::default();
+    for (i, t) in chunk.iter().enumerate() {
+        if let TokenTree::Group(g) = t
+            && g.delimiter() == Delimiter::Bracket
+            && is_punct_at(chunk, i.wrapping_sub(1), '#')
+        {
+            head.attribute(g.stream());
+        }
+    }
+    head.cfg_test
+}
+
+/// Index of the first top-level `=>`.
+pub fn fat_arrow(tokens: &[TokenTree]) -> Option<usize> {
+    tokens.windows(2).position(|w| match (&w[0], &w[1]) {
+        (TokenTree::Punct(a), TokenTree::Punct(b)) => {
+            a.as_char() == '=' && b.as_char() == '>' && a.spacing() == proc_macro2::Spacing::Joint
+        }
+        _ => false,
+    })
 }
 
 /// The body group of an item-level macro invocation (`name! { .. }`, `a::b!(..);`), not of a

@@ -11,7 +11,8 @@ use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 use super::FileSummary;
 use super::contexts::{Frame, FrameNode};
 use super::engine::{Engine, FileInput};
-use super::facts::{Callee, Root};
+use super::facts::Root;
+use super::macros::Position;
 use super::resolve::{Resolver, segments};
 use super::types::{Scope, Ty};
 use crate::kinds::ignored_result::Form;
@@ -19,6 +20,7 @@ use crate::model::Region;
 
 mod bodies;
 mod calls;
+mod macro_bodies;
 
 /// The innermost impl or trait being walked.
 struct ImplCtx {
@@ -125,6 +127,10 @@ impl<'a> Walker<'a> {
                 .aliases()
                 .iter()
                 .any(|(_, p)| p.first().is_some_and(|f| f == "warp"));
+        if self.engine.request.skips {
+            let exempt = super::infallible::Exemptions::of_item(item);
+            self.out.facts.exempt.extend(exempt);
+        }
         self.visit_item(item);
     }
 
@@ -347,7 +353,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
         if i.ident.is_none() {
-            self.visit_macro(&i.mac);
+            self.on_macro(&i.mac, Position::Item);
         }
     }
 
@@ -473,24 +479,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast Macro) {
-        let segs = segments(&m.path);
-        let Some(name) = segs.last().cloned() else {
-            return;
-        };
-        if name == "macro_rules" {
-            return;
-        }
-        let r = region(m.path.span(), m.delimiter.span().close());
-        self.on_call(Callee::Macro(name.clone()), r, addr(m), &[], String::new());
-        if name == "path" {
-            self.warp_path(m);
-        }
-        // The macro's arguments are a context like a call's (`spawn_blocking!(..)`).
-        self.push_frame(Frame::Call(vec![vec![name]]));
-        for e in super::macros::macro_exprs(m) {
-            self.visit_expr(&e);
-        }
-        self.pop_frame();
+        self.on_macro(m, Position::Expr);
+    }
+
+    fn visit_impl_item_macro(&mut self, i: &'ast syn::ImplItemMacro) {
+        self.on_macro(&i.mac, Position::Impl);
+    }
+
+    fn visit_trait_item_macro(&mut self, i: &'ast syn::TraitItemMacro) {
+        self.on_macro(&i.mac, Position::Trait);
     }
 }
 
@@ -572,8 +569,8 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
     fn visit_macro(&mut self, m: &'ast Macro) {
         self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
-        for e in super::macros::macro_exprs(m) {
-            self.visit_expr(&e);
+        for n in &super::macros::read(m, super::macros::Position::Expr).nodes {
+            n.visit(self);
         }
     }
 }

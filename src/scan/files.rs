@@ -47,19 +47,24 @@ impl Sources {
     /// The text of 1-based `line` of `file`, without its line ending.
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
         let index = line.checked_sub(1)? as usize;
-        let pick = |text: &str| {
+        self.with_text(file, |text| {
             text.lines()
                 .nth(index)
                 .map(|l| l.trim_end_matches('\r').to_string())
-        };
+        })
+        .flatten()
+    }
+
+    /// Runs `f` on the whole text of `file` (read once on demand when the scan did not).
+    pub fn with_text<R>(&self, file: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
         if let Some(t) = self.texts.get(file) {
-            return pick(t);
+            return Some(f(t));
         }
         let mut cache = self.on_demand.borrow_mut();
         let text = cache
             .entry(file.to_string())
             .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok());
-        text.as_deref().and_then(pick)
+        text.as_deref().map(f)
     }
 }
 

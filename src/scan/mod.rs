@@ -6,13 +6,14 @@
 
 mod attrs;
 mod files;
+mod line_hash;
 mod syntax;
 
 mod package_level;
 pub mod supersede;
 pub mod suppress;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use attrs::ClippyAllow;
 pub use suppress::{CommentAllow, FileDirectives};
@@ -59,6 +60,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
+    assign_line_hashes(&mut findings, &file_out.sources);
     let mut directives = file_out.directives;
     add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
@@ -133,6 +135,7 @@ fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Source
         changed: None,
         related: hit.related,
         snippet,
+        line_hash: None,
     }
 }
 
@@ -149,6 +152,54 @@ pub fn assign_fingerprints(findings: &mut [Finding]) {
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         f.fingerprint = format!("{:016x}", fnv1a(&[&base.to_le_bytes(), &n.to_le_bytes()]));
+    }
+}
+
+/// GitHub's line hash of each finding's first line (workspace-level findings sit on
+/// `Cargo.toml`, as in SARIF); each file with findings is hashed once, from the scan's texts.
+fn assign_line_hashes(findings: &mut [Finding], sources: &files::Sources) {
+    hash_first_lines(findings, |file, lines| {
+        sources.with_text(file, |text| line_hash::line_hashes(text, lines))
+    });
+}
+
+/// The same for findings made after the scan (e.g. the gate's own), reading their files under
+/// the workspace `root`.
+pub fn assign_line_hashes_from(findings: &mut [Finding], root: &std::path::Path) {
+    hash_first_lines(findings, |file, lines| {
+        let text = std::fs::read_to_string(root.join(file)).ok()?;
+        Some(line_hash::line_hashes(&text, lines))
+    });
+}
+
+/// Sets `line_hash` from `hashes(file, lines)` (`None` when the file cannot be read).
+fn hash_first_lines(
+    findings: &mut [Finding],
+    hashes: impl Fn(&str, &BTreeSet<u32>) -> Option<HashMap<u32, String>>,
+) {
+    let file_of = |f: &Finding| {
+        if f.file.is_empty() {
+            "Cargo.toml".to_string()
+        } else {
+            f.file.clone()
+        }
+    };
+    let mut wanted: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for f in findings.iter() {
+        wanted
+            .entry(file_of(f))
+            .or_default()
+            .insert(f.region.line.max(1));
+    }
+    let found: BTreeMap<String, HashMap<u32, String>> = wanted
+        .into_iter()
+        .filter_map(|(file, lines)| Some((file.clone(), hashes(&file, &lines)?)))
+        .collect();
+    for f in findings.iter_mut() {
+        f.line_hash = found
+            .get(&file_of(f))
+            .and_then(|h| h.get(&f.region.line.max(1)))
+            .cloned();
     }
 }
 

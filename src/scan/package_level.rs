@@ -10,7 +10,7 @@ use crate::kinds::file::{FileMatcher, FileScope};
 use crate::kinds::manifest::{ManifestMatcher, ManifestScope, ManifestVerdict};
 use crate::kinds::{Matcher, Mode};
 use crate::model::Region;
-use crate::workspace::{Package, Workspace};
+use crate::workspace::{Package, Repository, Workspace};
 
 /// Runs every workspace- and package-level check.
 pub fn scan_packages(
@@ -172,8 +172,13 @@ impl Ctx<'_> {
         if packages.is_empty() && !self.check.applies.is_unconditional() {
             return Vec::new();
         }
+        if m.scope == FileScope::Repository
+            && let Some(repo) = &self.ws.repository
+        {
+            return self.repository_file(m, repo);
+        }
         let roots: Vec<(&str, &str)> = match m.scope {
-            FileScope::Workspace => vec![("", "Cargo.toml")],
+            FileScope::Workspace | FileScope::Repository => vec![("", "Cargo.toml")],
             FileScope::Package => packages
                 .iter()
                 .map(|p| (p.dir.as_str(), p.manifest.as_str()))
@@ -206,6 +211,44 @@ impl Ctx<'_> {
             }
         }
         hits
+    }
+
+    /// A `file` check rooted at the git work tree around a workspace in a subdirectory: the
+    /// workspace's files count too, under their work-tree path.
+    fn repository_file(&self, m: &FileMatcher, repo: &Repository) -> Vec<Hit> {
+        let inside: Vec<String> = self
+            .ws
+            .files
+            .iter()
+            .map(|f| format!("{}/{}", repo.prefix, f.path))
+            .collect();
+        let all = repo.files.iter().chain(&inside).map(String::as_str);
+        let found = m.matching("", all);
+        match m.mode {
+            Mode::Require if found.is_empty() => {
+                let wanted = m.patterns.join("` or `");
+                let up = "../".repeat(repo.prefix.split('/').count());
+                vec![self.hit(
+                    "Cargo.toml",
+                    Region::file_start(),
+                    format!("no `{wanted}` in the repository root (`{up}`)"),
+                    &[],
+                )]
+            }
+            Mode::Forbid => found
+                .iter()
+                .filter_map(|f| f.strip_prefix(&format!("{}/", repo.prefix)))
+                .map(|f| {
+                    self.hit(
+                        f,
+                        Region::file_start(),
+                        format!("`{f}` should not exist"),
+                        &[("file", f)],
+                    )
+                })
+                .collect(),
+            Mode::Require => Vec::new(),
+        }
     }
 }
 

@@ -72,3 +72,68 @@ fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool
     }
     !path.join("Cargo.toml").is_file() || members.contains(&relative_to(root, path))
 }
+
+/// Fills `ws.repository` when the workspace lies in a subdirectory of a git work tree: the
+/// files of the work tree outside the workspace that `globs` (work-tree-relative) may match.
+/// Only the literal leading directory of each glob is walked (`.github/workflows` for
+/// `.github/workflows/*.yml`, the top level for `Jenkinsfile`), gitignore-aware, links not
+/// followed, never below the work tree.
+pub fn discover_repository_files(ws: &mut Workspace, globs: &[String]) {
+    let Some((workdir, prefix)) = super::git::enclosing_worktree(&ws.root) else {
+        return;
+    };
+    let mut files: Vec<String> = Vec::new();
+    for glob in globs {
+        let (dir, recursive) = literal_dir(glob);
+        let start = workdir.join(&dir);
+        if !start.is_dir() {
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(&start)
+            .hidden(false)
+            .follow_links(false)
+            .require_git(false)
+            .max_depth(if recursive { None } else { Some(1) })
+            .build();
+        files.extend(
+            walker
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                .map(|e| relative_to(&workdir, e.path()))
+                .filter(|p| !p.starts_with(&format!("{prefix}/"))),
+        );
+    }
+    files.sort();
+    files.dedup();
+    ws.repository = Some(super::Repository { prefix, files });
+}
+
+/// The directory part of a glob before its first wildcard component, and whether the rest can
+/// match below that directory's direct children.
+fn literal_dir(glob: &str) -> (String, bool) {
+    let parts: Vec<&str> = glob.split('/').collect();
+    let wild = |c: &str| c.contains(['*', '?', '[', '{']);
+    let n = parts
+        .iter()
+        .position(|c| wild(c))
+        .unwrap_or(parts.len().saturating_sub(1));
+    let recursive = parts.len() - n > 1 || glob.contains("**");
+    (parts[..n].join("/"), recursive)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_dir;
+
+    #[test]
+    fn literal_dirs_of_globs() {
+        assert_eq!(
+            literal_dir(".github/workflows/*.yml"),
+            (".github/workflows".into(), false)
+        );
+        assert_eq!(literal_dir("Jenkinsfile"), (String::new(), false));
+        assert_eq!(literal_dir(".gitlab-ci.yml"), (String::new(), false));
+        assert_eq!(literal_dir("ci/**/*.yml"), ("ci".into(), true));
+        assert_eq!(literal_dir("*/pipeline.yml"), (String::new(), true));
+    }
+}

@@ -132,3 +132,16 @@ fn strip(path: &str, prefix: &str) -> Option<String> {
         .and_then(|p| p.strip_prefix('/'))
         .map(str::to_string)
 }
+
+/// The root of the git work tree that holds `root`, with `root` relative to it, when `root` is a
+/// proper subdirectory of it (None: not in a work tree, a bare repository, or the same
+/// directory). Only reads: repository discovery walks up from `root` to the first `.git`.
+pub fn enclosing_worktree(root: &Path) -> Option<(std::path::PathBuf, String)> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    if workdir == root || !root.starts_with(&workdir) {
+        return None;
+    }
+    Some((workdir.clone(), super::relative_to(&workdir, &root)))
+}

@@ -53,6 +53,7 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         root_manifest,
         packages,
         files: Vec::new(),
+        repository: None,
     })
 }
 
@@ -125,6 +126,11 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
             })
             .collect(),
         manifest_table: read_manifest(manifest_abs)?,
+        publishable: p
+            .publish
+            .as_ref()
+            .is_none_or(|registries| !registries.is_empty()),
+        described: p.description.as_ref().is_some_and(|d| !d.trim().is_empty()),
     })
 }
 

@@ -12,7 +12,7 @@ pub mod metadata;
 use std::path::{Path, PathBuf};
 
 pub use crate::model::Dependency;
-pub use files::discover_files;
+pub use files::{discover_files, discover_repository_files};
 pub use metadata::load;
 
 /// The scanned workspace.
@@ -28,6 +28,19 @@ pub struct Workspace {
     pub packages: Vec<Package>,
     /// Files to scan, sorted by path.
     pub files: Vec<SourceFile>,
+    /// The git work tree around the workspace, when the workspace is a subdirectory of it and a
+    /// `file` check looks at the repository root.
+    pub repository: Option<Repository>,
+}
+
+/// The git work tree that holds a workspace living in a subdirectory of it.
+#[derive(Debug, Clone, Default)]
+pub struct Repository {
+    /// The workspace root relative to the work tree (`backend`), never empty.
+    pub prefix: String,
+    /// Files outside the workspace root that the repository-scoped globs can match,
+    /// work-tree-relative with `/`, gitignore-aware.
+    pub files: Vec<String>,
 }
 
 /// A workspace member.
@@ -47,6 +60,10 @@ pub struct Package {
     pub targets: Vec<Target>,
     /// The package's Cargo.toml, parsed.
     pub manifest_table: toml::Table,
+    /// `publish` is not `false` (nor an empty registry list), inheritance resolved.
+    pub publishable: bool,
+    /// It has a non-empty `description` (crates.io requires one), inheritance resolved.
+    pub described: bool,
 }
 
 /// A build target.
@@ -88,6 +105,22 @@ impl Package {
             && !a.not_depends_on.iter().any(|c| self.depends_on(c))
             && a.has_bin.is_none_or(|b| b == self.has_bin())
             && a.has_lib.is_none_or(|b| b == self.has_lib())
+            && a.publishable.is_none_or(|b| b == self.publishable)
+            && a.shipped.is_none_or(|b| b == self.is_shipped())
+    }
+
+    /// Is this package what the workspace ships: an application (a bin target named after the
+    /// package, or bin targets and no lib) or a library prepared for crates.io (publishable,
+    /// with a description)? Internal crates, examples and a lib's helper bins are not.
+    pub fn is_shipped(&self) -> bool {
+        let bins: Vec<&Target> = self
+            .targets
+            .iter()
+            .filter(|t| t.kinds.iter().any(|k| k == "bin"))
+            .collect();
+        let application = bins.iter().any(|t| crate_eq(&t.name, &self.name))
+            || (!bins.is_empty() && !self.has_lib());
+        application || (self.publishable && self.described && self.has_lib())
     }
 
     /// Does the package have a bin target?

@@ -173,6 +173,10 @@ fn call_hit(
                 .iter()
                 .any(|s| c.args.as_ref().is_some_and(|r| r.is_match(s))))
         || fn_mentions(cx, file, facts, site, &c.unless_fn_mentions)
+        || (!c.skip.is_empty()
+            && facts
+                .exempt
+                .skips(site.region.line, site.region.column, &c.skip))
     {
         return None;
     }

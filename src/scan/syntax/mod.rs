@@ -55,6 +55,7 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
         match &c.matcher {
             Matcher::Call(m) => {
                 req.add_calls(&m.functions, &m.methods, &m.macros);
+                req.skips |= !m.skip.is_empty();
                 if m.interprocedural {
                     req.exempt_calls
                         .extend(m.not_inside.iter().filter_map(|c| match c {
@@ -212,9 +213,15 @@ fn parse_errors(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
     };
     let mut out = Vec::new();
     for (i, s) in cx.summaries.iter().enumerate() {
-        if let Some((region, msg)) = s.and_then(|s| s.parse_error.as_ref()) {
+        let Some(s) = s else {
+            continue;
+        };
+        if let Some((region, msg)) = &s.parse_error {
             let message = format!("file does not parse ({msg}); syntax-aware checks skipped it");
             out.push(hit(cx, idx, i, region.clone(), message));
+        }
+        for (region, message) in &s.macro_notes {
+            out.push(hit(cx, idx, i, region.clone(), message.clone()));
         }
     }
     out
@@ -250,9 +257,6 @@ fn keep(cx: &Cx, syntax: &Syntax, h: &Hit) -> bool {
     let Some(check) = cx.checks.get(h.check) else {
         return false;
     };
-    if Some(h.check) == syntax.parse_error {
-        return true;
-    }
     let Ok(i) = cx
         .ws
         .files
@@ -260,6 +264,13 @@ fn keep(cx: &Cx, syntax: &Syntax, h: &Hit) -> bool {
     else {
         return true;
     };
+    // A file that does not parse is reported wherever it is; a macro body that does not (a
+    // note from the walk) only where the check's `code` looks.
+    let summary = cx.summaries.get(i).copied().flatten();
+    let whole_file = |s: &FileSummary| s.parse_error.as_ref().is_some_and(|(r, _)| *r == h.region);
+    if Some(h.check) == syntax.parse_error && summary.is_none_or(whole_file) {
+        return true;
+    }
     let kind: CodeKind = rust::kind_at(
         cx.ws,
         cx.class,
