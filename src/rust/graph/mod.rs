@@ -99,6 +99,9 @@ pub struct CodeModel {
     reach: Vec<Option<Reach>>,
     /// Some selected package has a bin target.
     has_bin: bool,
+    /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
+    /// for every site that names them.
+    free_memo: lookup::FreeMemo,
 }
 
 impl CodeModel {
@@ -133,11 +136,15 @@ impl CodeModel {
                 m.add_file(i as u32, s, production);
             }
         }
-        m.targets = summaries
-            .iter()
-            .enumerate()
-            .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
-            .collect();
+        m.targets = {
+            use rayon::prelude::*;
+            let m = &m;
+            summaries
+                .par_iter()
+                .enumerate()
+                .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
+                .collect()
+        };
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if roles {
             m.reach = crate::timings::time(crate::timings::Stage::Roles, || {
