@@ -12,6 +12,12 @@ use cargo_ready::render::{self, Format, RenderOptions};
 use cargo_ready::{Error, Options, Selection, exit};
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: the engine allocates many small token, syntax
+/// and fact values per file on several threads, and glibc's malloc/free were a third of the
+/// CPU profile on a large workspace (see scripts/bench.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse_from(cargo_ready::cli::normalize_args(std::env::args_os()));
     let code = match run(&cli) {
