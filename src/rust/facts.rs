@@ -34,7 +34,11 @@ pub enum BodyKind {
     /// A fn item, impl fn or trait default fn.
     Fn(FnDecl),
     /// A closure (sync or async).
-    Closure,
+    Closure {
+        /// Returned by the fn it is written in (its tail expression): it runs where the
+        /// caller runs it, so its calls are not the fn's.
+        returned: bool,
+    },
     /// An `async { .. }` block.
     AsyncBlock,
 }
@@ -50,6 +54,10 @@ pub struct FnDecl {
     pub trait_name: Option<String>,
     /// A default fn of a trait definition (not an impl).
     pub in_trait: bool,
+    /// An impl of a trait of std or a dependency (`impl io::Read for X`): its methods are
+    /// called through that trait, mostly by the dependency, so a method call on a receiver of
+    /// unknown type is not resolved to them by their name alone.
+    pub foreign_trait: bool,
     /// Names of the inline modules around it, outermost first.
     pub inline: Vec<String>,
     /// Declared `pub` (any visibility but private).
@@ -220,8 +228,10 @@ impl Facts {
     pub fn enclosing_fn(&self, mut body: u32) -> Option<u32> {
         for _ in 0..1024 {
             let b = self.bodies.get(body as usize)?;
-            if b.decl().is_some() {
-                return Some(body);
+            match &b.kind {
+                BodyKind::Fn(_) => return Some(body),
+                BodyKind::Closure { returned: true } => return None,
+                _ => {}
             }
             body = b.parent?;
         }

@@ -40,7 +40,13 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
         })
     };
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
-    let model = CodeModel::build(ws, &class, &summaries, engine.request.graph);
+    let model = CodeModel::build(
+        ws,
+        &class,
+        &summaries,
+        engine.request.graph,
+        &engine.externals,
+    );
     Finished { class, model }
 }
 

@@ -134,6 +134,7 @@ impl Summarizer<'_, '_> {
                 name: name.to_string(),
                 impl_ty: impl_ty.and_then(|t| t.last().cloned()),
                 trait_name: trait_name.map(str::to_string),
+                foreign_trait: false,
                 in_trait: false,
                 inline: self.inline.clone(),
                 is_pub: false,

@@ -30,6 +30,8 @@ struct ImplCtx {
     path: Vec<String>,
     /// The implemented trait's last segment.
     trait_name: Option<String>,
+    /// The implemented trait is one of std or a dependency (`impl io::Read for X`).
+    foreign_trait: bool,
     /// Its fns are handlers by their place (a tonic service, `Service::call`, …).
     service: bool,
     /// A trait definition (default fns), not an impl.
@@ -51,6 +53,9 @@ pub struct Walker<'a> {
     discarded: HashSet<usize>,
     /// Closures, async blocks and calls given to a spawn or a route registration.
     pending: HashMap<usize, Root>,
+    /// Closures a fn returns (its tail expression, possibly boxed): they run where the
+    /// caller runs them, not in the fn.
+    returned: HashSet<usize>,
     /// Closures and async blocks written as an argument of a recorded call: (site, position).
     given: HashMap<usize, (u32, u32)>,
     nest: Vec<String>,
@@ -97,6 +102,7 @@ impl<'a> Walker<'a> {
             fn_depth: 0,
             discarded: HashSet::new(),
             pending: HashMap::new(),
+            returned: HashSet::new(),
             given: HashMap::new(),
             nest: Vec::new(),
             mods: Vec::new(),
@@ -277,6 +283,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
         let public = !matches!(i.vis, syn::Visibility::Inherited);
         self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+        self.note_returned(&i.block);
         self.visit_block(&i.block);
         self.leave_fn();
     }
@@ -285,6 +292,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let public = !matches!(i.vis, syn::Visibility::Inherited)
             || self.impls.last().is_some_and(|c| c.trait_name.is_some());
         self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+        self.note_returned(&i.block);
         self.visit_block(&i.block);
         self.leave_fn();
     }
@@ -292,6 +300,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
         if let Some(b) = &i.default {
             self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), true);
+            self.note_returned(b);
             self.visit_block(b);
             self.leave_fn();
         }
@@ -308,6 +317,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.impls.push(ImplCtx {
             path: vec![name.clone()],
             trait_name: Some(name.clone()),
+            foreign_trait: false,
             name,
             service: false,
             in_trait: true,

@@ -361,7 +361,14 @@ impl CodeModel {
                 {
                     return self.prefer(k, None, Some(c));
                 }
-            } else if path.len() > 1 {
+            }
+            if self.is_external_path(k, path) {
+                // A type of std or a dependency (the workspace may impl a trait of its own
+                // for it, e.g. `impl Registry for opendal::Operator`, but not this method):
+                // not a workspace fn.
+                return Vec::new();
+            }
+            if !self.is_workspace_type(k, tname) && path.len() > 1 {
                 // A known type of std or a dependency: not a workspace fn.
                 return Vec::new();
             }
@@ -379,6 +386,19 @@ impl CodeModel {
         } else {
             Vec::new()
         }
+    }
+
+    /// Does `path` (resolved through `use`) start with std or a dependency that no crate of
+    /// the workspace names (`opendal::Operator`, `std::fs::File`)?
+    fn is_external_path(&self, k: u32, path: &[String]) -> bool {
+        let Some(first) = path.first().filter(|_| path.len() > 1) else {
+            return false;
+        };
+        let workspace = self
+            .crates
+            .get(k as usize)
+            .is_some_and(|c| c.names.contains_key(first));
+        self.externals.contains(first) && !workspace
     }
 
     /// Does a crate `k` sees define a type (a struct or an impl) named `name`?

@@ -99,6 +99,8 @@ pub struct CodeModel {
     reach: Vec<Option<Reach>>,
     /// Some selected package has a bin target.
     has_bin: bool,
+    /// Crate names that are not workspace members (std and the dependencies).
+    externals: std::collections::HashSet<String>,
     /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
     /// for every site that names them.
     free_memo: lookup::FreeMemo,
@@ -111,12 +113,14 @@ impl CodeModel {
         class: &Classification,
         summaries: &[Option<&FileSummary>],
         roles: bool,
+        externals: &std::collections::HashSet<String>,
     ) -> CodeModel {
         let clock = crate::timings::Clock::start();
         let (crates, ids) = crates::crates(ws);
         let mut m = CodeModel {
             crates,
             has_bin: ws.packages.iter().any(|p| p.has_bin()),
+            externals: externals.clone(),
             ..CodeModel::default()
         };
         m.places = (0..ws.files.len())
@@ -201,7 +205,9 @@ impl CodeModel {
                     let t = self.names.id(t);
                     self.impl_types.insert(t);
                     self.assoc.entry((t, name)).or_default().push(fid);
-                    self.methods.entry(name).or_default().push(fid);
+                    if !decl.foreign_trait {
+                        self.methods.entry(name).or_default().push(fid);
+                    }
                 }
                 (None, true) => {}
                 (None, false) => {

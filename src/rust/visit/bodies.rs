@@ -38,7 +38,7 @@ impl Walker<'_> {
         let given_to = self.given.remove(&expr);
         // A sync closure runs where it is called: inside an event loop it continues it.
         let loops = match (&kind, is_async) {
-            (BodyKind::Closure, false) => self.bodies.last().map_or(0, |b| b.1),
+            (BodyKind::Closure { .. }, false) => self.bodies.last().map_or(0, |b| b.1),
             _ => 0,
         };
         self.out.facts.bodies.push(Body {
@@ -106,6 +106,7 @@ impl Walker<'_> {
             name,
             impl_ty: ctx.filter(|c| !c.in_trait).map(|c| c.name.clone()),
             trait_name: ctx.and_then(|c| c.trait_name.clone()),
+            foreign_trait: ctx.is_some_and(|c| c.foreign_trait),
             in_trait: ctx.is_some_and(|c| c.in_trait),
             inline: self.mods.clone(),
             is_pub: public,
@@ -129,6 +130,30 @@ impl Walker<'_> {
         self.locals.push(HashMap::new());
         self.bind_params(sig, self_ty.as_deref());
         self.route_attrs(attrs);
+    }
+
+    /// Notes the closure a fn body returns as its tail expression (`move |x| ..`,
+    /// `Box::new(move |x| ..)`): a callback for later, e.g. `into_callback()`.
+    pub(super) fn note_returned(&mut self, block: &syn::Block) {
+        let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
+            return;
+        };
+        let mut e = tail;
+        for _ in 0..4 {
+            match e {
+                syn::Expr::Closure(c) => {
+                    self.returned.insert(addr(c));
+                    return;
+                }
+                // `Box::new(..)`, `Arc::new(..)`, `Some(..)`, `Ok(..)`: still the closure.
+                syn::Expr::Call(c) if c.args.len() == 1 && wraps(&c.func) => match c.args.first() {
+                    Some(a) => e = a,
+                    None => return,
+                },
+                syn::Expr::Paren(p) => e = &*p.expr,
+                _ => return,
+            }
+        }
     }
 
     pub(super) fn leave_fn(&mut self) {
@@ -193,6 +218,9 @@ impl Walker<'_> {
             self.res.resolve(&segs).into_iter().next().unwrap_or(segs)
         });
         let trait_name = trait_path.as_ref().and_then(|p| p.last().cloned());
+        let foreign_trait = trait_path.as_ref().is_some_and(|p| {
+            p.len() > 1 && p.first().is_some_and(|f| self.engine.externals.contains(f))
+        });
         let service = trait_path.as_ref().is_some_and(|p| is_service_trait(p))
             || i.attrs.iter().any(|a| {
                 let segs = segments(a.path());
@@ -209,6 +237,7 @@ impl Walker<'_> {
             },
             name,
             trait_name,
+            foreign_trait,
             service,
             in_trait: false,
         });
@@ -218,7 +247,10 @@ impl Walker<'_> {
         let root = self.pending.remove(&addr(e));
         let is_async = e.asyncness.is_some();
         let line = e.inputs_begin.span.start().line as u32;
-        self.open_body(BodyKind::Closure, is_async, line, root, addr(e));
+        let kind = BodyKind::Closure {
+            returned: self.returned.remove(&addr(e)),
+        };
+        self.open_body(kind, is_async, line, root, addr(e));
         if is_async {
             self.push_frame(Frame::Async);
         }
@@ -298,6 +330,19 @@ impl Walker<'_> {
 }
 
 /// `#[get("/x")]`, `#[actix_web::post("/x")]`, `#[handler]`, `#[oai(path = "/x")]`.
+/// Is `func` a constructor that wraps its argument (`Box::new`, `Arc::new`, `Some`, `Ok`)?
+fn wraps(func: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = func else {
+        return false;
+    };
+    let segs = segments(&p.path);
+    match segs.as_slice() {
+        [one] => one == "Some" || one == "Ok",
+        [.., ty, f] => f == "new" && ["Box", "Arc", "Rc"].contains(&ty.as_str()),
+        _ => false,
+    }
+}
+
 fn is_route_attr(a: &syn::Attribute) -> bool {
     let segs = segments(a.path());
     let Some(last) = segs.last() else {
