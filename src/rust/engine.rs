@@ -149,7 +149,7 @@ pub fn parse_stack_pool() -> Option<rayon::ThreadPool> {
 
 /// Analyzes one file. Must run on a big-stack thread.
 pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
-    let out = analyze_inner(engine, input);
+    let out = super::macros::with_cache(|| analyze_inner(engine, input));
     proc_macro2::extra::invalidate_current_thread_spans();
     out
 }
