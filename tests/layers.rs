@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Lowest layer first. Modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["model", "diag", "error", "date", "inventory"],
+    &["model", "diag", "error", "date", "inventory", "timings"],
     &["kinds"],
     &["config", "workspace"],
     &["rust"],
