@@ -3,7 +3,7 @@
 # ast-grep's one rule, over the same files, in the same run (interleaved, medians of N).
 #
 #   scripts/bench.sh [--runs N] [--sizes small,medium,large] [--dir LABEL=PATH ...]
-#                    [--baseline PATH-TO-AN-EARLIER-cargo-ready]
+#                    [--baseline PATH-TO-AN-EARLIER-cargo-ready] [--bin PATH]
 #
 # The corpus is built once from registry crates (scripts/bench/crates.txt, resolved in
 # scripts/bench/Cargo.lock): `cargo fetch` into the cargo cache, then the listed crates are
@@ -13,7 +13,8 @@
 # ast-grep (`ast-grep-cli` from PyPI into a venv under $BENCH_CACHE). Builds cargo-ready in
 # release mode. Prints files, lines, MB, wall, CPU, core utilisation, MB/s, peak RSS and the
 # ratios (cargo-ready's wall over each reference's; below 1 means cargo-ready is faster).
-# `--baseline` adds an earlier build of cargo-ready as one more reference (before/after).
+# `--baseline` adds an earlier build of cargo-ready as one more reference (before/after);
+# `--bin` measures that binary instead of building this checkout.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,12 +23,14 @@ runs=5
 sizes=small,medium,large
 extra=()
 baseline=
+ready=
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
         --sizes) sizes=$2; shift 2 ;;
         --dir) extra+=("$2"); shift 2 ;;
         --baseline) baseline=$2; shift 2 ;;
+        --bin) ready=$2; shift 2 ;;
         -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -126,8 +129,10 @@ EOF
 need_rg
 need_ast_grep
 build_corpus
-(cd "$repo" && cargo build --release --locked -q)
-ready=$repo/target/release/cargo-ready
+if [ -z "$ready" ]; then
+    (cd "$repo" && cargo build --release --locked -q)
+    ready=$repo/target/release/cargo-ready
+fi
 
 labels=()
 dirs=()
@@ -145,7 +150,7 @@ for i in "${!labels[@]}"; do
     args+=(--label "${labels[$i]}" --dir "${dirs[$i]}")
 done
 
-echo "cargo-ready $(git -C "$repo" rev-parse --short HEAD), $(rg --version | head -1), ast-grep $("$ast_grep" --version | awk '{print $2}')"
+echo "cargo-ready $("$ready" --version), $(rg --version | head -1), ast-grep $("$ast_grep" --version | awk '{print $2}')"
 uptime
 tools=(
     "cargo-ready=$ready ready --manifest-path {dir}/Cargo.toml --format json -q"
