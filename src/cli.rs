@@ -34,7 +34,13 @@ pub enum Command {
     /// Scan the workspace, print the scorecard and gate on it (the default).
     Check,
     /// List the checks: id, category, severity, kind.
-    List,
+    List {
+        /// List the services instead: the bin targets that start a server, where, and over
+        /// which packages their checks search (with -v: each service check's evidence, and why
+        /// the other bins are not services).
+        #[arg(long)]
+        services: bool,
+    },
     /// Explain a check: why it matters, how to fix it, examples.
     Explain {
         /// The check id, e.g. `no-unwrap`.

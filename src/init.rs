@@ -15,20 +15,6 @@ use crate::workspace::Workspace;
 /// Directory (or module file) names of platform-specific code.
 pub const PLATFORM_NAMES: &[&str] = &["platform", "sys", "os", "windows", "unix"];
 
-/// Crates whose presence, with a bin target, makes a package a service (fallback detection).
-const SERVER_FRAMEWORKS: &[&str] = &[
-    "axum",
-    "actix-web",
-    "rocket",
-    "warp",
-    "tonic",
-    "poem",
-    "tide",
-    "salvo",
-    "hyper",
-    "axum-server",
-];
-
 /// What `init` found in the workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
@@ -77,18 +63,11 @@ pub fn facts(ws: &Workspace, report: &Report) -> Facts {
         .iter()
         .filter(|c| c.outcome == Outcome::Fail && c.weight > 0.0)
         .collect();
-    let services = detect_services(ws);
-    let other_bins = ws
-        .packages
+    let services = detect_services(report);
+    let other_bins = report
+        .not_services
         .iter()
-        .flat_map(|p| {
-            p.targets
-                .iter()
-                .filter(|t| t.kinds.iter().any(|k| k == "bin"))
-                .map(move |t| (p.name.as_str(), t.name.as_str()))
-        })
-        .filter(|(p, b)| !services.iter().any(|s| s.package == *p && s.bin == *b))
-        .map(|(p, b)| format!("{b} ({p})"))
+        .map(|n| format!("{} ({})", n.bin, n.package))
         .collect();
     Facts {
         services,
@@ -118,30 +97,24 @@ pub fn facts(ws: &Workspace, report: &Report) -> Facts {
     }
 }
 
-/// The services: every bin target of a package that depends on a server framework. The one
-/// place to swap in a finer service model (which bins actually start a server).
-fn detect_services(ws: &Workspace) -> Vec<ServiceFact> {
-    let mut out = Vec::new();
-    for p in &ws.packages {
-        let Some(framework) = SERVER_FRAMEWORKS.iter().find(|f| p.depends_on(f)) else {
-            continue;
-        };
-        for t in p
-            .targets
-            .iter()
-            .filter(|t| t.kinds.iter().any(|k| k == "bin"))
-        {
-            out.push(ServiceFact {
-                package: p.name.clone(),
-                bin: t.name.clone(),
-                how: format!(
-                    "depends on {framework} and has the bin target `{}` ({})",
-                    t.name, t.src_path
-                ),
-            });
-        }
-    }
-    out
+/// The services the scan found: bin targets whose code starts a server.
+fn detect_services(report: &Report) -> Vec<ServiceFact> {
+    report
+        .services
+        .iter()
+        .map(|svc| ServiceFact {
+            package: svc.package.clone(),
+            bin: svc.bin.clone(),
+            how: format!(
+                "the bin target `{}` ({}) starts its server ({}) at {}:{}",
+                svc.bin,
+                svc.file,
+                svc.frameworks.join(" / "),
+                svc.started.file,
+                svc.started.line
+            ),
+        })
+        .collect()
 }
 
 /// Globs for the platform-specific directories and module files among `paths` (Rust files),
@@ -209,8 +182,8 @@ fn write_inventory(s: &mut String, f: &Facts) {
     if f.services.is_empty() {
         let _ = writeln!(
             s,
-            "# Services: none found (no bin target depends on a server framework), so the service\n\
-             # checks (health-endpoint, graceful-shutdown, request-timeout, …) are skipped."
+            "# Services: none found (no bin target starts a server), so the service checks\n\
+             # (health-endpoint, graceful-shutdown, request-timeout, …) are skipped."
         );
     } else {
         let _ = writeln!(
@@ -224,7 +197,7 @@ fn write_inventory(s: &mut String, f: &Facts) {
     }
     if !f.other_bins.is_empty() {
         let text = format!(
-            "Other binaries (no server framework): {}.",
+            "Other binaries (they start no server): {}.",
             f.other_bins.join(", ")
         );
         s.push_str(&comment(&text));

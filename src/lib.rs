@@ -13,10 +13,12 @@ pub mod date;
 pub mod diag;
 pub mod error;
 pub mod gate;
+pub mod guard;
 pub mod init;
 pub mod inventory;
 pub mod kinds;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod rust;
 pub mod scan;
@@ -78,6 +80,10 @@ pub struct Stats {
     pub scan_time: std::time::Duration,
     /// Where the time went, when [`Options::timings`] asked for it.
     pub timings: Option<timings::Timings>,
+    /// The slowest files of the per-file pass, slowest first.
+    pub slowest: Vec<(String, std::time::Duration)>,
+    /// The workspace root (outputs never write through a link from inside it to outside).
+    pub workspace_root: PathBuf,
 }
 
 /// Runs the whole pipeline up to the report.
@@ -100,7 +106,9 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         .map(|rev| workspace::git::changed_lines(&ws.root, rev, opts.github.base_ref.as_deref()))
         .transpose()?;
     let started = std::time::Instant::now();
-    let scanned = scan::scan(&config, &ws);
+    let mut scanned = scan::scan(&config, &ws);
+    scanned.notes.extend(ws.notes.iter().cloned());
+    scanned.notes.sort();
     let input = gate::GateInput {
         config: &config,
         ws: &ws,
@@ -114,11 +122,16 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
+        slowest: scanned.slowest.clone(),
         scan_time: started.elapsed(),
         timings: opts.timings.then(|| timings::finish(&ids)),
+        workspace_root: ws.root.clone(),
     };
     let run = Run {
         applicable: &scanned.applicable,
+        skip_reasons: scanned.skip_reasons,
+        services: scanned.services,
+        not_services: scanned.not_services,
         notes: scanned.notes,
         branch: branch_of(opts, &ws),
         diff: diff.map(|(_, info)| info),
@@ -181,6 +194,9 @@ pub fn init_facts(
     let gated = gate::run(scanned.findings, &input);
     let run = Run {
         applicable: &scanned.applicable,
+        skip_reasons: scanned.skip_reasons,
+        services: scanned.services,
+        not_services: scanned.not_services,
         notes: scanned.notes,
         branch: None,
         diff: None,
@@ -189,16 +205,23 @@ pub fn init_facts(
     Ok((init::facts(&ws, &report), ws.root.clone()))
 }
 
-/// The baseline an earlier JSON report makes (see `gate::baseline` for what it means).
-fn load_baseline(path: &std::path::Path) -> Result<gate::Baseline, Error> {
+/// The baseline an earlier JSON report makes (see `gate::baseline` for what it means), read
+/// only from a regular file under [`guard::MAX_BASELINE_BYTES`] (`--baseline /dev/zero` must
+/// not hang the run).
+pub fn load_baseline(path: &std::path::Path) -> Result<gate::Baseline, Error> {
     let bad = |why: String| Error::Usage(format!("cannot use baseline {}: {why}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = guard::read_regular_text(path, guard::MAX_BASELINE_BYTES)
+        .map_err(|e| bad(e.to_string()))?;
     gate::Baseline::parse(&text, &path.display().to_string()).map_err(bad)
 }
 
 /// What the run adds to the gated findings for the report.
 struct Run<'a> {
     applicable: &'a [bool],
+    /// Per check: why it was skipped, when the scan knows.
+    skip_reasons: Vec<Option<String>>,
+    services: Vec<model::Service>,
+    not_services: Vec<model::NotService>,
     notes: Vec<model::ScanNote>,
     branch: Option<String>,
     diff: Option<model::DiffInfo>,
@@ -242,8 +265,15 @@ fn build_report(
         &rule,
         gate::Counting::WithoutExemptions,
     );
+    for (r, reason) in results.iter_mut().zip(&run.skip_reasons) {
+        if r.outcome == model::Outcome::Skipped {
+            r.reason = reason.clone();
+        }
+    }
+    let service_packages: Vec<&str> = run.services.iter().map(|s| s.package.as_str()).collect();
     let packages = score::package_scores(
         ws,
+        &service_packages,
         &config.checks,
         &results,
         &config.categories,
@@ -281,6 +311,8 @@ fn build_report(
         categories: card.categories,
         packages,
         checks: results,
+        services: run.services,
+        not_services: run.not_services,
         exemptions,
         diff: run.diff,
         findings: gated.findings,

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use cargo_ready::cli::{Cli, ColorChoice, Command, GlobalArgs};
 use cargo_ready::config::{self, CheckDef};
 use cargo_ready::diag::did_you_mean;
+use cargo_ready::guard::{visible, visible_lines};
 use cargo_ready::render::{self, Format, RenderOptions};
 use cargo_ready::{Error, Options, Selection, exit};
 use clap::Parser;
@@ -19,6 +20,10 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // The global pool too gets a clamped thread count (`RAYON_NUM_THREADS` is not trusted).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cargo_ready::rust::thread_count())
+        .build_global();
     let cli = Cli::parse_from(cargo_ready::cli::normalize_args(std::env::args_os()));
     let code = match run(&cli) {
         Ok(code) => code,
@@ -32,10 +37,12 @@ fn main() -> ExitCode {
 
 /// Writes an error to stderr, `error:` in red where stderr shows colour (same rules as stdout).
 fn report_error(e: &Error, flag: Option<ColorChoice>) {
-    let text = match e {
+    // Errors quote repository text (keys, paths, cargo's messages): every line is printed with
+    // control characters made visible and none can pass for a workflow command.
+    let text = visible_lines(&match e {
         Error::Config(_) => e.to_string(),
         _ => format!("error: {e}"),
-    };
+    });
     let choice = match color_setting(flag) {
         Some(ColorChoice::Always) => anstream::ColorChoice::Always,
         Some(ColorChoice::Never) => anstream::ColorChoice::Never,
@@ -56,7 +63,8 @@ fn report_error(e: &Error, flag: Option<ColorChoice>) {
 fn run(cli: &Cli) -> Result<i32, Error> {
     match &cli.command {
         None | Some(Command::Check) => check(&cli.global),
-        Some(Command::List) => with_stdout(&cli.global, |out| {
+        Some(Command::List { services: true }) => list_services(&cli.global),
+        Some(Command::List { services: false }) => with_stdout(&cli.global, |out| {
             let (defs, enabled) = catalogue(&cli.global)?;
             list(&defs, enabled.as_ref(), out)
         }),
@@ -134,7 +142,7 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
         ..github_render_options()
     };
     for (format, path) in &g.outputs {
-        write_file(*format, path, &report, &render_opts)?;
+        write_file(*format, path, &stats.workspace_root, &report, &render_opts)?;
     }
     let verdict = render::one_line(&report);
     with_stdout(g, |out| {
@@ -155,6 +163,9 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
             stats.files,
             stats.scan_time
         );
+        for (file, time) in stats.slowest.iter().take(5) {
+            let _ = writeln!(io::stderr(), "  {time:>10.2?}  {}", visible(file));
+        }
     }
     if let Some(t) = &stats.timings {
         let (render, total) = (rendering.elapsed(), started.elapsed());
@@ -164,6 +175,18 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
         exit::PASSED
     } else {
         exit::GATE_FAILED
+    })
+}
+
+/// `list --services`: scans the workspace and lists what it detected as services, and why.
+fn list_services(g: &GlobalArgs) -> Result<i32, Error> {
+    let spinner = spinner(g.quiet);
+    let analyzed = cargo_ready::analyze(&options(g)?);
+    spinner.finish_and_clear();
+    let (report, _) = analyzed?;
+    with_stdout(g, |out| {
+        out.write_all(render::services_text(&report, g.verbose).as_bytes())
+            .map_err(write_error)
     })
 }
 
@@ -239,11 +262,11 @@ fn list(
         };
         t.add_row([
             d.id.as_str(),
-            &d.category,
+            &visible(&d.category),
             d.severity.as_str(),
             &d.kind,
             on,
-            &d.title,
+            &visible(&d.title),
         ]);
     }
     let lines: Vec<String> = t
@@ -307,11 +330,16 @@ fn refuse_to_replace(root: &Path, path: &Path) -> Result<(), Error> {
             path.display()
         )));
     }
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
-    let table: toml::Table = manifest.parse().unwrap_or_default();
+    // A manifest that cannot be read or parsed holds no configuration table to lose.
+    let manifest = root.join("Cargo.toml");
+    let table =
+        cargo_ready::guard::read_regular_text(&manifest, cargo_ready::guard::MAX_CONFIG_BYTES)
+            .ok()
+            .and_then(|m| m.parse::<toml::Table>().ok());
     for section in ["workspace", "package"] {
         let has = table
-            .get(section)
+            .as_ref()
+            .and_then(|t| t.get(section))
             .and_then(|s| s.get("metadata"))
             .and_then(|m| m.get("ready"))
             .is_some();
@@ -377,28 +405,24 @@ fn write_error(source: io::Error) -> Error {
     }
 }
 
-/// Writes one output file atomically: a temp file in the same directory, then a rename.
+/// Writes one output file: see [`cargo_ready::output`] (atomic replacement of regular files,
+/// special files and links written through, nothing else clobbered).
 fn write_file(
     format: Format,
     path: &Path,
+    workspace: &Path,
     report: &cargo_ready::model::Report,
     opts: &RenderOptions,
 ) -> Result<(), Error> {
-    let err = |source: io::Error| Error::Output {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
     let file_opts = RenderOptions {
         color: false,
         ..opts.clone()
     };
-    render::render(format, report, &file_opts, tmp.as_file_mut()).map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    cargo_ready::output::write(path, Some(workspace), |out| {
+        render::render(format, report, &file_opts, out)
+    })
+    .map_err(|source| Error::Output {
+        path: path.display().to_string(),
+        source,
+    })
 }

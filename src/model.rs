@@ -78,43 +78,170 @@ impl Role {
     }
 }
 
-/// Which code a check looks at.
+/// What a piece of source is, for deciding which checks look at it (a check's `code`) and
+/// shown as each finding's `scope`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
-#[serde(rename_all = "lowercase")]
-pub enum CodeScope {
-    /// Code compiled into the shipped artifact (the default).
+#[serde(rename_all = "kebab-case")]
+pub enum CodeKind {
+    /// Part of a lib/bin target outside any test context: what ships.
     #[default]
     Production,
-    /// `#[cfg(test)]` modules, `#[test]` fns, tests/ benches/ examples/ targets.
+    /// `#[cfg(test)]` code, `#[test]` fns, test targets, and files under a package's `tests/`
+    /// directory that no target names (trybuild fixtures).
     Test,
-    /// Both.
-    Any,
-}
-
-/// Whether a piece of source is production code, test code, or not compiled at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CodeKind {
-    /// Part of a lib/bin target outside any test context.
-    Production,
-    /// Test-only code.
-    Test,
+    /// Example and bench targets (and unnamed files under `examples/`, `benches/`).
+    Example,
+    /// A build script (`build.rs`): a failure there fails the build, not production.
+    BuildScript,
+    /// A workspace package only ever used as a dev-dependency, or marked
+    /// `[package.metadata.ready] role = "test-support"`.
+    TestSupport,
+    /// Vendored or generated files (`.gitattributes` `linguist-vendored`/`linguist-generated`,
+    /// minified files, well-known vendor directories, `@generated` headers).
+    Vendored,
     /// A `.rs` file that no module tree reaches.
     Uncompiled,
 }
 
-impl CodeScope {
-    /// Does this scope include code of the given kind?
-    pub fn includes(self, kind: CodeKind) -> bool {
-        match (self, kind) {
-            (_, CodeKind::Uncompiled) => false,
-            (CodeScope::Any, _) => true,
-            (CodeScope::Production, CodeKind::Production) => true,
-            (CodeScope::Test, CodeKind::Test) => true,
-            _ => false,
+impl CodeKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [CodeKind; 7] = [
+        CodeKind::Production,
+        CodeKind::Test,
+        CodeKind::Example,
+        CodeKind::BuildScript,
+        CodeKind::TestSupport,
+        CodeKind::Vendored,
+        CodeKind::Uncompiled,
+    ];
+
+    /// The name used in `code = [...]` and in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeKind::Production => "production",
+            CodeKind::Test => "test",
+            CodeKind::Example => "example",
+            CodeKind::BuildScript => "build-script",
+            CodeKind::TestSupport => "test-support",
+            CodeKind::Vendored => "vendored",
+            CodeKind::Uncompiled => "uncompiled",
         }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn from_name(name: &str) -> Option<CodeKind> {
+        CodeKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// Which kinds of code a check looks at: `code = ["production", "build-script"]` in a check
+/// file, or one of the older single words `"production"`, `"test"` (test, example and
+/// test-support code) and `"any"` (every compiled kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeScope {
+    bits: u8,
+}
+
+impl Default for CodeScope {
+    /// Production code only.
+    fn default() -> Self {
+        CodeScope::of(&[CodeKind::Production])
+    }
+}
+
+impl CodeScope {
+    /// The scope made of exactly these kinds.
+    pub fn of(kinds: &[CodeKind]) -> Self {
+        CodeScope {
+            bits: kinds.iter().fold(0, |b, k| b | k.bit()),
+        }
+    }
+
+    /// A scope from one word: a kind name, or `test` / `any` with their older meanings.
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "test" => Some(CodeScope::of(&[
+                CodeKind::Test,
+                CodeKind::Example,
+                CodeKind::TestSupport,
+            ])),
+            "any" => Some(CodeScope::of(&CodeKind::ALL[..6])),
+            other => CodeKind::from_name(other).map(|k| CodeScope::of(&[k])),
+        }
+    }
+
+    /// Does this scope include code of the given kind? Uncompiled code never is.
+    pub fn includes(self, kind: CodeKind) -> bool {
+        kind != CodeKind::Uncompiled && self.bits & kind.bit() != 0
+    }
+
+    /// The kinds in this scope.
+    pub fn kinds(self) -> Vec<CodeKind> {
+        CodeKind::ALL
+            .into_iter()
+            .filter(|k| self.bits & k.bit() != 0)
+            .collect()
+    }
+}
+
+impl schemars::JsonSchema for CodeScope {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CodeScope".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let words: Vec<&str> = CodeKind::ALL[..6]
+            .iter()
+            .map(|k| k.as_str())
+            .chain(["any"])
+            .collect();
+        schemars::json_schema!({
+            "description": "The kinds of code the check looks at: one word or a list (default: production).",
+            "anyOf": [
+                { "type": "string", "enum": words },
+                { "type": "array", "items": { "type": "string", "enum": words } }
+            ]
+        })
+    }
+}
+
+impl Serialize for CodeScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let names: Vec<&str> = self.kinds().into_iter().map(CodeKind::as_str).collect();
+        names.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeScope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        let words = match Raw::deserialize(d)? {
+            Raw::One(w) => vec![w],
+            Raw::Many(ws) => ws,
+        };
+        let mut bits = 0;
+        for w in &words {
+            let scope = CodeScope::from_word(w).ok_or_else(|| {
+                let names: Vec<&str> = CodeKind::ALL[..6].iter().map(|k| k.as_str()).collect();
+                serde::de::Error::custom(format!(
+                    "unknown code scope `{w}` (expected {} or `any`)",
+                    names.join(", ")
+                ))
+            })?;
+            bits |= scope.bits;
+        }
+        Ok(CodeScope { bits })
     }
 }
 
@@ -169,6 +296,9 @@ pub struct Finding {
     pub region: Region,
     /// The package the file belongs to, if any.
     pub package: Option<String>,
+    /// What kind of code the finding is in (`production` for manifest and workspace findings).
+    #[serde(default)]
+    pub scope: CodeKind,
     /// Stable hash of check + file + flagged code (not line numbers).
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
@@ -229,6 +359,7 @@ impl Finding {
                 end_column: 2,
             },
             package: None,
+            scope: Default::default(),
             fingerprint: String::new(),
             suppressed: None,
             role: None,
@@ -366,6 +497,9 @@ pub struct CheckResult {
     pub max: u32,
     /// Weight in its category (0 = not scored).
     pub weight: f64,
+    /// Why the check was skipped, when it was and the scan knows why.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
     /// Documentation (not serialized in JSON; renderers that need it use it).
     #[serde(skip)]
     pub doc: CheckDoc,
@@ -445,6 +579,11 @@ pub struct Report {
     pub packages: Vec<PackageScore>,
     /// Every check that was configured, sorted by id.
     pub checks: Vec<CheckResult>,
+    /// The services found (bin targets that start a server), sorted by package and bin.
+    pub services: Vec<Service>,
+    /// The bin targets that are not services, and why (for `list --services`; not in JSON).
+    #[serde(skip)]
+    pub not_services: Vec<NotService>,
     /// What the baseline, `--diff-base` and suppressions set aside, and the score without the
     /// baseline and diff exemptions.
     pub exemptions: Exemptions,
@@ -457,6 +596,63 @@ pub struct Report {
     pub suppressions: Vec<SuppressionEntry>,
     /// Files the scan could not handle fully.
     pub notes: Vec<ScanNote>,
+}
+
+/// A place in the workspace, with what is there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Workspace-relative path.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// What was found there, e.g. "`axum::serve(..)`".
+    pub what: String,
+}
+
+/// A service: a bin target whose workspace-dependency closure depends on a server framework
+/// and starts a server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// The bin target's name.
+    pub bin: String,
+    /// Its package.
+    pub package: String,
+    /// The bin's root file, where service findings are reported.
+    pub file: String,
+    /// `http`, `grpc` or `tcp` (a plain accept loop), sorted.
+    pub protocols: Vec<String>,
+    /// Server frameworks the closure declares (crate names), sorted.
+    pub frameworks: Vec<String>,
+    /// Where the server is started (the first start found, in the bin's own code first).
+    pub started: Evidence,
+    /// The workspace packages whose code the service checks search: its package and every
+    /// member it depends on (normal dependencies, transitively).
+    pub packages: Vec<String>,
+    /// The service checks that ran for it.
+    pub checks: Vec<ServiceCheck>,
+}
+
+/// One service check's verdict for one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCheck {
+    /// Check id.
+    pub id: String,
+    /// `pass` or `fail`.
+    pub outcome: Outcome,
+    /// Why it passed: the configuration or code found, or the framework default relied on.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence: Option<Evidence>,
+}
+
+/// A bin target that is not a service, and why (for `cargo ready list --services -v`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotService {
+    /// The bin target's name.
+    pub bin: String,
+    /// Its package.
+    pub package: String,
+    /// Why it is not a service.
+    pub reason: String,
 }
 
 /// Name and version of the tool.
@@ -481,6 +677,8 @@ pub struct Dependency {
     pub req: String,
     /// True for crates.io / registry dependencies.
     pub registry: bool,
+    /// For a path dependency: the workspace-relative directory it points at.
+    pub path: Option<String>,
 }
 
 /// Findings set aside from the gated score, and what the score is without the baseline and

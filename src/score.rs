@@ -114,9 +114,11 @@ fn worst_failing<'a>(results: impl Iterator<Item = &'a CheckResult>) -> Option<S
         .max()
 }
 
-/// Per-package scorecards: each check applicable to the package, judged on its findings.
+/// Per-package scorecards: each check applicable to the package, judged on its findings. A
+/// service check applies to the packages holding a service (`service_packages`).
 pub fn package_scores(
     ws: &Workspace,
+    service_packages: &[&str],
     checks: &[Check],
     results: &[CheckResult],
     categories: &[Category],
@@ -129,7 +131,10 @@ pub fn package_scores(
                 .iter()
                 .zip(results)
                 .map(|(check, r)| {
-                    let applies = r.outcome != Outcome::Skipped && p.meets(&check.applies);
+                    let applies = r.outcome != Outcome::Skipped
+                        && p.meets(&check.applies)
+                        && (!check.applies.is_service()
+                            || service_packages.contains(&p.name.as_str()));
                     let mine: Vec<&Finding> = findings
                         .iter()
                         .filter(|f| {
@@ -267,6 +272,7 @@ mod tests {
             pre_existing: 0,
             max,
             weight,
+            reason: None,
             doc: CheckDoc::default(),
         }
     }

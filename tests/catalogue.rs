@@ -166,30 +166,21 @@ fn messages_start_lowercase_without_trailing_period() {
 }
 
 #[test]
-fn service_checks_are_conditional_on_a_framework() {
-    let frameworks = [
-        "axum",
-        "actix-web",
-        "warp",
-        "tonic",
-        "poem",
-        "rocket",
-        "salvo",
-        "hyper",
-    ];
+fn service_checks_run_once_per_service() {
     for (file, d) in embedded() {
         let service = matches!(
             d.category.as_str(),
             "observability" | "service-lifecycle" | "security"
         ) && d.kind == "presence";
         if service || d.id == "structured-logging" {
-            for f in frameworks {
-                assert!(
-                    d.applies.depends_on.iter().any(|c| c == f),
-                    "{file}: applies.depends_on lacks {f}"
-                );
-            }
-            assert_eq!(d.applies.has_bin, Some(true), "{file}: has_bin");
+            assert!(
+                !d.applies.services.is_empty(),
+                "{file}: a service check needs `[applies] services`"
+            );
+            assert!(
+                d.applies.depends_on.is_empty() && d.applies.has_bin.is_none(),
+                "{file}: a service check is decided per service, not per package"
+            );
         }
     }
 }

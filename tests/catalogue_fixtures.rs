@@ -8,8 +8,10 @@
     clippy::print_stderr
 )]
 
+mod common;
+
+use common::report_of;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 const SYNTAX_CHECKS: &[&str] = &[
     "no-unwrap",
@@ -25,23 +27,6 @@ const SYNTAX_CHECKS: &[&str] = &[
     "parse-error",
     "uncompiled-file",
 ];
-
-/// The report of the built-in `recommended` policy on a fixture workspace.
-fn report_of(fixture: &str) -> cargo_ready::model::Report {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture)
-        .join("Cargo.toml");
-    let opts = cargo_ready::Options {
-        manifest_path: Some(manifest),
-        overrides: cargo_ready::config::CliOverrides {
-            policies: vec!["recommended".into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    cargo_ready::analyze(&opts).unwrap().0
-}
 
 fn fired(fixture: &str) -> BTreeSet<String> {
     report_of(fixture)

@@ -482,7 +482,7 @@ fn workspace_metadata_configures_and_member_metadata_is_refused() {
     let stderr = usage_error(ready(&[]).current_dir(dir.path()));
     assert!(
         stderr.contains(
-            "a/Cargo.toml:7:19: `[package.metadata.ready]` is read only from the workspace root"
+            "a/Cargo.toml:8:1: `[package.metadata.ready]` of a member may only set `role = \"test-support\"`"
         ),
         "{stderr}"
     );

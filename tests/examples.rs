@@ -26,7 +26,7 @@ type Files = Vec<(String, String)>;
 fn default_file(d: &CheckDef) -> &'static str {
     match d.kind.as_str() {
         "manifest" | "dependency" => "Cargo.toml",
-        _ if d.applies.has_bin == Some(true) => "src/main.rs",
+        _ if d.applies.has_bin == Some(true) || is_service(d) => "src/main.rs",
         _ => "src/lib.rs",
     }
 }
@@ -69,11 +69,21 @@ fn listing(snippet: &str) -> Files {
         .collect()
 }
 
+/// A service check: its examples are bins of an axum service.
+fn is_service(d: &CheckDef) -> bool {
+    !d.applies.services.is_empty()
+}
+
+/// A bin that starts an axum server, for service checks whose example is a manifest.
+const SERVICE_MAIN: &str = "#[tokio::main]\nasync fn main() {\n    let l = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(l, axum::Router::new()).await.unwrap();\n}\n";
+
 fn manifest_for(d: &CheckDef) -> String {
     let mut m = String::from(
         "[package]\nname = \"example\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n",
     );
-    if let Some(dep) = d.applies.depends_on.first() {
+    if is_service(d) {
+        m.push_str("\n[dependencies]\naxum = \"0.7\"\ntokio = \"1\"\n");
+    } else if let Some(dep) = d.applies.depends_on.first() {
         m.push_str(&format!("\n[dependencies]\n{dep} = \"1\"\n"));
     }
     m
@@ -93,7 +103,9 @@ fn layout(d: &CheckDef, ex: &Example, snippet: &str) -> Files {
     }
     if !has(&files, "src/lib.rs") && !has(&files, "src/main.rs") {
         files.retain(|(f, _)| !f.starts_with("src/"));
-        let target = if d.applies.has_bin == Some(true) {
+        let target = if is_service(d) {
+            ("src/main.rs", SERVICE_MAIN)
+        } else if d.applies.has_bin == Some(true) {
             ("src/main.rs", "fn main() {}\n")
         } else {
             ("src/lib.rs", "\n")

@@ -6,7 +6,15 @@ use std::path::Path;
 
 /// Lowest layer first. Modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["model", "diag", "error", "date", "inventory", "timings"],
+    &[
+        "model",
+        "diag",
+        "error",
+        "date",
+        "inventory",
+        "guard",
+        "timings",
+    ],
     &["kinds"],
     &["config", "workspace"],
     &["rust"],
@@ -14,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["gate"],
     &["score"],
     &["render", "init"],
-    &["cli"],
+    &["cli", "output"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -31,6 +31,7 @@ fn check(id: &str, category: &str, severity: Severity, kind: &str, findings: u32
         pre_existing: 0,
         max: 0,
         weight: 1.0,
+        reason: None,
         doc: CheckDoc {
             title: format!("Title of {id}"),
             why: "Why it matters | in production.".into(),
@@ -69,6 +70,7 @@ fn finding(
             end_column: end,
         },
         package: Some("svc".into()),
+        scope: Default::default(),
         fingerprint: fp.into(),
         suppressed: None,
         changed: None,
@@ -185,6 +187,8 @@ fn report() -> Report {
             check("no-unwrap", "error-handling", Severity::Error, "call", 1),
             check("unused-check", "supply-chain", Severity::Warning, "file", 0),
         ],
+        services: Vec::new(),
+        not_services: Vec::new(),
         findings: vec![
             finding(
                 "license-declared",

@@ -8,12 +8,13 @@ use super::check_def::CheckDef;
 use super::gates::{self, GateRules, Known};
 use super::names::{is_kebab, titleize};
 use super::policy::{AllowDef, CheckOverride, GateDef, PolicyFile};
+use super::read;
 use super::{Category, Check, CliOverrides, Config, PathScope, builtin};
-use crate::diag::{
-    ConfigError, KeyPath, KeySeg, Source, did_you_mean, from_toml, from_value, key_path,
-};
+use crate::diag::{ConfigError, KeyPath, KeySeg, Source, did_you_mean, from_toml, key_path};
 use crate::kinds::{self, compile_globs};
 use crate::model::{CheckDoc, Role, Severity};
+
+mod user;
 
 /// Where a value came from: a source (index into `State::sources`) and a key path in it.
 #[derive(Debug, Clone)]
@@ -40,7 +41,11 @@ struct State {
     gates: Vec<(usize, KeyPath, GateDef, usize)>,
     /// `[[allow]]` tables: (source, key path, table).
     allows: Vec<(usize, KeyPath, AllowDef)>,
-    ignore: Vec<String>,
+    limits: super::Limits,
+    /// `ignore` globs, with the table they were set in.
+    ignore: Vec<(Origin, Vec<String>)>,
+    /// The workspace root: paths written in repository files stay inside it.
+    root: PathBuf,
     /// Display names of the layers applied, in order.
     applied: Vec<String>,
     /// Resolved keys (built-in name or absolute path) of the policies applied.
@@ -61,7 +66,10 @@ pub(super) fn builtin_checks() -> Result<Vec<CheckDef>, Vec<ConfigError>> {
 
 /// Resolves all layers and compiles the enabled checks.
 pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<ConfigError>> {
-    let mut st = State::default();
+    let mut st = State {
+        root: root.to_path_buf(),
+        ..State::default()
+    };
     st.load_builtin_checks();
     let user = if cli.ignore_user_config {
         None
@@ -83,12 +91,13 @@ pub(super) fn resolve(root: &Path, cli: &CliOverrides) -> Result<Config, Vec<Con
         .map(|(o, _)| st.dir_of(o.source, root))
         .unwrap_or_else(|| root.to_path_buf());
     for (name, origin) in bases {
-        let dir = if origin.is_some() {
-            user_dir.clone()
+        // `--policy` paths come from the command line (trusted); `extends` from the repository.
+        let (dir, allowed) = if origin.is_some() {
+            (user_dir.clone(), Some(root))
         } else {
-            root.to_path_buf()
+            (root.to_path_buf(), None)
         };
-        st.apply_policy_ref(&name, &dir, origin, &mut Vec::new());
+        st.apply_policy_ref(&name, &dir, origin, allowed, &mut Vec::new());
     }
     let user_name = user
         .as_ref()
@@ -189,54 +198,6 @@ impl State {
         self.entries.insert(entry.def.id.clone(), entry);
     }
 
-    /// Finds `ready.toml`, else `[workspace.metadata.ready]` / `[package.metadata.ready]` in the
-    /// root Cargo.toml.
-    fn find_user_config(&mut self, root: &Path) -> Option<(Origin, PolicyFile)> {
-        let ready = root.join("ready.toml");
-        if ready.is_file() {
-            let text = self.read_or_err(&ready, "ready.toml")?;
-            let source = self.add_source(Source::new("ready.toml", text));
-            return self.parse_policy(Origin {
-                source,
-                path: Vec::new(),
-            });
-        }
-        let text = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
-        let table: toml::Table = text.parse().ok()?;
-        for key in [
-            ["workspace", "metadata", "ready"],
-            ["package", "metadata", "ready"],
-        ] {
-            if let Some(v) = dig(&table, &key) {
-                let source = self.add_source(Source::new("Cargo.toml", text.clone()));
-                let origin = Origin {
-                    source,
-                    path: key_path(&key),
-                };
-                let (parsed, errors) =
-                    from_value::<PolicyFile>(&self.sources[source], &origin.path, v.clone());
-                self.errors.extend(errors);
-                return parsed.map(|pf| (origin, pf));
-            }
-        }
-        None
-    }
-
-    fn read_or_err(&mut self, path: &Path, shown: &str) -> Option<String> {
-        match std::fs::read_to_string(path) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.errors.push(ConfigError {
-                    file: shown.into(),
-                    line: 1,
-                    column: 1,
-                    message: format!("cannot read: {e}"),
-                });
-                None
-            }
-        }
-    }
-
     fn parse_policy(&mut self, origin: Origin) -> Option<(Origin, PolicyFile)> {
         let (parsed, errors) = from_toml::<PolicyFile>(&self.sources[origin.source]);
         self.errors.extend(errors);
@@ -249,6 +210,7 @@ impl State {
         name: &str,
         dir: &Path,
         referrer: Option<Origin>,
+        allowed: Option<&Path>,
         stack: &mut Vec<(String, String)>,
     ) {
         let is_path = name.contains('/') || name.contains('\\') || name.ends_with(".toml");
@@ -270,8 +232,15 @@ impl State {
         if self.applied_keys.contains(&key) {
             return;
         }
-        let Some(source) = self.open_policy(name, is_path, dir, referrer.as_ref()) else {
+        let Some(source) = self.open_policy(name, is_path, dir, referrer.as_ref(), allowed) else {
             return;
+        };
+        // What a policy file inside the workspace extends is repository text too.
+        let root = self.root.clone();
+        let child_allowed = match allowed {
+            Some(a) => Some(a),
+            None if is_path && read::is_inside(&root, &dir.join(name)) => Some(root.as_path()),
+            None => None,
         };
         let Some((origin, file)) = self.parse_policy(Origin {
             source,
@@ -291,7 +260,7 @@ impl State {
         for (parent, parent_origin) in
             extends_refs(file.extends.as_deref().unwrap_or_default(), &origin)
         {
-            self.apply_policy_ref(&parent, &next_dir, parent_origin, stack);
+            self.apply_policy_ref(&parent, &next_dir, parent_origin, child_allowed, stack);
         }
         stack.pop();
         self.apply_layer(&origin, file);
@@ -305,6 +274,7 @@ impl State {
         is_path: bool,
         dir: &Path,
         referrer: Option<&Origin>,
+        allowed: Option<&Path>,
     ) -> Option<usize> {
         if !is_path {
             let Some(text) = builtin::policy(name) else {
@@ -321,14 +291,13 @@ impl State {
             };
             return Some(self.add_source(Source::new(format!("policies/{name}.toml"), text)));
         }
-        let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
+        let read = read::policy_path(allowed, dir, name).and_then(|path| {
+            read::read_file(&path).map_err(|why| format!("{}: {why}", path.display()))
+        });
+        match read {
             Ok(text) => Some(self.add_source(Source::new(name.to_string(), text))),
-            Err(e) => {
-                self.report_ref(
-                    referrer,
-                    format!("cannot read policy `{}`: {e}", path.display()),
-                );
+            Err(why) => {
+                self.report_ref(referrer, format!("cannot read policy `{name}`: {why}"));
                 None
             }
         }
@@ -348,6 +317,13 @@ impl State {
 
     /// Applies one policy or user config on top of the current state.
     fn apply_layer(&mut self, origin: &Origin, file: PolicyFile) {
+        for (path, message) in read::invalid_numbers(&file) {
+            let at = Origin {
+                source: origin.source,
+                path: [origin.path.clone(), path].concat(),
+            };
+            self.err(&at, false, message);
+        }
         for (id, def) in file.categories {
             self.upsert_category(id, def.title, def.weight);
         }
@@ -382,7 +358,12 @@ impl State {
             let o = indexed(origin, "allow", i);
             self.allows.push((o.source, o.path, def));
         }
-        self.ignore.extend(file.ignore);
+        let l = &mut self.limits;
+        l.max_parse_bytes = file.limits.max_parse_bytes.unwrap_or(l.max_parse_bytes);
+        l.max_read_bytes = file.limits.max_read_bytes.unwrap_or(l.max_read_bytes);
+        if !file.ignore.is_empty() {
+            self.ignore.push((with_key(origin, "ignore"), file.ignore));
+        }
     }
 
     fn upsert_category(&mut self, id: String, title: Option<String>, weight: Option<f64>) {
@@ -447,10 +428,7 @@ impl State {
                 checks.push(check);
             }
         }
-        let root_source = Source::new("ready.toml", "");
-        let ignore = compile_globs(&self.ignore, &root_source, &[])
-            .map_err(|e| self.errors.extend(e))
-            .ok();
+        let ignore = self.compile_ignore();
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -461,9 +439,23 @@ impl State {
             gates,
             allows,
             ignore: ignore.unwrap_or_else(globset::GlobSet::empty),
+            limits: self.limits,
             policies: self.applied,
             user_config,
         })
+    }
+
+    /// The `ignore` globs of every layer as one set; a bad glob is reported where it is written.
+    fn compile_ignore(&mut self) -> Option<globset::GlobSet> {
+        let mut all = Vec::new();
+        for (origin, globs) in &self.ignore {
+            let src = &self.sources[origin.source];
+            if let Err(e) = compile_globs(globs, src, &origin.path) {
+                self.errors.extend(e);
+            }
+            all.extend(globs.iter().cloned());
+        }
+        compile_globs(&all, &Source::new("ready.toml", ""), &[]).ok()
     }
 
     /// Compiles every gate and exemption table against the known check and category ids.

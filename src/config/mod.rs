@@ -14,6 +14,7 @@ pub mod gates;
 mod layers;
 mod names;
 pub mod policy;
+mod read;
 pub mod schema;
 
 use std::path::Path;
@@ -37,6 +38,24 @@ pub struct Category {
     pub weight: f64,
 }
 
+/// File size limits of the scan (`[limits]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Larger files are not parsed (text checks only, with a note).
+    pub max_parse_bytes: u64,
+    /// Larger files are not read (a note).
+    pub max_read_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_parse_bytes: 4 << 20,
+            max_read_bytes: 256 << 20,
+        }
+    }
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -52,6 +71,8 @@ pub struct Config {
     pub allows: Vec<Allow>,
     /// Paths never scanned.
     pub ignore: globset::GlobSet,
+    /// File size limits.
+    pub limits: Limits,
     /// Policies applied, in order.
     pub policies: Vec<String>,
     /// Where the user configuration came from, if any.

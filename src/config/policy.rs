@@ -37,6 +37,21 @@ pub struct PolicyFile {
     /// Globs never scanned (e.g. vendored code).
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// File size limits of the scan.
+    #[serde(default)]
+    pub limits: LimitsDef,
+}
+
+/// `[limits]`: how large a file the scan reads and parses.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct LimitsDef {
+    /// Files larger than this (bytes) are not parsed: only `text` checks run on them, and a
+    /// note says so. Default 4 MiB.
+    #[serde(default)]
+    pub max_parse_bytes: Option<u64>,
+    /// Files larger than this (bytes) are not read at all; a note says so. Default 256 MiB.
+    #[serde(default)]
+    pub max_read_bytes: Option<u64>,
 }
 
 /// A category's display title and weight.

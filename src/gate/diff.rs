@@ -79,6 +79,7 @@ mod tests {
                 end_column: 2,
             },
             package: package.map(str::to_string),
+            scope: Default::default(),
             fingerprint: String::new(),
             suppressed: None,
             related: Vec::new(),

@@ -189,6 +189,7 @@ fn result_for(
         pre_existing,
         max,
         weight: check.weight,
+        reason: None,
         doc: check.doc.clone(),
     }
 }

@@ -73,6 +73,7 @@ pub fn problem_findings(problems: &[Problem], input: &SuppressionInput<'_>) -> V
                 file: p.file.clone(),
                 region: region_of(p),
                 package: (input.package_of)(&p.file),
+                scope: Default::default(),
                 fingerprint: String::new(),
                 suppressed: None,
                 related: Vec::new(),

@@ -15,7 +15,8 @@ pub struct CallSpec {
     /// Resolved function paths; `*` as last segment matches any suffix, as first any prefix.
     #[serde(default)]
     pub functions: Vec<String>,
-    /// Method names (any receiver).
+    /// Method names (any receiver), or `a::b().name`: the method on a chain that starts at a
+    /// call of `a::b`.
     #[serde(default)]
     pub methods: Vec<String>,
     /// Macro names (last path segment).
@@ -68,6 +69,8 @@ pub struct CallMatcher {
     pub functions: Vec<PathPattern>,
     /// Method names.
     pub methods: Vec<String>,
+    /// Methods on a chain rooted at a function call (`a::b().name`).
+    pub chain_methods: Vec<MethodPattern>,
     /// Macro names.
     pub macros: Vec<String>,
     /// Required receiver methods.
@@ -183,6 +186,9 @@ impl CallSpec {
             ),
             &mut errors,
         );
+        let (chained, plain): (Vec<String>, Vec<String>) =
+            self.methods.into_iter().partition(|m| m.contains("()."));
+        let chain_methods = method_patterns(&chained, source, &child(base, "methods"), &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -190,7 +196,8 @@ impl CallSpec {
             roles,
             types,
             functions,
-            methods: self.methods,
+            methods: plain,
+            chain_methods,
             macros: self.macros,
             receiver_methods: self.receiver_methods,
             skip: self.skip,
@@ -353,6 +360,74 @@ impl PathPattern {
     }
 }
 
+/// A method by name, optionally only on a chain that starts at a call of a function:
+/// `timeout`, or `tonic::transport::Server::builder().timeout` (the `timeout` of
+/// `Server::builder().layer(..).timeout(..)`, not of an HTTP client's builder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodPattern {
+    /// The method name.
+    pub name: String,
+    /// The function the receiver chain must start at.
+    pub root: Option<PathPattern>,
+}
+
+impl MethodPattern {
+    /// Parses `name` or `path::to::fn().name`; None when malformed.
+    pub fn parse(s: &str) -> Option<MethodPattern> {
+        let (root, name) = match s.trim().rsplit_once("().") {
+            Some((root, name)) => (Some(PathPattern::parse(root)?), name),
+            None => (None, s.trim()),
+        };
+        let ok = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        ok.then(|| MethodPattern {
+            name: name.to_string(),
+            root,
+        })
+    }
+
+    /// Does a call of method `name` whose chain starts at a call of one of `roots` (resolved
+    /// candidates) match?
+    pub fn matches(&self, name: &str, roots: &[Vec<String>]) -> bool {
+        self.name == name
+            && self
+                .root
+                .as_ref()
+                .is_none_or(|p| roots.iter().any(|r| p.matches(r)))
+    }
+
+    /// The pattern as written.
+    pub fn display(&self) -> String {
+        match &self.root {
+            Some(r) => format!("{}().{}", r.display(), self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// Compiles method patterns, reporting each bad one at its array element.
+pub fn method_patterns(
+    list: &[String],
+    source: &Source,
+    base: &[KeySeg],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<MethodPattern> {
+    let mut out = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        match MethodPattern::parse(p) {
+            Some(m) => out.push(m),
+            None => {
+                let path: Vec<KeySeg> = base.iter().cloned().chain([KeySeg::Index(i)]).collect();
+                errors.push(source.error_at_path(
+                    &path,
+                    false,
+                    format!("bad method pattern `{p}` (expected `name` or `a::b().name`)"),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// A syntactic context named in `inside` / `not_inside`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Context {
@@ -362,6 +437,10 @@ pub enum Context {
     Unsafe,
     /// Loop body.
     Loop,
+    /// Body of a loop that accepts connections (its text calls `.accept()` or `.incoming()`).
+    AcceptLoop,
+    /// Body of a `select!` branch, in an accept loop, whose future accepts nothing.
+    OtherBranch,
     /// `fn main` of a bin target.
     Main,
     /// Inside the arguments / closure of a call to this path (methods match by last segment).
@@ -375,6 +454,8 @@ impl Context {
             "async" => Context::Async,
             "unsafe" => Context::Unsafe,
             "loop" => Context::Loop,
+            "accept-loop" => Context::AcceptLoop,
+            "other-select-branch" => Context::OtherBranch,
             "main" => Context::Main,
             other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {
                 any_prefix: false,

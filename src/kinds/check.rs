@@ -108,6 +108,10 @@ pub struct Applies {
     /// The package has (true) or has not (false) a lib target.
     #[serde(default)]
     pub has_lib: Option<bool>,
+    /// A service check: it runs once per service (a bin that starts a server) speaking one of
+    /// these protocols, over the code of the service's package and the members it depends on.
+    #[serde(default)]
+    pub services: Vec<super::service::Protocol>,
     /// The package can (true) or cannot (false) be published: `publish` is not `false`.
     #[serde(default)]
     pub publishable: Option<bool>,
@@ -122,6 +126,11 @@ impl Applies {
     /// True when no condition is set.
     pub fn is_unconditional(&self) -> bool {
         *self == Applies::default()
+    }
+
+    /// True for a service check.
+    pub fn is_service(&self) -> bool {
+        !self.services.is_empty()
     }
 }
 

@@ -11,6 +11,7 @@ pub mod held_across_await;
 pub mod ignored_result;
 pub mod manifest;
 pub mod presence;
+pub mod service;
 pub mod text;
 
 use crate::diag::{ConfigError, KeySeg, Source, from_value};

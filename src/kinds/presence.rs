@@ -1,11 +1,14 @@
 //! Kind `presence`: something must exist in a package's production code — a route path (given
 //! to `.route(..)`, `.nest(..)`, a `#[get("/…")]`-style attribute, warp's `path!`), or a call of
 //! a listed function, method or macro. When absent: one finding per applicable package at its
-//! main/lib file, line 1. Facts are collected in [`crate::rust`].
+//! main/lib file, line 1; for a service check (`[applies] services`), one per service at its
+//! bin's root file, searching the service's whole closure, where a server framework that does
+//! the thing by default (`framework_defaults`, unless a `defaults_off` method is called) counts.
+//! Facts are collected in [`crate::rust`].
 
 use serde::Deserialize;
 
-use super::call::{PathPattern, patterns};
+use super::call::{MethodPattern, PathPattern, method_patterns, patterns};
 use super::child;
 use crate::diag::{ConfigError, KeySeg, Source};
 
@@ -18,12 +21,19 @@ pub struct PresenceSpec {
     /// Resolved function path patterns.
     #[serde(default)]
     pub functions: Vec<String>,
-    /// Method names.
+    /// Method names, or `a::b().name` (the method on a chain that starts at a call of `a::b`).
     #[serde(default)]
     pub methods: Vec<String>,
     /// Macro names.
     #[serde(default)]
     pub macros: Vec<String>,
+    /// Service checks: server frameworks (crate names) that do this by default; a service
+    /// started with one passes, with the server start as evidence.
+    #[serde(default)]
+    pub framework_defaults: Vec<String>,
+    /// Methods that turn the framework default off (`disable_signals`).
+    #[serde(default)]
+    pub defaults_off: Vec<String>,
 }
 
 /// A compiled `presence` check.
@@ -33,10 +43,14 @@ pub struct PresenceMatcher {
     pub routes: Vec<String>,
     /// Function patterns.
     pub functions: Vec<PathPattern>,
-    /// Method names.
-    pub methods: Vec<String>,
+    /// Method patterns.
+    pub methods: Vec<MethodPattern>,
     /// Macro names.
     pub macros: Vec<String>,
+    /// Frameworks (crate names) that do this by default.
+    pub framework_defaults: Vec<String>,
+    /// Methods that turn the framework default off.
+    pub defaults_off: Vec<String>,
 }
 
 impl PresenceSpec {
@@ -51,11 +65,12 @@ impl PresenceSpec {
             && self.functions.is_empty()
             && self.methods.is_empty()
             && self.macros.is_empty()
+            && self.framework_defaults.is_empty()
         {
             errors.push(source.error_at_path(
                 base,
                 false,
-                "a `presence` check needs `routes`, `functions`, `methods` or `macros`",
+                "a `presence` check needs `routes`, `functions`, `methods`, `macros` or `framework_defaults`",
             ));
         }
         let functions = patterns(
@@ -64,27 +79,41 @@ impl PresenceSpec {
             &child(base, "functions"),
             &mut errors,
         );
+        let methods = method_patterns(&self.methods, source, &child(base, "methods"), &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(PresenceMatcher {
             routes: self.routes.iter().map(|r| normalize_route(r)).collect(),
             functions,
-            methods: self.methods,
+            methods,
             macros: self.macros,
+            framework_defaults: self.framework_defaults,
+            defaults_off: self.defaults_off,
         })
     }
 }
 
 impl PresenceMatcher {
     /// Does a full route path satisfy one of the listed routes (equal, or ends with it at a
-    /// segment boundary: `/api/health` satisfies `/health`)?
+    /// segment boundary: `/api/health` satisfies `/health`)? Not after a path parameter:
+    /// `/jobs/{id}/status` is a resource's field, not the service's status.
     pub fn route_matches(&self, full: &str) -> bool {
         let full = normalize_route(full);
         self.routes.iter().any(|r| {
-            full == *r || (full.ends_with(r.as_str()) && r.len() > 1 && full.len() > r.len())
+            full == *r
+                || (full.ends_with(r.as_str())
+                    && r.len() > 1
+                    && full.len() > r.len()
+                    && !ends_with_parameter(&full[..full.len() - r.len()]))
         })
     }
+}
+
+/// Is the last segment of a route prefix a path parameter (`{id}`, `:id`, `<id>`, `*rest`)?
+fn ends_with_parameter(prefix: &str) -> bool {
+    let last = prefix.rsplit('/').next().unwrap_or_default();
+    last.starts_with(['{', ':', '<', '*'])
 }
 
 /// `health/` → `/health`; `""` → `/`.

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Mode, child, compile_globs, compile_regex};
-use crate::diag::{ConfigError, KeySeg, Source};
+use crate::diag::{ConfigError, KeySeg, LineIndex, Source};
 use crate::model::Region;
 
 /// `[match]` of a `text` check.
@@ -101,21 +101,28 @@ impl TextMatcher {
         }
         let masked = mask_macro_bodies(text, &self.mask_macros);
         let text = masked.as_ref();
-        let index = LineIndex::new(text);
         let has_at = self.has_at;
-        self.regex
+        let mut found = self
+            .regex
             .captures_iter(text)
             .filter_map(|c| if has_at { c.name("at") } else { c.get(0) })
             .filter(|m| !m.as_str().is_empty())
-            .map(|m| index.region(text, m.start(), m.end()))
-            .collect()
+            .peekable();
+        if found.peek().is_none() {
+            return Vec::new();
+        }
+        let index = LineIndex::new(text);
+        let mut cursor = index.cursor(text);
+        found.map(|m| cursor.region(m.start(), m.end())).collect()
     }
 }
 
 /// `text` with the bodies of `name!{..}` / `name!(..)` / `name![..]` for each of `names`
 /// replaced by spaces (newlines kept, one space per character: lines and columns do not move).
-/// A body whose closing delimiter is not found is left as is.
+/// A body whose closing delimiter is not found is left as is. Linear in the text: each
+/// delimiter's closing one is found once (nested and repeated calls share the scans).
 pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Cow<'t, str> {
+    let mut closers = Closers::default();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for name in names {
         let call = format!("{name}!");
@@ -126,7 +133,7 @@ pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Co
                 .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
             let rest = &text[at + call.len()..];
             let open = at + call.len() + (rest.len() - rest.trim_start().len());
-            if word_start && let Some(close) = closing_delimiter(text, open) {
+            if word_start && let Some(close) = closers.closing(text, open) {
                 spans.push((open + 1, close));
             }
         }
@@ -134,41 +141,78 @@ pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Co
     if spans.is_empty() {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        let masked = c != '\n' && spans.iter().any(|&(s, e)| s <= i && i < e);
-        out.push(if masked { ' ' } else { c });
-    }
-    std::borrow::Cow::Owned(out)
+    std::borrow::Cow::Owned(blank_spans(text, spans))
 }
 
-/// The byte offset of the delimiter closing the one at `open` (`{`, `(` or `[`), skipping
-/// string literals and line comments; None when `open` is not a delimiter or it is unclosed.
-fn closing_delimiter(text: &str, open: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    if !matches!(bytes.get(open), Some(b'{' | b'(' | b'[')) {
-        return None;
-    }
-    let mut depth = 0usize;
-    let mut i = open;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'{' | b'(' | b'[' => depth += 1,
-            b'}' | b')' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            b'"' => i = string_end(bytes, i)?,
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i += memchr::memchr(b'\n', &bytes[i..]).unwrap_or(bytes.len() - i);
-            }
-            _ => {}
+/// `text` with every character inside `spans` (byte ranges on ASCII delimiters) but newlines
+/// replaced by a space; overlapping and nested spans are merged first.
+fn blank_spans(text: &str, mut spans: Vec<(usize, usize)>) -> String {
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
         }
-        i += 1;
     }
-    None
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end) in merged {
+        out.push_str(text.get(copied..start).unwrap_or_default());
+        let body = text.get(start..end).unwrap_or_default();
+        out.extend(body.chars().map(|c| if c == '\n' { c } else { ' ' }));
+        copied = end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// Closing delimiters found so far, by the offset of the opening one (None: unclosed).
+#[derive(Default)]
+struct Closers {
+    known: std::collections::HashMap<usize, Option<usize>>,
+}
+
+impl Closers {
+    /// The byte offset of the delimiter closing the one at `open` (`{`, `(` or `[`), skipping
+    /// string literals and line comments; None when `open` is not a delimiter or it is
+    /// unclosed. Every delimiter met on the way is remembered, so a text is scanned once
+    /// however many calls it nests.
+    fn closing(&mut self, text: &str, open: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        if !matches!(bytes.get(open), Some(b'{' | b'(' | b'[')) {
+            return None;
+        }
+        if let Some(known) = self.known.get(&open) {
+            return *known;
+        }
+        let mut pending = Vec::new();
+        let mut i = open;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'{' | b'(' | b'[' => pending.push(i),
+                b'}' | b')' | b']' => {
+                    if let Some(opened) = pending.pop() {
+                        self.known.insert(opened, Some(i));
+                    }
+                    if pending.is_empty() {
+                        return Some(i);
+                    }
+                }
+                b'"' => match string_end(bytes, i) {
+                    Some(end) => i = end,
+                    None => break,
+                },
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    i += memchr::memchr(b'\n', &bytes[i..]).unwrap_or(bytes.len() - i);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.known.extend(pending.into_iter().map(|o| (o, None)));
+        None
+    }
 }
 
 /// The offset of the `"` closing the string literal opened at `start`.
@@ -182,45 +226,6 @@ fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
         }
     }
     None
-}
-
-/// Byte offset → 1-based line / character column, for one text.
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes the line starts of `text`.
-    pub fn new(text: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
-        LineIndex { starts }
-    }
-
-    /// 1-based (line, column) of a byte offset; columns count characters.
-    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let col = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
-        (line as u32, col as u32)
-    }
-
-    /// The region between two byte offsets.
-    pub fn region(&self, text: &str, start: usize, end: usize) -> Region {
-        let (line, column) = self.position(text, start);
-        let (end_line, end_column) = self.position(text, end);
-        Region {
-            line,
-            column,
-            end_line,
-            end_column,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -238,5 +243,19 @@ mod tests {
         );
         assert_eq!(masked.len(), text.len());
         assert_eq!(mask_macro_bodies("quote! { open", &names), "quote! { open");
+    }
+
+    #[test]
+    fn many_nested_or_unclosed_calls_are_scanned_once() {
+        // Each `quote!{` opens a body that never closes: scanning to the end of the text for
+        // every call would be quadratic (200,000 × 1.4 MB), a hang in practice.
+        let names = ["quote".to_string()];
+        let open = "quote!{ ".repeat(200_000);
+        assert_eq!(mask_macro_bodies(&open, &names), open);
+        let nested = format!("{}{}", "quote!{ ".repeat(100_000), "}".repeat(100_000));
+        let masked = mask_macro_bodies(&nested, &names);
+        assert_eq!(masked.len(), nested.len());
+        assert!(masked.starts_with("quote!{ ") && masked.trim_end().ends_with('}'));
+        assert_eq!(masked.matches("quote!").count(), 1);
     }
 }

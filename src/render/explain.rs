@@ -13,6 +13,7 @@ const WIDTH: usize = 80;
 
 /// The explanation of `d`; headings in bold when `color`.
 pub fn explain(d: &CheckDef, color: bool) -> String {
+    let d = &shown(d);
     let heading = |s: &str| {
         if color {
             let bold = Style::new().bold();
@@ -75,6 +76,28 @@ pub fn explain(d: &CheckDef, color: bool) -> String {
 }
 
 /// `warning · error-handling · kind call · clippy::unwrap_used`.
+/// The definition with its text (repository text, for a user's `[[check]]`) safe to print:
+/// control characters visible, no line that is a workflow command (`guard::visible_lines`).
+fn shown(d: &CheckDef) -> CheckDef {
+    let v = |s: &str| crate::guard::visible_lines(s);
+    let mut d = d.clone();
+    for text in [&mut d.title, &mut d.category, &mut d.why, &mut d.fix] {
+        *text = v(text);
+    }
+    for text in [&mut d.reference, &mut d.message] {
+        *text = text.as_deref().map(v);
+    }
+    for lint in &mut d.clippy {
+        lint.lint = v(&lint.lint);
+    }
+    for ex in &mut d.examples {
+        for text in [&mut ex.bad, &mut ex.good, &mut ex.file] {
+            *text = text.as_deref().map(v);
+        }
+    }
+    d
+}
+
 fn facts(d: &CheckDef) -> String {
     let mut parts = vec![
         format!("severity {}", d.severity.as_str()),

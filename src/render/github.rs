@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use super::RenderOptions;
 use super::sarif::repo_path;
+use crate::guard::visible;
 use crate::model::{Finding, Report, Severity};
 
 /// Annotations the runner shows per level per step.
@@ -94,7 +95,10 @@ fn command(f: &Finding, opts: &RenderOptions) -> String {
     let r = &f.region;
     let line = r.line.max(1);
     let mut props = vec![
-        ("file", repo_path(&opts.path_prefix, file)),
+        (
+            "file",
+            visible(&repo_path(&opts.path_prefix, file)).into_owned(),
+        ),
         ("line", line.to_string()),
     ];
     if r.end_line.max(line) == line {
@@ -114,8 +118,18 @@ fn command(f: &Finding, opts: &RenderOptions) -> String {
         "::{} {}::{}",
         command_name(f.severity),
         props.join(","),
-        escape_data(&f.message)
+        escape_data(&visible_keeping_newlines(&f.message))
     )
+}
+
+/// A message with its control characters made visible, line breaks kept (the runner shows an
+/// escaped `%0A` as a line break inside the annotation; it cannot start a log line).
+fn visible_keeping_newlines(message: &str) -> String {
+    message
+        .split('\n')
+        .map(|line| visible(line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Escapes a command's message the way the runner unescapes it.

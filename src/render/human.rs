@@ -14,6 +14,7 @@ use anstyle::{AnsiColor, Style};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 
 use super::RenderOptions;
+use crate::guard::{visible, visible_lines};
 use crate::model::{CheckResult, Finding, Outcome, Report, Severity, Status};
 
 /// Findings shown per check unless `-v`.
@@ -29,7 +30,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         "{} {} · policy: {}",
         report.tool.name,
         report.tool.version,
-        report.policies.join(", ")
+        visible(&report.policies.join(", "))
     )?;
     writeln!(out)?;
     writeln!(out, "{}", category_table(report, opts.color))?;
@@ -51,7 +52,7 @@ pub fn one_line(report: &Report) -> String {
         count(blockers.len(), "blocking check")
     } else if !report.gate.passed {
         let first = report.gate.reasons.first().map_or("", String::as_str);
-        format!("gate failed: {first}")
+        format!("gate failed: {}", visible(first))
     } else {
         let failing = failing(report).len();
         if failing == 0 {
@@ -103,7 +104,7 @@ fn category_table(report: &Report, color: bool) -> Table {
             None => ("n/a".into(), Cell::new("n/a")),
         };
         t.add_row([
-            Cell::new(&c.title),
+            Cell::new(visible(&c.title)),
             Cell::new(score).set_alignment(CellAlignment::Right),
             status,
             Cell::new(c.blockers.join(", ")),
@@ -293,7 +294,7 @@ fn write_check_header(c: &CheckResult, paint: Paint, out: &mut dyn Write) -> io:
         out,
         "── {sev} check `{}`: {} — {}{suppressed}, max {}, {verdict}",
         paint.styled(Style::new().bold(), &c.id),
-        c.doc.title,
+        visible(&c.doc.title),
         count(c.findings as usize, "finding"),
         c.max
     )
@@ -306,7 +307,8 @@ fn write_notes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "notes:")?;
     for n in &report.notes {
-        writeln!(out, "  {}: {}", n.file, n.message)?;
+        let note = format!("  {}: {}", n.file, n.message);
+        writeln!(out, "{}", visible_lines(&note))?;
     }
     Ok(())
 }
@@ -326,7 +328,7 @@ fn write_verdict(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Resu
     } else {
         writeln!(out, "gate: failed (exit 1; {which})")?;
         for r in &report.gate.reasons {
-            writeln!(out, "  - {r}")?;
+            writeln!(out, "  - {}", visible(r))?;
         }
         if !report.findings.iter().any(|f| f.baseline.is_some()) {
             writeln!(

@@ -84,8 +84,10 @@ pub fn code(content: &str) -> String {
 }
 
 /// Line breaks become spaces: a cell or list item is one line.
+/// One line, other control characters made visible (`guard::visible`: no escape sequence).
 fn one_line(text: &str) -> String {
-    text.replace("\r\n", " ").replace(['\r', '\n'], " ")
+    let flat = text.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    crate::guard::visible(&flat).into_owned()
 }
 
 fn longest_run(text: &str) -> usize {

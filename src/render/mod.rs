@@ -13,6 +13,7 @@ mod md_text;
 mod priority;
 mod sarif;
 mod sarif_limits;
+mod services;
 mod suppressions;
 pub(crate) mod text;
 
@@ -22,6 +23,7 @@ pub use human::one_line;
 use std::io::{self, Write};
 
 use crate::model::Report;
+pub use services::services_text;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -393,7 +393,9 @@ pub(crate) fn artifact_uri(prefix: &str, file: &str) -> String {
     let path = repo_path(prefix, file);
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        // `:` is encoded too: a root-level `C:foo.rs` or `http:x.rs` must stay a relative
+        // reference, not become an absolute URI with a scheme.
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -20,6 +20,10 @@ pub enum Frame {
     Unsafe,
     /// Loop body.
     Loop,
+    /// Body of a loop that accepts connections (pushed inside its `Loop`).
+    AcceptLoop,
+    /// Body of a `select!` branch of an accept loop whose future accepts nothing.
+    OtherBranch,
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),
     /// Arguments of a method call.

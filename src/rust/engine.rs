@@ -13,6 +13,7 @@ use super::resolve::Resolver;
 use super::split::{RawItem, split};
 use super::visit::Walker;
 use crate::kinds::call::PathPattern;
+use crate::kinds::service::Start;
 use crate::model::Region;
 use crate::timings::{self, Clock, Stage};
 use crate::workspace::Workspace;
@@ -35,7 +36,18 @@ pub const ROUTE_CALLS: &[&str] = &[
     "options",
     "handler",
     "endpoint",
+    "mount",
 ];
+
+/// Route-registering names that are also everyday method names (`HashMap::get`,
+/// `reqwest::Client::get`): a call by one of these names registers a route only when its
+/// literal is rooted (`.get("/health")`), never for `map.get("status")`.
+pub const VERB_CALLS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
+
+/// Does a call named `name` with the string literal `lit` as first argument register a route?
+pub fn registers_route(name: &str, lit: &str) -> bool {
+    ROUTE_CALLS.contains(&name) && (!VERB_CALLS.contains(&name) || lit.starts_with('/'))
+}
 
 /// The engine for one scan: what is asked of it and the needle automaton.
 pub struct Engine<'c> {
@@ -54,9 +66,11 @@ impl<'c> Engine<'c> {
             needles.extend(
                 m.functions
                     .iter()
+                    .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
                     .filter_map(|p| p.needle().map(String::from)),
             );
-            needles.extend(m.methods.iter().chain(&m.macros).cloned());
+            needles.extend(m.methods.iter().map(|x| x.name.clone()));
+            needles.extend(m.macros.iter().chain(&m.defaults_off).cloned());
             needles.extend(
                 m.routes
                     .iter()
@@ -82,12 +96,26 @@ impl<'c> Engine<'c> {
         self.needles.as_ref().is_some_and(|a| a.is_match(text))
     }
 
-    /// The function patterns a local alias may stand for (asked calls and presence).
+    /// The function patterns a local alias may stand for (asked calls, chain roots, presence,
+    /// server starts).
     fn patterns(&self) -> impl Iterator<Item = &PathPattern> {
+        let presence = self.request.presence.iter().flat_map(|(_, m)| {
+            m.functions
+                .iter()
+                .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
+        });
+        let starts = self.request.starts.iter().flat_map(|s| {
+            s.starts.iter().filter_map(|(_, st)| match st {
+                Start::Fn(p) => Some(p),
+                Start::Method(m) => m.root.as_ref(),
+            })
+        });
         self.request
             .functions
             .iter()
-            .chain(self.request.presence.iter().flat_map(|(_, m)| &m.functions))
+            .chain(&self.request.roots)
+            .chain(presence)
+            .chain(starts)
     }
 
     /// Is `word` itself a needle (not just containing one)?
@@ -143,15 +171,50 @@ pub struct FileInput<'a> {
 pub fn parse_stack_pool() -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .stack_size(64 << 20)
+        .num_threads(thread_count())
         .build()
         .ok()
 }
 
-/// Analyzes one file. Must run on a big-stack thread.
+/// Worker threads: `RAYON_NUM_THREADS` when set, clamped to the available cores (more threads
+/// than cores only cost memory, 64 MiB of stack each; `RAYON_NUM_THREADS=100000` must not hang
+/// the run creating them).
+pub fn thread_count() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .map_or(cores, |n| n.min(cores))
+}
+
+/// Analyzes one file. Must run on a big-stack thread. A panic while analyzing it (a bug, or a
+/// parser's on hostile input) is contained to this file: it gets a `parse-error` note and the
+/// scan goes on.
 pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
-    let out = super::macros::with_cache(|| analyze_inner(engine, input));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::macros::with_cache(|| analyze_inner(engine, input))
+    }));
     proc_macro2::extra::invalidate_current_thread_spans();
-    out
+    caught.unwrap_or_else(|panic| {
+        let why = panic_message(panic.as_ref());
+        FileSummary {
+            parse_error: Some((
+                point(1, 0),
+                format!("internal error while analyzing this file, skipped: {why}"),
+            )),
+            ..FileSummary::default()
+        }
+    })
+}
+
+/// The message a caught panic carries ("" when it is not a string).
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
@@ -162,19 +225,16 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
-        None => input.wanted && engine.mentions(input.text),
+        None => (input.wanted || engine.request.starts.is_some()) && engine.mentions(input.text),
     };
     let has_mod = declares_module(input.text);
     clock.lap(Stage::Prefilter);
     if !wanted && !has_mod && !input.tokenize && !engine.request.parse_errors {
         return out;
     }
-    if let Some((line, column)) = too_deep(input.text) {
-        let msg = format!("brackets nest deeper than {MAX_NESTING} levels");
-        out.parse_error = Some((point(line, column), msg));
-        return out;
-    }
-    let source = undoc(blank_shebang(input.text));
+    let refused = super::depth::too_deep(input.text);
+    let guarded = refused_blanked(input.text, &refused, &mut out);
+    let source = undoc(blank_shebang(guarded.as_deref().unwrap_or(input.text)));
     let ts = match TokenStream::from_str(&source) {
         Ok(ts) => ts,
         Err(e) => {
@@ -363,9 +423,9 @@ fn declares_module(text: &str) -> bool {
 
 /// Replaces a `#!…` first line (not `#![`) by spaces so offsets stay the same.
 fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
+    // A byte-order mark is dropped (not blanked): columns on line 1 then count as in an editor.
     if let Some(t) = text.strip_prefix('\u{feff}') {
-        let s = format!("   {t}");
-        return std::borrow::Cow::Owned(blank_shebang(&s).into_owned());
+        return blank_shebang(t);
     }
     if text.starts_with("#!") && !text.starts_with("#![") {
         let end = text.find('\n').unwrap_or(text.len());
@@ -376,34 +436,22 @@ fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Borrowed(text)
 }
 
-/// Deepest bracket nesting the parser is given. Real code stays far below; generated or hostile
-/// files beyond it would overflow even a 64 MiB stack in the recursive tokenizer and parser.
-const MAX_NESTING: usize = 256;
-
-/// Where brackets first nest deeper than [`MAX_NESTING`] (1-based line, 0-based column), if
-/// they do. Counts `(`, `[`, `{` bytewise, strings and comments included: a cheap upper bound
-/// that only errs towards refusing absurd files.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    let mut line = 1;
-    let mut line_start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some((line, i - line_start));
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line += 1;
-                line_start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    None
+/// Items nesting beyond the guard's bounds (see `depth`) are blanked out before the tokenizer,
+/// parser and visitor see them; the first is reported as the file's parse error.
+fn refused_blanked(
+    text: &str,
+    refused: &[super::depth::TooDeep],
+    out: &mut FileSummary,
+) -> Option<String> {
+    let first = refused.first()?;
+    let (line, column) = crate::diag::LineIndex::new(text).position(text, first.at);
+    let more = match refused.len() {
+        1 => String::new(),
+        n => format!(" ({} more such items)", n - 1),
+    };
+    let msg = format!("item not analyzed: {}{more}", first.reason);
+    out.parse_error = Some((point(line as usize, column as usize - 1), msg));
+    Some(super::depth::blank(text, refused))
 }
 
 /// Turns doc comments (`///`, `//!`, `/**`, `/*!` at the start of a line) into plain comments,

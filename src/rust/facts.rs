@@ -114,6 +114,9 @@ pub enum Callee {
         recv: Ty,
         /// When the receiver is itself a method call: its name and argument count.
         recv_call: Option<(String, usize)>,
+        /// The resolved function the receiver chain starts at (`a::b(..).c().name()` →
+        /// `a::b`), when some pattern names a chain.
+        roots: Vec<Vec<String>>,
     },
     /// A macro invocation (last path segment).
     Macro(String),

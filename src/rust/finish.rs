@@ -1,9 +1,11 @@
 //! The workspace pass after every file is summarized: module-tree classification (code kinds,
-//! crates and module paths), then the code model. There is no second parsing pass: fns of the
-//! items that were not parsed joined the model from their tokens (`tokens.rs`).
+//! crates and module paths), the code model, and the bins that are services (each by its own
+//! name-level reachability, `reach.rs`). There is no second parsing pass: fns of the items
+//! that were not parsed joined the model from their tokens (`tokens.rs`).
 
 use super::engine::Engine;
 use super::graph::CodeModel;
+use super::services::{Inputs, Services, detect};
 use super::{Classification, FileSummary, classify};
 use crate::model::CodeKind;
 use crate::workspace::Workspace;
@@ -20,6 +22,8 @@ pub struct FileState<'a> {
     pub checks: Vec<usize>,
     /// Root of a bin target?
     pub is_bin_root: bool,
+    /// Marked generated in its first lines (`@generated`, "DO NOT EDIT").
+    pub generated: bool,
 }
 
 /// What the workspace pass gives.
@@ -28,17 +32,20 @@ pub struct Finished {
     pub class: Classification,
     /// The code model.
     pub model: CodeModel,
+    /// The bins that are services (and those that are not).
+    pub services: Services,
 }
 
 /// Runs the workspace pass. `files[i]` belongs to `ws.files[i]`.
 pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished {
-    let class = {
+    let mut class = {
         let summaries: Vec<Option<&FileSummary>> =
             files.iter().map(|f| f.summary.as_ref()).collect();
         crate::timings::time(crate::timings::Stage::ModuleTree, || {
             classify(ws, &summaries)
         })
     };
+    mark_generated(&mut class, files);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
     let model = CodeModel::build(
         ws,
@@ -47,7 +54,31 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
         engine.request.graph,
         &engine.externals,
     );
-    Finished { class, model }
+    let texts: Vec<Option<&str>> = files.iter().map(|f| f.text).collect();
+    let services = if engine.request.starts.is_some() {
+        detect(&Inputs {
+            ws,
+            class: &class,
+            summaries: &summaries,
+            texts: &texts,
+        })
+    } else {
+        Services::default()
+    };
+    Finished {
+        class,
+        model,
+        services,
+    }
+}
+
+/// Compiled files marked generated in their first lines are vendored code.
+fn mark_generated(class: &mut Classification, files: &[FileState]) {
+    for (kind, f) in class.kinds.iter_mut().zip(files) {
+        if f.generated && kind.is_some_and(|k| k != CodeKind::Uncompiled) {
+            *kind = Some(CodeKind::Vendored);
+        }
+    }
 }
 
 /// The code kind at a line of file `i`.

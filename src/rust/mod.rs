@@ -11,6 +11,7 @@
 //! check: the kinds in `scan` are queries over it. See `docs/engine.md`.
 
 mod contexts;
+mod depth;
 mod engine;
 mod facts;
 mod finish;
@@ -20,21 +21,23 @@ mod infallible;
 mod macros;
 mod modtree;
 mod presence;
+mod reach;
 mod request;
 mod resolve;
+pub mod services;
 mod split;
 mod tokens;
 mod types;
 mod visit;
 
 pub use contexts::{Frame, FrameNode, frames_up};
-pub use engine::{Engine, FileInput, analyze_file, parse_stack_pool};
+pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_pool, thread_count};
 pub use facts::{Body, BodyKind, Callee, Discard, Facts, FnDecl, Guard, Root, Site, TypeItem};
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use graph::{CodeModel, FnId, RolePath};
 pub use infallible::Exemptions;
 pub use modtree::{Classification, FileModule, classify};
-pub use presence::presence_hits;
+pub use presence::{ServiceVerdict, presence_hits};
 pub use request::Request;
 pub use types::Ty;
 
@@ -62,6 +65,23 @@ pub struct PresenceFact {
     pub check: usize,
     /// Line (for test-code classification).
     pub line: u32,
+    /// What was found, for the evidence: "`axum::serve(..)`", "route `/health`".
+    pub what: String,
+    /// A `defaults_off` call: it turns a framework default off instead of satisfying the check.
+    pub negates: bool,
+}
+
+/// Where a server is started (for deciding which bins are services).
+#[derive(Debug, Clone)]
+pub struct StartFact {
+    /// Index into [`crate::kinds::service::FRAMEWORKS`]; None for a plain accept loop.
+    pub framework: Option<usize>,
+    /// Line.
+    pub line: u32,
+    /// The call, as shown in evidence.
+    pub what: String,
+    /// Name of the enclosing fn (last segment), "" at item level.
+    pub func: String,
 }
 
 /// Everything the engine learned from one file (`Send`).
@@ -77,6 +97,8 @@ pub struct FileSummary {
     pub macro_notes: Vec<(Region, String)>,
     /// Presence facts.
     pub presence: Vec<PresenceFact>,
+    /// Server starts.
+    pub starts: Vec<StartFact>,
     /// The code-model facts of the parsed items.
     pub facts: Facts,
     /// Byte ranges of the top-level items (when tokenized).

@@ -4,6 +4,7 @@
 //! declares it).
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::Path;
 
 use super::{FileSummary, ModDecl};
 use crate::model::CodeKind;
@@ -33,19 +34,14 @@ pub struct FileModule {
 
 /// Walks every target's module tree. `summaries[i]` belongs to `ws.files[i]`.
 pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classification {
-    let index: HashMap<&str, usize> = ws
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_str(), i))
-        .collect();
+    let index = path_index(ws);
     let mut kinds: Vec<Option<CodeKind>> = vec![None; ws.files.len()];
     let mut modules: Vec<Option<FileModule>> = vec![None; ws.files.len()];
-    let mut queue: VecDeque<(usize, bool, bool)> = VecDeque::new();
+    let mut queue: VecDeque<(usize, CodeKind, bool)> = VecDeque::new();
     for (pi, p) in ws.packages.iter().enumerate() {
         for (ti, t) in p.targets.iter().enumerate() {
             if let Some(&i) = index.get(t.src_path.as_str()) {
-                queue.push_back((i, t.is_test_like(), true));
+                queue.push_back((i, t.code_kind().unwrap_or(CodeKind::Production), true));
                 let at = FileModule {
                     package: pi,
                     target: ti,
@@ -55,49 +51,20 @@ pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classific
             }
         }
     }
-    while let Some((i, test, mod_rs)) = queue.pop_front() {
-        let kind = if test {
-            CodeKind::Test
-        } else {
-            CodeKind::Production
-        };
+    while let Some((i, kind, mod_rs)) = queue.pop_front() {
         match kinds[i] {
             Some(CodeKind::Production) => continue,
-            Some(CodeKind::Test) if test => continue,
+            Some(k) if k == kind || kind != CodeKind::Production => continue,
             _ => kinds[i] = Some(kind),
         }
-        let Some(summary) = summaries.get(i).copied().flatten() else {
-            continue;
-        };
-        let path = ws.files[i].path.as_str();
-        let (dir, stem) = split_path(path);
-        let mod_rs = mod_rs || stem == "mod";
-        for decl in &summary.mods {
-            let mut base: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
-            if !mod_rs {
-                base.push(stem.to_string());
-            }
-            base.extend(decl.inline.iter().cloned());
-            let candidates: Vec<(String, bool)> = match &decl.path_attr {
-                Some(p) => {
-                    let mut b: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
-                    if !decl.inline.is_empty() {
-                        b = base.clone();
-                    }
-                    vec![(normalize(&b, p), true)]
-                }
-                None => vec![
-                    (join(&base, &format!("{}.rs", decl.name)), false),
-                    (join(&base, &format!("{}/mod.rs", decl.name)), true),
-                ],
+        for (j, decl, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
+            let child = if decl.test && kind == CodeKind::Production {
+                CodeKind::Test
+            } else {
+                kind
             };
-            if let Some((j, child_mod_rs)) = candidates
-                .iter()
-                .find_map(|(c, m)| index.get(c.as_str()).map(|&j| (j, *m)))
-            {
-                queue.push_back((j, test || decl.test, child_mod_rs));
-                child_module(&mut modules, i, j, decl);
-            }
+            queue.push_back((j, child, child_mod_rs));
+            child_module(&mut modules, i, j, decl);
         }
     }
     let mut class = finish(ws, kinds, summaries);
@@ -115,6 +82,88 @@ fn child_module(modules: &mut [Option<FileModule>], parent: usize, child: usize,
     if let Some(slot) = modules.get_mut(child) {
         slot.get_or_insert(at);
     }
+}
+
+/// The files one target compiles as production code: its root and every module reached
+/// through `mod` declarations that are not `#[cfg(test)]`.
+pub fn reach(ws: &Workspace, summaries: &[Option<&FileSummary>], root: &str) -> Vec<usize> {
+    let index = path_index(ws);
+    let Some(&start) = index.get(root) else {
+        return Vec::new();
+    };
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut queue: VecDeque<(usize, bool)> = VecDeque::from([(start, true)]);
+    while let Some((i, mod_rs)) = queue.pop_front() {
+        if !seen.insert(i) {
+            continue;
+        }
+        for (j, decl, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
+            if !decl.test {
+                queue.push_back((j, child_mod_rs));
+            }
+        }
+    }
+    let mut out: Vec<usize> = seen.into_iter().collect();
+    out.sort_unstable();
+    out
+}
+
+fn path_index(ws: &Workspace) -> HashMap<&str, usize> {
+    ws.files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect()
+}
+
+/// The files file `i` declares as modules: (index, the declaration, is a `mod.rs`-like
+/// directory owner).
+fn children<'s>(
+    ws: &Workspace,
+    index: &HashMap<&str, usize>,
+    summaries: &[Option<&'s FileSummary>],
+    i: usize,
+    mod_rs: bool,
+) -> Vec<(usize, &'s ModDecl, bool)> {
+    let Some(summary) = summaries.get(i).copied().flatten() else {
+        return Vec::new();
+    };
+    let path = ws.files[i].path.as_str();
+    let (dir, stem) = split_path(path);
+    let mod_rs = mod_rs || stem == "mod";
+    let mut out = Vec::new();
+    for decl in &summary.mods {
+        let mut base: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
+        if !mod_rs {
+            base.push(stem.to_string());
+        }
+        base.extend(decl.inline.iter().cloned());
+        let candidates: Vec<(String, bool)> = match &decl.path_attr {
+            Some(p) => {
+                let mut b: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
+                if !decl.inline.is_empty() {
+                    b = base.clone();
+                }
+                vec![(normalize(&b, p), true)]
+            }
+            None => vec![
+                (join(&base, &format!("{}.rs", decl.name)), false),
+                (join(&base, &format!("{}/mod.rs", decl.name)), true),
+            ],
+        };
+        let found = candidates
+            .iter()
+            .find_map(|(c, m)| index.get(c.as_str()).map(|&j| (j, *m)))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find_map(|(c, m)| through_link(ws, index, c).map(|j| (j, *m)))
+            });
+        if let Some((j, child_mod_rs)) = found {
+            out.push((j, decl, child_mod_rs));
+        }
+    }
+    out
 }
 
 fn finish(
@@ -137,14 +186,27 @@ fn finish(
         .collect();
     let mut report = vec![false; ws.files.len()];
     for (i, f) in ws.files.iter().enumerate() {
-        if !f.is_rust() || kinds[i].is_some() || f.package.is_none() {
+        if !f.is_rust() || f.package.is_none() {
+            continue;
+        }
+        if kinds[i].is_some() {
+            kinds[i] = kinds[i].map(|k| with_path_class(k, f));
+            continue;
+        }
+        if let Some(kind) = f
+            .package
+            .and_then(|p| test_dir_kind(&ws.packages[p], &f.path))
+        {
+            // Under tests/, benches/ or examples/ but named by no target: trybuild fixtures,
+            // helpers loaded by `#[path]` or `include!` from test targets.
+            kinds[i] = Some(with_path_class(kind, f));
             continue;
         }
         if included
             .iter()
             .any(|p| f.path == *p || f.path.starts_with(&format!("{p}/")))
         {
-            kinds[i] = Some(CodeKind::Production);
+            kinds[i] = Some(with_path_class(CodeKind::Production, f));
             continue;
         }
         kinds[i] = Some(CodeKind::Uncompiled);
@@ -157,6 +219,31 @@ fn finish(
         kinds,
         report,
         modules: Vec::new(),
+    }
+}
+
+/// The kind the path implies over the module tree's: vendored code is vendored whatever
+/// compiles it; a test-support package's production code is test support.
+fn with_path_class(kind: CodeKind, f: &crate::workspace::SourceFile) -> CodeKind {
+    match (&f.class, kind) {
+        (Some((CodeKind::Vendored, _)), _) => CodeKind::Vendored,
+        (Some((class, _)), CodeKind::Production) => *class,
+        _ => kind,
+    }
+}
+
+/// Test for a file under the package's `tests/`, example for one under `benches/` or
+/// `examples/`.
+fn test_dir_kind(p: &crate::workspace::Package, path: &str) -> Option<CodeKind> {
+    let rel = if p.dir.is_empty() {
+        path
+    } else {
+        path.strip_prefix(p.dir.as_str())?.strip_prefix('/')?
+    };
+    match rel.split('/').next()? {
+        "tests" => Some(CodeKind::Test),
+        "benches" | "examples" => Some(CodeKind::Example),
+        _ => None,
     }
 }
 
@@ -200,6 +287,17 @@ fn macro_included(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Vec<Str
     out.sort();
     out.dedup();
     out
+}
+
+/// A module file reached through a symbolic link (a module directory that is a link to another
+/// directory of the workspace): the walk lists the file at its real path, so that is looked up.
+/// Links leading outside the workspace are not followed.
+fn through_link(ws: &Workspace, index: &HashMap<&str, usize>, candidate: &str) -> Option<usize> {
+    let real = ws.root.join(candidate).canonicalize().ok()?;
+    let root = ws.root.canonicalize().ok()?;
+    let rel = real.strip_prefix(&root).ok()?;
+    let key = crate::workspace::relative_to(Path::new(""), rel);
+    index.get(key.as_str()).copied()
 }
 
 fn split_path(path: &str) -> (Vec<&str>, &str) {

@@ -1,22 +1,37 @@
-//! `presence` checks, decided per package once every file is summarized: satisfied when any
-//! fact for the check lies in the package's production code; else one finding at the
-//! package's main/lib file, line 1.
+//! `presence` checks, decided once every file is summarized. A service check (`[applies]
+//! services`) is decided per service over the production code of the service's closure; it is
+//! satisfied by a fact there, or by the default of the framework the service starts its server
+//! with (unless a `defaults_off` call turns it off); else one finding at the bin's root file.
+//! Any other presence check is decided per package over the package's production code, with
+//! one finding at the package's main/lib file when absent.
 
-use super::{Classification, FileSummary};
-use crate::kinds::Hit;
-use crate::kinds::{Check, Matcher};
-use crate::model::{CodeKind, Region};
+use super::services::{DetectedService, Inputs, Services, is_production};
+use crate::kinds::presence::PresenceMatcher;
+use crate::kinds::service::FRAMEWORKS;
+use crate::kinds::{Check, Hit, Matcher};
+use crate::model::{Evidence, Region};
 use crate::workspace::Workspace;
 
-/// Findings of absent things. `summaries[i]` belongs to `ws.files[i]`.
+/// A service check's verdict for one service.
+#[derive(Debug, Clone)]
+pub struct ServiceVerdict {
+    /// Index into `Services::found`.
+    pub service: usize,
+    /// Index into the checks.
+    pub check: usize,
+    /// Why it passes; None when it fails.
+    pub evidence: Option<Evidence>,
+}
+
+/// Findings of absent things, and the verdicts of service checks.
 pub fn presence_hits(
     checks: &[Check],
-    ws: &Workspace,
+    inputs: &Inputs,
     applicable: &[bool],
-    summaries: &[Option<&crate::rust::FileSummary>],
-    class: &Classification,
-) -> Vec<Hit> {
+    services: &Services,
+) -> (Vec<Hit>, Vec<ServiceVerdict>) {
     let mut hits = Vec::new();
+    let mut verdicts = Vec::new();
     for (idx, check) in checks.iter().enumerate() {
         let Matcher::Presence(m) = &check.matcher else {
             continue;
@@ -24,44 +39,144 @@ pub fn presence_hits(
         if !applicable.get(idx).copied().unwrap_or(false) {
             continue;
         }
-        for (pi, p) in ws.packages.iter().enumerate() {
-            if !p.meets(&check.applies) {
-                continue;
-            }
-            let found = ws.files.iter().enumerate().any(|(i, f)| {
-                f.package == Some(pi)
-                    && summaries.get(i).copied().flatten().is_some_and(|s| {
-                        s.presence
-                            .iter()
-                            .any(|fact| fact.check == idx && is_production(s, class, i, fact.line))
-                    })
-            });
-            if found {
-                continue;
-            }
-            let what: Vec<String> = m
-                .routes
+        if !check.applies.is_service() {
+            hits.extend(package_hits(idx, check, m, inputs));
+            continue;
+        }
+        for (si, s) in services.found.iter().enumerate() {
+            if !s
+                .protocols
                 .iter()
-                .map(|r| format!("route `{r}`"))
-                .chain(m.functions.iter().map(|f| format!("`{}`", f.display())))
-                .chain(m.methods.iter().map(|x| format!("`.{x}()`")))
-                .chain(m.macros.iter().map(|x| format!("`{x}!`")))
-                .collect();
-            let default = format!("package `{}` has none of: {}", p.name, what.join(", "));
-            hits.push(Hit {
+                .any(|p| check.applies.services.contains(p))
+            {
+                continue;
+            }
+            let evidence = service_evidence(idx, m, inputs, s);
+            if evidence.is_none() {
+                hits.push(service_hit(idx, check, m, inputs.ws, s));
+            }
+            verdicts.push(ServiceVerdict {
+                service: si,
                 check: idx,
-                file: p.anchor_file().to_string(),
-                region: Region::file_start(),
-                message: check.message(default, &[("package", &p.name)]),
-                related: Vec::new(),
-                role: None,
-                severity: None,
+                evidence,
             });
         }
+    }
+    (hits, verdicts)
+}
+
+/// The first fact for check `idx` in the service's production code, else the default of the
+/// framework it serves with.
+fn service_evidence(
+    idx: usize,
+    m: &PresenceMatcher,
+    inputs: &Inputs,
+    s: &DetectedService,
+) -> Option<Evidence> {
+    let facts = s.files.iter().flat_map(|&i| {
+        inputs
+            .summaries
+            .get(i)
+            .copied()
+            .flatten()
+            .into_iter()
+            .flat_map(|sum| &sum.presence)
+            .filter(move |f| f.check == idx && is_production(inputs, i, f.line))
+            .map(move |f| (i, f))
+    });
+    let mut negated = false;
+    for (i, f) in facts {
+        if f.negates {
+            negated = true;
+            continue;
+        }
+        return Some(Evidence {
+            file: inputs.ws.files[i].path.clone(),
+            line: f.line,
+            what: f.what.clone(),
+        });
+    }
+    if negated {
+        return None;
+    }
+    let by_default = s.started_with.iter().find(|&&fw| {
+        m.framework_defaults
+            .iter()
+            .any(|d| d.replace('-', "_") == FRAMEWORKS[fw].krate.replace('-', "_"))
+    })?;
+    let (i, start) = s
+        .starts
+        .iter()
+        .find(|(_, st)| st.framework == Some(*by_default))?;
+    Some(Evidence {
+        file: inputs.ws.files[*i].path.clone(),
+        line: start.line,
+        what: format!("{} default ({})", FRAMEWORKS[*by_default].krate, start.what),
+    })
+}
+
+fn service_hit(
+    idx: usize,
+    check: &Check,
+    m: &PresenceMatcher,
+    ws: &Workspace,
+    s: &DetectedService,
+) -> Hit {
+    let package = &ws.packages[s.package].name;
+    let default = format!("service `{}` has none of: {}", s.bin, wanted(m));
+    Hit {
+        check: idx,
+        file: s.file.clone(),
+        region: Region::file_start(),
+        message: check.message(default, &[("service", &s.bin), ("package", package)]),
+        related: Vec::new(),
+        role: None,
+        severity: None,
+    }
+}
+
+/// A presence check that is not a service check: per package, over its production code.
+fn package_hits(idx: usize, check: &Check, m: &PresenceMatcher, inputs: &Inputs) -> Vec<Hit> {
+    let ws = inputs.ws;
+    let mut hits = Vec::new();
+    for (pi, p) in ws.packages.iter().enumerate() {
+        if !p.meets(&check.applies) {
+            continue;
+        }
+        let found = ws.files.iter().enumerate().any(|(i, f)| {
+            f.package == Some(pi)
+                && inputs.summaries.get(i).copied().flatten().is_some_and(|s| {
+                    s.presence.iter().any(|fact| {
+                        fact.check == idx && !fact.negates && is_production(inputs, i, fact.line)
+                    })
+                })
+        });
+        if found {
+            continue;
+        }
+        let default = format!("package `{}` has none of: {}", p.name, wanted(m));
+        hits.push(Hit {
+            check: idx,
+            file: p.anchor_file().to_string(),
+            region: Region::file_start(),
+            message: check.message(default, &[("package", &p.name)]),
+            related: Vec::new(),
+            role: None,
+            severity: None,
+        });
     }
     hits
 }
 
-fn is_production(s: &FileSummary, class: &Classification, i: usize, line: u32) -> bool {
-    class.kinds.get(i).copied().flatten() == Some(CodeKind::Production) && !s.in_test_range(line)
+/// What the check looks for, for the default message.
+fn wanted(m: &PresenceMatcher) -> String {
+    let what: Vec<String> = m
+        .routes
+        .iter()
+        .map(|r| format!("route `{r}`"))
+        .chain(m.functions.iter().map(|f| format!("`{}`", f.display())))
+        .chain(m.methods.iter().map(|x| format!("`.{}()`", x.display())))
+        .chain(m.macros.iter().map(|x| format!("`{x}!`")))
+        .collect();
+    what.join(", ")
 }

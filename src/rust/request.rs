@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 
-use crate::kinds::call::PathPattern;
+use crate::kinds::call::{MethodPattern, PathPattern};
 use crate::kinds::presence::PresenceMatcher;
+use crate::kinds::service::{ServerStarts, Start};
 
 /// Names of the calls that register route handlers or services: a workspace fn, closure or
 /// async block given to one of them is a request root.
@@ -95,6 +96,13 @@ pub struct Request<'c> {
     pub words: Vec<String>,
     /// `presence` checks: (index into the checks, matcher).
     pub presence: Vec<(usize, &'c PresenceMatcher)>,
+    /// Function patterns a method chain of a `call` pattern starts at (`a::b().name`):
+    /// needles, and names a local alias may stand for.
+    pub roots: Vec<PathPattern>,
+    /// Record the root of each method call's receiver chain (some pattern names one).
+    pub chains: bool,
+    /// Record where servers start (some service check applies).
+    pub starts: Option<ServerStarts>,
 }
 
 impl Request<'_> {
@@ -108,11 +116,32 @@ impl Request<'_> {
             .extend(functions.iter().filter_map(type_method));
     }
 
+    /// Adds method patterns on a chain (`a::b().name`): the names are asked for, the roots are
+    /// needles.
+    pub fn add_chain_methods(&mut self, methods: &[MethodPattern]) {
+        self.methods.extend(methods.iter().map(|m| m.name.clone()));
+        self.roots
+            .extend(methods.iter().filter_map(|m| m.root.clone()));
+        self.chains |= !methods.is_empty();
+    }
+
+    /// Asks for server starts (service checks apply).
+    pub fn add_starts(&mut self) {
+        let starts = ServerStarts::new();
+        self.chains |= starts
+            .starts
+            .iter()
+            .any(|(_, s)| matches!(s, Start::Method(_)));
+        self.words.extend(starts.needles());
+        self.starts = Some(starts);
+    }
+
     /// The words of the needle prefilter.
     pub fn needles(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .functions
             .iter()
+            .chain(&self.roots)
             .filter_map(|p| p.needle().map(String::from))
             .chain(self.methods.iter().cloned())
             .chain(self.macros.iter().cloned())

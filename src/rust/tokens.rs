@@ -223,6 +223,7 @@ impl Summarizer<'_, '_> {
                     name: name.clone(),
                     recv,
                     recv_call: None,
+                    roots: Vec::new(),
                 },
                 start,
                 end,

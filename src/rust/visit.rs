@@ -21,6 +21,7 @@ use crate::model::Region;
 mod bodies;
 mod calls;
 mod macro_bodies;
+mod serve;
 
 /// The innermost impl or trait being walked.
 struct ImplCtx {
@@ -257,6 +258,7 @@ fn mentions_path(e: &Expr) -> bool {
         Expr::Reference(r) => mentions_path(&r.expr),
         Expr::Paren(p) => mentions_path(&p.expr),
         Expr::Unary(u) => mentions_path(&u.expr),
+        Expr::Tuple(t) => t.elems.iter().any(mentions_path),
         _ => false,
     }
 }
@@ -269,6 +271,8 @@ fn pat_str_lits(p: &Pat) -> Vec<String> {
             _ => Vec::new(),
         },
         Pat::Or(o) => o.cases.iter().flat_map(pat_str_lits).collect(),
+        Pat::Tuple(t) => t.elems.iter().flat_map(pat_str_lits).collect(),
+        Pat::Reference(r) => pat_str_lits(&r.pat),
         _ => Vec::new(),
     }
 }
@@ -291,6 +295,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
         let public = !matches!(i.vis, syn::Visibility::Inherited)
             || self.impls.last().is_some_and(|c| c.trait_name.is_some());
+        if i.sig.constness.is_some() {
+            self.const_routes(|lits| lits.visit_block(&i.block));
+        }
         self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
         self.note_returned(&i.block);
         self.visit_block(&i.block);
@@ -332,11 +339,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
         self.record_static(&i.ident, &i.ty);
+        self.const_routes(|lits| lits.visit_expr(&i.expr));
         visit::visit_item_static(self, i);
     }
 
+    /// Route paths held in constants (`const HEALTH_PATH: &str = "/health"`, route tables).
     fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
         self.record_static(&i.ident, &i.ty);
+        self.const_routes(|lits| lits.visit_expr(&i.expr));
         visit::visit_item_const(self, i);
     }
 
@@ -359,6 +369,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_use(&mut self, i: &'ast syn::ItemUse) {
         self.res.add_use(&i.tree);
+    }
+
+    /// A path used as a value (`SIGTERM`, `tokio::signal::ctrl_c` passed as a fn) counts for
+    /// presence checks like a call of it.
+    fn visit_expr_path(&mut self, e: &'ast syn::ExprPath) {
+        self.presence_value(&e.path);
+        visit::visit_expr_path(self, e);
     }
 
     fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
@@ -427,9 +444,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
         let event = self.is_event_loop(|f| f.visit_block(&e.body));
-        self.enter_loop(event);
+        let accept = self.enter_loop(event, e.span());
         visit::visit_expr_loop(self, e);
-        self.leave_loop(event);
+        self.leave_loop(event, accept);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
@@ -437,16 +454,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             f.visit_expr(&e.cond);
             f.visit_block(&e.body);
         });
-        self.enter_loop(event);
+        let accept = self.enter_loop(event, e.span());
         visit::visit_expr_while(self, e);
-        self.leave_loop(event);
+        self.leave_loop(event, accept);
     }
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        self.enter_loop(false);
+        let accept = self.enter_loop(false, e.span());
         self.visit_block(&e.body);
-        self.leave_loop(false);
+        self.leave_loop(false, accept);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
@@ -537,14 +554,20 @@ impl Walker<'_> {
         f.select || f.first_is_signal == Some(false)
     }
 
-    fn enter_loop(&mut self, event: bool) {
+    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections.
+    /// Gives the number of accept frames pushed (for [`Walker::leave_loop`]).
+    fn enter_loop(&mut self, event: bool, span: Span) -> usize {
         self.push_frame(Frame::Loop);
         if event && let Some(b) = self.bodies.last_mut() {
             b.1 += 1;
         }
+        self.accept_frame(span)
     }
 
-    fn leave_loop(&mut self, event: bool) {
+    fn leave_loop(&mut self, event: bool, accept: usize) {
+        for _ in 0..accept {
+            self.pop_frame();
+        }
         if event && let Some(b) = self.bodies.last_mut() {
             b.1 = b.1.saturating_sub(1);
         }

@@ -46,7 +46,10 @@ pub fn clippy_allows(text: &str) -> Vec<ClippyAllow> {
     proc_macro2::extra::invalidate_current_thread_spans();
     let lines: Vec<&str> = text.lines().collect();
     for a in &mut out {
-        let line = lines.get(a.line as usize - 1).copied().unwrap_or("");
+        let line = lines
+            .get((a.line as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or("");
         a.snippet = line.trim_end_matches('\r').to_string();
     }
     out.sort_by_key(|a| (a.line, a.covers));

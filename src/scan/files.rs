@@ -10,20 +10,45 @@ use std::collections::HashSet;
 use super::Hit;
 use super::suppress::FileDirectives;
 use super::syntax::{self, Syntax};
-use crate::config::{Check, Config};
+use crate::config::{Check, Config, Limits};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
 use crate::timings::{self, Clock, Stage};
 use crate::workspace::{SourceFile, Workspace};
 
-/// The texts of the files read, for snippets.
+/// The texts of the files read, for snippets, each with its line starts indexed once (a
+/// finding's line is then found in O(log n), however many findings a file has).
 #[derive(Debug, Default)]
 pub struct Sources {
-    texts: BTreeMap<String, String>,
+    texts: BTreeMap<String, Lines>,
     /// Files not read by the scan (manifests of workspace-level findings), read once on demand.
-    on_demand: std::cell::RefCell<BTreeMap<String, Option<String>>>,
+    on_demand: std::cell::RefCell<BTreeMap<String, Option<Lines>>>,
     root: std::path::PathBuf,
+}
+
+/// A text and the byte offsets at which its lines start, indexed on the first lookup (most
+/// files have no finding and never need it).
+#[derive(Debug, Default)]
+struct Lines {
+    text: String,
+    index: std::sync::OnceLock<crate::diag::LineIndex>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        Lines {
+            text,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn line(&self, line: u32) -> Option<&str> {
+        let index = self
+            .index
+            .get_or_init(|| crate::diag::LineIndex::new(&self.text));
+        index.line(&self.text, line)
+    }
 }
 
 impl Sources {
@@ -34,37 +59,32 @@ impl Sources {
 
     /// The whole text of `file` (read on demand when the scan did not read it).
     pub fn text(&self, file: &str) -> Option<String> {
-        if let Some(t) = self.texts.get(file) {
-            return Some(t.clone());
-        }
-        let mut cache = self.on_demand.borrow_mut();
-        cache
-            .entry(file.to_string())
-            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok())
-            .clone()
+        self.with_text(file, str::to_string)
     }
 
-    /// The text of 1-based `line` of `file`, without its line ending.
-    pub fn line(&self, file: &str, line: u32) -> Option<String> {
-        let index = line.checked_sub(1)? as usize;
-        self.with_text(file, |text| {
-            text.lines()
-                .nth(index)
-                .map(|l| l.trim_end_matches('\r').to_string())
-        })
-        .flatten()
+    /// Runs `f` on 1-based `line` of `file`, borrowed (a finding on a megabyte-long minified
+    /// line must not copy it); the file's lines are indexed once.
+    pub fn with_line<R>(&self, file: &str, line: u32, f: impl FnOnce(&str) -> R) -> Option<R> {
+        self.with_lines(file, |l| l.line(line).map(f)).flatten()
     }
 
     /// Runs `f` on the whole text of `file` (read once on demand when the scan did not).
     pub fn with_text<R>(&self, file: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        self.with_lines(file, |l| f(&l.text))
+    }
+
+    fn with_lines<R>(&self, file: &str, f: impl FnOnce(&Lines) -> R) -> Option<R> {
         if let Some(t) = self.texts.get(file) {
             return Some(f(t));
         }
         let mut cache = self.on_demand.borrow_mut();
-        let text = cache
-            .entry(file.to_string())
-            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).ok());
-        text.as_deref().map(f)
+        let lines = cache.entry(file.to_string()).or_insert_with(|| {
+            // Only inside the workspace (a manifest may be a link to anywhere).
+            let path = crate::guard::contained(&self.root, &self.root, file).ok()?;
+            let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES);
+            text.ok().map(Lines::new)
+        });
+        lines.as_ref().map(f)
     }
 }
 
@@ -82,6 +102,37 @@ pub struct FileScan {
     pub directives: BTreeMap<String, FileDirectives>,
     /// Number of files read.
     pub files_scanned: usize,
+    /// The kind of code at each place.
+    pub scopes: Scopes,
+    /// The bins that are services (and those that are not).
+    pub services: rust::services::Services,
+    /// Verdicts of the presence service checks.
+    pub verdicts: Vec<rust::ServiceVerdict>,
+    /// The slowest files of the per-file pass, slowest first (for `-v`).
+    pub slowest: Vec<(String, std::time::Duration)>,
+}
+
+/// The kind of code of every file, and the test ranges inside production files, for the
+/// `scope` of findings.
+#[derive(Debug, Default)]
+pub struct Scopes {
+    /// Path → (kind of the file, test line ranges).
+    files: std::collections::HashMap<String, (CodeKind, Vec<(u32, u32)>)>,
+}
+
+impl Scopes {
+    /// The kind of code at a line of a file (production for files the scan does not know).
+    pub fn at(&self, file: &str, line: u32) -> CodeKind {
+        match self.files.get(file) {
+            Some((CodeKind::Production, ranges))
+                if ranges.iter().any(|&(a, b)| a <= line && line <= b) =>
+            {
+                CodeKind::Test
+            }
+            Some((kind, _)) => *kind,
+            None => CodeKind::Production,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -97,6 +148,9 @@ struct OneFile {
     presence: Vec<usize>,
     directives: FileDirectives,
     is_bin_root: bool,
+    generated: bool,
+    /// Time spent on the file in the per-file pass.
+    elapsed: std::time::Duration,
 }
 
 /// Runs the file-level checks over every file of the workspace: each file is read once, its
@@ -123,11 +177,15 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         ws.files
             .par_iter()
             .map(|f| {
-                let clock = Clock::start();
-                let out = scan_one(&run, ws, applicable, f, bins.contains(f.path.as_str()));
-                let nanos = u64::try_from(clock.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                let is_bin_root = bins.contains(f.path.as_str());
+                let started = std::time::Instant::now();
+                let mut one = contained(f, || {
+                    scan_one(&run, ws, applicable, f, is_bin_root, config.limits)
+                });
+                one.elapsed = started.elapsed();
+                let nanos = u64::try_from(one.elapsed.as_nanos()).unwrap_or(u64::MAX);
                 busy.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
-                out
+                one
             })
             .collect()
     };
@@ -158,13 +216,14 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             wanted: !r.syntax.is_empty(),
             checks: r.presence.clone(),
             is_bin_root: r.is_bin_root,
+            generated: r.generated,
         })
         .collect();
     for (st, r) in states.iter_mut().zip(&results) {
         st.text = r.text.as_deref();
     }
     let finished = rust::finish(run.engine, ws, &states);
-    let hits = {
+    let (hits, verdicts) = {
         let summaries: Vec<Option<&FileSummary>> =
             states.iter().map(|f| f.summary.as_ref()).collect();
         let texts: Vec<Option<&str>> = states.iter().map(|f| f.text).collect();
@@ -178,6 +237,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             texts: &texts,
             applies: &applies,
             applicable,
+            services: &finished.services,
         };
         syntax::hits(&cx, run.syntax)
     };
@@ -192,6 +252,10 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             root: ws.root.clone(),
         },
         files_scanned: 0,
+        scopes: scopes(ws, &finished.class, &states, &results),
+        services: finished.services,
+        verdicts,
+        slowest: slowest(ws, &results),
         directives: BTreeMap::new(),
     };
     let mut clippy_in_test: Vec<Vec<bool>> = Vec::with_capacity(results.len());
@@ -216,16 +280,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             };
             let kept: Vec<&Region> = regions
                 .iter()
-                .filter(|reg| {
-                    !file.is_rust()
-                        || check.code.includes(rust::kind_at(
-                            ws,
-                            &finished.class,
-                            st.summary.as_ref(),
-                            i,
-                            reg.line,
-                        ))
-                })
+                .filter(|reg| check.code.includes(out.scopes.at(&file.path, reg.line)))
                 .collect();
             match m.mode {
                 Mode::Forbid => out.hits.extend(kept.into_iter().map(|region| Hit {
@@ -258,10 +313,73 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
                 .insert(ws.files[i].path.clone(), r.directives);
         }
         if let Some(t) = r.text {
-            out.sources.texts.insert(ws.files[i].path.clone(), t);
+            out.sources
+                .texts
+                .insert(ws.files[i].path.clone(), Lines::new(t));
         }
     }
     out
+}
+
+/// The kind of every file (module tree, path, generated marker) with its test ranges.
+fn scopes(
+    ws: &Workspace,
+    class: &rust::Classification,
+    states: &[FileState],
+    results: &[OneFile],
+) -> Scopes {
+    let files = ws
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let kind = class
+                .kinds
+                .get(i)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| ws.path_code_kind(&f.path));
+            let generated = results.get(i).is_some_and(|r| r.generated);
+            let kind = if generated && kind != CodeKind::Uncompiled {
+                CodeKind::Vendored
+            } else {
+                kind
+            };
+            let ranges = states
+                .get(i)
+                .and_then(|s| s.summary.as_ref())
+                .map(|s| s.test_ranges.clone())
+                .unwrap_or_default();
+            (f.path.clone(), (kind, ranges))
+        })
+        .collect();
+    Scopes { files }
+}
+
+/// Does the text say it is generated, in its first lines (`@generated`, "Code generated …
+/// DO NOT EDIT", "automatically generated")?
+fn is_generated(text: &str) -> bool {
+    let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    let lower = head.to_ascii_lowercase();
+    head.contains("@generated")
+        || (lower.contains("generated") && lower.contains("do not edit"))
+        || lower.contains("automatically generated")
+        || lower.contains("auto-generated")
+        || lower.contains("autogenerated")
+}
+
+/// Files kept in [`FileScan::slowest`].
+const SLOWEST: usize = 10;
+
+fn slowest(ws: &Workspace, results: &[OneFile]) -> Vec<(String, std::time::Duration)> {
+    let mut times: Vec<(String, std::time::Duration)> = results
+        .iter()
+        .zip(&ws.files)
+        .map(|(r, f)| (f.path.clone(), r.elapsed))
+        .collect();
+    times.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    times.truncate(SLOWEST);
+    times
 }
 
 /// The checks that look at this file, by path scope and package conditions (code kind is
@@ -284,12 +402,30 @@ fn checks_for<'c>(
         .collect()
 }
 
+/// Runs the per-file pass of `file`, containing a panic (a bug, or a dependency's on hostile
+/// input) to that file: it gets a note and no findings, and the scan goes on.
+fn contained(file: &SourceFile, pass: impl FnOnce() -> OneFile) -> OneFile {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(pass));
+    caught.unwrap_or_else(|panic| {
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let why = rust::panic_message(panic.as_ref());
+        OneFile {
+            note: Some(ScanNote {
+                file: file.path.clone(),
+                message: format!("internal error while scanning this file, skipped: {why}"),
+            }),
+            ..OneFile::default()
+        }
+    })
+}
+
 fn scan_one(
     run: &Run,
     ws: &Workspace,
     applicable: &[bool],
     file: &SourceFile,
     is_bin_root: bool,
+    limits: Limits,
 ) -> OneFile {
     let checks = checks_for(run.checks, ws, applicable, file);
     let text_checks: Vec<(usize, &Check)> = checks
@@ -318,12 +454,13 @@ fn scan_one(
     let engine_wants = file.is_rust()
         && (run.syntax.uncompiled.is_some()
             || run.syntax.parse_error.is_some()
+            || run.engine.request.starts.is_some()
             || !run.syntax.checks.is_empty()
             || gate_wants);
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
-    let text = match timings::time(Stage::Read, || read_text(file)) {
+    let text = match timings::time(Stage::Read, || read_text(file, limits.max_read_bytes)) {
         Ok(t) => t,
         Err(message) => {
             let note = ScanNote {
@@ -336,6 +473,17 @@ fn scan_one(
             };
         }
     };
+    // Parsing costs far more memory than the text (a token per few bytes): beyond the cap,
+    // only the text checks run.
+    let parse = file.is_rust() && text.len() as u64 <= limits.max_parse_bytes;
+    let note = (file.is_rust() && !parse).then(|| ScanNote {
+        file: file.path.clone(),
+        message: format!(
+            "{} bytes, larger than `[limits] max_parse_bytes` ({}): not parsed, only text checks ran",
+            text.len(),
+            limits.max_parse_bytes
+        ),
+    });
     let text_hits: Vec<(usize, Vec<Region>)> = text_checks
         .iter()
         .filter_map(|(idx, c)| match &c.matcher {
@@ -350,7 +498,7 @@ fn scan_one(
         })
         .filter(|(_, r)| !r.is_empty())
         .collect();
-    let summary = file.is_rust().then(|| {
+    let summary = parse.then(|| {
         let input = FileInput {
             path: &file.path,
             text: &text,
@@ -364,7 +512,8 @@ fn scan_one(
     });
     OneFile {
         text_hits,
-        note: None,
+        note,
+        generated: is_generated(&text),
         directives: timings::time(Stage::Directives, || {
             super::suppress::collect(&text, file.is_rust())
         }),
@@ -373,12 +522,20 @@ fn scan_one(
         syntax,
         presence,
         is_bin_root,
+        elapsed: std::time::Duration::ZERO,
     }
 }
 
-/// Reads a file as UTF-8, with a clear message when it cannot be.
-pub fn read_text(file: &SourceFile) -> Result<String, String> {
-    let bytes = std::fs::read(&file.abs).map_err(|e| format!("cannot read file: {e}"))?;
+/// Reads a file as UTF-8 (a regular file of at most `limit` bytes), with a clear message when
+/// it cannot be.
+pub fn read_text(file: &SourceFile, limit: u64) -> Result<String, String> {
+    use crate::guard::ReadError;
+    let bytes = crate::guard::read_regular(&file.abs, limit).map_err(|e| match e {
+        ReadError::TooLarge { size, limit } => {
+            format!("{size} bytes, larger than `[limits] max_read_bytes` ({limit}): not read")
+        }
+        e => format!("cannot read file: {e}"),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "not valid UTF-8 (byte {}), skipped",

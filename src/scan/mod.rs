@@ -10,6 +10,7 @@ mod line_hash;
 mod syntax;
 
 mod package_level;
+mod services;
 pub mod supersede;
 pub mod suppress;
 
@@ -20,7 +21,7 @@ pub use suppress::{CommentAllow, FileDirectives};
 
 use crate::config::{Check, Config};
 pub use crate::kinds::Hit;
-use crate::model::{Finding, ScanNote};
+use crate::model::{Finding, NotService, ScanNote, Service};
 use crate::workspace::Workspace;
 
 /// The result of scanning.
@@ -32,8 +33,16 @@ pub struct ScanOutput {
     pub notes: Vec<ScanNote>,
     /// Per check (same order as `Config::checks`): did it apply to anything?
     pub applicable: Vec<bool>,
+    /// Per check: why it did not apply, when the scan knows (service checks without a service).
+    pub skip_reasons: Vec<Option<String>>,
+    /// The services found, with the service checks' verdicts.
+    pub services: Vec<Service>,
+    /// The bins that are not services, and why.
+    pub not_services: Vec<NotService>,
     /// Files read.
     pub files_scanned: usize,
+    /// The slowest files of the per-file pass, slowest first.
+    pub slowest: Vec<(String, std::time::Duration)>,
     /// Suppression directives by workspace-relative path (files the scan read, and files that
     /// hold findings); files without any are left out.
     pub directives: BTreeMap<String, FileDirectives>,
@@ -41,20 +50,26 @@ pub struct ScanOutput {
 
 /// Scans the workspace with the enabled checks.
 pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
-    let applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
+    let mut applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
     let file_out = files::scan_files(config, ws, &applicable);
     let mut hits = file_out.hits;
     let mut clock = crate::timings::Clock::start();
-    hits.extend(package_level::scan_packages(
+    let (package_hits, dependency_verdicts) = package_level::scan_packages(
         config,
         ws,
         &applicable,
         &file_out.text_matched,
-    ));
+        &file_out.services,
+    );
     clock.lap(crate::timings::Stage::Packages);
+    hits.extend(package_hits);
+    let mut verdicts = file_out.verdicts;
+    verdicts.extend(dependency_verdicts);
+    let services = services::report_services(config, ws, &file_out.services, &verdicts);
+    let skip_reasons = services::skip_reasons(config, &file_out.services, &mut applicable);
     let mut findings: Vec<Finding> = hits
         .into_iter()
-        .map(|h| to_finding(h, config, ws, &file_out.sources))
+        .map(|h| to_finding(h, config, ws, &file_out.sources, &file_out.scopes))
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -70,7 +85,11 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         findings,
         notes,
         applicable,
+        skip_reasons,
+        services,
+        not_services: file_out.services.not,
         files_scanned: file_out.files_scanned,
+        slowest: file_out.slowest,
         directives,
     }
 }
@@ -104,28 +123,47 @@ fn add_unread_directives(
     }
 }
 
-/// A check applies when it has no package conditions or some selected package meets them.
+/// A check applies when it has no package conditions or some selected package meets them; a
+/// service check, when some package has a bin target (whether it is a service is known only
+/// after the scan).
 fn is_applicable(check: &Check, ws: &Workspace) -> bool {
+    if check.applies.is_service() {
+        return ws
+            .packages
+            .iter()
+            .any(|p| p.has_bin() && p.role.is_none() && p.meets(&check.applies));
+    }
     check.applies.is_unconditional() || ws.packages.iter().any(|p| p.meets(&check.applies))
 }
 
-fn to_finding(hit: Hit, config: &Config, ws: &Workspace, sources: &files::Sources) -> Finding {
+fn to_finding(
+    hit: Hit,
+    config: &Config,
+    ws: &Workspace,
+    sources: &files::Sources,
+    scopes: &files::Scopes,
+) -> Finding {
     let check = &config.checks[hit.check];
     let package = ws
         .package_of(&hit.file)
         .map(|i| ws.packages[i].name.clone());
-    let line = sources.line(&hit.file, hit.region.line).unwrap_or_default();
-    // A minified or generated line would bloat every output; such findings carry no snippet.
-    let snippet = if line.len() > MAX_SNIPPET {
-        String::new()
-    } else {
-        line
-    };
+    // A minified or generated line would bloat every output; such findings carry no snippet
+    // (and the line is looked at in place, not copied per finding).
+    let snippet = sources
+        .with_line(&hit.file, hit.region.line, |line| {
+            if line.len() > MAX_SNIPPET {
+                String::new()
+            } else {
+                line.to_string()
+            }
+        })
+        .unwrap_or_default();
     Finding {
         check: check.id.clone(),
         severity: hit.severity.unwrap_or(check.severity),
         role: hit.role,
         message: hit.message,
+        scope: scopes.at(&hit.file, hit.region.line),
         file: hit.file,
         region: hit.region,
         package,
@@ -167,7 +205,8 @@ fn assign_line_hashes(findings: &mut [Finding], sources: &files::Sources) {
 /// the workspace `root`.
 pub fn assign_line_hashes_from(findings: &mut [Finding], root: &std::path::Path) {
     hash_first_lines(findings, |file, lines| {
-        let text = std::fs::read_to_string(root.join(file)).ok()?;
+        let path = crate::guard::contained(root, root, file).ok()?;
+        let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES).ok()?;
         Some(line_hash::line_hashes(&text, lines))
     });
 }

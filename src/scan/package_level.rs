@@ -9,17 +9,22 @@ use crate::kinds::dependency::DependencyMatcher;
 use crate::kinds::file::{FileMatcher, FileScope};
 use crate::kinds::manifest::{ManifestMatcher, ManifestScope, ManifestVerdict};
 use crate::kinds::{Matcher, Mode};
-use crate::model::Region;
+use crate::model::{Evidence, Region};
+use crate::rust::ServiceVerdict;
+use crate::rust::services::{DetectedService, Services};
 use crate::workspace::{Package, Repository, Workspace};
 
-/// Runs every workspace- and package-level check.
+/// Runs every workspace- and package-level check; gives the findings and the verdicts of the
+/// dependency-kind service checks.
 pub fn scan_packages(
     config: &Config,
     ws: &Workspace,
     applicable: &[bool],
     text_matched: &[Vec<String>],
-) -> Vec<Hit> {
+    services: &Services,
+) -> (Vec<Hit>, Vec<ServiceVerdict>) {
     let mut hits = Vec::new();
+    let mut verdicts = Vec::new();
     let manifests = Manifests {
         ws,
         texts: Default::default(),
@@ -42,6 +47,23 @@ pub fn scan_packages(
             manifests: &manifests,
         };
         match &check.matcher {
+            Matcher::Dependency(m) if check.applies.is_service() => {
+                for (si, s) in services.found.iter().enumerate() {
+                    if s.protocols
+                        .iter()
+                        .any(|p| check.applies.services.contains(p))
+                    {
+                        let (h, evidence) = ctx.service_dependency(m, s);
+                        hits.extend(h);
+                        verdicts.push(ServiceVerdict {
+                            service: si,
+                            check: idx,
+                            evidence,
+                        });
+                    }
+                }
+            }
+            _ if check.applies.is_service() => {}
             Matcher::Dependency(m) => packages
                 .iter()
                 .for_each(|p| hits.extend(ctx.dependency(m, p))),
@@ -55,7 +77,7 @@ pub fn scan_packages(
             _ => {}
         }
     }
-    hits
+    (hits, verdicts)
 }
 
 struct Ctx<'a> {
@@ -88,26 +110,7 @@ impl Ctx<'_> {
     fn dependency(&self, m: &DependencyMatcher, p: &Package) -> Vec<Hit> {
         let found = m.matching(&p.dependencies);
         match m.mode {
-            Mode::Forbid => found
-                .iter()
-                .map(|d| {
-                    let table = match d.kind.as_str() {
-                        "dev" => "dev-dependencies",
-                        "build" => "build-dependencies",
-                        _ => "dependencies",
-                    };
-                    let region = self
-                        .manifests
-                        .region(&p.manifest, &key_path(&[table, &d.name]));
-                    let msg = format!("package `{}` depends on `{}` ({})", p.name, d.name, d.req);
-                    self.hit(
-                        &p.manifest,
-                        region,
-                        msg,
-                        &[("crate", &d.name), ("package", &p.name)],
-                    )
-                })
-                .collect(),
+            Mode::Forbid => found.iter().map(|d| self.forbidden(p, d)).collect(),
             Mode::Require if found.is_empty() => {
                 let region = self.manifests.region(&p.manifest, &key_path(&["package"]));
                 vec![self.hit(
@@ -123,6 +126,77 @@ impl Ctx<'_> {
             }
             Mode::Require => Vec::new(),
         }
+    }
+
+    /// A dependency check for one service, over the packages of its closure: require mode
+    /// passes on the first declaring package (the evidence), forbid mode reports each.
+    fn service_dependency(
+        &self,
+        m: &DependencyMatcher,
+        s: &DetectedService,
+    ) -> (Vec<Hit>, Option<Evidence>) {
+        let found: Vec<(&Package, &crate::model::Dependency)> = s
+            .packages
+            .iter()
+            .filter_map(|&q| self.ws.packages.get(q))
+            .flat_map(|p| m.matching(&p.dependencies).into_iter().map(move |d| (p, d)))
+            .collect();
+        let vars = |package: &str| [("service", s.bin.clone()), ("package", package.to_string())];
+        let owner = self
+            .ws
+            .packages
+            .get(s.package)
+            .map_or("", |p| p.name.as_str());
+        match (m.mode, found.first()) {
+            (Mode::Require, Some((p, d))) => {
+                let region = self.dependency_region(p, d);
+                let what = format!("`{}` declared by package `{}`", d.name, p.name);
+                let evidence = Evidence {
+                    file: p.manifest.clone(),
+                    line: region.line,
+                    what,
+                };
+                (Vec::new(), Some(evidence))
+            }
+            (Mode::Require, None) => {
+                let msg = format!(
+                    "service `{}` depends on none of `{}`",
+                    s.bin,
+                    m.patterns.join("`, `")
+                );
+                let vars = vars(owner);
+                let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                (
+                    vec![self.hit(&s.file, Region::file_start(), msg, &refs)],
+                    None,
+                )
+            }
+            (Mode::Forbid, _) => {
+                let hits: Vec<Hit> = found.iter().map(|(p, d)| self.forbidden(p, d)).collect();
+                (hits, None)
+            }
+        }
+    }
+
+    fn dependency_region(&self, p: &Package, d: &crate::model::Dependency) -> Region {
+        let table = match d.kind.as_str() {
+            "dev" => "dev-dependencies",
+            "build" => "build-dependencies",
+            _ => "dependencies",
+        };
+        self.manifests
+            .region(&p.manifest, &key_path(&[table, &d.name]))
+    }
+
+    fn forbidden(&self, p: &Package, d: &crate::model::Dependency) -> Hit {
+        let region = self.dependency_region(p, d);
+        let msg = format!("package `{}` depends on `{}` ({})", p.name, d.name, d.req);
+        self.hit(
+            &p.manifest,
+            region,
+            msg,
+            &[("crate", &d.name), ("package", &p.name)],
+        )
     }
 
     fn manifest(&self, m: &ManifestMatcher, packages: &[&Package]) -> Vec<Hit> {
@@ -262,7 +336,13 @@ impl Manifests<'_> {
     fn source(&self, file: &str) -> std::rc::Rc<Source> {
         let mut texts = self.texts.borrow_mut();
         let entry = texts.entry(file.to_string()).or_insert_with(|| {
-            let text = std::fs::read_to_string(self.ws.root.join(file)).unwrap_or_default();
+            // Inside the workspace only, a regular file under the size cap.
+            let text = crate::guard::contained(&self.ws.root, &self.ws.root, file)
+                .ok()
+                .and_then(|path| {
+                    crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES).ok()
+                })
+                .unwrap_or_default();
             std::rc::Rc::new(Source::new(file, text))
         });
         std::rc::Rc::clone(entry)

@@ -93,7 +93,10 @@ fn comment_directives(text: &str, rust: bool) -> Vec<CommentAllow> {
             } else {
                 target_lines(&lines, &c, rust)
             };
-            let snippet = lines.get(c.line as usize - 1).copied().unwrap_or("");
+            let snippet = lines
+                .get((c.line as usize).wrapping_sub(1))
+                .copied()
+                .unwrap_or("");
             Some(CommentAllow {
                 line: c.line,
                 file_wide,

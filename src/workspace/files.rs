@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::{SourceFile, Workspace, relative_to};
+use crate::model::CodeKind;
 
 /// Walks the workspace root and fills `ws.files`, sorted by path.
 pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
@@ -21,6 +22,7 @@ pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
                 package: None,
                 abs,
                 path,
+                class: None,
             }
         })
         .filter(|f| !ignore.is_match(&f.path))
@@ -30,7 +32,36 @@ pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
         f.package = ws.package_of(&f.path);
     }
     files.retain(|f| f.package.is_some() || innermost_member(&members, &f.path).is_none());
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let attributes = super::vendored::Attributes::load(&root, &paths);
+    for f in &mut files {
+        f.class = path_class(ws, &attributes, f);
+    }
     ws.files = files;
+}
+
+/// The kind of code a file's path implies over the module tree: vendored or generated, or
+/// test support (its package's role).
+fn path_class(
+    ws: &Workspace,
+    attributes: &super::vendored::Attributes,
+    f: &SourceFile,
+) -> Option<(CodeKind, String)> {
+    if let Some(why) = attributes
+        .vendored(&f.path)
+        .or_else(|| super::vendored::minified_by_content(&f.abs, &f.path))
+    {
+        return Some((CodeKind::Vendored, why));
+    }
+    if is_test_support_module(&f.path) {
+        return Some((
+            CodeKind::TestSupport,
+            "a test-support module by its name (mocks, test utilities)".into(),
+        ));
+    }
+    let p = f.package.and_then(|i| ws.packages.get(i))?;
+    let (kind, why) = p.role.as_ref()?;
+    Some((*kind, format!("package `{}`: {why}", p.name)))
 }
 
 /// The member directory containing `path` (innermost), if any; the root member ("") counts
@@ -71,6 +102,36 @@ fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool
         return false;
     }
     !path.join("Cargo.toml").is_file() || members.contains(&relative_to(root, path))
+}
+
+/// A Rust module that exists for tests though compiled into production: `mock.rs`,
+/// `mock_scheduler.rs`, `test_utils.rs`, `testing/mod.rs`, a `pub mod test` of fixtures.
+fn is_test_support_module(path: &str) -> bool {
+    let Some(stem) = path.strip_suffix(".rs") else {
+        return false;
+    };
+    let mut parts = stem.rsplit('/');
+    let name = match parts.next() {
+        Some("mod") => parts.next().unwrap_or(""),
+        Some(n) => n,
+        None => "",
+    };
+    matches!(
+        name,
+        "mock"
+            | "mocks"
+            | "test"
+            | "tests"
+            | "testing"
+            | "test_utils"
+            | "test_util"
+            | "testutil"
+            | "testutils"
+            | "test_helpers"
+            | "test_support"
+    ) || name.starts_with("mock_")
+        || name.ends_with("_mock")
+        || name.ends_with("_mocks")
 }
 
 /// Fills `ws.repository` when the workspace lies in a subdirectory of a git work tree: the

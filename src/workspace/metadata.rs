@@ -20,13 +20,20 @@ pub struct Selection {
 pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Workspace, Error> {
     let mut cmd = MetadataCommand::new();
     cmd.no_deps();
+    for (name, value) in super::toolchain::metadata_env() {
+        cmd.env(name, value);
+    }
     if let Some(p) = manifest_path {
         cmd.manifest_path(p);
     }
     let meta = cmd.exec().map_err(metadata_error)?;
     let root = PathBuf::from(meta.workspace_root.as_std_path());
     let root_manifest = read_manifest(&root.join("Cargo.toml"))?;
-    let members = meta.workspace_packages();
+    let (members, outside): (Vec<_>, Vec<_>) = meta
+        .workspace_packages()
+        .into_iter()
+        .partition(|p| p.manifest_path.as_std_path().starts_with(&root));
+    let notes = outside.iter().map(|p| outside_note(&root, p)).collect();
     check_selection(selection, members.iter().map(|p| p.name.as_str()))?;
     let mut member_dirs: Vec<String> = members
         .iter()
@@ -41,32 +48,58 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         })
         .collect();
     member_dirs.sort();
-    let mut packages: Vec<Package> = members
-        .into_iter()
-        .filter(|p| selected(selection, &p.name))
+    let all: Vec<Package> = members
+        .iter()
         .map(|p| convert_package(&root, p))
         .collect::<Result<_, _>>()?;
+    let mut packages: Vec<Package> = all
+        .iter()
+        .filter(|p| selected(selection, &p.name))
+        .cloned()
+        .collect();
+    super::graph::link_members(&mut packages, &all);
     packages.sort_by(|a, b| a.name.cmp(&b.name));
+    if packages.is_empty() && !members.is_empty() {
+        return Err(Error::Usage(
+            "no package left to scan: `-p`/`--exclude` leave out every member of the workspace"
+                .into(),
+        ));
+    }
     Ok(Workspace {
         member_dirs,
         root,
         root_manifest,
         packages,
         files: Vec::new(),
+        notes,
         repository: None,
     })
+}
+
+/// A member whose manifest lies outside the workspace root is not scanned (the tool reads
+/// nothing outside the scanned tree); a note says so.
+fn outside_note(root: &Path, p: &cargo_metadata::Package) -> crate::model::ScanNote {
+    crate::model::ScanNote {
+        file: super::relative_to(root, p.manifest_path.as_std_path()),
+        message: format!(
+            "package `{}` lies outside the workspace root: not scanned (cargo-ready reads nothing \
+             outside the workspace it scans; run it on that package's own workspace)",
+            p.name
+        ),
+    }
 }
 
 fn metadata_error(e: cargo_metadata::Error) -> Error {
     let detail = match &e {
         // rustup under RUST_BACKTRACE appends its own backtrace: not ours to show.
-        cargo_metadata::Error::CargoMetadata { stderr } => stderr
-            .split("\nStack backtrace:")
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .trim_start_matches("error: ")
-            .to_string(),
+        cargo_metadata::Error::CargoMetadata { stderr } => without_snippets(
+            stderr
+                .split("\nStack backtrace:")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("error: "),
+        ),
         other => other.to_string(),
     };
     Error::Workspace(format!(
@@ -84,6 +117,25 @@ fn metadata_help(detail: &str) -> &'static str {
     } else {
         ""
     }
+}
+
+/// cargo's message without the source lines it quotes (`1 | …` under a `-->` location): a
+/// manifest may be a symbolic link to a file outside the repository (`~/.git-credentials`,
+/// `/proc/self/environ`), and its first line must not end up in a public CI log.
+fn without_snippets(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            let t = line.trim_start();
+            let gutter = t
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start();
+            !gutter.starts_with('|')
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
 }
 
 fn check_selection<'a>(
@@ -115,7 +167,11 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
         version: p.version.to_string(),
         manifest: relative_to(root, manifest_abs),
         dir: relative_to(root, dir_abs),
-        dependencies: p.dependencies.iter().map(convert_dependency).collect(),
+        dependencies: p
+            .dependencies
+            .iter()
+            .map(|d| convert_dependency(root, d))
+            .collect(),
         targets: p
             .targets
             .iter()
@@ -126,6 +182,8 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
             })
             .collect(),
         manifest_table: read_manifest(manifest_abs)?,
+        member_deps: Vec::new(),
+        role: None,
         publishable: p
             .publish
             .as_ref()
@@ -134,7 +192,7 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
     })
 }
 
-fn convert_dependency(d: &cargo_metadata::Dependency) -> Dependency {
+fn convert_dependency(root: &Path, d: &cargo_metadata::Dependency) -> Dependency {
     let kind = match d.kind {
         DependencyKind::Development => "dev",
         DependencyKind::Build => "build",
@@ -149,12 +207,13 @@ fn convert_dependency(d: &cargo_metadata::Dependency) -> Dependency {
             .source
             .as_ref()
             .is_some_and(|s| s.repr.starts_with("registry+") || s.repr.starts_with("sparse+")),
+        path: d.path.as_ref().map(|p| relative_to(root, p.as_std_path())),
     }
 }
 
-/// Reads and parses a Cargo.toml.
+/// Reads and parses a Cargo.toml (a regular file under the configuration size cap).
 pub fn read_manifest(path: &Path) -> Result<toml::Table, Error> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::guard::read_regular_text(path, crate::guard::MAX_CONFIG_BYTES)
         .map_err(|e| Error::Workspace(format!("cannot read {}: {e}", path.display())))?;
     text.parse::<toml::Table>().map_err(|e| {
         Error::Workspace(format!(
@@ -163,4 +222,17 @@ pub fn read_manifest(path: &Path) -> Result<toml::Table, Error> {
             e.message().trim()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoted_source_lines_are_dropped_from_cargo_errors() {
+        let stderr = "error: key with no value, expected `=`\n --> m/Cargo.toml:1:20\n  |\n1 | secret: hunter2\n  |                    ^\nerror: failed to load manifest\n";
+        let out = super::without_snippets(stderr);
+        assert_eq!(
+            out,
+            "error: key with no value, expected `=`\n --> m/Cargo.toml:1:20\nerror: failed to load manifest"
+        );
+    }
 }

@@ -7,7 +7,10 @@
 
 mod files;
 pub mod git;
+pub mod graph;
 pub mod metadata;
+pub mod toolchain;
+mod vendored;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +31,8 @@ pub struct Workspace {
     pub packages: Vec<Package>,
     /// Files to scan, sorted by path.
     pub files: Vec<SourceFile>,
+    /// What the workspace holds that is not scanned, and why (members outside the root).
+    pub notes: Vec<crate::model::ScanNote>,
     /// The git work tree around the workspace, when the workspace is a subdirectory of it and a
     /// `file` check looks at the repository root.
     pub repository: Option<Repository>,
@@ -60,6 +65,11 @@ pub struct Package {
     pub targets: Vec<Target>,
     /// The package's Cargo.toml, parsed.
     pub manifest_table: toml::Table,
+    /// Workspace members it depends on through normal dependencies (names, sorted).
+    pub member_deps: Vec<String>,
+    /// The kind of all its code when it is not production (test support, benches or
+    /// examples), with the reason.
+    pub role: Option<(crate::model::CodeKind, String)>,
     /// `publish` is not `false` (nor an empty registry list), inheritance resolved.
     pub publishable: bool,
     /// It has a non-empty `description` (crates.io requires one), inheritance resolved.
@@ -88,6 +98,23 @@ impl Target {
     /// True for build scripts.
     pub fn is_build_script(&self) -> bool {
         self.kinds.iter().any(|k| k == "custom-build")
+    }
+
+    /// True for bin targets.
+    pub fn is_bin(&self) -> bool {
+        self.kinds.iter().any(|k| k == "bin")
+    }
+
+    /// The kind of the code a target compiles, when it is not production code.
+    pub fn code_kind(&self) -> Option<crate::model::CodeKind> {
+        use crate::model::CodeKind;
+        self.kinds.iter().find_map(|k| match k.as_str() {
+            "test" => Some(CodeKind::Test),
+            "bench" | "example" => Some(CodeKind::Example),
+            // A proc macro runs in the compiler: its failure is a compile error.
+            "custom-build" | "proc-macro" => Some(CodeKind::BuildScript),
+            _ => None,
+        })
     }
 }
 
@@ -177,6 +204,9 @@ pub struct SourceFile {
     pub abs: PathBuf,
     /// Index into `Workspace::packages` of the innermost package containing it.
     pub package: Option<usize>,
+    /// The kind of code its path alone implies, when that overrides the module tree
+    /// (vendored or generated; in a test-support package), with the reason.
+    pub class: Option<(crate::model::CodeKind, String)>,
 }
 
 impl SourceFile {
@@ -187,25 +217,37 @@ impl SourceFile {
 }
 
 impl Workspace {
-    /// Whether a file is production or test code, judged by its path and the package targets.
-    /// (The syntax engine refines this per item.)
+    /// The kind of code a file is, judged by its path, the package targets and the package's
+    /// role (the syntax engine refines this for `.rs` files through the module tree).
     pub fn path_code_kind(&self, path: &str) -> crate::model::CodeKind {
-        let in_test_dir = path.split('/').any(|seg| {
-            matches!(
-                seg,
-                "tests" | "benches" | "examples" | "test" | "testdata" | "fixtures"
-            )
-        });
-        let test_target = self
+        use crate::model::CodeKind;
+        let file = self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .and_then(|i| self.files.get(i));
+        if let Some((kind, _)) = file.and_then(|f| f.class.as_ref()) {
+            return *kind;
+        }
+        let target = self
             .packages
             .iter()
             .flat_map(|p| &p.targets)
-            .any(|t| t.is_test_like() && t.src_path == path);
-        if in_test_dir || test_target {
-            crate::model::CodeKind::Test
-        } else {
-            crate::model::CodeKind::Production
+            .find(|t| t.src_path == path);
+        if let Some(kind) = target.and_then(Target::code_kind) {
+            return kind;
         }
+        let mut segs: Vec<&str> = path.split('/').collect();
+        let name = segs.pop().unwrap_or("");
+        let dir_kind = segs.iter().find_map(|seg| match *seg {
+            "tests" | "test" | "testdata" | "fixtures" | "__tests__" => Some(CodeKind::Test),
+            s if s.ends_with("_tests") || s.ends_with("-tests") => Some(CodeKind::Test),
+            "benches" | "examples" => Some(CodeKind::Example),
+            _ => None,
+        });
+        dir_kind
+            .or_else(|| is_test_file_name(name).then_some(CodeKind::Test))
+            .unwrap_or(CodeKind::Production)
     }
 
     /// The package a workspace-relative path belongs to (innermost directory wins).
@@ -224,37 +266,98 @@ impl Workspace {
     }
 }
 
-/// `path` relative to `root`, with `/` separators.
+/// Test files of other languages by their name: `test_x.py`, `x_test.py`, `x.test.ts`,
+/// `x.spec.js`, `conftest.py`.
+fn is_test_file_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if ext == "rs" {
+        return false;
+    }
+    stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with(".test")
+        || stem.ends_with(".spec")
+        || stem == "conftest"
+}
+
+/// `path` relative to `root`, with `/` separators; a path outside `root` gets `..` segments
+/// (never an absolute path).
 pub fn relative_to(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+    let names = |p: &Path| -> Vec<String> {
+        p.components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    if let Ok(rel) = path.strip_prefix(root) {
+        return names(rel).join("/");
+    }
+    let (root, path) = (names(root), names(path));
+    let common = root.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_string(), root.len() - common);
+    ups.chain(path[common..].iter().cloned())
         .collect::<Vec<_>>()
         .join("/")
 }
 
-/// An error for every member manifest (other than the root one) with a
-/// `[package.metadata.ready]` table, which would otherwise be silently ignored (the
-/// configuration is per workspace: use `ready.toml` with `paths`).
+/// An error for every member manifest (other than the root one) whose
+/// `[package.metadata.ready]` holds anything but `role = "test-support"`: such settings would
+/// otherwise be silently ignored (the configuration is per workspace: use `ready.toml` with
+/// `paths`).
 pub fn member_config_errors(ws: &Workspace) -> Vec<crate::diag::ConfigError> {
-    ws.packages
-        .iter()
-        .filter(|p| p.manifest != "Cargo.toml")
-        .filter(|p| {
-            p.manifest_table
-                .get("package")
-                .and_then(|t| t.get("metadata"))
-                .and_then(|m| m.get("ready"))
-                .is_some()
-        })
-        .map(|p| {
-            let text = std::fs::read_to_string(ws.root.join(&p.manifest)).unwrap_or_default();
-            let path = crate::diag::key_path(&["package", "metadata", "ready"]);
-            crate::diag::Source::new(p.manifest.clone(), text).error_at_path(
-                &path,
-                true,
-                "`[package.metadata.ready]` is read only from the workspace root's Cargo.toml; configure members in ready.toml (e.g. `[checks.<id>] paths = [\"crates/x/**\"]`)",
-            )
-        })
-        .collect()
+    use crate::diag::{Source, key_path};
+    let mut errors = Vec::new();
+    for p in ws.packages.iter().filter(|p| p.manifest != "Cargo.toml") {
+        let Some(table) = p
+            .manifest_table
+            .get("package")
+            .and_then(|t| t.get("metadata"))
+            .and_then(|m| m.get("ready"))
+        else {
+            continue;
+        };
+        let problems = member_metadata_problems(table);
+        if problems.is_empty() {
+            continue;
+        }
+        let text = crate::guard::read_regular_text(
+            &ws.root.join(&p.manifest),
+            crate::guard::MAX_CONFIG_BYTES,
+        )
+        .unwrap_or_default();
+        let source = Source::new(p.manifest.clone(), text);
+        for (key, at_key, message) in problems {
+            let mut path = vec!["package", "metadata", "ready"];
+            path.extend(key.as_deref());
+            errors.push(source.error_at_path(&key_path(&path), at_key, message));
+        }
+    }
+    errors
+}
+
+/// What is wrong with a member's `[package.metadata.ready]`: (the offending key, whether to
+/// point at the key rather than its value, the message).
+fn member_metadata_problems(value: &toml::Value) -> Vec<(Option<String>, bool, String)> {
+    const ELSEWHERE: &str = "`[package.metadata.ready]` of a member may only set `role = \"test-support\"`; the configuration is read from the workspace root (ready.toml; e.g. `[checks.<id>] paths = [\"crates/x/**\"]`)";
+    let Some(table) = value.as_table() else {
+        return vec![(None, true, ELSEWHERE.to_string())];
+    };
+    let mut out = Vec::new();
+    for (key, v) in table {
+        match (key.as_str(), v.as_str()) {
+            ("role", Some(graph::TEST_SUPPORT_ROLE)) => {}
+            ("role", _) => out.push((
+                Some(key.clone()),
+                false,
+                format!(
+                    "unknown package role {v} (the only role is `\"{}\"`)",
+                    graph::TEST_SUPPORT_ROLE
+                ),
+            )),
+            _ => out.push((Some(key.clone()), true, ELSEWHERE.to_string())),
+        }
+    }
+    out
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
+use crate::guard::{visible, visible_lines};
 use crate::model::{Finding, Severity};
 use crate::render::text::wrap;
 
@@ -23,22 +24,25 @@ pub struct Extras<'a> {
 /// Writes one finding.
 pub fn write(f: &Finding, extras: &Extras<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let level = level(f.severity);
-    // The role of the flagged code, as one word before the message.
+    // Repository text (message, file name, source line), shown character for character with
+    // control characters visible: carets stay right, nothing reaches the terminal raw. The role
+    // of the flagged code, as one word before the message.
+    let (message, file, source) = (visible(&f.message), visible(&f.file), visible(&f.snippet));
     let message = match f.role {
-        Some(r) => format!("({}) {}", r.as_str(), f.message),
-        None => f.message.clone(),
+        Some(r) => format!("({}) {message}", r.as_str()),
+        None => message.into_owned(),
     };
     let title = level.primary_title(message.as_str()).id(f.check.as_str());
     let group = if has_no_line(f) {
-        let origin = Origin::path(f.file.as_str())
+        let origin = Origin::path(file.as_ref())
             .line(f.region.line as usize)
             .char_column(f.region.column as usize);
         title.element(origin)
     } else {
-        let snippet = Snippet::source(f.snippet.as_str())
+        let snippet = Snippet::source(source.as_ref())
             .line_start(f.region.line as usize)
-            .path(f.file.as_str())
-            .annotation(AnnotationKind::Primary.span(caret_span(f)));
+            .path(file.as_ref())
+            .annotation(AnnotationKind::Primary.span(caret_span(f, &source)));
         title.element(snippet)
     };
     let group = notes(group, f, extras);
@@ -61,11 +65,13 @@ fn level(s: Severity) -> Level<'static> {
 /// The chain (related places), the fix and the suppression syntax.
 fn notes<'a>(group: Group<'a>, f: &'a Finding, extras: &Extras<'a>) -> Group<'a> {
     let group = f.related.iter().fold(group, |g, rel| {
-        g.element(Level::NOTE.message(format!("{} ({}:{})", rel.message, rel.file, rel.line)))
+        let note = format!("{} ({}:{})", rel.message, rel.file, rel.line);
+        g.element(Level::NOTE.message(visible(&note).into_owned()))
     });
     let group = match extras.help {
         Some(fix) if !fix.trim().is_empty() => {
-            group.element(Level::HELP.message(wrap(fix.trim(), HELP_WIDTH).join("\n")))
+            let help = visible_lines(&wrap(fix.trim(), HELP_WIDTH).join("\n"));
+            group.element(Level::HELP.message(help))
         }
         _ => group,
     };
@@ -104,10 +110,9 @@ fn is_whole_file(f: &Finding) -> bool {
     f.region.line <= 1 && f.region.column <= 1 && f.region.end_column <= 1
 }
 
-/// Byte range of the flagged text within the flagged line (to its end for multi-line regions;
-/// at least one character where the line has one).
-fn caret_span(f: &Finding) -> std::ops::Range<usize> {
-    let line = f.snippet.as_str();
+/// Byte range of the flagged text within the flagged line `line` (to its end for multi-line
+/// regions; at least one character where the line has one).
+fn caret_span(f: &Finding, line: &str) -> std::ops::Range<usize> {
     let byte_at = |col: u32| {
         line.char_indices()
             .nth(col.saturating_sub(1) as usize)

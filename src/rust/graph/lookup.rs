@@ -362,7 +362,9 @@ impl CodeModel {
                     return self.prefer(k, None, Some(c));
                 }
             }
-            if self.is_external_path(k, path) {
+            // (`self` in `impl Service for Arc<Inner>` is an `Arc` without its argument)
+            let wrapper = crate::rust::types::DEREF_WRAPPERS.contains(&tname);
+            if self.is_external_path(k, path) && !wrapper {
                 // A type of std or a dependency (the workspace may impl a trait of its own
                 // for it, e.g. `impl Registry for opendal::Operator`, but not this method):
                 // not a workspace fn.

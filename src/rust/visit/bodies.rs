@@ -130,6 +130,7 @@ impl Walker<'_> {
         self.locals.push(HashMap::new());
         self.bind_params(sig, self_ty.as_deref());
         self.route_attrs(attrs);
+        self.start_attrs(attrs, &sig.ident.to_string());
     }
 
     /// Notes the closure a fn body returns as its tail expression (`move |x| ..`,
@@ -310,7 +311,11 @@ impl Walker<'_> {
             if !crate::rust::engine::ROUTE_CALLS.contains(&last.as_str()) {
                 continue;
             }
-            if let Ok(lit) = a.parse_args_with(first_str_lit) {
+            let lit = a
+                .parse_args_with(first_str_lit)
+                .ok()
+                .or_else(|| super::serve::named_path_arg(a));
+            if let Some(lit) = lit {
                 let line = a.span().start().line as u32;
                 self.route_fact(&lit, line);
             }
@@ -323,7 +328,12 @@ impl Walker<'_> {
         let facts: Vec<PresenceFact> = self
             .presence_checks()
             .filter(|(_, p)| p.route_matches(&full) || p.route_matches(route))
-            .map(|(i, _)| PresenceFact { check: i, line })
+            .map(|(i, _)| PresenceFact {
+                check: i,
+                line,
+                what: format!("route `{full}`"),
+                negates: false,
+            })
             .collect();
         self.out.presence.extend(facts);
     }

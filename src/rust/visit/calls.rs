@@ -10,8 +10,8 @@ use super::{Walker, addr, region, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
 use crate::model::Region;
-use crate::rust::PresenceFact;
 use crate::rust::contexts::Frame;
+use crate::rust::engine::{Engine, FileInput};
 use crate::rust::facts::{Callee, Discard, Root, Site};
 use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
 
@@ -49,8 +49,8 @@ impl Walker<'_> {
                 .and_then(|c| c.last())
                 .map(String::as_str)
                 .unwrap_or("");
-            if crate::rust::engine::ROUTE_CALLS.contains(&last)
-                && let Some(route) = e.args.first().and_then(str_lit)
+            if let Some(route) = e.args.first().and_then(str_lit)
+                && crate::rust::engine::registers_route(last, &route)
             {
                 self.route_fact(&route, r.line);
             }
@@ -83,10 +83,16 @@ impl Walker<'_> {
             _ => format!("….{name}()"),
         };
         let args: Vec<&Expr> = e.args.iter().collect();
+        let roots = if self.engine.request.chains {
+            self.chain_root(&e.receiver)
+        } else {
+            Vec::new()
+        };
         let callee = Callee::Method {
             name: name.clone(),
             recv: Default::default(),
             recv_call: None,
+            roots,
         };
         let before = self.out.facts.sites.len();
         self.on_method(callee, &e.receiver, r.clone(), addr(e), &args, shown);
@@ -94,7 +100,7 @@ impl Walker<'_> {
         self.visit_expr(&e.receiver);
         let route = e.args.first().and_then(str_lit);
         if let Some(route) = &route
-            && crate::rust::engine::ROUTE_CALLS.contains(&name.as_str())
+            && crate::rust::engine::registers_route(&name, route)
         {
             self.route_fact(route, r.line);
         }
@@ -124,11 +130,11 @@ impl Walker<'_> {
         args: &[&Expr],
         display: String,
     ) {
-        let Callee::Method { name, .. } = &callee else {
+        let Callee::Method { name, roots, .. } = &callee else {
             return;
         };
         if !self.wanted(&callee) {
-            self.presence_at(&callee, region.line);
+            self.presence_at(&callee, region.line, args.is_empty());
             return;
         }
         let recv_call = match strip_try(receiver) {
@@ -139,6 +145,7 @@ impl Walker<'_> {
             name: name.clone(),
             recv: self.scope().of_expr(receiver),
             recv_call,
+            roots: roots.clone(),
         };
         self.on_call(callee, region, expr, args, display);
     }
@@ -152,7 +159,7 @@ impl Walker<'_> {
         args: &[&Expr],
         display: String,
     ) {
-        self.presence_at(&callee, region.line);
+        self.presence_at(&callee, region.line, args.is_empty());
         if !self.wanted(&callee) {
             return;
         }
@@ -307,33 +314,19 @@ impl Walker<'_> {
         }
     }
 
-    /// Presence facts at a call (`presence` checks by function, method or macro).
-    fn presence_at(&mut self, callee: &Callee, line: u32) {
-        let facts: Vec<PresenceFact> = self
-            .presence_checks()
-            .filter(|(_, p)| match callee {
-                Callee::Path(cands) => p
-                    .functions
-                    .iter()
-                    .any(|f| cands.iter().any(|c| f.matches(c))),
-                Callee::Method { name, .. } => p.methods.iter().any(|m| m == name),
-                Callee::Macro(n) => p.macros.iter().any(|m| m == n),
-                Callee::Ref(_) | Callee::Param(_) => false,
-            })
-            .map(|(check, _)| PresenceFact { check, line })
-            .collect();
-        self.out.presence.extend(facts);
+    /// Presence facts and server starts at a call (`presence` checks by function, method or
+    /// macro).
+    fn presence_at(&mut self, callee: &Callee, line: u32, no_args: bool) {
+        let (engine, input) = (self.engine, self.input);
+        for (check, p) in presence_checks(engine, input) {
+            self.presence_fact(check, p, callee, line);
+        }
+        self.start_fact(callee, line, no_args);
     }
 
     /// The `presence` checks that apply to this file.
     pub(super) fn presence_checks(&self) -> impl Iterator<Item = (usize, &PresenceMatcher)> {
-        let applicable = self.input.checks;
-        self.engine
-            .request
-            .presence
-            .iter()
-            .filter(move |(i, _)| applicable.contains(i))
-            .map(|(i, m)| (*i, *m))
+        presence_checks(self.engine, self.input)
     }
 
     /// `let _ = …`, `_ = …`, `….ok();` forms, and discarded values.
@@ -344,12 +337,12 @@ impl Walker<'_> {
                 (strip(&m.receiver), Form::Ok)
             }
             (_, Form::Ok) => {
-                self.discarded.insert(payload_addr(inner));
+                self.mark_discarded(inner);
                 return;
             }
             (e, f) => (e, f),
         };
-        self.discarded.insert(payload_addr(inner));
+        self.mark_discarded(inner);
         if !self.engine.request.discards {
             return;
         }
@@ -375,6 +368,37 @@ impl Walker<'_> {
             body,
         });
     }
+}
+
+impl Walker<'_> {
+    /// Marks a value as thrown away, and the call it unwraps (`spawn(..).expect("..");` throws
+    /// the spawn's handle away just the same).
+    fn mark_discarded(&mut self, e: &Expr) {
+        self.discarded.insert(payload_addr(e));
+        match strip(e) {
+            Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect")
+                    && m.args.len() <= 1 =>
+            {
+                self.mark_discarded(&m.receiver)
+            }
+            Expr::Try(t) => self.mark_discarded(&t.expr),
+            _ => {}
+        }
+    }
+}
+
+/// The `presence` checks that apply to a file.
+pub(super) fn presence_checks<'a>(
+    engine: &'a Engine<'a>,
+    input: &'a FileInput<'a>,
+) -> impl Iterator<Item = (usize, &'a PresenceMatcher)> {
+    engine
+        .request
+        .presence
+        .iter()
+        .filter(move |(i, _)| input.checks.contains(i))
+        .map(|(i, m)| (*i, *m))
 }
 
 /// The expression a spawn / registration argument runs: through `Box::pin(x)`,

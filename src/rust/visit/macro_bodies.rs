@@ -39,11 +39,15 @@ impl Walker<'_> {
         }
         let expr = pos == Position::Expr;
         if expr {
-            self.push_frame(Frame::Call(vec![vec![name]]));
+            self.push_frame(Frame::Call(vec![vec![name.clone()]]));
         }
-        for n in &body.nodes {
-            if !matches!(n, Node::Item(syn::Item::Use(_))) {
-                n.visit(self);
+        if name == "select" || name == "select_biased" {
+            self.select_branches(&body.nodes);
+        } else {
+            for n in &body.nodes {
+                if !matches!(n, Node::Item(syn::Item::Use(_))) {
+                    n.visit(self);
+                }
             }
         }
         if expr {

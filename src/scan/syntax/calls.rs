@@ -40,7 +40,15 @@ pub fn matched(cx: &Cx, file: usize, site: &Site, c: &CallMatcher) -> Option<Mat
             name,
             recv,
             recv_call,
+            roots,
         } => {
+            if c.chain_methods.iter().any(|m| m.matches(name, roots)) {
+                return Some(Matched {
+                    name: format!(".{name}()"),
+                    bare: name.clone(),
+                    untyped: false,
+                });
+            }
             if c.methods.iter().any(|m| m == name) {
                 let untyped = receiver_ok(cx, file, site, c, recv, recv_call.as_ref())?;
                 return Some(Matched {

@@ -10,7 +10,10 @@ fn matches(frame: &Frame, ctx: &Context) -> bool {
         (Frame::Fn { is_async, .. }, Context::Async) => *is_async,
         (Frame::Fn { is_main, .. }, Context::Main) => *is_main,
         (Frame::Fn { is_unsafe, .. }, Context::Unsafe) => *is_unsafe,
-        (Frame::Unsafe, Context::Unsafe) | (Frame::Loop, Context::Loop) => true,
+        (Frame::Unsafe, Context::Unsafe)
+        | (Frame::Loop, Context::Loop)
+        | (Frame::AcceptLoop, Context::AcceptLoop)
+        | (Frame::OtherBranch, Context::OtherBranch) => true,
         (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),
         (Frame::Method(m), Context::Call(p)) => p.segments.last() == Some(m) && !p.any_suffix,
         _ => false,
@@ -57,6 +60,8 @@ pub fn context_name(c: &Context) -> String {
         Context::Async => "async".into(),
         Context::Unsafe => "unsafe".into(),
         Context::Loop => "loop".into(),
+        Context::AcceptLoop => "accept loop".into(),
+        Context::OtherBranch => "select! branch".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),
     }

@@ -55,6 +55,7 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
         match &c.matcher {
             Matcher::Call(m) => {
                 req.add_calls(&m.functions, &m.methods, &m.macros);
+                req.add_chain_methods(&m.chain_methods);
                 req.skips |= !m.skip.is_empty();
                 if m.interprocedural {
                     req.exempt_calls
@@ -74,10 +75,20 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
                 req.add_calls(&m.functions, &m.methods, &[]);
                 req.discards = true;
             }
-            Matcher::Presence(m) => req.presence.push((i, m)),
+            Matcher::Presence(m) => {
+                req.chains |= m.methods.iter().any(|x| x.root.is_some());
+                req.presence.push((i, m));
+            }
             _ => continue,
         }
         syntax.checks.push(i);
+    }
+    let services = checks
+        .iter()
+        .zip(applicable)
+        .any(|(c, a)| *a && c.applies.is_service());
+    if services {
+        req.add_starts();
     }
     req.types |= req.graph;
     if req.types {
@@ -108,10 +119,13 @@ pub struct Cx<'a> {
     pub applies: &'a [Vec<usize>],
     /// Whether each check applies to some package.
     pub applicable: &'a [bool],
+    /// The bins that are services.
+    pub services: &'a rust::services::Services,
 }
 
-/// Every syntax-aware finding, already filtered by each check's `code` scope.
-pub fn hits(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
+/// Every syntax-aware finding, already filtered by each check's `code` scope, and the
+/// verdicts of the presence service checks.
+pub fn hits(cx: &Cx, syntax: &Syntax) -> (Vec<Hit>, Vec<rust::ServiceVerdict>) {
     let clock = crate::timings::Clock::start();
     let mut hits = calls::call_hits(cx);
     hits.extend(chain::chain_hits(cx));
@@ -121,11 +135,17 @@ pub fn hits(cx: &Cx, syntax: &Syntax) -> Vec<Hit> {
     hits.retain(|h| keep(cx, syntax, h));
     hits.extend(uncompiled(cx, syntax));
     crate::timings::add(crate::timings::Stage::Queries, clock.elapsed());
-    hits.extend(crate::timings::time(
-        crate::timings::Stage::Presence,
-        || rust::presence_hits(cx.checks, cx.ws, cx.applicable, cx.summaries, cx.class),
-    ));
-    hits
+    let inputs = rust::services::Inputs {
+        ws: cx.ws,
+        class: cx.class,
+        summaries: cx.summaries,
+        texts: cx.texts,
+    };
+    let (presence, verdicts) = crate::timings::time(crate::timings::Stage::Presence, || {
+        rust::presence_hits(cx.checks, &inputs, cx.applicable, cx.services)
+    });
+    hits.extend(presence);
+    (hits, verdicts)
 }
 
 /// A hit of check `check` at a place of file `file`.

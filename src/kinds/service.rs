@@ -1,0 +1,252 @@
+//! What makes a bin target a *service*: server frameworks (the crates) and the calls that start
+//! a server with them. A service check (`[applies] services = [..]`) runs once per service; the
+//! engine records where servers start ([`ServerStarts`]), and the scan decides which bins are
+//! services (`crate::scan`).
+//!
+//! The calls were taken from each framework's documented entry points: axum `serve` (0.7+) and
+//! `Server::bind` (0.6, hyper's), axum-server `bind*`, actix-web `HttpServer::new(..).run()`,
+//! rocket `build()`/`custom()` + `launch()` or `#[launch]`, tonic
+//! `transport::Server::builder()`, hyper `Server::bind` (0.14) and `server::conn::*::Builder`
+//! (1.x), hyper-util `server::conn::auto::Builder`, warp `serve`, poem `Server::new`, tide
+//! `new()`/`with_state()` + `listen`, salvo `Server::new`, actix-server `Server::build()` (a
+//! `tcp` server) with actix-http's `HttpService` (`http`). A plain accept loop (`accept()` with
+//! no argument inside a loop, or `incoming()`) is a `tcp` service.
+
+use serde::Deserialize;
+
+use super::call::{MethodPattern, PathPattern};
+
+/// What a service speaks; service checks name the protocols they apply to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Protocol {
+    /// An HTTP server with routes of its own: an API or a web application.
+    Http,
+    /// An HTTP server whose only routes are metrics: a Prometheus exporter, a metrics side
+    /// port of a DNS or database-protocol server.
+    HttpMetrics,
+    /// A gRPC server (tonic).
+    Grpc,
+    /// A plain accept loop.
+    Tcp,
+}
+
+impl Protocol {
+    /// The name used in check files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Http => "http",
+            Protocol::HttpMetrics => "http-metrics",
+            Protocol::Grpc => "grpc",
+            Protocol::Tcp => "tcp",
+        }
+    }
+}
+
+/// A server framework and the calls that start its server.
+#[derive(Debug, Clone, Copy)]
+pub struct Framework {
+    /// The crate name as declared in Cargo.toml.
+    pub krate: &'static str,
+    /// What it serves.
+    pub protocol: Protocol,
+    /// Calls that start (or build the server that is then started): function paths and
+    /// `root().method` chains.
+    pub starts: &'static [&'static str],
+    /// Attributes on a fn that start a server (`#[launch]`).
+    pub attributes: &'static [&'static str],
+}
+
+/// Every framework known to make a service.
+pub const FRAMEWORKS: &[Framework] = &[
+    Framework {
+        krate: "axum",
+        protocol: Protocol::Http,
+        starts: &[
+            "axum::serve",
+            "axum::Server::bind",
+            "axum::Server::from_tcp",
+            "axum::Server::builder",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "axum-server",
+        protocol: Protocol::Http,
+        starts: &[
+            "axum_server::bind",
+            "axum_server::bind_rustls",
+            "axum_server::bind_openssl",
+            "axum_server::from_tcp",
+            "axum_server::from_tcp_rustls",
+            "axum_server::Server::bind",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "actix-web",
+        protocol: Protocol::Http,
+        starts: &["actix_web::HttpServer::new"],
+        attributes: &[],
+    },
+    Framework {
+        krate: "actix-server",
+        protocol: Protocol::Tcp,
+        starts: &[
+            "actix_server::Server::build",
+            "actix_server::ServerBuilder::default",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "actix-http",
+        protocol: Protocol::Http,
+        starts: &[
+            "actix_http::HttpService::build",
+            "actix_http::HttpServiceBuilder::default",
+            "actix_http::HttpServiceBuilder::new",
+            "actix_http::HttpService::new",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "rocket",
+        protocol: Protocol::Http,
+        starts: &[
+            "rocket::build().launch",
+            "rocket::custom().launch",
+            "rocket::build",
+            "rocket::custom",
+        ],
+        attributes: &["launch"],
+    },
+    Framework {
+        krate: "tonic",
+        protocol: Protocol::Grpc,
+        starts: &["tonic::transport::Server::builder"],
+        attributes: &[],
+    },
+    Framework {
+        krate: "hyper",
+        protocol: Protocol::Http,
+        starts: &[
+            "hyper::Server::bind",
+            "hyper::Server::builder",
+            "hyper::Server::from_tcp",
+            "hyper::server::Server::bind",
+            "hyper::server::Server::builder",
+            "hyper::server::conn::Http::new",
+            "hyper::server::conn::http1::Builder::new",
+            "hyper::server::conn::http2::Builder::new",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "hyper-util",
+        protocol: Protocol::Http,
+        starts: &["hyper_util::server::conn::auto::Builder::new"],
+        attributes: &[],
+    },
+    Framework {
+        krate: "warp",
+        protocol: Protocol::Http,
+        starts: &["warp::serve"],
+        attributes: &[],
+    },
+    Framework {
+        krate: "poem",
+        protocol: Protocol::Http,
+        starts: &[
+            "poem::Server::new",
+            "poem::Server::new_with_acceptor",
+            "poem::server::Server::new",
+            "poem::server::Server::new_with_acceptor",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "tide",
+        protocol: Protocol::Http,
+        starts: &[
+            "tide::new().listen",
+            "tide::with_state().listen",
+            "tide::new",
+            "tide::with_state",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "salvo",
+        protocol: Protocol::Http,
+        starts: &[
+            "salvo::Server::new",
+            "salvo::server::Server::new",
+            "salvo::prelude::Server::new",
+        ],
+        attributes: &[],
+    },
+];
+
+/// The name under which a plain accept loop is listed among a service's frameworks.
+pub const ACCEPT_LOOP: &str = "accept loop";
+
+/// One compiled start call of a framework.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// A function path.
+    Fn(PathPattern),
+    /// A method on a chain rooted at a call of a function.
+    Method(MethodPattern),
+}
+
+/// The compiled server starts of every framework, for the engine.
+#[derive(Debug, Clone)]
+pub struct ServerStarts {
+    /// (index into [`FRAMEWORKS`], start).
+    pub starts: Vec<(usize, Start)>,
+}
+
+impl ServerStarts {
+    /// Compiles [`FRAMEWORKS`].
+    pub fn new() -> ServerStarts {
+        let mut starts = Vec::new();
+        for (i, f) in FRAMEWORKS.iter().enumerate() {
+            for s in f.starts {
+                let start = match MethodPattern::parse(s) {
+                    Some(m) if m.root.is_some() => Some(Start::Method(m)),
+                    _ => PathPattern::parse(s).map(Start::Fn),
+                };
+                starts.extend(start.map(|st| (i, st)));
+            }
+        }
+        ServerStarts { starts }
+    }
+
+    /// Prefilter needles: a file that starts a server mentions one of these.
+    pub fn needles(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .starts
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Start::Fn(p) => p.needle().map(String::from),
+                Start::Method(m) => Some(m.name.clone()),
+            })
+            .collect();
+        out.extend(["accept", "incoming", "launch"].map(String::from));
+        out
+    }
+}
+
+impl Default for ServerStarts {
+    fn default() -> Self {
+        ServerStarts::new()
+    }
+}
+
+/// The framework a declared crate name is, if any.
+pub fn framework(krate: &str) -> Option<&'static Framework> {
+    let norm = |s: &str| s.replace('-', "_");
+    FRAMEWORKS.iter().find(|f| norm(f.krate) == norm(krate))
+}

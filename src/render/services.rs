@@ -1,0 +1,62 @@
+//! `cargo ready list --services`: which bin targets are services and why, and with `-v` the
+//! verdict and evidence of every service check and why the other bins are not services.
+
+use std::fmt::Write as _;
+
+use crate::model::{Outcome, Report};
+
+/// The services of a report as text.
+pub fn services_text(report: &Report, verbose: bool) -> String {
+    let mut s = String::new();
+    if report.services.is_empty() {
+        let _ = writeln!(s, "no service: no bin target starts a server");
+    }
+    for svc in &report.services {
+        let _ = writeln!(
+            s,
+            "service `{}` (package `{}`, {}): {} via {}",
+            svc.bin,
+            svc.package,
+            svc.file,
+            svc.protocols.join(", "),
+            svc.frameworks.join(", ")
+        );
+        let _ = writeln!(
+            s,
+            "  starts its server at {}:{}: {}",
+            svc.started.file, svc.started.line, svc.started.what
+        );
+        let _ = writeln!(s, "  code searched: {}", svc.packages.join(", "));
+        if verbose {
+            for c in &svc.checks {
+                let verdict = match (&c.outcome, &c.evidence) {
+                    (Outcome::Pass, Some(e)) => format!("pass  {}:{} {}", e.file, e.line, e.what),
+                    (Outcome::Pass, None) => "pass".to_string(),
+                    _ => "FAIL".to_string(),
+                };
+                let _ = writeln!(s, "  {:<20} {verdict}", c.id);
+            }
+        }
+    }
+    match (verbose, report.not_services.len()) {
+        (_, 0) => {}
+        (true, _) => {
+            let _ = writeln!(s, "not services:");
+            for n in &report.not_services {
+                let _ = writeln!(
+                    s,
+                    "  bin `{}` (package `{}`): {}",
+                    n.bin, n.package, n.reason
+                );
+            }
+        }
+        (false, n) => {
+            let _ = writeln!(
+                s,
+                "{n} other bin target{} not a service (-v says why)",
+                if n == 1 { " is" } else { "s are" }
+            );
+        }
+    }
+    s
+}

@@ -1,0 +1,239 @@
+//! A byte-level Rust lexer for the nesting guard: just enough to skip comments, strings (raw,
+//! byte, C), characters (versus lifetimes) and numbers, and to tell identifiers, keywords,
+//! brackets and multi-character operators apart. It never fails and never recurses.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Open,
+    Close,
+    Operand,
+    Keyword,
+    Punct,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Token<'a> {
+    pub(super) kind: Kind,
+    pub(super) text: &'a str,
+    pub(super) start: usize,
+    pub(super) end: usize,
+}
+
+/// A byte-level Rust lexer that knows just enough: comments, strings (raw, byte, C),
+/// characters versus lifetimes, identifiers, numbers, multi-character operators.
+pub(super) struct Lexer<'a> {
+    pub(super) b: &'a [u8],
+    pub(super) i: usize,
+}
+
+const OPERATORS: &[&str] = &[
+    "<<=", ">>=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=",
+    "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
+];
+
+/// Words that make no operand: the next `-`, `&`, `*`, `|` is a prefix.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "become", "box", "break", "const", "continue", "dyn", "else", "for",
+    "if", "impl", "in", "let", "loop", "match", "move", "mut", "ref", "return", "static", "unsafe",
+    "where", "while", "yield",
+];
+
+impl<'a> Lexer<'a> {
+    fn peek(&self, k: usize) -> u8 {
+        self.b.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    fn text(&self, start: usize) -> &'a str {
+        std::str::from_utf8(self.b.get(start..self.i).unwrap_or_default()).unwrap_or("")
+    }
+
+    pub(super) fn next_token(&mut self) -> Option<Token<'a>> {
+        loop {
+            self.skip_blank_and_comments();
+            let start = self.i;
+            let c = *self.b.get(self.i)?;
+            let kind = match c {
+                b'(' | b'[' | b'{' => {
+                    self.i += 1;
+                    Kind::Open
+                }
+                b')' | b']' | b'}' => {
+                    self.i += 1;
+                    Kind::Close
+                }
+                b'"' => {
+                    self.string(0);
+                    Kind::Operand
+                }
+                b'\'' => self.quote(),
+                b'0'..=b'9' => {
+                    self.number();
+                    Kind::Operand
+                }
+                c if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => self.word(),
+                _ => {
+                    self.operator();
+                    Kind::Punct
+                }
+            };
+            if self.i == start {
+                self.i += 1;
+                continue;
+            }
+            return Some(Token {
+                kind,
+                text: self.text(start),
+                start,
+                end: self.i,
+            });
+        }
+    }
+
+    fn skip_blank_and_comments(&mut self) {
+        loop {
+            match (self.peek(0), self.peek(1)) {
+                (c, _) if c.is_ascii_whitespace() => self.i += 1,
+                (b'/', b'/') => {
+                    while self.i < self.b.len() && self.peek(0) != b'\n' {
+                        self.i += 1;
+                    }
+                }
+                (b'/', b'*') => self.block_comment(),
+                _ => return,
+            }
+        }
+    }
+
+    fn block_comment(&mut self) {
+        let mut depth = 0usize;
+        while self.i < self.b.len() {
+            match (self.peek(0), self.peek(1)) {
+                (b'/', b'*') => {
+                    depth += 1;
+                    self.i += 2;
+                }
+                (b'*', b'/') => {
+                    depth = depth.saturating_sub(1);
+                    self.i += 2;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// A string starting at the quote; `hashes` > 0 for raw strings (no escapes).
+    fn string(&mut self, hashes: usize) {
+        self.i += 1;
+        while self.i < self.b.len() {
+            match self.peek(0) {
+                b'\\' if hashes == 0 => self.i += 2,
+                b'"' => {
+                    self.i += 1;
+                    let closing = (0..hashes).all(|k| self.peek(k) == b'#');
+                    if closing {
+                        self.i += hashes;
+                        return;
+                    }
+                }
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// `'x'`, `'\n'` (a character) or `'a` (a lifetime or label).
+    fn quote(&mut self) -> Kind {
+        self.i += 1;
+        if self.peek(0) == b'\\' {
+            self.i += 2;
+            while self.i < self.b.len() && self.peek(0) != b'\'' && self.peek(0) != b'\n' {
+                self.i += 1;
+            }
+            self.i += 1;
+            return Kind::Operand;
+        }
+        let width = utf8_width(self.peek(0));
+        if self.peek(width) == b'\'' {
+            self.i += width + 1;
+            return Kind::Operand;
+        }
+        while self.peek(0) == b'_' || self.peek(0).is_ascii_alphanumeric() || self.peek(0) >= 0x80 {
+            self.i += 1;
+        }
+        Kind::Operand
+    }
+
+    fn number(&mut self) {
+        while self.i < self.b.len() {
+            let c = self.peek(0);
+            let decimal_point = c == b'.' && self.peek(1).is_ascii_digit();
+            if c.is_ascii_alphanumeric() || c == b'_' || decimal_point {
+                self.i += 1;
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// An identifier or keyword; `r"…"`, `b"…"`, `br#"…"#`, `c"…"` and `b'x'` are literals.
+    fn word(&mut self) -> Kind {
+        let start = self.i;
+        if let Some(kind) = self.prefixed_literal() {
+            return kind;
+        }
+        if self.peek(0) == b'r' && self.peek(1) == b'#' {
+            self.i += 2;
+        }
+        while self.peek(0) == b'_' || self.peek(0).is_ascii_alphanumeric() || self.peek(0) >= 0x80 {
+            self.i += 1;
+        }
+        if KEYWORDS.contains(&self.text(start)) {
+            Kind::Keyword
+        } else {
+            Kind::Operand
+        }
+    }
+
+    fn prefixed_literal(&mut self) -> Option<Kind> {
+        let prefix = match (self.peek(0), self.peek(1)) {
+            (b'b' | b'c', b'r') => 2,
+            (b'b' | b'c' | b'r', _) => 1,
+            _ => return None,
+        };
+        let raw = prefix == 2 || self.peek(0) == b'r';
+        let hashes = (0..).take_while(|&k| self.peek(prefix + k) == b'#').count();
+        match self.peek(prefix + hashes) {
+            b'"' if raw || hashes == 0 => {
+                self.i += prefix + hashes;
+                self.string(hashes);
+                Some(Kind::Operand)
+            }
+            b'\'' if prefix == 1 && self.peek(0) == b'b' && hashes == 0 => {
+                self.i += 1;
+                self.quote();
+                Some(Kind::Operand)
+            }
+            _ => None,
+        }
+    }
+
+    fn operator(&mut self) {
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        let len = OPERATORS
+            .iter()
+            .find(|op| rest.starts_with(op.as_bytes()))
+            .map_or(1, |op| op.len());
+        self.i += len.max(utf8_width(self.peek(0)));
+    }
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}

@@ -1,0 +1,380 @@
+//! Name-level reachability between a bin and the libraries it depends on, without types: which
+//! library fns the bin's own code can call, transitively. A free fn is reached by a call of its
+//! name (`serve(..)`, `app::serve(..)`); an associated fn or method of type `T` by `T::name` or,
+//! once `T` is named in reached code, by `.name(..)`. So `Server::new(cfg).run()` reaches
+//! `Server::run`, while a config printer that calls `Config::default()` does not reach the
+//! `run` of a `Server` it never names. Used to tell which bins of a package reach the fn that
+//! starts a server. An over-approximation still: same-named fns of one type are not told apart.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+
+/// What a body mentions.
+#[derive(Debug, Default, Clone)]
+pub struct Mentions {
+    /// Names called without a path: `name(`.
+    calls: HashSet<String>,
+    /// `Owner::name` pairs (a type's or a module's item).
+    assoc: HashSet<(String, String)>,
+    /// Method names: `.name(`.
+    methods: HashSet<String>,
+    /// Every identifier (type names among them).
+    idents: HashSet<String>,
+}
+
+impl Mentions {
+    /// Adds what `other` mentions.
+    pub fn merge(&mut self, other: &Mentions) {
+        self.calls.extend(other.calls.iter().cloned());
+        self.assoc.extend(other.assoc.iter().cloned());
+        self.methods.extend(other.methods.iter().cloned());
+        self.idents.extend(other.idents.iter().cloned());
+    }
+}
+
+/// Every fn of some files, keyed by (owner, name) with what its body mentions: the owner of a
+/// method is its impl's type, that of a free fn `mod <module>` (same-named fns of one owner
+/// merged).
+#[derive(Debug, Default)]
+pub struct FnIndex {
+    bodies: HashMap<(Owner, String), Mentions>,
+    /// `use ctl::main as ctl_main;`: alias → (`ctl`, `main`).
+    aliases: HashMap<String, (String, String)>,
+}
+
+/// Who a fn belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Owner {
+    /// A free fn of the module with this name ("" for a crate root).
+    Module(String),
+    /// A method or associated fn of the type with this name.
+    Type(String),
+}
+
+impl FnIndex {
+    /// Indexes the fns of these (workspace-relative path, source text) pairs (a text that does
+    /// not tokenize is skipped).
+    pub fn new<'t>(files: impl IntoIterator<Item = (&'t str, &'t str)>) -> FnIndex {
+        let mut index = FnIndex::default();
+        for (path, text) in files {
+            if let Ok(ts) = TokenStream::from_str(text) {
+                index.add(ts, &Owner::Module(module_of(path)));
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, ts: TokenStream, owner: &Owner) {
+        let tokens: Vec<TokenTree> = ts.into_iter().collect();
+        let mut i = 0;
+        while let Some(t) = tokens.get(i) {
+            match t {
+                TokenTree::Ident(kw) if kw == "as" => self.alias(&tokens, i),
+                TokenTree::Ident(kw) if kw == "impl" => {
+                    if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
+                        self.add(body.stream(), &Owner::Type(ty));
+                        i = end;
+                    }
+                }
+                TokenTree::Ident(kw) if kw == "mod" => {
+                    if let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(g))) =
+                        (tokens.get(i + 1), tokens.get(i + 2))
+                    {
+                        self.add(g.stream(), &Owner::Module(name.to_string()));
+                        i += 2;
+                    }
+                }
+                TokenTree::Ident(kw) if kw == "fn" => {
+                    if let (Some(TokenTree::Ident(name)), Some(body)) = (
+                        tokens.get(i + 1),
+                        body_after(tokens.get(i + 2..).unwrap_or(&[])),
+                    ) {
+                        let key = (owner.clone(), name.to_string());
+                        let entry = self.bodies.entry(key).or_default();
+                        collect(body.stream(), entry);
+                        self.add(body.stream(), owner);
+                    }
+                }
+                TokenTree::Group(g) => self.add(g.stream(), owner),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    /// `module::name as alias`.
+    fn alias(&mut self, tokens: &[TokenTree], i: usize) {
+        let (Some(TokenTree::Ident(orig)), Some(TokenTree::Ident(alias))) =
+            (tokens.get(i.wrapping_sub(1)), tokens.get(i + 1))
+        else {
+            return;
+        };
+        let module = path_owner(tokens, i.wrapping_sub(1)).unwrap_or_default();
+        self.aliases
+            .insert(alias.to_string(), (module, orig.to_string()));
+    }
+
+    /// The names of the fns reached from what the bin's own code mentions, to a fixpoint.
+    pub fn reached(&self, start: Mentions) -> HashSet<String> {
+        let mut seen: HashSet<&(Owner, String)> = HashSet::new();
+        let mut known = start;
+        let renamed: Vec<(String, String)> = known
+            .calls
+            .iter()
+            .chain(known.assoc.iter().map(|(_, n)| n))
+            .filter_map(|c| self.aliases.get(c).cloned())
+            .collect();
+        known.assoc.extend(renamed);
+        let modules: HashSet<&str> = self
+            .bodies
+            .keys()
+            .filter_map(|(o, _)| match o {
+                Owner::Module(m) => Some(m.as_str()),
+                Owner::Type(_) => None,
+            })
+            .collect();
+        loop {
+            let mut qualifiers: HashMap<&str, Vec<&str>> = HashMap::new();
+            for (q, n) in &known.assoc {
+                qualifiers.entry(n.as_str()).or_default().push(q.as_str());
+            }
+            let new: Vec<&(Owner, String)> = self
+                .bodies
+                .keys()
+                .filter(|k| !seen.contains(*k) && calls(&known, &qualifiers, k, &modules))
+                .collect();
+            if new.is_empty() {
+                return seen.into_iter().map(|(_, name)| name.clone()).collect();
+            }
+            for key in new {
+                seen.insert(key);
+                if let Some(m) = self.bodies.get(key) {
+                    known.merge(m);
+                }
+            }
+        }
+    }
+}
+
+/// The module a file is: its stem, the directory of a `mod.rs`, "" for a crate root.
+fn module_of(path: &str) -> String {
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    match file.strip_suffix(".rs").unwrap_or(file) {
+        "lib" | "main" => String::new(),
+        "mod" => parts.next().unwrap_or("").to_string(),
+        stem => stem.to_string(),
+    }
+}
+
+/// Does code with these mentions (and `qualifiers`: name → the owners it is called through)
+/// call fn `(owner, name)`? A path whose qualifier is no module of the index (a crate name,
+/// `crate`) may name any module's fn (re-exports).
+fn calls(
+    m: &Mentions,
+    qualifiers: &HashMap<&str, Vec<&str>>,
+    (owner, name): &(Owner, String),
+    modules: &HashSet<&str>,
+) -> bool {
+    let through = qualifiers
+        .get(name.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    match owner {
+        Owner::Module(module) => {
+            m.calls.contains(name)
+                || through.iter().any(|q| {
+                    *q == module
+                        || (!modules.contains(q) && q.starts_with(|c: char| c.is_ascii_lowercase()))
+                })
+        }
+        Owner::Type(ty) => {
+            through.contains(&ty.as_str()) || (m.methods.contains(name) && m.idents.contains(ty))
+        }
+    }
+}
+
+/// What a whole source text mentions (empty when it does not tokenize).
+pub fn mentioned(text: &str) -> Mentions {
+    let mut out = Mentions::default();
+    if let Ok(ts) = TokenStream::from_str(text) {
+        collect(ts, &mut out);
+    }
+    out
+}
+
+fn collect(ts: TokenStream, out: &mut Mentions) {
+    let tokens: Vec<TokenTree> = ts.into_iter().collect();
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            TokenTree::Ident(id) => {
+                let name = id.to_string();
+                let args = tokens.get(after_turbofish(&tokens, i + 1));
+                let called = matches!(args, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let before = tokens.get(i.wrapping_sub(1));
+                let after_dot = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                // `fn name(` declares, it does not call.
+                let called = called && !matches!(before, Some(TokenTree::Ident(kw)) if kw == "fn");
+                let owner = path_owner(&tokens, i);
+                if called && after_dot {
+                    out.methods.insert(name.clone());
+                } else if called && owner.is_none() {
+                    out.calls.insert(name.clone());
+                }
+                if let Some(owner) = owner {
+                    out.assoc.insert((owner, name.clone()));
+                }
+                out.idents.insert(name);
+            }
+            TokenTree::Group(g) => collect(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The index after a turbofish (`::<T>`) starting at `i`, or `i` when there is none.
+fn after_turbofish(tokens: &[TokenTree], i: usize) -> usize {
+    let punct =
+        |k: usize, c: char| matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    if !(punct(i, ':') && punct(i + 1, ':') && punct(i + 2, '<')) {
+        return i;
+    }
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(i + 2) {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    i
+}
+
+/// For the ident at `i` preceded by `Owner ::`, the owner.
+fn path_owner(tokens: &[TokenTree], i: usize) -> Option<String> {
+    let colons = (
+        tokens.get(i.checked_sub(1)?)?,
+        tokens.get(i.checked_sub(2)?)?,
+    );
+    let (TokenTree::Punct(a), TokenTree::Punct(b)) = colons else {
+        return None;
+    };
+    if a.as_char() != ':' || b.as_char() != ':' {
+        return None;
+    }
+    let mut k = i.checked_sub(3)?;
+    if matches!(tokens.get(k)?, TokenTree::Punct(p) if p.as_char() == '>') {
+        // `Owner::<T>::name`: back over the generic arguments and their `::`.
+        let mut depth = 0usize;
+        loop {
+            match tokens.get(k)? {
+                TokenTree::Punct(p) if p.as_char() == '>' => depth += 1,
+                TokenTree::Punct(p) if p.as_char() == '<' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k = k.checked_sub(1)?;
+        }
+        k = k.checked_sub(3)?;
+    }
+    match tokens.get(k)? {
+        TokenTree::Ident(owner) => Some(owner.to_string()),
+        _ => None,
+    }
+}
+
+/// The self type and body of the `impl` whose tokens start at `from` (after `impl`), and the
+/// index of the body. `impl<T> Trait for Type<T> where .. { }` → `Type`.
+fn impl_block(tokens: &[TokenTree], from: usize) -> Option<(String, &Group, usize)> {
+    let mut depth = 0usize;
+    let mut last: Option<String> = None;
+    let mut frozen = false;
+    for (offset, t) in tokens.get(from..)?.iter().enumerate() {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+            TokenTree::Punct(p) if p.as_char() == ';' => return None,
+            TokenTree::Ident(id) if depth == 0 && id == "where" => frozen = true,
+            TokenTree::Ident(id) if depth == 0 && id == "for" && !frozen => last = None,
+            TokenTree::Ident(id) if depth == 0 && !frozen => last = Some(id.to_string()),
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                return Some((last?, g, from + offset));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The brace group that is a fn's body, among the tokens after its name (None for a
+/// declaration without body, ended by `;`).
+fn body_after(tokens: &[TokenTree]) -> Option<&Group> {
+    for t in tokens {
+        match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => return Some(g),
+            TokenTree::Punct(p) if p.as_char() == ';' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reaches(index: &FnIndex, bin: &str, name: &str) -> bool {
+        index.reached(mentioned(bin)).contains(name)
+    }
+
+    #[test]
+    fn follows_calls_paths_and_methods_of_named_types() {
+        let lib = "pub async fn run() { start_http().await } async fn start_http() { axum::serve(l, app).await } \
+                   pub struct Config; impl Default for Config { fn default() -> Self { Config } } \
+                   pub struct Server; impl Server { pub fn new(c: Config) -> Self { Server } pub async fn start(&self) { listen().await } } \
+                   async fn listen() { axum::serve(l, app).await }";
+        let index = FnIndex::new([("src/lib.rs", lib)]);
+        assert!(reaches(&index, "fn main() { lib::run() }", "start_http"));
+        let server = "fn main() { let s = lib::Server::new(lib::Config::default()); s.start() }";
+        assert!(reaches(&index, server, "listen"));
+        let printer = "fn main() { println!(\"{:?}\", lib::Config::default()) }";
+        assert!(!reaches(&index, printer, "start_http"));
+        assert!(!reaches(&index, printer, "listen"));
+        let generic = "fn main() { let s = lib::Server::<u8>::new(c); s.start() }";
+        assert!(reaches(&index, generic, "listen"));
+        // `.start()` of another type does not reach `Server::start`.
+        assert!(!reaches(
+            &index,
+            "fn main() { let t = Timer::new(); t.start() }",
+            "listen"
+        ));
+    }
+
+    #[test]
+    fn modules_and_renaming_reexports_keep_same_named_fns_apart() {
+        let lib = "pub use daemon::main as daemon_main; pub use ctl::main as ctl_main;";
+        let daemon = "pub fn main() { serve() } fn serve() { axum::serve(l, a) }";
+        let ctl = "pub fn main() { println!(\"status\") }";
+        let index = FnIndex::new([
+            ("src/lib.rs", lib),
+            ("src/daemon.rs", daemon),
+            ("src/ctl.rs", ctl),
+        ]);
+        assert!(reaches(&index, "fn main() { lib::daemon_main() }", "serve"));
+        assert!(!reaches(&index, "fn main() { lib::ctl_main() }", "serve"));
+        // `fn pool<T>` called with a turbofish.
+        let pools = FnIndex::new([("src/lib.rs", "fn pool<T>() { axum::serve(l, a) }")]);
+        assert!(reaches(&pools, "fn main() { pool::<u8>() }", "pool"));
+    }
+}

@@ -1,0 +1,309 @@
+//! Which bin targets are services. A bin is a service when the code it compiles — its own
+//! module tree and the libraries of its package and of the workspace members it depends on
+//! (normal dependencies, transitively: its *closure*) — starts a server with a framework the
+//! closure declares, or runs an accept loop. A start in a library counts only when the bin
+//! reaches the fn that holds it by name ([`super::reach`]): a package's config-printing bin does
+//! not become a service because its library can serve.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::finish::kind_at;
+use super::reach::{FnIndex, Mentions, mentioned};
+use super::{Classification, FileSummary, StartFact, modtree};
+use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Protocol};
+use crate::model::{CodeKind, Evidence, NotService};
+use crate::workspace::{Target, Workspace};
+
+/// A detected service.
+#[derive(Debug, Clone)]
+pub struct DetectedService {
+    /// Index of its package in `ws.packages`.
+    pub package: usize,
+    /// The bin target's name.
+    pub bin: String,
+    /// The bin's root file.
+    pub file: String,
+    /// Packages of the closure (indices, sorted).
+    pub packages: Vec<usize>,
+    /// Files the service's checks search (indices into `ws.files`, sorted): the bin's module
+    /// tree and the closure's libraries.
+    pub files: Vec<usize>,
+    /// Server framework crates the closure declares.
+    pub frameworks: Vec<&'static str>,
+    /// Frameworks (indices into [`FRAMEWORKS`]) whose server it starts.
+    pub started_with: Vec<usize>,
+    /// What it serves.
+    pub protocols: Vec<Protocol>,
+    /// Every server start it reaches, the first one first (own code before libraries).
+    pub starts: Vec<(usize, StartFact)>,
+}
+
+impl DetectedService {
+    /// The first server start, as evidence.
+    pub fn started(&self, ws: &Workspace) -> Evidence {
+        match self.starts.first() {
+            Some((i, s)) => Evidence {
+                file: ws.files.get(*i).map(|f| f.path.clone()).unwrap_or_default(),
+                line: s.line,
+                what: s.what.clone(),
+            },
+            None => Evidence {
+                file: self.file.clone(),
+                line: 1,
+                what: String::new(),
+            },
+        }
+    }
+}
+
+/// Services found, and the bins that are not services with the reason.
+#[derive(Debug, Clone, Default)]
+pub struct Services {
+    /// The services, by package and bin.
+    pub found: Vec<DetectedService>,
+    /// The other bins.
+    pub not: Vec<NotService>,
+}
+
+/// What detection reads.
+pub struct Inputs<'a> {
+    /// The workspace.
+    pub ws: &'a Workspace,
+    /// File classification.
+    pub class: &'a Classification,
+    /// Per file of `ws.files`.
+    pub summaries: &'a [Option<&'a FileSummary>],
+    /// Per file of `ws.files`: its text, if read.
+    pub texts: &'a [Option<&'a str>],
+}
+
+/// Decides, for every bin target of the scanned packages, whether it is a service.
+pub fn detect(inputs: &Inputs) -> Services {
+    let mut out = Services::default();
+    for (pi, p) in inputs.ws.packages.iter().enumerate() {
+        for t in p.targets.iter().filter(|t| t.is_bin()) {
+            let verdict = match &p.role {
+                Some((_, why)) => Err(format!("its package holds no production code: {why}")),
+                None => detect_bin(inputs, pi, t),
+            };
+            match verdict {
+                Ok(s) => out.found.push(s),
+                Err(reason) => out.not.push(NotService {
+                    bin: t.name.clone(),
+                    package: p.name.clone(),
+                    reason,
+                }),
+            }
+        }
+    }
+    out
+}
+
+fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedService, String> {
+    let ws = inputs.ws;
+    let packages = ws.closure(pi);
+    let declared: Vec<usize> = (0..FRAMEWORKS.len())
+        .filter(|&f| {
+            packages
+                .iter()
+                .any(|&q| ws.packages[q].depends_on(FRAMEWORKS[f].krate))
+        })
+        .collect();
+    let own = modtree::reach(ws, inputs.summaries, &bin.src_path);
+    let own_set: HashSet<usize> = own.iter().copied().collect();
+    let mut libs: BTreeSet<usize> = BTreeSet::new();
+    for &q in &packages {
+        for t in ws.packages[q].targets.iter().filter(|t| is_lib(t)) {
+            libs.extend(modtree::reach(ws, inputs.summaries, &t.src_path));
+        }
+    }
+    libs.retain(|i| !own_set.contains(i));
+    let mut starts = starts_in(inputs, &own, &declared);
+    let lib_starts = starts_in(inputs, &libs.iter().copied().collect::<Vec<_>>(), &declared);
+    let reached = reached_starts(inputs, &own, &libs, lib_starts.clone());
+    starts.extend(reached);
+    merge_accept_loops(&mut starts);
+    if starts.is_empty() {
+        return Err(why_not(inputs, &declared, &lib_starts));
+    }
+    let started_with: Vec<usize> = starts
+        .iter()
+        .filter_map(|(_, s)| s.framework)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut files: Vec<usize> = own.iter().copied().chain(libs.iter().copied()).collect();
+    files.sort_unstable();
+    let protocols = protocols_of(inputs, &starts, &files);
+    let mut frameworks: Vec<&'static str> = declared.iter().map(|&f| FRAMEWORKS[f].krate).collect();
+    if starts.iter().any(|(_, s)| s.framework.is_none()) {
+        frameworks.push(ACCEPT_LOOP);
+    }
+    Ok(DetectedService {
+        package: pi,
+        bin: bin.name.clone(),
+        file: bin.src_path.clone(),
+        packages,
+        files,
+        frameworks,
+        started_with,
+        protocols,
+        starts,
+    })
+}
+
+/// An accept loop in a file that also starts an HTTP or gRPC server is that server's (hyper
+/// 1.x serves each accepted connection with `serve_connection`): not a protocol of its own.
+fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
+    let served: HashSet<usize> = starts
+        .iter()
+        .filter(|(_, s)| s.framework.is_some())
+        .map(|(i, _)| *i)
+        .collect();
+    starts.retain(|(i, s)| s.framework.is_some() || !served.contains(i));
+}
+
+/// What the server starts speak; an HTTP server that serves only metrics is `http-metrics`.
+fn protocols_of(inputs: &Inputs, starts: &[(usize, StartFact)], files: &[usize]) -> Vec<Protocol> {
+    let metrics_only = serves_only_metrics(inputs, files);
+    starts
+        .iter()
+        .map(|(_, s)| {
+            s.framework
+                .map_or(Protocol::Tcp, |f| FRAMEWORKS[f].protocol)
+        })
+        .map(|p| match p {
+            Protocol::Http if metrics_only => Protocol::HttpMetrics,
+            other => other,
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
+/// attributes, `resource("/x")`, warp's `path!("x")`, hand-written `"/x" =>` match arms and
+/// `== "/x"` comparisons.
+static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"\.(?:route|nest|at|resource|scope|service|get|post|put|patch|delete|mount|path|to)\(\s*"(/[^"\s]*)""#,
+        r#"|#\[\s*(?:\w+::)*(?:get|post|put|patch|delete|head|route|path)\s*\(\s*"(/?[^"\s]*)""#,
+        r#"|\b(?:resource|scope|route|path!)\(\s*"(/?[^"\s]*)""#,
+        r#"|"(/[^"\s]*)"\s*(?:\)\s*)?=>|==\s*"(/[^"\s]*)""#,
+    ))
+    .ok()
+});
+
+/// Does the code serve metrics and register no other route (a Prometheus exporter, the
+/// metrics side port of a DNS server)? A server with no route literal at all and no metrics
+/// (a file server routing by hand) is not.
+fn serves_only_metrics(inputs: &Inputs, files: &[usize]) -> bool {
+    let Some(re) = ROUTE_LITERAL.as_ref() else {
+        return false;
+    };
+    let mut metrics = false;
+    for text in files
+        .iter()
+        .filter_map(|i| inputs.texts.get(*i).copied().flatten())
+    {
+        for caps in re.captures_iter(text) {
+            let route = caps
+                .iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map_or("", |m| m.as_str());
+            if is_metrics_route(route) {
+                metrics = true;
+            } else {
+                return false;
+            }
+        }
+        metrics = metrics || text.contains("prometheus") || text.contains("openmetrics");
+    }
+    metrics
+}
+
+fn is_metrics_route(route: &str) -> bool {
+    let last = route.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last == "metrics" || last.contains("prometheus")
+}
+
+fn is_lib(t: &Target) -> bool {
+    t.kinds
+        .iter()
+        .any(|k| matches!(k.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
+}
+
+/// Server starts in production code of these files, with a framework the closure declares (an
+/// accept loop needs none); in file order.
+fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize, StartFact)> {
+    let mut out = Vec::new();
+    for &i in files {
+        let Some(summary) = inputs.summaries.get(i).copied().flatten() else {
+            continue;
+        };
+        for s in &summary.starts {
+            let known = s.framework.is_none_or(|f| declared.contains(&f));
+            if known && is_production(inputs, i, s.line) {
+                out.push((i, s.clone()));
+            }
+        }
+    }
+    out.sort_by_key(|(i, s)| (*i, s.line));
+    out
+}
+
+/// Is line `line` of file `i` production code?
+pub fn is_production(inputs: &Inputs, i: usize, line: u32) -> bool {
+    let summary = inputs.summaries.get(i).copied().flatten();
+    kind_at(inputs.ws, inputs.class, summary, i, line) == CodeKind::Production
+}
+
+/// The library starts the bin reaches by name ([`FnIndex`]).
+fn reached_starts(
+    inputs: &Inputs,
+    own: &[usize],
+    libs: &BTreeSet<usize>,
+    lib_starts: Vec<(usize, StartFact)>,
+) -> Vec<(usize, StartFact)> {
+    if lib_starts.is_empty() {
+        return lib_starts;
+    }
+    let text = |i: &usize| inputs.texts.get(*i).copied().flatten();
+    let index = FnIndex::new(libs.iter().filter_map(|i| {
+        let path = inputs.ws.files.get(*i)?.path.as_str();
+        Some((path, text(i)?))
+    }));
+    let mut mentions = Mentions::default();
+    for t in own.iter().filter_map(text) {
+        mentions.merge(&mentioned(t));
+    }
+    let reached = index.reached(mentions);
+    lib_starts
+        .into_iter()
+        .filter(|(_, s)| s.func.is_empty() || reached.contains(&s.func))
+        .collect()
+}
+
+/// Why a bin with no reachable server start is not a service.
+fn why_not(inputs: &Inputs, declared: &[usize], lib_starts: &[(usize, StartFact)]) -> String {
+    if let Some((i, s)) = lib_starts.first() {
+        let file = inputs.ws.files.get(*i).map_or("", |f| f.path.as_str());
+        return format!(
+            "it does not reach `{}` ({file}:{}), where a library it depends on starts a server",
+            s.func, s.line
+        );
+    }
+    if declared.is_empty() {
+        return "its code depends on no server framework and runs no accept loop".into();
+    }
+    let names: Vec<&str> = declared.iter().map(|&f| FRAMEWORKS[f].krate).collect();
+    format!(
+        "it depends on `{}` but its code starts no server",
+        names.join("`, `")
+    )
+}

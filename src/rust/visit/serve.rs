@@ -1,0 +1,310 @@
+//! The service facts of the walk: where a server starts (a framework's start call or
+//! attribute, an accept loop), presence facts with their evidence (calls, paths used as values,
+//! route literals held in constants and `const fn` tables, `path = ".."` attributes), accept
+//! loops and the `select!` branches of one that accept nothing (contexts of call checks), and
+//! the root of a method call's receiver chain (`a::b(..).c().name()` → `a::b`).
+
+use proc_macro2::Span;
+use syn::Expr;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+
+use super::Walker;
+use crate::kinds::presence::PresenceMatcher;
+use crate::kinds::service::{FRAMEWORKS, Start};
+use crate::rust::contexts::Frame;
+use crate::rust::facts::Callee;
+use crate::rust::macros::Node;
+use crate::rust::resolve::segments;
+use crate::rust::{PresenceFact, StartFact};
+
+impl Walker<'_> {
+    /// Records a presence fact when the call is one the check looks for (or turns a framework
+    /// default off).
+    pub(super) fn presence_fact(
+        &mut self,
+        idx: usize,
+        p: &PresenceMatcher,
+        callee: &Callee,
+        line: u32,
+    ) {
+        let what = match callee {
+            Callee::Path(cands) => cands
+                .iter()
+                .find(|c| p.functions.iter().any(|f| f.matches(c)))
+                .map(|c| format!("`{}(..)`", c.join("::"))),
+            Callee::Method { name, roots, .. } => p
+                .methods
+                .iter()
+                .find(|m| m.matches(name, roots))
+                .map(|m| format!("`{}(..)`", chain_display(m.root.is_some(), roots, name))),
+            Callee::Macro(n) => p.macros.iter().any(|m| m == n).then(|| format!("`{n}!`")),
+            Callee::Ref(_) | Callee::Param(_) => None,
+        };
+        let negates = match callee {
+            Callee::Method { name, .. } if what.is_none() => {
+                p.defaults_off.iter().any(|m| m == name)
+            }
+            _ => false,
+        };
+        let what = match (what, negates, callee) {
+            (Some(w), _, _) => w,
+            (None, true, Callee::Method { name, .. }) => format!("`.{name}()`"),
+            _ => return,
+        };
+        self.out.presence.push(PresenceFact {
+            check: idx,
+            line,
+            what,
+            negates,
+        });
+    }
+
+    /// Records presence facts for a path used as a value (`SIGTERM`, `tokio::signal::ctrl_c`
+    /// passed as a fn).
+    pub(super) fn presence_value(&mut self, path: &syn::Path) {
+        if !self.presence_checks().any(|(_, p)| !p.functions.is_empty()) {
+            return;
+        }
+        let cands = self.resolve_path(path);
+        let line = path.span().start().line as u32;
+        let mut facts = Vec::new();
+        for (idx, p) in super::calls::presence_checks(self.engine, self.input) {
+            let found = cands
+                .iter()
+                .find(|c| p.functions.iter().any(|f| f.matches(c)));
+            if let Some(c) = found {
+                facts.push(PresenceFact {
+                    check: idx,
+                    line,
+                    what: format!("`{}`", c.join("::")),
+                    negates: false,
+                });
+            }
+        }
+        self.out.presence.extend(facts);
+    }
+
+    /// Records where a server starts: a framework's start call, or an accept loop.
+    pub(super) fn start_fact(&mut self, callee: &Callee, line: u32, no_args: bool) {
+        let Some(starts) = &self.engine.request.starts else {
+            return;
+        };
+        let found = starts
+            .starts
+            .iter()
+            .find_map(|(fw, st)| match (st, callee) {
+                (Start::Fn(p), Callee::Path(cands)) => cands
+                    .iter()
+                    .find(|c| p.matches(c))
+                    .map(|c| (Some(*fw), format!("`{}(..)`", c.join("::")))),
+                (Start::Method(m), Callee::Method { name, roots, .. })
+                    if m.matches(name, roots) =>
+                {
+                    Some((
+                        Some(*fw),
+                        format!("`{}(..)`", chain_display(true, roots, name)),
+                    ))
+                }
+                _ => None,
+            });
+        let found = found.or_else(|| match callee {
+            Callee::Method { name, .. }
+                if no_args && (name == "incoming" || (name == "accept" && self.in_loop())) =>
+            {
+                Some((None, format!("`.{name}()` in a loop")))
+            }
+            _ => None,
+        });
+        if let Some((framework, what)) = found {
+            let func = self.current_fn();
+            self.out.starts.push(StartFact {
+                framework,
+                line,
+                what,
+                func,
+            });
+        }
+    }
+
+    /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
+    pub(super) fn start_attrs(&mut self, attrs: &[syn::Attribute], name: &str) {
+        if self.engine.request.starts.is_none() {
+            return;
+        }
+        for a in attrs {
+            let segs = segments(a.path());
+            let Some(last) = segs.last() else { continue };
+            let framework = FRAMEWORKS
+                .iter()
+                .position(|f| f.attributes.contains(&last.as_str()));
+            if let Some(framework) = framework {
+                self.out.starts.push(StartFact {
+                    framework: Some(framework),
+                    line: a.span().start().line as u32,
+                    what: format!("`#[{}]`", segs.join("::")),
+                    func: name.to_string(),
+                });
+            }
+        }
+    }
+
+    /// The name of the innermost enclosing fn, "" outside fns.
+    fn current_fn(&self) -> String {
+        self.bodies
+            .iter()
+            .rev()
+            .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Inside a loop of the innermost fn?
+    fn in_loop(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .map(|(f, _)| f)
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| matches!(f, Frame::Loop))
+    }
+
+    /// Pushes `AcceptLoop` inside a loop whose text accepts connections (`.accept()` /
+    /// `.incoming()`, also inside `select!`). Gives the number of frames pushed.
+    pub(super) fn accept_frame(&mut self, span: Span) -> usize {
+        let text = self
+            .text
+            .get(crate::rust::split::span_bytes(span))
+            .unwrap_or("");
+        if accepts_connections(text) {
+            self.push_frame(Frame::AcceptLoop);
+            return 1;
+        }
+        0
+    }
+
+    /// The branches of a `select!` (read as future, body, future, body, …): in an accept loop
+    /// the body of a branch whose future does not accept (a signal, a tick) serves no
+    /// connection (`OtherBranch`).
+    pub(super) fn select_branches(&mut self, nodes: &[Node]) {
+        let accept_loop = self
+            .frames
+            .iter()
+            .rev()
+            .map(|(f, _)| f)
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| matches!(f, Frame::AcceptLoop));
+        let mut after_other = false;
+        for n in nodes {
+            let Node::Expr(e) = n else {
+                if !matches!(n, Node::Item(syn::Item::Use(_))) {
+                    n.visit(self);
+                }
+                continue;
+            };
+            if !accept_loop || matches!(e, Expr::Block(_)) && !after_other {
+                self.visit_expr(e);
+                continue;
+            }
+            if after_other {
+                self.push_frame(Frame::OtherBranch);
+                self.visit_expr(e);
+                self.pop_frame();
+                after_other = false;
+            } else {
+                let text = self.text.get(crate::rust::split::span_bytes(e.span()));
+                after_other = !text.is_some_and(accepts_connections);
+                self.visit_expr(e);
+            }
+        }
+    }
+
+    /// The resolved function a method chain starts at: `a::b(..).c()?.d().await` → `a::b`.
+    pub(super) fn chain_root(&self, e: &Expr) -> Vec<Vec<String>> {
+        match e {
+            Expr::MethodCall(m) => self.chain_root(&m.receiver),
+            Expr::Try(t) => self.chain_root(&t.expr),
+            Expr::Await(a) => self.chain_root(&a.base),
+            Expr::Paren(p) => self.chain_root(&p.expr),
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => self.resolve_path(&p.path),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// Route paths held in a constant's or static's value (`const HEALTH_PATH: &str =
+    /// "/health"`, route tables) or in a `const fn`.
+    pub(super) fn const_routes(&mut self, visit: impl FnOnce(&mut RouteLiterals)) {
+        if self.engine.request.presence.is_empty() {
+            return;
+        }
+        let mut lits = RouteLiterals(Vec::new());
+        visit(&mut lits);
+        for (lit, line) in lits.0 {
+            self.route_fact(&lit, line);
+        }
+    }
+}
+
+/// Does loop text call `.accept()` or `.incoming()` (no arguments)?
+fn accepts_connections(text: &str) -> bool {
+    ["accept", "incoming"].iter().any(|m| {
+        text.match_indices(&format!(".{m}")).any(|(i, found)| {
+            text.get(i + found.len()..)
+                .map(str::trim_start)
+                .is_some_and(|rest| {
+                    rest.strip_prefix('(')
+                        .is_some_and(|r| r.trim_start().starts_with(')'))
+                })
+        })
+    })
+}
+
+/// `a::b().….name` when the chain root is shown, else `.name`.
+fn chain_display(with_root: bool, roots: &[Vec<String>], name: &str) -> String {
+    match roots.first() {
+        Some(r) if with_root => format!("{}().….{name}", r.join("::")),
+        _ => format!(".{name}"),
+    }
+}
+
+/// `#[utoipa::path(get, path = "/health")]`: the string given as `path = ".."`.
+pub(super) fn named_path_arg(a: &syn::Attribute) -> Option<String> {
+    let syn::Meta::List(list) = &a.meta else {
+        return None;
+    };
+    let tokens: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
+    tokens.windows(3).find_map(|w| match w {
+        [
+            proc_macro2::TokenTree::Ident(i),
+            proc_macro2::TokenTree::Punct(p),
+            proc_macro2::TokenTree::Literal(l),
+        ] if i == "path" && p.as_char() == '=' => syn::parse_str::<syn::LitStr>(&l.to_string())
+            .ok()
+            .map(|s| s.value()),
+        _ => None,
+    })
+}
+
+/// Collects the string literals that look like route paths (`"/api/health"`,
+/// `"__dufs__/health"`): in the value of a `const HEALTH_PATH: &str = ..` or in a `const fn`
+/// that builds a table of routes.
+pub(super) struct RouteLiterals(Vec<(String, u32)>);
+
+impl<'ast> Visit<'ast> for RouteLiterals {
+    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+        let v = l.value();
+        let segment = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '{' | '}' | ':'))
+        };
+        let rooted = v.starts_with('/') && !v.contains(char::is_whitespace);
+        let relative = v.contains('/') && v.split('/').all(segment) && !v.contains("::");
+        if (rooted || relative) && v.len() < 200 {
+            self.0.push((v, l.span().start().line as u32));
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The workspace-member dependency graph (from `cargo metadata --no-deps`: each member's
+//! declared path dependencies that point at another member) and what it implies: each
+//! package's closure of members, and which members hold no production code: test support
+//! (only ever dev-dependencies of others, marked `[package.metadata.ready] role =
+//! "test-support"`, or named so: `*-test-utils`, `*-testing`, `tests/…`) and benches or examples
+//! (`benchmarks/`, `*-examples`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{Package, Workspace};
+use crate::model::CodeKind;
+
+/// The `role` a member may declare in its own `[package.metadata.ready]`.
+pub const TEST_SUPPORT_ROLE: &str = "test-support";
+
+/// Fills `member_deps` and `role` of every package. `all` is every member of the
+/// workspace (selected or not), so that roles do not change with `-p`.
+pub fn link_members(packages: &mut [Package], all: &[Package]) {
+    let by_dir: HashMap<&str, &str> = all
+        .iter()
+        .map(|p| (p.dir.as_str(), p.name.as_str()))
+        .collect();
+    let edges: Vec<Vec<(String, String)>> = all
+        .iter()
+        .map(|p| member_edges(p, &by_dir).collect())
+        .collect();
+    for p in packages.iter_mut() {
+        p.member_deps = member_edges(p, &by_dir)
+            .filter(|(_, kind)| kind == "normal")
+            .map(|(name, _)| name)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        // The only member, or the root package, is the product whatever its name.
+        let named = all.len() > 1 && !p.dir.is_empty();
+        p.role = test_support_reason(p, all, &edges)
+            .map(|why| (CodeKind::TestSupport, why))
+            .or_else(|| role_by_name(p).filter(|_| named));
+    }
+}
+
+/// Words of a package's name or directory that say its code is not production code.
+const TEST_WORDS: &[&str] = &[
+    "test", "tests", "testing", "tester", "testkit", "mock", "mocks", "fuzz",
+];
+const EXAMPLE_WORDS: &[&str] = &[
+    "bench",
+    "benches",
+    "benchmark",
+    "benchmarks",
+    "example",
+    "examples",
+];
+
+/// Test support or example code by the package's name or directory (`chaos-testing/`,
+/// `benchmarks/`, `foo-test-utils`).
+fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
+    let words = |s: &str| -> Vec<String> {
+        s.split(['-', '_'])
+            .map(|w| w.to_ascii_lowercase())
+            .collect()
+    };
+    let mut places = vec![(format!("name `{}`", p.name), words(&p.name))];
+    places.extend(
+        p.dir
+            .split('/')
+            .filter(|seg| !seg.is_empty())
+            .map(|seg| (format!("directory `{}`", p.dir), words(seg))),
+    );
+    for (place, ws) in places {
+        if ws.iter().any(|w| TEST_WORDS.contains(&w.as_str())) {
+            return Some((CodeKind::TestSupport, format!("test code by its {place}")));
+        }
+        if ws.iter().any(|w| EXAMPLE_WORDS.contains(&w.as_str())) {
+            return Some((
+                CodeKind::Example,
+                format!("benches or examples by its {place}"),
+            ));
+        }
+    }
+    None
+}
+
+/// The members a package declares (name, dependency kind), found by the dependency's path.
+fn member_edges<'a>(
+    p: &'a Package,
+    by_dir: &'a HashMap<&str, &str>,
+) -> impl Iterator<Item = (String, String)> + 'a {
+    p.dependencies.iter().filter_map(|d| {
+        let dir = d.path.as_deref()?;
+        by_dir
+            .get(dir)
+            .map(|name| (name.to_string(), d.kind.clone()))
+    })
+}
+
+/// Why `p` is test support, if it is.
+fn test_support_reason(
+    p: &Package,
+    all: &[Package],
+    edges: &[Vec<(String, String)>],
+) -> Option<String> {
+    if declared_role(p) == Some(TEST_SUPPORT_ROLE) {
+        return Some("`[package.metadata.ready] role = \"test-support\"`".into());
+    }
+    let users: Vec<(&str, &str)> = all
+        .iter()
+        .zip(edges)
+        .flat_map(|(user, e)| {
+            e.iter()
+                .filter(|(name, _)| *name == p.name)
+                .map(move |(_, kind)| (user.name.as_str(), kind.as_str()))
+        })
+        .collect();
+    let only_dev = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "dev");
+    only_dev.then(|| {
+        let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
+        names.sort_unstable();
+        names.dedup();
+        format!("only a dev-dependency (of `{}`)", names.join("`, `"))
+    })
+}
+
+/// `[package.metadata.ready] role`, if the manifest sets it.
+pub fn declared_role(p: &Package) -> Option<&str> {
+    p.manifest_table
+        .get("package")?
+        .get("metadata")?
+        .get("ready")?
+        .get("role")?
+        .as_str()
+}
+
+impl Workspace {
+    /// Indices of the packages `p`'s code can call: `p` itself and every selected member it
+    /// depends on through normal dependencies, transitively; sorted.
+    pub fn closure(&self, p: usize) -> Vec<usize> {
+        let index: HashMap<&str, usize> = self
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
+        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        let mut stack = vec![p];
+        while let Some(i) = stack.pop() {
+            if !seen.insert(i) {
+                continue;
+            }
+            if let Some(pkg) = self.packages.get(i) {
+                stack.extend(pkg.member_deps.iter().filter_map(|n| index.get(n.as_str())));
+            }
+        }
+        seen.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::role_by_name;
+    use crate::model::CodeKind;
+    use crate::workspace::Package;
+
+    fn package(name: &str, dir: &str) -> Package {
+        Package {
+            name: name.into(),
+            version: "0.1.0".into(),
+            manifest: format!("{dir}/Cargo.toml"),
+            dir: dir.into(),
+            dependencies: Vec::new(),
+            targets: Vec::new(),
+            manifest_table: toml::Table::new(),
+            member_deps: Vec::new(),
+            role: None,
+            publishable: false,
+            described: false,
+        }
+    }
+
+    fn kind(name: &str, dir: &str) -> Option<CodeKind> {
+        role_by_name(&package(name, dir)).map(|(k, _)| k)
+    }
+
+    #[test]
+    fn test_support_and_examples_by_name_or_directory() {
+        assert_eq!(
+            kind("db_for_tests", "crates/db_for_tests"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("app-test-utils", "crates/x"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("cluster", "chaos-testing"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("redis-tester", "redis-tester"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("shuffle", "benchmarks/shuffle"),
+            Some(CodeKind::Example)
+        );
+        assert_eq!(kind("archive", "examples/archive"), Some(CodeKind::Example));
+    }
+
+    #[test]
+    fn words_inside_other_words_do_not_count() {
+        assert_eq!(kind("attestation", "crates/attestation"), None);
+        assert_eq!(kind("contest-api", "contest"), None);
+    }
+}

@@ -1,0 +1,410 @@
+//! Services and code scopes on fixture workspaces, with the built-in `recommended` policy:
+//! which bins are services (and why), the verdict and evidence of each service check, where
+//! service findings land, and which code counts as production.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod common;
+
+use common::report_of;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use cargo_ready::model::{Outcome, Report, Service};
+
+const SERVICE_CHECKS: &[&str] = &[
+    "graceful-shutdown",
+    "health-endpoint",
+    "metrics-endpoint",
+    "rate-limit",
+    "request-body-limit",
+    "request-timeout",
+    "structured-logging",
+];
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// `check file:line` of the unsuppressed findings of the given checks.
+fn fired(report: &Report, checks: &[&str]) -> BTreeSet<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| checks.contains(&f.check.as_str()) && f.suppressed.is_none())
+        .map(|f| format!("{} {}:{}", f.check, f.file, f.region.line))
+        .collect()
+}
+
+fn service<'r>(report: &'r Report, bin: &str) -> &'r Service {
+    report
+        .services
+        .iter()
+        .find(|s| s.bin == bin)
+        .unwrap_or_else(|| panic!("no service `{bin}` in {:?}", report.services))
+}
+
+/// `id: pass at file:line (what)` / `id: fail` for each service check of a service.
+fn verdicts(s: &Service) -> BTreeSet<String> {
+    s.checks
+        .iter()
+        .map(|c| match (&c.outcome, &c.evidence) {
+            (Outcome::Pass, Some(e)) => format!("{}: {}:{} {}", c.id, e.file, e.line, e.what),
+            (o, _) => format!("{}: {o:?}", c.id),
+        })
+        .collect()
+}
+
+#[test]
+fn a_bin_whose_library_starts_the_server_is_a_service() {
+    let r = report_of("svc-closure");
+    let s = service(&r, "daemon");
+    assert_eq!(s.file, "daemon/src/main.rs");
+    assert_eq!(s.packages, ["daemon", "svc-core"]);
+    assert_eq!(s.frameworks, ["axum"]);
+    assert_eq!(
+        (s.started.file.as_str(), s.started.line),
+        ("core/src/server.rs", 6)
+    );
+    // Every service finding sits at the binary's main file; the library gets none.
+    assert_eq!(
+        fired(&r, SERVICE_CHECKS),
+        set(&[
+            "graceful-shutdown daemon/src/main.rs:1",
+            "health-endpoint daemon/src/main.rs:1",
+            "metrics-endpoint daemon/src/main.rs:1",
+            "rate-limit daemon/src/main.rs:1",
+            "request-body-limit daemon/src/main.rs:1",
+            "request-timeout daemon/src/main.rs:1",
+            "structured-logging daemon/src/main.rs:1",
+        ])
+    );
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| SERVICE_CHECKS.contains(&f.check.as_str()))
+            .all(|f| f.package.as_deref() == Some("daemon")),
+        "no service findings for the library"
+    );
+}
+
+#[test]
+fn evidence_in_a_crate_the_server_depends_on_counts() {
+    let r = report_of("svc-routes");
+    assert_eq!(fired(&r, SERVICE_CHECKS), set(&[]));
+    let s = service(&r, "server");
+    assert_eq!(
+        verdicts(s),
+        set(&[
+            "graceful-shutdown: server/src/main.rs:9 `.with_graceful_shutdown(..)`",
+            "health-endpoint: routes/src/lib.rs:19 route `/healthz`",
+            "metrics-endpoint: routes/src/lib.rs:14 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
+            "rate-limit: routes/src/lib.rs:15 `tower_governor::governor::GovernorConfig::default(..)`",
+            "request-body-limit: routes/src/lib.rs:23 `tower_http::limit::RequestBodyLimitLayer::new(..)`",
+            "request-timeout: routes/src/lib.rs:22 `tower_http::timeout::TimeoutLayer::new(..)`",
+            "structured-logging: server/Cargo.toml:11 `tracing-subscriber` declared by package `server`",
+        ])
+    );
+}
+
+#[test]
+fn a_config_printer_beside_the_server_is_not_a_service() {
+    let r = report_of("svc-printer");
+    let names: Vec<&str> = r.services.iter().map(|s| s.bin.as_str()).collect();
+    assert_eq!(names, ["web"]);
+    let printer = r
+        .not_services
+        .iter()
+        .find(|n| n.bin == "print-config")
+        .unwrap();
+    assert_eq!(
+        printer.reason,
+        "it does not reach `serve` (web/src/lib.rs:16), where a library it depends on starts a server"
+    );
+    assert!(
+        fired(&r, SERVICE_CHECKS)
+            .iter()
+            .all(|f| f.contains("web/src/main.rs:1")),
+        "{:?}",
+        fired(&r, SERVICE_CHECKS)
+    );
+}
+
+#[test]
+fn health_vocabulary_and_framework_defaults() {
+    let r = report_of("svc-frameworks");
+    // Health: `/alive`, `/healthcheck`, `/readyz` under `.nest`, `/api/status`, `/livez`,
+    // warp's `path!("ping")` and tonic-health all count.
+    assert_eq!(fired(&r, &["health-endpoint"]), set(&[]));
+    // actix-web and rocket stop gracefully on SIGTERM by default, unless `disable_signals()`.
+    assert_eq!(
+        fired(&r, &["graceful-shutdown"]),
+        set(&[
+            "graceful-shutdown actix-nosignals/src/main.rs:1",
+            "graceful-shutdown axum-nested/src/main.rs:1",
+            "graceful-shutdown axum-status/src/main.rs:1",
+            "graceful-shutdown tonic-grpc/src/main.rs:1",
+            "graceful-shutdown warp-ping/src/main.rs:1",
+        ])
+    );
+    let shutdown = |bin: &str| {
+        verdicts(service(&r, bin))
+            .into_iter()
+            .find(|v| v.starts_with("graceful-shutdown"))
+            .unwrap()
+    };
+    assert_eq!(
+        shutdown("actix-alive"),
+        "graceful-shutdown: actix-alive/src/main.rs:10 actix-web default (`actix_web::HttpServer::new(..)`)"
+    );
+    assert_eq!(
+        shutdown("rocket-livez"),
+        "graceful-shutdown: rocket-livez/src/main.rs:9 rocket default (`#[launch]`)"
+    );
+    assert_eq!(service(&r, "tonic-grpc").protocols, ["grpc"]);
+    assert_eq!(service(&r, "warp-ping").protocols, ["http"]);
+}
+
+#[test]
+fn client_timeouts_and_query_limits_are_not_server_settings() {
+    let r = report_of("svc-evidence");
+    let fired = fired(&r, &["request-timeout", "request-body-limit"]);
+    assert_eq!(
+        fired,
+        set(&[
+            "request-body-limit app/src/main.rs:1",
+            "request-timeout app/src/main.rs:1",
+        ])
+    );
+}
+
+#[test]
+fn a_workspace_without_a_service_skips_the_service_checks_with_the_reason() {
+    let r = report_of("svc-none");
+    assert!(r.services.is_empty());
+    assert_eq!(
+        r.not_services[0].reason,
+        "it depends on `axum` but its code starts no server"
+    );
+    for id in SERVICE_CHECKS {
+        let c = r.checks.iter().find(|c| c.id == *id).unwrap();
+        assert_eq!(c.outcome, Outcome::Skipped, "{id}");
+        assert_eq!(
+            c.reason.as_deref(),
+            Some("no service: no bin target starts a server"),
+            "{id}"
+        );
+    }
+    assert_eq!(fired(&r, SERVICE_CHECKS), set(&[]));
+}
+
+#[test]
+fn only_production_code_is_production() {
+    let r = report_of("scope-kinds");
+    // The build script, the trybuild fixture, the test-support packages (a dev-dependency only,
+    // and `role = "test-support"`), a mock module, the generated modules and the vendored or
+    // minified assets are not production code.
+    assert_eq!(
+        fired(&r, &["no-unwrap", "no-panic", "empty-catch"]),
+        set(&[
+            "empty-catch app/web/keep.bundle.js:2",
+            "empty-catch app/web/main.js:2",
+            "no-unwrap app/src/lib.rs:9",
+        ])
+    );
+    let scope_of = |file: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.file == file)
+            .map(|f| f.scope.as_str())
+    };
+    assert_eq!(scope_of("app/src/lib.rs"), Some("production"));
+    // The mock server of the test-support package is no service.
+    assert!(r.services.is_empty(), "{:?}", r.services);
+}
+
+#[test]
+fn list_services_says_what_was_detected_and_why() {
+    let manifest =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/svc-printer/Cargo.toml");
+    let run = |verbose: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("cargo-ready").unwrap();
+        cmd.args([
+            "ready",
+            "list",
+            "--services",
+            "--policy",
+            "recommended",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .env("NO_COLOR", "1");
+        if verbose {
+            cmd.arg("-v");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        run(false),
+        "service `web` (package `web`, web/src/main.rs): http via axum\n  starts its server at web/src/lib.rs:16: `axum::serve(..)`\n  code searched: web\n1 other bin target is not a service (-v says why)\n"
+    );
+    let verbose = run(true);
+    assert!(
+        verbose.contains("  health-endpoint      FAIL\n"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.ends_with("not services:\n  bin `print-config` (package `web`): it does not reach `serve` (web/src/lib.rs:16), where a library it depends on starts a server\n"),
+        "{verbose}"
+    );
+}
+
+#[test]
+fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
+    let r = report_of("svc-hazards");
+    assert_eq!(
+        fired(
+            &r,
+            &[
+                "static-mut",
+                "detached-thread",
+                "unbounded-spawn",
+                "accept-loop-spawn"
+            ]
+        ),
+        set(&[
+            "accept-loop-spawn src/lib.rs:31", // a `select!` branch with a block body
+            "accept-loop-spawn src/lib.rs:41", // async-std's `task::spawn`
+            "accept-loop-spawn src/lib.rs:90", // after a `select!` of accept and cancel
+            "detached-thread src/lib.rs:12",   // Builder::new()..spawn(..).expect(..)
+            "static-mut src/lib.rs:5",         // `static mut X: [T; N]`
+            "static-mut src/lib.rs:6",
+            // not an accept loop, and no request reaches it: by the engine's roles the spawn per
+            // shard at 58 is not request code, which `unbounded-spawn` (`roles = ["request"]`)
+            // leaves alone (the `#[thread_local]` at 53 is no finding)
+            // the one-off task of a `select!` loop's signal branch is no connection's
+            "unbounded-spawn src/lib.rs:71",
+        ])
+    );
+}
+
+/// `check: pass at file:line what` / `check: Fail` of the given checks, per service bin.
+fn verdicts_of(r: &Report, bin: &str, checks: &[&str]) -> BTreeSet<String> {
+    verdicts(service(r, bin))
+        .into_iter()
+        .filter(|v| checks.iter().any(|c| v.starts_with(&format!("{c}:"))))
+        .collect()
+}
+
+#[test]
+fn evidence_in_the_forms_real_services_write_it() {
+    let r = report_of("svc-forms");
+    let health = ["health-endpoint"];
+    // A hand-routed constant without a leading slash, a `const fn` route table, utoipa.
+    assert_eq!(
+        verdicts_of(&r, "filesrv", &health),
+        set(&["health-endpoint: filesrv/src/main.rs:4 route `/__files__/health`"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "captcha", &health),
+        set(&["health-endpoint: captcha/src/main.rs:11 route `/api/v1/meta/health`"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "registry", &health),
+        set(&["health-endpoint: registry/src/main.rs:3 route `/health`"])
+    );
+    // SIGHUP or SIGUSR1 handlers do not stop anything; SIGTERM in a signal mask does.
+    let shutdown = ["graceful-shutdown"];
+    assert_eq!(
+        verdicts_of(&r, "filesrv", &shutdown),
+        set(&["graceful-shutdown: Fail"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "search", &shutdown),
+        set(&["graceful-shutdown: Fail"])
+    );
+    assert_eq!(
+        verdicts_of(&r, "pooler", &shutdown),
+        set(&["graceful-shutdown: pooler/src/main.rs:10 `nix::sys::signal::SIGINT`"])
+    );
+    // A `JsonConfig` that only sets an error handler limits nothing; rocket `Limits` does.
+    let body = ["request-body-limit"];
+    assert_eq!(
+        verdicts_of(&r, "captcha", &body),
+        set(&["request-body-limit: Fail"])
+    );
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "chat",
+            &["metrics-endpoint", "rate-limit", "request-body-limit"]
+        ),
+        set(&[
+            "metrics-endpoint: chat/src/main.rs:20 `rocket_prometheus::PrometheusMetrics::new(..)`",
+            "rate-limit: chat/src/main.rs:21 `rate_limit::RateLimit::new(..)`",
+            "request-body-limit: chat/src/main.rs:27 `rocket::data::Limits::default(..)`",
+        ])
+    );
+    // The accept loop of a hyper server is that server; a pooler's own accept loop is not, and
+    // its HTTP side port serves only metrics: no health, rate-limit, timeout or body checks.
+    assert_eq!(service(&r, "filesrv").protocols, ["http"]);
+    assert_eq!(service(&r, "pooler").protocols, ["http-metrics", "tcp"]);
+    assert_eq!(
+        verdicts(service(&r, "pooler")),
+        set(&[
+            "graceful-shutdown: pooler/src/main.rs:10 `nix::sys::signal::SIGINT`",
+            "metrics-endpoint: pooler/src/metrics.rs:3 route `/metrics`",
+            "structured-logging: Fail",
+        ])
+    );
+    // actix-server stops on SIGTERM by default; its LDAP side is a `tcp` protocol.
+    assert_eq!(service(&r, "ldap").protocols, ["http", "tcp"]);
+    assert_eq!(
+        verdicts_of(&r, "ldap", &shutdown),
+        set(&[
+            "graceful-shutdown: ldap/src/main.rs:5 actix-server default (`actix_server::Server::build(..)`)"
+        ])
+    );
+}
+
+#[test]
+fn every_finding_carries_its_scope() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scope-kinds");
+    let opts = cargo_ready::Options {
+        manifest_path: Some(dir.join("Cargo.toml")),
+        overrides: cargo_ready::config::CliOverrides {
+            policies: vec![dir.join("any-scope.toml").to_string_lossy().into_owned()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let r = cargo_ready::analyze(&opts).unwrap().0;
+    let scopes: BTreeSet<String> = r
+        .findings
+        .iter()
+        .map(|f| format!("{}:{} {}", f.file, f.region.line, f.scope.as_str()))
+        .collect();
+    assert_eq!(
+        scopes,
+        set(&[
+            "app/src/client/mod.rs:2 vendored",
+            "app/src/lib.rs:9 production",
+            "app/src/mock_backend.rs:4 test-support",
+            "app/src/proto.rs:3 vendored",
+            "app/src/test.rs:4 test-support",
+            "gen/build.rs:2 build-script",
+            "helpers/src/lib.rs:2 test-support",
+            "macros/tests/fail/unfinished.rs:2 test",
+            "testkit/src/bin/mock-server.rs:5 test-support",
+            "testkit/src/bin/mock-server.rs:6 test-support",
+            "testkit/src/lib.rs:4 test-support",
+        ])
+    );
+}
