@@ -8,7 +8,9 @@
     clippy::print_stderr
 )]
 
-use std::path::PathBuf;
+mod common;
+
+use common::report_of as report;
 
 /// `check file:line role severity` of the recommended policy's findings of `checks`.
 fn findings(fixture: &str, checks: &[&str]) -> Vec<String> {
@@ -28,23 +30,6 @@ fn findings(fixture: &str, checks: &[&str]) -> Vec<String> {
             )
         })
         .collect()
-}
-
-/// The recommended policy's report on a fixture.
-fn report(fixture: &str) -> cargo_ready::model::Report {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(fixture)
-        .join("Cargo.toml");
-    let opts = cargo_ready::Options {
-        manifest_path: Some(manifest),
-        overrides: cargo_ready::config::CliOverrides {
-            policies: vec!["recommended".into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    cargo_ready::analyze(&opts).unwrap().0
 }
 
 #[test]
@@ -183,8 +168,8 @@ fn a_finding_carries_the_path_from_its_root_and_the_chain() {
 
 #[test]
 fn startup_only_blocking_does_not_make_a_service_not_ready() {
-    let manifest =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roles-service/Cargo.toml");
+    let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/roles-service/Cargo.toml");
     let opts = cargo_ready::Options {
         manifest_path: Some(manifest),
         selection: cargo_ready::Selection {

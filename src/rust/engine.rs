@@ -37,6 +37,9 @@ pub const ROUTE_CALLS: &[&str] = &[
     "handler",
     "endpoint",
     "mount",
+    // aide's documented axum routes: `.api_route("/health", get(h))`.
+    "api_route",
+    "api_route_with",
 ];
 
 /// Route-registering names that are also everyday method names (`HashMap::get`,

@@ -199,8 +199,9 @@ impl Head {
     }
 }
 
-/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test`, `all(.., test, ..)`, and
-/// `any(..)` whose every branch requires it; never under `not(..)`. So
+/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test`, a test-only feature
+/// (`feature = "test"`, `"test-utils"`, …), `all(.., test, ..)`, and `any(..)` whose every
+/// branch requires it; never under `not(..)`. So
 /// `all(test, not(loom))` is test code and `any(test, feature = "x")` or `not(test)` is not.
 fn cfg_requires_test(ts: TokenStream) -> bool {
     let toks: Vec<TokenTree> = ts.into_iter().collect();
@@ -214,9 +215,26 @@ fn cfg_requires_test(ts: TokenStream) -> bool {
     }
 }
 
+/// Cargo features that by convention exist only for test builds (`#[cfg(feature = "test")]`).
+const TEST_FEATURES: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "test-util",
+    "test-utils",
+    "test-support",
+    "test_utils",
+];
+
 fn predicate_requires_test(p: &[TokenTree]) -> bool {
     match p {
         [TokenTree::Ident(i)] => i == "test",
+        [TokenTree::Ident(key), eq, TokenTree::Literal(value)]
+            if key == "feature" && is_punct(eq, '=') =>
+        {
+            let value = value.to_string();
+            TEST_FEATURES.contains(&value.trim_matches('"'))
+        }
         [TokenTree::Ident(op), TokenTree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => {
             let inner: Vec<TokenTree> = g.stream().into_iter().collect();
             let mut branches = inner.split(|t| is_punct(t, ',')).filter(|b| !b.is_empty());
@@ -385,8 +403,13 @@ mod tests {
         assert!(requires("all(test, not(loom), not(miri))"));
         assert!(requires("any(test, all(test, unix))"));
         assert!(!requires("not(test)"));
-        assert!(!requires("any(test, feature = \"testing\")"));
+        // Features that exist for test builds only: Plume mounts its `/test/health` route
+        // under `#[cfg(feature = "test")]`, `any(test, feature = "test-utils")` gates mocks.
+        assert!(requires("feature = \"test\""));
+        assert!(requires("any(test, feature = \"testing\")"));
+        assert!(requires("all(unix, feature = \"test-utils\")"));
+        assert!(!requires("any(test, feature = \"metrics\")"));
+        assert!(!requires("feature = \"tests-disabled\""));
         assert!(!requires("all(unix, not(test))"));
-        assert!(!requires("feature = \"test\""));
     }
 }

@@ -11,50 +11,42 @@ use crate::kinds::ignored_result::Form;
 /// Findings of every `held-across-await` check.
 pub fn guard_hits(cx: &Cx) -> Vec<Hit> {
     let mut out = Vec::new();
-    for (file, s) in cx.summaries.iter().enumerate() {
-        let (Some(s), Some(applies)) = (s, cx.applies.get(file)) else {
+    for (file, s, idx, check) in cx.applying() {
+        let Matcher::HeldAcrossAwait(m) = &check.matcher else {
             continue;
         };
-        for &idx in applies {
-            let Some(check) = cx.checks.get(idx) else {
-                continue;
-            };
-            let Matcher::HeldAcrossAwait(m) = &check.matcher else {
-                continue;
-            };
-            for g in s
-                .facts
-                .guards
-                .iter()
-                .filter(|g| m.methods.contains(&g.method))
+        for g in s
+            .facts
+            .guards
+            .iter()
+            .filter(|g| m.methods.contains(&g.method))
+        {
+            let known = typed(cx, file, g.body, &g.recv);
+            if known
+                .as_ref()
+                .is_some_and(|p| m.types.admits(p) == Some(false))
             {
-                let known = typed(cx, file, g.body, &g.recv);
-                if known
-                    .as_ref()
-                    .is_some_and(|p| m.types.admits(p) == Some(false))
-                {
-                    continue;
-                }
-                let default = format!(
-                    "guard `{}` from `.{}()` is held across the `.await` on line {}",
-                    g.name, g.method, g.await_line
-                );
-                let line = g.await_line.to_string();
-                let message = check.message(
-                    default,
-                    &[
-                        ("name", &g.name),
-                        ("method", &g.method),
-                        ("await_line", &line),
-                    ],
-                );
-                let mut h = hit(cx, idx, file, g.region.clone(), message);
-                if known.is_none() && m.types.is_set() {
-                    untyped(&mut h, m.types.untyped_severity, check);
-                }
-                if with_role(cx, &mut h, file, g.body, false, &[]) {
-                    out.push(h);
-                }
+                continue;
+            }
+            let default = format!(
+                "guard `{}` from `.{}()` is held across the `.await` on line {}",
+                g.name, g.method, g.await_line
+            );
+            let line = g.await_line.to_string();
+            let message = check.message(
+                default,
+                &[
+                    ("name", &g.name),
+                    ("method", &g.method),
+                    ("await_line", &line),
+                ],
+            );
+            let mut h = hit(cx, idx, file, g.region.clone(), message);
+            if known.is_none() && m.types.is_set() {
+                untyped(&mut h, m.types.untyped_severity, check);
+            }
+            if with_role(cx, &mut h, file, g.body, false, &[]) {
+                out.push(h);
             }
         }
     }
@@ -64,45 +56,37 @@ pub fn guard_hits(cx: &Cx) -> Vec<Hit> {
 /// Findings of every `ignored-result` check.
 pub fn discard_hits(cx: &Cx) -> Vec<Hit> {
     let mut out = Vec::new();
-    for (file, s) in cx.summaries.iter().enumerate() {
-        let (Some(s), Some(applies)) = (s, cx.applies.get(file)) else {
+    for (file, s, idx, check) in cx.applying() {
+        let Matcher::IgnoredResult(ir) = &check.matcher else {
             continue;
         };
-        for &idx in applies {
-            let Some(check) = cx.checks.get(idx) else {
-                continue;
+        for d in s
+            .facts
+            .discards
+            .iter()
+            .filter(|d| ir.forms.contains(&d.form))
+        {
+            let shown = match &d.target {
+                Ok(method) => ir.methods.contains(method).then(|| format!(".{method}()")),
+                Err(cands) => cands
+                    .iter()
+                    .find(|c| ir.functions.iter().any(|f| f.matches(c)))
+                    .map(|c| c.join("::")),
             };
-            let Matcher::IgnoredResult(ir) = &check.matcher else {
-                continue;
+            let Some(shown) = shown else { continue };
+            let how = match d.form {
+                Form::LetUnderscore => "`let _ =`",
+                Form::AssignUnderscore => "`_ =`",
+                Form::Ok => "`.ok()`",
             };
-            for d in s
-                .facts
-                .discards
-                .iter()
-                .filter(|d| ir.forms.contains(&d.form))
-            {
-                let shown = match &d.target {
-                    Ok(method) => ir.methods.contains(method).then(|| format!(".{method}()")),
-                    Err(cands) => cands
-                        .iter()
-                        .find(|c| ir.functions.iter().any(|f| f.matches(c)))
-                        .map(|c| c.join("::")),
-                };
-                let Some(shown) = shown else { continue };
-                let how = match d.form {
-                    Form::LetUnderscore => "`let _ =`",
-                    Form::AssignUnderscore => "`_ =`",
-                    Form::Ok => "`.ok()`",
-                };
-                let method = shown.trim_start_matches('.').trim_end_matches("()");
-                let message = check.message(
-                    format!("result of `{shown}` ignored with {how}"),
-                    &[("name", &shown), ("call", &shown), ("method", method)],
-                );
-                let mut h = hit(cx, idx, file, d.region.clone(), message);
-                if with_role(cx, &mut h, file, d.body, false, &[]) {
-                    out.push(h);
-                }
+            let method = shown.trim_start_matches('.').trim_end_matches("()");
+            let message = check.message(
+                format!("result of `{shown}` ignored with {how}"),
+                &[("name", &shown), ("call", &shown), ("method", method)],
+            );
+            let mut h = hit(cx, idx, file, d.region.clone(), message);
+            if with_role(cx, &mut h, file, d.body, false, &[]) {
+                out.push(h);
             }
         }
     }

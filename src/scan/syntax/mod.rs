@@ -123,6 +123,21 @@ pub struct Cx<'a> {
     pub services: &'a rust::services::Services,
 }
 
+impl<'a> Cx<'a> {
+    /// Every (file, its summary, check index, check) for which a syntax check applies to a
+    /// file that was read.
+    pub fn applying(&self) -> impl Iterator<Item = (usize, &'a FileSummary, usize, &'a Check)> {
+        let (summaries, applies, checks) = (self.summaries, self.applies, self.checks);
+        summaries.iter().enumerate().flat_map(move |(file, s)| {
+            let idxs: &'a [usize] = applies.get(file).map(Vec::as_slice).unwrap_or_default();
+            s.iter().flat_map(move |s| {
+                idxs.iter()
+                    .filter_map(move |&idx| checks.get(idx).map(|c| (file, *s, idx, c)))
+            })
+        })
+    }
+}
+
 /// Every syntax-aware finding, already filtered by each check's `code` scope, and the
 /// verdicts of the presence service checks.
 pub fn hits(cx: &Cx, syntax: &Syntax) -> (Vec<Hit>, Vec<rust::ServiceVerdict>) {
