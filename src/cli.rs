@@ -108,6 +108,9 @@ pub struct GlobalArgs {
     /// Show every finding and timing details.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Print where the time went to stderr: per stage, per check, thread utilisation.
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 /// `--color`.

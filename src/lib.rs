@@ -23,6 +23,7 @@ pub mod render;
 pub mod rust;
 pub mod scan;
 pub mod score;
+pub mod timings;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ pub struct Options {
     pub today: Option<date::Date>,
     /// GitHub Actions variables the run may use.
     pub github: GithubEnv,
+    /// Collect per-stage and per-check timings ([`Stats::timings`]).
+    pub timings: bool,
 }
 
 /// GitHub Actions variables (read by the binary; the library reads no environment).
@@ -75,6 +78,8 @@ pub struct Stats {
     pub files_scanned: usize,
     /// Time spent scanning.
     pub scan_time: std::time::Duration,
+    /// Where the time went, when [`Options::timings`] asked for it.
+    pub timings: Option<timings::Timings>,
     /// The slowest files of the per-file pass, slowest first.
     pub slowest: Vec<(String, std::time::Duration)>,
     /// The workspace root (outputs never write through a link from inside it to outside).
@@ -83,10 +88,17 @@ pub struct Stats {
 
 /// Runs the whole pipeline up to the report.
 pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
-    let mut ws = workspace::load(opts.manifest_path.as_deref(), &opts.selection)?;
+    if opts.timings {
+        timings::start();
+    }
+    let mut ws = timings::time(timings::Stage::Metadata, || {
+        workspace::load(opts.manifest_path.as_deref(), &opts.selection)
+    })?;
     let member_errors = workspace::member_config_errors(&ws);
-    let config = config::load_with(&ws.root, &opts.overrides, member_errors)?;
-    discover(&mut ws, &config);
+    let config = timings::time(timings::Stage::Config, || {
+        config::load_with(&ws.root, &opts.overrides, member_errors)
+    })?;
+    timings::time(timings::Stage::Walk, || discover(&mut ws, &config));
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let diff = opts
         .diff_base
@@ -105,12 +117,14 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         changed: diff.as_ref().map(|(lines, _)| lines),
         today: opts.today.unwrap_or_else(date::Date::today_utc),
     };
-    let gated = gate::run(scanned.findings, &input);
+    let gated = timings::time(timings::Stage::Gate, || gate::run(scanned.findings, &input));
+    let ids: Vec<&str> = config.checks.iter().map(|c| c.id.as_str()).collect();
     let stats = Stats {
         files: ws.files.len(),
         files_scanned: scanned.files_scanned,
         slowest: scanned.slowest.clone(),
         scan_time: started.elapsed(),
+        timings: opts.timings.then(|| timings::finish(&ids)),
         workspace_root: ws.root.clone(),
     };
     let run = Run {

@@ -13,6 +13,12 @@ use cargo_ready::render::{self, Format, RenderOptions};
 use cargo_ready::{Error, Options, Selection, exit};
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: the engine allocates many small token, syntax
+/// and fact values per file on several threads, and glibc's malloc/free were a third of the
+/// CPU profile on a large workspace (see scripts/bench.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // The global pool too gets a clamped thread count (`RAYON_NUM_THREADS` is not trusted).
     let _ = rayon::ThreadPoolBuilder::new()
@@ -119,14 +125,17 @@ fn options(g: &GlobalArgs) -> Result<Options, Error> {
             head_ref: var("GITHUB_HEAD_REF"),
             ref_name: var("GITHUB_REF_NAME"),
         },
+        timings: g.timings,
     })
 }
 
 fn check(g: &GlobalArgs) -> Result<i32, Error> {
     let spinner = spinner(g.quiet);
+    let started = std::time::Instant::now();
     let analyzed = cargo_ready::analyze(&options(g)?);
     spinner.finish_and_clear();
     let (report, stats) = analyzed?;
+    let rendering = std::time::Instant::now();
     let render_opts = RenderOptions {
         color: use_color(g.color),
         verbose: g.verbose,
@@ -157,6 +166,10 @@ fn check(g: &GlobalArgs) -> Result<i32, Error> {
         for (file, time) in stats.slowest.iter().take(5) {
             let _ = writeln!(io::stderr(), "  {time:>10.2?}  {}", visible(file));
         }
+    }
+    if let Some(t) = &stats.timings {
+        let (render, total) = (rendering.elapsed(), started.elapsed());
+        let _ = write!(io::stderr(), "{}", t.table(render, total));
     }
     Ok(if report.gate.passed {
         exit::PASSED

@@ -6,7 +6,15 @@ use std::path::Path;
 
 /// Lowest layer first. Modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["model", "diag", "error", "date", "inventory", "guard"],
+    &[
+        "model",
+        "diag",
+        "error",
+        "date",
+        "inventory",
+        "guard",
+        "timings",
+    ],
     &["kinds"],
     &["config", "workspace"],
     &["rust"],

@@ -15,6 +15,7 @@ use super::visit::Walker;
 use crate::kinds::call::PathPattern;
 use crate::kinds::service::Start;
 use crate::model::Region;
+use crate::timings::{self, Clock, Stage};
 use crate::workspace::Workspace;
 
 /// Names of route-registering calls and attributes (presence `routes`).
@@ -195,7 +196,7 @@ pub fn thread_count() -> usize {
 /// scan goes on.
 pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analyze_inner(engine, input)
+        super::macros::with_cache(|| analyze_inner(engine, input))
     }));
     proc_macro2::extra::invalidate_current_thread_spans();
     caught.unwrap_or_else(|panic| {
@@ -220,6 +221,7 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
+    let mut clock = Clock::start();
     let mut out = FileSummary {
         path_literals: path_literals(input.text),
         ..FileSummary::default()
@@ -229,6 +231,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         None => (input.wanted || engine.request.starts.is_some()) && engine.mentions(input.text),
     };
     let has_mod = declares_module(input.text);
+    clock.lap(Stage::Prefilter);
     if !wanted && !has_mod && !input.tokenize && !engine.request.parse_errors {
         return out;
     }
@@ -244,7 +247,9 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         }
     };
     out.tokenized = true;
+    clock.lap(Stage::Tokenize);
     let sp = split(ts);
+    clock.lap(Stage::Split);
     out.test_ranges = sp.test_ranges.clone();
     out.items = sp
         .items
@@ -258,7 +263,12 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         return out;
     }
     let prepared = parse_items(engine, input, &source, &sp.items);
-    if prepared.failed && whole_file(engine, input, &source, &mut out) {
+    clock.lap(Stage::Parse);
+    if prepared.failed
+        && timings::time(Stage::Parse, || {
+            whole_file(engine, input, &source, &mut out)
+        })
+    {
         return out;
     }
     // Either every needed item parsed, or the file as a whole does not parse either: then the
@@ -273,8 +283,10 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         walker.record_parsed(*idx);
         walker.walk_item(item);
     }
+    clock.lap(Stage::Visit);
     if engine.request.graph {
         summarize_unparsed(engine, &sp.items, &prepared.resolver, &mut out);
+        clock.lap(Stage::TokenFns);
     }
     out
 }

@@ -41,7 +41,9 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
     let mut class = {
         let summaries: Vec<Option<&FileSummary>> =
             files.iter().map(|f| f.summary.as_ref()).collect();
-        classify(ws, &summaries)
+        crate::timings::time(crate::timings::Stage::ModuleTree, || {
+            classify(ws, &summaries)
+        })
     };
     mark_generated(&mut class, files);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();

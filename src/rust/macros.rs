@@ -15,6 +15,9 @@
 
 mod tolerant;
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -34,7 +37,7 @@ const TEMPLATES: &[&str] = &[
 ];
 
 /// Where the macro is invoked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Position {
     /// Among a module's (or a block's) items.
     Item,
@@ -92,9 +95,56 @@ pub struct Body {
     pub unparsed: Vec<Unparsed>,
 }
 
+/// A macro invocation of the file being analyzed: its address, where it is, its position.
+type Key = (usize, (usize, usize), (usize, usize), Position);
+
+thread_local! {
+    /// Bodies read so far in the current [`with_cache`] scope.
+    static CACHE: std::cell::RefCell<Option<HashMap<Key, Rc<Body>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (the analysis of one file) remembering the bodies [`read`] gives, so that the
+/// several passes over an item (the walker, the guard and exemption finders) read each macro
+/// once: reading was a third of the engine's time when every pass read it again. The cache
+/// dies with the scope, before the syntax trees it was keyed on.
+pub fn with_cache<T>(f: impl FnOnce() -> T) -> T {
+    CACHE.with(|c| *c.borrow_mut() = Some(HashMap::new()));
+    let out = f();
+    CACHE.with(|c| *c.borrow_mut() = None);
+    out
+}
+
 /// Reads a macro's body as code in the given position. Never fails: what cannot be read is in
-/// [`Body::unparsed`].
-pub fn read(mac: &Macro, pos: Position) -> Body {
+/// [`Body::unparsed`]. Within [`with_cache`], each invocation is read once.
+pub fn read(mac: &Macro, pos: Position) -> Rc<Body> {
+    let (start, end) = (
+        mac.bang_token.span.start(),
+        mac.delimiter.span().close().end(),
+    );
+    let key: Key = (
+        std::ptr::from_ref(mac) as usize,
+        (start.line, start.column),
+        (end.line, end.column),
+        pos,
+    );
+    let cached = CACHE.with(|c| c.borrow().as_ref().map(|m| m.get(&key).cloned()));
+    match cached {
+        Some(Some(body)) => body,
+        Some(None) => {
+            let body = Rc::new(read_uncached(mac, pos));
+            CACHE.with(|c| {
+                if let Some(m) = c.borrow_mut().as_mut() {
+                    m.insert(key, body.clone());
+                }
+            });
+            body
+        }
+        None => Rc::new(read_uncached(mac, pos)),
+    }
+}
+
+fn read_uncached(mac: &Macro, pos: Position) -> Body {
     if mac
         .path
         .segments

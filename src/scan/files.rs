@@ -14,6 +14,7 @@ use crate::config::{Check, Config, Limits};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
+use crate::timings::{self, Clock, Stage};
 use crate::workspace::{SourceFile, Workspace};
 
 /// The texts of the files read, for snippets, each with its line starts indexed once (a
@@ -171,6 +172,7 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         .map(|t| t.src_path.as_str())
         .collect();
     let pool = rust::parse_stack_pool();
+    let busy = std::sync::atomic::AtomicU64::new(0);
     let run_all = || -> Vec<OneFile> {
         ws.files
             .par_iter()
@@ -181,14 +183,19 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
                     scan_one(&run, ws, applicable, f, is_bin_root, config.limits)
                 });
                 one.elapsed = started.elapsed();
+                let nanos = u64::try_from(one.elapsed.as_nanos()).unwrap_or(u64::MAX);
+                busy.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
                 one
             })
             .collect()
     };
-    let results = match &pool {
-        Some(p) => p.install(run_all),
-        None => run_all(),
+    let clock = Clock::start();
+    let (results, threads) = match &pool {
+        Some(p) => (p.install(run_all), p.current_num_threads()),
+        None => (run_all(), rayon::current_num_threads()),
     };
+    let busy = std::time::Duration::from_nanos(busy.into_inner());
+    timings::add_files_pass(clock.elapsed(), busy, threads);
     assemble(&run, ws, applicable, results)
 }
 
@@ -234,6 +241,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
         };
         syntax::hits(&cx, run.syntax)
     };
+    let mut clock = Clock::start();
     let mut out = FileScan {
         hits,
         notes: Vec::new(),
@@ -291,6 +299,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
         }
     }
     drop(states);
+    clock.lap(Stage::Classify);
     for (i, mut r) in results.into_iter().enumerate() {
         for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {
             a.in_test = in_test;
@@ -451,7 +460,7 @@ fn scan_one(
     if text_checks.is_empty() && !engine_wants {
         return OneFile::default();
     }
-    let text = match read_text(file, limits.max_read_bytes) {
+    let text = match timings::time(Stage::Read, || read_text(file, limits.max_read_bytes)) {
         Ok(t) => t,
         Err(message) => {
             let note = ScanNote {
@@ -478,7 +487,13 @@ fn scan_one(
     let text_hits: Vec<(usize, Vec<Region>)> = text_checks
         .iter()
         .filter_map(|(idx, c)| match &c.matcher {
-            Matcher::Text(m) => Some((*idx, m.matches(&text))),
+            Matcher::Text(m) => {
+                let clock = Clock::start();
+                let found = m.matches(&text);
+                timings::add(Stage::Text, clock.elapsed());
+                timings::add_check(*idx, clock.elapsed());
+                Some((*idx, found))
+            }
             _ => None,
         })
         .filter(|(_, r)| !r.is_empty())
@@ -499,7 +514,9 @@ fn scan_one(
         text_hits,
         note,
         generated: is_generated(&text),
-        directives: super::suppress::collect(&text, file.is_rust()),
+        directives: timings::time(Stage::Directives, || {
+            super::suppress::collect(&text, file.is_rust())
+        }),
         text: Some(text),
         summary,
         syntax,

@@ -53,6 +53,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     let mut applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
     let file_out = files::scan_files(config, ws, &applicable);
     let mut hits = file_out.hits;
+    let mut clock = crate::timings::Clock::start();
     let (package_hits, dependency_verdicts) = package_level::scan_packages(
         config,
         ws,
@@ -60,6 +61,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
         &file_out.text_matched,
         &file_out.services,
     );
+    clock.lap(crate::timings::Stage::Packages);
     hits.extend(package_hits);
     let mut verdicts = file_out.verdicts;
     verdicts.extend(dependency_verdicts);
@@ -78,6 +80,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
     notes.sort();
+    clock.lap(crate::timings::Stage::Findings);
     ScanOutput {
         findings,
         notes,

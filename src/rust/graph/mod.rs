@@ -101,6 +101,9 @@ pub struct CodeModel {
     has_bin: bool,
     /// Crate names that are not workspace members (std and the dependencies).
     externals: std::collections::HashSet<String>,
+    /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
+    /// for every site that names them.
+    free_memo: lookup::FreeMemo,
 }
 
 impl CodeModel {
@@ -112,6 +115,7 @@ impl CodeModel {
         roles: bool,
         externals: &std::collections::HashSet<String>,
     ) -> CodeModel {
+        let clock = crate::timings::Clock::start();
         let (crates, ids) = crates::crates(ws);
         let mut m = CodeModel {
             crates,
@@ -136,13 +140,20 @@ impl CodeModel {
                 m.add_file(i as u32, s, production);
             }
         }
-        m.targets = summaries
-            .iter()
-            .enumerate()
-            .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
-            .collect();
+        m.targets = {
+            use rayon::prelude::*;
+            let m = &m;
+            summaries
+                .par_iter()
+                .enumerate()
+                .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
+                .collect()
+        };
+        crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if roles {
-            m.reach = roles::assign(&m, class, summaries);
+            m.reach = crate::timings::time(crate::timings::Stage::Roles, || {
+                roles::assign(&m, class, summaries)
+            });
         }
         m
     }

@@ -31,11 +31,13 @@ pub fn chain_hits(cx: &Cx) -> Vec<Hit> {
             continue;
         };
         if c.interprocedural && cx.applicable.get(idx).copied().unwrap_or(false) {
+            let clock = crate::timings::Clock::start();
             let wrappers = Elsewhere::find(cx, &c.not_inside);
             let blocking = blocking_fns(cx, idx, c, &wrappers);
             if !blocking.is_empty() {
                 out.extend(sites(cx, idx, c, &blocking, &wrappers));
             }
+            crate::timings::add_check(idx, clock.elapsed());
         }
     }
     out

@@ -141,6 +141,7 @@ impl<'a> Cx<'a> {
 /// Every syntax-aware finding, already filtered by each check's `code` scope, and the
 /// verdicts of the presence service checks.
 pub fn hits(cx: &Cx, syntax: &Syntax) -> (Vec<Hit>, Vec<rust::ServiceVerdict>) {
+    let clock = crate::timings::Clock::start();
     let mut hits = calls::call_hits(cx);
     hits.extend(chain::chain_hits(cx));
     hits.extend(guards::guard_hits(cx));
@@ -148,13 +149,16 @@ pub fn hits(cx: &Cx, syntax: &Syntax) -> (Vec<Hit>, Vec<rust::ServiceVerdict>) {
     hits.extend(parse_errors(cx, syntax));
     hits.retain(|h| keep(cx, syntax, h));
     hits.extend(uncompiled(cx, syntax));
+    crate::timings::add(crate::timings::Stage::Queries, clock.elapsed());
     let inputs = rust::services::Inputs {
         ws: cx.ws,
         class: cx.class,
         summaries: cx.summaries,
         texts: cx.texts,
     };
-    let (presence, verdicts) = rust::presence_hits(cx.checks, &inputs, cx.applicable, cx.services);
+    let (presence, verdicts) = crate::timings::time(crate::timings::Stage::Presence, || {
+        rust::presence_hits(cx.checks, &inputs, cx.applicable, cx.services)
+    });
     hits.extend(presence);
     (hits, verdicts)
 }
