@@ -58,6 +58,12 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             // a task started from main: setup once, then a loop that waits for SIGHUP only
             "blocking-in-async web/src/main.rs:21 startup note",
             "blocking-in-async web/src/main.rs:28 startup note",
+            // select! loops: a SIGHUP branch reloads (control code: its role is the fn's, here
+            // unknown), the accept branch and the jobs branch serve
+            "blocking-in-async web/src/main.rs:43 unknown warning",
+            "blocking-in-async web/src/main.rs:46 request error",
+            "blocking-in-async web/src/main.rs:62 unknown warning",
+            "blocking-in-async web/src/main.rs:65 request error",
         ]
     );
 }
