@@ -69,6 +69,19 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
 }
 
 #[test]
+fn without_a_service_an_event_loop_serves_nobody() {
+    // oha-like: a CLI's progress loop, spawned from main; the service model finds no service,
+    // so its loop is no request root and the blocking call in it runs in main's role
+    assert_eq!(
+        findings("roles-cli", &["blocking-in-async"]),
+        [
+            "blocking-in-async src/main.rs:6 startup note",
+            "blocking-in-async src/main.rs:14 startup note",
+        ]
+    );
+}
+
+#[test]
 fn calls_resolve_within_the_crate_and_its_workspace_dependencies() {
     assert_eq!(
         findings("crate-resolution", &["blocking-in-async"]),
