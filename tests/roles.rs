@@ -58,6 +58,25 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             // a task started from main: setup once, then a loop that waits for SIGHUP only
             "blocking-in-async web/src/main.rs:21 startup note",
             "blocking-in-async web/src/main.rs:28 startup note",
+            // select! loops: a SIGHUP branch reloads (control code: its role is the fn's, here
+            // unknown), the accept branch and the jobs branch serve
+            "blocking-in-async web/src/main.rs:43 unknown warning",
+            "blocking-in-async web/src/main.rs:46 request error",
+            "blocking-in-async web/src/main.rs:62 unknown warning",
+            "blocking-in-async web/src/main.rs:65 request error",
+        ]
+    );
+}
+
+#[test]
+fn without_a_service_an_event_loop_serves_nobody() {
+    // oha-like: a CLI's progress loop, spawned from main; the service model finds no service,
+    // so its loop is no request root and the blocking call in it runs in main's role
+    assert_eq!(
+        findings("roles-cli", &["blocking-in-async"]),
+        [
+            "blocking-in-async src/main.rs:6 startup note",
+            "blocking-in-async src/main.rs:14 startup note",
         ]
     );
 }

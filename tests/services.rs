@@ -289,8 +289,8 @@ fn static_mut_arrays_builder_threads_and_accept_loop_spawns() {
             // not an accept loop, and no request reaches it: by the engine's roles the spawn per
             // shard at 58 is not request code, which `unbounded-spawn` (`roles = ["request"]`)
             // leaves alone (the `#[thread_local]` at 53 is no finding)
-            // the one-off task of a `select!` loop's signal branch is no connection's
-            "unbounded-spawn src/lib.rs:71",
+            // the one-off task of an accept loop's other `select!` branch (71) serves no
+            // connection and, being control code, is no request's either
         ])
     );
 }

@@ -439,7 +439,8 @@ pub enum Context {
     Loop,
     /// Body of a loop that accepts connections (its text calls `.accept()` or `.incoming()`).
     AcceptLoop,
-    /// Body of a `select!` branch, in an accept loop, whose future accepts nothing.
+    /// Body of a `select!` branch that serves nothing: in an accept loop, one whose future
+    /// accepts nothing; in any `select!`, one whose future is an OS signal.
     OtherBranch,
     /// `fn main` of a bin target.
     Main,

@@ -22,7 +22,8 @@ pub enum Frame {
     Loop,
     /// Body of a loop that accepts connections (pushed inside its `Loop`).
     AcceptLoop,
-    /// Body of a `select!` branch of an accept loop whose future accepts nothing.
+    /// Body of a `select!` branch that serves nothing: in an accept loop, one whose future
+    /// accepts nothing; elsewhere, one whose future is an OS signal.
     OtherBranch,
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),

@@ -4,7 +4,7 @@
 //! that were not parsed joined the model from their tokens (`tokens.rs`).
 
 use super::engine::Engine;
-use super::graph::CodeModel;
+use super::graph::{CodeModel, Roles};
 use super::services::{Inputs, Services, detect};
 use super::{Classification, FileSummary, classify};
 use crate::model::CodeKind;
@@ -47,15 +47,9 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
     };
     mark_generated(&mut class, files);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
-    let model = CodeModel::build(
-        ws,
-        &class,
-        &summaries,
-        engine.request.graph,
-        &engine.externals,
-    );
     let texts: Vec<Option<&str>> = files.iter().map(|f| f.text).collect();
-    let services = if engine.request.starts.is_some() {
+    let detected = engine.request.starts.is_some();
+    let services = if detected {
         detect(&Inputs {
             ws,
             class: &class,
@@ -65,6 +59,11 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
     } else {
         Services::default()
     };
+    // Event loops serve requests unless the service model looked and found no service.
+    let roles = engine.request.graph.then_some(Roles {
+        loops_serve: !detected || !services.found.is_empty(),
+    });
+    let model = CodeModel::build(ws, &class, &summaries, roles, &engine.externals);
     Finished {
         class,
         model,

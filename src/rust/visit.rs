@@ -178,9 +178,20 @@ impl<'a> Walker<'a> {
         self.bodies.last().map(|b| b.0)
     }
 
-    /// Inside an event loop of the innermost body?
+    /// Inside an event loop of the innermost body, and not in a `select!` branch of it that
+    /// only controls the loop (a signal's reload or shutdown, an accept loop's tick)?
     pub(super) fn in_event_loop(&self) -> bool {
-        self.bodies.last().is_some_and(|b| b.1 > 0)
+        self.bodies.last().is_some_and(|b| b.1 > 0) && !self.in_control_branch()
+    }
+
+    /// Inside an `OtherBranch` of the innermost fn or closure?
+    fn in_control_branch(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .map(|(f, _)| f)
+            .take_while(|f| !matches!(f, Frame::Fn { .. } | Frame::Async))
+            .any(|f| matches!(f, Frame::OtherBranch))
     }
 
     /// What the type hints see here.

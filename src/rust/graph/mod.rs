@@ -99,11 +99,22 @@ pub struct CodeModel {
     reach: Vec<Option<Reach>>,
     /// Some selected package has a bin target.
     has_bin: bool,
+    /// Whether loops of async code that await events serve requests: false when the service
+    /// model found no service in the workspace (a CLI's TUI or progress loop serves nobody).
+    loops_serve: bool,
     /// Crate names that are not workspace members (std and the dependencies).
     externals: std::collections::HashSet<String>,
     /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
     /// for every site that names them.
     free_memo: lookup::FreeMemo,
+}
+
+/// What the roles analysis is told from outside the code model.
+#[derive(Debug, Clone, Copy)]
+pub struct Roles {
+    /// False when the service model found no service in the workspace: an event loop of a
+    /// CLI (a TUI, a progress display) serves nobody, so it is no request root.
+    pub loops_serve: bool,
 }
 
 impl CodeModel {
@@ -112,7 +123,7 @@ impl CodeModel {
         ws: &Workspace,
         class: &Classification,
         summaries: &[Option<&FileSummary>],
-        roles: bool,
+        roles: Option<Roles>,
         externals: &std::collections::HashSet<String>,
     ) -> CodeModel {
         let clock = crate::timings::Clock::start();
@@ -120,6 +131,7 @@ impl CodeModel {
         let mut m = CodeModel {
             crates,
             has_bin: ws.packages.iter().any(|p| p.has_bin()),
+            loops_serve: roles.is_none_or(|r| r.loops_serve),
             externals: externals.clone(),
             ..CodeModel::default()
         };
@@ -150,7 +162,7 @@ impl CodeModel {
                 .collect()
         };
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
-        if roles {
+        if roles.is_some() {
             m.reach = crate::timings::time(crate::timings::Stage::Roles, || {
                 roles::assign(&m, class, summaries)
             });
@@ -293,5 +305,10 @@ impl CodeModel {
     /// Does a selected package have a bin target?
     pub fn has_bin(&self) -> bool {
         self.has_bin
+    }
+
+    /// Do event loops of async code serve requests here (see [`Roles`])?
+    pub fn loops_serve(&self) -> bool {
+        self.loops_serve
     }
 }

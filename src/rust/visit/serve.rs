@@ -185,7 +185,8 @@ impl Walker<'_> {
 
     /// The branches of a `select!` (read as future, body, future, body, …): in an accept loop
     /// the body of a branch whose future does not accept (a signal, a tick) serves no
-    /// connection (`OtherBranch`).
+    /// connection (`OtherBranch`); in any other `select!`, the body of a branch whose future is
+    /// an OS signal is control code (reload, shutdown), not serving (`OtherBranch` too).
     pub(super) fn select_branches(&mut self, nodes: &[Node]) {
         let accept_loop = self
             .frames
@@ -202,7 +203,11 @@ impl Walker<'_> {
                 }
                 continue;
             };
-            if !accept_loop || matches!(e, Expr::Block(_)) && !after_other {
+            if !accept_loop {
+                self.signal_select_branch(e, &mut after_other);
+                continue;
+            }
+            if matches!(e, Expr::Block(_)) && !after_other {
                 self.visit_expr(e);
                 continue;
             }
@@ -216,6 +221,35 @@ impl Walker<'_> {
                 after_other = !text.is_some_and(accepts_connections);
                 self.visit_expr(e);
             }
+        }
+    }
+
+    /// One node of a `select!` outside accept loops: the body after an OS-signal future is
+    /// visited as an `OtherBranch`.
+    fn signal_select_branch(&mut self, e: &Expr, after_signal: &mut bool) {
+        if *after_signal {
+            self.push_frame(Frame::OtherBranch);
+            self.visit_expr(e);
+            self.pop_frame();
+            *after_signal = false;
+            return;
+        }
+        if !matches!(e, Expr::Block(_)) {
+            *after_signal = self.is_signal_future(e);
+        }
+        self.visit_expr(e);
+    }
+
+    /// Is this `select!` future an OS signal (`hangup.recv()`, `signal::ctrl_c()`)?
+    fn is_signal_future(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Assign(a) => self.is_signal_future(&a.right),
+            Expr::Paren(p) => self.is_signal_future(&p.expr),
+            Expr::Await(a) => self.is_signal_future(&a.base),
+            Expr::MethodCall(m) => self.scope().of_expr(&m.receiver).is_signal(),
+            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
+            _ => false,
         }
     }
 
