@@ -99,6 +99,16 @@ impl<'c> Engine<'c> {
         self.needles.as_ref().is_some_and(|a| a.is_match(text))
     }
 
+    /// Does `text` mention a needle as a word of an identifier (see [`whole_words`])? Decides
+    /// which items are parsed: `io` inside `Option` or `main` inside `domain` names nothing the
+    /// walker records, so such an item joins the call graph from its tokens instead.
+    pub(super) fn names(&self, text: &str) -> bool {
+        self.needles.as_ref().is_some_and(|a| {
+            a.find_overlapping_iter(text)
+                .any(|m| whole_words(text.as_bytes(), m.start(), m.end()))
+        })
+    }
+
     /// The function patterns a local alias may stand for (asked calls, chain roots, presence,
     /// server starts).
     fn patterns(&self) -> impl Iterator<Item = &PathPattern> {
@@ -128,6 +138,19 @@ impl<'c> Engine<'c> {
                 .any(|m| m.start() == 0 && m.end() == word.len())
         })
     }
+}
+
+/// Is `hay[start..end]` made of whole words: it neither starts nor ends between two lowercase
+/// ASCII letters? `_`, a case change (`HttpService`), a digit, punctuation or a non-ASCII
+/// character all end a word, so `spawn` counts in `spawn_blocking` and `service_fn` in
+/// `make_service_fn`, but `io` not in `Option` nor `main` in `domain`.
+fn whole_words(hay: &[u8], start: usize, end: usize) -> bool {
+    let inside = |a: Option<&u8>, b: Option<&u8>| {
+        a.is_some_and(u8::is_ascii_lowercase) && b.is_some_and(u8::is_ascii_lowercase)
+    };
+    let before = start.checked_sub(1).and_then(|i| hay.get(i));
+    let last = end.checked_sub(1).and_then(|i| hay.get(i));
+    !inside(before, hay.get(start)) && !inside(last, hay.get(end))
 }
 
 /// Crate names that are not workspace members: std and every declared dependency.
@@ -331,22 +354,34 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawIte
             continue;
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
-        let typed =
-            engine.request.types && matches!(item.keyword.as_deref(), Some("struct" | "static"));
-        let base = typed || engine.mentions(text) || local.iter().any(|n| contains(text, n));
-        let take = match input.extra {
-            Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
-            None => base,
+        let wanted = match input.extra {
+            Some((ac, parsed)) => (ac.is_match(text) && !parsed.contains(&idx)).then_some(true),
+            None => selected(engine, item, text, &local),
         };
-        if !take {
+        let Some(walk) = wanted else {
             continue;
-        }
+        };
         match parse_item_tokens::<syn::Item>(item) {
-            Ok(parsed) => prepared.items.push((idx, parsed)),
+            Ok(parsed) if walk => prepared.items.push((idx, parsed)),
+            Ok(_) => {}
             Err(()) => prepared.failed = true,
         }
     }
     prepared
+}
+
+/// Is the item parsed (Some), and then walked (true)? Walked: struct and static items (type
+/// hints), items that name a needle as whole words ([`Engine::names`]) or mention a local alias
+/// of a pattern path. With the `parse-error` check on, an item that merely contains a needle's
+/// letters (`io` in `Option`) is still parsed, only to learn whether it parses: which items
+/// report a parse error stays as it was; the item joins the call graph from its tokens.
+fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> Option<bool> {
+    let typed =
+        engine.request.types && matches!(item.keyword.as_deref(), Some("struct" | "static"));
+    if typed || engine.names(text) || local.iter().any(|n| contains(text, n)) {
+        return Some(true);
+    }
+    (engine.request.parse_errors && engine.mentions(text)).then_some(false)
 }
 
 fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {
@@ -515,6 +550,31 @@ fn path_literals(text: &str) -> Vec<String> {
         })
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod whole_words_tests {
+    use super::whole_words;
+
+    fn hit(hay: &str, needle: &str) -> bool {
+        let at = hay.find(needle).expect("the needle occurs");
+        whole_words(hay.as_bytes(), at, at + needle.len())
+    }
+
+    #[test]
+    fn needles_count_as_words_of_identifiers_not_inside_words() {
+        assert!(hit("std::io::stdin()", "io"));
+        assert!(hit("tokio::task::spawn_blocking(f)", "spawn"));
+        assert!(hit("make_service_fn(h)", "service_fn"));
+        assert!(hit("HttpService::new()", "Service"));
+        assert!(hit("x.route(\"/\", get(h))", ".route("));
+        assert!(hit("\"/api/health\"", "health"));
+        assert!(hit("v.unwrap()", "unwrap"));
+        assert!(!hit("Option<u8>", "io"));
+        assert!(!hit("fn domain()", "main"));
+        assert!(!hit("let sending = 1;", "send"));
+    }
 }
 
 #[cfg(test)]
