@@ -272,10 +272,14 @@ impl CodeModel {
         let Some(nid) = self.names.get(name) else {
             return Vec::new();
         };
+        let found = self.seen_by(k, self.free_by_name.get(&nid));
+        if found.len() == 1 { found } else { Vec::new() }
+    }
+
+    /// The fns among `cands` that live in a crate `k` sees.
+    fn seen_by(&self, k: u32, cands: Option<&Vec<FnId>>) -> Vec<FnId> {
         let visible = self.visible(k);
-        let found: Vec<FnId> = self
-            .free_by_name
-            .get(&nid)
+        cands
             .into_iter()
             .flatten()
             .copied()
@@ -284,8 +288,7 @@ impl CodeModel {
                     .krate
                     .is_some_and(|c| visible.contains(&c))
             })
-            .collect();
-        if found.len() == 1 { found } else { Vec::new() }
+            .collect()
     }
 
     /// `Type::f` (possibly with a module or crate prefix) among the visible crates' impls.
@@ -312,17 +315,7 @@ impl CodeModel {
         named: Option<u32>,
         cands: Option<&Vec<FnId>>,
     ) -> Vec<FnId> {
-        let visible = self.visible(k);
-        let mut found: Vec<FnId> = cands
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|f| {
-                self.fns[*f as usize]
-                    .krate
-                    .is_some_and(|c| visible.contains(&c))
-            })
-            .collect();
+        let mut found = self.seen_by(k, cands);
         for pick in [named, Some(k)].into_iter().flatten() {
             if found.len() > 1
                 && found
