@@ -64,30 +64,12 @@ fn is_manifest(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Region, Severity};
+    use crate::model::Severity;
 
     fn finding(check: &str, file: &str, line: u32, package: Option<&str>) -> Finding {
         Finding {
-            check: check.into(),
-            severity: Severity::Warning,
-            message: String::new(),
-            file: file.into(),
-            region: Region {
-                line,
-                column: 1,
-                end_line: line,
-                end_column: 2,
-            },
             package: package.map(str::to_string),
-            scope: Default::default(),
-            fingerprint: String::new(),
-            suppressed: None,
-            related: Vec::new(),
-            role: None,
-            changed: None,
-            baseline: None,
-            snippet: String::new(),
-            line_hash: None,
+            ..Finding::for_test(check, Severity::Warning, file, line)
         }
     }
 
