@@ -18,7 +18,7 @@ fi
 
 cd "$repo"
 cargo build --locked --quiet
-bin="$repo/target/debug/cargo-ready"
+bin="${CARGO_TARGET_DIR:-$repo/target}/debug/cargo-ready"
 
 scan() { # scan NAME MANIFEST: writes SARIF and badges; exit 1 (gate failed) is expected
   local name="$1" manifest="$2" code=0
