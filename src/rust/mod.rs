@@ -21,6 +21,7 @@ mod infallible;
 mod macros;
 mod modtree;
 mod presence;
+pub mod purpose;
 mod reach;
 mod request;
 mod resolve;

@@ -19,8 +19,22 @@ pub struct ServiceVerdict {
     pub service: usize,
     /// Index into the checks.
     pub check: usize,
-    /// Why it passes; None when it fails.
+    /// Why it passes; None when it fails or is skipped.
     pub evidence: Option<Evidence>,
+    /// Why it does not apply to this service (none of its purposes is the check's).
+    pub skipped: Option<String>,
+}
+
+impl ServiceVerdict {
+    /// The verdict of a check that does not apply to the service.
+    pub fn skipped(service: usize, check: usize, why: String) -> ServiceVerdict {
+        ServiceVerdict {
+            service,
+            check,
+            evidence: None,
+            skipped: Some(why),
+        }
+    }
 }
 
 /// Findings of absent things, and the verdicts of service checks.
@@ -44,11 +58,8 @@ pub fn presence_hits(
             continue;
         }
         for (si, s) in services.found.iter().enumerate() {
-            if !s
-                .protocols
-                .iter()
-                .any(|p| check.applies.services.contains(p))
-            {
+            if let Err(why) = s.applies(check) {
+                verdicts.push(ServiceVerdict::skipped(si, idx, why));
                 continue;
             }
             let evidence = service_evidence(idx, m, inputs, s);
@@ -59,6 +70,7 @@ pub fn presence_hits(
                 service: si,
                 check: idx,
                 evidence,
+                skipped: None,
             });
         }
     }

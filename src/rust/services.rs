@@ -11,9 +11,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::finish::kind_at;
+use super::purpose::{PurposeFact, purposes_of};
 use super::reach::{FnIndex, Mentions, mentioned};
 use super::{Classification, FileSummary, StartFact, modtree};
-use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Protocol};
+use crate::kinds::Check;
+use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Purpose};
 use crate::model::{CodeKind, Evidence, NotService};
 use crate::workspace::{Target, Workspace};
 
@@ -35,13 +37,29 @@ pub struct DetectedService {
     pub frameworks: Vec<&'static str>,
     /// Frameworks (indices into [`FRAMEWORKS`]) whose server it starts.
     pub started_with: Vec<usize>,
-    /// What it serves.
-    pub protocols: Vec<Protocol>,
+    /// What it is for, each with the place that decided it, sorted by purpose.
+    pub purposes: Vec<PurposeFact>,
     /// Every server start it reaches, the first one first (own code before libraries).
     pub starts: Vec<(usize, StartFact)>,
 }
 
 impl DetectedService {
+    /// Does a service check apply to it (one of its purposes is among the check's)? Else why
+    /// not.
+    pub fn applies(&self, check: &Check) -> Result<(), String> {
+        let wanted = &check.applies.services;
+        if self.purposes.iter().any(|p| wanted.contains(&p.purpose)) {
+            return Ok(());
+        }
+        let is: Vec<Purpose> = self.purposes.iter().map(|p| p.purpose).collect();
+        Err(format!(
+            "`{}` is {} (list --services says why); the check applies to {}",
+            self.bin,
+            names(&is).replace(" or ", " and "),
+            names(wanted)
+        ))
+    }
+
     /// The first server start, as evidence.
     pub fn started(&self, ws: &Workspace) -> Evidence {
         match self.starts.first() {
@@ -137,7 +155,8 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         .collect();
     let mut files: Vec<usize> = own.iter().copied().chain(libs.iter().copied()).collect();
     files.sort_unstable();
-    let protocols = protocols_of(inputs, &starts, &files);
+    let (metrics_only, own_route) = routes_of(inputs, &files);
+    let purposes = purposes_of(inputs, &starts, &files, metrics_only, own_route);
     let mut frameworks: Vec<&'static str> = declared.iter().map(|&f| FRAMEWORKS[f].krate).collect();
     if starts.iter().any(|(_, s)| s.framework.is_none()) {
         frameworks.push(ACCEPT_LOOP);
@@ -150,7 +169,7 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         files,
         frameworks,
         started_with,
-        protocols,
+        purposes,
         starts,
     })
 }
@@ -164,24 +183,6 @@ fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
         .map(|(i, _)| *i)
         .collect();
     starts.retain(|(i, s)| s.framework.is_some() || !served.contains(i));
-}
-
-/// What the server starts speak; an HTTP server that serves only metrics is `http-metrics`.
-fn protocols_of(inputs: &Inputs, starts: &[(usize, StartFact)], files: &[usize]) -> Vec<Protocol> {
-    let metrics_only = serves_only_metrics(inputs, files);
-    starts
-        .iter()
-        .map(|(_, s)| {
-            s.framework
-                .map_or(Protocol::Tcp, |f| FRAMEWORKS[f].protocol)
-        })
-        .map(|p| match p {
-            Protocol::Http if metrics_only => Protocol::HttpMetrics,
-            other => other,
-        })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 /// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
@@ -198,11 +199,12 @@ static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Does the code serve metrics and register no other route (a Prometheus exporter, the
-/// metrics side port of a DNS server)? A server with no route literal at all and no metrics
-/// (a file server routing by hand) is not.
-fn serves_only_metrics(inputs: &Inputs, files: &[usize]) -> bool {
+/// metrics side port of a DNS server)? And does it register a route of its own (not metrics)?
+/// A server with no route literal at all and no metrics (a file server routing by hand) does
+/// neither.
+fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
     let Some(re) = ROUTE_LITERAL.as_ref() else {
-        return false;
+        return (false, false);
     };
     let mut metrics = false;
     for text in files
@@ -219,12 +221,12 @@ fn serves_only_metrics(inputs: &Inputs, files: &[usize]) -> bool {
             if is_metrics_route(route) {
                 metrics = true;
             } else {
-                return false;
+                return (false, true);
             }
         }
         metrics = metrics || text.contains("prometheus") || text.contains("openmetrics");
     }
-    metrics
+    (metrics, false)
 }
 
 fn is_metrics_route(route: &str) -> bool {
@@ -306,4 +308,14 @@ fn why_not(inputs: &Inputs, declared: &[usize], lib_starts: &[(usize, StartFact)
         "it depends on `{}` but its code starts no server",
         names.join("`, `")
     )
+}
+
+/// `a, b or c`.
+pub fn names(purposes: &[Purpose]) -> String {
+    let names: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
