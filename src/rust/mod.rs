@@ -15,6 +15,7 @@ mod depth;
 mod engine;
 mod facts;
 mod finish;
+mod forms;
 mod graph;
 mod held;
 mod infallible;
@@ -51,8 +52,9 @@ pub struct ModDecl {
     pub name: String,
     /// Names of the inline modules it is nested in, outermost first.
     pub inline: Vec<String>,
-    /// `#[path = "…"]`, if any.
-    pub path_attr: Option<String>,
+    /// `#[path = "…"]`, or the path of each `#[cfg_attr(.., path = "…")]` (a module whose
+    /// file differs per platform: every one is compiled somewhere).
+    pub path_attr: Vec<String>,
     /// Declared under `#[cfg(test)]` (itself or an enclosing inline module).
     pub test: bool,
     /// Line of the declaration.

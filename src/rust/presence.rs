@@ -111,6 +111,9 @@ fn service_evidence(
     if negated {
         return None;
     }
+    if let Some(e) = super::forms::text_evidence(m, inputs, s) {
+        return Some(e);
+    }
     let by_default = s.started_with.iter().find(|&&fw| {
         m.framework_defaults
             .iter()

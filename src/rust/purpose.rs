@@ -18,6 +18,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::StartFact;
+use super::forms::line_of;
 use super::services::{Inputs, is_production};
 use crate::kinds::service::{FRAMEWORKS, Purpose};
 use crate::model::Evidence;
@@ -238,10 +239,4 @@ fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
         }
     }
     None
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, at: usize) -> u32 {
-    let before = text.get(..at).unwrap_or("");
-    u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
 }
