@@ -141,3 +141,33 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));
 }
+
+/// The verdict and evidence of one check for one service: `pass file:line` or `fail`.
+fn verdict(r: &Report, bin: &str, check: &str) -> String {
+    let c = service(r, bin)
+        .checks
+        .iter()
+        .find(|c| c.id == check)
+        .unwrap();
+    match (&c.outcome, &c.evidence) {
+        (Outcome::Pass, Some(e)) => format!("pass {}:{}", e.file, e.line),
+        (o, _) => format!("{o:?}"),
+    }
+}
+
+#[test]
+fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
+    let r = report_of("svc-reach");
+    // Both services share the library; only the executor runs the fn that sets the timeout.
+    assert_eq!(
+        verdict(&r, "executor", "request-timeout"),
+        "pass core/src/lib.rs:16"
+    );
+    assert_eq!(verdict(&r, "scheduler", "request-timeout"), "Fail");
+    // A route registered in a fn the service calls counts, and so does a handler given to it
+    // by name.
+    assert_eq!(
+        verdict(&r, "scheduler", "health-endpoint"),
+        "pass core/src/lib.rs:11"
+    );
+}

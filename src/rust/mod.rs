@@ -72,6 +72,8 @@ pub struct PresenceFact {
     pub what: String,
     /// A `defaults_off` call: it turns a framework default off instead of satisfying the check.
     pub negates: bool,
+    /// Name of the enclosing fn (last segment), "" at item level.
+    pub func: String,
 }
 
 /// Where a server is started (for deciding which bins are services).

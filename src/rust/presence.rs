@@ -94,6 +94,7 @@ fn service_evidence(
             .into_iter()
             .flat_map(|sum| &sum.presence)
             .filter(move |f| f.check == idx && is_production(inputs, i, f.line))
+            .filter(move |f| runs(s, i, &f.func))
             .map(move |f| (i, f))
     });
     let mut negated = false;
@@ -128,6 +129,12 @@ fn service_evidence(
         line: start.line,
         what: format!("{} default ({})", FRAMEWORKS[*by_default].krate, start.what),
     })
+}
+
+/// Can the service run the code of fn `func` in file `i`: its own module tree, code outside
+/// any fn, or a library fn it reaches?
+fn runs(s: &DetectedService, i: usize, func: &str) -> bool {
+    func.is_empty() || s.own.contains(&i) || s.lib_fns.contains(func)
 }
 
 fn service_hit(

@@ -118,6 +118,16 @@ impl FnIndex {
 
     /// The names of the fns reached from what the bin's own code mentions, to a fixpoint.
     pub fn reached(&self, start: Mentions) -> HashSet<String> {
+        self.reach(start, false)
+    }
+
+    /// Like [`FnIndex::reached`], and a free fn is also reached when reached code names it as
+    /// a value (a handler given to a router: `get(health)`): the fns whose code can run.
+    pub fn reached_or_named(&self, start: Mentions) -> HashSet<String> {
+        self.reach(start, true)
+    }
+
+    fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
         let mut known = start;
         let renamed: Vec<(String, String)> = known
@@ -143,7 +153,11 @@ impl FnIndex {
             let new: Vec<&(Owner, String)> = self
                 .bodies
                 .keys()
-                .filter(|k| !seen.contains(*k) && calls(&known, &qualifiers, k, &modules))
+                .filter(|k| {
+                    !seen.contains(*k)
+                        && (calls(&known, &qualifiers, k, &modules)
+                            || (values && names_value(&known, k)))
+                })
                 .collect();
             if new.is_empty() {
                 return seen.into_iter().map(|(_, name)| name.clone()).collect();
@@ -194,6 +208,11 @@ fn calls(
             through.contains(&ty.as_str()) || (m.methods.contains(name) && m.idents.contains(ty))
         }
     }
+}
+
+/// Does code with these mentions name free fn `name` as a value?
+fn names_value(m: &Mentions, (owner, name): &(Owner, String)) -> bool {
+    matches!(owner, Owner::Module(_)) && m.idents.contains(name)
 }
 
 /// What a whole source text mentions (empty when it does not tokenize).

@@ -41,6 +41,11 @@ pub struct DetectedService {
     pub purposes: Vec<PurposeFact>,
     /// Every server start it reaches, the first one first (own code before libraries).
     pub starts: Vec<(usize, StartFact)>,
+    /// The files of the bin's own module tree.
+    pub own: Vec<usize>,
+    /// The library fns its code can run ([`FnIndex::reached_or_named`]): evidence in a
+    /// library counts only inside one of these (or outside any fn).
+    pub lib_fns: HashSet<String>,
 }
 
 impl DetectedService {
@@ -141,8 +146,16 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     libs.retain(|i| !own_set.contains(i));
     let mut starts = starts_in(inputs, &own, &declared);
     let lib_starts = starts_in(inputs, &libs.iter().copied().collect::<Vec<_>>(), &declared);
-    let reached = reached_starts(inputs, &own, &libs, lib_starts.clone());
-    starts.extend(reached);
+    if starts.is_empty() && lib_starts.is_empty() {
+        return Err(why_not(inputs, &declared, &lib_starts));
+    }
+    let reach = lib_reach(inputs, &own, &libs);
+    starts.extend(
+        lib_starts
+            .iter()
+            .filter(|(_, s)| s.func.is_empty() || reach.called.contains(&s.func))
+            .cloned(),
+    );
     merge_accept_loops(&mut starts);
     if starts.is_empty() {
         return Err(why_not(inputs, &declared, &lib_starts));
@@ -171,6 +184,8 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         started_with,
         purposes,
         starts,
+        own,
+        lib_fns: reach.named,
     })
 }
 
@@ -265,15 +280,18 @@ pub fn is_production(inputs: &Inputs, i: usize, line: u32) -> bool {
     kind_at(inputs.ws, inputs.class, summary, i, line) == CodeKind::Production
 }
 
-/// The library starts the bin reaches by name ([`FnIndex`]).
-fn reached_starts(
-    inputs: &Inputs,
-    own: &[usize],
-    libs: &BTreeSet<usize>,
-    lib_starts: Vec<(usize, StartFact)>,
-) -> Vec<(usize, StartFact)> {
-    if lib_starts.is_empty() {
-        return lib_starts;
+/// The library fns a bin reaches by name ([`FnIndex`]): called, and called or named as values.
+struct LibReach {
+    called: HashSet<String>,
+    named: HashSet<String>,
+}
+
+fn lib_reach(inputs: &Inputs, own: &[usize], libs: &BTreeSet<usize>) -> LibReach {
+    if libs.is_empty() {
+        return LibReach {
+            called: HashSet::new(),
+            named: HashSet::new(),
+        };
     }
     let text = |i: &usize| inputs.texts.get(*i).copied().flatten();
     let index = FnIndex::new(libs.iter().filter_map(|i| {
@@ -284,11 +302,10 @@ fn reached_starts(
     for t in own.iter().filter_map(text) {
         mentions.merge(&mentioned(t));
     }
-    let reached = index.reached(mentions);
-    lib_starts
-        .into_iter()
-        .filter(|(_, s)| s.func.is_empty() || reached.contains(&s.func))
-        .collect()
+    LibReach {
+        called: index.reached(mentions.clone()),
+        named: index.reached_or_named(mentions),
+    }
 }
 
 /// Why a bin with no reachable server start is not a service.
