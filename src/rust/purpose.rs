@@ -96,10 +96,14 @@ pub fn purposes_of(
     metrics_only: bool,
     own_route: bool,
 ) -> Vec<PurposeFact> {
+    // The files that start a server first: the marker nearest the server is the evidence.
+    let mut ordered: Vec<usize> = starts.iter().map(|(i, _)| *i).collect();
+    ordered.dedup();
+    ordered.extend(files.iter().filter(|i| !ordered.contains(i)).copied().collect::<Vec<_>>());
     let shown = Shown {
-        forwards: first(inputs, files, &FORWARDS),
-        datagrams: first(inputs, files, &DATAGRAMS),
-        unix_listener: first(inputs, files, &UNIX_LISTENER),
+        forwards: first(inputs, &ordered, &FORWARDS),
+        datagrams: first(inputs, &ordered, &DATAGRAMS),
+        unix_listener: first(inputs, &ordered, &UNIX_LISTENER),
         own_route,
         metrics_only,
     };
