@@ -170,4 +170,10 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
         verdict(&r, "scheduler", "health-endpoint"),
         "pass core/src/lib.rs:11"
     );
+    // `Self::limited()` inside `impl Uploads` is `Uploads::limited`.
+    assert_eq!(
+        verdict(&r, "scheduler", "request-body-limit"),
+        "pass core/src/lib.rs:37"
+    );
+    assert_eq!(verdict(&r, "executor", "request-body-limit"), "Fail");
 }

@@ -88,7 +88,8 @@ struct Shown {
 }
 
 /// The purposes of a service with these starts, over the production code of `files` (the
-/// service's closure); `ws_files` are every file of the workspace (for a local daemon's client).
+/// service's closure; a local daemon's client is looked for in the whole workspace), given
+/// whether its routes are only metrics and whether it routes anything of its own.
 pub fn purposes_of(
     inputs: &Inputs,
     starts: &[(usize, StartFact)],
@@ -99,7 +100,13 @@ pub fn purposes_of(
     // The files that start a server first: the marker nearest the server is the evidence.
     let mut ordered: Vec<usize> = starts.iter().map(|(i, _)| *i).collect();
     ordered.dedup();
-    ordered.extend(files.iter().filter(|i| !ordered.contains(i)).copied().collect::<Vec<_>>());
+    ordered.extend(
+        files
+            .iter()
+            .filter(|i| !ordered.contains(i))
+            .copied()
+            .collect::<Vec<_>>(),
+    );
     let shown = Shown {
         forwards: first(inputs, &ordered, &FORWARDS),
         datagrams: first(inputs, &ordered, &DATAGRAMS),

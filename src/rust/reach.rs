@@ -25,6 +25,20 @@ pub struct Mentions {
 }
 
 impl Mentions {
+    /// `Self::name` inside an impl of `ty` is `ty::name`.
+    fn resolve_self(&mut self, ty: &str) {
+        let selfs: Vec<(String, String)> = self
+            .assoc
+            .iter()
+            .filter(|(q, _)| q == "Self")
+            .cloned()
+            .collect();
+        for (q, name) in selfs {
+            self.assoc.remove(&(q, name.clone()));
+            self.assoc.insert((ty.to_string(), name));
+        }
+    }
+
     /// Adds what `other` mentions.
     pub fn merge(&mut self, other: &Mentions) {
         self.calls.extend(other.calls.iter().cloned());
@@ -94,6 +108,9 @@ impl FnIndex {
                         let key = (owner.clone(), name.to_string());
                         let entry = self.bodies.entry(key).or_default();
                         collect(body.stream(), entry);
+                        if let Owner::Type(ty) = owner {
+                            entry.resolve_self(ty);
+                        }
                         self.add(body.stream(), owner);
                     }
                 }
