@@ -38,9 +38,7 @@ pub fn text_evidence(
             continue;
         };
         let mut found: Vec<(usize, String)> = literals(m, text);
-        if start_files.contains(&i) {
-            found.extend(server_methods(m, text));
-        }
+        found.extend(server_methods(m, text, start_files.contains(&i)));
         if m.forms.contains(&Form::StreamedSizeLimit) {
             found.extend(streamed_size_limits(text));
         }
@@ -75,15 +73,29 @@ fn literals(m: &PresenceMatcher, text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// `.name(arg)` where `arg` does not lift the limit (`usize::MAX`).
-fn server_methods(m: &PresenceMatcher, text: &str) -> Vec<(usize, String)> {
+/// `.name(arg)` in a file that starts a server, or on a chain that starts at a generated
+/// server's constructor (`FooServer::new(..).name(..)`), where `arg` does not lift the limit
+/// (`usize::MAX`).
+fn server_methods(m: &PresenceMatcher, text: &str, starts_here: bool) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for name in &m.server_methods {
         let call = format!(".{name}(");
         for (at, _) in text.match_indices(&call) {
             let arg = text.get(at + call.len()..).unwrap_or("").trim_start();
-            if !arg.starts_with("usize::MAX") && !arg.starts_with("u64::MAX") {
-                out.push((at, format!("`.{name}(..)` where the server starts")));
+            if arg.starts_with("usize::MAX") || arg.starts_with("u64::MAX") {
+                continue;
+            }
+            let before = window(text, at.saturating_sub(NEAR), at);
+            let statement = before.rsplit(';').next().unwrap_or(before);
+            let on_server = [
+                "Server::new(",
+                "Server::from_arc(",
+                "Server::with_interceptor(",
+            ]
+            .iter()
+            .any(|c| statement.contains(c));
+            if starts_here || on_server {
+                out.push((at, format!("`.{name}(..)` on a server")));
             }
         }
     }
