@@ -181,4 +181,9 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
         verdict(&r, "executor", "request-body-limit"),
         "pass executor/src/main.rs:7"
     );
+    // `Self::routes()` in a trait's default method may be any implementor's.
+    assert_eq!(
+        verdict(&r, "gateway", "metrics-endpoint"),
+        "pass core/src/lib.rs:62"
+    );
 }

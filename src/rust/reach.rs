@@ -65,6 +65,8 @@ enum Owner {
     Module(String),
     /// A method or associated fn of the type with this name.
     Type(String),
+    /// A default method of a trait: any implementor's (`T::name`, `.name(..)`).
+    Trait,
 }
 
 impl FnIndex {
@@ -89,6 +91,12 @@ impl FnIndex {
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
                         self.add(body.stream(), &Owner::Type(ty));
+                        i = end;
+                    }
+                }
+                TokenTree::Ident(kw) if kw == "trait" => {
+                    if let Some((_, body, end)) = impl_block(&tokens, i + 1) {
+                        self.add(body.stream(), &Owner::Trait);
                         i = end;
                     }
                 }
@@ -159,7 +167,7 @@ impl FnIndex {
             .keys()
             .filter_map(|(o, _)| match o {
                 Owner::Module(m) => Some(m.as_str()),
-                Owner::Type(_) => None,
+                Owner::Type(_) | Owner::Trait => None,
             })
             .collect();
         loop {
@@ -222,8 +230,11 @@ fn calls(
                 })
         }
         Owner::Type(ty) => {
-            through.contains(&ty.as_str()) || (m.methods.contains(name) && m.idents.contains(ty))
+            // `Self::name` left unresolved is in a trait's default method: any implementor's.
+            through.iter().any(|q| *q == ty || *q == "Self")
+                || (m.methods.contains(name) && m.idents.contains(ty))
         }
+        Owner::Trait => !through.is_empty() || m.methods.contains(name),
     }
 }
 
