@@ -136,7 +136,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy"
+            "no http or grpc service: `broker` is http-console and tcp; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));
@@ -185,5 +185,16 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
     assert_eq!(
         verdict(&r, "gateway", "metrics-endpoint"),
         "pass core/src/lib.rs:62"
+    );
+}
+
+#[test]
+fn a_udp_side_feature_away_from_the_accept_loop_does_not_make_a_datagram_daemon() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "relay");
+    assert_eq!(purposes(s), ["tcp relay/src/main.rs:13"]);
+    assert_eq!(
+        with_outcome(s, Outcome::Fail),
+        ["graceful-shutdown", "metrics-endpoint"]
     );
 }

@@ -81,7 +81,6 @@ static CONSOLE_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// What the service's code shows, once per service.
 struct Shown {
     forwards: Option<Evidence>,
-    datagrams: Option<Evidence>,
     unix_listener: Option<Evidence>,
     own_route: bool,
     metrics_only: bool,
@@ -109,7 +108,6 @@ pub fn purposes_of(
     );
     let shown = Shown {
         forwards: first(inputs, &ordered, &FORWARDS),
-        datagrams: first(inputs, &ordered, &DATAGRAMS),
         unix_listener: first(inputs, &ordered, &UNIX_LISTENER),
         own_route,
         metrics_only,
@@ -133,7 +131,10 @@ pub fn purposes_of(
         };
         let fact = match base(s) {
             Purpose::Http => http_purpose(inputs, &shown, (*i, s), other_protocol, at),
-            Purpose::Tcp => stream_purpose(inputs, &shown, web, at(s.what.clone())),
+            Purpose::Tcp => {
+                let near = same_dir(inputs, files, *i);
+                stream_purpose(inputs, &shown, web, at(s.what.clone()), &near)
+            }
             other => (other, at(s.what.clone())),
         };
         out.entry(fact.0).or_insert(fact.1);
@@ -177,26 +178,25 @@ fn http_purpose(
 }
 
 /// An accept loop or actix-server: proxy, datagram daemon, local daemon or a TCP protocol.
+/// The datagrams must be received beside the accept loop (`near`: its file's directory): a
+/// UDP side feature elsewhere (a proxy's UDP frontend, a shared library's socket) does not
+/// make a datagram daemon of a TCP server.
 fn stream_purpose(
     inputs: &Inputs,
     shown: &Shown,
     web: bool,
     start: Evidence,
+    near: &[usize],
 ) -> (Purpose, Evidence) {
     if let Some(f) = &shown.forwards {
         return (Purpose::Proxy, because(f, ""));
     }
-    if let Some(d) = &shown.datagrams {
-        return (
-            Purpose::Datagram,
-            because(
-                d,
-                &format!(
-                    "(its TCP listener at {}:{} serves the same daemon)",
-                    start.file, start.line
-                ),
-            ),
+    if let Some(d) = first(inputs, near, &DATAGRAMS) {
+        let beside = format!(
+            "(its TCP listener at {}:{} serves the same daemon)",
+            start.file, start.line
         );
+        return (Purpose::Datagram, because(&d, &beside));
     }
     if let (Some(u), false) = (&shown.unix_listener, web) {
         let all: Vec<usize> = (0..inputs.ws.files.len()).collect();
@@ -211,6 +211,21 @@ fn stream_purpose(
         }
     }
     (Purpose::Tcp, start)
+}
+
+/// The service's files in the directory of file `i` (it first).
+fn same_dir(inputs: &Inputs, files: &[usize], i: usize) -> Vec<usize> {
+    let dir = |j: usize| {
+        inputs
+            .ws
+            .files
+            .get(j)
+            .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+    };
+    let here = dir(i);
+    let mut out = vec![i];
+    out.extend(files.iter().filter(|&&j| j != i && dir(j) == here));
+    out
 }
 
 /// `e` with a longer reason.

@@ -65,8 +65,9 @@ enum Owner {
     Module(String),
     /// A method or associated fn of the type with this name.
     Type(String),
-    /// A default method of a trait: any implementor's (`T::name`, `.name(..)`).
-    Trait,
+    /// A default method of the trait with this name: any implementor's (`T::name`,
+    /// `.name(..)`) where the trait is named (in scope).
+    Trait(String),
 }
 
 impl FnIndex {
@@ -95,8 +96,10 @@ impl FnIndex {
                     }
                 }
                 TokenTree::Ident(kw) if kw == "trait" => {
-                    if let Some((_, body, end)) = impl_block(&tokens, i + 1) {
-                        self.add(body.stream(), &Owner::Trait);
+                    if let (Some(TokenTree::Ident(name)), Some((_, body, end))) =
+                        (tokens.get(i + 1), impl_block(&tokens, i + 1))
+                    {
+                        self.add(body.stream(), &Owner::Trait(name.to_string()));
                         i = end;
                     }
                 }
@@ -167,7 +170,7 @@ impl FnIndex {
             .keys()
             .filter_map(|(o, _)| match o {
                 Owner::Module(m) => Some(m.as_str()),
-                Owner::Type(_) | Owner::Trait => None,
+                Owner::Type(_) | Owner::Trait(_) => None,
             })
             .collect();
         loop {
@@ -234,7 +237,9 @@ fn calls(
             through.iter().any(|q| *q == ty || *q == "Self")
                 || (m.methods.contains(name) && m.idents.contains(ty))
         }
-        Owner::Trait => !through.is_empty() || m.methods.contains(name),
+        Owner::Trait(t) => {
+            m.idents.contains(t) && (!through.is_empty() || m.methods.contains(name))
+        }
     }
 }
 
