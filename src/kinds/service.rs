@@ -43,7 +43,8 @@ pub enum Purpose {
     /// serves the same short exchanges (DNS over TCP), with nothing long in flight.
     Datagram,
     /// A local daemon: it listens on a Unix socket for a client that the same workspace ships
-    /// (a task queue serving its own CLI), and serves no HTTP or gRPC.
+    /// (a task queue serving its own CLI), and on nothing else (a Unix control socket beside a
+    /// network server is no purpose of its own).
     Local,
 }
 

@@ -139,6 +139,11 @@ pub fn purposes_of(
         };
         out.entry(fact.0).or_insert(fact.1);
     }
+    // A Unix control socket beside a network server (a daemon's `ctl` socket) is not what the
+    // service is for: `local` is a daemon that listens on nothing else.
+    if out.len() > 1 {
+        out.remove(&Purpose::Local);
+    }
     out.into_iter()
         .map(|(purpose, evidence)| PurposeFact { purpose, evidence })
         .collect()
