@@ -22,6 +22,7 @@ mod bodies;
 mod calls;
 mod macro_bodies;
 mod serve;
+mod waits;
 
 /// The innermost impl or trait being walked.
 struct ImplCtx {
@@ -401,9 +402,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.in_async() {
             self.held(&b.stmts);
         }
-        for s in &b.stmts {
-            self.visit_stmt(s);
-        }
+        self.stmts(&b.stmts);
         self.locals.pop();
         self.res.pop();
     }
@@ -497,6 +496,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         visit::visit_expr_binary(self, e);
     }
 
+    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        self.expr_if(e);
+    }
+
     /// Hand-written routing: `match req.uri().path() { "/health" => …, … }`.
     fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
         if mentions_path(&e.expr) {
@@ -509,7 +512,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
             }
         }
-        visit::visit_expr_match(self, e);
+        self.expr_match(e);
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {
@@ -549,22 +552,6 @@ impl Walker<'_> {
         }
     }
 
-    /// Is the loop an event loop (async code whose loop awaits something other than an OS
-    /// signal: a `loop { sighup.recv().await; reload() }` runs on an operator's request, not
-    /// per request)? `scan` visits its parts.
-    fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> bool {
-        if !self.in_async() {
-            return false;
-        }
-        let mut f = LoopAwaits {
-            scope: self.scope(),
-            first_is_signal: None,
-            select: false,
-        };
-        scan(&mut f);
-        f.select || f.first_is_signal == Some(false)
-    }
-
     /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections.
     /// Gives the number of accept frames pushed (for [`Walker::leave_loop`]).
     fn enter_loop(&mut self, event: bool, span: Span) -> usize {
@@ -583,39 +570,6 @@ impl Walker<'_> {
             b.1 = b.1.saturating_sub(1);
         }
         self.pop_frame();
-    }
-}
-
-/// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
-/// `select!`?
-struct LoopAwaits<'w> {
-    scope: Scope<'w>,
-    first_is_signal: Option<bool>,
-    select: bool,
-}
-
-impl<'ast> Visit<'ast> for LoopAwaits<'_> {
-    fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
-        visit::visit_expr_await(self, e);
-        if self.first_is_signal.is_some() {
-            return;
-        }
-        let signal = match strip(&e.base) {
-            Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
-            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
-            _ => false,
-        };
-        self.first_is_signal = Some(signal);
-    }
-    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
-    fn visit_macro(&mut self, m: &'ast Macro) {
-        self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
-        for n in &super::macros::read(m, super::macros::Position::Expr).nodes {
-            n.visit(self);
-        }
     }
 }
 

@@ -92,10 +92,9 @@ pub fn assign(
     // runs in the role of the code that spawns it: one started at startup does its setup once,
     // and its own event loop serves.
     for (from, list) in g.edges.iter().enumerate() {
-        let loops_serve = m.loops_serve();
         let request_root = |e: &&Edge| match e.how {
             How::Given(Root::Route | Root::Service) => true,
-            How::EventLoop => loops_serve,
+            How::EventLoop => m.loops_serve(e.at.0),
             _ => false,
         };
         for e in list.iter().filter(request_root) {

@@ -194,7 +194,7 @@ pub fn with_role(
         return true;
     }
     let global = body.and_then(|b| cx.model.body_id(file as u32, b));
-    let event_loop = event_loop && cx.model.loops_serve();
+    let event_loop = event_loop && cx.model.loops_serve(file as u32);
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
         (true, _) => Role::Request,
         (false, Some(r)) => r,
