@@ -57,19 +57,21 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             "blocking-in-async web/src/main.rs:6 startup note",
             "blocking-in-async web/src/main.rs:10 request error",
             "blocking-in-async web/src/main.rs:16 startup note",
+            // a task started from main whose loop waits only for a timer: periodic work
+            "blocking-in-async web/src/main.rs:26 background warning",
             // a task started from main: setup once, then a loop that waits for SIGHUP only
-            "blocking-in-async web/src/main.rs:23 startup note",
-            "blocking-in-async web/src/main.rs:30 startup note",
+            "blocking-in-async web/src/main.rs:33 startup note",
+            "blocking-in-async web/src/main.rs:40 startup note",
             // select! loops: a SIGHUP branch reloads (control code: its role is the fn's, here
             // unknown: a note), the accept branch and the jobs branch serve
-            "blocking-in-async web/src/main.rs:45 unknown note",
-            "blocking-in-async web/src/main.rs:48 request error",
-            "blocking-in-async web/src/main.rs:64 unknown note",
-            "blocking-in-async web/src/main.rs:67 request error",
+            "blocking-in-async web/src/main.rs:55 unknown note",
+            "blocking-in-async web/src/main.rs:58 request error",
+            "blocking-in-async web/src/main.rs:74 unknown note",
+            "blocking-in-async web/src/main.rs:77 request error",
             // loops at startup that wait for no event: a retry loop around a client call and
             // a poll until a deadline
-            "blocking-in-async web/src/main.rs:79 startup note",
-            "blocking-in-async web/src/main.rs:87 startup note",
+            "blocking-in-async web/src/main.rs:89 startup note",
+            "blocking-in-async web/src/main.rs:97 startup note",
         ]
     );
 }

@@ -11,7 +11,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 use super::FileSummary;
 use super::contexts::{Frame, FrameNode};
 use super::engine::{Engine, FileInput};
-use super::facts::Root;
+use super::facts::{LoopKind, Root};
 use super::macros::Position;
 use super::resolve::{Resolver, segments};
 use super::types::{Scope, Ty};
@@ -48,8 +48,8 @@ pub struct Walker<'a> {
     pub(super) res: Resolver,
     /// Open frames, with their node id once a site needed them.
     frames: Vec<(Frame, Option<u32>)>,
-    /// Open bodies: id and the number of event loops open in it.
-    bodies: Vec<(u32, u32)>,
+    /// Open bodies: id and the number of event loops and of timer loops open in it.
+    bodies: Vec<(u32, [u32; 2])>,
     impls: Vec<ImplCtx>,
     fn_depth: usize,
     discarded: HashSet<usize>,
@@ -181,8 +181,16 @@ impl<'a> Walker<'a> {
 
     /// Inside an event loop of the innermost body, and not in a `select!` branch of it that
     /// only controls the loop (a signal's reload or shutdown, an accept loop's tick)?
-    pub(super) fn in_event_loop(&self) -> bool {
-        self.bodies.last().is_some_and(|b| b.1 > 0) && !self.in_control_branch()
+    pub(super) fn in_event_loop(&self) -> Option<LoopKind> {
+        let [events, timers] = self.bodies.last()?.1;
+        if self.in_control_branch() {
+            return None;
+        }
+        match (events, timers) {
+            (0, 0) => None,
+            (0, _) => Some(LoopKind::Timer),
+            _ => Some(LoopKind::Event),
+        }
     }
 
     /// Inside an `OtherBranch` of the innermost fn or closure?
@@ -471,9 +479,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        let accept = self.enter_loop(false, e.span());
+        let accept = self.enter_loop(None, e.span());
         self.visit_block(&e.body);
-        self.leave_loop(false, accept);
+        self.leave_loop(None, accept);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
@@ -554,20 +562,20 @@ impl Walker<'_> {
 
     /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections.
     /// Gives the number of accept frames pushed (for [`Walker::leave_loop`]).
-    fn enter_loop(&mut self, event: bool, span: Span) -> usize {
+    fn enter_loop(&mut self, kind: Option<LoopKind>, span: Span) -> usize {
         self.push_frame(Frame::Loop);
-        if event && let Some(b) = self.bodies.last_mut() {
-            b.1 += 1;
+        if let (Some(k), Some(b)) = (kind, self.bodies.last_mut()) {
+            b.1[k as usize] += 1;
         }
         self.accept_frame(span)
     }
 
-    fn leave_loop(&mut self, event: bool, accept: usize) {
+    fn leave_loop(&mut self, kind: Option<LoopKind>, accept: usize) {
         for _ in 0..accept {
             self.pop_frame();
         }
-        if event && let Some(b) = self.bodies.last_mut() {
-            b.1 = b.1.saturating_sub(1);
+        if let (Some(k), Some(b)) = (kind, self.bodies.last_mut()) {
+            b.1[k as usize] = b.1[k as usize].saturating_sub(1);
         }
         self.pop_frame();
     }

@@ -7,6 +7,7 @@ use syn::{Expr, ExprCall, Macro, Stmt};
 
 use super::{Walker, strip};
 use crate::rust::contexts::Frame;
+use crate::rust::facts::LoopKind;
 use crate::rust::types::Scope;
 
 impl Walker<'_> {
@@ -16,9 +17,9 @@ impl Walker<'_> {
     /// when it only awaits calls that are no event (a retry loop around `client.login(..)`, a
     /// batch loop of deletes), or when it only sleeps until a deadline (`if start.elapsed() >=
     /// budget { bail!(..) }`: a bounded wait). `scan` visits its parts.
-    pub(super) fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> bool {
+    pub(super) fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> Option<LoopKind> {
         if !self.in_async() {
-            return false;
+            return None;
         }
         let mut f = LoopAwaits {
             scope: self.scope(),
@@ -29,7 +30,14 @@ impl Walker<'_> {
             deadline: false,
         };
         scan(&mut f);
-        f.select || (f.first_is_signal == Some(false) && (f.receives || (f.ticks && !f.deadline)))
+        let driven = f.first_is_signal == Some(false);
+        if f.select || (driven && f.receives) {
+            Some(LoopKind::Event)
+        } else if driven && f.ticks && !f.deadline {
+            Some(LoopKind::Timer)
+        } else {
+            None
+        }
     }
 
     /// `if let Some(v) = cache.get(k) { v } else { fill }`: the `else` that fills the cache is
