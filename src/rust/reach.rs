@@ -54,6 +54,8 @@ impl Mentions {
 #[derive(Debug, Default)]
 pub struct FnIndex {
     bodies: HashMap<(Owner, String), Mentions>,
+    /// Type → the traits it implements (`impl Trait for Type`).
+    implements: HashMap<String, HashSet<String>>,
     /// `use ctl::main as ctl_main;`: alias → (`ctl`, `main`).
     aliases: HashMap<String, (String, String)>,
 }
@@ -91,6 +93,9 @@ impl FnIndex {
                 TokenTree::Ident(kw) if kw == "as" => self.alias(&tokens, i),
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
+                        if let Some(tr) = impl_trait(tokens.get(i + 1..end).unwrap_or(&[])) {
+                            self.implements.entry(ty.clone()).or_default().insert(tr);
+                        }
                         self.add(body.stream(), &Owner::Type(ty));
                         i = end;
                     }
@@ -119,8 +124,10 @@ impl FnIndex {
                         let key = (owner.clone(), name.to_string());
                         let entry = self.bodies.entry(key).or_default();
                         collect(body.stream(), entry);
-                        if let Owner::Type(ty) = owner {
-                            entry.resolve_self(ty);
+                        match owner {
+                            Owner::Type(ty) => entry.resolve_self(ty),
+                            Owner::Trait(t) => entry.resolve_self(&format!("impl {t}")),
+                            Owner::Module(_) => {}
                         }
                         self.add(body.stream(), owner);
                     }
@@ -183,7 +190,7 @@ impl FnIndex {
                 .keys()
                 .filter(|k| {
                     !seen.contains(*k)
-                        && (calls(&known, &qualifiers, k, &modules)
+                        && (calls(&known, &qualifiers, k, &modules, &self.implements)
                             || (values && names_value(&known, k)))
                 })
                 .collect();
@@ -219,6 +226,7 @@ fn calls(
     qualifiers: &HashMap<&str, Vec<&str>>,
     (owner, name): &(Owner, String),
     modules: &HashSet<&str>,
+    implements: &HashMap<String, HashSet<String>>,
 ) -> bool {
     let through = qualifiers
         .get(name.as_str())
@@ -233,14 +241,34 @@ fn calls(
                 })
         }
         Owner::Type(ty) => {
-            // `Self::name` left unresolved is in a trait's default method: any implementor's.
-            through.iter().any(|q| *q == ty || *q == "Self")
+            // `Self::name` in a default method of trait `T` reads `impl T::name`: the fn of
+            // any type that implements `T`.
+            let implements = |t: &str| implements.get(ty).is_some_and(|ts| ts.contains(t));
+            through
+                .iter()
+                .any(|q| *q == ty || q.strip_prefix("impl ").is_some_and(implements))
                 || (m.methods.contains(name) && m.idents.contains(ty))
         }
         Owner::Trait(t) => {
             m.idents.contains(t) && (!through.is_empty() || m.methods.contains(name))
         }
     }
+}
+
+/// `Trait` in `impl<..> Trait<..> for Type<..>`: the last depth-0 ident before `for`.
+fn impl_trait(tokens: &[TokenTree]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut last = None;
+    for t in tokens {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+            TokenTree::Ident(id) if depth == 0 && id == "for" => return last,
+            TokenTree::Ident(id) if depth == 0 => last = Some(id.to_string()),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Does code with these mentions name free fn `name` as a value?
