@@ -141,13 +141,15 @@ fn health_vocabulary_and_framework_defaults() {
     // Health: `/alive`, `/healthcheck`, `/readyz` under `.nest`, `/api/status`, `/livez`,
     // warp's `path!("ping")` and tonic-health all count.
     assert_eq!(fired(&r, &["health-endpoint"]), set(&[]));
-    // actix-web and rocket stop gracefully on SIGTERM by default, unless `disable_signals()`.
+    // actix-web and rocket (from 0.5) stop gracefully on SIGTERM by default, unless
+    // `disable_signals()`; rocket 0.4's `ignite().launch()` is a server that handles none.
     assert_eq!(
         fired(&r, &["graceful-shutdown"]),
         set(&[
             "graceful-shutdown actix-nosignals/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
+            "graceful-shutdown rocket-ignite/src/main.rs:1",
             "graceful-shutdown tonic-grpc/src/main.rs:1",
             "graceful-shutdown warp-ping/src/main.rs:1",
         ])
@@ -356,6 +358,10 @@ fn evidence_in_the_forms_real_services_write_it() {
     // its HTTP side port serves only metrics: no health, rate-limit, timeout or body checks.
     assert_eq!(service(&r, "filesrv").protocols, ["http"]);
     assert_eq!(service(&r, "pooler").protocols, ["http-metrics", "tcp"]);
+    // `/metrics` beside routes of its own is one route of an HTTP service: hand-written
+    // `(path, upgrade)` tuple arms, warp's `warp::path("..")` segments.
+    assert_eq!(service(&r, "relay").protocols, ["http"]);
+    assert_eq!(service(&r, "queue").protocols, ["http"]);
     assert_eq!(
         verdicts(service(&r, "pooler")),
         set(&[

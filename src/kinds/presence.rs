@@ -28,7 +28,8 @@ pub struct PresenceSpec {
     #[serde(default)]
     pub macros: Vec<String>,
     /// Service checks: server frameworks (crate names) that do this by default; a service
-    /// started with one passes, with the server start as evidence.
+    /// started with one passes, with the server start as evidence. `"rocket >=0.5"`: only when
+    /// the declared version requirement starts at 0.5 or later.
     #[serde(default)]
     pub framework_defaults: Vec<String>,
     /// Methods that turn the framework default off (`disable_signals`).
@@ -61,6 +62,52 @@ pub enum Form {
     LimitedRequestBody,
 }
 
+/// A framework that does the thing by default, from a version on.
+#[derive(Debug, Clone)]
+pub struct FrameworkDefault {
+    /// The crate name.
+    pub krate: String,
+    /// The first version with the default (`>=0.5`), if not every version has it.
+    pub since: Option<[u64; 3]>,
+}
+
+impl FrameworkDefault {
+    /// Parses `crate` or `crate >=x.y.z`.
+    fn parse(s: &str) -> Option<FrameworkDefault> {
+        let mut parts = s.split_whitespace();
+        let krate = parts.next()?.to_string();
+        let since = match parts.next() {
+            None => None,
+            Some(v) => Some(lowest_version(v.strip_prefix(">=")?)?),
+        };
+        parts
+            .next()
+            .is_none()
+            .then_some(FrameworkDefault { krate, since })
+    }
+
+    /// Does a package that declares the crate with version requirement `req` get the default?
+    /// Judged by the lowest version the requirement names (`^0.4.0`, `0.4` → 0.4.0).
+    pub fn applies_to(&self, req: &str) -> bool {
+        let Some(since) = self.since else {
+            return true;
+        };
+        let first = req.split(',').next().unwrap_or("");
+        let version = first.trim_start_matches(['^', '~', '=', '>', '<', ' ']);
+        lowest_version(version).is_none_or(|v| v >= since)
+    }
+}
+
+/// `0.5`, `0.5.0-rc.2` → `[0, 5, 0]`.
+fn lowest_version(v: &str) -> Option<[u64; 3]> {
+    let core = v.trim().split(['-', '+']).next()?;
+    let mut out = [0u64; 3];
+    for (slot, part) in out.iter_mut().zip(core.split('.')) {
+        *slot = part.parse().ok()?;
+    }
+    Some(out)
+}
+
 /// A compiled `presence` check.
 #[derive(Debug, Clone)]
 pub struct PresenceMatcher {
@@ -72,8 +119,8 @@ pub struct PresenceMatcher {
     pub methods: Vec<MethodPattern>,
     /// Macro names.
     pub macros: Vec<String>,
-    /// Frameworks (crate names) that do this by default.
-    pub framework_defaults: Vec<String>,
+    /// Frameworks that do this by default.
+    pub framework_defaults: Vec<FrameworkDefault>,
     /// Methods that turn the framework default off.
     pub defaults_off: Vec<String>,
     /// String-literal prefixes that count.
@@ -114,6 +161,17 @@ impl PresenceSpec {
             &mut errors,
         );
         let methods = method_patterns(&self.methods, source, &child(base, "methods"), &mut errors);
+        let mut framework_defaults = Vec::new();
+        for (i, d) in self.framework_defaults.iter().enumerate() {
+            match FrameworkDefault::parse(d) {
+                Some(fd) => framework_defaults.push(fd),
+                None => errors.push(source.error_at_path(
+                    &[child(base, "framework_defaults"), vec![KeySeg::Index(i)]].concat(),
+                    false,
+                    format!("`{d}` is not `crate` or `crate >=x.y.z`"),
+                )),
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -122,7 +180,7 @@ impl PresenceSpec {
             functions,
             methods,
             macros: self.macros,
-            framework_defaults: self.framework_defaults,
+            framework_defaults,
             defaults_off: self.defaults_off,
             literals: self.literals,
             server_methods: self.server_methods,
@@ -157,4 +215,25 @@ fn ends_with_parameter(prefix: &str) -> bool {
 pub fn normalize_route(r: &str) -> String {
     let trimmed = r.trim().trim_matches('/');
     format!("/{trimmed}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_framework_default_applies_from_its_version_on() {
+        let rocket = FrameworkDefault::parse("rocket >=0.5").unwrap();
+        assert!(!rocket.applies_to("^0.4.0"));
+        assert!(!rocket.applies_to("0.4"));
+        assert!(rocket.applies_to("0.5"));
+        assert!(rocket.applies_to("^0.5.0-rc.2"));
+        assert!(rocket.applies_to(">=0.5, <0.6"));
+        assert!(rocket.applies_to("*"));
+        let actix = FrameworkDefault::parse("actix-web").unwrap();
+        assert!(actix.applies_to("3"));
+        assert!(FrameworkDefault::parse("rocket 0.5").is_none());
+        assert!(FrameworkDefault::parse("rocket >=x").is_none());
+        assert!(FrameworkDefault::parse("rocket >=0.5 extra").is_none());
+    }
 }

@@ -138,6 +138,8 @@ pub const FRAMEWORKS: &[Framework] = &[
             "rocket::custom().launch",
             "rocket::build",
             "rocket::custom",
+            "rocket::ignite().launch",
+            "rocket::ignite",
         ],
         attributes: &["launch"],
     },

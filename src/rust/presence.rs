@@ -116,9 +116,10 @@ fn service_evidence(
         return Some(e);
     }
     let by_default = s.started_with.iter().find(|&&fw| {
-        m.framework_defaults
-            .iter()
-            .any(|d| d.replace('-', "_") == FRAMEWORKS[fw].krate.replace('-', "_"))
+        let krate = FRAMEWORKS[fw].krate.replace('-', "_");
+        m.framework_defaults.iter().any(|d| {
+            d.krate.replace('-', "_") == krate && declared_with_default(inputs, s, d, &krate)
+        })
     })?;
     let (i, start) = s
         .starts
@@ -129,6 +130,25 @@ fn service_evidence(
         line: start.line,
         what: format!("{} default ({})", FRAMEWORKS[*by_default].krate, start.what),
     })
+}
+
+/// Does a package of the service declare the framework at a version that has the default
+/// (every version when the default names none)?
+fn declared_with_default(
+    inputs: &Inputs,
+    s: &DetectedService,
+    d: &crate::kinds::presence::FrameworkDefault,
+    krate: &str,
+) -> bool {
+    let mut reqs = s
+        .packages
+        .iter()
+        .filter_map(|&p| inputs.ws.packages.get(p))
+        .flat_map(|p| &p.dependencies)
+        .filter(|dep| dep.name.replace('-', "_") == krate)
+        .map(|dep| dep.req.as_str())
+        .peekable();
+    reqs.peek().is_none() || reqs.any(|r| d.applies_to(r))
 }
 
 /// Can the service run the code of fn `func` in file `i`: its own module tree, code outside

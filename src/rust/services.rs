@@ -201,14 +201,16 @@ fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
 }
 
 /// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
-/// attributes, `resource("/x")`, warp's `path!("x")`, hand-written `"/x" =>` match arms and
-/// `== "/x"` comparisons.
+/// attributes, `resource("/x")`, warp's `path!("x")` and `warp::path("x")`, hand-written
+/// `"/x" =>` and `("/x", _) =>` match arms and `== "/x"` comparisons.
 static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r#"\.(?:route|nest|at|resource|scope|service|get|post|put|patch|delete|mount|path|to)\(\s*"(/[^"\s]*)""#,
         r#"|#\[\s*(?:\w+::)*(?:get|post|put|patch|delete|head|route|path)\s*\(\s*"(/?[^"\s]*)""#,
         r#"|\b(?:resource|scope|route|path!)\(\s*"(/?[^"\s]*)""#,
         r#"|"(/[^"\s]*)"\s*(?:\)\s*)?=>|==\s*"(/[^"\s]*)""#,
+        r#"|\bwarp::path\(\s*"(/?[^"\s]*)""#,
+        r#"|\(\s*"(/[^"\s]*)"\s*,[^()=]*\)\s*=>"#,
     ))
     .ok()
 });
