@@ -189,7 +189,8 @@ pub struct FileInput<'a> {
     pub is_bin_root: bool,
     /// A later pass: parse only the unparsed items mentioning these names.
     pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
-    /// Tokenize even without needles (a text check matched: its test ranges are needed).
+    /// Tokenize even without needles (a text check matched, or the file has suppression
+    /// directives: their code kind needs the file's test ranges).
     pub tokenize: bool,
 }
 
@@ -255,11 +256,15 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let has_mod = declares_module(input.text);
     clock.lap(Stage::Prefilter);
-    if !wanted && !has_mod && !input.tokenize && !engine.request.parse_errors {
-        return out;
-    }
+    // Items nesting beyond the guard's bounds are reported in every file (a hostile file must
+    // be visible); otherwise a file is tokenized only when something needs its syntax: a
+    // needle, a `mod` declaration, or findings and directives whose code kind needs its test
+    // ranges. A file nothing needs is not tokenized, so its parse errors are not looked for.
     let refused = super::depth::too_deep(input.text);
     let guarded = refused_blanked(input.text, &refused, &mut out);
+    if !wanted && !has_mod && !input.tokenize {
+        return out;
+    }
     let source = undoc(blank_shebang(guarded.as_deref().unwrap_or(input.text)));
     let ts = match TokenStream::from_str(&source) {
         Ok(ts) => ts,
@@ -355,33 +360,27 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawIte
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
         let wanted = match input.extra {
-            Some((ac, parsed)) => (ac.is_match(text) && !parsed.contains(&idx)).then_some(true),
+            Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
             None => selected(engine, item, text, &local),
         };
-        let Some(walk) = wanted else {
+        if !wanted {
             continue;
-        };
+        }
         match parse_item_tokens::<syn::Item>(item) {
-            Ok(parsed) if walk => prepared.items.push((idx, parsed)),
-            Ok(_) => {}
+            Ok(parsed) => prepared.items.push((idx, parsed)),
             Err(()) => prepared.failed = true,
         }
     }
     prepared
 }
 
-/// Is the item parsed (Some), and then walked (true)? Walked: struct and static items (type
-/// hints), items that name a needle as whole words ([`Engine::names`]) or mention a local alias
-/// of a pattern path. With the `parse-error` check on, an item that merely contains a needle's
-/// letters (`io` in `Option`) is still parsed, only to learn whether it parses: which items
-/// report a parse error stays as it was; the item joins the call graph from its tokens.
-fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> Option<bool> {
+/// Is the item parsed and walked? Struct and static items (type hints), items that name a
+/// needle as whole words ([`Engine::names`]) or mention a local alias of a pattern path. Only
+/// those are parsed: an item no check needs is not parsed just to learn whether it parses.
+fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> bool {
     let typed =
         engine.request.types && matches!(item.keyword.as_deref(), Some("struct" | "static"));
-    if typed || engine.names(text) || local.iter().any(|n| contains(text, n)) {
-        return Some(true);
-    }
-    (engine.request.parse_errors && engine.mentions(text)).then_some(false)
+    typed || engine.names(text) || local.iter().any(|n| contains(text, n))
 }
 
 fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {

@@ -498,6 +498,9 @@ fn scan_one(
         })
         .filter(|(_, r)| !r.is_empty())
         .collect();
+    let directives = timings::time(Stage::Directives, || {
+        super::suppress::collect(&text, file.is_rust())
+    });
     let summary = parse.then(|| {
         let input = FileInput {
             path: &file.path,
@@ -506,7 +509,7 @@ fn scan_one(
             checks: &presence,
             is_bin_root,
             extra: None,
-            tokenize: !text_hits.is_empty(),
+            tokenize: !text_hits.is_empty() || !directives.is_empty(),
         };
         rust::analyze_file(run.engine, &input)
     });
@@ -514,9 +517,7 @@ fn scan_one(
         text_hits,
         note,
         generated: is_generated(&text),
-        directives: timings::time(Stage::Directives, || {
-            super::suppress::collect(&text, file.is_rust())
-        }),
+        directives,
         text: Some(text),
         summary,
         syntax,
