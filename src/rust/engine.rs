@@ -189,6 +189,9 @@ pub struct FileInput<'a> {
     pub is_bin_root: bool,
     /// A later pass: parse only the unparsed items mentioning these names.
     pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
+    /// Called with the file's tokens once it is tokenized (doc comments are plain comments in
+    /// them), so a caller needing them does not tokenize the file again.
+    pub on_tokens: Option<&'a dyn Fn(&TokenStream)>,
     /// Tokenize even without needles (a text check matched, or the file has suppression
     /// directives: their code kind needs the file's test ranges).
     pub tokenize: bool,
@@ -252,7 +255,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
-        None => (input.wanted || engine.request.starts.is_some()) && engine.mentions(input.text),
+        None => (input.wanted || engine.request.starts.is_some()) && engine.names(input.text),
     };
     let has_mod = declares_module(input.text);
     clock.lap(Stage::Prefilter);
@@ -276,6 +279,10 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     out.tokenized = true;
     clock.lap(Stage::Tokenize);
+    if let Some(seen) = input.on_tokens {
+        seen(&ts);
+        clock.lap(Stage::Directives);
+    }
     let sp = split(ts);
     clock.lap(Stage::Split);
     out.test_ranges = sp.test_ranges.clone();
