@@ -52,6 +52,9 @@ pub enum Role {
     Request,
     /// A public async fn of a library (no binary in the workspace): its caller decides.
     Library,
+    /// Reached from a loop that waits only for a timer (periodic background work), and from
+    /// no request path.
+    Background,
     /// Reached only from `main` (startup, shutdown, CLI subcommands).
     Startup,
     /// Reached from none of these, as far as the engine sees.
@@ -60,12 +63,19 @@ pub enum Role {
 
 impl Role {
     /// Every role, in precedence order.
-    pub const ALL: [Role; 4] = [Role::Request, Role::Library, Role::Startup, Role::Unknown];
+    pub const ALL: [Role; 5] = [
+        Role::Request,
+        Role::Background,
+        Role::Library,
+        Role::Startup,
+        Role::Unknown,
+    ];
 
     /// The lowercase name used in check files and outputs.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Request => "request",
+            Role::Background => "background",
             Role::Library => "library",
             Role::Startup => "startup",
             Role::Unknown => "unknown",
@@ -303,7 +313,7 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
     pub suppressed: Option<Suppression>,
-    /// How the flagged code is reached (request, library, startup, unknown), for checks that
+    /// How the flagged code is reached (request, background, library, startup, unknown), for checks that
     /// use roles.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub role: Option<Role>,

@@ -46,7 +46,7 @@ pub struct CallSpec {
     /// Also flag calls of workspace fns that transitively make a matching call.
     #[serde(default)]
     pub interprocedural: bool,
-    /// Only calls in code of these roles (`request`, `library`, `startup`, `unknown`).
+    /// Only calls in code of these roles (`request`, `background`, `library`, `startup`, `unknown`).
     #[serde(default)]
     pub roles: Vec<String>,
     /// With `receiver_methods`: the type the receiver method is called on (`a` in
@@ -442,6 +442,9 @@ pub enum Context {
     /// Body of a `select!` branch that serves nothing: in an accept loop, one whose future
     /// accepts nothing; in any `select!`, one whose future is an OS signal.
     OtherBranch,
+    /// The miss path of a read-through cache (`else` of `if let Some(v) = cache.get(k)` when it
+    /// fills the cache): runs once per key.
+    CacheMiss,
     /// `fn main` of a bin target.
     Main,
     /// Inside the arguments / closure of a call to this path (methods match by last segment).
@@ -449,7 +452,7 @@ pub enum Context {
 }
 
 impl Context {
-    /// Parses a context name; anything but the four keywords is a call path.
+    /// Parses a context name; anything but the keywords is a call path.
     pub fn parse(s: &str) -> Context {
         match s {
             "async" => Context::Async,
@@ -457,6 +460,7 @@ impl Context {
             "loop" => Context::Loop,
             "accept-loop" => Context::AcceptLoop,
             "other-select-branch" => Context::OtherBranch,
+            "cache-miss" => Context::CacheMiss,
             "main" => Context::Main,
             other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {
                 any_prefix: false,

@@ -11,6 +11,9 @@ use crate::model::Dependency;
 pub struct DependencySpec {
     /// Crate-name globs (`-` and `_` are equal). Require: any one of them satisfies.
     pub crates: Vec<String>,
+    /// Crate-name globs that never match (`*-sys`).
+    #[serde(default)]
+    pub except: Vec<String>,
     /// `forbid` (default) or `require`.
     #[serde(default)]
     pub mode: Mode,
@@ -33,6 +36,7 @@ fn default_kinds() -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct DependencyMatcher {
     crates: globset::GlobSet,
+    except: globset::GlobSet,
     /// The crate patterns as written, for messages.
     pub patterns: Vec<String>,
     /// Forbid or require.
@@ -50,6 +54,7 @@ impl DependencySpec {
         base: &[KeySeg],
     ) -> Result<DependencyMatcher, Vec<ConfigError>> {
         let normalized: Vec<String> = self.crates.iter().map(|c| c.replace('-', "_")).collect();
+        let except: Vec<String> = self.except.iter().map(|c| c.replace('-', "_")).collect();
         let mut errors = Vec::new();
         for (i, k) in self.kinds.iter().enumerate() {
             if !matches!(k.as_str(), "normal" | "build" | "dev") {
@@ -63,15 +68,18 @@ impl DependencySpec {
         }
         let crates = compile_globs(&normalized, source, &child(base, "crates"))
             .map_err(|e| errors.extend(e));
+        let except =
+            compile_globs(&except, source, &child(base, "except")).map_err(|e| errors.extend(e));
         let req = self
             .req
             .as_deref()
             .map(|r| compile_regex(r, source, &child(base, "req")))
             .transpose();
         let req = req.map_err(|e| errors.push(e));
-        match (crates, req) {
-            (Ok(crates), Ok(req)) if errors.is_empty() => Ok(DependencyMatcher {
+        match (crates, except, req) {
+            (Ok(crates), Ok(except), Ok(req)) if errors.is_empty() => Ok(DependencyMatcher {
                 crates,
+                except,
                 patterns: self.crates,
                 mode: self.mode,
                 kinds: self.kinds,
@@ -92,6 +100,7 @@ impl DependencyMatcher {
     fn is_match(&self, d: &Dependency) -> bool {
         self.kinds.contains(&d.kind)
             && self.crates.is_match(d.name.replace('-', "_"))
+            && !self.except.is_match(d.name.replace('-', "_"))
             && (!self.registry_only || d.registry)
             && self.req.as_ref().is_none_or(|r| r.is_match(&d.req))
     }

@@ -25,6 +25,10 @@ pub enum Frame {
     /// Body of a `select!` branch that serves nothing: in an accept loop, one whose future
     /// accepts nothing; elsewhere, one whose future is an OS signal.
     OtherBranch,
+    /// The miss path of a read-through cache: the `else` of `if let Some(v) = cache.get(k)`,
+    /// its `None` arm, or the rest of a block after such an `if` that returns the hit; the
+    /// code there runs once per key, then the cache answers.
+    CacheMiss,
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),
     /// Arguments of a method call.

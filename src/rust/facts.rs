@@ -71,6 +71,16 @@ pub struct FnDecl {
     pub params: Vec<String>,
 }
 
+/// A loop of async code whose body serves: code written in it runs once per event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopKind {
+    /// It waits for events (a receive, a read, an accept, a stream's next item, `select!`):
+    /// what it runs serves requests.
+    Event,
+    /// It waits only for a timer (`interval.tick()`, `sleep(..)`): periodic background work.
+    Timer,
+}
+
 /// A fn, closure or async block.
 #[derive(Debug, Clone)]
 pub struct Body {
@@ -84,8 +94,8 @@ pub struct Body {
     pub line: u32,
     /// Why it starts a role, if it does.
     pub root: Option<Root>,
-    /// Written inside an event loop of its parent (a `loop` / `while` that awaits).
-    pub in_event_loop: bool,
+    /// Written inside a serving loop of its parent (see [`LoopKind`]).
+    pub in_event_loop: Option<LoopKind>,
     /// A closure or async block written as argument `.1` of the call recorded as site `.0`.
     pub given_to: Option<(u32, u32)>,
 }
@@ -144,8 +154,8 @@ pub struct Site {
     pub str_args: Vec<String>,
     /// How the call reads, e.g. `registry.save()`.
     pub display: String,
-    /// Inside an event loop of async code (a `loop` / `while` whose body awaits).
-    pub event_loop: bool,
+    /// Inside a serving loop of async code (see [`LoopKind`]).
+    pub event_loop: Option<LoopKind>,
     /// The call (or referenced fn) is spawned or registered as a handler here.
     pub root: Option<Root>,
 }

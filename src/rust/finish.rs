@@ -59,9 +59,8 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
     } else {
         Services::default()
     };
-    // Event loops serve requests unless the service model looked and found no service.
-    let roles = engine.request.graph.then_some(Roles {
-        loops_serve: !detected || !services.found.is_empty(),
+    let roles = engine.request.graph.then(|| Roles {
+        loops_serve: loops_serve(ws.files.len(), detected.then_some(&services)),
     });
     let model = CodeModel::build(ws, &class, &summaries, roles, &engine.externals);
     Finished {
@@ -69,6 +68,21 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
         model,
         services,
     }
+}
+
+/// Per file: do its event loops serve requests? Everywhere when the service model did not
+/// look; else only in the code of the services it found (none when it found none).
+fn loops_serve(files: usize, services: Option<&Services>) -> Vec<bool> {
+    let Some(services) = services else {
+        return vec![true; files];
+    };
+    let mut serve = vec![false; files];
+    for i in services.found.iter().flat_map(|s| &s.files) {
+        if let Some(s) = serve.get_mut(*i) {
+            *s = true;
+        }
+    }
+    serve
 }
 
 /// Compiled files marked generated in their first lines are vendored code.

@@ -32,7 +32,9 @@ mod visit;
 
 pub use contexts::{Frame, FrameNode, frames_up};
 pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_pool, thread_count};
-pub use facts::{Body, BodyKind, Callee, Discard, Facts, FnDecl, Guard, Root, Site, TypeItem};
+pub use facts::{
+    Body, BodyKind, Callee, Discard, Facts, FnDecl, Guard, LoopKind, Root, Site, TypeItem,
+};
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use graph::{CodeModel, FnId, RolePath};
 pub use infallible::Exemptions;

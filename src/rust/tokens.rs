@@ -146,7 +146,7 @@ impl Summarizer<'_, '_> {
             parent: None,
             line,
             root: None,
-            in_event_loop: false,
+            in_event_loop: None,
             given_to: None,
         });
         let frame = self.facts.frames.len() as u32;
@@ -288,7 +288,7 @@ impl Summarizer<'_, '_> {
             discarded: false,
             str_args: Vec::new(),
             display,
-            event_loop: false,
+            event_loop: None,
             root: None,
         });
     }

@@ -11,7 +11,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Local, Macro, Pat, Stmt};
 use super::FileSummary;
 use super::contexts::{Frame, FrameNode};
 use super::engine::{Engine, FileInput};
-use super::facts::Root;
+use super::facts::{LoopKind, Root};
 use super::macros::Position;
 use super::resolve::{Resolver, segments};
 use super::types::{Scope, Ty};
@@ -22,6 +22,7 @@ mod bodies;
 mod calls;
 mod macro_bodies;
 mod serve;
+mod waits;
 
 /// The innermost impl or trait being walked.
 struct ImplCtx {
@@ -47,8 +48,8 @@ pub struct Walker<'a> {
     pub(super) res: Resolver,
     /// Open frames, with their node id once a site needed them.
     frames: Vec<(Frame, Option<u32>)>,
-    /// Open bodies: id and the number of event loops open in it.
-    bodies: Vec<(u32, u32)>,
+    /// Open bodies: id and the number of event loops and of timer loops open in it.
+    bodies: Vec<(u32, [u32; 2])>,
     impls: Vec<ImplCtx>,
     fn_depth: usize,
     discarded: HashSet<usize>,
@@ -180,8 +181,16 @@ impl<'a> Walker<'a> {
 
     /// Inside an event loop of the innermost body, and not in a `select!` branch of it that
     /// only controls the loop (a signal's reload or shutdown, an accept loop's tick)?
-    pub(super) fn in_event_loop(&self) -> bool {
-        self.bodies.last().is_some_and(|b| b.1 > 0) && !self.in_control_branch()
+    pub(super) fn in_event_loop(&self) -> Option<LoopKind> {
+        let [events, timers] = self.bodies.last()?.1;
+        if self.in_control_branch() {
+            return None;
+        }
+        match (events, timers) {
+            (0, 0) => None,
+            (0, _) => Some(LoopKind::Timer),
+            _ => Some(LoopKind::Event),
+        }
     }
 
     /// Inside an `OtherBranch` of the innermost fn or closure?
@@ -401,9 +410,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.in_async() {
             self.held(&b.stmts);
         }
-        for s in &b.stmts {
-            self.visit_stmt(s);
-        }
+        self.stmts(&b.stmts);
         self.locals.pop();
         self.res.pop();
     }
@@ -472,9 +479,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        let accept = self.enter_loop(false, e.span());
+        let accept = self.enter_loop(None, e.span());
         self.visit_block(&e.body);
-        self.leave_loop(false, accept);
+        self.leave_loop(None, accept);
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
@@ -497,6 +504,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         visit::visit_expr_binary(self, e);
     }
 
+    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        self.expr_if(e);
+    }
+
     /// Hand-written routing: `match req.uri().path() { "/health" => …, … }`.
     fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
         if mentions_path(&e.expr) {
@@ -509,7 +520,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
             }
         }
-        visit::visit_expr_match(self, e);
+        self.expr_match(e);
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {
@@ -549,73 +560,24 @@ impl Walker<'_> {
         }
     }
 
-    /// Is the loop an event loop (async code whose loop awaits something other than an OS
-    /// signal: a `loop { sighup.recv().await; reload() }` runs on an operator's request, not
-    /// per request)? `scan` visits its parts.
-    fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> bool {
-        if !self.in_async() {
-            return false;
-        }
-        let mut f = LoopAwaits {
-            scope: self.scope(),
-            first_is_signal: None,
-            select: false,
-        };
-        scan(&mut f);
-        f.select || f.first_is_signal == Some(false)
-    }
-
     /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections.
     /// Gives the number of accept frames pushed (for [`Walker::leave_loop`]).
-    fn enter_loop(&mut self, event: bool, span: Span) -> usize {
+    fn enter_loop(&mut self, kind: Option<LoopKind>, span: Span) -> usize {
         self.push_frame(Frame::Loop);
-        if event && let Some(b) = self.bodies.last_mut() {
-            b.1 += 1;
+        if let (Some(k), Some(b)) = (kind, self.bodies.last_mut()) {
+            b.1[k as usize] += 1;
         }
         self.accept_frame(span)
     }
 
-    fn leave_loop(&mut self, event: bool, accept: usize) {
+    fn leave_loop(&mut self, kind: Option<LoopKind>, accept: usize) {
         for _ in 0..accept {
             self.pop_frame();
         }
-        if event && let Some(b) = self.bodies.last_mut() {
-            b.1 = b.1.saturating_sub(1);
+        if let (Some(k), Some(b)) = (kind, self.bodies.last_mut()) {
+            b.1[k as usize] = b.1[k as usize].saturating_sub(1);
         }
         self.pop_frame();
-    }
-}
-
-/// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
-/// `select!`?
-struct LoopAwaits<'w> {
-    scope: Scope<'w>,
-    first_is_signal: Option<bool>,
-    select: bool,
-}
-
-impl<'ast> Visit<'ast> for LoopAwaits<'_> {
-    fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
-        visit::visit_expr_await(self, e);
-        if self.first_is_signal.is_some() {
-            return;
-        }
-        let signal = match strip(&e.base) {
-            Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
-            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
-            _ => false,
-        };
-        self.first_is_signal = Some(signal);
-    }
-    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
-    fn visit_macro(&mut self, m: &'ast Macro) {
-        self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
-        for n in &super::macros::read(m, super::macros::Position::Expr).nodes {
-            n.visit(self);
-        }
     }
 }
 

@@ -99,9 +99,9 @@ pub struct CodeModel {
     reach: Vec<Option<Reach>>,
     /// Some selected package has a bin target.
     has_bin: bool,
-    /// Whether loops of async code that await events serve requests: false when the service
-    /// model found no service in the workspace (a CLI's TUI or progress loop serves nobody).
-    loops_serve: bool,
+    /// Per file: do loops of async code that await events serve requests there? None: in
+    /// every file. See [`Roles`].
+    loops_serve: Option<Vec<bool>>,
     /// Crate names that are not workspace members (std and the dependencies).
     externals: std::collections::HashSet<String>,
     /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
@@ -110,11 +110,13 @@ pub struct CodeModel {
 }
 
 /// What the roles analysis is told from outside the code model.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Roles {
-    /// False when the service model found no service in the workspace: an event loop of a
-    /// CLI (a TUI, a progress display) serves nobody, so it is no request root.
-    pub loops_serve: bool,
+    /// Per file of `ws.files`: do event loops written there serve requests? When the service
+    /// model found services, only in their code (a bin's module tree and its libraries); an
+    /// event loop of a CLI or desktop client beside them (a REPL, a TUI, an update progress
+    /// loop) serves nobody, so it is no request root. Nowhere when it found none.
+    pub loops_serve: Vec<bool>,
 }
 
 impl CodeModel {
@@ -131,7 +133,7 @@ impl CodeModel {
         let mut m = CodeModel {
             crates,
             has_bin: ws.packages.iter().any(|p| p.has_bin()),
-            loops_serve: roles.is_none_or(|r| r.loops_serve),
+            loops_serve: roles.map(|r| r.loops_serve),
             externals: externals.clone(),
             ..CodeModel::default()
         };
@@ -162,7 +164,7 @@ impl CodeModel {
                 .collect()
         };
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
-        if roles.is_some() {
+        if m.loops_serve.is_some() {
             m.reach = crate::timings::time(crate::timings::Stage::Roles, || {
                 roles::assign(&m, class, summaries)
             });
@@ -307,8 +309,10 @@ impl CodeModel {
         self.has_bin
     }
 
-    /// Do event loops of async code serve requests here (see [`Roles`])?
-    pub fn loops_serve(&self) -> bool {
+    /// Do event loops of async code written in this file serve requests (see [`Roles`])?
+    pub fn loops_serve(&self, file: u32) -> bool {
         self.loops_serve
+            .as_ref()
+            .is_none_or(|v| v.get(file as usize).copied().unwrap_or(true))
     }
 }

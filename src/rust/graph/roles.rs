@@ -2,6 +2,9 @@
 //!
 //! - *request*: route handlers, service impls, spawned tasks, bodies written inside an event
 //!   loop of async code (a `loop` / `while` that awaits), and everything they reach;
+//! - *background*: bodies inside a loop of async code that waits only for a timer (periodic
+//!   work: a cleanup every hour, a dump every minute), and what they reach, unless a request
+//!   path reaches them too;
 //! - *library*: public async fns of a library crate when no selected package has a binary,
 //!   and what they reach (the caller decides how they run);
 //! - *startup*: reached only from `main` / `#[*::main]` (CLI subcommands included);
@@ -16,7 +19,7 @@ use super::{BodyId, CodeModel};
 use crate::model::{CodeKind, Role};
 use crate::rust::Classification;
 use crate::rust::FileSummary;
-use crate::rust::facts::{BodyKind, Root};
+use crate::rust::facts::{BodyKind, LoopKind, Root};
 
 /// How a body was reached.
 #[derive(Debug, Clone)]
@@ -40,6 +43,8 @@ pub enum How {
     Given(Root),
     /// Called (or written) inside an event loop of the previous body.
     EventLoop,
+    /// Called (or written) inside a timer loop of the previous body.
+    TimerLoop,
     /// Called by the previous body.
     Call,
     /// Written inside the previous body (closure, async block).
@@ -62,6 +67,7 @@ struct Edge {
 struct Graph {
     edges: Vec<Vec<Edge>>,
     request: Vec<(BodyId, Reach)>,
+    background: Vec<(BodyId, Reach)>,
     startup: Vec<(BodyId, Reach)>,
     library: Vec<(BodyId, Reach)>,
 }
@@ -91,24 +97,28 @@ pub fn assign(
     // roots wherever that happens (a startup fn's accept loop serves requests). A spawned task
     // runs in the role of the code that spawns it: one started at startup does its setup once,
     // and its own event loop serves.
+    // Bodies reached from a timer loop are background roots.
     for (from, list) in g.edges.iter().enumerate() {
-        let loops_serve = m.loops_serve();
-        let request_root = |e: &&Edge| match e.how {
-            How::Given(Root::Route | Root::Service) => true,
-            How::EventLoop => loops_serve,
-            _ => false,
-        };
-        for e in list.iter().filter(request_root) {
+        for e in list {
+            let role = match e.how {
+                How::Given(Root::Route | Root::Service) => Role::Request,
+                How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
+                How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
+                _ => continue,
+            };
             let r = Reach {
-                role: Role::Request,
+                role,
                 from: Some(from as BodyId),
                 at: e.at,
                 how: e.how,
             };
-            g.request.push((e.to, r));
+            match role {
+                Role::Request => g.request.push((e.to, r)),
+                _ => g.background.push((e.to, r)),
+            }
         }
     }
-    for roots in [g.request, g.library, g.startup] {
+    for roots in [g.request, g.background, g.library, g.startup] {
         bfs(&g.edges, &mut reach, roots);
     }
     reach
@@ -148,7 +158,7 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
                     continue;
                 }
                 (Some(r), _) if r != Root::Main => How::Given(r),
-                (_, true) => How::EventLoop,
+                (_, Some(k)) => loop_how(k),
                 _ => How::Nested,
             };
             let edge = Edge {
@@ -161,6 +171,14 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
         if library_root(m, b, id) {
             g.library.push((id, reach(Role::Library, How::Library)));
         }
+    }
+}
+
+/// How a body or call inside a loop of this kind is reached.
+fn loop_how(k: LoopKind) -> How {
+    match k {
+        LoopKind::Event => How::EventLoop,
+        LoopKind::Timer => How::TimerLoop,
     }
 }
 
@@ -183,8 +201,8 @@ fn sites(
         let how = match (site.root, site.event_loop) {
             (Some(Root::Once), _) => continue,
             (Some(r), _) => How::Given(r),
-            (None, true) => How::EventLoop,
-            (None, false) => How::Call,
+            (None, Some(k)) => loop_how(k),
+            (None, None) => How::Call,
         };
         for t in m.targets(file, i) {
             let to = m.fns[*t as usize].body;
@@ -267,6 +285,12 @@ impl CodeModel {
                 (How::EventLoop, Some(f)) => {
                     format!(
                         "`{}` reaches `{to}` in an event loop",
+                        self.body_name(f, summaries)
+                    )
+                }
+                (How::TimerLoop, Some(f)) => {
+                    format!(
+                        "`{}` reaches `{to}` in a timer loop",
                         self.body_name(f, summaries)
                     )
                 }

@@ -34,12 +34,12 @@ impl Walker<'_> {
             BodyKind::Fn(_) => None,
             _ => self.body(),
         };
-        let in_event_loop = parent.is_some() && self.in_event_loop();
+        let in_event_loop = parent.and_then(|_| self.in_event_loop());
         let given_to = self.given.remove(&expr);
         // A sync closure runs where it is called: inside an event loop it continues it.
         let loops = match (&kind, is_async) {
-            (BodyKind::Closure { .. }, false) => self.bodies.last().map_or(0, |b| b.1),
-            _ => 0,
+            (BodyKind::Closure { .. }, false) => self.bodies.last().map_or([0, 0], |b| b.1),
+            _ => [0, 0],
         };
         self.out.facts.bodies.push(Body {
             kind,

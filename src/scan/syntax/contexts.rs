@@ -13,7 +13,8 @@ fn matches(frame: &Frame, ctx: &Context) -> bool {
         (Frame::Unsafe, Context::Unsafe)
         | (Frame::Loop, Context::Loop)
         | (Frame::AcceptLoop, Context::AcceptLoop)
-        | (Frame::OtherBranch, Context::OtherBranch) => true,
+        | (Frame::OtherBranch, Context::OtherBranch)
+        | (Frame::CacheMiss, Context::CacheMiss) => true,
         (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),
         (Frame::Method(m), Context::Call(p)) => p.segments.last() == Some(m) && !p.any_suffix,
         _ => false,
@@ -62,6 +63,7 @@ pub fn context_name(c: &Context) -> String {
         Context::Loop => "loop".into(),
         Context::AcceptLoop => "accept loop".into(),
         Context::OtherBranch => "select! branch".into(),
+        Context::CacheMiss => "cache miss".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),
     }

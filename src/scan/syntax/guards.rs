@@ -45,7 +45,7 @@ pub fn guard_hits(cx: &Cx) -> Vec<Hit> {
             if known.is_none() && m.types.is_set() {
                 untyped(&mut h, m.types.untyped_severity, check);
             }
-            if with_role(cx, &mut h, file, g.body, false, &[]) {
+            if with_role(cx, &mut h, file, g.body, None, &[]) {
                 out.push(h);
             }
         }
@@ -85,7 +85,7 @@ pub fn discard_hits(cx: &Cx) -> Vec<Hit> {
                 &[("name", &shown), ("call", &shown), ("method", method)],
             );
             let mut h = hit(cx, idx, file, d.region.clone(), message);
-            if with_role(cx, &mut h, file, d.body, false, &[]) {
+            if with_role(cx, &mut h, file, d.body, None, &[]) {
                 out.push(h);
             }
         }

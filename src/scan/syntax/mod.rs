@@ -12,7 +12,7 @@ mod guards;
 
 use crate::kinds::{Check, Hit, Matcher};
 use crate::model::{CodeKind, Region, Related, Role, Severity};
-use crate::rust::{self, Classification, CodeModel, FileSummary, Request};
+use crate::rust::{self, Classification, CodeModel, FileSummary, LoopKind, Request};
 use crate::workspace::Workspace;
 
 /// The syntax-aware checks of a scan.
@@ -184,7 +184,7 @@ pub fn with_role(
     h: &mut Hit,
     file: usize,
     body: Option<u32>,
-    event_loop: bool,
+    event_loop: Option<LoopKind>,
     roles: &[Role],
 ) -> bool {
     let Some(check) = cx.checks.get(h.check) else {
@@ -194,11 +194,12 @@ pub fn with_role(
         return true;
     }
     let global = body.and_then(|b| cx.model.body_id(file as u32, b));
-    let event_loop = event_loop && cx.model.loops_serve();
+    let event_loop = event_loop.filter(|_| cx.model.loops_serve(file as u32));
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
-        (true, _) => Role::Request,
-        (false, Some(r)) => r,
-        (false, None) => Role::Unknown,
+        (Some(LoopKind::Event), _) | (_, Some(Role::Request)) => Role::Request,
+        (Some(LoopKind::Timer), _) => Role::Background,
+        (None, Some(r)) => r,
+        (None, None) => Role::Unknown,
     };
     if !roles.is_empty() && !roles.contains(&role) {
         return false;
@@ -214,14 +215,17 @@ pub fn with_role(
                 });
             }
         }
-        if event_loop && cx.model.role(b) != Some(Role::Request) {
+        if let Some(k) = event_loop
+            && cx.model.role(b) != Some(role)
+        {
+            let kind = match k {
+                LoopKind::Event => "an event loop",
+                LoopKind::Timer => "a timer loop",
+            };
             path.push(Related {
                 file: h.file.clone(),
                 line: h.region.line,
-                message: format!(
-                    "in an event loop of `{}`",
-                    cx.model.body_name(b, cx.summaries)
-                ),
+                message: format!("in {kind} of `{}`", cx.model.body_name(b, cx.summaries)),
             });
         }
     }

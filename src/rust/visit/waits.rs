@@ -1,0 +1,249 @@
+//! What code waits for, as the walker sees it: whether a loop of async code is an event loop
+//! (it waits for requests, messages, connections or a timer, so what it runs serves), and the
+//! miss path of a read-through cache (it runs once per key, then the cache answers).
+
+use syn::visit::{self, Visit};
+use syn::{Expr, ExprCall, Macro, Stmt};
+
+use super::{Walker, strip};
+use crate::rust::contexts::Frame;
+use crate::rust::facts::LoopKind;
+use crate::rust::types::Scope;
+
+impl Walker<'_> {
+    /// Is the loop an event loop: async code whose loop waits for events (a receive, a read,
+    /// an accept, a stream's next item, a timer tick, a `select!`)? Not when the first await is
+    /// an OS signal (`loop { sighup.recv().await; reload() }` runs on an operator's request),
+    /// when it only awaits calls that are no event (a retry loop around `client.login(..)`, a
+    /// batch loop of deletes), or when it only sleeps until a deadline (`if start.elapsed() >=
+    /// budget { bail!(..) }`: a bounded wait). `scan` visits its parts.
+    pub(super) fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> Option<LoopKind> {
+        if !self.in_async() {
+            return None;
+        }
+        let mut f = LoopAwaits {
+            scope: self.scope(),
+            first_is_signal: None,
+            select: false,
+            receives: false,
+            ticks: false,
+            deadline: false,
+        };
+        scan(&mut f);
+        let driven = f.first_is_signal == Some(false);
+        if f.select || (driven && f.receives) {
+            Some(LoopKind::Event)
+        } else if driven && f.ticks && !f.deadline {
+            Some(LoopKind::Timer)
+        } else {
+            None
+        }
+    }
+
+    /// `if let Some(v) = cache.get(k) { v } else { fill }`: the `else` that fills the cache is
+    /// its miss path.
+    pub(super) fn expr_if(&mut self, e: &syn::ExprIf) {
+        let Some((_, els)) = &e.else_branch else {
+            return visit::visit_expr_if(self, e);
+        };
+        if !(is_cache_lookup(&e.cond) && mentions_cache(els)) {
+            return visit::visit_expr_if(self, e);
+        }
+        self.visit_expr(&e.cond);
+        self.visit_block(&e.then_branch);
+        self.push_frame(Frame::CacheMiss);
+        self.visit_expr(els);
+        self.pop_frame();
+    }
+
+    /// `match cache.get(k) { Some(v) => v, None => fill }`: the `None` arm that fills the cache
+    /// is its miss path.
+    pub(super) fn expr_match(&mut self, e: &syn::ExprMatch) {
+        if !mentions_cache(&e.expr) {
+            return visit::visit_expr_match(self, e);
+        }
+        self.visit_expr(&e.expr);
+        for arm in &e.arms {
+            let miss = is_none_pat(&arm.pat) && mentions_cache(&arm.body);
+            if miss {
+                self.push_frame(Frame::CacheMiss);
+            }
+            self.visit_arm(arm);
+            if miss {
+                self.pop_frame();
+            }
+        }
+    }
+
+    /// A block's statements; after `if let Some(v) = cache.get(k) { return v; }` the rest of
+    /// the block, when it fills the cache, is the miss path.
+    pub(super) fn stmts(&mut self, stmts: &[Stmt]) {
+        let miss_from = stmts
+            .iter()
+            .position(returns_a_cache_hit)
+            .map(|i| i + 1)
+            .filter(|&i| {
+                stmts
+                    .get(i..)
+                    .is_some_and(|rest| rest.iter().any(stmt_mentions_cache))
+            });
+        for (i, s) in stmts.iter().enumerate() {
+            if Some(i) == miss_from {
+                self.push_frame(Frame::CacheMiss);
+            }
+            self.visit_stmt(s);
+        }
+        if miss_from.is_some() {
+            self.pop_frame();
+        }
+    }
+}
+
+/// `if let Some(v) = cache.get(k) { …; return v; }` without an `else`.
+fn returns_a_cache_hit(s: &Stmt) -> bool {
+    let Stmt::Expr(Expr::If(i), _) = s else {
+        return false;
+    };
+    i.else_branch.is_none()
+        && is_cache_lookup(&i.cond)
+        && i.then_branch
+            .stmts
+            .last()
+            .is_some_and(|l| matches!(l, Stmt::Expr(Expr::Return(_), _)))
+}
+
+/// `let Some(v) = <an expression that names a cache>`.
+fn is_cache_lookup(cond: &Expr) -> bool {
+    matches!(cond, Expr::Let(l) if mentions_cache(&l.expr))
+}
+
+/// The `None` pattern.
+fn is_none_pat(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Ident(i) => i.ident == "None",
+        syn::Pat::Path(p) => p.path.is_ident("None"),
+        _ => false,
+    }
+}
+
+fn stmt_mentions_cache(s: &Stmt) -> bool {
+    let mut f = CacheNames(false);
+    f.visit_stmt(s);
+    f.0
+}
+
+/// Does the expression name a cache (`cache`, `page_cache`, `cached_page(..)`, `CACHE`)?
+fn mentions_cache(e: &Expr) -> bool {
+    let mut f = CacheNames(false);
+    f.visit_expr(e);
+    f.0
+}
+
+/// Finds an identifier one of whose words is `cache` / `cached` (any case).
+struct CacheNames(bool);
+
+impl<'ast> Visit<'ast> for CacheNames {
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        let name = i.to_string().to_ascii_lowercase();
+        self.0 |= name
+            .split('_')
+            .any(|w| matches!(w, "cache" | "cached" | "caches"));
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+}
+
+/// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
+/// `select!`, await an event or a timer, watch a deadline?
+pub(super) struct LoopAwaits<'w> {
+    scope: Scope<'w>,
+    first_is_signal: Option<bool>,
+    select: bool,
+    receives: bool,
+    ticks: bool,
+    deadline: bool,
+}
+
+impl<'ast> Visit<'ast> for LoopAwaits<'_> {
+    fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
+        visit::visit_expr_await(self, e);
+        let mut names = AwaitedNames::default();
+        names.visit_expr(&e.base);
+        self.receives |= names.receives;
+        self.ticks |= names.ticks;
+        if self.first_is_signal.is_some() {
+            return;
+        }
+        let signal = match strip(&e.base) {
+            Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
+            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
+            _ => false,
+        };
+        self.first_is_signal = Some(signal);
+    }
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.deadline |= m.method == "elapsed";
+        visit::visit_expr_method_call(self, m);
+    }
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        self.deadline |= i.to_string().contains("deadline");
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_macro(&mut self, m: &'ast Macro) {
+        self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
+        for n in &crate::rust::macros::read(m, crate::rust::macros::Position::Expr).nodes {
+            n.visit(self);
+        }
+    }
+}
+
+/// The methods and fns an awaited expression calls: does it wait for an event (`rx.recv()`,
+/// `listener.accept()`, `stream.next()`, `conn.read_frame()`, `rx.changed()`) or a timer
+/// (`sleep(..)`, `interval.tick()`)? Judged by the words of their names.
+#[derive(Default)]
+struct AwaitedNames {
+    receives: bool,
+    ticks: bool,
+}
+
+/// Words of a method or fn name that wait for something to arrive.
+const EVENT_WORDS: &[&str] = &[
+    "recv", "receive", "read", "next", "accept", "incoming", "event", "events", "message",
+    "messages", "msg", "request", "requests", "frame", "packet", "changed", "notified", "listen",
+    "select", "wait", "poll", "pop", "dequeue", "job", "jobs",
+];
+
+/// Words of a method or fn name that wait for time to pass.
+const TIMER_WORDS: &[&str] = &["sleep", "tick", "delay", "interval"];
+
+impl AwaitedNames {
+    fn name(&mut self, name: &str) {
+        for word in name.split('_') {
+            self.receives |= EVENT_WORDS.contains(&word);
+            self.ticks |= TIMER_WORDS.contains(&word);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for AwaitedNames {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.name(&m.method.to_string());
+        visit::visit_expr_method_call(self, m);
+    }
+    fn visit_expr_call(&mut self, c: &'ast ExprCall) {
+        if let Expr::Path(p) = &*c.func
+            && let Some(last) = p.path.segments.last()
+        {
+            self.name(&last.ident.to_string());
+        }
+        visit::visit_expr_call(self, c);
+    }
+    fn visit_macro(&mut self, m: &'ast Macro) {
+        self.receives |= m.path.segments.last().is_some_and(|s| s.ident == "select");
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+}
