@@ -7,7 +7,7 @@
 //! character (`é`, `ж`, `中`): on a text with none, the twin finds exactly the same matches,
 //! with the same groups, at DFA speed.
 
-use regex_syntax::ast::{self, Ast, AssertionKind};
+use regex_syntax::ast::{self, AssertionKind, Ast};
 
 /// `pattern` with every `\b` / `\B` made ASCII (`(?-u:\b)`), or None when it has none (or does
 /// not parse: the caller's compile reports that).
@@ -51,7 +51,8 @@ impl ast::Visitor for Boundaries {
                 AssertionKind::NotWordBoundary => r"(?-u:\B)",
                 _ => return Ok(()),
             };
-            self.0.push((a.span.start.offset, a.span.end.offset, replacement));
+            self.0
+                .push((a.span.start.offset, a.span.end.offset, replacement));
         }
         Ok(())
     }
