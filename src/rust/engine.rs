@@ -259,15 +259,15 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let has_mod = declares_module(input.text);
     clock.lap(Stage::Prefilter);
-    // Items nesting beyond the guard's bounds are reported in every file (a hostile file must
-    // be visible); otherwise a file is tokenized only when something needs its syntax: a
-    // needle, a `mod` declaration, or findings and directives whose code kind needs its test
-    // ranges. A file nothing needs is not tokenized, so its parse errors are not looked for.
-    let refused = super::depth::too_deep(input.text);
-    let guarded = refused_blanked(input.text, &refused, &mut out);
-    if !wanted && !has_mod && !input.tokenize {
+    // Something needs the file's syntax: a needle, a `mod` declaration, or findings and
+    // directives whose code kind needs its test ranges. Otherwise it is only tokenized, when
+    // the `parse-error` check is on, to learn whether it lexes; its items are not parsed.
+    let needed = wanted || has_mod || input.tokenize;
+    if !needed && !engine.request.parse_errors {
         return out;
     }
+    let refused = super::depth::too_deep(input.text);
+    let guarded = refused_blanked(input.text, &refused, &mut out);
     let source = undoc(blank_shebang(guarded.as_deref().unwrap_or(input.text)));
     let ts = match TokenStream::from_str(&source) {
         Ok(ts) => ts,
@@ -279,6 +279,9 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     out.tokenized = true;
     clock.lap(Stage::Tokenize);
+    if !needed {
+        return out;
+    }
     if let Some(seen) = input.on_tokens {
         seen(&ts);
         clock.lap(Stage::Directives);
