@@ -8,7 +8,7 @@ LABELS_TSV has the columns service, check, truth (present / absent / n-a), evide
 
 A workspace's verdict for a service check is `pass` when every detected service that ran the check
 (or, for the workspaces in MAIN_BINS, every one of the binaries the labels describe) passed it, `fail` when one failed, `n-a` when no service ran it (no service, or none of the
-check's protocols). It is right when pass = present, fail = absent, n-a = n-a. Reports written
+check's purposes; a check skipped for a service, with its reason, did not run). It is right when pass = present, fail = absent, n-a = n-a. Reports written
 before the service model (no `services` array) are judged by the check's outcome alone.
 """
 import csv
@@ -49,7 +49,8 @@ def verdicts(report, name):
             o = outcome.get(check, "skipped")
             out[check] = ({"pass": "pass", "fail": "fail"}.get(o, "n-a"), "")
             continue
-        ran = [(s, c) for s in services for c in s["checks"] if c["id"] == check]
+        ran = [(s, c) for s in services for c in s["checks"]
+               if c["id"] == check and c["outcome"] != "skipped"]
         if not ran:
             out[check] = ("n-a", "")
         elif any(c["outcome"] == "fail" for _, c in ran):

@@ -629,8 +629,11 @@ pub struct Service {
     pub package: String,
     /// The bin's root file, where service findings are reported.
     pub file: String,
-    /// `http`, `grpc` or `tcp` (a plain accept loop), sorted.
+    /// What it is for, by name (`http`, `http-metrics`, `http-console`, `grpc`, `tcp`,
+    /// `proxy`, `datagram`, `local`), sorted; `purposes` says why.
     pub protocols: Vec<String>,
+    /// Each purpose with the code that decided it.
+    pub purposes: Vec<ServicePurpose>,
     /// Server frameworks the closure declares (crate names), sorted.
     pub frameworks: Vec<String>,
     /// Where the server is started (the first start found, in the bin's own code first).
@@ -642,16 +645,28 @@ pub struct Service {
     pub checks: Vec<ServiceCheck>,
 }
 
+/// What a service is for, and the code that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServicePurpose {
+    /// The purpose's name, as service checks name it in `[applies] services`.
+    pub purpose: String,
+    /// Where the code says so, and why.
+    pub evidence: Evidence,
+}
+
 /// One service check's verdict for one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceCheck {
     /// Check id.
     pub id: String,
-    /// `pass` or `fail`.
+    /// `pass`, `fail`, or `skipped` when none of the service's purposes is the check's.
     pub outcome: Outcome,
     /// Why it passed: the configuration or code found, or the framework default relied on.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub evidence: Option<Evidence>,
+    /// Why it was skipped.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }
 
 /// A bin target that is not a service, and why (for `cargo ready list --services -v`).

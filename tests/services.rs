@@ -253,7 +253,7 @@ fn list_services_says_what_was_detected_and_why() {
     };
     assert_eq!(
         run(false),
-        "service `web` (package `web`, web/src/main.rs): http via axum\n  starts its server at web/src/lib.rs:16: `axum::serve(..)`\n  code searched: web\n1 other bin target is not a service (-v says why)\n"
+        "service `web` (package `web`, web/src/main.rs): http via axum\n  starts its server at web/src/lib.rs:16: `axum::serve(..)`\n  http: web/src/lib.rs:16: `axum::serve(..)`\n  code searched: web\n1 other bin target is not a service (-v says why)\n"
     );
     let verbose = run(true);
     assert!(
@@ -360,7 +360,11 @@ fn evidence_in_the_forms_real_services_write_it() {
         verdicts(service(&r, "pooler")),
         set(&[
             "graceful-shutdown: pooler/src/main.rs:10 `nix::sys::signal::SIGINT`",
+            "health-endpoint: Skipped",
             "metrics-endpoint: pooler/src/metrics.rs:3 route `/metrics`",
+            "rate-limit: Skipped",
+            "request-body-limit: Skipped",
+            "request-timeout: Skipped",
             "structured-logging: Fail",
         ])
     );

@@ -108,10 +108,11 @@ pub struct Applies {
     /// The package has (true) or has not (false) a lib target.
     #[serde(default)]
     pub has_lib: Option<bool>,
-    /// A service check: it runs once per service (a bin that starts a server) speaking one of
-    /// these protocols, over the code of the service's package and the members it depends on.
+    /// A service check: it runs once per service (a bin that starts a server) that has one of
+    /// these purposes, over the code of the service's package and the members it depends on;
+    /// for the other services it is skipped with the reason.
     #[serde(default)]
-    pub services: Vec<super::service::Protocol>,
+    pub services: Vec<super::service::Purpose>,
     /// The package can (true) or cannot (false) be published: `publish` is not `false`.
     #[serde(default)]
     pub publishable: Option<bool>,

@@ -34,6 +34,31 @@ pub struct PresenceSpec {
     /// Methods that turn the framework default off (`disable_signals`).
     #[serde(default)]
     pub defaults_off: Vec<String>,
+    /// Service checks: a string literal that starts with one of these counts (`"# TYPE "`:
+    /// the Prometheus text format written by hand).
+    #[serde(default)]
+    pub literals: Vec<String>,
+    /// Service checks: methods that count only in a file where the service starts a server
+    /// (server settings whose names clients share, tonic's `max_decoding_message_size`); an
+    /// argument of `usize::MAX` lifts a limit and does not count.
+    #[serde(default)]
+    pub server_methods: Vec<String>,
+    /// Service checks: code forms, recognized by shape, that count.
+    #[serde(default)]
+    pub forms: Vec<Form>,
+}
+
+/// A code form a service check recognizes by its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// A size summed over the chunks of a streamed body and compared with a maximum
+    /// (`size += chunk.len(); if size > max { return Err(..) }` in a `while let Some(chunk)`
+    /// loop): a body limit written by hand.
+    StreamedSizeLimit,
+    /// `http_body_util::Limited::new(body, max)` around a body taken from the request (`req`
+    /// named before it), not around a client's response.
+    LimitedRequestBody,
 }
 
 /// A compiled `presence` check.
@@ -51,6 +76,12 @@ pub struct PresenceMatcher {
     pub framework_defaults: Vec<String>,
     /// Methods that turn the framework default off.
     pub defaults_off: Vec<String>,
+    /// String-literal prefixes that count.
+    pub literals: Vec<String>,
+    /// Methods that count in a file where the service starts a server.
+    pub server_methods: Vec<String>,
+    /// Code forms that count.
+    pub forms: Vec<Form>,
 }
 
 impl PresenceSpec {
@@ -66,6 +97,9 @@ impl PresenceSpec {
             && self.methods.is_empty()
             && self.macros.is_empty()
             && self.framework_defaults.is_empty()
+            && self.literals.is_empty()
+            && self.server_methods.is_empty()
+            && self.forms.is_empty()
         {
             errors.push(source.error_at_path(
                 base,
@@ -90,6 +124,9 @@ impl PresenceSpec {
             macros: self.macros,
             framework_defaults: self.framework_defaults,
             defaults_off: self.defaults_off,
+            literals: self.literals,
+            server_methods: self.server_methods,
+            forms: self.forms,
         })
     }
 }

@@ -16,31 +16,50 @@ use serde::Deserialize;
 
 use super::call::{MethodPattern, PathPattern};
 
-/// What a service speaks; service checks name the protocols they apply to.
+/// What a service is for, derived from its code (`crate::rust::purpose`); service checks name
+/// the purposes they apply to (`[applies] services`). A service can have several (an HTTP API
+/// beside a gRPC one; a TCP protocol server with an HTTP console).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
-pub enum Protocol {
+pub enum Purpose {
     /// An HTTP server with routes of its own: an API or a web application.
     Http,
     /// An HTTP server whose only routes are metrics: a Prometheus exporter, a metrics side
     /// port of a DNS or database-protocol server.
     HttpMetrics,
+    /// An HTTP admin console beside a server of another protocol (a broker's status pages),
+    /// started from a module or fn named `console`, `admin`, `dashboard` or `management`.
+    HttpConsole,
     /// A gRPC server (tonic).
     Grpc,
-    /// A plain accept loop.
+    /// A server of a protocol of its own over TCP (an accept loop, actix-server).
     Tcp,
+    /// A proxy or tunnel: it forwards bytes or requests (`copy_bidirectional`, HTTP `CONNECT`,
+    /// a reverse-proxy crate) and routes nothing of its own.
+    Proxy,
+    /// A datagram daemon: it receives UDP datagrams (`recv_from`); a TCP listener beside them
+    /// serves the same short exchanges (DNS over TCP), with nothing long in flight.
+    Datagram,
+    /// A local daemon: it listens on a Unix socket for a client that the same workspace ships
+    /// (a task queue serving its own CLI), and on nothing else (a Unix control socket beside a
+    /// network server is no purpose of its own).
+    Local,
 }
 
-impl Protocol {
+impl Purpose {
     /// The name used in check files and outputs.
     pub fn as_str(self) -> &'static str {
         match self {
-            Protocol::Http => "http",
-            Protocol::HttpMetrics => "http-metrics",
-            Protocol::Grpc => "grpc",
-            Protocol::Tcp => "tcp",
+            Purpose::Http => "http",
+            Purpose::HttpMetrics => "http-metrics",
+            Purpose::HttpConsole => "http-console",
+            Purpose::Grpc => "grpc",
+            Purpose::Tcp => "tcp",
+            Purpose::Proxy => "proxy",
+            Purpose::Datagram => "datagram",
+            Purpose::Local => "local",
         }
     }
 }
@@ -50,8 +69,8 @@ impl Protocol {
 pub struct Framework {
     /// The crate name as declared in Cargo.toml.
     pub krate: &'static str,
-    /// What it serves.
-    pub protocol: Protocol,
+    /// What its server is, before the code says more (`crate::rust::purpose`).
+    pub protocol: Purpose,
     /// Calls that start (or build the server that is then started): function paths and
     /// `root().method` chains.
     pub starts: &'static [&'static str],
@@ -63,7 +82,7 @@ pub struct Framework {
 pub const FRAMEWORKS: &[Framework] = &[
     Framework {
         krate: "axum",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "axum::serve",
             "axum::Server::bind",
@@ -74,7 +93,7 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "axum-server",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "axum_server::bind",
             "axum_server::bind_rustls",
@@ -87,13 +106,13 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "actix-web",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &["actix_web::HttpServer::new"],
         attributes: &[],
     },
     Framework {
         krate: "actix-server",
-        protocol: Protocol::Tcp,
+        protocol: Purpose::Tcp,
         starts: &[
             "actix_server::Server::build",
             "actix_server::ServerBuilder::default",
@@ -102,7 +121,7 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "actix-http",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "actix_http::HttpService::build",
             "actix_http::HttpServiceBuilder::default",
@@ -113,7 +132,7 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "rocket",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "rocket::build().launch",
             "rocket::custom().launch",
@@ -124,13 +143,13 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "tonic",
-        protocol: Protocol::Grpc,
+        protocol: Purpose::Grpc,
         starts: &["tonic::transport::Server::builder"],
         attributes: &[],
     },
     Framework {
         krate: "hyper",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "hyper::Server::bind",
             "hyper::Server::builder",
@@ -145,19 +164,19 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "hyper-util",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &["hyper_util::server::conn::auto::Builder::new"],
         attributes: &[],
     },
     Framework {
         krate: "warp",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &["warp::serve"],
         attributes: &[],
     },
     Framework {
         krate: "poem",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "poem::Server::new",
             "poem::Server::new_with_acceptor",
@@ -168,7 +187,7 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "tide",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "tide::new().listen",
             "tide::with_state().listen",
@@ -179,7 +198,7 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
     Framework {
         krate: "salvo",
-        protocol: Protocol::Http,
+        protocol: Purpose::Http,
         starts: &[
             "salvo::Server::new",
             "salvo::server::Server::new",

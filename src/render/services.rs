@@ -26,12 +26,19 @@ pub fn services_text(report: &Report, verbose: bool) -> String {
             "  starts its server at {}:{}: {}",
             svc.started.file, svc.started.line, svc.started.what
         );
+        for p in &svc.purposes {
+            let e = &p.evidence;
+            let _ = writeln!(s, "  {}: {}:{}: {}", p.purpose, e.file, e.line, e.what);
+        }
         let _ = writeln!(s, "  code searched: {}", svc.packages.join(", "));
         if verbose {
             for c in &svc.checks {
                 let verdict = match (&c.outcome, &c.evidence) {
                     (Outcome::Pass, Some(e)) => format!("pass  {}:{} {}", e.file, e.line, e.what),
                     (Outcome::Pass, None) => "pass".to_string(),
+                    (Outcome::Skipped, _) => {
+                        format!("n/a   {}", c.reason.as_deref().unwrap_or_default())
+                    }
                     _ => "FAIL".to_string(),
                 };
                 let _ = writeln!(s, "  {:<20} {verdict}", c.id);

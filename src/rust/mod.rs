@@ -15,12 +15,14 @@ mod depth;
 mod engine;
 mod facts;
 mod finish;
+mod forms;
 mod graph;
 mod held;
 mod infallible;
 mod macros;
 mod modtree;
 mod presence;
+pub mod purpose;
 mod reach;
 mod request;
 mod resolve;
@@ -52,8 +54,9 @@ pub struct ModDecl {
     pub name: String,
     /// Names of the inline modules it is nested in, outermost first.
     pub inline: Vec<String>,
-    /// `#[path = "…"]`, if any.
-    pub path_attr: Option<String>,
+    /// `#[path = "…"]`, or the path of each `#[cfg_attr(.., path = "…")]` (a module whose
+    /// file differs per platform: every one is compiled somewhere).
+    pub path_attr: Vec<String>,
     /// Declared under `#[cfg(test)]` (itself or an enclosing inline module).
     pub test: bool,
     /// Line of the declaration.
@@ -71,6 +74,8 @@ pub struct PresenceFact {
     pub what: String,
     /// A `defaults_off` call: it turns a framework default off instead of satisfying the check.
     pub negates: bool,
+    /// Name of the enclosing fn (last segment), "" at item level.
+    pub func: String,
 }
 
 /// Where a server is started (for deciding which bins are services).

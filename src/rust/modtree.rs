@@ -138,19 +138,26 @@ fn children<'s>(
             base.push(stem.to_string());
         }
         base.extend(decl.inline.iter().cloned());
-        let candidates: Vec<(String, bool)> = match &decl.path_attr {
-            Some(p) => {
-                let mut b: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
-                if !decl.inline.is_empty() {
-                    b = base.clone();
-                }
-                vec![(normalize(&b, p), true)]
+        if !decl.path_attr.is_empty() {
+            let b: Vec<String> = if decl.inline.is_empty() {
+                dir.iter().map(|s| s.to_string()).collect()
+            } else {
+                base.clone()
+            };
+            for p in &decl.path_attr {
+                let c = normalize(&b, p);
+                let found = index
+                    .get(c.as_str())
+                    .copied()
+                    .or_else(|| through_link(ws, index, &c));
+                out.extend(found.map(|j| (j, decl, true)));
             }
-            None => vec![
-                (join(&base, &format!("{}.rs", decl.name)), false),
-                (join(&base, &format!("{}/mod.rs", decl.name)), true),
-            ],
-        };
+            continue;
+        }
+        let candidates: Vec<(String, bool)> = vec![
+            (join(&base, &format!("{}.rs", decl.name)), false),
+            (join(&base, &format!("{}/mod.rs", decl.name)), true),
+        ];
         let found = candidates
             .iter()
             .find_map(|(c, m)| index.get(c.as_str()).map(|&j| (j, *m)))

@@ -19,8 +19,22 @@ pub struct ServiceVerdict {
     pub service: usize,
     /// Index into the checks.
     pub check: usize,
-    /// Why it passes; None when it fails.
+    /// Why it passes; None when it fails or is skipped.
     pub evidence: Option<Evidence>,
+    /// Why it does not apply to this service (none of its purposes is the check's).
+    pub skipped: Option<String>,
+}
+
+impl ServiceVerdict {
+    /// The verdict of a check that does not apply to the service.
+    pub fn skipped(service: usize, check: usize, why: String) -> ServiceVerdict {
+        ServiceVerdict {
+            service,
+            check,
+            evidence: None,
+            skipped: Some(why),
+        }
+    }
 }
 
 /// Findings of absent things, and the verdicts of service checks.
@@ -44,11 +58,8 @@ pub fn presence_hits(
             continue;
         }
         for (si, s) in services.found.iter().enumerate() {
-            if !s
-                .protocols
-                .iter()
-                .any(|p| check.applies.services.contains(p))
-            {
+            if let Err(why) = s.applies(check) {
+                verdicts.push(ServiceVerdict::skipped(si, idx, why));
                 continue;
             }
             let evidence = service_evidence(idx, m, inputs, s);
@@ -59,6 +70,7 @@ pub fn presence_hits(
                 service: si,
                 check: idx,
                 evidence,
+                skipped: None,
             });
         }
     }
@@ -82,6 +94,7 @@ fn service_evidence(
             .into_iter()
             .flat_map(|sum| &sum.presence)
             .filter(move |f| f.check == idx && is_production(inputs, i, f.line))
+            .filter(move |f| runs(s, i, &f.func))
             .map(move |f| (i, f))
     });
     let mut negated = false;
@@ -99,6 +112,9 @@ fn service_evidence(
     if negated {
         return None;
     }
+    if let Some(e) = super::forms::text_evidence(m, inputs, s) {
+        return Some(e);
+    }
     let by_default = s.started_with.iter().find(|&&fw| {
         m.framework_defaults
             .iter()
@@ -113,6 +129,12 @@ fn service_evidence(
         line: start.line,
         what: format!("{} default ({})", FRAMEWORKS[*by_default].krate, start.what),
     })
+}
+
+/// Can the service run the code of fn `func` in file `i`: its own module tree, code outside
+/// any fn, or a library fn it reaches?
+fn runs(s: &DetectedService, i: usize, func: &str) -> bool {
+    func.is_empty() || s.own.contains(&i) || s.lib_fns.contains(func)
 }
 
 fn service_hit(

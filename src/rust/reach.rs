@@ -25,6 +25,20 @@ pub struct Mentions {
 }
 
 impl Mentions {
+    /// `Self::name` inside an impl of `ty` is `ty::name`.
+    fn resolve_self(&mut self, ty: &str) {
+        let selfs: Vec<(String, String)> = self
+            .assoc
+            .iter()
+            .filter(|(q, _)| q == "Self")
+            .cloned()
+            .collect();
+        for (q, name) in selfs {
+            self.assoc.remove(&(q, name.clone()));
+            self.assoc.insert((ty.to_string(), name));
+        }
+    }
+
     /// Adds what `other` mentions.
     pub fn merge(&mut self, other: &Mentions) {
         self.calls.extend(other.calls.iter().cloned());
@@ -40,6 +54,8 @@ impl Mentions {
 #[derive(Debug, Default)]
 pub struct FnIndex {
     bodies: HashMap<(Owner, String), Mentions>,
+    /// Type → the traits it implements (`impl Trait for Type`).
+    implements: HashMap<String, HashSet<String>>,
     /// `use ctl::main as ctl_main;`: alias → (`ctl`, `main`).
     aliases: HashMap<String, (String, String)>,
 }
@@ -51,6 +67,9 @@ enum Owner {
     Module(String),
     /// A method or associated fn of the type with this name.
     Type(String),
+    /// A default method of the trait with this name: any implementor's (`T::name`,
+    /// `.name(..)`) where the trait is named (in scope).
+    Trait(String),
 }
 
 impl FnIndex {
@@ -74,7 +93,18 @@ impl FnIndex {
                 TokenTree::Ident(kw) if kw == "as" => self.alias(&tokens, i),
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
+                        if let Some(tr) = impl_trait(tokens.get(i + 1..end).unwrap_or(&[])) {
+                            self.implements.entry(ty.clone()).or_default().insert(tr);
+                        }
                         self.add(body.stream(), &Owner::Type(ty));
+                        i = end;
+                    }
+                }
+                TokenTree::Ident(kw) if kw == "trait" => {
+                    if let (Some(TokenTree::Ident(name)), Some((_, body, end))) =
+                        (tokens.get(i + 1), impl_block(&tokens, i + 1))
+                    {
+                        self.add(body.stream(), &Owner::Trait(name.to_string()));
                         i = end;
                     }
                 }
@@ -94,6 +124,11 @@ impl FnIndex {
                         let key = (owner.clone(), name.to_string());
                         let entry = self.bodies.entry(key).or_default();
                         collect(body.stream(), entry);
+                        match owner {
+                            Owner::Type(ty) => entry.resolve_self(ty),
+                            Owner::Trait(t) => entry.resolve_self(&format!("impl {t}")),
+                            Owner::Module(_) => {}
+                        }
                         self.add(body.stream(), owner);
                     }
                 }
@@ -118,6 +153,16 @@ impl FnIndex {
 
     /// The names of the fns reached from what the bin's own code mentions, to a fixpoint.
     pub fn reached(&self, start: Mentions) -> HashSet<String> {
+        self.reach(start, false)
+    }
+
+    /// Like [`FnIndex::reached`], and a free fn is also reached when reached code names it as
+    /// a value (a handler given to a router: `get(health)`): the fns whose code can run.
+    pub fn reached_or_named(&self, start: Mentions) -> HashSet<String> {
+        self.reach(start, true)
+    }
+
+    fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
         let mut known = start;
         let renamed: Vec<(String, String)> = known
@@ -132,7 +177,7 @@ impl FnIndex {
             .keys()
             .filter_map(|(o, _)| match o {
                 Owner::Module(m) => Some(m.as_str()),
-                Owner::Type(_) => None,
+                Owner::Type(_) | Owner::Trait(_) => None,
             })
             .collect();
         loop {
@@ -143,7 +188,11 @@ impl FnIndex {
             let new: Vec<&(Owner, String)> = self
                 .bodies
                 .keys()
-                .filter(|k| !seen.contains(*k) && calls(&known, &qualifiers, k, &modules))
+                .filter(|k| {
+                    !seen.contains(*k)
+                        && (calls(&known, &qualifiers, k, &modules, &self.implements)
+                            || (values && names_value(&known, k)))
+                })
                 .collect();
             if new.is_empty() {
                 return seen.into_iter().map(|(_, name)| name.clone()).collect();
@@ -177,6 +226,7 @@ fn calls(
     qualifiers: &HashMap<&str, Vec<&str>>,
     (owner, name): &(Owner, String),
     modules: &HashSet<&str>,
+    implements: &HashMap<String, HashSet<String>>,
 ) -> bool {
     let through = qualifiers
         .get(name.as_str())
@@ -191,9 +241,39 @@ fn calls(
                 })
         }
         Owner::Type(ty) => {
-            through.contains(&ty.as_str()) || (m.methods.contains(name) && m.idents.contains(ty))
+            // `Self::name` in a default method of trait `T` reads `impl T::name`: the fn of
+            // any type that implements `T`.
+            let implements = |t: &str| implements.get(ty).is_some_and(|ts| ts.contains(t));
+            through
+                .iter()
+                .any(|q| *q == ty || q.strip_prefix("impl ").is_some_and(implements))
+                || (m.methods.contains(name) && m.idents.contains(ty))
+        }
+        Owner::Trait(t) => {
+            m.idents.contains(t) && (!through.is_empty() || m.methods.contains(name))
         }
     }
+}
+
+/// `Trait` in `impl<..> Trait<..> for Type<..>`: the last depth-0 ident before `for`.
+fn impl_trait(tokens: &[TokenTree]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut last = None;
+    for t in tokens {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+            TokenTree::Ident(id) if depth == 0 && id == "for" => return last,
+            TokenTree::Ident(id) if depth == 0 => last = Some(id.to_string()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Does code with these mentions name free fn `name` as a value?
+fn names_value(m: &Mentions, (owner, name): &(Owner, String)) -> bool {
+    matches!(owner, Owner::Module(_)) && m.idents.contains(name)
 }
 
 /// What a whole source text mentions (empty when it does not tokenize).

@@ -11,9 +11,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::finish::kind_at;
+use super::purpose::{PurposeFact, purposes_of};
 use super::reach::{FnIndex, Mentions, mentioned};
 use super::{Classification, FileSummary, StartFact, modtree};
-use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Protocol};
+use crate::kinds::Check;
+use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Purpose};
 use crate::model::{CodeKind, Evidence, NotService};
 use crate::workspace::{Target, Workspace};
 
@@ -35,13 +37,34 @@ pub struct DetectedService {
     pub frameworks: Vec<&'static str>,
     /// Frameworks (indices into [`FRAMEWORKS`]) whose server it starts.
     pub started_with: Vec<usize>,
-    /// What it serves.
-    pub protocols: Vec<Protocol>,
+    /// What it is for, each with the place that decided it, sorted by purpose.
+    pub purposes: Vec<PurposeFact>,
     /// Every server start it reaches, the first one first (own code before libraries).
     pub starts: Vec<(usize, StartFact)>,
+    /// The files of the bin's own module tree.
+    pub own: Vec<usize>,
+    /// The library fns its code can run ([`FnIndex::reached_or_named`]): evidence in a
+    /// library counts only inside one of these (or outside any fn).
+    pub lib_fns: HashSet<String>,
 }
 
 impl DetectedService {
+    /// Does a service check apply to it (one of its purposes is among the check's)? Else why
+    /// not.
+    pub fn applies(&self, check: &Check) -> Result<(), String> {
+        let wanted = &check.applies.services;
+        if self.purposes.iter().any(|p| wanted.contains(&p.purpose)) {
+            return Ok(());
+        }
+        let is: Vec<Purpose> = self.purposes.iter().map(|p| p.purpose).collect();
+        Err(format!(
+            "`{}` is {} (list --services says why); the check applies to {}",
+            self.bin,
+            names(&is).replace(" or ", " and "),
+            names(wanted)
+        ))
+    }
+
     /// The first server start, as evidence.
     pub fn started(&self, ws: &Workspace) -> Evidence {
         match self.starts.first() {
@@ -123,8 +146,16 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     libs.retain(|i| !own_set.contains(i));
     let mut starts = starts_in(inputs, &own, &declared);
     let lib_starts = starts_in(inputs, &libs.iter().copied().collect::<Vec<_>>(), &declared);
-    let reached = reached_starts(inputs, &own, &libs, lib_starts.clone());
-    starts.extend(reached);
+    if starts.is_empty() && lib_starts.is_empty() {
+        return Err(why_not(inputs, &declared, &lib_starts));
+    }
+    let reach = lib_reach(inputs, &own, &libs);
+    starts.extend(
+        lib_starts
+            .iter()
+            .filter(|(_, s)| s.func.is_empty() || reach.called.contains(&s.func))
+            .cloned(),
+    );
     merge_accept_loops(&mut starts);
     if starts.is_empty() {
         return Err(why_not(inputs, &declared, &lib_starts));
@@ -137,7 +168,8 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         .collect();
     let mut files: Vec<usize> = own.iter().copied().chain(libs.iter().copied()).collect();
     files.sort_unstable();
-    let protocols = protocols_of(inputs, &starts, &files);
+    let (metrics_only, own_route) = routes_of(inputs, &files);
+    let purposes = purposes_of(inputs, &starts, &files, metrics_only, own_route);
     let mut frameworks: Vec<&'static str> = declared.iter().map(|&f| FRAMEWORKS[f].krate).collect();
     if starts.iter().any(|(_, s)| s.framework.is_none()) {
         frameworks.push(ACCEPT_LOOP);
@@ -150,8 +182,10 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         files,
         frameworks,
         started_with,
-        protocols,
+        purposes,
         starts,
+        own,
+        lib_fns: reach.named,
     })
 }
 
@@ -164,24 +198,6 @@ fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
         .map(|(i, _)| *i)
         .collect();
     starts.retain(|(i, s)| s.framework.is_some() || !served.contains(i));
-}
-
-/// What the server starts speak; an HTTP server that serves only metrics is `http-metrics`.
-fn protocols_of(inputs: &Inputs, starts: &[(usize, StartFact)], files: &[usize]) -> Vec<Protocol> {
-    let metrics_only = serves_only_metrics(inputs, files);
-    starts
-        .iter()
-        .map(|(_, s)| {
-            s.framework
-                .map_or(Protocol::Tcp, |f| FRAMEWORKS[f].protocol)
-        })
-        .map(|p| match p {
-            Protocol::Http if metrics_only => Protocol::HttpMetrics,
-            other => other,
-        })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 /// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
@@ -198,11 +214,12 @@ static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Does the code serve metrics and register no other route (a Prometheus exporter, the
-/// metrics side port of a DNS server)? A server with no route literal at all and no metrics
-/// (a file server routing by hand) is not.
-fn serves_only_metrics(inputs: &Inputs, files: &[usize]) -> bool {
+/// metrics side port of a DNS server)? And does it register a route of its own (not metrics)?
+/// A server with no route literal at all and no metrics (a file server routing by hand) does
+/// neither.
+fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
     let Some(re) = ROUTE_LITERAL.as_ref() else {
-        return false;
+        return (false, false);
     };
     let mut metrics = false;
     for text in files
@@ -219,12 +236,12 @@ fn serves_only_metrics(inputs: &Inputs, files: &[usize]) -> bool {
             if is_metrics_route(route) {
                 metrics = true;
             } else {
-                return false;
+                return (false, true);
             }
         }
         metrics = metrics || text.contains("prometheus") || text.contains("openmetrics");
     }
-    metrics
+    (metrics, false)
 }
 
 fn is_metrics_route(route: &str) -> bool {
@@ -263,15 +280,18 @@ pub fn is_production(inputs: &Inputs, i: usize, line: u32) -> bool {
     kind_at(inputs.ws, inputs.class, summary, i, line) == CodeKind::Production
 }
 
-/// The library starts the bin reaches by name ([`FnIndex`]).
-fn reached_starts(
-    inputs: &Inputs,
-    own: &[usize],
-    libs: &BTreeSet<usize>,
-    lib_starts: Vec<(usize, StartFact)>,
-) -> Vec<(usize, StartFact)> {
-    if lib_starts.is_empty() {
-        return lib_starts;
+/// The library fns a bin reaches by name ([`FnIndex`]): called, and called or named as values.
+struct LibReach {
+    called: HashSet<String>,
+    named: HashSet<String>,
+}
+
+fn lib_reach(inputs: &Inputs, own: &[usize], libs: &BTreeSet<usize>) -> LibReach {
+    if libs.is_empty() {
+        return LibReach {
+            called: HashSet::new(),
+            named: HashSet::new(),
+        };
     }
     let text = |i: &usize| inputs.texts.get(*i).copied().flatten();
     let index = FnIndex::new(libs.iter().filter_map(|i| {
@@ -282,11 +302,10 @@ fn reached_starts(
     for t in own.iter().filter_map(text) {
         mentions.merge(&mentioned(t));
     }
-    let reached = index.reached(mentions);
-    lib_starts
-        .into_iter()
-        .filter(|(_, s)| s.func.is_empty() || reached.contains(&s.func))
-        .collect()
+    LibReach {
+        called: index.reached(mentions.clone()),
+        named: index.reached_or_named(mentions),
+    }
 }
 
 /// Why a bin with no reachable server start is not a service.
@@ -306,4 +325,14 @@ fn why_not(inputs: &Inputs, declared: &[usize], lib_starts: &[(usize, StartFact)
         "it depends on `{}` but its code starts no server",
         names.join("`, `")
     )
+}
+
+/// `a, b or c`.
+pub fn names(purposes: &[Purpose]) -> String {
+    let names: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }

@@ -121,7 +121,7 @@ struct Head {
     inner_attr: bool,
     cfg_test: bool,
     test_attr: bool,
-    path_attr: Option<String>,
+    path_attr: Vec<String>,
     keyword: Option<String>,
     /// Index of the token after the keyword.
     after: usize,
@@ -190,13 +190,30 @@ impl Head {
             }
             [one] if one == "path" => {
                 if let Some(TokenTree::Literal(l)) = toks.get(2) {
-                    self.path_attr = Some(l.to_string().trim_matches('"').to_string());
+                    self.path_attr
+                        .push(l.to_string().trim_matches('"').to_string());
+                }
+            }
+            [one] if one == "cfg_attr" => {
+                if let Some(TokenTree::Group(g)) = toks.get(1) {
+                    self.path_attr.extend(cfg_attr_path(g.stream()));
                 }
             }
             [.., last] if last == "test" || last == "bench" => self.test_attr = true,
             _ => {}
         }
     }
+}
+
+/// `cfg_attr(pred, path = "unix.rs")`: the path a module has on some platforms.
+fn cfg_attr_path(ts: TokenStream) -> Option<String> {
+    let toks: Vec<TokenTree> = ts.into_iter().collect();
+    toks.windows(3).find_map(|w| match w {
+        [TokenTree::Ident(i), p, TokenTree::Literal(l)] if i == "path" && is_punct(p, '=') => {
+            Some(l.to_string().trim_matches('"').to_string())
+        }
+        _ => None,
+    })
 }
 
 /// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test`, a test-only feature

@@ -49,18 +49,18 @@ pub fn scan_packages(
         match &check.matcher {
             Matcher::Dependency(m) if check.applies.is_service() => {
                 for (si, s) in services.found.iter().enumerate() {
-                    if s.protocols
-                        .iter()
-                        .any(|p| check.applies.services.contains(p))
-                    {
-                        let (h, evidence) = ctx.service_dependency(m, s);
-                        hits.extend(h);
-                        verdicts.push(ServiceVerdict {
-                            service: si,
-                            check: idx,
-                            evidence,
-                        });
+                    if let Err(why) = s.applies(check) {
+                        verdicts.push(ServiceVerdict::skipped(si, idx, why));
+                        continue;
                     }
+                    let (h, evidence) = ctx.service_dependency(m, s);
+                    hits.extend(h);
+                    verdicts.push(ServiceVerdict {
+                        service: si,
+                        check: idx,
+                        evidence,
+                        skipped: None,
+                    });
                 }
             }
             _ if check.applies.is_service() => {}

@@ -2,10 +2,9 @@
 //! service check that ran for it; and the service checks that did not apply, with the reason.
 
 use crate::config::Config;
-use crate::kinds::service::Protocol;
-use crate::model::{Outcome, Service, ServiceCheck};
+use crate::model::{Outcome, Service, ServiceCheck, ServicePurpose};
 use crate::rust::ServiceVerdict;
-use crate::rust::services::Services;
+use crate::rust::services::{Services, names};
 use crate::workspace::Workspace;
 
 /// The report's services, sorted by package and bin.
@@ -26,12 +25,13 @@ pub fn report_services(
                 .filter_map(|v| {
                     Some(ServiceCheck {
                         id: config.checks.get(v.check)?.id.clone(),
-                        outcome: if v.evidence.is_some() {
-                            Outcome::Pass
-                        } else {
-                            Outcome::Fail
+                        outcome: match (&v.skipped, &v.evidence) {
+                            (Some(_), _) => Outcome::Skipped,
+                            (None, Some(_)) => Outcome::Pass,
+                            (None, None) => Outcome::Fail,
                         },
                         evidence: v.evidence.clone(),
+                        reason: v.skipped.clone(),
                     })
                 })
                 .collect();
@@ -40,7 +40,19 @@ pub fn report_services(
                 bin: s.bin.clone(),
                 package: ws.packages[s.package].name.clone(),
                 file: s.file.clone(),
-                protocols: s.protocols.iter().map(|p| p.as_str().to_string()).collect(),
+                protocols: s
+                    .purposes
+                    .iter()
+                    .map(|p| p.purpose.as_str().to_string())
+                    .collect(),
+                purposes: s
+                    .purposes
+                    .iter()
+                    .map(|p| ServicePurpose {
+                        purpose: p.purpose.as_str().to_string(),
+                        evidence: p.evidence.clone(),
+                    })
+                    .collect(),
                 frameworks: s.frameworks.iter().map(|f| f.to_string()).collect(),
                 started: s.started(ws),
                 packages: s
@@ -70,23 +82,26 @@ pub fn skip_reasons(
             if !c.applies.is_service() || !*applies {
                 return None;
             }
-            let serves = |s: &&crate::rust::services::DetectedService| {
-                s.protocols.iter().any(|p| c.applies.services.contains(p))
-            };
-            if services.found.iter().any(|s| serves(&s)) {
+            if services.found.iter().any(|s| s.applies(c).is_ok()) {
                 return None;
             }
             *applies = false;
             Some(if services.found.is_empty() {
                 "no service: no bin target starts a server".to_string()
             } else {
-                let names: Vec<&str> = c
-                    .applies
-                    .services
+                let is: Vec<String> = services
+                    .found
                     .iter()
-                    .map(|p| Protocol::as_str(*p))
+                    .map(|s| {
+                        let p: Vec<_> = s.purposes.iter().map(|p| p.purpose).collect();
+                        format!("`{}` is {}", s.bin, names(&p).replace(" or ", " and "))
+                    })
                     .collect();
-                format!("no {} service", names.join(" or "))
+                format!(
+                    "no {} service: {}",
+                    names(&c.applies.services),
+                    is.join("; ")
+                )
             })
         })
         .collect()

@@ -325,6 +325,7 @@ impl Walker<'_> {
     /// Records a route (with the enclosing `nest` prefixes) for presence checks.
     pub(super) fn route_fact(&mut self, route: &str, line: u32) {
         let full = format!("{}/{}", self.nest.concat(), route.trim_start_matches('/'));
+        let func = self.current_fn();
         let facts: Vec<PresenceFact> = self
             .presence_checks()
             .filter(|(_, p)| p.route_matches(&full) || p.route_matches(route))
@@ -333,6 +334,7 @@ impl Walker<'_> {
                 line,
                 what: format!("route `{full}`"),
                 negates: false,
+                func: func.clone(),
             })
             .collect();
         self.out.presence.extend(facts);

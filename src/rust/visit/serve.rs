@@ -52,11 +52,13 @@ impl Walker<'_> {
             (None, true, Callee::Method { name, .. }) => format!("`.{name}()`"),
             _ => return,
         };
+        let func = self.current_fn();
         self.out.presence.push(PresenceFact {
             check: idx,
             line,
             what,
             negates,
+            func,
         });
     }
 
@@ -69,6 +71,7 @@ impl Walker<'_> {
         let cands = self.resolve_path(path);
         let line = path.span().start().line as u32;
         let mut facts = Vec::new();
+        let func = self.current_fn();
         for (idx, p) in super::calls::presence_checks(self.engine, self.input) {
             let found = cands
                 .iter()
@@ -79,6 +82,7 @@ impl Walker<'_> {
                     line,
                     what: format!("`{}`", c.join("::")),
                     negates: false,
+                    func: func.clone(),
                 });
             }
         }
@@ -150,7 +154,7 @@ impl Walker<'_> {
     }
 
     /// The name of the innermost enclosing fn, "" outside fns.
-    fn current_fn(&self) -> String {
+    pub(super) fn current_fn(&self) -> String {
         self.bodies
             .iter()
             .rev()

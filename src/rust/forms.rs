@@ -1,0 +1,176 @@
+//! Evidence of a service check read from the text of the service's code, for forms the call
+//! facts cannot tell: a string literal that starts with a given prefix (the Prometheus text
+//! format written by hand), a server-side method whose name clients share, counted only in a
+//! file where the service starts a server, and code shapes ([`Form`]).
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::services::{DetectedService, Inputs, is_production};
+use crate::kinds::presence::{Form, PresenceMatcher};
+use crate::model::Evidence;
+
+/// `Limited::new(body, ..)`: a body wrapped in a size limit.
+static LIMITED: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\bLimited::new\s*\(\s*(\w+)").ok());
+
+/// `size += chunk.len()`: a running total of received bytes.
+static SUMMED_LEN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b(\w+)\s*\+=\s*\w+\.len\(\)").ok());
+
+/// How far after the sum its comparison may be, and before it the stream read.
+const NEAR: usize = 400;
+
+/// The first text form of `m` in the service's production code.
+pub fn text_evidence(
+    m: &PresenceMatcher,
+    inputs: &Inputs,
+    s: &DetectedService,
+) -> Option<Evidence> {
+    if m.literals.is_empty() && m.server_methods.is_empty() && m.forms.is_empty() {
+        return None;
+    }
+    let start_files: HashSet<usize> = s.starts.iter().map(|(i, _)| *i).collect();
+    for &i in &s.files {
+        let Some(text) = inputs.texts.get(i).copied().flatten() else {
+            continue;
+        };
+        let mut found: Vec<(usize, String)> = literals(m, text);
+        found.extend(server_methods(m, text, start_files.contains(&i)));
+        if m.forms.contains(&Form::StreamedSizeLimit) {
+            found.extend(streamed_size_limits(text));
+        }
+        if m.forms.contains(&Form::LimitedRequestBody) {
+            found.extend(limited_request_bodies(text));
+        }
+        found.sort();
+        for (at, what) in found {
+            let line = line_of(text, at);
+            if is_production(inputs, i, line) {
+                return Some(Evidence {
+                    file: inputs.ws.files.get(i)?.path.clone(),
+                    line,
+                    what,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// `"# TYPE …"`-style literals.
+fn literals(m: &PresenceMatcher, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for l in &m.literals {
+        let quoted = format!("\"{l}");
+        out.extend(
+            text.match_indices(&quoted)
+                .map(|(at, _)| (at, format!("string `\"{l}…\"`"))),
+        );
+    }
+    out
+}
+
+/// `.name(arg)` in a file that starts a server, or on a chain that starts at a generated
+/// server's constructor (`FooServer::new(..).name(..)`), where `arg` does not lift the limit
+/// (`usize::MAX`).
+fn server_methods(m: &PresenceMatcher, text: &str, starts_here: bool) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for name in &m.server_methods {
+        let call = format!(".{name}(");
+        for (at, _) in text.match_indices(&call) {
+            let arg = text.get(at + call.len()..).unwrap_or("").trim_start();
+            if arg.starts_with("usize::MAX") || arg.starts_with("u64::MAX") {
+                continue;
+            }
+            let before = window(text, at.saturating_sub(NEAR), at);
+            let statement = before.rsplit(';').next().unwrap_or(before);
+            let on_server = [
+                "Server::new(",
+                "Server::from_arc(",
+                "Server::with_interceptor(",
+            ]
+            .iter()
+            .any(|c| statement.contains(c));
+            if starts_here || on_server {
+                out.push((at, format!("`.{name}(..)` on a server")));
+            }
+        }
+    }
+    out
+}
+
+/// `total += chunk.len()` after a stream read (`.next().await`, `.try_next().await`,
+/// `.chunk().await`), followed by a comparison `total >` (or `>=`).
+fn streamed_size_limits(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = SUMMED_LEN.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let total = c.get(1)?.as_str();
+            let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
+            let after = window(text, whole.end(), whole.end() + NEAR);
+            let reads = ["next().await", "try_next().await", "chunk().await"]
+                .iter()
+                .any(|r| before.contains(r));
+            let compared = [format!("{total} >"), format!("{total}>")]
+                .iter()
+                .any(|cmp| after.contains(cmp.as_str()));
+            (reads && compared).then(|| {
+                (
+                    whole.start(),
+                    format!(
+                        "`{}` compared with a maximum while the body streams",
+                        whole.as_str()
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `Limited::new(x, ..)` where `x` is not a response and the code before it reads a request.
+fn limited_request_bodies(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = LIMITED.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let arg = c.get(1)?.as_str();
+            let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
+            let request = ["req.", "request.", "Request<", "req:"]
+                .iter()
+                .any(|r| before.contains(r));
+            (request && !arg.starts_with("resp")).then(|| {
+                (
+                    whole.start(),
+                    format!("`Limited::new({arg}, ..)` around the request body"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `text[a..b]`, clamped to char boundaries.
+fn window(text: &str, mut a: usize, mut b: usize) -> &str {
+    b = b.min(text.len());
+    while b > 0 && !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    a = a.min(b);
+    while a > 0 && !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    text.get(a..b).unwrap_or("")
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, at: usize) -> u32 {
+    let before = text.get(..at).unwrap_or("");
+    u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,273 @@
+//! What a detected service is *for*, read from the code of its closure (never from its name):
+//! each server start gets a [`Purpose`], with the place that decided it.
+//!
+//! - A framework's HTTP start is an API (`http`), unless its code routes only metrics
+//!   (`http-metrics`), forwards what it receives and routes nothing of its own (`proxy`:
+//!   `copy_bidirectional`, HTTP `CONNECT`, a reverse-proxy crate), or is started from a module
+//!   or fn named `console`/`admin`/`dashboard`/`management` beside a server of another protocol
+//!   (`http-console`, a broker's status pages).
+//! - A gRPC start is `grpc`.
+//! - An accept loop (or actix-server) is `proxy` when the code forwards connections, else
+//!   `datagram` when the code receives UDP datagrams (a DNS or NTP daemon whose TCP listener
+//!   serves the same short exchanges), else `local` when it listens on a Unix socket for a
+//!   client the workspace ships and serves no HTTP or gRPC, else `tcp` (a protocol of its own).
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::StartFact;
+use super::forms::line_of;
+use super::services::{Inputs, is_production};
+use crate::kinds::service::{FRAMEWORKS, Purpose};
+use crate::model::Evidence;
+
+/// One purpose of a service and the place that decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurposeFact {
+    /// The purpose.
+    pub purpose: Purpose,
+    /// Where the code says so, and why.
+    pub evidence: Evidence,
+}
+
+/// A marker in the code and what it tells.
+struct Marker {
+    regex: Option<Regex>,
+    what: &'static str,
+}
+
+fn marker(re: &str, what: &'static str) -> Marker {
+    Marker {
+        regex: Regex::new(re).ok(),
+        what,
+    }
+}
+
+/// Forwarding bytes or requests: a tunnel, a forward or reverse proxy.
+static FORWARDS: LazyLock<Marker> = LazyLock::new(|| {
+    marker(
+        r"\bcopy_bidirectional(?:_with_sizes)?\s*\(|\bMethod::CONNECT\b|\b(?:hyper_reverse_proxy|axum_reverse_proxy|pingora_proxy)::",
+        "forwards connections or requests",
+    )
+});
+
+/// Receiving UDP datagrams.
+static DATAGRAMS: LazyLock<Marker> = LazyLock::new(|| {
+    marker(
+        r"\.recv_from\s*\(|\.recv_msg\s*\(|\bsend_from_to\s*\(|\bUdpStream\s*(?:::\s*<[^>]*>\s*)?::\s*with_bound\b|\bUdpFramed::new\b",
+        "receives UDP datagrams",
+    )
+});
+
+/// Listening on a Unix socket.
+static UNIX_LISTENER: LazyLock<Marker> = LazyLock::new(|| {
+    marker(
+        r"\bUnixListener::bind\b|\bUnixSocket::new_stream\b|\bUnixListener::from_std\b",
+        "listens on a Unix socket",
+    )
+});
+
+/// Connecting to a Unix socket (a client of a local daemon).
+static UNIX_CLIENT: LazyLock<Marker> =
+    LazyLock::new(|| marker(r"\bUnixStream::connect\b", "connects to a Unix socket"));
+
+/// Names of the modules and fns that start an admin console.
+static CONSOLE_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[_/.])(?:console|admin|dashboard|management|mgmt)(?:$|[_/.])").ok()
+});
+
+/// What the service's code shows, once per service.
+struct Shown {
+    forwards: Option<Evidence>,
+    unix_listener: Option<Evidence>,
+    own_route: bool,
+    metrics_only: bool,
+}
+
+/// The purposes of a service with these starts, over the production code of `files` (the
+/// service's closure; a local daemon's client is looked for in the whole workspace), given
+/// whether its routes are only metrics and whether it routes anything of its own.
+pub fn purposes_of(
+    inputs: &Inputs,
+    starts: &[(usize, StartFact)],
+    files: &[usize],
+    metrics_only: bool,
+    own_route: bool,
+) -> Vec<PurposeFact> {
+    // The files that start a server first: the marker nearest the server is the evidence.
+    let mut ordered: Vec<usize> = starts.iter().map(|(i, _)| *i).collect();
+    ordered.dedup();
+    ordered.extend(
+        files
+            .iter()
+            .filter(|i| !ordered.contains(i))
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    let shown = Shown {
+        forwards: first(inputs, &ordered, &FORWARDS),
+        unix_listener: first(inputs, &ordered, &UNIX_LISTENER),
+        own_route,
+        metrics_only,
+    };
+    let base = |s: &StartFact| s.framework.map_or(Purpose::Tcp, |f| FRAMEWORKS[f].protocol);
+    let other_protocol = starts.iter().any(|(_, s)| base(s) == Purpose::Tcp);
+    let web = starts
+        .iter()
+        .any(|(_, s)| matches!(base(s), Purpose::Http | Purpose::Grpc));
+    let mut out: BTreeMap<Purpose, Evidence> = BTreeMap::new();
+    for (i, s) in starts {
+        let at = |what: String| Evidence {
+            file: inputs
+                .ws
+                .files
+                .get(*i)
+                .map(|f| f.path.clone())
+                .unwrap_or_default(),
+            line: s.line,
+            what,
+        };
+        let fact = match base(s) {
+            Purpose::Http => http_purpose(inputs, &shown, (*i, s), other_protocol, at),
+            Purpose::Tcp => {
+                let near = same_dir(inputs, files, *i);
+                stream_purpose(inputs, &shown, web, at(s.what.clone()), &near)
+            }
+            other => (other, at(s.what.clone())),
+        };
+        out.entry(fact.0).or_insert(fact.1);
+    }
+    // A Unix control socket beside a network server (a daemon's `ctl` socket) is not what the
+    // service is for: `local` is a daemon that listens on nothing else.
+    if out.len() > 1 {
+        out.remove(&Purpose::Local);
+    }
+    out.into_iter()
+        .map(|(purpose, evidence)| PurposeFact { purpose, evidence })
+        .collect()
+}
+
+/// An HTTP server start: API, metrics exporter, proxy or admin console.
+fn http_purpose(
+    inputs: &Inputs,
+    shown: &Shown,
+    (i, s): (usize, &StartFact),
+    other_protocol: bool,
+    at: impl Fn(String) -> Evidence,
+) -> (Purpose, Evidence) {
+    if shown.metrics_only {
+        return (
+            Purpose::HttpMetrics,
+            at(format!("{}; it routes only metrics", s.what)),
+        );
+    }
+    if let (Some(f), false) = (&shown.forwards, shown.own_route) {
+        return (Purpose::Proxy, because(f, "and routes nothing of its own"));
+    }
+    let path = inputs.ws.files.get(i).map_or("", |f| f.path.as_str());
+    let console = CONSOLE_NAME
+        .as_ref()
+        .is_some_and(|re| re.is_match(path) || re.is_match(&s.func));
+    if console && other_protocol {
+        return (
+            Purpose::HttpConsole,
+            at(format!(
+                "{} in an admin console, beside a server of another protocol",
+                s.what
+            )),
+        );
+    }
+    (Purpose::Http, at(s.what.clone()))
+}
+
+/// An accept loop or actix-server: proxy, datagram daemon, local daemon or a TCP protocol.
+/// The datagrams must be received beside the accept loop (`near`: its file's directory): a
+/// UDP side feature elsewhere (a proxy's UDP frontend, a shared library's socket) does not
+/// make a datagram daemon of a TCP server.
+fn stream_purpose(
+    inputs: &Inputs,
+    shown: &Shown,
+    web: bool,
+    start: Evidence,
+    near: &[usize],
+) -> (Purpose, Evidence) {
+    if let Some(f) = &shown.forwards {
+        return (Purpose::Proxy, because(f, ""));
+    }
+    if let Some(d) = first(inputs, near, &DATAGRAMS) {
+        let beside = format!(
+            "(its TCP listener at {}:{} serves the same daemon)",
+            start.file, start.line
+        );
+        return (Purpose::Datagram, because(&d, &beside));
+    }
+    if let (Some(u), false) = (&shown.unix_listener, web) {
+        let all: Vec<usize> = (0..inputs.ws.files.len()).collect();
+        if let Some(c) = first(inputs, &all, &UNIX_CLIENT) {
+            return (
+                Purpose::Local,
+                because(
+                    u,
+                    &format!("for a client the workspace ships ({}:{})", c.file, c.line),
+                ),
+            );
+        }
+    }
+    (Purpose::Tcp, start)
+}
+
+/// The service's files in the directory of file `i` (it first).
+fn same_dir(inputs: &Inputs, files: &[usize], i: usize) -> Vec<usize> {
+    let dir = |j: usize| {
+        inputs
+            .ws
+            .files
+            .get(j)
+            .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+    };
+    let here = dir(i);
+    let mut out = vec![i];
+    out.extend(files.iter().filter(|&&j| j != i && dir(j) == here));
+    out
+}
+
+/// `e` with a longer reason.
+fn because(e: &Evidence, more: &str) -> Evidence {
+    let what = if more.is_empty() {
+        e.what.clone()
+    } else {
+        format!("{} {more}", e.what)
+    };
+    Evidence {
+        file: e.file.clone(),
+        line: e.line,
+        what,
+    }
+}
+
+/// The first production match of `m` in these files.
+fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
+    let re = m.regex.as_ref()?;
+    for &i in files {
+        let Some(text) = inputs.texts.get(i).copied().flatten() else {
+            continue;
+        };
+        for found in re.find_iter(text) {
+            let line = line_of(text, found.start());
+            if is_production(inputs, i, line) {
+                return Some(Evidence {
+                    file: inputs.ws.files.get(i)?.path.clone(),
+                    line,
+                    what: format!(
+                        "{}: `{}`",
+                        m.what,
+                        found.as_str().trim_end_matches(['(', ' '])
+                    ),
+                });
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,201 @@
+//! What a service is for (`tests/fixtures/svc-purposes`): each service's purposes, derived from
+//! its code, and the service checks that do not apply to them skipped with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::report_of;
+
+use cargo_ready::model::{Outcome, Report, Service};
+
+fn service<'r>(report: &'r Report, bin: &str) -> &'r Service {
+    report
+        .services
+        .iter()
+        .find(|s| s.bin == bin)
+        .unwrap_or_else(|| panic!("no service `{bin}` in {:?}", report.services))
+}
+
+/// The ids of the service checks with this outcome for a service.
+fn with_outcome(s: &Service, outcome: Outcome) -> Vec<&str> {
+    s.checks
+        .iter()
+        .filter(|c| c.outcome == outcome)
+        .map(|c| c.id.as_str())
+        .collect()
+}
+
+/// `purpose file:line` of each purpose.
+fn purposes(s: &Service) -> Vec<String> {
+    s.purposes
+        .iter()
+        .map(|p| format!("{} {}:{}", p.purpose, p.evidence.file, p.evidence.line))
+        .collect()
+}
+
+const HTTP_API_CHECKS: [&str; 4] = [
+    "health-endpoint",
+    "rate-limit",
+    "request-body-limit",
+    "request-timeout",
+];
+
+#[test]
+fn a_broker_with_an_admin_console_is_not_an_http_api() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "broker");
+    assert_eq!(
+        purposes(s),
+        [
+            "http-console broker/src/console.rs:9",
+            "tcp broker/src/main.rs:12"
+        ]
+    );
+    assert_eq!(with_outcome(s, Outcome::Skipped), HTTP_API_CHECKS);
+    let health = s.checks.iter().find(|c| c.id == "health-endpoint").unwrap();
+    assert_eq!(
+        health.reason.as_deref(),
+        Some(
+            "`broker` is http-console and tcp (list --services says why); the check applies to http or grpc"
+        )
+    );
+    assert_eq!(
+        with_outcome(s, Outcome::Fail),
+        ["graceful-shutdown", "metrics-endpoint"]
+    );
+}
+
+#[test]
+fn an_http_proxy_is_not_an_http_api() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "tunnel");
+    assert_eq!(purposes(s), ["proxy tunnel/src/main.rs:7"]);
+    assert!(s.purposes[0].evidence.what.contains("`Method::CONNECT`"));
+    assert_eq!(with_outcome(s, Outcome::Skipped), HTTP_API_CHECKS);
+    assert_eq!(
+        with_outcome(s, Outcome::Fail),
+        ["graceful-shutdown", "metrics-endpoint"]
+    );
+}
+
+#[test]
+fn a_udp_daemon_has_nothing_in_flight_to_drain() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "resolver");
+    // Its Unix control socket (`ctl/mod.rs`) is no purpose of its own.
+    assert_eq!(purposes(s), ["datagram resolver/src/main.rs:20"]);
+    let mut skipped = with_outcome(s, Outcome::Skipped);
+    skipped.sort_unstable();
+    assert_eq!(
+        skipped,
+        [
+            "graceful-shutdown",
+            "health-endpoint",
+            "rate-limit",
+            "request-body-limit",
+            "request-timeout"
+        ]
+    );
+    assert_eq!(with_outcome(s, Outcome::Fail), ["metrics-endpoint"]);
+}
+
+#[test]
+fn a_daemon_serving_its_own_cli_over_a_unix_socket_is_local() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "taskd");
+    // The listener is in a module whose file differs per platform
+    // (`#[cfg_attr(unix, path = "unix.rs")]`): both files are the daemon's code.
+    assert_eq!(purposes(s), ["local taskd/src/unix.rs:3"]);
+    assert!(
+        s.purposes[0]
+            .evidence
+            .what
+            .contains("task-cli/src/main.rs:7")
+    );
+    assert_eq!(
+        with_outcome(s, Outcome::Pass),
+        ["graceful-shutdown", "structured-logging"]
+    );
+    assert!(with_outcome(s, Outcome::Skipped).contains(&"metrics-endpoint"));
+    for file in ["taskd/src/unix.rs", "taskd/src/windows.rs"] {
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| !(f.check == "uncompiled-file" && f.file == file)),
+            "{file} is compiled on some platform"
+        );
+    }
+    // The client is no service.
+    assert!(r.services.iter().all(|s| s.bin != "task-cli"));
+}
+
+#[test]
+fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
+    let r = report_of("svc-purposes");
+    let c = r.checks.iter().find(|c| c.id == "health-endpoint").unwrap();
+    assert_eq!(c.outcome, Outcome::Skipped);
+    assert_eq!(
+        c.reason.as_deref(),
+        Some(
+            "no http or grpc service: `broker` is http-console and tcp; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy"
+        )
+    );
+    assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));
+}
+
+/// The verdict and evidence of one check for one service: `pass file:line` or `fail`.
+fn verdict(r: &Report, bin: &str, check: &str) -> String {
+    let c = service(r, bin)
+        .checks
+        .iter()
+        .find(|c| c.id == check)
+        .unwrap();
+    match (&c.outcome, &c.evidence) {
+        (Outcome::Pass, Some(e)) => format!("pass {}:{}", e.file, e.line),
+        (o, _) => format!("{o:?}"),
+    }
+}
+
+#[test]
+fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
+    let r = report_of("svc-reach");
+    // Both services share the library; only the executor runs the fn that sets the timeout.
+    assert_eq!(
+        verdict(&r, "executor", "request-timeout"),
+        "pass core/src/lib.rs:16"
+    );
+    assert_eq!(verdict(&r, "scheduler", "request-timeout"), "Fail");
+    // A route registered in a fn the service calls counts, and so does a handler given to it
+    // by name.
+    assert_eq!(
+        verdict(&r, "scheduler", "health-endpoint"),
+        "pass core/src/lib.rs:11"
+    );
+    // `Self::limited()` inside `impl Uploads` is `Uploads::limited`.
+    assert_eq!(
+        verdict(&r, "scheduler", "request-body-limit"),
+        "pass core/src/lib.rs:37"
+    );
+    // A generated server's decoding limit, set where the service adds it to a builder that a
+    // library starts.
+    assert_eq!(
+        verdict(&r, "executor", "request-body-limit"),
+        "pass executor/src/main.rs:7"
+    );
+    // `Self::routes()` in a trait's default method may be any implementor's.
+    assert_eq!(
+        verdict(&r, "gateway", "metrics-endpoint"),
+        "pass core/src/lib.rs:62"
+    );
+}
+
+#[test]
+fn a_udp_side_feature_away_from_the_accept_loop_does_not_make_a_datagram_daemon() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "relay");
+    assert_eq!(purposes(s), ["tcp relay/src/main.rs:13"]);
+    assert_eq!(
+        with_outcome(s, Outcome::Fail),
+        ["graceful-shutdown", "metrics-endpoint"]
+    );
+}
