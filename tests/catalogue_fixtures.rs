@@ -119,9 +119,11 @@ fn cfg_predicates_decide_test_code() {
 
 #[test]
 fn an_item_that_does_not_parse_leaves_the_rest_of_the_file_checked() {
+    // `untouched.rs` does not parse either, but names nothing a check looks for (`io` only
+    // inside `Option`): it is not parsed, so not reported.
     assert_eq!(
         fired("syntax-partial"),
-        set(&["no-unwrap src/lib.rs:5", "parse-error src/lib.rs:2"])
+        set(&["no-unwrap src/lib.rs:7", "parse-error src/lib.rs:4"])
     );
 }
 

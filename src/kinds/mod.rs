@@ -3,6 +3,7 @@
 //! A kind turns its `[match]` table into a compiled matcher at config time (regexes and globs
 //! built, paths parsed), so no source file is read before every check is known to be valid.
 
+mod ascii_words;
 pub mod call;
 mod check;
 pub mod dependency;

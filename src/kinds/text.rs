@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::ascii_words::{ascii_boundaries, twin_is_exact};
 use super::{Mode, child, compile_globs, compile_regex};
 use crate::diag::{ConfigError, KeySeg, LineIndex, Source};
 use crate::model::Region;
@@ -22,7 +23,8 @@ pub struct TextSpec {
     #[serde(default)]
     pub case_insensitive: bool,
     /// Literal strings of which a file must contain one before the regex runs on it: a fast
-    /// prefilter (every reported match must contain one of them). Default: none (always run).
+    /// prefilter. Every reported match must contain one of them: a match of the whole pattern
+    /// containing none is not reported. Default: none (always run).
     #[serde(default)]
     pub needles: Vec<String>,
     /// Macros (`quote`, `quote_spanned`) whose bodies are blanked before the regex runs: code a
@@ -40,6 +42,9 @@ fn default_files() -> Vec<String> {
 pub struct TextMatcher {
     /// The compiled regex.
     pub regex: regex::Regex,
+    /// The same pattern with ASCII word boundaries, used on texts where it is exact (see
+    /// [`super::ascii_words`]); None when the pattern has no word boundary.
+    ascii: Option<regex::Regex>,
     /// Does the regex have an `at` group (computed once)?
     has_at: bool,
     /// Prefilter literals (empty: always run the regex).
@@ -69,6 +74,8 @@ impl TextSpec {
         match (regex, files) {
             (Ok(regex), Ok(files)) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
+                ascii: ascii_boundaries(regex.as_str())
+                    .and_then(|p| compile_regex(&p, source, &[]).ok()),
                 needles: self.needles,
                 mask_macros: self.mask_macros,
                 regex,
@@ -94,18 +101,26 @@ impl TextMatcher {
     /// that group's, and matches in which `at` took no part are consumed but not reported: so
     /// context before the flagged code can be matched without look-behind, and alternatives
     /// without `at` (comments, test modules) skip text.
+    ///
+    /// Matches are found by the DFA alone; the groups are computed only for a match that
+    /// contains a needle (a match without one cannot be reported).
     pub fn matches(&self, text: &str) -> Vec<Region> {
-        let wanted = |n: &String| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some();
-        if !self.needles.is_empty() && !self.needles.iter().any(wanted) {
+        if !self.has_needle(text) {
             return Vec::new();
         }
         let masked = mask_macro_bodies(text, &self.mask_macros);
         let text = masked.as_ref();
-        let has_at = self.has_at;
-        let mut found = self
-            .regex
-            .captures_iter(text)
-            .filter_map(|c| if has_at { c.name("at") } else { c.get(0) })
+        let regex = match &self.ascii {
+            Some(twin) if twin_is_exact(text) => twin,
+            _ => &self.regex,
+        };
+        let mut found = regex
+            .find_iter(text)
+            .filter(|m| self.has_needle(m.as_str()))
+            .filter_map(|m| match self.has_at {
+                true => regex.captures_at(text, m.start())?.name("at"),
+                false => Some(m),
+            })
             .filter(|m| !m.as_str().is_empty())
             .peekable();
         if found.peek().is_none() {
@@ -114,6 +129,14 @@ impl TextMatcher {
         let index = LineIndex::new(text);
         let mut cursor = index.cursor(text);
         found.map(|m| cursor.region(m.start(), m.end())).collect()
+    }
+}
+
+impl TextMatcher {
+    /// Does `text` contain one of the needles (or are there none)?
+    fn has_needle(&self, text: &str) -> bool {
+        let found = |n: &String| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some();
+        self.needles.is_empty() || self.needles.iter().any(found)
     }
 }
 

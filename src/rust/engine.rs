@@ -189,7 +189,11 @@ pub struct FileInput<'a> {
     pub is_bin_root: bool,
     /// A later pass: parse only the unparsed items mentioning these names.
     pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
-    /// Tokenize even without needles (a text check matched: its test ranges are needed).
+    /// Called with the file's tokens once it is tokenized (doc comments are plain comments in
+    /// them), so a caller needing them does not tokenize the file again.
+    pub on_tokens: Option<&'a dyn Fn(&TokenStream)>,
+    /// Tokenize even without needles (a text check matched, or the file has suppression
+    /// directives: their code kind needs the file's test ranges).
     pub tokenize: bool,
 }
 
@@ -251,11 +255,15 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
-        None => (input.wanted || engine.request.starts.is_some()) && engine.mentions(input.text),
+        None => (input.wanted || engine.request.starts.is_some()) && engine.names(input.text),
     };
     let has_mod = declares_module(input.text);
     clock.lap(Stage::Prefilter);
-    if !wanted && !has_mod && !input.tokenize && !engine.request.parse_errors {
+    // Something needs the file's syntax: a needle, a `mod` declaration, or findings and
+    // directives whose code kind needs its test ranges. Otherwise it is only tokenized, when
+    // the `parse-error` check is on, to learn whether it lexes; its items are not parsed.
+    let needed = wanted || has_mod || input.tokenize;
+    if !needed && !engine.request.parse_errors {
         return out;
     }
     let refused = super::depth::too_deep(input.text);
@@ -271,6 +279,13 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     out.tokenized = true;
     clock.lap(Stage::Tokenize);
+    if !needed {
+        return out;
+    }
+    if let Some(seen) = input.on_tokens {
+        seen(&ts);
+        clock.lap(Stage::Directives);
+    }
     let sp = split(ts);
     clock.lap(Stage::Split);
     out.test_ranges = sp.test_ranges.clone();
@@ -355,33 +370,27 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawIte
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
         let wanted = match input.extra {
-            Some((ac, parsed)) => (ac.is_match(text) && !parsed.contains(&idx)).then_some(true),
+            Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
             None => selected(engine, item, text, &local),
         };
-        let Some(walk) = wanted else {
+        if !wanted {
             continue;
-        };
+        }
         match parse_item_tokens::<syn::Item>(item) {
-            Ok(parsed) if walk => prepared.items.push((idx, parsed)),
-            Ok(_) => {}
+            Ok(parsed) => prepared.items.push((idx, parsed)),
             Err(()) => prepared.failed = true,
         }
     }
     prepared
 }
 
-/// Is the item parsed (Some), and then walked (true)? Walked: struct and static items (type
-/// hints), items that name a needle as whole words ([`Engine::names`]) or mention a local alias
-/// of a pattern path. With the `parse-error` check on, an item that merely contains a needle's
-/// letters (`io` in `Option`) is still parsed, only to learn whether it parses: which items
-/// report a parse error stays as it was; the item joins the call graph from its tokens.
-fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> Option<bool> {
+/// Is the item parsed and walked? Struct and static items (type hints), items that name a
+/// needle as whole words ([`Engine::names`]) or mention a local alias of a pattern path. Only
+/// those are parsed: an item no check needs is not parsed just to learn whether it parses.
+fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> bool {
     let typed =
         engine.request.types && matches!(item.keyword.as_deref(), Some("struct" | "static"));
-    if typed || engine.names(text) || local.iter().any(|n| contains(text, n)) {
-        return Some(true);
-    }
-    (engine.request.parse_errors && engine.mentions(text)).then_some(false)
+    typed || engine.names(text) || local.iter().any(|n| contains(text, n))
 }
 
 fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {

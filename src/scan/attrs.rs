@@ -38,12 +38,21 @@ pub fn clippy_allows(text: &str) -> Vec<ClippyAllow> {
         proc_macro2::extra::invalidate_current_thread_spans();
         return Vec::new();
     };
+    let out = clippy_allows_in(&ts, text);
+    drop(ts);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out
+}
+
+/// The clippy allow/expect attributes of `text`, from its tokens `ts` (the syntax engine's, so
+/// the file is not tokenized twice; its doc comments may be plain comments, which attributes
+/// never are).
+pub fn clippy_allows_in(ts: &TokenStream, text: &str) -> Vec<ClippyAllow> {
     let last_line = text.lines().count().max(1) as u32;
     let mut out = Vec::new();
-    let tokens: Vec<TokenTree> = ts.into_iter().collect();
+    let tokens: Vec<TokenTree> = ts.clone().into_iter().collect();
     walk(&tokens, (1, last_line), &mut out);
     drop(tokens);
-    proc_macro2::extra::invalidate_current_thread_spans();
     let lines: Vec<&str> = text.lines().collect();
     for a in &mut out {
         let line = lines

@@ -498,6 +498,15 @@ fn scan_one(
         })
         .filter(|(_, r)| !r.is_empty())
         .collect();
+    let mut directives = timings::time(Stage::Directives, || {
+        super::suppress::collect_comments(&text, file.is_rust())
+    });
+    // Clippy attributes are found in the engine's tokens (the file is tokenized once).
+    let wants_clippy = file.is_rust() && super::suppress::mentions_clippy(&text);
+    let clippy = std::cell::OnceCell::new();
+    let on_tokens = |ts: &proc_macro2::TokenStream| {
+        let _ = clippy.set(super::attrs::clippy_allows_in(ts, &text));
+    };
     let summary = parse.then(|| {
         let input = FileInput {
             path: &file.path,
@@ -506,17 +515,22 @@ fn scan_one(
             checks: &presence,
             is_bin_root,
             extra: None,
-            tokenize: !text_hits.is_empty(),
+            on_tokens: wants_clippy.then_some(&on_tokens as &dyn Fn(&proc_macro2::TokenStream)),
+            tokenize: !text_hits.is_empty() || !directives.is_empty() || wants_clippy,
         };
         rust::analyze_file(run.engine, &input)
     });
+    if wants_clippy {
+        directives.clippy = match clippy.into_inner() {
+            Some(found) => found,
+            None => timings::time(Stage::Directives, || super::attrs::clippy_allows(&text)),
+        };
+    }
     OneFile {
         text_hits,
         note,
         generated: is_generated(&text),
-        directives: timings::time(Stage::Directives, || {
-            super::suppress::collect(&text, file.is_rust())
-        }),
+        directives,
         text: Some(text),
         summary,
         syntax,

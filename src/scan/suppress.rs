@@ -56,14 +56,26 @@ const MAX_STATEMENT_LINES: u32 = 30;
 
 /// Collects the directives of one file (`rust`: a `.rs` file).
 pub fn collect(text: &str, rust: bool) -> FileDirectives {
+    let mut out = collect_comments(text, rust);
+    if rust && mentions_clippy(text) {
+        out.clippy = attrs::clippy_allows(text);
+    }
+    out
+}
+
+/// The `ready:allow` comments of one file, without its clippy attributes (which the scan takes
+/// from the syntax engine's tokens, see [`attrs::clippy_allows_in`]).
+pub fn collect_comments(text: &str, rust: bool) -> FileDirectives {
     let mut out = FileDirectives::default();
     if memmem::find(text.as_bytes(), b"ready:allow").is_some() {
         out.comments = comment_directives(text, rust);
     }
-    if rust && memmem::find(text.as_bytes(), b"clippy::").is_some() {
-        out.clippy = attrs::clippy_allows(text);
-    }
     out
+}
+
+/// May the text hold clippy attributes (it names `clippy::`)?
+pub fn mentions_clippy(text: &str) -> bool {
+    memmem::find(text.as_bytes(), b"clippy::").is_some()
 }
 
 /// A comment: where it starts and its text from the marker on (to the end of its line).

@@ -31,6 +31,12 @@ const OPERATORS: &[&str] = &[
     "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
 ];
 
+/// The bytes the multi-character operators start with.
+const OPERATOR_STARTS: &[u8] = b"<>.:-=!&|+*/%^";
+
+/// The length of the longest keyword.
+const MAX_KEYWORD: usize = 8;
+
 /// Words that make no operand: the next `-`, `&`, `*`, `|` is a prefix.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "become", "box", "break", "const", "continue", "dyn", "else", "for",
@@ -80,9 +86,15 @@ impl<'a> Lexer<'a> {
                 self.i += 1;
                 continue;
             }
+            // An operand's text is never looked at (only keywords' and punctuation's are):
+            // a long string literal is not checked as UTF-8 again.
+            let text = match kind {
+                Kind::Operand => "",
+                _ => self.text(start),
+            };
             return Some(Token {
                 kind,
-                text: self.text(start),
+                text,
                 start,
                 end: self.i,
             });
@@ -94,9 +106,8 @@ impl<'a> Lexer<'a> {
             match (self.peek(0), self.peek(1)) {
                 (c, _) if c.is_ascii_whitespace() => self.i += 1,
                 (b'/', b'/') => {
-                    while self.i < self.b.len() && self.peek(0) != b'\n' {
-                        self.i += 1;
-                    }
+                    let rest = self.b.get(self.i..).unwrap_or_default();
+                    self.i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                 }
                 (b'/', b'*') => self.block_comment(),
                 _ => return,
@@ -128,6 +139,12 @@ impl<'a> Lexer<'a> {
     fn string(&mut self, hashes: usize) {
         self.i += 1;
         while self.i < self.b.len() {
+            let rest = self.b.get(self.i..).unwrap_or_default();
+            let Some(next) = memchr::memchr2(b'\\', b'"', rest) else {
+                self.i = self.b.len();
+                return;
+            };
+            self.i += next;
             match self.peek(0) {
                 b'\\' if hashes == 0 => self.i += 2,
                 b'"' => {
@@ -189,7 +206,8 @@ impl<'a> Lexer<'a> {
         while self.peek(0) == b'_' || self.peek(0).is_ascii_alphanumeric() || self.peek(0) >= 0x80 {
             self.i += 1;
         }
-        if KEYWORDS.contains(&self.text(start)) {
+        let word = self.b.get(start..self.i).unwrap_or_default();
+        if word.len() <= MAX_KEYWORD && KEYWORDS.iter().any(|k| k.as_bytes() == word) {
             Kind::Keyword
         } else {
             Kind::Operand
@@ -220,12 +238,17 @@ impl<'a> Lexer<'a> {
     }
 
     fn operator(&mut self) {
-        let rest = self.b.get(self.i..).unwrap_or_default();
-        let len = OPERATORS
-            .iter()
-            .find(|op| rest.starts_with(op.as_bytes()))
-            .map_or(1, |op| op.len());
-        self.i += len.max(utf8_width(self.peek(0)));
+        let first = self.peek(0);
+        let len = if OPERATOR_STARTS.contains(&first) {
+            let rest = self.b.get(self.i..).unwrap_or_default();
+            OPERATORS
+                .iter()
+                .find(|op| rest.starts_with(op.as_bytes()))
+                .map_or(1, |op| op.len())
+        } else {
+            1
+        };
+        self.i += len.max(utf8_width(first));
     }
 }
 
