@@ -362,6 +362,14 @@ fn evidence_in_the_forms_real_services_write_it() {
     // `(path, upgrade)` tuple arms, warp's `warp::path("..")` segments.
     assert_eq!(service(&r, "relay").protocols, ["http"]);
     assert_eq!(service(&r, "queue").protocols, ["http"]);
+    // A desktop app's local server for its own window is no deployed service.
+    assert!(r.services.iter().all(|s| s.bin != "desk"));
+    let desk = r.not_services.iter().find(|n| n.bin == "desk").unwrap();
+    assert!(
+        desk.reason.starts_with("a desktop app (`tauri`)"),
+        "{}",
+        desk.reason
+    );
     assert_eq!(
         verdicts(service(&r, "pooler")),
         set(&[

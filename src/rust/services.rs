@@ -103,14 +103,34 @@ pub struct Inputs<'a> {
     pub texts: &'a [Option<&'a str>],
 }
 
+/// Desktop UI frameworks: a bin whose package declares one is an app on its user's machine (a
+/// local HTTP server inside it, for its own window, is no deployed service).
+const DESKTOP_UI: &[&str] = &[
+    "tauri",
+    "eframe",
+    "iced",
+    "gtk",
+    "gtk4",
+    "relm4",
+    "slint",
+    "druid",
+    "fltk",
+    "dioxus-desktop",
+    "libadwaita",
+];
+
 /// Decides, for every bin target of the scanned packages, whether it is a service.
 pub fn detect(inputs: &Inputs) -> Services {
     let mut out = Services::default();
     for (pi, p) in inputs.ws.packages.iter().enumerate() {
         for t in p.targets.iter().filter(|t| t.is_bin()) {
-            let verdict = match &p.role {
-                Some((_, why)) => Err(format!("its package holds no production code: {why}")),
-                None => detect_bin(inputs, pi, t),
+            let desktop = DESKTOP_UI.iter().find(|k| p.depends_on(k));
+            let verdict = match (&p.role, desktop) {
+                (Some((_, why)), _) => Err(format!("its package holds no production code: {why}")),
+                (None, Some(ui)) => Err(format!(
+                    "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
+                )),
+                (None, None) => detect_bin(inputs, pi, t),
             };
             match verdict {
                 Ok(s) => out.found.push(s),
