@@ -1,6 +1,7 @@
 //! What code waits for, as the walker sees it: whether a loop of async code is an event loop
-//! (it waits for requests, messages, connections or a timer, so what it runs serves), and the
-//! miss path of a read-through cache (it runs once per key, then the cache answers).
+//! (it waits for requests, messages or connections, so what it runs serves) or a timer loop
+//! (periodic background work), and the miss path of a read-through cache (it runs once per
+//! key, then the cache answers).
 
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, Macro, Stmt};
@@ -11,8 +12,9 @@ use crate::rust::facts::LoopKind;
 use crate::rust::types::Scope;
 
 impl Walker<'_> {
-    /// Is the loop an event loop: async code whose loop waits for events (a receive, a read,
-    /// an accept, a stream's next item, a timer tick, a `select!`)? Not when the first await is
+    /// What kind of serving loop is this: an event loop (async code whose loop waits for events:
+    /// a receive, a read, an accept, a stream's next item, a `select!`), a timer loop (it waits
+    /// only for `interval.tick()` / `sleep(..)`), or neither? Neither when the first await is
     /// an OS signal (`loop { sighup.recv().await; reload() }` runs on an operator's request),
     /// when it only awaits calls that are no event (a retry loop around `client.login(..)`, a
     /// batch loop of deletes), or when it only sleeps until a deadline (`if start.elapsed() >=
