@@ -4,17 +4,9 @@
 
 mod common;
 
-use common::report_of;
+use common::{report_of, service};
 
 use cargo_ready::model::{Outcome, Report, Service};
-
-fn service<'r>(report: &'r Report, bin: &str) -> &'r Service {
-    report
-        .services
-        .iter()
-        .find(|s| s.bin == bin)
-        .unwrap_or_else(|| panic!("no service `{bin}` in {:?}", report.services))
-}
 
 /// The ids of the service checks with this outcome for a service.
 fn with_outcome(s: &Service, outcome: Outcome) -> Vec<&str> {

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::report_of;
+use common::{report_of, service};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -39,14 +39,6 @@ fn fired(report: &Report, checks: &[&str]) -> BTreeSet<String> {
         .filter(|f| checks.contains(&f.check.as_str()) && f.suppressed.is_none())
         .map(|f| format!("{} {}:{}", f.check, f.file, f.region.line))
         .collect()
-}
-
-fn service<'r>(report: &'r Report, bin: &str) -> &'r Service {
-    report
-        .services
-        .iter()
-        .find(|s| s.bin == bin)
-        .unwrap_or_else(|| panic!("no service `{bin}` in {:?}", report.services))
 }
 
 /// `id: pass at file:line (what)` / `id: fail` for each service check of a service.

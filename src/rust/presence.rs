@@ -10,7 +10,7 @@ use crate::kinds::presence::PresenceMatcher;
 use crate::kinds::service::FRAMEWORKS;
 use crate::kinds::{Check, Hit, Matcher};
 use crate::model::{Evidence, Region};
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, crate_eq};
 
 /// A service check's verdict for one service.
 #[derive(Debug, Clone)]
@@ -116,10 +116,10 @@ fn service_evidence(
         return Some(e);
     }
     let by_default = s.started_with.iter().find(|&&fw| {
-        let krate = FRAMEWORKS[fw].krate.replace('-', "_");
-        m.framework_defaults.iter().any(|d| {
-            d.krate.replace('-', "_") == krate && declared_with_default(inputs, s, d, &krate)
-        })
+        let krate = FRAMEWORKS[fw].krate;
+        m.framework_defaults
+            .iter()
+            .any(|d| crate_eq(&d.krate, krate) && declared_with_default(inputs, s, d, krate))
     })?;
     let (i, start) = s
         .starts
@@ -145,7 +145,7 @@ fn declared_with_default(
         .iter()
         .filter_map(|&p| inputs.ws.packages.get(p))
         .flat_map(|p| &p.dependencies)
-        .filter(|dep| dep.name.replace('-', "_") == krate)
+        .filter(|dep| crate_eq(&dep.name, krate))
         .map(|dep| dep.req.as_str())
         .peekable();
     reqs.peek().is_none() || reqs.any(|r| d.applies_to(r))

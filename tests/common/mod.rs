@@ -20,3 +20,16 @@ pub fn report_of(fixture: &str) -> cargo_ready::model::Report {
     #[allow(clippy::unwrap_used)]
     cargo_ready::analyze(&opts).unwrap().0
 }
+
+/// The detected service `bin` of a report (panics, naming the services found, when absent).
+#[allow(dead_code)]
+pub fn service<'r>(
+    report: &'r cargo_ready::model::Report,
+    bin: &str,
+) -> &'r cargo_ready::model::Service {
+    report
+        .services
+        .iter()
+        .find(|s| s.bin == bin)
+        .unwrap_or_else(|| panic!("no service `{bin}` in {:?}", report.services))
+}
