@@ -3,9 +3,17 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Outcome, Report};
+use crate::guard::visible;
+use crate::model::{Evidence, Outcome, Report};
 
-/// The services of a report as text.
+/// `file:line: what` of evidence, repository text made visible.
+fn at(e: &Evidence) -> String {
+    format!("{}:{}: {}", visible(&e.file), e.line, visible(&e.what))
+}
+
+/// The services of a report as text. Every name, path and piece of code in it comes from the
+/// scanned repository, so each is printed through [`visible`]: no control character, no line
+/// a CI runner would take for a workflow command.
 pub fn services_text(report: &Report, verbose: bool) -> String {
     let mut s = String::new();
     if report.services.is_empty() {
@@ -15,29 +23,26 @@ pub fn services_text(report: &Report, verbose: bool) -> String {
         let _ = writeln!(
             s,
             "service `{}` (package `{}`, {}): {} via {}",
-            svc.bin,
-            svc.package,
-            svc.file,
+            visible(&svc.bin),
+            visible(&svc.package),
+            visible(&svc.file),
             svc.protocols.join(", "),
             svc.frameworks.join(", ")
         );
-        let _ = writeln!(
-            s,
-            "  starts its server at {}:{}: {}",
-            svc.started.file, svc.started.line, svc.started.what
-        );
+        let _ = writeln!(s, "  starts its server at {}", at(&svc.started));
         for p in &svc.purposes {
-            let e = &p.evidence;
-            let _ = writeln!(s, "  {}: {}:{}: {}", p.purpose, e.file, e.line, e.what);
+            let _ = writeln!(s, "  {}: {}", p.purpose, at(&p.evidence));
         }
-        let _ = writeln!(s, "  code searched: {}", svc.packages.join(", "));
+        let _ = writeln!(s, "  code searched: {}", visible(&svc.packages.join(", ")));
         if verbose {
             for c in &svc.checks {
                 let verdict = match (&c.outcome, &c.evidence) {
-                    (Outcome::Pass, Some(e)) => format!("pass  {}:{} {}", e.file, e.line, e.what),
+                    (Outcome::Pass, Some(e)) => {
+                        format!("pass  {}:{} {}", visible(&e.file), e.line, visible(&e.what))
+                    }
                     (Outcome::Pass, None) => "pass".to_string(),
                     (Outcome::Skipped, _) => {
-                        format!("n/a   {}", c.reason.as_deref().unwrap_or_default())
+                        format!("n/a   {}", visible(c.reason.as_deref().unwrap_or_default()))
                     }
                     _ => "FAIL".to_string(),
                 };
@@ -53,7 +58,9 @@ pub fn services_text(report: &Report, verbose: bool) -> String {
                 let _ = writeln!(
                     s,
                     "  bin `{}` (package `{}`): {}",
-                    n.bin, n.package, n.reason
+                    visible(&n.bin),
+                    visible(&n.package),
+                    visible(&n.reason)
                 );
             }
         }

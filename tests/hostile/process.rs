@@ -205,3 +205,33 @@ fn every_renderer_escapes_repository_text() {
         }
     }
 }
+
+#[test]
+fn list_services_escapes_repository_text() {
+    // The server starts in a module whose file name (set by `#[path]`, the raw characters
+    // inside the literal) carries a newline, a workflow command and an OSC title sequence;
+    // `list --services -v` prints that path.
+    let evil = "w\n::error title=pwned::x\u{1b}]0;t\u{7}.rs";
+    let main = format!(
+        "#[path = \"{evil}\"]\nmod web;\n#[tokio::main]\nasync fn main() {{\n    web::serve().await;\n}}\n"
+    );
+    let web = "pub async fn serve() {\n    let app = axum::Router::new();\n    \
+               let l = tokio::net::TcpListener::bind(\"0.0.0.0:1\").await.unwrap();\n    \
+               axum::serve(l, app).await.unwrap();\n}\n";
+    let manifest = "[package]\nname = \"h\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+                    publish = false\n\n[dependencies]\naxum = \"0.7\"\ntokio = \"1\"\n\n\
+                    [workspace]\n";
+    let ws = workspace(&[
+        ("Cargo.toml", manifest),
+        ("src/main.rs", &main),
+        (&format!("src/{evil}"), web),
+    ]);
+    let (code, out, err) = run(ready(ws.path()).args(["list", "--services", "-v"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("service `h`"),
+        "no service detected:\n{out}{err}"
+    );
+    assert!(out.contains("pwned"), "the path is not shown:\n{out}");
+    assert_no_workflow_command(&out);
+}
