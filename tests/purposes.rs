@@ -179,6 +179,13 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
         verdict(&r, "gateway", "metrics-endpoint"),
         "pass core/src/lib.rs:62"
     );
+    // abscissa's `boot(&APP)` runs the `Runnable::run` of a command the application's types
+    // name; the bin that only runs `VersionCmd` is no service.
+    assert_eq!(
+        verdict(&r, "backup-server", "health-endpoint"),
+        "pass backup/src/lib.rs:38"
+    );
+    assert!(r.services.iter().all(|s| s.bin != "backup-version"));
 }
 
 #[test]

@@ -58,6 +58,24 @@ pub struct FnIndex {
     implements: HashMap<String, HashSet<String>>,
     /// `use ctl::main as ctl_main;`: alias → (`ctl`, `main`).
     aliases: HashMap<String, (String, String)>,
+    /// Type-level items (`struct`, `enum`, `static`, `const`, `type`) by name, with what they
+    /// mention: naming a static names its type, a struct its fields' types.
+    items: HashMap<String, Mentions>,
+    /// Impls of traits by self type: the trait, what the impl mentions, its fns.
+    trait_impls: HashMap<String, Vec<TraitImpl>>,
+    /// Traits declared in these files.
+    traits: HashSet<String>,
+}
+
+/// An `impl Trait for Type` block.
+#[derive(Debug, Default)]
+struct TraitImpl {
+    /// The trait's name.
+    name: String,
+    /// What the block mentions (associated types and consts, fn bodies).
+    mentions: Mentions,
+    /// The names of its fns.
+    fns: Vec<String>,
 }
 
 /// Who a fn belongs to.
@@ -94,13 +112,17 @@ impl FnIndex {
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
                         if let Some(tr) = impl_trait(tokens.get(i + 1..end).unwrap_or(&[])) {
-                            self.implements.entry(ty.clone()).or_default().insert(tr);
+                            self.implements.entry(ty.clone()).or_default().insert(tr.clone());
+                            self.trait_impl(&ty, tr, body);
                         }
                         self.add(body.stream(), &Owner::Type(ty));
                         i = end;
                     }
                 }
                 TokenTree::Ident(kw) if kw == "trait" => {
+                    if let Some(TokenTree::Ident(name)) = tokens.get(i + 1) {
+                        self.traits.insert(name.to_string());
+                    }
                     if let (Some(TokenTree::Ident(name)), Some((_, body, end))) =
                         (tokens.get(i + 1), impl_block(&tokens, i + 1))
                     {
@@ -132,11 +154,55 @@ impl FnIndex {
                         self.add(body.stream(), owner);
                     }
                 }
+                TokenTree::Ident(kw) if is_type_item(&tokens, i) => self.item(&tokens, i),
                 TokenTree::Group(g) => self.add(g.stream(), owner),
                 _ => {}
             }
             i += 1;
         }
+    }
+
+    /// Records the type-level item whose keyword is at `i` (see [`is_type_item`]).
+    fn item(&mut self, tokens: &[TokenTree], i: usize) {
+        let Some(TokenTree::Ident(name)) = tokens.get(i + 1) else {
+            return;
+        };
+        let rest = tokens.get(i + 2..).unwrap_or(&[]);
+        let end = rest
+            .iter()
+            .position(|t| match t {
+                TokenTree::Punct(p) => p.as_char() == ';',
+                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+                _ => false,
+            })
+            .map_or(rest.len(), |k| k + 1);
+        let ts: TokenStream = rest.get(..end).unwrap_or(rest).iter().cloned().collect();
+        collect(ts, self.items.entry(name.to_string()).or_default());
+    }
+
+    /// Records an `impl Trait for Type` block.
+    fn trait_impl(&mut self, ty: &str, name: String, body: &Group) {
+        let mut mentions = Mentions::default();
+        collect(body.stream(), &mut mentions);
+        mentions.resolve_self(ty);
+        let tokens: Vec<TokenTree> = body.stream().into_iter().collect();
+        let fns = tokens
+            .windows(2)
+            .filter_map(|w| match w {
+                [TokenTree::Ident(kw), TokenTree::Ident(name)] if kw == "fn" => {
+                    Some(name.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        self.trait_impls
+            .entry(ty.to_string())
+            .or_default()
+            .push(TraitImpl {
+                name,
+                mentions,
+                fns,
+            });
     }
 
     /// `module::name as alias`.
@@ -164,6 +230,7 @@ impl FnIndex {
 
     fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
+        let mut named: HashSet<&str> = HashSet::new();
         let mut known = start;
         let renamed: Vec<(String, String)> = known
             .calls
@@ -194,13 +261,55 @@ impl FnIndex {
                             || (values && names_value(&known, k)))
                 })
                 .collect();
-            if new.is_empty() {
+            let types = self.newly_named(&known, &mut named);
+            if new.is_empty() && types.is_empty() {
                 return seen.into_iter().map(|(_, name)| name.clone()).collect();
             }
             for key in new {
                 seen.insert(key);
                 if let Some(m) = self.bodies.get(key) {
                     known.merge(m);
+                }
+            }
+            for ty in types {
+                self.name_type(ty, &mut known, &mut seen);
+            }
+        }
+    }
+
+    /// Items and trait-impl self types that `known` names and that were not named before.
+    fn newly_named<'s>(&'s self, known: &Mentions, named: &mut HashSet<&'s str>) -> Vec<&'s str> {
+        let fresh: Vec<&str> = self
+            .items
+            .keys()
+            .chain(self.trait_impls.keys())
+            .map(String::as_str)
+            .filter(|n| !named.contains(n) && known.idents.contains(*n))
+            .collect();
+        named.extend(fresh.iter().copied());
+        fresh
+    }
+
+    /// Code names `ty`: what its item mentions becomes known, and the fns of its impls of
+    /// traits declared elsewhere are reached. A framework calls those through the trait
+    /// (abscissa's `boot(&APP)` runs `impl Runnable for ServeCmd`'s `run`), so naming the type
+    /// is the only trace of the call the bin's code shows.
+    fn name_type<'s>(
+        &'s self,
+        ty: &str,
+        known: &mut Mentions,
+        seen: &mut HashSet<&'s (Owner, String)>,
+    ) {
+        if let Some(m) = self.items.get(ty) {
+            known.merge(m);
+        }
+        let impls = self.trait_impls.get(ty).map(Vec::as_slice).unwrap_or(&[]);
+        for imp in impls.iter().filter(|i| !self.traits.contains(&i.name)) {
+            known.merge(&imp.mentions);
+            for f in &imp.fns {
+                let key = (Owner::Type(ty.to_string()), f.clone());
+                if let Some((key, _)) = self.bodies.get_key_value(&key) {
+                    seen.insert(key);
                 }
             }
         }
@@ -269,6 +378,22 @@ fn impl_trait(tokens: &[TokenTree]) -> Option<String> {
         }
     }
     None
+}
+
+/// Is the ident at `i` the keyword of a type-level item with a name (`struct Config`,
+/// `static APP: ..`, `const N: ..`, `type Cmd = ..`, `enum Command`)? Not `'static`, not
+/// `const fn`.
+fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
+    let Some(TokenTree::Ident(kw)) = tokens.get(i) else {
+        return false;
+    };
+    let keyword = matches!(
+        kw.to_string().as_str(),
+        "struct" | "enum" | "static" | "const" | "type"
+    );
+    let lifetime = matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
+    let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn" && n != "mut");
+    keyword && named && !lifetime
 }
 
 /// Does code with these mentions name free fn `name` as a value?
@@ -439,6 +564,33 @@ mod tests {
             "fn main() { let t = Timer::new(); t.start() }",
             "listen"
         ));
+    }
+
+    #[test]
+    fn a_framework_runs_the_trait_impls_of_types_the_bin_names() {
+        // abscissa: `boot(&APP)`; APP's type names the command enum, whose variants' types
+        // implement the framework's `Runnable`.
+        let app = "pub static APP: AppCell<ServerApp> = AppCell::new(); pub struct ServerApp; \
+                   impl Application for ServerApp { type Cmd = EntryPoint; fn name(&self) -> &str { \"s\" } }";
+        let cmds = "pub enum EntryPoint { Serve(ServeCmd), Version(VersionCmd) } pub struct ServeCmd; \
+                    pub struct VersionCmd; impl Runnable for ServeCmd { fn run(&self) { self.inner() } } \
+                    impl ServeCmd { fn inner(&self) { start_web_server() } } \
+                    impl Runnable for VersionCmd { fn run(&self) { println!(\"1\") } } \
+                    pub struct Unrelated; impl Runnable for Unrelated { fn run(&self) { other_server() } } \
+                    fn start_web_server() { axum::serve(l, a) } fn other_server() { axum::serve(l, a) }";
+        let index = FnIndex::new([("src/application.rs", app), ("src/commands.rs", cmds)]);
+        let boot = "fn main() { abscissa_core::boot(&lib::APP); }";
+        assert!(reaches(&index, boot, "start_web_server"));
+        assert!(!reaches(&index, boot, "other_server"));
+        // A trait the workspace declares itself is dispatched by its own code: calls decide.
+        let own = FnIndex::new([(
+            "src/lib.rs",
+            "pub trait Cmd { fn run(&self); } pub struct Serve; impl Cmd for Serve { fn run(&self) { serve() } } fn serve() {}",
+        )]);
+        assert!(!reaches(&own, "fn main() { let _ = lib::Serve; }", "serve"));
+        // `&\'static str` is no item named `str`.
+        let lifetimes = FnIndex::new([("src/lib.rs", "fn f(x: &\'static str) {}")]);
+        assert!(lifetimes.items.is_empty());
     }
 
     #[test]

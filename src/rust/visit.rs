@@ -64,6 +64,8 @@ pub struct Walker<'a> {
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
     locals: Vec<HashMap<String, Ty>>,
+    /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`).
+    watch_locals: HashSet<String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
     pub(super) out: &'a mut FileSummary,
@@ -109,6 +111,7 @@ impl<'a> Walker<'a> {
             nest: Vec::new(),
             mods: Vec::new(),
             locals: Vec::new(),
+            watch_locals: HashSet::new(),
             out,
         }
     }
