@@ -244,10 +244,35 @@ fn under_api_resource(prefix: &str) -> bool {
 /// Path segments under which a service keeps its own operational routes (and any segment
 /// starting with `_`: `/_cluster/health`).
 const OPERATIONS_AREAS: &[&str] = &[
-    "admin", "internal", "private", "public", "system", "sys", "ops", "management", "manage",
-    "monitor", "monitoring", "observability", "debug", "service", "server", "app", "node",
-    "instance", "cluster", "status", "meta", "info", "about", "probe", "probes", "k8s", "kube",
-    "self", "-",
+    "admin",
+    "internal",
+    "private",
+    "public",
+    "system",
+    "sys",
+    "ops",
+    "management",
+    "manage",
+    "monitor",
+    "monitoring",
+    "observability",
+    "debug",
+    "service",
+    "server",
+    "app",
+    "node",
+    "instance",
+    "cluster",
+    "status",
+    "meta",
+    "info",
+    "about",
+    "probe",
+    "probes",
+    "k8s",
+    "kube",
+    "self",
+    "-",
 ];
 
 /// `api`, `rest`, or a version segment (`v1`, `v2.1`, `v1beta`).
@@ -271,10 +296,23 @@ mod tests {
 
     #[test]
     fn a_route_counts_at_the_root_of_the_service_or_its_api_not_of_a_resource() {
-        for root in ["", "/api", "/api/v1/meta", "/v2/admin", "/svc", "/svc/api/v1beta", "/v1/_node"] {
+        for root in [
+            "",
+            "/api",
+            "/api/v1/meta",
+            "/v2/admin",
+            "/svc",
+            "/svc/api/v1beta",
+            "/v1/_node",
+        ] {
             assert!(!of_a_resource(root), "{root}");
         }
-        for resource in ["/api/v4/image", "/jobs/{id}", "/v1/users", "/api/files/:name"] {
+        for resource in [
+            "/api/v4/image",
+            "/jobs/{id}",
+            "/v1/users",
+            "/api/files/:name",
+        ] {
             assert!(of_a_resource(resource), "{resource}");
         }
     }

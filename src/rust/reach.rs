@@ -74,6 +74,8 @@ struct TraitImpl {
     name: String,
     /// What the block mentions (associated types and consts, fn bodies).
     mentions: Mentions,
+    /// The idents of its associated types and consts (`type Cmd = EntryPoint;`).
+    declares: HashSet<String>,
     /// The names of its fns.
     fns: Vec<String>,
 }
@@ -112,7 +114,10 @@ impl FnIndex {
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
                         if let Some(tr) = impl_trait(tokens.get(i + 1..end).unwrap_or(&[])) {
-                            self.implements.entry(ty.clone()).or_default().insert(tr.clone());
+                            self.implements
+                                .entry(ty.clone())
+                                .or_default()
+                                .insert(tr.clone());
                             self.trait_impl(&ty, tr, body);
                         }
                         self.add(body.stream(), &Owner::Type(ty));
@@ -195,12 +200,32 @@ impl FnIndex {
                 _ => None,
             })
             .collect();
+        let mut declares = Mentions::default();
+        let assoc = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| is_type_item(&tokens, *i));
+        for (i, _) in assoc {
+            let end = tokens
+                .iter()
+                .skip(i)
+                .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+                .map_or(tokens.len(), |k| i + k);
+            let ts: TokenStream = tokens
+                .get(i + 1..end)
+                .unwrap_or(&[])
+                .iter()
+                .cloned()
+                .collect();
+            collect(ts, &mut declares);
+        }
         self.trait_impls
             .entry(ty.to_string())
             .or_default()
             .push(TraitImpl {
                 name,
                 mentions,
+                declares: declares.idents,
                 fns,
             });
     }
@@ -230,7 +255,7 @@ impl FnIndex {
 
     fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
-        let mut named: HashSet<&str> = HashSet::new();
+        let mut named = Named::default();
         let mut known = start;
         let renamed: Vec<(String, String)> = known
             .calls
@@ -261,8 +286,8 @@ impl FnIndex {
                             || (values && names_value(&known, k)))
                 })
                 .collect();
-            let types = self.newly_named(&known, &mut named);
-            if new.is_empty() && types.is_empty() {
+            let fresh = self.newly_named(&known, &mut named);
+            if new.is_empty() && fresh.is_empty() {
                 return seen.into_iter().map(|(_, name)| name.clone()).collect();
             }
             for key in new {
@@ -271,49 +296,76 @@ impl FnIndex {
                     known.merge(m);
                 }
             }
-            for ty in types {
-                self.name_type(ty, &mut known, &mut seen);
+            for name in fresh {
+                self.name_type(name, &mut known, &mut seen, &mut named);
             }
         }
     }
 
-    /// Items and trait-impl self types that `known` names and that were not named before.
-    fn newly_named<'s>(&'s self, known: &Mentions, named: &mut HashSet<&'s str>) -> Vec<&'s str> {
-        let fresh: Vec<&str> = self
+    /// Items that `known` names, and trait-impl self types that items declare (a static's
+    /// type, a field's, an associated type), not handled before.
+    fn newly_named<'s>(&'s self, known: &Mentions, named: &mut Named<'s>) -> Vec<&'s str> {
+        let items = self
             .items
             .keys()
-            .chain(self.trait_impls.keys())
             .map(String::as_str)
-            .filter(|n| !named.contains(n) && known.idents.contains(*n))
-            .collect();
-        named.extend(fresh.iter().copied());
+            .filter(|n| !named.items.contains(n) && known.idents.contains(*n));
+        let impls = self
+            .trait_impls
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !named.impls.contains(n) && named.declared.contains(*n));
+        let fresh: Vec<&str> = items.chain(impls).collect();
+        named
+            .items
+            .extend(fresh.iter().filter(|n| self.items.contains_key(**n)));
+        named
+            .impls
+            .extend(fresh.iter().filter(|n| named.declared.contains(**n)));
         fresh
     }
 
-    /// Code names `ty`: what its item mentions becomes known, and the fns of its impls of
-    /// traits declared elsewhere are reached. A framework calls those through the trait
-    /// (abscissa's `boot(&APP)` runs `impl Runnable for ServeCmd`'s `run`), so naming the type
-    /// is the only trace of the call the bin's code shows.
+    /// Code names `name`: what its item mentions becomes known (and the types in it are
+    /// declared); when items declare it, the fns of its impls of traits declared elsewhere are
+    /// reached. A framework calls those through the trait: abscissa's `boot(&APP)` runs
+    /// `impl Runnable for ServeCmd`'s `run` because APP's type has `type Cmd = EntryPoint`,
+    /// whose variant holds a `ServeCmd`. A type only used in code (`Frame::decode(..)`) does
+    /// not make its trait impls run: they run where code calls them.
     fn name_type<'s>(
         &'s self,
-        ty: &str,
+        name: &str,
         known: &mut Mentions,
         seen: &mut HashSet<&'s (Owner, String)>,
+        named: &mut Named<'s>,
     ) {
-        if let Some(m) = self.items.get(ty) {
+        if let Some(m) = self.items.get(name) {
             known.merge(m);
+            named.declared.extend(m.idents.iter().cloned());
         }
-        let impls = self.trait_impls.get(ty).map(Vec::as_slice).unwrap_or(&[]);
+        if !named.declared.contains(name) {
+            return;
+        }
+        let impls = self.trait_impls.get(name).map(Vec::as_slice).unwrap_or(&[]);
         for imp in impls.iter().filter(|i| !self.traits.contains(&i.name)) {
             known.merge(&imp.mentions);
+            named.declared.extend(imp.declares.iter().cloned());
             for f in &imp.fns {
-                let key = (Owner::Type(ty.to_string()), f.clone());
+                let key = (Owner::Type(name.to_string()), f.clone());
                 if let Some((key, _)) = self.bodies.get_key_value(&key) {
                     seen.insert(key);
                 }
             }
         }
     }
+}
+
+/// What [`FnIndex::reach`] has followed: items named, types declared by them, trait impls
+/// dispatched.
+#[derive(Default)]
+struct Named<'s> {
+    items: HashSet<&'s str>,
+    declared: HashSet<String>,
+    impls: HashSet<&'s str>,
 }
 
 /// The module a file is: its stem, the directory of a `mod.rs`, "" for a crate root.
@@ -391,7 +443,8 @@ fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
         kw.to_string().as_str(),
         "struct" | "enum" | "static" | "const" | "type"
     );
-    let lifetime = matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
+    let lifetime =
+        matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
     let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn" && n != "mut");
     keyword && named && !lifetime
 }
@@ -582,6 +635,17 @@ mod tests {
         let boot = "fn main() { abscissa_core::boot(&lib::APP); }";
         assert!(reaches(&index, boot, "start_web_server"));
         assert!(!reaches(&index, boot, "other_server"));
+        // A type only used in code runs its trait impls where code calls them.
+        let codec = FnIndex::new([(
+            "src/lib.rs",
+            "pub struct Frame; impl Frame { pub fn decode() -> Frame { Frame } } \
+             impl Service for Frame { fn call(&self) { accept_loop() } } fn accept_loop() {}",
+        )]);
+        assert!(!reaches(
+            &codec,
+            "fn main() { let f = lib::Frame::decode(); }",
+            "accept_loop"
+        ));
         // A trait the workspace declares itself is dispatched by its own code: calls decide.
         let own = FnIndex::new([(
             "src/lib.rs",

@@ -189,7 +189,10 @@ impl Walker<'_> {
             },
             _ => return,
         };
-        if l.init.as_ref().is_some_and(|i| super::waits::makes_a_file_watcher(&i.expr)) {
+        if l.init
+            .as_ref()
+            .is_some_and(|i| super::waits::makes_a_file_watcher(&i.expr))
+        {
             self.watch_locals.insert(id.ident.to_string());
         }
         let ty = match (declared, &l.init) {

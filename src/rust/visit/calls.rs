@@ -30,7 +30,11 @@ impl Walker<'_> {
     pub(super) fn call(&mut self, e: &ExprCall) {
         let cands = match &*e.func {
             // `let run = |x| ..; run(x)` calls the closure, not a fn named `run`.
-            Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.is_local(&i.to_string())) => {
+            Expr::Path(p)
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| self.is_local(&i.to_string())) =>
+            {
                 Vec::new()
             }
             Expr::Path(p) => self.resolve_path(&p.path),

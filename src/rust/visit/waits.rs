@@ -253,7 +253,14 @@ pub(super) fn names_one_of(e: &Expr, locals: &std::collections::HashSet<String>)
 
 /// Words of a channel's name that say it carries reload commands.
 const RELOAD_WORDS: &[&str] = &[
-    "reload", "reloads", "restart", "restarts", "reconfigure", "config", "configs", "settings",
+    "reload",
+    "reloads",
+    "restart",
+    "restarts",
+    "reconfigure",
+    "config",
+    "configs",
+    "settings",
 ];
 
 /// The methods and fns an awaited expression calls: does it wait for an event (`rx.recv()`,
