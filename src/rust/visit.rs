@@ -241,6 +241,12 @@ impl<'a> Walker<'a> {
         self.locals.iter().any(|m| m.contains_key(name))
     }
 
+    /// Is `name` a local binding that is no parameter of the innermost fn (`let run = |x| ..`)?
+    /// A parameter called as a fn stays a call site: a wrapper runs the closure it is given.
+    fn is_closure_local(&self, name: &str) -> bool {
+        self.is_local(name) && !self.is_param(name)
+    }
+
     /// Is `name` a parameter of the innermost fn (passed on as a value, it may be a closure)?
     fn is_param(&self, name: &str) -> bool {
         self.bodies

@@ -33,7 +33,7 @@ impl Walker<'_> {
             Expr::Path(p)
                 if p.path
                     .get_ident()
-                    .is_some_and(|i| self.is_local(&i.to_string())) =>
+                    .is_some_and(|i| self.is_closure_local(&i.to_string())) =>
             {
                 Vec::new()
             }
