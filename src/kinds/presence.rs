@@ -208,11 +208,9 @@ impl PresenceMatcher {
 
 impl PresenceMatcher {
     /// Does `route`, registered under the nest prefix `prefix`, satisfy one of the listed
-    /// routes? The route alone counts too (a prefix may be a parameter the service sets, like
-    /// `/{tenant}`), unless the prefix puts it under a resource of a versioned API.
+    /// routes? The full path decides: `/{provider}/healthcheck` checks a provider's upstreams.
     pub fn route_matches_nested(&self, prefix: &str, route: &str) -> bool {
-        let full = format!("{prefix}/{}", route.trim_start_matches('/'));
-        self.route_matches(&full) || (!under_api_resource(prefix) && self.route_matches(route))
+        self.route_matches(&format!("{prefix}/{}", route.trim_start_matches('/')))
     }
 }
 
