@@ -61,6 +61,8 @@ pub struct FnIndex {
     /// Type-level items (`struct`, `enum`, `static`, `const`, `type`) by name, with what they
     /// mention: naming a static names its type, a struct its fields' types.
     items: HashMap<String, Mentions>,
+    /// The names of the `static` items among them: values a bin can give a framework.
+    values: HashSet<String>,
     /// Impls of traits by self type: the trait, what the impl mentions, its fns.
     trait_impls: HashMap<String, Vec<TraitImpl>>,
     /// Traits declared in these files.
@@ -169,10 +171,14 @@ impl FnIndex {
 
     /// Records the type-level item whose keyword is at `i` (see [`is_type_item`]).
     fn item(&mut self, tokens: &[TokenTree], i: usize) {
-        let Some(TokenTree::Ident(name)) = tokens.get(i + 1) else {
+        // `static mut X`, and lazy_static's `static ref X`.
+        let skip =
+            matches!(tokens.get(i + 1), Some(TokenTree::Ident(m)) if m == "mut" || m == "ref");
+        let at = i + 1 + usize::from(skip);
+        let Some(TokenTree::Ident(name)) = tokens.get(at) else {
             return;
         };
-        let rest = tokens.get(i + 2..).unwrap_or(&[]);
+        let rest = tokens.get(at + 1..).unwrap_or(&[]);
         let end = rest
             .iter()
             .position(|t| match t {
@@ -183,6 +189,9 @@ impl FnIndex {
             .map_or(rest.len(), |k| k + 1);
         let ts: TokenStream = rest.get(..end).unwrap_or(rest).iter().cloned().collect();
         collect(ts, self.items.entry(name.to_string()).or_default());
+        if matches!(tokens.get(i), Some(TokenTree::Ident(kw)) if kw == "static") {
+            self.values.insert(name.to_string());
+        }
     }
 
     /// Records an `impl Trait for Type` block.
@@ -255,7 +264,17 @@ impl FnIndex {
 
     fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
-        let mut named = Named::default();
+        // The statics the bin's own code names are the values it can give a framework
+        // (`boot(&APP)`): only their types start a dispatch.
+        let mut named = Named {
+            given: self
+                .values
+                .iter()
+                .filter(|v| start.idents.contains(*v))
+                .cloned()
+                .collect(),
+            ..Named::default()
+        };
         let mut known = start;
         let renamed: Vec<(String, String)> = known
             .calls
@@ -305,11 +324,10 @@ impl FnIndex {
     /// Items that `known` names, and trait-impl self types that items declare (a static's
     /// type, a field's, an associated type), not handled before.
     fn newly_named<'s>(&'s self, known: &Mentions, named: &mut Named<'s>) -> Vec<&'s str> {
-        let items = self
-            .items
-            .keys()
-            .map(String::as_str)
-            .filter(|n| !named.items.contains(n) && known.idents.contains(*n));
+        let items = self.items.keys().map(String::as_str).filter(|n| {
+            (!named.items.contains(n) && known.idents.contains(*n))
+                || (named.declared.contains(*n) && !named.expanded.contains(n))
+        });
         let impls = self
             .trait_impls
             .keys()
@@ -325,8 +343,8 @@ impl FnIndex {
         fresh
     }
 
-    /// Code names `name`: what its item mentions becomes known (and the types in it are
-    /// declared); when items declare it, the fns of its impls of traits declared elsewhere are
+    /// Code names `name`: what its item mentions becomes known (and, for a static or a
+    /// declared type, the types in it are declared); when items declare it, the fns of its impls of traits declared elsewhere are
     /// reached. A framework calls those through the trait: abscissa's `boot(&APP)` runs
     /// `impl Runnable for ServeCmd`'s `run` because APP's type has `type Cmd = EntryPoint`,
     /// whose variant holds a `ServeCmd`. A type only used in code (`Frame::decode(..)`) does
@@ -338,9 +356,17 @@ impl FnIndex {
         seen: &mut HashSet<&'s (Owner, String)>,
         named: &mut Named<'s>,
     ) {
-        if let Some(m) = self.items.get(name) {
+        // A static the bin names declares its type; a declared type declares the types of its
+        // fields and variants. A type code merely uses declares nothing, and what its item
+        // mentions stays unknown (field types are not calls).
+        if let Some(m) = self.items.get(name)
+            && (named.given.contains(name) || named.declared.contains(name))
+        {
             known.merge(m);
             named.declared.extend(m.idents.iter().cloned());
+            if let Some((key, _)) = self.items.get_key_value(name) {
+                named.expanded.insert(key.as_str());
+            }
         }
         if !named.declared.contains(name) {
             return;
@@ -363,7 +389,11 @@ impl FnIndex {
 /// dispatched.
 #[derive(Default)]
 struct Named<'s> {
+    /// Statics the bin's own code names.
+    given: HashSet<String>,
     items: HashSet<&'s str>,
+    /// Items whose types were declared (a static's, a declared type's).
+    expanded: HashSet<&'s str>,
     declared: HashSet<String>,
     impls: HashSet<&'s str>,
 }
@@ -445,7 +475,7 @@ fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
     );
     let lifetime =
         matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
-    let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn" && n != "mut");
+    let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn");
     keyword && named && !lifetime
 }
 
@@ -652,9 +682,14 @@ mod tests {
             "pub trait Cmd { fn run(&self); } pub struct Serve; impl Cmd for Serve { fn run(&self) { serve() } } fn serve() {}",
         )]);
         assert!(!reaches(&own, "fn main() { let _ = lib::Serve; }", "serve"));
-        // `&\'static str` is no item named `str`.
+        // `&\'static str` is no item named `str`; lazy_static's `static ref X` is named `X`.
         let lifetimes = FnIndex::new([("src/lib.rs", "fn f(x: &\'static str) {}")]);
         assert!(lifetimes.items.is_empty());
+        let lazy = FnIndex::new([(
+            "src/lib.rs",
+            "lazy_static! { static ref CACHE: Cache = Cache::new(); }",
+        )]);
+        assert!(lazy.values.contains("CACHE") && !lazy.items.contains_key("ref"));
     }
 
     #[test]
