@@ -58,6 +58,20 @@ fn a_broker_with_an_admin_console_is_not_an_http_api() {
 }
 
 #[test]
+fn the_http_api_of_a_proxy_is_its_management_console() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "dashproxy");
+    assert_eq!(
+        purposes(s),
+        [
+            "http-console dashproxy/src/main.rs:14",
+            "proxy dashproxy/src/relay.rs:9"
+        ]
+    );
+    assert_eq!(with_outcome(s, Outcome::Skipped), HTTP_API_CHECKS);
+}
+
+#[test]
 fn an_http_proxy_is_not_an_http_api() {
     let r = report_of("svc-purposes");
     let s = service(&r, "tunnel");
@@ -129,7 +143,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));
@@ -179,6 +193,13 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
         verdict(&r, "gateway", "metrics-endpoint"),
         "pass core/src/lib.rs:62"
     );
+    // abscissa's `boot(&APP)` runs the `Runnable::run` of a command the application's types
+    // name; the bin that only runs `VersionCmd` is no service.
+    assert_eq!(
+        verdict(&r, "backup-server", "health-endpoint"),
+        "pass backup/src/lib.rs:38"
+    );
+    assert!(r.services.iter().all(|s| s.bin != "backup-version"));
 }
 
 #[test]

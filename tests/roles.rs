@@ -72,6 +72,12 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             // a poll until a deadline
             "blocking-in-async web/src/main.rs:89 startup note",
             "blocking-in-async web/src/main.rs:97 startup note",
+            // a reload channel's loop and a file watcher's branch (behind a precondition) run
+            // per reload or edit; the requests branch serves, and its local closure `run` is
+            // not the fn `run` (which would spawn a process)
+            "blocking-in-async web/src/main.rs:121 unknown note",
+            "blocking-in-async web/src/main.rs:128 unknown note",
+            "blocking-in-async web/src/main.rs:133 request error",
         ]
     );
 }

@@ -192,7 +192,8 @@ impl PresenceSpec {
 impl PresenceMatcher {
     /// Does a full route path satisfy one of the listed routes (equal, or ends with it at a
     /// segment boundary: `/api/health` satisfies `/health`)? Not after a path parameter:
-    /// `/jobs/{id}/status` is a resource's field, not the service's status.
+    /// `/jobs/{id}/status` is a resource's field, not the service's status; nor after a
+    /// resource of a versioned API: `/api/v4/image/health` is the image store's health.
     pub fn route_matches(&self, full: &str) -> bool {
         let full = normalize_route(full);
         self.routes.iter().any(|r| {
@@ -200,15 +201,85 @@ impl PresenceMatcher {
                 || (full.ends_with(r.as_str())
                     && r.len() > 1
                     && full.len() > r.len()
-                    && !ends_with_parameter(&full[..full.len() - r.len()]))
+                    && !of_a_resource(&full[..full.len() - r.len()]))
         })
     }
 }
 
-/// Is the last segment of a route prefix a path parameter (`{id}`, `:id`, `<id>`, `*rest`)?
-fn ends_with_parameter(prefix: &str) -> bool {
+impl PresenceMatcher {
+    /// Does `route`, registered under the nest prefix `prefix`, satisfy one of the listed
+    /// routes? The full path decides: `/{provider}/healthcheck` checks a provider's upstreams.
+    pub fn route_matches_nested(&self, prefix: &str, route: &str) -> bool {
+        self.route_matches(&format!("{prefix}/{}", route.trim_start_matches('/')))
+    }
+}
+
+/// Does a route prefix end inside a resource rather than at the service's root: its last
+/// segment is a path parameter (`{id}`, `:id`, `<id>`, `*rest`), or it is
+/// [`under_api_resource`]?
+fn of_a_resource(prefix: &str) -> bool {
     let last = prefix.rsplit('/').next().unwrap_or_default();
-    last.starts_with(['{', ':', '<', '*'])
+    last.starts_with(['{', ':', '<', '*']) || under_api_resource(prefix)
+}
+
+/// Does a segment after the API's root (`api`, `v2`) name something other than an operations
+/// area (`admin`, `internal`): `/api/v4/image`?
+fn under_api_resource(prefix: &str) -> bool {
+    let segments: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
+    let Some(root) = segments.iter().position(|s| is_api_root(s)) else {
+        return false;
+    };
+    segments
+        .get(root + 1..)
+        .unwrap_or_default()
+        .iter()
+        .any(|s| {
+            let s = s.to_ascii_lowercase();
+            !is_api_root(&s) && !s.starts_with('_') && !OPERATIONS_AREAS.contains(&s.as_str())
+        })
+}
+
+/// Path segments under which a service keeps its own operational routes (and any segment
+/// starting with `_`: `/_cluster/health`).
+const OPERATIONS_AREAS: &[&str] = &[
+    "admin",
+    "internal",
+    "private",
+    "public",
+    "system",
+    "sys",
+    "ops",
+    "management",
+    "manage",
+    "monitor",
+    "monitoring",
+    "observability",
+    "debug",
+    "service",
+    "server",
+    "app",
+    "node",
+    "instance",
+    "cluster",
+    "status",
+    "meta",
+    "info",
+    "about",
+    "probe",
+    "probes",
+    "k8s",
+    "kube",
+    "self",
+    "-",
+];
+
+/// `api`, `rest`, or a version segment (`v1`, `v2.1`, `v1beta`).
+fn is_api_root(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase();
+    let version = s
+        .strip_prefix('v')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    version || matches!(s.as_str(), "api" | "rest")
 }
 
 /// `health/` → `/health`; `""` → `/`.
@@ -220,6 +291,29 @@ pub fn normalize_route(r: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_route_counts_at_the_root_of_the_service_or_its_api_not_of_a_resource() {
+        for root in [
+            "",
+            "/api",
+            "/api/v1/meta",
+            "/v2/admin",
+            "/svc",
+            "/svc/api/v1beta",
+            "/v1/_node",
+        ] {
+            assert!(!of_a_resource(root), "{root}");
+        }
+        for resource in [
+            "/api/v4/image",
+            "/jobs/{id}",
+            "/v1/users",
+            "/api/files/:name",
+        ] {
+            assert!(of_a_resource(resource), "{resource}");
+        }
+    }
 
     #[test]
     fn a_framework_default_applies_from_its_version_on() {

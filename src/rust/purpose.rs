@@ -144,6 +144,15 @@ pub fn purposes_of(
     if out.len() > 1 {
         out.remove(&Purpose::Local);
     }
+    // An HTTP API beside a proxy's forwarding is the proxy's management API (a dashboard's
+    // controller): an admin console, not a web application that takes uploads.
+    if out.contains_key(&Purpose::Proxy)
+        && let Some(api) = out.remove(&Purpose::Http)
+    {
+        let what = format!("{}: the management API of a proxy", api.what);
+        out.entry(Purpose::HttpConsole)
+            .or_insert(Evidence { what, ..api });
+    }
     out.into_iter()
         .map(|(purpose, evidence)| PurposeFact { purpose, evidence })
         .collect()

@@ -58,6 +58,26 @@ pub struct FnIndex {
     implements: HashMap<String, HashSet<String>>,
     /// `use ctl::main as ctl_main;`: alias → (`ctl`, `main`).
     aliases: HashMap<String, (String, String)>,
+    /// Type-level items (`struct`, `enum`, `static`, `const`, `type`) by name, with what they
+    /// mention: naming a static names its type, a struct its fields' types.
+    items: HashMap<String, Mentions>,
+    /// Impls of traits by self type: the trait, what the impl mentions, its fns.
+    trait_impls: HashMap<String, Vec<TraitImpl>>,
+    /// Traits declared in these files.
+    traits: HashSet<String>,
+}
+
+/// An `impl Trait for Type` block.
+#[derive(Debug, Default)]
+struct TraitImpl {
+    /// The trait's name.
+    name: String,
+    /// What the block mentions (associated types and consts, fn bodies).
+    mentions: Mentions,
+    /// The idents of its associated types and consts (`type Cmd = EntryPoint;`).
+    declares: HashSet<String>,
+    /// The names of its fns.
+    fns: Vec<String>,
 }
 
 /// Who a fn belongs to.
@@ -94,13 +114,20 @@ impl FnIndex {
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
                         if let Some(tr) = impl_trait(tokens.get(i + 1..end).unwrap_or(&[])) {
-                            self.implements.entry(ty.clone()).or_default().insert(tr);
+                            self.implements
+                                .entry(ty.clone())
+                                .or_default()
+                                .insert(tr.clone());
+                            self.trait_impl(&ty, tr, body);
                         }
                         self.add(body.stream(), &Owner::Type(ty));
                         i = end;
                     }
                 }
                 TokenTree::Ident(kw) if kw == "trait" => {
+                    if let Some(TokenTree::Ident(name)) = tokens.get(i + 1) {
+                        self.traits.insert(name.to_string());
+                    }
                     if let (Some(TokenTree::Ident(name)), Some((_, body, end))) =
                         (tokens.get(i + 1), impl_block(&tokens, i + 1))
                     {
@@ -132,11 +159,75 @@ impl FnIndex {
                         self.add(body.stream(), owner);
                     }
                 }
+                TokenTree::Ident(kw) if is_type_item(&tokens, i) => self.item(&tokens, i),
                 TokenTree::Group(g) => self.add(g.stream(), owner),
                 _ => {}
             }
             i += 1;
         }
+    }
+
+    /// Records the type-level item whose keyword is at `i` (see [`is_type_item`]).
+    fn item(&mut self, tokens: &[TokenTree], i: usize) {
+        let Some(TokenTree::Ident(name)) = tokens.get(i + 1) else {
+            return;
+        };
+        let rest = tokens.get(i + 2..).unwrap_or(&[]);
+        let end = rest
+            .iter()
+            .position(|t| match t {
+                TokenTree::Punct(p) => p.as_char() == ';',
+                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+                _ => false,
+            })
+            .map_or(rest.len(), |k| k + 1);
+        let ts: TokenStream = rest.get(..end).unwrap_or(rest).iter().cloned().collect();
+        collect(ts, self.items.entry(name.to_string()).or_default());
+    }
+
+    /// Records an `impl Trait for Type` block.
+    fn trait_impl(&mut self, ty: &str, name: String, body: &Group) {
+        let mut mentions = Mentions::default();
+        collect(body.stream(), &mut mentions);
+        mentions.resolve_self(ty);
+        let tokens: Vec<TokenTree> = body.stream().into_iter().collect();
+        let fns = tokens
+            .windows(2)
+            .filter_map(|w| match w {
+                [TokenTree::Ident(kw), TokenTree::Ident(name)] if kw == "fn" => {
+                    Some(name.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        let mut declares = Mentions::default();
+        let assoc = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| is_type_item(&tokens, *i));
+        for (i, _) in assoc {
+            let end = tokens
+                .iter()
+                .skip(i)
+                .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+                .map_or(tokens.len(), |k| i + k);
+            let ts: TokenStream = tokens
+                .get(i + 1..end)
+                .unwrap_or(&[])
+                .iter()
+                .cloned()
+                .collect();
+            collect(ts, &mut declares);
+        }
+        self.trait_impls
+            .entry(ty.to_string())
+            .or_default()
+            .push(TraitImpl {
+                name,
+                mentions,
+                declares: declares.idents,
+                fns,
+            });
     }
 
     /// `module::name as alias`.
@@ -164,6 +255,7 @@ impl FnIndex {
 
     fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
+        let mut named = Named::default();
         let mut known = start;
         let renamed: Vec<(String, String)> = known
             .calls
@@ -194,7 +286,8 @@ impl FnIndex {
                             || (values && names_value(&known, k)))
                 })
                 .collect();
-            if new.is_empty() {
+            let fresh = self.newly_named(&known, &mut named);
+            if new.is_empty() && fresh.is_empty() {
                 return seen.into_iter().map(|(_, name)| name.clone()).collect();
             }
             for key in new {
@@ -203,8 +296,76 @@ impl FnIndex {
                     known.merge(m);
                 }
             }
+            for name in fresh {
+                self.name_type(name, &mut known, &mut seen, &mut named);
+            }
         }
     }
+
+    /// Items that `known` names, and trait-impl self types that items declare (a static's
+    /// type, a field's, an associated type), not handled before.
+    fn newly_named<'s>(&'s self, known: &Mentions, named: &mut Named<'s>) -> Vec<&'s str> {
+        let items = self
+            .items
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !named.items.contains(n) && known.idents.contains(*n));
+        let impls = self
+            .trait_impls
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !named.impls.contains(n) && named.declared.contains(*n));
+        let fresh: Vec<&str> = items.chain(impls).collect();
+        named
+            .items
+            .extend(fresh.iter().filter(|n| self.items.contains_key(**n)));
+        named
+            .impls
+            .extend(fresh.iter().filter(|n| named.declared.contains(**n)));
+        fresh
+    }
+
+    /// Code names `name`: what its item mentions becomes known (and the types in it are
+    /// declared); when items declare it, the fns of its impls of traits declared elsewhere are
+    /// reached. A framework calls those through the trait: abscissa's `boot(&APP)` runs
+    /// `impl Runnable for ServeCmd`'s `run` because APP's type has `type Cmd = EntryPoint`,
+    /// whose variant holds a `ServeCmd`. A type only used in code (`Frame::decode(..)`) does
+    /// not make its trait impls run: they run where code calls them.
+    fn name_type<'s>(
+        &'s self,
+        name: &str,
+        known: &mut Mentions,
+        seen: &mut HashSet<&'s (Owner, String)>,
+        named: &mut Named<'s>,
+    ) {
+        if let Some(m) = self.items.get(name) {
+            known.merge(m);
+            named.declared.extend(m.idents.iter().cloned());
+        }
+        if !named.declared.contains(name) {
+            return;
+        }
+        let impls = self.trait_impls.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        for imp in impls.iter().filter(|i| !self.traits.contains(&i.name)) {
+            known.merge(&imp.mentions);
+            named.declared.extend(imp.declares.iter().cloned());
+            for f in &imp.fns {
+                let key = (Owner::Type(name.to_string()), f.clone());
+                if let Some((key, _)) = self.bodies.get_key_value(&key) {
+                    seen.insert(key);
+                }
+            }
+        }
+    }
+}
+
+/// What [`FnIndex::reach`] has followed: items named, types declared by them, trait impls
+/// dispatched.
+#[derive(Default)]
+struct Named<'s> {
+    items: HashSet<&'s str>,
+    declared: HashSet<String>,
+    impls: HashSet<&'s str>,
 }
 
 /// The module a file is: its stem, the directory of a `mod.rs`, "" for a crate root.
@@ -269,6 +430,23 @@ fn impl_trait(tokens: &[TokenTree]) -> Option<String> {
         }
     }
     None
+}
+
+/// Is the ident at `i` the keyword of a type-level item with a name (`struct Config`,
+/// `static APP: ..`, `const N: ..`, `type Cmd = ..`, `enum Command`)? Not `'static`, not
+/// `const fn`.
+fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
+    let Some(TokenTree::Ident(kw)) = tokens.get(i) else {
+        return false;
+    };
+    let keyword = matches!(
+        kw.to_string().as_str(),
+        "struct" | "enum" | "static" | "const" | "type"
+    );
+    let lifetime =
+        matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
+    let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn" && n != "mut");
+    keyword && named && !lifetime
 }
 
 /// Does code with these mentions name free fn `name` as a value?
@@ -439,6 +617,44 @@ mod tests {
             "fn main() { let t = Timer::new(); t.start() }",
             "listen"
         ));
+    }
+
+    #[test]
+    fn a_framework_runs_the_trait_impls_of_types_the_bin_names() {
+        // abscissa: `boot(&APP)`; APP's type names the command enum, whose variants' types
+        // implement the framework's `Runnable`.
+        let app = "pub static APP: AppCell<ServerApp> = AppCell::new(); pub struct ServerApp; \
+                   impl Application for ServerApp { type Cmd = EntryPoint; fn name(&self) -> &str { \"s\" } }";
+        let cmds = "pub enum EntryPoint { Serve(ServeCmd), Version(VersionCmd) } pub struct ServeCmd; \
+                    pub struct VersionCmd; impl Runnable for ServeCmd { fn run(&self) { self.inner() } } \
+                    impl ServeCmd { fn inner(&self) { start_web_server() } } \
+                    impl Runnable for VersionCmd { fn run(&self) { println!(\"1\") } } \
+                    pub struct Unrelated; impl Runnable for Unrelated { fn run(&self) { other_server() } } \
+                    fn start_web_server() { axum::serve(l, a) } fn other_server() { axum::serve(l, a) }";
+        let index = FnIndex::new([("src/application.rs", app), ("src/commands.rs", cmds)]);
+        let boot = "fn main() { abscissa_core::boot(&lib::APP); }";
+        assert!(reaches(&index, boot, "start_web_server"));
+        assert!(!reaches(&index, boot, "other_server"));
+        // A type only used in code runs its trait impls where code calls them.
+        let codec = FnIndex::new([(
+            "src/lib.rs",
+            "pub struct Frame; impl Frame { pub fn decode() -> Frame { Frame } } \
+             impl Service for Frame { fn call(&self) { accept_loop() } } fn accept_loop() {}",
+        )]);
+        assert!(!reaches(
+            &codec,
+            "fn main() { let f = lib::Frame::decode(); }",
+            "accept_loop"
+        ));
+        // A trait the workspace declares itself is dispatched by its own code: calls decide.
+        let own = FnIndex::new([(
+            "src/lib.rs",
+            "pub trait Cmd { fn run(&self); } pub struct Serve; impl Cmd for Serve { fn run(&self) { serve() } } fn serve() {}",
+        )]);
+        assert!(!reaches(&own, "fn main() { let _ = lib::Serve; }", "serve"));
+        // `&\'static str` is no item named `str`.
+        let lifetimes = FnIndex::new([("src/lib.rs", "fn f(x: &\'static str) {}")]);
+        assert!(lifetimes.items.is_empty());
     }
 
     #[test]

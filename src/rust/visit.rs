@@ -64,6 +64,8 @@ pub struct Walker<'a> {
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
     locals: Vec<HashMap<String, Ty>>,
+    /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`).
+    watch_locals: HashSet<String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
     pub(super) out: &'a mut FileSummary,
@@ -109,6 +111,7 @@ impl<'a> Walker<'a> {
             nest: Vec::new(),
             mods: Vec::new(),
             locals: Vec::new(),
+            watch_locals: HashSet::new(),
             out,
         }
     }
@@ -236,6 +239,12 @@ impl<'a> Walker<'a> {
 
     fn is_local(&self, name: &str) -> bool {
         self.locals.iter().any(|m| m.contains_key(name))
+    }
+
+    /// Is `name` a local binding that is no parameter of the innermost fn (`let run = |x| ..`)?
+    /// A parameter called as a fn stays a call site: a wrapper runs the closure it is given.
+    fn is_closure_local(&self, name: &str) -> bool {
+        self.is_local(name) && !self.is_param(name)
     }
 
     /// Is `name` a parameter of the innermost fn (passed on as a value, it may be a closure)?

@@ -41,7 +41,17 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
 
 /// Words of a package's name or directory that say its code is not production code.
 const TEST_WORDS: &[&str] = &[
-    "test", "tests", "testing", "tester", "testkit", "mock", "mocks", "fuzz",
+    "test",
+    "tests",
+    "testing",
+    "tester",
+    "testkit",
+    "mock",
+    "mocks",
+    "fuzz",
+    "harness",
+    "simulator",
+    "e2e",
 ];
 const EXAMPLE_WORDS: &[&str] = &[
     "bench",
@@ -112,6 +122,13 @@ fn test_support_reason(
                 .map(move |(_, kind)| (user.name.as_str(), kind.as_str()))
         })
         .collect();
+    let integration = p
+        .name
+        .split(['-', '_'])
+        .any(|w| w.eq_ignore_ascii_case("integration"));
+    if integration && users.is_empty() && !p.publishable {
+        return Some("an unpublished `integration` package no member depends on".into());
+    }
     let only_dev = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "dev");
     only_dev.then(|| {
         let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
@@ -157,7 +174,7 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
-    use super::role_by_name;
+    use super::{role_by_name, test_support_reason};
     use crate::model::CodeKind;
     use crate::workspace::Package;
 
@@ -204,6 +221,29 @@ mod tests {
             Some(CodeKind::Example)
         );
         assert_eq!(kind("archive", "examples/archive"), Some(CodeKind::Example));
+        assert_eq!(
+            kind("simulator", "core/simulator"),
+            Some(CodeKind::TestSupport)
+        );
+        assert_eq!(
+            kind("proxy-harness", "harness"),
+            Some(CodeKind::TestSupport)
+        );
+    }
+
+    #[test]
+    fn an_unpublished_integration_package_nothing_uses_is_test_support() {
+        let tests = package("linkerd-app-integration", "linkerd/app/integration");
+        assert!(test_support_reason(&tests, &[], &[]).is_some());
+        let mut published = tests.clone();
+        published.publishable = true;
+        assert!(test_support_reason(&published, &[], &[]).is_none());
+        let user = package("app", "app");
+        let edges = vec![vec![(
+            "linkerd-app-integration".to_string(),
+            "normal".to_string(),
+        )]];
+        assert!(test_support_reason(&tests, &[user], &edges).is_none());
     }
 
     #[test]

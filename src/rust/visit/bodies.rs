@@ -189,6 +189,12 @@ impl Walker<'_> {
             },
             _ => return,
         };
+        if l.init
+            .as_ref()
+            .is_some_and(|i| super::waits::makes_a_file_watcher(&i.expr))
+        {
+            self.watch_locals.insert(id.ident.to_string());
+        }
         let ty = match (declared, &l.init) {
             (Some(t), _) => t,
             (None, Some(init)) if unwrapped => {
@@ -324,11 +330,12 @@ impl Walker<'_> {
 
     /// Records a route (with the enclosing `nest` prefixes) for presence checks.
     pub(super) fn route_fact(&mut self, route: &str, line: u32) {
-        let full = format!("{}/{}", self.nest.concat(), route.trim_start_matches('/'));
+        let prefix = self.nest.concat();
+        let full = format!("{prefix}/{}", route.trim_start_matches('/'));
         let func = self.current_fn();
         let facts: Vec<PresenceFact> = self
             .presence_checks()
-            .filter(|(_, p)| p.route_matches(&full) || p.route_matches(route))
+            .filter(|(_, p)| p.route_matches_nested(&prefix, route))
             .map(|(i, _)| PresenceFact {
                 check: i,
                 line,

@@ -29,6 +29,14 @@ const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"
 impl Walker<'_> {
     pub(super) fn call(&mut self, e: &ExprCall) {
         let cands = match &*e.func {
+            // `let run = |x| ..; run(x)` calls the closure, not a fn named `run`.
+            Expr::Path(p)
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| self.is_closure_local(&i.to_string())) =>
+            {
+                Vec::new()
+            }
             Expr::Path(p) => self.resolve_path(&p.path),
             _ => Vec::new(),
         };
@@ -55,7 +63,11 @@ impl Walker<'_> {
                 self.route_fact(&route, r.line);
             }
         }
-        self.visit_expr(&e.func);
+        match &*e.func {
+            // The call's own presence facts are recorded above: its path is no value.
+            Expr::Path(p) => syn::visit::visit_expr_path(self, p),
+            func => self.visit_expr(func),
+        }
         self.push_frame(Frame::Call(cands));
         for a in &e.args {
             self.fn_ref(a, registers);
@@ -98,6 +110,12 @@ impl Walker<'_> {
         self.on_method(callee, &e.receiver, r.clone(), addr(e), &args, shown);
         self.note_given(before, e.args.iter());
         self.visit_expr(&e.receiver);
+        // `scope("/image").route("/health", ..)` (actix): the chain's scope prefixes its
+        // routes and the services given to it.
+        let scope = chain_scope(&e.receiver);
+        if let Some(prefix) = &scope {
+            self.nest.push(prefix.trim_end_matches('/').to_string());
+        }
         let route = e.args.first().and_then(str_lit);
         if let Some(route) = &route
             && crate::rust::engine::registers_route(&name, route)
@@ -116,6 +134,9 @@ impl Walker<'_> {
         }
         self.pop_frame();
         if nested {
+            self.nest.pop();
+        }
+        if scope.is_some() {
             self.nest.pop();
         }
     }
@@ -159,7 +180,13 @@ impl Walker<'_> {
         args: &[&Expr],
         display: String,
     ) {
-        self.presence_at(&callee, region.line, args.is_empty());
+        if args.iter().any(|a| exits_only(a)) {
+            // A handler that only exits the process (`ctrlc::set_handler(|| exit(1))`) is
+            // evidence of nothing: it stops no server gracefully and drains nothing.
+            self.start_fact(&callee, region.line, false);
+        } else {
+            self.presence_at(&callee, region.line, args.is_empty());
+        }
         if !self.wanted(&callee) {
             return;
         }
@@ -438,5 +465,49 @@ fn payload_addr(e: &Expr) -> usize {
         Expr::MethodCall(m) => addr(m),
         Expr::Macro(m) => addr(&m.mac),
         other => addr(other),
+    }
+}
+
+/// The prefix of the `scope("/p")` call a method chain starts at (actix's `web::scope`).
+fn chain_scope(receiver: &Expr) -> Option<String> {
+    let mut e = receiver;
+    while let Expr::MethodCall(m) = e {
+        e = &m.receiver;
+    }
+    let Expr::Call(call) = e else { return None };
+    let Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    (last.ident == "scope")
+        .then(|| call.args.first().and_then(str_lit))
+        .flatten()
+}
+
+/// Is `e` a closure that does nothing but exit the process (after logging, perhaps):
+/// `|| std::process::exit(1)`, `move || { eprintln!(".."); process::exit(130); }`?
+fn exits_only(e: &Expr) -> bool {
+    let Expr::Closure(c) = strip(e) else {
+        return false;
+    };
+    let is_exit = |e: &Expr| match strip(e) {
+        Expr::Call(call) => matches!(&*call.func, Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "exit")
+                && p.path.segments.len() >= 2),
+        _ => false,
+    };
+    match strip(&c.body) {
+        Expr::Block(b) => {
+            let mut exits = false;
+            for stmt in &b.block.stmts {
+                match stmt {
+                    syn::Stmt::Macro(_) | syn::Stmt::Expr(Expr::Macro(_), _) => {}
+                    syn::Stmt::Expr(e, _) if is_exit(e) => exits = true,
+                    _ => return false,
+                }
+            }
+            exits
+        }
+        body => is_exit(body),
     }
 }

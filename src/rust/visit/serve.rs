@@ -228,14 +228,15 @@ impl Walker<'_> {
         }
     }
 
-    /// One node of a `select!` outside accept loops: the body after an OS-signal future is
-    /// visited as an `OtherBranch`.
+    /// One node of a `select!` outside accept loops: the body after an OS-signal future (or a
+    /// reload channel's, or a file watcher's) is visited as an `OtherBranch`.
     fn signal_select_branch(&mut self, e: &Expr, after_signal: &mut bool) {
         if *after_signal {
             self.push_frame(Frame::OtherBranch);
             self.visit_expr(e);
             self.pop_frame();
-            *after_signal = false;
+            // `fut, if cond => body`: the precondition comes before the body.
+            *after_signal = self.is_precondition(e);
             return;
         }
         if !matches!(e, Expr::Block(_)) {
@@ -244,13 +245,27 @@ impl Walker<'_> {
         self.visit_expr(e);
     }
 
-    /// Is this `select!` future an OS signal (`hangup.recv()`, `signal::ctrl_c()`)?
+    /// Is this `select!` node a branch's precondition (`, if cond` before `=>`)?
+    fn is_precondition(&self, e: &Expr) -> bool {
+        let start = crate::rust::split::span_bytes(e.span()).start;
+        self.text
+            .get(..start)
+            .is_some_and(|before| before.trim_end().ends_with("if"))
+    }
+
+    /// Is this `select!` future an OS signal (`hangup.recv()`, `signal::ctrl_c()`), a reload
+    /// channel (`reload_rx.recv()`) or a file watcher's events (`inotify_events.next()`)? Each
+    /// runs its branch on an operator's command or an edit, like SIGHUP, not per request.
     fn is_signal_future(&self, e: &Expr) -> bool {
         match e {
             Expr::Assign(a) => self.is_signal_future(&a.right),
             Expr::Paren(p) => self.is_signal_future(&p.expr),
             Expr::Await(a) => self.is_signal_future(&a.base),
-            Expr::MethodCall(m) => self.scope().of_expr(&m.receiver).is_signal(),
+            Expr::MethodCall(m) => {
+                self.scope().of_expr(&m.receiver).is_signal()
+                    || super::waits::names_a_reload(&m.receiver)
+                    || super::waits::names_one_of(&m.receiver, &self.watch_locals)
+            }
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
                 if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
             _ => false,

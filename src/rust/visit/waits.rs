@@ -177,7 +177,9 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
             return;
         }
         let signal = match strip(&e.base) {
-            Expr::MethodCall(m) => self.scope.of_expr(&m.receiver).is_signal(),
+            Expr::MethodCall(m) => {
+                self.scope.of_expr(&m.receiver).is_signal() || names_a_reload(&m.receiver)
+            }
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
                 if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
             _ => false,
@@ -201,6 +203,65 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         }
     }
 }
+
+/// Does the receiver of an awaited call name a reload or restart channel (`reload_rx.recv()`,
+/// `self.config_updates.changed()`)? A loop driven by one runs on an operator's command, like
+/// a SIGHUP handler: once per reload, not per request.
+pub(super) fn names_a_reload(receiver: &Expr) -> bool {
+    struct Words(bool);
+    impl<'ast> Visit<'ast> for Words {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            let name = i.to_string().to_ascii_lowercase();
+            self.0 |= name.split('_').any(|w| RELOAD_WORDS.contains(&w));
+        }
+    }
+    let mut w = Words(false);
+    w.visit_expr(receiver);
+    w.0
+}
+
+/// Does an expression make a file watcher or its event stream (a call into the `notify` or
+/// `inotify` crates, `recommended_watcher(..)`, `get_inotify_event_stream()`)?
+pub(super) fn makes_a_file_watcher(e: &Expr) -> bool {
+    struct Words(bool);
+    impl<'ast> Visit<'ast> for Words {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            let name = i.to_string().to_ascii_lowercase();
+            self.0 |= name == "notify"
+                || name
+                    .split('_')
+                    .any(|w| matches!(w, "inotify" | "watcher" | "fsevent" | "debouncer"));
+        }
+    }
+    let mut w = Words(false);
+    w.visit_expr(e);
+    w.0
+}
+
+/// Does an expression name a local bound to a file watcher ([`makes_a_file_watcher`])?
+pub(super) fn names_one_of(e: &Expr, locals: &std::collections::HashSet<String>) -> bool {
+    struct Names<'l>(&'l std::collections::HashSet<String>, bool);
+    impl<'ast> Visit<'ast> for Names<'_> {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            self.1 |= self.0.contains(&i.to_string());
+        }
+    }
+    let mut n = Names(locals, false);
+    n.visit_expr(e);
+    n.1
+}
+
+/// Words of a channel's name that say it carries reload commands.
+const RELOAD_WORDS: &[&str] = &[
+    "reload",
+    "reloads",
+    "restart",
+    "restarts",
+    "reconfigure",
+    "config",
+    "configs",
+    "settings",
+];
 
 /// The methods and fns an awaited expression calls: does it wait for an event (`rx.recv()`,
 /// `listener.accept()`, `stream.next()`, `conn.read_frame()`, `rx.changed()`) or a timer

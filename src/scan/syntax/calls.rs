@@ -237,7 +237,7 @@ fn call_hit(
 }
 
 /// Does the fn around the site mention one of the words?
-fn fn_mentions(cx: &Cx, file: usize, facts: &Facts, site: &Site, words: &[String]) -> bool {
+pub fn fn_mentions(cx: &Cx, file: usize, facts: &Facts, site: &Site, words: &[String]) -> bool {
     if words.is_empty() {
         return false;
     }
