@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::ascii_words::{ascii_boundaries, twin_is_exact};
+use super::ascii_words::{Finder, Twin};
 use super::{Mode, child, compile_globs, compile_regex};
 use crate::diag::{ConfigError, KeySeg, LineIndex, Source};
 use crate::model::Region;
@@ -42,9 +42,9 @@ fn default_files() -> Vec<String> {
 pub struct TextMatcher {
     /// The compiled regex.
     pub regex: regex::Regex,
-    /// The same pattern with ASCII word boundaries, used on texts where it is exact (see
+    /// The same pattern with ASCII word boundaries, used where it is exact (see
     /// [`super::ascii_words`]); None when the pattern has no word boundary.
-    ascii: Option<regex::Regex>,
+    ascii: Option<std::sync::Arc<Twin>>,
     /// Does the regex have an `at` group (computed once)?
     has_at: bool,
     /// Prefilter literals (empty: always run the regex).
@@ -74,8 +74,7 @@ impl TextSpec {
         match (regex, files) {
             (Ok(regex), Ok(files)) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
-                ascii: ascii_boundaries(regex.as_str())
-                    .and_then(|p| compile_regex(&p, source, &[]).ok()),
+                ascii: Twin::new(&regex).map(std::sync::Arc::new),
                 needles: self.needles,
                 mask_macros: self.mask_macros,
                 regex,
@@ -110,29 +109,43 @@ impl TextMatcher {
         }
         let masked = mask_macro_bodies(text, &self.mask_macros);
         let text = masked.as_ref();
-        let regex = match &self.ascii {
-            Some(twin) if twin_is_exact(text) => twin,
-            _ => &self.regex,
+        let found: Box<dyn Iterator<Item = (std::ops::Range<usize>, Finder)>> = match &self.ascii {
+            Some(twin) => Box::new(twin.find_iter(text)),
+            None => Box::new(
+                self.regex
+                    .find_iter(text)
+                    .map(|m| (m.range(), Finder::Unicode)),
+            ),
         };
-        let mut found = regex
-            .find_iter(text)
-            .filter(|m| self.has_needle(m.as_str()))
-            .filter_map(|m| match self.has_at {
-                true => regex.captures_at(text, m.start())?.name("at"),
+        let mut found = found
+            .filter(|(m, _)| self.has_needle(text.get(m.clone()).unwrap_or_default()))
+            .filter_map(|(m, finder)| match self.has_at {
+                true => {
+                    let at = self.finder(finder).captures_at(text, m.start)?.name("at")?;
+                    Some(at.range())
+                }
                 false => Some(m),
             })
-            .filter(|m| !m.as_str().is_empty())
+            .filter(|m| !m.is_empty())
             .peekable();
         if found.peek().is_none() {
             return Vec::new();
         }
         let index = LineIndex::new(text);
         let mut cursor = index.cursor(text);
-        found.map(|m| cursor.region(m.start(), m.end())).collect()
+        found.map(|m| cursor.region(m.start, m.end)).collect()
     }
 }
 
 impl TextMatcher {
+    /// The regex that `finder` names.
+    fn finder(&self, finder: Finder) -> &regex::Regex {
+        match &self.ascii {
+            Some(twin) => twin.regex(&self.regex, finder),
+            None => &self.regex,
+        }
+    }
+
     /// Does `text` contain one of the needles (or are there none)?
     fn has_needle(&self, text: &str) -> bool {
         let found = |n: &String| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some();

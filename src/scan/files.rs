@@ -23,7 +23,7 @@ use crate::workspace::{SourceFile, Workspace};
 pub struct Sources {
     texts: BTreeMap<String, Lines>,
     /// Files not read by the scan (manifests of workspace-level findings), read once on demand.
-    on_demand: std::cell::RefCell<BTreeMap<String, Option<Lines>>>,
+    on_demand: std::sync::Mutex<BTreeMap<String, Option<Lines>>>,
     root: std::path::PathBuf,
 }
 
@@ -77,7 +77,10 @@ impl Sources {
         if let Some(t) = self.texts.get(file) {
             return Some(f(t));
         }
-        let mut cache = self.on_demand.borrow_mut();
+        let mut cache = self
+            .on_demand
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let lines = cache.entry(file.to_string()).or_insert_with(|| {
             // Only inside the workspace (a manifest may be a link to anywhere).
             let path = crate::guard::contained(&self.root, &self.root, file).ok()?;
@@ -298,7 +301,9 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             }
         }
     }
-    drop(states);
+    // Freeing the syntax facts takes a while: off the main thread, which goes on meanwhile.
+    let summaries: Vec<Option<FileSummary>> = states.into_iter().map(|s| s.summary).collect();
+    rayon::spawn(move || drop(summaries));
     clock.lap(Stage::Classify);
     for (i, mut r) in results.into_iter().enumerate() {
         for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {

@@ -67,10 +67,12 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     verdicts.extend(dependency_verdicts);
     let services = services::report_services(config, ws, &file_out.services, &verdicts);
     let skip_reasons = services::skip_reasons(config, &file_out.services, &mut applicable);
-    let mut findings: Vec<Finding> = hits
-        .into_iter()
-        .map(|h| to_finding(h, config, ws, &file_out.sources, &file_out.scopes))
-        .collect();
+    let mut findings: Vec<Finding> = {
+        use rayon::prelude::*;
+        hits.into_par_iter()
+            .map(|h| to_finding(h, config, ws, &file_out.sources, &file_out.scopes))
+            .collect()
+    };
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     supersede::apply(&config.checks, &mut findings);
@@ -214,8 +216,9 @@ pub fn assign_line_hashes_from(findings: &mut [Finding], root: &std::path::Path)
 /// Sets `line_hash` from `hashes(file, lines)` (`None` when the file cannot be read).
 fn hash_first_lines(
     findings: &mut [Finding],
-    hashes: impl Fn(&str, &BTreeSet<u32>) -> Option<HashMap<u32, String>>,
+    hashes: impl Fn(&str, &BTreeSet<u32>) -> Option<HashMap<u32, String>> + Sync,
 ) {
+    use rayon::prelude::*;
     let file_of = |f: &Finding| {
         if f.file.is_empty() {
             "Cargo.toml".to_string()
@@ -230,8 +233,9 @@ fn hash_first_lines(
             .or_default()
             .insert(f.region.line.max(1));
     }
+    // Each file is hashed whole: in parallel.
     let found: BTreeMap<String, HashMap<u32, String>> = wanted
-        .into_iter()
+        .into_par_iter()
         .filter_map(|(file, lines)| Some((file.clone(), hashes(&file, &lines)?)))
         .collect();
     for f in findings.iter_mut() {

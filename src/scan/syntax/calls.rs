@@ -129,38 +129,61 @@ pub fn typed(cx: &Cx, file: usize, body: Option<u32>, ty: &Ty) -> Option<Vec<Str
     }
 }
 
-/// The direct findings of every `call` check.
+/// A file with call sites, its facts and the call checks that apply to it.
+type FileCalls<'a> = (usize, &'a Facts, Vec<(usize, &'a CallMatcher)>);
+
+/// The direct findings of every `call` check, file by file in parallel.
 pub fn call_hits(cx: &Cx) -> Vec<Hit> {
-    let mut out = Vec::new();
-    let mut elsewhere: HashMap<usize, Elsewhere> = HashMap::new();
-    for (file, s) in cx.summaries.iter().enumerate() {
-        let (Some(s), Some(applies)) = (s, cx.applies.get(file)) else {
-            continue;
-        };
-        let calls: Vec<(usize, &CallMatcher)> = applies
-            .iter()
-            .filter_map(|&i| match cx.checks.get(i).map(|c| &c.matcher) {
-                Some(Matcher::Call(c)) => Some((i, c)),
-                _ => None,
-            })
-            .collect();
-        if calls.is_empty() {
-            continue;
-        }
-        for site in &s.facts.sites {
-            for (idx, c) in &calls {
-                let clock = crate::timings::Clock::start();
-                let wrappers = elsewhere
-                    .entry(*idx)
-                    .or_insert_with(|| Elsewhere::find(cx, &c.not_inside));
-                if !wrappers.covers(cx, file, &s.facts, site.body) {
-                    out.extend(call_hit(cx, file, &s.facts, site, *idx, c));
+    use rayon::prelude::*;
+    let files: Vec<FileCalls> = cx
+        .summaries
+        .iter()
+        .enumerate()
+        .filter_map(|(file, s)| {
+            let (s, applies) = (s.as_ref()?, cx.applies.get(file)?);
+            let calls: Vec<(usize, &CallMatcher)> = applies
+                .iter()
+                .filter_map(|&i| match cx.checks.get(i).map(|c| &c.matcher) {
+                    Some(Matcher::Call(c)) => Some((i, c)),
+                    _ => None,
+                })
+                .collect();
+            (!calls.is_empty() && !s.facts.sites.is_empty()).then_some((file, &s.facts, calls))
+        })
+        .collect();
+    let elsewhere = wrappers(cx, &files);
+    files
+        .par_iter()
+        .flat_map_iter(|(file, facts, calls)| {
+            let mut out = Vec::new();
+            for site in &facts.sites {
+                for (idx, c) in calls {
+                    let clock = crate::timings::Clock::start();
+                    let covered = elsewhere
+                        .get(idx)
+                        .is_some_and(|w| w.covers(cx, *file, facts, site.body));
+                    if !covered {
+                        out.extend(call_hit(cx, *file, facts, site, *idx, c));
+                    }
+                    crate::timings::add_check(*idx, clock.elapsed());
                 }
-                crate::timings::add_check(*idx, clock.elapsed());
             }
+            out
+        })
+        .collect()
+}
+
+/// The wrappers of each call check that some file with sites asks for.
+fn wrappers(cx: &Cx, files: &[FileCalls]) -> HashMap<usize, Elsewhere> {
+    let mut elsewhere: HashMap<usize, Elsewhere> = HashMap::new();
+    for (idx, c) in files.iter().flat_map(|(_, _, calls)| calls) {
+        if !elsewhere.contains_key(idx) {
+            let clock = crate::timings::Clock::start();
+            elsewhere.insert(*idx, Elsewhere::find(cx, &c.not_inside));
+            crate::timings::add_check(*idx, clock.elapsed());
         }
     }
-    out
+    elsewhere
 }
 
 fn call_hit(

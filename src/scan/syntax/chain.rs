@@ -14,7 +14,7 @@ use super::{Cx, hit, with_role};
 use crate::kinds::call::CallMatcher;
 use crate::kinds::{Hit, Matcher};
 use crate::model::Related;
-use crate::rust::{Callee, FnId, frames_up};
+use crate::rust::{Callee, FileSummary, FnId, frames_up};
 
 /// Why a fn is blocking: the next step of the chain.
 #[derive(Debug, Clone)]
@@ -54,33 +54,40 @@ fn live_fn(cx: &Cx, file: usize, site: &crate::rust::Site, c: &CallMatcher) -> O
     (!cx.model.fns[id as usize].is_async).then_some(id)
 }
 
+/// What a live site of a sync fn does: calls what the check is about (shown so), or calls
+/// another workspace fn.
+enum Step {
+    Direct(String),
+    Calls(FnId),
+}
+
 /// The blocking fns for check `idx`, each with its next step.
 fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher, wrappers: &Elsewhere) -> HashMap<FnId, Via> {
+    use rayon::prelude::*;
+    // The sites, file by file in parallel; then merged in file and site order.
+    let steps: Vec<Vec<(FnId, Step)>> = cx
+        .summaries
+        .par_iter()
+        .enumerate()
+        .map(|(file, s)| match s {
+            Some(s) if cx.applies.get(file).is_some_and(|a| a.contains(&idx)) => {
+                file_steps(cx, file, s, c, wrappers)
+            }
+            _ => Vec::new(),
+        })
+        .collect();
     let mut blocking: HashMap<FnId, Via> = HashMap::new();
     let mut callers: HashMap<FnId, Vec<FnId>> = HashMap::new();
     let mut queue = VecDeque::new();
-    for (file, s) in cx.summaries.iter().enumerate() {
-        let Some(s) = s else { continue };
-        if !cx.applies.get(file).is_some_and(|a| a.contains(&idx)) {
-            continue;
-        }
-        for (i, site) in s.facts.sites.iter().enumerate() {
-            let Some(f) = live_fn(cx, file, site, c) else {
-                continue;
-            };
-            if wrappers.covers(cx, file, &s.facts, site.body)
-                || fn_mentions(cx, file, &s.facts, site, &c.unless_fn_mentions)
-            {
-                continue;
-            }
-            if let Some(m) = matched(cx, file, site, c) {
+    for (f, step) in steps.into_iter().flatten() {
+        match step {
+            Step::Direct(name) => {
                 if let Entry::Vacant(e) = blocking.entry(f) {
-                    e.insert(Via::Direct(m.name));
+                    e.insert(Via::Direct(name));
                     queue.push_back(f);
                 }
-            } else if let Some(t) = cx.model.target(file, i) {
-                callers.entry(t).or_default().push(f);
             }
+            Step::Calls(t) => callers.entry(t).or_default().push(f),
         }
     }
     while let Some(t) = queue.pop_front() {
@@ -94,7 +101,34 @@ fn blocking_fns(cx: &Cx, idx: usize, c: &CallMatcher, wrappers: &Elsewhere) -> H
     blocking
 }
 
-/// Sites in the check's contexts that call a blocking fn.
+/// The steps of the live sites of one file, in order.
+fn file_steps(
+    cx: &Cx,
+    file: usize,
+    s: &FileSummary,
+    c: &CallMatcher,
+    wrappers: &Elsewhere,
+) -> Vec<(FnId, Step)> {
+    let mut out = Vec::new();
+    for (i, site) in s.facts.sites.iter().enumerate() {
+        let Some(f) = live_fn(cx, file, site, c) else {
+            continue;
+        };
+        if wrappers.covers(cx, file, &s.facts, site.body)
+            || fn_mentions(cx, file, &s.facts, site, &c.unless_fn_mentions)
+        {
+            continue;
+        }
+        if let Some(m) = matched(cx, file, site, c) {
+            out.push((f, Step::Direct(m.name)));
+        } else if let Some(t) = cx.model.target(file, i) {
+            out.push((f, Step::Calls(t)));
+        }
+    }
+    out
+}
+
+/// Sites in the check's contexts that call a blocking fn, file by file in parallel.
 fn sites(
     cx: &Cx,
     idx: usize,
@@ -102,42 +136,57 @@ fn sites(
     blocking: &HashMap<FnId, Via>,
     wrappers: &Elsewhere,
 ) -> Vec<Hit> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     let Some(check) = cx.checks.get(idx) else {
-        return out;
+        return Vec::new();
     };
-    for (file, s) in cx.summaries.iter().enumerate() {
-        let Some(s) = s else { continue };
-        if !cx.applies.get(file).is_some_and(|a| a.contains(&idx)) {
+    cx.summaries
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(file, s)| match s {
+            Some(s) if cx.applies.get(file).is_some_and(|a| a.contains(&idx)) => {
+                file_sites(cx, (file, s), (idx, check, c), blocking, wrappers)
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// The chain findings of one file.
+fn file_sites(
+    cx: &Cx,
+    (file, s): (usize, &FileSummary),
+    (idx, check, c): (usize, &crate::config::Check, &CallMatcher),
+    blocking: &HashMap<FnId, Via>,
+    wrappers: &Elsewhere,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for (i, site) in s.facts.sites.iter().enumerate() {
+        if matches!(site.callee, Callee::Macro(_)) {
             continue;
         }
-        for (i, site) in s.facts.sites.iter().enumerate() {
-            if matches!(site.callee, Callee::Macro(_)) {
-                continue;
-            }
-            let Some(t) = cx
-                .model
-                .target(file, i)
-                .filter(|t| blocking.contains_key(t))
-            else {
-                continue;
-            };
-            let frames = frames_up(&s.facts.frames, site.frame);
-            if !in_context(frames, &c.inside, &c.not_inside)
-                || wrappers.covers(cx, file, &s.facts, site.body)
-            {
-                continue;
-            }
-            let Some((chain, related)) = chain(cx, &site.display, t, blocking) else {
-                continue;
-            };
-            let default = format!("blocking call reached from async code: {chain}");
-            let message = check.message(default, &[("chain", &chain)]);
-            let mut h = hit(cx, idx, file, site.region.clone(), message);
-            h.related = related;
-            if with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles) {
-                out.push(h);
-            }
+        let Some(t) = cx
+            .model
+            .target(file, i)
+            .filter(|t| blocking.contains_key(t))
+        else {
+            continue;
+        };
+        let frames = frames_up(&s.facts.frames, site.frame);
+        if !in_context(frames, &c.inside, &c.not_inside)
+            || wrappers.covers(cx, file, &s.facts, site.body)
+        {
+            continue;
+        }
+        let Some((chain, related)) = chain(cx, &site.display, t, blocking) else {
+            continue;
+        };
+        let default = format!("blocking call reached from async code: {chain}");
+        let message = check.message(default, &[("chain", &chain)]);
+        let mut h = hit(cx, idx, file, site.region.clone(), message);
+        h.related = related;
+        if with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles) {
+            out.push(h);
         }
     }
     out

@@ -14,6 +14,45 @@ use crate::rust::{Callee, Facts, FnId, Frame, frames_up};
 #[derive(Debug, Default)]
 pub struct Elsewhere(HashSet<(FnId, u32)>);
 
+/// The (fn, parameter position) pairs of one file whose parameter is called or passed on
+/// inside a `not_inside` call context.
+fn wrapping_params(
+    cx: &Cx,
+    file: usize,
+    facts: &Facts,
+    not_inside: &[Context],
+) -> Vec<(FnId, u32)> {
+    let mut out = Vec::new();
+    for site in &facts.sites {
+        let name = match &site.callee {
+            Callee::Path(cands) => match cands.first().map(Vec::as_slice) {
+                Some([name]) => name,
+                _ => continue,
+            },
+            Callee::Param(name) => name,
+            _ => continue,
+        };
+        let Some(f) = site.body.and_then(|b| facts.enclosing_fn(b)) else {
+            continue;
+        };
+        let decl = facts.bodies.get(f as usize).and_then(|b| b.decl());
+        let Some(pos) = decl.and_then(|d| d.params.iter().position(|p| p == name)) else {
+            continue;
+        };
+        if !exempt(frames_up(&facts.frames, site.frame), not_inside) {
+            continue;
+        }
+        let id = cx
+            .model
+            .body_id(file as u32, f)
+            .and_then(|b| cx.model.fn_of_body(b));
+        if let Some(id) = id {
+            out.push((id, pos as u32));
+        }
+    }
+    out
+}
+
 /// Is a site with these frames inside one of the `not_inside` call contexts of its fn?
 fn exempt<'f>(frames: impl Iterator<Item = &'f Frame>, not_inside: &[Context]) -> bool {
     frames
@@ -34,42 +73,17 @@ fn exempt<'f>(frames: impl Iterator<Item = &'f Frame>, not_inside: &[Context]) -
 impl Elsewhere {
     /// The wrappers of the workspace for a check's `not_inside` contexts.
     pub fn find(cx: &Cx, not_inside: &[Context]) -> Elsewhere {
-        let mut out = HashSet::new();
+        use rayon::prelude::*;
         if !not_inside.iter().any(|c| matches!(c, Context::Call(_))) {
-            return Elsewhere(out);
+            return Elsewhere(HashSet::new());
         }
-        for (file, s) in cx.summaries.iter().enumerate() {
-            let Some(s) = s else { continue };
-            let facts = &s.facts;
-            for site in &facts.sites {
-                let name = match &site.callee {
-                    Callee::Path(cands) => match cands.first().map(Vec::as_slice) {
-                        Some([name]) => name,
-                        _ => continue,
-                    },
-                    Callee::Param(name) => name,
-                    _ => continue,
-                };
-                let Some(f) = site.body.and_then(|b| facts.enclosing_fn(b)) else {
-                    continue;
-                };
-                let decl = facts.bodies.get(f as usize).and_then(|b| b.decl());
-                let Some(pos) = decl.and_then(|d| d.params.iter().position(|p| p == name)) else {
-                    continue;
-                };
-                if !exempt(frames_up(&facts.frames, site.frame), not_inside) {
-                    continue;
-                }
-                let id = cx
-                    .model
-                    .body_id(file as u32, f)
-                    .and_then(|b| cx.model.fn_of_body(b));
-                if let Some(id) = id {
-                    out.insert((id, pos as u32));
-                }
-            }
-        }
-        Elsewhere(out)
+        let pairs = cx
+            .summaries
+            .par_iter()
+            .enumerate()
+            .filter_map(|(file, s)| Some((file, s.as_ref()?)))
+            .flat_map_iter(|(file, s)| wrapping_params(cx, file, &s.facts, not_inside));
+        Elsewhere(pairs.collect())
     }
 
     /// Does code in `body` run inside a closure given to such a wrapper?
