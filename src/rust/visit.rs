@@ -64,8 +64,9 @@ pub struct Walker<'a> {
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
     locals: Vec<HashMap<String, Ty>>,
-    /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`).
-    watch_locals: HashSet<String>,
+    /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`),
+    /// by the fn body they are bound in.
+    watch_locals: HashSet<(Option<u32>, String)>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
     pub(super) out: &'a mut FileSummary,
@@ -239,6 +240,27 @@ impl<'a> Walker<'a> {
 
     fn is_local(&self, name: &str) -> bool {
         self.locals.iter().any(|m| m.contains_key(name))
+    }
+
+    /// The body of the innermost fn (closures and async blocks inside it share its locals).
+    fn fn_body(&self) -> Option<u32> {
+        self.bodies
+            .iter()
+            .rev()
+            .find(|(id, _)| {
+                self.out
+                    .facts
+                    .bodies
+                    .get(*id as usize)
+                    .is_some_and(|b| b.decl().is_some())
+            })
+            .map(|(id, _)| *id)
+    }
+
+    /// Does the expression name a local of the current fn bound to a file watcher?
+    fn names_a_watcher(&self, e: &Expr) -> bool {
+        let body = self.fn_body();
+        waits::receiver_name(e).is_some_and(|n| self.watch_locals.contains(&(body, n)))
     }
 
     /// Is `name` a local binding that is no parameter of the innermost fn (`let run = |x| ..`)?

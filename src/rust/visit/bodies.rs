@@ -193,7 +193,8 @@ impl Walker<'_> {
             .as_ref()
             .is_some_and(|i| super::waits::makes_a_file_watcher(&i.expr))
         {
-            self.watch_locals.insert(id.ident.to_string());
+            let body = self.fn_body();
+            self.watch_locals.insert((body, id.ident.to_string()));
         }
         let ty = match (declared, &l.init) {
             (Some(t), _) => t,

@@ -239,7 +239,7 @@ impl Walker<'_> {
             *after_signal = self.is_precondition(e);
             return;
         }
-        if !matches!(e, Expr::Block(_)) {
+        if !matches!(e, Expr::Block(_)) && !self.is_precondition(e) {
             *after_signal = self.is_signal_future(e);
         }
         self.visit_expr(e);
@@ -264,7 +264,7 @@ impl Walker<'_> {
             Expr::MethodCall(m) => {
                 self.scope().of_expr(&m.receiver).is_signal()
                     || super::waits::names_a_reload(&m.receiver)
-                    || super::waits::names_one_of(&m.receiver, &self.watch_locals)
+                    || self.names_a_watcher(&m.receiver)
             }
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
                 if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),

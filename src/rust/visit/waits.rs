@@ -206,18 +206,31 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
 
 /// Does the receiver of an awaited call name a reload or restart channel (`reload_rx.recv()`,
 /// `self.config_updates.changed()`)? A loop driven by one runs on an operator's command, like
-/// a SIGHUP handler: once per reload, not per request.
+/// a SIGHUP handler: once per reload, not per request. Only the receiver's own name counts
+/// (`self.config.jobs.recv()` is a jobs channel).
 pub(super) fn names_a_reload(receiver: &Expr) -> bool {
-    struct Words(bool);
-    impl<'ast> Visit<'ast> for Words {
-        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
-            let name = i.to_string().to_ascii_lowercase();
-            self.0 |= name.split('_').any(|w| RELOAD_WORDS.contains(&w));
-        }
+    receiver_name(receiver).is_some_and(|name| {
+        name.to_ascii_lowercase()
+            .split('_')
+            .any(|w| RELOAD_WORDS.contains(&w))
+    })
+}
+
+/// The name a receiver is known by: a local's or a field's (`reload_rx`,
+/// `self.reload_rx.as_mut().unwrap()` → `reload_rx`).
+pub(super) fn receiver_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(n) => Some(n.to_string()),
+            syn::Member::Unnamed(_) => receiver_name(&f.base),
+        },
+        Expr::MethodCall(m) => receiver_name(&m.receiver),
+        Expr::Reference(r) => receiver_name(&r.expr),
+        Expr::Paren(p) => receiver_name(&p.expr),
+        Expr::Try(t) => receiver_name(&t.expr),
+        _ => None,
     }
-    let mut w = Words(false);
-    w.visit_expr(receiver);
-    w.0
 }
 
 /// Does an expression make a file watcher or its event stream (a call into the `notify` or
@@ -236,19 +249,6 @@ pub(super) fn makes_a_file_watcher(e: &Expr) -> bool {
     let mut w = Words(false);
     w.visit_expr(e);
     w.0
-}
-
-/// Does an expression name a local bound to a file watcher ([`makes_a_file_watcher`])?
-pub(super) fn names_one_of(e: &Expr, locals: &std::collections::HashSet<String>) -> bool {
-    struct Names<'l>(&'l std::collections::HashSet<String>, bool);
-    impl<'ast> Visit<'ast> for Names<'_> {
-        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
-            self.1 |= self.0.contains(&i.to_string());
-        }
-    }
-    let mut n = Names(locals, false);
-    n.visit_expr(e);
-    n.1
 }
 
 /// Words of a channel's name that say it carries reload commands.
@@ -309,4 +309,23 @@ impl<'ast> Visit<'ast> for AwaitedNames {
     }
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_a_reload;
+
+    fn reload(src: &str) -> bool {
+        syn::parse_str::<syn::Expr>(src).is_ok_and(|e| names_a_reload(&e))
+    }
+
+    #[test]
+    fn only_the_receivers_own_name_says_reload() {
+        assert!(reload("reload_rx"));
+        assert!(reload("self.config_updates"));
+        assert!(reload("self.restart_rx.as_mut().unwrap()"));
+        assert!(!reload("self.config.jobs"));
+        assert!(!reload("requests"));
+        assert!(!reload("reloaded"));
+    }
 }
