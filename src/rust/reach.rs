@@ -343,9 +343,10 @@ impl FnIndex {
         fresh
     }
 
-    /// Code names `name`: what its item mentions becomes known (and, for a static or a
-    /// declared type, the types in it are declared); when items declare it, the fns of its impls of traits declared elsewhere are
-    /// reached. A framework calls those through the trait: abscissa's `boot(&APP)` runs
+    /// Code names `name`. For a static the bin names or a declared type, what its item
+    /// mentions becomes known and the types in it are declared. For a declared type, the fns of
+    /// its impls of traits declared elsewhere are reached: a framework calls those through the
+    /// trait. abscissa's `boot(&APP)` runs
     /// `impl Runnable for ServeCmd`'s `run` because APP's type has `type Cmd = EntryPoint`,
     /// whose variant holds a `ServeCmd`. A type only used in code (`Frame::decode(..)`) does
     /// not make its trait impls run: they run where code calls them.
@@ -391,10 +392,13 @@ impl FnIndex {
 struct Named<'s> {
     /// Statics the bin's own code names.
     given: HashSet<String>,
+    /// Items code has named.
     items: HashSet<&'s str>,
     /// Items whose types were declared (a static's, a declared type's).
     expanded: HashSet<&'s str>,
+    /// Types that a given static or a declared type declares.
     declared: HashSet<String>,
+    /// Self types whose trait impls were dispatched.
     impls: HashSet<&'s str>,
 }
 
