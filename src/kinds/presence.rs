@@ -204,9 +204,7 @@ impl PresenceMatcher {
                     && !of_a_resource(&full[..full.len() - r.len()]))
         })
     }
-}
 
-impl PresenceMatcher {
     /// Does `route`, registered under the nest prefix `prefix`, satisfy one of the listed
     /// routes? The full path decides: `/{provider}/healthcheck` checks a provider's upstreams.
     pub fn route_matches_nested(&self, prefix: &str, route: &str) -> bool {

@@ -171,27 +171,13 @@ impl FnIndex {
 
     /// Records the type-level item whose keyword is at `i` (see [`is_type_item`]).
     fn item(&mut self, tokens: &[TokenTree], i: usize) {
-        // `static mut X`, and lazy_static's `static ref X`.
-        let skip =
-            matches!(tokens.get(i + 1), Some(TokenTree::Ident(m)) if m == "mut" || m == "ref");
-        let at = i + 1 + usize::from(skip);
-        let Some(TokenTree::Ident(name)) = tokens.get(at) else {
+        let Some((name, mentions)) = item_at(tokens, i) else {
             return;
         };
-        let rest = tokens.get(at + 1..).unwrap_or(&[]);
-        let end = rest
-            .iter()
-            .position(|t| match t {
-                TokenTree::Punct(p) => p.as_char() == ';',
-                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
-                _ => false,
-            })
-            .map_or(rest.len(), |k| k + 1);
-        let ts: TokenStream = rest.get(..end).unwrap_or(rest).iter().cloned().collect();
-        collect(ts, self.items.entry(name.to_string()).or_default());
         if matches!(tokens.get(i), Some(TokenTree::Ident(kw)) if kw == "static") {
-            self.values.insert(name.to_string());
+            self.values.insert(name.clone());
         }
+        self.items.entry(name).or_default().merge(&mentions);
     }
 
     /// Records an `impl Trait for Type` block.
@@ -209,32 +195,18 @@ impl FnIndex {
                 _ => None,
             })
             .collect();
-        let mut declares = Mentions::default();
-        let assoc = tokens
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| is_type_item(&tokens, *i));
-        for (i, _) in assoc {
-            let end = tokens
-                .iter()
-                .skip(i)
-                .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
-                .map_or(tokens.len(), |k| i + k);
-            let ts: TokenStream = tokens
-                .get(i + 1..end)
-                .unwrap_or(&[])
-                .iter()
-                .cloned()
-                .collect();
-            collect(ts, &mut declares);
-        }
+        let declares = (0..tokens.len())
+            .filter(|&i| is_type_item(&tokens, i))
+            .filter_map(|i| item_at(&tokens, i))
+            .flat_map(|(_, m)| m.idents)
+            .collect();
         self.trait_impls
             .entry(ty.to_string())
             .or_default()
             .push(TraitImpl {
                 name,
                 mentions,
-                declares: declares.idents,
+                declares,
                 fns,
             });
     }
@@ -464,6 +436,32 @@ fn impl_trait(tokens: &[TokenTree]) -> Option<String> {
         }
     }
     None
+}
+
+/// The name of the type-level item whose keyword is at `i` ([`is_type_item`]) and what its
+/// tokens mention, up to its `;` or through its body (`static mut X` and lazy_static's
+/// `static ref X` are named `X`).
+fn item_at(tokens: &[TokenTree], i: usize) -> Option<(String, Mentions)> {
+    let skip = matches!(tokens.get(i + 1), Some(TokenTree::Ident(m)) if m == "mut" || m == "ref");
+    let at = i + 1 + usize::from(skip);
+    let Some(TokenTree::Ident(name)) = tokens.get(at) else {
+        return None;
+    };
+    let rest = tokens.get(at + 1..).unwrap_or(&[]);
+    let end = rest
+        .iter()
+        .position(|t| match t {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            _ => false,
+        })
+        .map_or(rest.len(), |k| k + 1);
+    let mut mentions = Mentions::default();
+    collect(
+        rest.get(..end).unwrap_or(rest).iter().cloned().collect(),
+        &mut mentions,
+    );
+    Some((name.to_string(), mentions))
 }
 
 /// Is the ident at `i` the keyword of a type-level item with a name (`struct Config`,

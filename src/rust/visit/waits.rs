@@ -129,30 +129,56 @@ fn is_none_pat(p: &syn::Pat) -> bool {
 }
 
 fn stmt_mentions_cache(s: &Stmt) -> bool {
-    let mut f = CacheNames(false);
+    let mut f = NamedBy::outside_closures(is_cache_name);
     f.visit_stmt(s);
-    f.0
+    f.found
 }
 
 /// Does the expression name a cache (`cache`, `page_cache`, `cached_page(..)`, `CACHE`)?
 fn mentions_cache(e: &Expr) -> bool {
-    let mut f = CacheNames(false);
+    let mut f = NamedBy::outside_closures(is_cache_name);
     f.visit_expr(e);
-    f.0
+    f.found
 }
 
-/// Finds an identifier one of whose words is `cache` / `cached` (any case).
-struct CacheNames(bool);
+/// Is one of the words of a lowercase name `cache` / `cached` / `caches`?
+fn is_cache_name(name: &str) -> bool {
+    name.split('_')
+        .any(|w| matches!(w, "cache" | "cached" | "caches"))
+}
 
-impl<'ast> Visit<'ast> for CacheNames {
-    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
-        let name = i.to_string().to_ascii_lowercase();
-        self.0 |= name
-            .split('_')
-            .any(|w| matches!(w, "cache" | "cached" | "caches"));
+/// Finds an identifier whose lowercase name `wanted` accepts; closures and async blocks are
+/// skipped unless `into_closures`.
+struct NamedBy {
+    wanted: fn(&str) -> bool,
+    into_closures: bool,
+    found: bool,
+}
+
+impl NamedBy {
+    fn outside_closures(wanted: fn(&str) -> bool) -> NamedBy {
+        NamedBy {
+            wanted,
+            into_closures: false,
+            found: false,
+        }
     }
-    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+}
+
+impl<'ast> Visit<'ast> for NamedBy {
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        self.found |= (self.wanted)(&i.to_string().to_ascii_lowercase());
+    }
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        if self.into_closures {
+            visit::visit_expr_closure(self, c);
+        }
+    }
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        if self.into_closures {
+            visit::visit_expr_async(self, a);
+        }
+    }
 }
 
 /// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
@@ -236,19 +262,18 @@ pub(super) fn receiver_name(e: &Expr) -> Option<String> {
 /// Does an expression make a file watcher or its event stream (a call into the `notify` or
 /// `inotify` crates, `recommended_watcher(..)`, `get_inotify_event_stream()`)?
 pub(super) fn makes_a_file_watcher(e: &Expr) -> bool {
-    struct Words(bool);
-    impl<'ast> Visit<'ast> for Words {
-        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
-            let name = i.to_string().to_ascii_lowercase();
-            self.0 |= name == "notify"
+    let mut f = NamedBy {
+        wanted: |name| {
+            name == "notify"
                 || name
                     .split('_')
-                    .any(|w| matches!(w, "inotify" | "watcher" | "fsevent" | "debouncer"));
-        }
-    }
-    let mut w = Words(false);
-    w.visit_expr(e);
-    w.0
+                    .any(|w| matches!(w, "inotify" | "watcher" | "fsevent" | "debouncer"))
+        },
+        into_closures: true,
+        found: false,
+    };
+    f.visit_expr(e);
+    f.found
 }
 
 /// Words of a channel's name that say it carries reload commands.
