@@ -143,6 +143,11 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
             Some(Root::Main) if b.parent.is_none() => g
                 .startup
                 .push((id, reach(Role::Startup, How::Root(Root::Main)))),
+            // A lazy static's initialiser (`static C: LazyLock<_> = LazyLock::new(|| ..)`) runs
+            // once, like one inside a fn.
+            Some(Root::Once) if b.parent.is_none() => g
+                .startup
+                .push((id, reach(Role::Startup, How::Given(Root::Once)))),
             Some(r) if b.parent.is_none() => {
                 g.request.push((id, reach(Role::Request, How::Root(r))))
             }

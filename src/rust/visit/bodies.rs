@@ -180,6 +180,7 @@ impl Walker<'_> {
             Pat::Type(t) => (&*t.pat, Some(of_type(&t.ty, &self.res, None))),
             p => (p, None),
         };
+        self.note_channels_and_watchers(pat, l.init.as_ref().map(|i| &*i.expr));
         // `let Ok(x) = …` / `let Some(x) = … else { … }` binds the unwrapped value.
         let (id, unwrapped) = match pat {
             Pat::Ident(id) => (id, false),
@@ -189,13 +190,6 @@ impl Walker<'_> {
             },
             _ => return,
         };
-        if l.init
-            .as_ref()
-            .is_some_and(|i| super::waits::makes_a_file_watcher(&i.expr))
-        {
-            let body = self.fn_body();
-            self.watch_locals.insert((body, id.ident.to_string()));
-        }
         let ty = match (declared, &l.init) {
             (Some(t), _) => t,
             (None, Some(init)) if unwrapped => {
@@ -205,6 +199,30 @@ impl Walker<'_> {
             (None, None) => Ty::Unknown,
         };
         self.bind(id.ident.to_string(), ty);
+    }
+
+    /// Remembers a channel's pair (`let (tx, rx) = mpsc::channel(..)`) and the locals of a file
+    /// watcher: the watcher itself (`let events = inotify_stream()`) and the receiver of a
+    /// channel whose sender the watcher's callback owns (`recommended_watcher(move |_|
+    /// tx.send(()))`): a loop on that receiver runs once per edit, not per request.
+    fn note_channels_and_watchers(&mut self, pat: &Pat, init: Option<&syn::Expr>) {
+        let Some(init) = init else { return };
+        let body = self.fn_body();
+        if let Some((tx, rx)) = super::waits::channel_pair(pat, init) {
+            self.channels.insert((body, tx), rx);
+            return;
+        }
+        if !super::waits::makes_a_file_watcher(init) {
+            return;
+        }
+        if let Pat::Ident(id) = pat {
+            self.watch_locals.insert((body, id.ident.to_string()));
+        }
+        for name in super::waits::idents_in(init, true) {
+            if let Some(rx) = self.channels.get(&(body, name)) {
+                self.watch_locals.insert((body, rx.clone()));
+            }
+        }
     }
 
     pub(super) fn enter_impl(&mut self, i: &syn::ItemImpl) {
