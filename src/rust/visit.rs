@@ -392,6 +392,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
+        self.route_attrs(&i.attrs);
         self.record_struct(i);
     }
 

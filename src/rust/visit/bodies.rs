@@ -328,12 +328,19 @@ impl Walker<'_> {
         });
     }
 
-    /// Presence facts from `#[get("/health")]`-style attributes.
-    fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
+    /// Presence facts from `#[get("/health")]`-style attributes, and from a project's own
+    /// route-table attribute (`#[routes::routes(routes("/health" => get(h), ..))]`).
+    pub(super) fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
         for a in attrs {
             let segs = segments(a.path());
             let Some(last) = segs.last() else { continue };
             if !crate::rust::engine::ROUTE_CALLS.contains(&last.as_str()) {
+                if let syn::Meta::List(list) = &a.meta {
+                    let line = a.span().start().line as u32;
+                    for route in routed_literals(list.tokens.clone()) {
+                        self.route_fact(&route, line);
+                    }
+                }
                 continue;
             }
             let lit = a
@@ -365,6 +372,35 @@ impl Walker<'_> {
             .collect();
         self.out.presence.extend(facts);
     }
+}
+
+/// The `"/path" => handler` pairs of a route table written in an attribute's tokens (nested
+/// groups included): the string literals that start with `/` and are followed by `=>`.
+fn routed_literals(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::new();
+    for (i, t) in trees.iter().enumerate() {
+        match t {
+            TokenTree::Group(g) => out.extend(routed_literals(g.stream())),
+            TokenTree::Literal(l) => {
+                let arrow = matches!(
+                    (trees.get(i + 1), trees.get(i + 2)),
+                    (Some(TokenTree::Punct(e)), Some(TokenTree::Punct(g)))
+                        if e.as_char() == '=' && g.as_char() == '>'
+                );
+                let path = syn::parse_str::<syn::LitStr>(&l.to_string())
+                    .ok()
+                    .map(|s| s.value())
+                    .filter(|v| v.starts_with('/'));
+                if let (true, Some(path)) = (arrow, path) {
+                    out.push(path);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `#[get("/x")]`, `#[actix_web::post("/x")]`, `#[handler]`, `#[oai(path = "/x")]`.
