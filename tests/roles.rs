@@ -90,8 +90,13 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // a client made on the first request for a key and kept in a static (for-loop and
             // guard lookups) is made once per key; without the memo it is made per request
             "blocking-in-async src/backend.rs:49 request error",
-            // the credentials given to `LazyCredential::new` are read on first use (no
-            // finding); a lazy static's initialiser runs once, whatever thread it starts
+            // a daemon whose main runs inside `worker.on(main_inner())`: its setup runs once,
+            // the task it spawns per accepted connection serves
+            "blocking-in-async src/bin/daemon.rs:17 startup note",
+            "blocking-in-async src/bin/daemon.rs:23 request error",
+            // the credentials given to `LazyCredential::new` are read on first use, and
+            // `version()` fills a `OnceLock` after `get()` missed (no finding); a lazy static's
+            // initialiser runs once, whatever thread it starts
             "blocking-in-async src/lazy.rs:29 startup note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one

@@ -307,6 +307,9 @@ impl Walker<'_> {
         match name {
             _ if runs_once_method(name) => Some(Root::Once),
             "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
+            // `MethodRouter::on(MethodFilter::GET, h)` takes a filter and a handler; one
+            // argument is someone else's `on` (`worker_task().on(main_inner())` runs main).
+            "on" if args < 2 => None,
             _ if ROUTE_REGISTRATIONS.contains(&name) => Some(Root::Route),
             _ if self.warp && WARP_REGISTRATIONS.contains(&name) => Some(Root::Route),
             _ => None,

@@ -159,9 +159,11 @@ fn fills_any(rest: &[Stmt], statics: &[String], guards: &[(String, String)]) -> 
     f.found
 }
 
-/// Methods that add to a collection or take it for writing.
+/// Methods that add to a collection, take it for writing, or set a once-cell
+/// (`VERSION.get()` … `VERSION.set(v)`).
 const FILL_METHODS: &[&str] = &[
     "insert",
+    "set",
     "push",
     "push_back",
     "push_front",
