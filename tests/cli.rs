@@ -534,3 +534,66 @@ fn hostile_files_do_not_crash_the_scan() {
         "not UTF-8 is a note, not a crash"
     );
 }
+
+#[test]
+fn nightly_cargo_features_in_a_manifest_are_read_with_a_note() {
+    let member =
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n";
+    let root = "cargo-features = [\"profile-rustflags\"]\n\n[workspace]\nmembers = [\"a\"]\n\n[profile.release]\nrustflags = [\"-Cdebuginfo=1\"]\n";
+    let dir = temp_workspace(root, &[("a", member)]);
+    let (out, code) = stdout_of(ready(&["--format", "json"]).current_dir(dir.path()));
+    assert_ne!(code, 2, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(report.to_string().contains("RUSTC_BOOTSTRAP=1"), "{out}");
+}
+
+#[test]
+fn a_registry_dependency_patched_to_a_member_links_the_members() {
+    let app = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nweb = \"0.1\"\n";
+    let web = "[package]\nname = \"web\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\naxum = \"0.7\"\ntokio = \"1\"\n";
+    let root = "[workspace]\nmembers = [\"app\", \"web\"]\n\n[patch.crates-io]\nweb = { path = \"web\" }\n";
+    let dir = temp_workspace(root, &[("app", app), ("web", web)]);
+    std::fs::write(
+        dir.path().join("app/src/main.rs"),
+        "#[tokio::main]\nasync fn main() {\n    web::serve().await;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("web/src/lib.rs"),
+        "pub async fn serve() {\n    let app = axum::Router::new();\n    let l = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(l, app).await.unwrap();\n}\n",
+    )
+    .unwrap();
+    let (out, _) = stdout_of(ready(&["list", "--services"]).current_dir(dir.path()));
+    assert!(out.starts_with("service `app`"), "{out}");
+}
+
+#[test]
+fn a_tracked_file_counts_though_gitignore_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(root.join("Cargo.lock"), "version = 4\n").unwrap();
+    std::fs::write(root.join(".gitignore"), "Cargo.lock\n").unwrap();
+    let lockfile_findings = || {
+        let (out, _) = stdout_of(ready(&["--format", "json"]).current_dir(root));
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == "lockfile-committed")
+            .count()
+    };
+    git(root, &["init", "-q"]);
+    // ignored and untracked: not committed
+    assert_eq!(lockfile_findings(), 1);
+    git(root, &["add", "-f", "Cargo.lock"]);
+    // tracked: committed, whatever .gitignore says
+    assert_eq!(lockfile_findings(), 0);
+}

@@ -136,6 +136,14 @@ fn a_daemon_serving_its_own_cli_over_a_unix_socket_is_local() {
 }
 
 #[test]
+fn a_udp_proxys_admin_port_is_an_admin_console() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "udpproxy");
+    assert_eq!(purposes(s), ["http-console udpproxy/src/admin.rs:9"]);
+    assert_eq!(with_outcome(s, Outcome::Skipped), HTTP_API_CHECKS);
+}
+
+#[test]
 fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     let r = report_of("svc-purposes");
     let c = r.checks.iter().find(|c| c.id == "health-endpoint").unwrap();
@@ -143,7 +151,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));

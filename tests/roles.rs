@@ -83,6 +83,37 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
 }
 
 #[test]
+fn control_plane_code_beside_request_paths_is_not_a_request_path() {
+    assert_eq!(
+        findings("roles-control", &["blocking-in-async"]),
+        [
+            // a client made on the first request for a key and kept in a static (for-loop and
+            // guard lookups) is made once per key; without the memo it is made per request
+            "blocking-in-async src/backend.rs:49 request error",
+            // a daemon whose main runs inside `worker.on(main_inner())`: its setup runs once,
+            // the task it spawns per accepted connection serves
+            "blocking-in-async src/bin/daemon.rs:17 startup note",
+            "blocking-in-async src/bin/daemon.rs:23 request error",
+            // the credentials given to `LazyCredential::new` are read on first use, and
+            // `version()` fills a `OnceLock` after `get()` missed (no finding); a lazy static's
+            // initialiser runs once, whatever thread it starts
+            "blocking-in-async src/lazy.rs:29 startup note",
+            // `mqtt::Integration::new` reads a file, but the handler calls
+            // `http::Integration::new`: only setup() at startup reaches the MQTT one
+            "blocking-in-async src/main.rs:12 startup note",
+            // a channel asking the loop to spawn a source is control code; messages serve
+            "blocking-in-async src/watch.rs:9 startup note",
+            "blocking-in-async src/watch.rs:12 request error",
+            // a watcher's callback owns the sender: once per edit; the jobs channel serves
+            "blocking-in-async src/watch.rs:33 startup note",
+            "blocking-in-async src/watch.rs:36 request error",
+            // a plain loop driven by a watcher's channel: once per edit
+            "blocking-in-async src/watch.rs:55 startup note",
+        ]
+    );
+}
+
+#[test]
 fn without_a_service_an_event_loop_serves_nobody() {
     // oha-like: a CLI's progress loop, spawned from main; the service model finds no service,
     // so its loop is no request root and the blocking call in it runs in main's role

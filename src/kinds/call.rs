@@ -445,6 +445,9 @@ pub enum Context {
     /// The miss path of a read-through cache (`else` of `if let Some(v) = cache.get(k)` when it
     /// fills the cache): runs once per key.
     CacheMiss,
+    /// The closure given to a one-time initialisation: `get_or_init`, `get_or_try_init`,
+    /// `call_once`, a `Lazy*::new` constructor. It runs once, on first use.
+    Once,
     /// `fn main` of a bin target.
     Main,
     /// Inside the arguments / closure of a call to this path (methods match by last segment).
@@ -461,6 +464,7 @@ impl Context {
             "accept-loop" => Context::AcceptLoop,
             "other-select-branch" => Context::OtherBranch,
             "cache-miss" => Context::CacheMiss,
+            "once" => Context::Once,
             "main" => Context::Main,
             other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {
                 any_prefix: false,

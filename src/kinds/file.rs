@@ -1,5 +1,6 @@
 //! Kind `file`: a file or glob exists (README, SECURITY.md, CI workflows, Cargo.lock) or must not.
-//! Existence is judged on the gitignore-aware file set, so an ignored Cargo.lock is "not committed".
+//! Existence is judged on the gitignore-aware file set (plus files the git index tracks, which
+//! no ignore rule hides), so an ignored, untracked Cargo.lock is "not committed".
 //! `scope = "repository"` roots the globs at the enclosing git work tree.
 
 use serde::Deserialize;

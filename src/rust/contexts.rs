@@ -35,6 +35,31 @@ pub enum Frame {
     Method(String),
 }
 
+/// One-time initialisations by method or fn name: what they are given runs once.
+const ONCE: &[&str] = &[
+    "get_or_init",
+    "get_or_try_init",
+    "call_once",
+    "call_once_force",
+];
+
+/// Does a call of this method run what it is given once (`cell.get_or_init(|| ..)`)?
+pub fn runs_once_method(name: &str) -> bool {
+    ONCE.contains(&name)
+}
+
+/// Does a call of this path run what it is given once: a one-time initialisation
+/// (`INIT.call_once`, `OnceCell::get_or_init`) or a lazy value's constructor (`LazyLock::new`,
+/// `once_cell::sync::Lazy::new`, a workspace's own `LazyCredential::new`), whose closure runs
+/// on first use?
+pub fn runs_once_path(path: &[String]) -> bool {
+    match path {
+        [.., ty, last] if last == "new" => ty.starts_with("Lazy"),
+        [.., last] => runs_once_method(last),
+        [] => false,
+    }
+}
+
 /// A frame in a file's frame tree.
 #[derive(Debug, Clone)]
 pub struct FrameNode {

@@ -5,7 +5,7 @@
 //!   (`http-metrics`), forwards what it receives and routes nothing of its own (`proxy`:
 //!   `copy_bidirectional`, HTTP `CONNECT`, a reverse-proxy crate), or is started from a module
 //!   or fn named `console`/`admin`/`dashboard`/`management` beside a server of another protocol
-//!   (`http-console`, a broker's status pages).
+//!   (`http-console`, a broker's status pages, a UDP proxy's admin port).
 //! - A gRPC start is `grpc`.
 //! - An accept loop (or actix-server) is `proxy` when the code forwards connections, else
 //!   `datagram` when the code receives UDP datagrams (a DNS or NTP daemon whose TCP listener
@@ -113,7 +113,10 @@ pub fn purposes_of(
         metrics_only,
     };
     let base = |s: &StartFact| s.framework.map_or(Purpose::Tcp, |f| FRAMEWORKS[f].protocol);
-    let other_protocol = starts.iter().any(|(_, s)| base(s) == Purpose::Tcp);
+    // Another protocol beside HTTP: an accept loop, or UDP datagrams received without one
+    // (a UDP proxy whose only HTTP server is its admin port).
+    let other_protocol = starts.iter().any(|(_, s)| base(s) == Purpose::Tcp)
+        || first(inputs, &ordered, &DATAGRAMS).is_some();
     let web = starts
         .iter()
         .any(|(_, s)| matches!(base(s), Purpose::Http | Purpose::Grpc));

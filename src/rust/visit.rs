@@ -21,6 +21,7 @@ use crate::model::Region;
 mod bodies;
 mod calls;
 mod macro_bodies;
+mod memo;
 mod serve;
 mod waits;
 
@@ -67,6 +68,10 @@ pub struct Walker<'a> {
     /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`),
     /// by the fn body they are bound in.
     watch_locals: HashSet<(Option<u32>, String)>,
+    /// Inside this many async blocks that only wait for a signal and exit the process.
+    exit_only: u32,
+    /// Channels bound by a `let (tx, rx) = ..channel(..)`: sender → receiver, by fn body.
+    channels: HashMap<(Option<u32>, String), String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
     pub(super) out: &'a mut FileSummary,
@@ -113,6 +118,8 @@ impl<'a> Walker<'a> {
             mods: Vec::new(),
             locals: Vec::new(),
             watch_locals: HashSet::new(),
+            channels: HashMap::new(),
+            exit_only: 0,
             out,
         }
     }
@@ -390,6 +397,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
+        self.route_attrs(&i.attrs);
         self.record_struct(i);
     }
 
@@ -481,7 +489,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             addr(e),
         );
         self.push_frame(Frame::Async);
+        let exit_only = calls::only_waits_then_exits(&e.block.stmts);
+        self.exit_only += u32::from(exit_only);
         visit::visit_expr_async(self, e);
+        self.exit_only -= u32::from(exit_only);
         self.pop_frame();
         self.close_body();
     }

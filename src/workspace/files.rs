@@ -1,4 +1,5 @@
-//! The file set: a gitignore-aware walk of the workspace root.
+//! The file set: a gitignore-aware walk of the workspace root, plus the files the git index
+//! tracks that an ignore rule names (git ignores only untracked files).
 //!
 //! Never entered: `target/`, VCS directories, and directories holding a Cargo.toml that is not
 //! a member of this workspace (nested workspaces such as test fixtures, excluded crates). With
@@ -14,7 +15,9 @@ use crate::model::CodeKind;
 pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
     let root = ws.root.clone();
     let members = ws.member_dirs.clone();
-    let mut files: Vec<SourceFile> = walk(&root, &members)
+    let mut found = walk(&root, &members);
+    found.extend(tracked_but_ignored(&root, &members, &found));
+    let mut files: Vec<SourceFile> = found
         .into_iter()
         .map(|abs| {
             let path = relative_to(&root, &abs);
@@ -89,15 +92,45 @@ fn walk(root: &Path, members: &[String]) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// Files of the git index that the gitignore-aware walk left out (an ignore rule names a file
+/// that is committed anyway), in directories the walk would enter.
+fn tracked_but_ignored(
+    root: &Path,
+    members: &[String],
+    walked: &[std::path::PathBuf],
+) -> Vec<std::path::PathBuf> {
+    let seen: std::collections::HashSet<String> =
+        walked.iter().map(|p| relative_to(root, p)).collect();
+    super::git::tracked_files(root)
+        .into_iter()
+        .filter(|rel| !seen.contains(rel))
+        .map(|rel| root.join(rel))
+        .filter(|abs| {
+            abs.ancestors()
+                .skip(1)
+                .take_while(|d| *d != root)
+                .all(|d| keep_dir(d, root, members))
+        })
+        .collect()
+}
+
 fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool {
     if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
         return true;
     }
-    let name = entry.file_name().to_string_lossy();
+    keep_dir(entry.path(), root, members)
+}
+
+/// Is this directory walked: not a VCS directory, not a build's `target/`, not a nested
+/// workspace or crate that is no member?
+fn keep_dir(path: &Path, root: &Path, members: &[String]) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     if matches!(name.as_ref(), ".git" | ".hg" | ".svn" | ".jj") {
         return false;
     }
-    let path = entry.path();
     if path == root.join("target") || (name == "target" && path.join("CACHEDIR.TAG").exists()) {
         return false;
     }

@@ -145,3 +145,31 @@ pub fn enclosing_worktree(root: &Path) -> Option<(std::path::PathBuf, String)> {
     }
     Some((workdir.clone(), super::relative_to(&workdir, &root)))
 }
+
+/// The regular files of the git index under `root` (relative to it, with `/`), when `root`
+/// lies in a git work tree. A tracked file is in the repository whatever `.gitignore` says (git ignores
+/// only untracked files): a committed `Cargo.lock` or `.github/workflows/ci.yml` that an
+/// ignore rule also names is still committed. Links and paths with `..` are skipped.
+pub fn tracked_files(root: &Path) -> Vec<String> {
+    let Ok(repo) = git2::Repository::discover(root) else {
+        return Vec::new();
+    };
+    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index()) else {
+        return Vec::new();
+    };
+    let (Ok(workdir), Ok(root)) = (workdir.canonicalize(), root.canonicalize()) else {
+        return Vec::new();
+    };
+    index
+        .iter()
+        .filter_map(|entry| {
+            let rel = std::str::from_utf8(&entry.path).ok()?;
+            let safe = Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            let abs = workdir.join(rel);
+            let regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file());
+            (safe && regular && abs.starts_with(&root)).then(|| super::relative_to(&root, &abs))
+        })
+        .collect()
+}

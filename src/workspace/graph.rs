@@ -1,9 +1,10 @@
 //! The workspace-member dependency graph (from `cargo metadata --no-deps`: each member's
-//! declared path dependencies that point at another member) and what it implies: each
-//! package's closure of members, and which members hold no production code: test support
+//! declared path dependencies that point at another member, or registry ones a root `[patch]`
+//! redirects to a member) and what it implies: each package's closure of members, and which
+//! members hold no production code: test support
 //! (only ever dev-dependencies of others, marked `[package.metadata.ready] role =
 //! "test-support"`, or named so: `*-test-utils`, `*-testing`, `tests/…`) and benches or examples
-//! (`benchmarks/`, `*-examples`).
+//! (`benchmarks/`, `*-examples`, `*-stress`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -58,6 +59,8 @@ const EXAMPLE_WORDS: &[&str] = &[
     "benches",
     "benchmark",
     "benchmarks",
+    "stress",
+    "loadtest",
     "example",
     "examples",
 ];
@@ -221,6 +224,10 @@ mod tests {
             Some(CodeKind::Example)
         );
         assert_eq!(kind("archive", "examples/archive"), Some(CodeKind::Example));
+        assert_eq!(
+            kind("symbolicator-stress", "crates/symbolicator-stress"),
+            Some(CodeKind::Example)
+        );
         assert_eq!(
             kind("simulator", "core/simulator"),
             Some(CodeKind::TestSupport)

@@ -26,14 +26,30 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
     if let Some(p) = manifest_path {
         cmd.manifest_path(p);
     }
-    let meta = cmd.exec().map_err(metadata_error)?;
+    let (meta, nightly) = match cmd.exec() {
+        Ok(meta) => (meta, false),
+        Err(e) if needs_nightly_cargo(&e) => {
+            cmd.env("RUSTC_BOOTSTRAP", "1");
+            (cmd.exec().map_err(metadata_error)?, true)
+        }
+        Err(e) => return Err(metadata_error(e)),
+    };
     let root = PathBuf::from(meta.workspace_root.as_std_path());
     let root_manifest = read_manifest(&root.join("Cargo.toml"))?;
     let (members, outside): (Vec<_>, Vec<_>) = meta
         .workspace_packages()
         .into_iter()
         .partition(|p| p.manifest_path.as_std_path().starts_with(&root));
-    let notes = outside.iter().map(|p| outside_note(&root, p)).collect();
+    let mut notes: Vec<crate::model::ScanNote> =
+        outside.iter().map(|p| outside_note(&root, p)).collect();
+    if nightly {
+        notes.push(crate::model::ScanNote {
+            file: "Cargo.toml".into(),
+            message: "the manifests use nightly-only `cargo-features`: read with \
+                      `RUSTC_BOOTSTRAP=1` (`cargo metadata` compiles nothing)"
+                .into(),
+        });
+    }
     check_selection(selection, members.iter().map(|p| p.name.as_str()))?;
     let mut member_dirs: Vec<String> = members
         .iter()
@@ -48,10 +64,11 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
         })
         .collect();
     member_dirs.sort();
-    let all: Vec<Package> = members
+    let mut all: Vec<Package> = members
         .iter()
         .map(|p| convert_package(&root, p))
         .collect::<Result<_, _>>()?;
+    apply_patches(&mut all, &patched_paths(&root, &root_manifest));
     let mut packages: Vec<Package> = all
         .iter()
         .filter(|p| selected(selection, &p.name))
@@ -76,6 +93,35 @@ pub fn load(manifest_path: Option<&Path>, selection: &Selection) -> Result<Works
     })
 }
 
+/// The crates the root manifest's `[patch.<registry>]` tables redirect to a path (rmqtt's
+/// members depend on `rmqtt = "0.24"`, patched to `rmqtt/`): name → dir relative to the root.
+fn patched_paths(root: &Path, manifest: &toml::Table) -> Vec<(String, String)> {
+    let Some(toml::Value::Table(registries)) = manifest.get("patch") else {
+        return Vec::new();
+    };
+    registries
+        .values()
+        .filter_map(toml::Value::as_table)
+        .flat_map(|crates| crates.iter())
+        .filter_map(|(name, spec)| {
+            let path = spec.get("path")?.as_str()?;
+            Some((name.clone(), relative_to(root, &root.join(path))))
+        })
+        .collect()
+}
+
+/// A dependency on a registry version that a `[patch]` redirects to a path resolves to that
+/// path: for the member graph it is a path dependency.
+fn apply_patches(all: &mut [Package], patches: &[(String, String)]) {
+    for d in all.iter_mut().flat_map(|p| p.dependencies.iter_mut()) {
+        if d.path.is_none()
+            && let Some((_, dir)) = patches.iter().find(|(name, _)| *name == d.name)
+        {
+            d.path = Some(dir.clone());
+        }
+    }
+}
+
 /// A member whose manifest lies outside the workspace root is not scanned (the tool reads
 /// nothing outside the scanned tree); a note says so.
 fn outside_note(root: &Path, p: &cargo_metadata::Package) -> crate::model::ScanNote {
@@ -87,6 +133,14 @@ fn outside_note(root: &Path, p: &cargo_metadata::Package) -> crate::model::ScanN
             p.name
         ),
     }
+}
+
+/// Did `cargo metadata` refuse a manifest's nightly-only `cargo-features` (`the cargo feature
+/// `profile-rustflags` requires a nightly version of Cargo`)? Reading manifests compiles
+/// nothing, so they are read again with `RUSTC_BOOTSTRAP=1`, as the pinned nightly would.
+fn needs_nightly_cargo(e: &cargo_metadata::Error) -> bool {
+    matches!(e, cargo_metadata::Error::CargoMetadata { stderr }
+        if stderr.contains("requires a nightly version of Cargo"))
 }
 
 fn metadata_error(e: cargo_metadata::Error) -> Error {

@@ -44,6 +44,10 @@ pub const COMMON_METHODS: &[&str] = &[
     "write",
     "flush",
     "lock",
+    "acquire",
+    "acquire_owned",
+    "acquire_many",
+    "try_acquire",
     "next",
     "take",
     "replace",
@@ -305,7 +309,41 @@ impl CodeModel {
             .crates
             .get(k as usize)
             .and_then(|c| c.names.get(segs[0].as_str()).copied());
-        self.prefer(k, named_crate, self.assoc.get(&(t, f)))
+        let found = self.prefer(k, named_crate, self.assoc.get(&(t, f)));
+        match self.qualifying_module(k, place, &segs[..n - 2]) {
+            Some(m) => found
+                .into_iter()
+                .filter(|f| self.is_in_module(*f, k, &m))
+                .collect(),
+            None => found,
+        }
+    }
+
+    /// The workspace module a `Type::f` path's qualifier names (`aws_sns` in
+    /// `aws_sns::Integration::new`, relative to the caller's module or the crate root; `crate::`,
+    /// `self::`, `super::`), when the crate has it. None for no qualifier, another crate's name,
+    /// or a module the crate does not have.
+    fn qualifying_module(&self, k: u32, place: &Place, qual: &[String]) -> Option<Vec<String>> {
+        let first = qual.first()?;
+        let known = |m: Vec<String>| self.modules.contains(&(k, m.clone())).then_some(m);
+        let ups = qual.iter().take_while(|s| *s == "super").count();
+        match first.as_str() {
+            "crate" => known(qual[1..].to_vec()),
+            "self" => known([&place.module[..], &qual[1..]].concat()),
+            "super" => {
+                let keep = place.module.len().checked_sub(ups)?;
+                known([&place.module[..keep], &qual[ups..]].concat())
+            }
+            _ => known([&place.module[..], qual].concat()).or_else(|| known(qual.to_vec())),
+        }
+    }
+
+    /// Is fn `f` in crate `k`, in module `m` or below it?
+    fn is_in_module(&self, f: FnId, k: u32, m: &[String]) -> bool {
+        self.fns
+            .get(f as usize)
+            .and_then(|info| self.places.get(info.file as usize))
+            .is_some_and(|p| p.krate == Some(k) && p.module.starts_with(m))
     }
 
     /// The candidates the crate sees, preferring a named crate, then the caller's own.

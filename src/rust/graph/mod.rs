@@ -70,6 +70,8 @@ pub struct CodeModel {
     names: Names,
     /// Per file: crate and module path.
     places: Vec<Place>,
+    /// The (crate, module path) of every file of a crate.
+    modules: std::collections::HashSet<(u32, Vec<String>)>,
     /// Per file: id of its first body.
     body_base: Vec<u32>,
     /// Per body: (file, index in the file's bodies).
@@ -145,6 +147,11 @@ impl CodeModel {
                 },
                 None => Place::default(),
             })
+            .collect();
+        m.modules = m
+            .places
+            .iter()
+            .filter_map(|p| Some((p.krate?, p.module.clone())))
             .collect();
         for (i, s) in summaries.iter().enumerate() {
             m.body_base.push(m.body_at.len() as u32);

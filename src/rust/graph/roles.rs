@@ -96,7 +96,7 @@ pub fn assign(
     // Handlers given to a registration, and bodies reached from an event loop, are request
     // roots wherever that happens (a startup fn's accept loop serves requests). A spawned task
     // runs in the role of the code that spawns it: one started at startup does its setup once,
-    // and its own event loop serves.
+    // and its own event loop serves; one spawned in an event loop (per connection) serves.
     // Bodies reached from a timer loop are background roots.
     for (from, list) in g.edges.iter().enumerate() {
         for e in list {
@@ -143,6 +143,11 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
             Some(Root::Main) if b.parent.is_none() => g
                 .startup
                 .push((id, reach(Role::Startup, How::Root(Root::Main)))),
+            // A lazy static's initialiser (`static C: LazyLock<_> = LazyLock::new(|| ..)`) runs
+            // once, like one inside a fn.
+            Some(Root::Once) if b.parent.is_none() => g
+                .startup
+                .push((id, reach(Role::Startup, How::Given(Root::Once)))),
             Some(r) if b.parent.is_none() => {
                 g.request.push((id, reach(Role::Request, How::Root(r))))
             }
@@ -157,6 +162,9 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
                     g.startup.push((id, r));
                     continue;
                 }
+                // A task spawned in an event loop (one per accepted connection or message)
+                // serves, like the loop's own code.
+                (Some(Root::Spawn), Some(k)) => loop_how(k),
                 (Some(r), _) if r != Root::Main => How::Given(r),
                 (_, Some(k)) => loop_how(k),
                 _ => How::Nested,
@@ -200,6 +208,7 @@ fn sites(
         }
         let how = match (site.root, site.event_loop) {
             (Some(Root::Once), _) => continue,
+            (Some(Root::Spawn), Some(k)) => loop_how(k),
             (Some(r), _) => How::Given(r),
             (None, Some(k)) => loop_how(k),
             (None, None) => How::Call,

@@ -180,6 +180,7 @@ impl Walker<'_> {
             Pat::Type(t) => (&*t.pat, Some(of_type(&t.ty, &self.res, None))),
             p => (p, None),
         };
+        self.note_channels_and_watchers(pat, l.init.as_ref().map(|i| &*i.expr));
         // `let Ok(x) = …` / `let Some(x) = … else { … }` binds the unwrapped value.
         let (id, unwrapped) = match pat {
             Pat::Ident(id) => (id, false),
@@ -189,13 +190,6 @@ impl Walker<'_> {
             },
             _ => return,
         };
-        if l.init
-            .as_ref()
-            .is_some_and(|i| super::waits::makes_a_file_watcher(&i.expr))
-        {
-            let body = self.fn_body();
-            self.watch_locals.insert((body, id.ident.to_string()));
-        }
         let ty = match (declared, &l.init) {
             (Some(t), _) => t,
             (None, Some(init)) if unwrapped => {
@@ -205,6 +199,30 @@ impl Walker<'_> {
             (None, None) => Ty::Unknown,
         };
         self.bind(id.ident.to_string(), ty);
+    }
+
+    /// Remembers a channel's pair (`let (tx, rx) = mpsc::channel(..)`) and the locals of a file
+    /// watcher: the watcher itself (`let events = inotify_stream()`) and the receiver of a
+    /// channel whose sender the watcher's callback owns (`recommended_watcher(move |_|
+    /// tx.send(()))`): a loop on that receiver runs once per edit, not per request.
+    fn note_channels_and_watchers(&mut self, pat: &Pat, init: Option<&syn::Expr>) {
+        let Some(init) = init else { return };
+        let body = self.fn_body();
+        if let Some((tx, rx)) = super::waits::channel_pair(pat, init) {
+            self.channels.insert((body, tx), rx);
+            return;
+        }
+        if !super::waits::makes_a_file_watcher(init) {
+            return;
+        }
+        if let Pat::Ident(id) = pat {
+            self.watch_locals.insert((body, id.ident.to_string()));
+        }
+        for name in super::waits::idents_in(init, true) {
+            if let Some(rx) = self.channels.get(&(body, name)) {
+                self.watch_locals.insert((body, rx.clone()));
+            }
+        }
     }
 
     pub(super) fn enter_impl(&mut self, i: &syn::ItemImpl) {
@@ -310,12 +328,19 @@ impl Walker<'_> {
         });
     }
 
-    /// Presence facts from `#[get("/health")]`-style attributes.
-    fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
+    /// Presence facts from `#[get("/health")]`-style attributes, and from a project's own
+    /// route-table attribute (`#[routes::routes(routes("/health" => get(h), ..))]`).
+    pub(super) fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
         for a in attrs {
             let segs = segments(a.path());
             let Some(last) = segs.last() else { continue };
             if !crate::rust::engine::ROUTE_CALLS.contains(&last.as_str()) {
+                if let syn::Meta::List(list) = &a.meta {
+                    let line = a.span().start().line as u32;
+                    for route in routed_literals(list.tokens.clone()) {
+                        self.route_fact(&route, line);
+                    }
+                }
                 continue;
             }
             let lit = a
@@ -347,6 +372,35 @@ impl Walker<'_> {
             .collect();
         self.out.presence.extend(facts);
     }
+}
+
+/// The `"/path" => handler` pairs of a route table written in an attribute's tokens (nested
+/// groups included): the string literals that start with `/` and are followed by `=>`.
+fn routed_literals(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::new();
+    for (i, t) in trees.iter().enumerate() {
+        match t {
+            TokenTree::Group(g) => out.extend(routed_literals(g.stream())),
+            TokenTree::Literal(l) => {
+                let arrow = matches!(
+                    (trees.get(i + 1), trees.get(i + 2)),
+                    (Some(TokenTree::Punct(e)), Some(TokenTree::Punct(g)))
+                        if e.as_char() == '=' && g.as_char() == '>'
+                );
+                let path = syn::parse_str::<syn::LitStr>(&l.to_string())
+                    .ok()
+                    .map(|s| s.value())
+                    .filter(|v| v.starts_with('/'));
+                if let (true, Some(path)) = (arrow, path) {
+                    out.push(path);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `#[get("/x")]`, `#[actix_web::post("/x")]`, `#[handler]`, `#[oai(path = "/x")]`.

@@ -10,18 +10,10 @@ use super::{Walker, addr, region, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
 use crate::model::Region;
-use crate::rust::contexts::Frame;
+use crate::rust::contexts::{Frame, runs_once_method, runs_once_path};
 use crate::rust::engine::{Engine, FileInput};
 use crate::rust::facts::{Callee, Discard, Root, Site};
 use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
-
-/// One-time initialisations: what they are given runs once.
-const ONCE: &[&str] = &[
-    "get_or_init",
-    "get_or_try_init",
-    "call_once",
-    "call_once_force",
-];
 
 /// Names callable everywhere that are never workspace fns.
 const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"];
@@ -180,9 +172,10 @@ impl Walker<'_> {
         args: &[&Expr],
         display: String,
     ) {
-        if args.iter().any(|a| exits_only(a)) {
-            // A handler that only exits the process (`ctrlc::set_handler(|| exit(1))`) is
-            // evidence of nothing: it stops no server gracefully and drains nothing.
+        if self.exit_only > 0 || args.iter().any(|a| exits_only(a)) {
+            // A handler that only exits the process (`ctrlc::set_handler(|| exit(1))`, a task
+            // that awaits ctrl-c and exits) is evidence of nothing: it stops no server
+            // gracefully and drains nothing.
             self.start_fact(&callee, region.line, false);
         } else {
             self.presence_at(&callee, region.line, args.is_empty());
@@ -299,7 +292,7 @@ impl Walker<'_> {
         let last = path.last()?.as_str();
         let std = path.first().is_some_and(|f| f == "std");
         match last {
-            _ if ONCE.contains(&last) => Some(Root::Once),
+            _ if runs_once_path(path) => Some(Root::Once),
             "spawn" | "spawn_local" if !std => Some(Root::Spawn),
             _ if ROUTE_REGISTRATIONS.contains(&last) && !std => Some(Root::Route),
             _ => None,
@@ -312,8 +305,11 @@ impl Walker<'_> {
             return None;
         }
         match name {
-            _ if ONCE.contains(&name) => Some(Root::Once),
+            _ if runs_once_method(name) => Some(Root::Once),
             "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
+            // `MethodRouter::on(MethodFilter::GET, h)` takes a filter and a handler; one
+            // argument is someone else's `on` (`worker_task().on(main_inner())` runs main).
+            "on" if args < 2 => None,
             _ if ROUTE_REGISTRATIONS.contains(&name) => Some(Root::Route),
             _ if self.warp && WARP_REGISTRATIONS.contains(&name) => Some(Root::Route),
             _ => None,
@@ -490,24 +486,45 @@ fn exits_only(e: &Expr) -> bool {
     let Expr::Closure(c) = strip(e) else {
         return false;
     };
-    let is_exit = |e: &Expr| match strip(e) {
+    match strip(&c.body) {
+        Expr::Block(b) => only_waits_then_exits(&b.block.stmts),
+        body => is_exit(body),
+    }
+}
+
+/// Do these statements only wait (a signal, a short sleep), log and then exit the process
+/// (`tokio::signal::ctrl_c().await.unwrap(); std::process::exit(130);`)? Such a handler stops
+/// no server gracefully and drains nothing.
+pub(super) fn only_waits_then_exits(stmts: &[syn::Stmt]) -> bool {
+    let mut exits = false;
+    for stmt in stmts {
+        match stmt {
+            syn::Stmt::Macro(_) | syn::Stmt::Expr(Expr::Macro(_), _) => {}
+            syn::Stmt::Expr(e, _) if is_exit(e) => exits = true,
+            syn::Stmt::Expr(e, _) if is_awaited(e) => {}
+            _ => return false,
+        }
+    }
+    exits
+}
+
+/// `std::process::exit(..)`, `process::exit(..)`.
+fn is_exit(e: &Expr) -> bool {
+    match strip(e) {
         Expr::Call(call) => matches!(&*call.func, Expr::Path(p)
             if p.path.segments.last().is_some_and(|s| s.ident == "exit")
                 && p.path.segments.len() >= 2),
         _ => false,
-    };
-    match strip(&c.body) {
-        Expr::Block(b) => {
-            let mut exits = false;
-            for stmt in &b.block.stmts {
-                match stmt {
-                    syn::Stmt::Macro(_) | syn::Stmt::Expr(Expr::Macro(_), _) => {}
-                    syn::Stmt::Expr(e, _) if is_exit(e) => exits = true,
-                    _ => return false,
-                }
-            }
-            exits
-        }
-        body => is_exit(body),
+    }
+}
+
+/// `x.await`, possibly unwrapped: `ctrl_c().await.unwrap()`, `sleep(d).await;`.
+fn is_awaited(e: &Expr) -> bool {
+    match e {
+        Expr::Await(_) => true,
+        Expr::Paren(p) => is_awaited(&p.expr),
+        Expr::MethodCall(m) => is_awaited(&m.receiver),
+        Expr::Try(t) => is_awaited(&t.expr),
+        _ => false,
     }
 }

@@ -4,10 +4,9 @@
 //! key, then the cache answers).
 
 use syn::visit::{self, Visit};
-use syn::{Expr, ExprCall, Macro, Stmt};
+use syn::{Expr, ExprCall, Macro};
 
 use super::{Walker, strip};
-use crate::rust::contexts::Frame;
 use crate::rust::facts::LoopKind;
 use crate::rust::types::Scope;
 
@@ -23,8 +22,16 @@ impl Walker<'_> {
         if !self.in_async() {
             return None;
         }
+        let body = self.fn_body();
+        let watchers: Vec<&str> = self
+            .watch_locals
+            .iter()
+            .filter(|(b, _)| *b == body)
+            .map(|(_, name)| name.as_str())
+            .collect();
         let mut f = LoopAwaits {
             scope: self.scope(),
+            watchers,
             first_is_signal: None,
             select: false,
             receives: false,
@@ -41,122 +48,20 @@ impl Walker<'_> {
             None
         }
     }
-
-    /// `if let Some(v) = cache.get(k) { v } else { fill }`: the `else` that fills the cache is
-    /// its miss path.
-    pub(super) fn expr_if(&mut self, e: &syn::ExprIf) {
-        let Some((_, els)) = &e.else_branch else {
-            return visit::visit_expr_if(self, e);
-        };
-        if !(is_cache_lookup(&e.cond) && mentions_cache(els)) {
-            return visit::visit_expr_if(self, e);
-        }
-        self.visit_expr(&e.cond);
-        self.visit_block(&e.then_branch);
-        self.push_frame(Frame::CacheMiss);
-        self.visit_expr(els);
-        self.pop_frame();
-    }
-
-    /// `match cache.get(k) { Some(v) => v, None => fill }`: the `None` arm that fills the cache
-    /// is its miss path.
-    pub(super) fn expr_match(&mut self, e: &syn::ExprMatch) {
-        if !mentions_cache(&e.expr) {
-            return visit::visit_expr_match(self, e);
-        }
-        self.visit_expr(&e.expr);
-        for arm in &e.arms {
-            let miss = is_none_pat(&arm.pat) && mentions_cache(&arm.body);
-            if miss {
-                self.push_frame(Frame::CacheMiss);
-            }
-            self.visit_arm(arm);
-            if miss {
-                self.pop_frame();
-            }
-        }
-    }
-
-    /// A block's statements; after `if let Some(v) = cache.get(k) { return v; }` the rest of
-    /// the block, when it fills the cache, is the miss path.
-    pub(super) fn stmts(&mut self, stmts: &[Stmt]) {
-        let miss_from = stmts
-            .iter()
-            .position(returns_a_cache_hit)
-            .map(|i| i + 1)
-            .filter(|&i| {
-                stmts
-                    .get(i..)
-                    .is_some_and(|rest| rest.iter().any(stmt_mentions_cache))
-            });
-        for (i, s) in stmts.iter().enumerate() {
-            if Some(i) == miss_from {
-                self.push_frame(Frame::CacheMiss);
-            }
-            self.visit_stmt(s);
-        }
-        if miss_from.is_some() {
-            self.pop_frame();
-        }
-    }
-}
-
-/// `if let Some(v) = cache.get(k) { …; return v; }` without an `else`.
-fn returns_a_cache_hit(s: &Stmt) -> bool {
-    let Stmt::Expr(Expr::If(i), _) = s else {
-        return false;
-    };
-    i.else_branch.is_none()
-        && is_cache_lookup(&i.cond)
-        && i.then_branch
-            .stmts
-            .last()
-            .is_some_and(|l| matches!(l, Stmt::Expr(Expr::Return(_), _)))
-}
-
-/// `let Some(v) = <an expression that names a cache>`.
-fn is_cache_lookup(cond: &Expr) -> bool {
-    matches!(cond, Expr::Let(l) if mentions_cache(&l.expr))
-}
-
-/// The `None` pattern.
-fn is_none_pat(p: &syn::Pat) -> bool {
-    match p {
-        syn::Pat::Ident(i) => i.ident == "None",
-        syn::Pat::Path(p) => p.path.is_ident("None"),
-        _ => false,
-    }
-}
-
-fn stmt_mentions_cache(s: &Stmt) -> bool {
-    let mut f = NamedBy::outside_closures(is_cache_name);
-    f.visit_stmt(s);
-    f.found
-}
-
-/// Does the expression name a cache (`cache`, `page_cache`, `cached_page(..)`, `CACHE`)?
-fn mentions_cache(e: &Expr) -> bool {
-    let mut f = NamedBy::outside_closures(is_cache_name);
-    f.visit_expr(e);
-    f.found
-}
-
-/// Is one of the words of a lowercase name `cache` / `cached` / `caches`?
-fn is_cache_name(name: &str) -> bool {
-    name.split('_')
-        .any(|w| matches!(w, "cache" | "cached" | "caches"))
 }
 
 /// Finds an identifier whose lowercase name `wanted` accepts; closures and async blocks are
 /// skipped unless `into_closures`.
-struct NamedBy {
+pub(super) struct NamedBy {
     wanted: fn(&str) -> bool,
     into_closures: bool,
-    found: bool,
+    /// Such an identifier was found.
+    pub(super) found: bool,
 }
 
 impl NamedBy {
-    fn outside_closures(wanted: fn(&str) -> bool) -> NamedBy {
+    /// A finder that skips closures and async blocks.
+    pub(super) fn outside_closures(wanted: fn(&str) -> bool) -> NamedBy {
         NamedBy {
             wanted,
             into_closures: false,
@@ -181,10 +86,13 @@ impl<'ast> Visit<'ast> for NamedBy {
     }
 }
 
-/// The awaits of a loop: is the first one (what drives the loop) an OS signal? Does it
-/// `select!`, await an event or a timer, watch a deadline?
+/// The awaits of a loop: is the first one (what drives the loop) an OS signal, a reload
+/// channel or a file watcher's events? Does it `select!`, await an event or a timer, watch a
+/// deadline?
 pub(super) struct LoopAwaits<'w> {
     scope: Scope<'w>,
+    /// The locals of the fn bound to a file watcher or its channel.
+    watchers: Vec<&'w str>,
     first_is_signal: Option<bool>,
     select: bool,
     receives: bool,
@@ -204,7 +112,10 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         }
         let signal = match strip(&e.base) {
             Expr::MethodCall(m) => {
-                self.scope.of_expr(&m.receiver).is_signal() || names_a_reload(&m.receiver)
+                self.scope.of_expr(&m.receiver).is_signal()
+                    || names_a_reload(&m.receiver)
+                    || receiver_name(&m.receiver)
+                        .is_some_and(|n| self.watchers.contains(&n.as_str()))
             }
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
                 if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
@@ -230,9 +141,10 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     }
 }
 
-/// Does the receiver of an awaited call name a reload or restart channel (`reload_rx.recv()`,
-/// `self.config_updates.changed()`)? A loop driven by one runs on an operator's command, like
-/// a SIGHUP handler: once per reload, not per request. Only the receiver's own name counts
+/// Does the receiver of an awaited call name a reload, restart or spawn channel
+/// (`reload_rx.recv()`, `self.config_updates.changed()`, `self.spawn_rx.recv()`)? A loop driven
+/// by one runs on an operator's command or when a source or worker is added, like a SIGHUP
+/// handler: once per reload or spawn, not per request. Only the receiver's own name counts
 /// (`self.config.jobs.recv()` is a jobs channel).
 pub(super) fn names_a_reload(receiver: &Expr) -> bool {
     receiver_name(receiver).is_some_and(|name| {
@@ -276,10 +188,51 @@ pub(super) fn makes_a_file_watcher(e: &Expr) -> bool {
     f.found
 }
 
-/// Words of a channel's name that say it carries reload commands.
+/// `let (tx, rx) = mpsc::channel(..)` (also `unbounded_channel`, crossbeam's `bounded` /
+/// `unbounded`, `oneshot::channel`, `watch::channel`): the sender's and the receiver's names.
+pub(super) fn channel_pair(pat: &syn::Pat, init: &Expr) -> Option<(String, String)> {
+    let syn::Pat::Tuple(t) = pat else { return None };
+    let [syn::Pat::Ident(tx), syn::Pat::Ident(rx)] = t.elems.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let Expr::Call(c) = init else { return None };
+    let Expr::Path(f) = &*c.func else { return None };
+    let name = f.path.segments.last()?.ident.to_string();
+    let makes_channel =
+        name.ends_with("channel") || matches!(name.as_str(), "bounded" | "unbounded");
+    makes_channel.then(|| (tx.ident.to_string(), rx.ident.to_string()))
+}
+
+/// Every identifier an expression names, in closures too when `into_closures`.
+pub(super) fn idents_in(e: &Expr, into_closures: bool) -> Vec<String> {
+    struct Idents(Vec<String>, bool);
+    impl<'ast> Visit<'ast> for Idents {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            self.0.push(i.to_string());
+        }
+        fn visit_macro(&mut self, m: &'ast Macro) {
+            for n in &crate::rust::macros::read(m, crate::rust::macros::Position::Expr).nodes {
+                n.visit(self);
+            }
+        }
+        fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+            if self.1 {
+                visit::visit_expr_closure(self, c);
+            }
+        }
+    }
+    let mut found = Idents(Vec::new(), into_closures);
+    found.visit_expr(e);
+    found.0
+}
+
+/// Words of a channel's name that say it carries control commands: reload the configuration,
+/// restart, or spawn (respawn) a source or worker (ntpd-rs's `spawn_rx` adds an NTP source).
 const RELOAD_WORDS: &[&str] = &[
     "reload",
     "reloads",
+    "spawn",
+    "respawn",
     "restart",
     "restarts",
     "reconfigure",
@@ -349,6 +302,8 @@ mod tests {
         assert!(reload("reload_rx"));
         assert!(reload("self.config_updates"));
         assert!(reload("self.restart_rx.as_mut().unwrap()"));
+        assert!(reload("self.spawn_rx"));
+        assert!(!reload("spawned_jobs"));
         assert!(!reload("self.config.jobs"));
         assert!(!reload("requests"));
         assert!(!reload("reloaded"));

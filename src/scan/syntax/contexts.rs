@@ -2,7 +2,7 @@
 //! innermost frame that either list names wins; frames stop at the fn boundary.
 
 use crate::kinds::call::Context;
-use crate::rust::Frame;
+use crate::rust::{Frame, runs_once_method, runs_once_path};
 
 fn matches(frame: &Frame, ctx: &Context) -> bool {
     match (frame, ctx) {
@@ -15,6 +15,8 @@ fn matches(frame: &Frame, ctx: &Context) -> bool {
         | (Frame::AcceptLoop, Context::AcceptLoop)
         | (Frame::OtherBranch, Context::OtherBranch)
         | (Frame::CacheMiss, Context::CacheMiss) => true,
+        (Frame::Call(cands), Context::Once) => cands.iter().any(|c| runs_once_path(c)),
+        (Frame::Method(m), Context::Once) => runs_once_method(m),
         (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),
         (Frame::Method(m), Context::Call(p)) => p.segments.last() == Some(m) && !p.any_suffix,
         _ => false,
@@ -64,6 +66,7 @@ pub fn context_name(c: &Context) -> String {
         Context::AcceptLoop => "accept loop".into(),
         Context::OtherBranch => "select! branch".into(),
         Context::CacheMiss => "cache miss".into(),
+        Context::Once => "one-time initialisation".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),
     }

@@ -1,0 +1,276 @@
+//! The miss path of a read-through memo, as the walker sees it: the code that runs once per
+//! key before a cache (or a static map of clients) answers. It is pushed as a `CacheMiss`
+//! frame (the `cache-miss` context), so a blocking call there is not one per request.
+
+use syn::visit::{self, Visit};
+use syn::{Expr, Stmt};
+
+use super::Walker;
+use super::waits::{NamedBy, idents_in};
+use crate::rust::contexts::Frame;
+
+impl Walker<'_> {
+    /// `if let Some(v) = cache.get(k) { v } else { fill }`: the `else` that fills the cache is
+    /// its miss path.
+    pub(super) fn expr_if(&mut self, e: &syn::ExprIf) {
+        let Some((_, els)) = &e.else_branch else {
+            return visit::visit_expr_if(self, e);
+        };
+        if !(is_cache_lookup(&e.cond) && mentions_cache(els)) {
+            return visit::visit_expr_if(self, e);
+        }
+        self.visit_expr(&e.cond);
+        self.visit_block(&e.then_branch);
+        self.push_frame(Frame::CacheMiss);
+        self.visit_expr(els);
+        self.pop_frame();
+    }
+
+    /// `match cache.get(k) { Some(v) => v, None => fill }`: the `None` arm that fills the cache
+    /// is its miss path.
+    pub(super) fn expr_match(&mut self, e: &syn::ExprMatch) {
+        if !mentions_cache(&e.expr) {
+            return visit::visit_expr_match(self, e);
+        }
+        self.visit_expr(&e.expr);
+        for arm in &e.arms {
+            let miss = is_none_pat(&arm.pat) && mentions_cache(&arm.body);
+            if miss {
+                self.push_frame(Frame::CacheMiss);
+            }
+            self.visit_arm(arm);
+            if miss {
+                self.pop_frame();
+            }
+        }
+    }
+
+    /// A block's statements; after a statement that returns the hit of a memo (see
+    /// [`miss_path_start`]) the rest of the block, when it fills the memo, is the miss path.
+    pub(super) fn stmts(&mut self, stmts: &[Stmt]) {
+        let miss_from = miss_path_start(stmts);
+        for (i, s) in stmts.iter().enumerate() {
+            if Some(i) == miss_from {
+                self.push_frame(Frame::CacheMiss);
+            }
+            self.visit_stmt(s);
+        }
+        if miss_from.is_some() {
+            self.pop_frame();
+        }
+    }
+}
+
+/// Where the miss path of a block starts: after `if let Some(v) = cache.get(k) { return v; }`
+/// when the rest names a cache, or after a lookup in a static that returns its hit and is
+/// followed by code that fills the same static (chirpstack's clients, made on the first
+/// request for a key and kept in a static list):
+/// `for c in CLIENTS.read().await.iter() { if c.matches(k) { return c } }` … `CLIENTS.write()
+/// .await.push(..)`, or through a guard, `let mut w = CLIENTS.write().await; if let Some(c) =
+/// w.get(k) { return c }` … `w.insert(k, c)`.
+fn miss_path_start(stmts: &[Stmt]) -> Option<usize> {
+    let guards = static_guards(stmts);
+    stmts.iter().enumerate().find_map(|(i, s)| {
+        let rest = stmts.get(i + 1..)?;
+        let cache = returns_a_cache_hit(s) && rest.iter().any(stmt_mentions_cache);
+        let memo = !cache && {
+            let looked_up = statics_looked_up(s, &guards);
+            !looked_up.is_empty() && fills_any(rest, &looked_up, &guards)
+        };
+        (cache || memo).then_some(i + 1)
+    })
+}
+
+/// `if let Some(v) = cache.get(k) { …; return v; }` without an `else`.
+fn returns_a_cache_hit(s: &Stmt) -> bool {
+    let Stmt::Expr(Expr::If(i), _) = s else {
+        return false;
+    };
+    i.else_branch.is_none()
+        && is_cache_lookup(&i.cond)
+        && i.then_branch
+            .stmts
+            .last()
+            .is_some_and(|l| matches!(l, Stmt::Expr(Expr::Return(_), _)))
+}
+
+/// The statics a statement looks up and returns the hit of: `if let Some(v) = STATIC.get(k)
+/// { …; return v; }` (no `else`) or `for v in STATIC.iter() { … return v … }`, directly or
+/// through a local guard of the static.
+fn statics_looked_up(s: &Stmt, guards: &[(String, String)]) -> Vec<String> {
+    let looked_in = match s {
+        Stmt::Expr(Expr::If(i), _) if i.else_branch.is_none() && ends_in_return(&i.then_branch) => {
+            match &*i.cond {
+                Expr::Let(l) => &*l.expr,
+                _ => return Vec::new(),
+            }
+        }
+        Stmt::Expr(Expr::ForLoop(f), _) if returns(&f.body) => &*f.expr,
+        _ => return Vec::new(),
+    };
+    statics_named(looked_in, guards)
+}
+
+/// The statics an expression names (`CLIENTS`), also through a guard local of one.
+fn statics_named(e: &Expr, guards: &[(String, String)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in idents_in(e, false) {
+        let st = guards
+            .iter()
+            .find(|(local, _)| *local == name)
+            .map(|(_, st)| st.clone())
+            .or_else(|| is_static_name(&name).then_some(name));
+        if let Some(st) = st.filter(|st| !out.contains(st)) {
+            out.push(st);
+        }
+    }
+    out
+}
+
+/// Locals bound from a static (`let mut clients = CLIENTS.write().await;`): (local, static).
+fn static_guards(stmts: &[Stmt]) -> Vec<(String, String)> {
+    stmts
+        .iter()
+        .filter_map(|s| {
+            let Stmt::Local(l) = s else { return None };
+            let syn::Pat::Ident(id) = &l.pat else {
+                return None;
+            };
+            let init = l.init.as_ref()?;
+            let st = idents_in(&init.expr, false)
+                .into_iter()
+                .find(|n| is_static_name(n))?;
+            Some((id.ident.to_string(), st))
+        })
+        .collect()
+}
+
+/// Does the code fill one of these statics: a method that adds to or writes it
+/// (`CLIENTS.write().await.push(..)`, `clients.insert(k, v)` on a guard)?
+fn fills_any(rest: &[Stmt], statics: &[String], guards: &[(String, String)]) -> bool {
+    let mut f = Fills {
+        statics,
+        guards,
+        found: false,
+    };
+    for s in rest {
+        f.visit_stmt(s);
+    }
+    f.found
+}
+
+/// Methods that add to a collection, take it for writing, or set a once-cell
+/// (`VERSION.get()` … `VERSION.set(v)`).
+const FILL_METHODS: &[&str] = &[
+    "insert",
+    "set",
+    "push",
+    "push_back",
+    "push_front",
+    "extend",
+    "entry",
+    "write",
+    "put",
+];
+
+struct Fills<'a> {
+    statics: &'a [String],
+    guards: &'a [(String, String)],
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for Fills<'_> {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let method = m.method.to_string();
+        if FILL_METHODS.contains(&method.as_str()) {
+            let root = chain_root(&m.receiver);
+            let st = root.and_then(|r| {
+                self.guards
+                    .iter()
+                    .find(|(local, _)| *local == r)
+                    .map_or(Some(r), |(_, st)| Some(st.clone()))
+            });
+            self.found |= st.is_some_and(|st| self.statics.contains(&st));
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+}
+
+/// The identifier a method chain starts from (`CLIENTS` in `CLIENTS.write().await`).
+fn chain_root(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::MethodCall(m) => chain_root(&m.receiver),
+        Expr::Await(a) => chain_root(&a.base),
+        Expr::Field(f) => chain_root(&f.base),
+        Expr::Try(t) => chain_root(&t.expr),
+        Expr::Paren(p) => chain_root(&p.expr),
+        Expr::Reference(r) => chain_root(&r.expr),
+        _ => None,
+    }
+}
+
+/// A static's name: `CLIENTS`, `HTTP_CLIENTS` (upper case, at least two characters).
+fn is_static_name(name: &str) -> bool {
+    name.len() >= 2
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().any(|c| c.is_ascii_uppercase())
+}
+
+/// Does the block end in a `return`?
+fn ends_in_return(b: &syn::Block) -> bool {
+    b.stmts
+        .last()
+        .is_some_and(|l| matches!(l, Stmt::Expr(Expr::Return(_), _)))
+}
+
+/// Does the block return from the fn somewhere (closures aside)?
+fn returns(b: &syn::Block) -> bool {
+    struct Returns(bool);
+    impl<'ast> Visit<'ast> for Returns {
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    }
+    let mut r = Returns(false);
+    r.visit_block(b);
+    r.0
+}
+
+/// `let Some(v) = <an expression that names a cache>`.
+fn is_cache_lookup(cond: &Expr) -> bool {
+    matches!(cond, Expr::Let(l) if mentions_cache(&l.expr))
+}
+
+/// The `None` pattern.
+fn is_none_pat(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Ident(i) => i.ident == "None",
+        syn::Pat::Path(p) => p.path.is_ident("None"),
+        _ => false,
+    }
+}
+
+fn stmt_mentions_cache(s: &Stmt) -> bool {
+    let mut f = NamedBy::outside_closures(is_cache_name);
+    f.visit_stmt(s);
+    f.found
+}
+
+/// Does the expression name a cache (`cache`, `page_cache`, `cached_page(..)`, `CACHE`)?
+fn mentions_cache(e: &Expr) -> bool {
+    let mut f = NamedBy::outside_closures(is_cache_name);
+    f.visit_expr(e);
+    f.found
+}
+
+/// Is one of the words of a lowercase name `cache` / `cached` / `caches`?
+fn is_cache_name(name: &str) -> bool {
+    name.split('_')
+        .any(|w| matches!(w, "cache" | "cached" | "caches"))
+}
