@@ -225,9 +225,7 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::macros::with_cache(|| analyze_inner(engine, input))
     }))
-    // A copy made once the file's tokens and syntax trees are freed holds the facts in exactly
-    // sized allocations, packed together: the summaries live until the end of the scan.
-    .map(|out| out.clone());
+    .map(compacted);
     proc_macro2::extra::invalidate_current_thread_spans();
     caught.unwrap_or_else(|panic| {
         let why = panic_message(panic.as_ref());
@@ -239,6 +237,12 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
             ..FileSummary::default()
         }
     })
+}
+
+/// A copy of a file's summary, made once its tokens and syntax trees are freed: the facts in
+/// exactly sized allocations, packed together (summaries live until the end of the scan).
+fn compacted(summary: FileSummary) -> FileSummary {
+    summary.clone()
 }
 
 /// The message a caught panic carries ("" when it is not a string).
