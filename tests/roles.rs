@@ -109,6 +109,10 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/watch.rs:36 request error",
             // a plain loop driven by a watcher's channel: once per edit
             "blocking-in-async src/watch.rs:55 startup note",
+            // a branch that only dispatches Shutdown / Reload commands is control code; the
+            // jobs branch serves
+            "blocking-in-async src/watch.rs:79 startup note",
+            "blocking-in-async src/watch.rs:84 request error",
         ]
     );
 }

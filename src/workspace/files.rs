@@ -92,8 +92,9 @@ fn walk(root: &Path, members: &[String]) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// Files of the git index that the gitignore-aware walk left out (an ignore rule names a file
-/// that is committed anyway), in directories the walk would enter.
+/// Regular files of the git index that the gitignore-aware walk left out (an ignore rule names
+/// a file that is committed anyway; links are not followed), in directories the walk would
+/// enter.
 fn tracked_but_ignored(
     root: &Path,
     members: &[String],
@@ -105,6 +106,7 @@ fn tracked_but_ignored(
         .into_iter()
         .filter(|rel| !seen.contains(rel))
         .map(|rel| root.join(rel))
+        .filter(|abs| std::fs::symlink_metadata(abs).is_ok_and(|m| m.is_file()))
         .filter(|abs| {
             abs.ancestors()
                 .skip(1)

@@ -149,7 +149,8 @@ pub fn enclosing_worktree(root: &Path) -> Option<(std::path::PathBuf, String)> {
 /// The regular files of the git index under `root` (relative to it, with `/`), when `root`
 /// lies in a git work tree. A tracked file is in the repository whatever `.gitignore` says (git ignores
 /// only untracked files): a committed `Cargo.lock` or `.github/workflows/ci.yml` that an
-/// ignore rule also names is still committed. Links and paths with `..` are skipped.
+/// ignore rule also names is still committed. Paths with `..` are skipped; whether each is a
+/// regular file on disk is the caller's to check.
 pub fn tracked_files(root: &Path) -> Vec<String> {
     let Ok(repo) = git2::Repository::discover(root) else {
         return Vec::new();
@@ -168,8 +169,7 @@ pub fn tracked_files(root: &Path) -> Vec<String> {
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
             let abs = workdir.join(rel);
-            let regular = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file());
-            (safe && regular && abs.starts_with(&root)).then(|| super::relative_to(&root, &abs))
+            (safe && abs.starts_with(&root)).then(|| super::relative_to(&root, &abs))
         })
         .collect()
 }

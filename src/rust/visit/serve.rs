@@ -229,7 +229,9 @@ impl Walker<'_> {
     }
 
     /// One node of a `select!` outside accept loops: the body after an OS-signal future (or a
-    /// reload channel's, or a file watcher's) is visited as an `OtherBranch`.
+    /// reload channel's, or a file watcher's), and a body that only dispatches control
+    /// commands (`match action { Action::Shutdown => .., Action::Reload => .. }`), are visited
+    /// as an `OtherBranch`.
     fn signal_select_branch(&mut self, e: &Expr, after_signal: &mut bool) {
         if *after_signal {
             self.push_frame(Frame::OtherBranch);
@@ -237,6 +239,12 @@ impl Walker<'_> {
             self.pop_frame();
             // `fut, if cond => body`: the precondition comes before the body.
             *after_signal = self.is_precondition(e);
+            return;
+        }
+        if super::waits::dispatches_only_control(e) {
+            self.push_frame(Frame::OtherBranch);
+            self.visit_expr(e);
+            self.pop_frame();
             return;
         }
         if !matches!(e, Expr::Block(_)) && !self.is_precondition(e) {

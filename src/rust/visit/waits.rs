@@ -154,6 +154,56 @@ pub(super) fn names_a_reload(receiver: &Expr) -> bool {
     })
 }
 
+/// Is a `select!` branch body a dispatch of control commands only: a block whose last
+/// statement is a `match` every arm of which is a `Shutdown`, `Reload`, `Restart`, `Stop`, ..
+/// variant (or `_`)? kanidm's `Ok(action) = broadcast_rx.recv() => match action {
+/// CoreAction::Shutdown => break, CoreAction::Reload => { setup_tls(..) } }` runs on an
+/// operator's command.
+pub(super) fn dispatches_only_control(e: &Expr) -> bool {
+    let Expr::Block(b) = e else { return false };
+    let Some(syn::Stmt::Expr(Expr::Match(m), _)) = b.block.stmts.last() else {
+        return false;
+    };
+    let control = |p: &syn::Pat| control_pattern(p);
+    m.arms.iter().any(|a| control(&a.pat))
+        && m.arms
+            .iter()
+            .all(|a| matches!(a.pat, syn::Pat::Wild(_)) || control(&a.pat))
+}
+
+/// A pattern naming a control variant: `Action::Reload`, `Some(Cmd::Shutdown)`,
+/// `Cmd::Restart { .. }`, `A::Stop | A::Quit`.
+fn control_pattern(p: &syn::Pat) -> bool {
+    let last = |path: &syn::Path| {
+        path.segments
+            .last()
+            .is_some_and(|s| CONTROL_VARIANTS.contains(&s.ident.to_string().as_str()))
+    };
+    match p {
+        syn::Pat::Path(p) => last(&p.path),
+        syn::Pat::Ident(i) => CONTROL_VARIANTS.contains(&i.ident.to_string().as_str()),
+        syn::Pat::Struct(s) => last(&s.path),
+        syn::Pat::TupleStruct(t) => {
+            last(&t.path) || (t.elems.len() == 1 && t.elems.iter().all(control_pattern))
+        }
+        syn::Pat::Or(o) => o.cases.iter().all(control_pattern),
+        _ => false,
+    }
+}
+
+/// Variants of a command enum that control a daemon rather than carry work.
+const CONTROL_VARIANTS: &[&str] = &[
+    "Shutdown",
+    "Reload",
+    "ReloadConfig",
+    "Restart",
+    "Reconfigure",
+    "Stop",
+    "Terminate",
+    "Quit",
+    "Exit",
+];
+
 /// The name a receiver is known by: a local's or a field's (`reload_rx`,
 /// `self.reload_rx.as_mut().unwrap()` → `reload_rx`).
 pub(super) fn receiver_name(e: &Expr) -> Option<String> {
