@@ -222,6 +222,8 @@ fn only_production_code_is_production() {
             .map(|f| f.scope.as_str())
     };
     assert_eq!(scope_of("app/src/lib.rs"), Some("production"));
+    // Test code no check looks at is not parsed: its syntax error is no finding.
+    assert_eq!(fired(&r, &["parse-error"]), set(&[]));
     // The mock server of the test-support package is no service.
     assert!(r.services.is_empty(), "{:?}", r.services);
 }
@@ -410,6 +412,8 @@ fn every_finding_carries_its_scope() {
         set(&[
             "app/src/client/mod.rs:2 vendored",
             "app/src/lib.rs:9 production",
+            // a `#[cfg(test)]` module is parsed when a check looks at test code
+            "app/src/lib.rs:16 test",
             "app/src/mock_backend.rs:4 test-support",
             "app/src/proto.rs:3 vendored",
             "app/src/test.rs:4 test-support",

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use super::FileSummary;
 use super::request::Request;
 use super::resolve::Resolver;
-use super::split::{RawItem, split};
+use super::split::{RawItem, Split, split};
 use super::visit::Walker;
 use crate::kinds::call::PathPattern;
 use crate::kinds::service::Start;
@@ -224,7 +224,8 @@ pub fn thread_count() -> usize {
 pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::macros::with_cache(|| analyze_inner(engine, input))
-    }));
+    }))
+    .map(compacted);
     proc_macro2::extra::invalidate_current_thread_spans();
     caught.unwrap_or_else(|panic| {
         let why = panic_message(panic.as_ref());
@@ -236,6 +237,12 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
             ..FileSummary::default()
         }
     })
+}
+
+/// A copy of a file's summary, made once its tokens and syntax trees are freed: the facts in
+/// exactly sized allocations, packed together (summaries live until the end of the scan).
+fn compacted(summary: FileSummary) -> FileSummary {
+    summary.clone()
 }
 
 /// The message a caught panic carries ("" when it is not a string).
@@ -300,7 +307,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     if !wanted {
         return out;
     }
-    let prepared = parse_items(engine, input, &source, &sp.items);
+    let prepared = parse_items(engine, input, &source, &sp);
     clock.lap(Stage::Parse);
     if prepared.failed
         && timings::time(Stage::Parse, || {
@@ -319,21 +326,26 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     walker.set_resolver(prepared.resolver.clone());
     for (idx, item) in &prepared.items {
         walker.record_parsed(*idx);
-        walker.walk_item(item);
+        let bytes = sp.items.get(*idx).map_or(0..0, |i| i.bytes.clone());
+        walker.walk_item_at(item, bytes);
     }
     clock.lap(Stage::Visit);
     if engine.request.graph {
-        summarize_unparsed(engine, &sp.items, &prepared.resolver, &mut out);
+        summarize_unparsed(engine, &sp, &prepared.resolver, &mut out);
         clock.lap(Stage::TokenFns);
     }
     out
 }
 
 /// Fns of the items that were not parsed join the call graph from their tokens.
-fn summarize_unparsed(engine: &Engine, items: &[RawItem], res: &Resolver, out: &mut FileSummary) {
+fn summarize_unparsed(engine: &Engine, sp: &Split, res: &Resolver, out: &mut FileSummary) {
     let exempt = super::tokens::Exempt(&engine.request.exempt_calls, &engine.externals);
-    for (idx, item) in items.iter().enumerate() {
-        if item.is_use || item.is_inner_attr || out.parsed.contains(&idx) {
+    for (idx, item) in sp.items.iter().enumerate() {
+        if item.is_use
+            || item.is_inner_attr
+            || out.parsed.contains(&idx)
+            || unseen_test(engine, item, &sp.test_ranges)
+        {
             continue;
         }
         if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
@@ -350,8 +362,10 @@ struct Prepared {
     failed: bool,
 }
 
-/// Parses the `use` items, then the items that mention a needle.
-fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawItem]) -> Prepared {
+/// Parses the `use` items, then the items that mention a needle (items inside test code only
+/// when some check looks at test code).
+fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> Prepared {
+    let items = &sp.items;
     let mut prepared = Prepared {
         resolver: Resolver::default(),
         items: Vec::new(),
@@ -365,7 +379,7 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawIte
     }
     let local = local_needles(engine, &prepared.resolver, source);
     for (idx, item) in items.iter().enumerate() {
-        if item.is_use || item.is_inner_attr {
+        if item.is_use || item.is_inner_attr || unseen_test(engine, item, &sp.test_ranges) {
             continue;
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
@@ -382,6 +396,14 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, items: &[RawIte
         }
     }
     prepared
+}
+
+/// Is the item test code no check looks at? Its facts would only feed findings that are
+/// dropped (test code is neither a root nor an edge of the call graph, and presence and server
+/// starts count production code only).
+fn unseen_test(engine: &Engine, item: &RawItem, test_ranges: &[(u32, u32)]) -> bool {
+    let (first, last) = item.lines;
+    !engine.request.test_code && test_ranges.iter().any(|&(a, b)| a <= first && last <= b)
 }
 
 /// Is the item parsed and walked? Struct and static items (type hints), items that name a
@@ -551,9 +573,9 @@ fn path_literals(text: &str) -> Vec<String> {
     let Some(re) = LITERAL.as_ref() else {
         return Vec::new();
     };
-    re.captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .map(|m| m.as_str())
+    // The literal without its quotes (a capture group would need the slower capturing engine).
+    re.find_iter(text)
+        .filter_map(|m| m.as_str().get(1..m.len() - 1))
         .filter(|s| {
             (s.contains('/') || s.ends_with(".rs")) && !s.contains("//") && !s.ends_with('/')
         })

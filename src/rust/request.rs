@@ -92,6 +92,11 @@ pub struct Request<'c> {
     pub skips: bool,
     /// Tokenize every file (the `parse-error` check reports files that do not parse).
     pub parse_errors: bool,
+    /// Some check's `code` includes test code. Else an item inside test code (a `#[cfg(test)]`
+    /// module, a `#[test]` fn, a `#![cfg(test)]` file) is neither parsed nor summarized: its
+    /// facts could only feed findings that are dropped (production builds do not compile it, so
+    /// it is no root, edge or type hint of production code).
+    pub test_code: bool,
     /// Further words whose mention makes an item worth parsing (`await`, route names, …).
     pub words: Vec<String>,
     /// `presence` checks: (index into the checks, matcher).

@@ -12,6 +12,8 @@ pub struct RawItem {
     pub tokens: Vec<TokenTree>,
     /// Byte range in the file.
     pub bytes: std::ops::Range<usize>,
+    /// Inclusive 1-based line range in the file.
+    pub lines: (u32, u32),
     /// A `use` item (always parsed, for name resolution).
     pub is_use: bool,
     /// An inner attribute `#![..]` (never parsed).
@@ -45,6 +47,7 @@ pub fn split(ts: TokenStream) -> Split {
             is_inner_attr: head.inner_attr,
             keyword: head.keyword.clone(),
             bytes,
+            lines: line_range(&item),
             tokens: item,
         });
         chunk_heads.push(head);

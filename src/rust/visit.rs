@@ -136,17 +136,22 @@ impl<'a> Walker<'a> {
 
     /// Walks one top-level item.
     pub fn walk_item(&mut self, item: &syn::Item) {
-        let bytes = item.span().byte_range();
-        self.warp = self
-            .text
-            .get(bytes)
-            .is_some_and(|t| t.contains("warp::") || t.contains("warp::Filter"))
+        self.walk_item_at(item, item.span().byte_range());
+    }
+
+    /// Walks one top-level item whose byte range the caller knows (syn's `span()` of an item
+    /// prints the whole item back into tokens to find it).
+    pub fn walk_item_at(&mut self, item: &syn::Item, bytes: std::ops::Range<usize>) {
+        let text = self.text.get(bytes);
+        self.warp = text.is_some_and(|t| t.contains("warp::") || t.contains("warp::Filter"))
             || self
                 .res
                 .aliases()
                 .iter()
                 .any(|(_, p)| p.first().is_some_and(|f| f == "warp"));
-        if self.engine.request.skips {
+        // Exemptions are of `.unwrap()` / `.expect(..)` calls: an item naming neither has none.
+        let unwraps = |t: &str| t.contains("unwrap") || t.contains("expect");
+        if self.engine.request.skips && text.is_none_or(unwraps) {
             let exempt = super::infallible::Exemptions::of_item(item);
             self.out.facts.exempt.extend(exempt);
         }

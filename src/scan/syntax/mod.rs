@@ -91,6 +91,11 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
         req.add_starts();
     }
     req.types |= req.graph;
+    req.test_code = syntax.checks.iter().chain(&syntax.parse_error).any(|&i| {
+        checks
+            .get(i)
+            .is_some_and(|c| c.code.includes(CodeKind::Test))
+    });
     if req.types {
         // Files that declare lock fields are read for their struct items.
         req.words
