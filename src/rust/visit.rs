@@ -20,6 +20,7 @@ use crate::model::Region;
 
 mod bodies;
 mod calls;
+mod exits;
 mod macro_bodies;
 mod memo;
 mod serve;
@@ -489,7 +490,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             addr(e),
         );
         self.push_frame(Frame::Async);
-        let exit_only = calls::only_waits_then_exits(&e.block.stmts);
+        let exit_only = exits::only_waits_then_exits(&e.block.stmts);
         self.exit_only += u32::from(exit_only);
         visit::visit_expr_async(self, e);
         self.exit_only -= u32::from(exit_only);

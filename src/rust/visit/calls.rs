@@ -172,7 +172,7 @@ impl Walker<'_> {
         args: &[&Expr],
         display: String,
     ) {
-        if self.exit_only > 0 || args.iter().any(|a| exits_only(a)) {
+        if self.exit_only > 0 || args.iter().any(|a| super::exits::exits_only(a)) {
             // A handler that only exits the process (`ctrlc::set_handler(|| exit(1))`, a task
             // that awaits ctrl-c and exits) is evidence of nothing: it stops no server
             // gracefully and drains nothing.
@@ -478,53 +478,4 @@ fn chain_scope(receiver: &Expr) -> Option<String> {
     (last.ident == "scope")
         .then(|| call.args.first().and_then(str_lit))
         .flatten()
-}
-
-/// Is `e` a closure that does nothing but exit the process (after logging, perhaps):
-/// `|| std::process::exit(1)`, `move || { eprintln!(".."); process::exit(130); }`?
-fn exits_only(e: &Expr) -> bool {
-    let Expr::Closure(c) = strip(e) else {
-        return false;
-    };
-    match strip(&c.body) {
-        Expr::Block(b) => only_waits_then_exits(&b.block.stmts),
-        body => is_exit(body),
-    }
-}
-
-/// Do these statements only wait (a signal, a short sleep), log and then exit the process
-/// (`tokio::signal::ctrl_c().await.unwrap(); std::process::exit(130);`)? Such a handler stops
-/// no server gracefully and drains nothing.
-pub(super) fn only_waits_then_exits(stmts: &[syn::Stmt]) -> bool {
-    let mut exits = false;
-    for stmt in stmts {
-        match stmt {
-            syn::Stmt::Macro(_) | syn::Stmt::Expr(Expr::Macro(_), _) => {}
-            syn::Stmt::Expr(e, _) if is_exit(e) => exits = true,
-            syn::Stmt::Expr(e, _) if is_awaited(e) => {}
-            _ => return false,
-        }
-    }
-    exits
-}
-
-/// `std::process::exit(..)`, `process::exit(..)`.
-fn is_exit(e: &Expr) -> bool {
-    match strip(e) {
-        Expr::Call(call) => matches!(&*call.func, Expr::Path(p)
-            if p.path.segments.last().is_some_and(|s| s.ident == "exit")
-                && p.path.segments.len() >= 2),
-        _ => false,
-    }
-}
-
-/// `x.await`, possibly unwrapped: `ctrl_c().await.unwrap()`, `sleep(d).await;`.
-fn is_awaited(e: &Expr) -> bool {
-    match e {
-        Expr::Await(_) => true,
-        Expr::Paren(p) => is_awaited(&p.expr),
-        Expr::MethodCall(m) => is_awaited(&m.receiver),
-        Expr::Try(t) => is_awaited(&t.expr),
-        _ => false,
-    }
 }
