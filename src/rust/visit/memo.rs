@@ -183,7 +183,7 @@ impl<'ast> Visit<'ast> for Fills<'_> {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let method = m.method.to_string();
         if FILL_METHODS.contains(&method.as_str()) {
-            let root = chain_root(&m.receiver);
+            let root = root_ident(&m.receiver);
             let st = root.and_then(|r| {
                 self.guards
                     .iter()
@@ -197,16 +197,17 @@ impl<'ast> Visit<'ast> for Fills<'_> {
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
 }
 
-/// The identifier a method chain starts from (`CLIENTS` in `CLIENTS.write().await`).
-fn chain_root(e: &Expr) -> Option<String> {
+/// The identifier a method chain starts from (`CLIENTS` in `CLIENTS.write().await`), by name:
+/// unlike `Walker::chain_root`, nothing is resolved.
+fn root_ident(e: &Expr) -> Option<String> {
     match e {
         Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        Expr::MethodCall(m) => chain_root(&m.receiver),
-        Expr::Await(a) => chain_root(&a.base),
-        Expr::Field(f) => chain_root(&f.base),
-        Expr::Try(t) => chain_root(&t.expr),
-        Expr::Paren(p) => chain_root(&p.expr),
-        Expr::Reference(r) => chain_root(&r.expr),
+        Expr::MethodCall(m) => root_ident(&m.receiver),
+        Expr::Await(a) => root_ident(&a.base),
+        Expr::Field(f) => root_ident(&f.base),
+        Expr::Try(t) => root_ident(&t.expr),
+        Expr::Paren(p) => root_ident(&p.expr),
+        Expr::Reference(r) => root_ident(&r.expr),
         _ => None,
     }
 }

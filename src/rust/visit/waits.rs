@@ -164,11 +164,10 @@ pub(super) fn dispatches_only_control(e: &Expr) -> bool {
     let Some(syn::Stmt::Expr(Expr::Match(m), _)) = b.block.stmts.last() else {
         return false;
     };
-    let control = |p: &syn::Pat| control_pattern(p);
-    m.arms.iter().any(|a| control(&a.pat))
+    m.arms.iter().any(|a| control_pattern(&a.pat))
         && m.arms
             .iter()
-            .all(|a| matches!(a.pat, syn::Pat::Wild(_)) || control(&a.pat))
+            .all(|a| matches!(a.pat, syn::Pat::Wild(_)) || control_pattern(&a.pat))
 }
 
 /// A pattern naming a control variant: `Action::Reload`, `Some(Cmd::Shutdown)`,
