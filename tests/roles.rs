@@ -113,6 +113,12 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // jobs branch serves
             "blocking-in-async src/watch.rs:79 startup note",
             "blocking-in-async src/watch.rs:84 request error",
+            // a plugin's loop of unit Connect / Close commands runs when the plugin starts or
+            // stops; a queue whose `Job(..)` carries a request serves
+            "blocking-in-async src/watch.rs:109 startup note",
+            "blocking-in-async src/watch.rs:121 request error",
+            // a `select!` of a period and shutdown is a timer loop: background work
+            "blocking-in-async src/watch.rs:136 background warning",
         ]
     );
 }

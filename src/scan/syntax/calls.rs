@@ -203,7 +203,7 @@ fn call_hit(
                 .str_args
                 .iter()
                 .any(|s| c.args.as_ref().is_some_and(|r| r.is_match(s))))
-        || fn_mentions(cx, file, facts, site, &c.unless_fn_mentions)
+        || fn_exempts(cx, file, facts, site, c)
         || (!c.skip.is_empty()
             && facts
                 .exempt
@@ -236,9 +236,10 @@ fn call_hit(
     with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles).then_some(h)
 }
 
-/// Does the fn around the site mention one of the words?
-pub fn fn_mentions(cx: &Cx, file: usize, facts: &Facts, site: &Site, words: &[String]) -> bool {
-    if words.is_empty() {
+/// Does the check exempt the fn around the site: does its text mention one of
+/// `unless_fn_mentions` or match `unless_fn_matches`?
+pub fn fn_exempts(cx: &Cx, file: usize, facts: &Facts, site: &Site, c: &CallMatcher) -> bool {
+    if c.unless_fn_mentions.is_empty() && c.unless_fn_matches.is_none() {
         return false;
     }
     let decl = site
@@ -250,7 +251,10 @@ pub fn fn_mentions(cx: &Cx, file: usize, facts: &Facts, site: &Site, words: &[St
         return false;
     };
     let body = text.get(d.bytes.clone()).unwrap_or("");
-    words
+    c.unless_fn_mentions
         .iter()
         .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
+        || c.unless_fn_matches
+            .as_ref()
+            .is_some_and(|r| r.is_match(body))
 }
