@@ -69,6 +69,9 @@ pub struct Walker<'a> {
     /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`),
     /// by the fn body they are bound in.
     watch_locals: HashSet<(Option<u32>, String)>,
+    /// Locals bound to a stream of things, not of events (`let mut authorizations =
+    /// order.authorizations()`), by the fn body they are bound in.
+    finite_streams: HashSet<(Option<u32>, String)>,
     /// Inside this many async blocks that only wait for a signal and exit the process.
     exit_only: u32,
     /// The next block visited is `main`'s body: its end ends the process.
@@ -121,6 +124,7 @@ impl<'a> Walker<'a> {
             mods: Vec::new(),
             locals: Vec::new(),
             watch_locals: HashSet::new(),
+            finite_streams: HashSet::new(),
             channels: HashMap::new(),
             exit_only: 0,
             main_body: false,

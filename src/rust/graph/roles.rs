@@ -13,7 +13,7 @@
 //! Breadth-first from each kind of root in that order, so a body gets the first role that
 //! reaches it and the shortest path from a root of that role.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use super::{BodyId, CodeModel};
 use crate::model::{CodeKind, Role};
@@ -93,15 +93,21 @@ pub fn assign(
         sites(m, file, s, &production, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
+    let periodic = periodic_bodies(m, &g.edges);
     // Handlers given to a registration, and bodies reached from an event loop, are request
-    // roots wherever that happens (a startup fn's accept loop serves requests). A spawned task
-    // runs in the role of the code that spawns it: one started at startup does its setup once,
-    // and its own event loop serves; one spawned in an event loop (per connection) serves.
-    // Bodies reached from a timer loop are background roots.
+    // roots wherever that happens (a startup fn's accept loop serves requests), except in
+    // periodic work: an event loop that a timer loop's job runs (pingap's ACME renewal walks
+    // `authorizations.next()`) is part of that job. A spawned task runs in the role of the code
+    // that spawns it: one started at startup does its setup once, and its own event loop
+    // serves; one spawned in an event loop (per connection) serves. Bodies reached from a
+    // timer loop are background roots.
     for (from, list) in g.edges.iter().enumerate() {
         for e in list {
             let role = match e.how {
                 How::Given(Root::Route | Root::Service) => Role::Request,
+                How::EventLoop if m.loops_serve(e.at.0) && periodic.contains(&from) => {
+                    Role::Background
+                }
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
                 _ => continue,
@@ -122,6 +128,23 @@ pub fn assign(
         bfs(&g.edges, &mut reach, roots);
     }
     reach
+}
+
+/// The bodies a timer loop's job reaches (through calls, closures, tasks, other loops).
+fn periodic_bodies(m: &CodeModel, edges: &[Vec<Edge>]) -> HashSet<usize> {
+    let mut seen = HashSet::new();
+    let mut queue: VecDeque<usize> = edges
+        .iter()
+        .flatten()
+        .filter(|e| e.how == How::TimerLoop && m.loops_serve(e.at.0))
+        .map(|e| e.to as usize)
+        .collect();
+    while let Some(b) = queue.pop_front() {
+        if seen.insert(b) {
+            queue.extend(edges.get(b).into_iter().flatten().map(|e| e.to as usize));
+        }
+    }
+    seen
 }
 
 /// Roots among a file's bodies, and the edges from a body to the closures / blocks in it.

@@ -29,9 +29,16 @@ impl Walker<'_> {
             .filter(|(b, _)| *b == body)
             .map(|(_, name)| name.as_str())
             .collect();
+        let finite: Vec<&str> = self
+            .finite_streams
+            .iter()
+            .filter(|(b, _)| *b == body)
+            .map(|(_, name)| name.as_str())
+            .collect();
         let mut f = LoopAwaits {
             scope: self.scope(),
             watchers,
+            finite,
             first_is_signal: None,
             select: false,
             timer_select: false,
@@ -94,6 +101,8 @@ pub(super) struct LoopAwaits<'w> {
     scope: Scope<'w>,
     /// The locals of the fn bound to a file watcher or its channel.
     watchers: Vec<&'w str>,
+    /// The locals of the fn bound to a stream of things, not of events.
+    finite: Vec<&'w str>,
     first_is_signal: Option<bool>,
     select: bool,
     /// A `select!` that waits only for a timer and shutdown.
@@ -106,6 +115,13 @@ pub(super) struct LoopAwaits<'w> {
 impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         visit::visit_expr_await(self, e);
+        if let Expr::MethodCall(m) = strip(&e.base)
+            && matches!(m.method.to_string().as_str(), "next" | "try_next")
+            && receiver_name(&m.receiver).is_some_and(|n| self.finite.contains(&n.as_str()))
+        {
+            // Walking a stream of things (`authorizations.next()`) waits for no event.
+            return;
+        }
         let mut names = AwaitedNames::default();
         names.visit_expr(&e.base);
         self.receives |= names.receives;
@@ -152,9 +168,10 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     }
 }
 
-/// Does a `select!` wait only for a timer and for shutdown: pingap's background service
-/// `select! { _ = shutdown.changed() => break, _ = period.tick() => run_tasks().await }`?
-/// Such a loop runs its work once per period, like a plain timer loop.
+/// Does a `select!` wait only for a timer, for shutdown and for configuration changes:
+/// pingap's background service `select! { _ = shutdown.changed() => break, _ = period.tick()
+/// => run_tasks().await }`, its config observer's `r = observer.watch() => reload(..)`? Such a
+/// loop runs its work once per period or per edit, like a plain timer loop.
 fn times_only(select: &crate::rust::macros::Body) -> bool {
     let futures: Vec<&Expr> = select
         .futures
@@ -171,7 +188,25 @@ fn times_only(select: &crate::rust::macros::Body) -> bool {
     };
     futures.len() == select.futures.len()
         && futures.iter().any(|e| ticks(e))
-        && futures.iter().all(|e| ticks(e) || stops(e))
+        && futures
+            .iter()
+            .all(|e| ticks(e) || stops(e) || watches_config(e))
+}
+
+/// Does a `select!` future wait for a configuration change: a watcher or observer
+/// (`observer.watch()`, `config_watcher.recv()`) or a reload channel (`reload_rx.recv()`)?
+fn watches_config(e: &Expr) -> bool {
+    let receiver = match strip(e) {
+        Expr::MethodCall(m) => &m.receiver,
+        Expr::Await(a) => &a.base,
+        _ => return false,
+    };
+    names_a_reload(receiver)
+        || receiver_name(receiver).is_some_and(|n| {
+            n.to_ascii_lowercase()
+                .split('_')
+                .any(|w| matches!(w, "observer" | "watcher" | "watch"))
+        })
 }
 
 /// Does a `select!` future wait for shutdown: a signal, a cancellation, or a receiver named
@@ -360,6 +395,67 @@ pub(super) fn channel_pair(pat: &syn::Pat, init: &Expr) -> Option<(String, Strin
         name.ends_with("channel") || matches!(name.as_str(), "bounded" | "unbounded");
     makes_channel.then(|| (tx.ident.to_string(), rx.ident.to_string()))
 }
+
+/// `let mut authorizations = order.authorizations()`: a local bound to what a method of
+/// another value returns, where neither the local's nor the method's name says events
+/// (`incoming`, `subscribe`, `messages`, `stream`, `rx`, ..). Walking it with `.next()` goes
+/// through things the value already has or fetches (ACME authorizations, rows, pages), not
+/// through requests that arrive.
+pub(super) fn finite_stream(pat: &syn::Pat, init: &Expr) -> Option<String> {
+    let syn::Pat::Ident(id) = pat else {
+        return None;
+    };
+    let Expr::MethodCall(m) = init else {
+        return None;
+    };
+    let name = id.ident.to_string();
+    let eventful = |s: &str| {
+        s.to_ascii_lowercase().split('_').any(|w| {
+            EVENT_WORDS.contains(&w)
+                || STREAM_WORDS.contains(&w)
+                || STOP_WORDS.contains(&w)
+                || TIMER_WORDS.contains(&w)
+        })
+    };
+    let eventful_method = eventful(&m.method.to_string());
+    (!eventful(&name) && !eventful_method && m.args.is_empty()).then_some(name)
+}
+
+/// Words of a local's or a method's name that say a stream of events (beyond
+/// [`EVENT_WORDS`]).
+const STREAM_WORDS: &[&str] = &[
+    "stream",
+    "streams",
+    "subscribe",
+    "subscription",
+    "subscriber",
+    "watch",
+    "watcher",
+    "updates",
+    "changes",
+    "rx",
+    "receiver",
+    "consumer",
+    "feed",
+    "reader",
+    "socket",
+    "sock",
+    "conn",
+    "connection",
+    "connections",
+    "ws",
+    "websocket",
+    "body",
+    "chunks",
+    "clients",
+    "peers",
+    "inbox",
+    "queue",
+    "notifications",
+    "signals",
+    "split",
+    "listener",
+];
 
 /// Every identifier an expression names, in closures too when `into_closures`.
 pub(super) fn idents_in(e: &Expr, into_closures: bool) -> Vec<String> {
