@@ -100,7 +100,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/lazy.rs:29 startup note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
-            "blocking-in-async src/main.rs:12 startup note",
+            "blocking-in-async src/main.rs:17 startup note",
+            // a `gen-config` prompt loop waits for a person at a terminal, not for requests
+            "blocking-in-async src/setup.rs:11 startup note",
             // a channel asking the loop to spawn a source is control code; messages serve
             "blocking-in-async src/watch.rs:9 startup note",
             "blocking-in-async src/watch.rs:12 request error",

@@ -124,6 +124,10 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         }
         let mut names = AwaitedNames::default();
         names.visit_expr(&e.base);
+        if names.interactive {
+            // A prompt loop waits for a person at a terminal: a CLI's dialogue, no requests.
+            return;
+        }
         self.receives |= names.receives;
         self.ticks |= names.ticks;
         if self.first_is_signal.is_some() {
@@ -502,7 +506,12 @@ const RELOAD_WORDS: &[&str] = &[
 struct AwaitedNames {
     receives: bool,
     ticks: bool,
+    /// It reads what a person types (`read_line_stdin()`, `.prompt(..)`): a CLI's dialogue.
+    interactive: bool,
 }
+
+/// Words of a method or fn name that read what a person types at a terminal.
+const INTERACTIVE_WORDS: &[&str] = &["stdin", "prompt", "tty", "readline", "interact"];
 
 /// Words of a method or fn name that wait for something to arrive.
 const EVENT_WORDS: &[&str] = &[
@@ -519,6 +528,7 @@ impl AwaitedNames {
         for word in name.split('_') {
             self.receives |= EVENT_WORDS.contains(&word);
             self.ticks |= TIMER_WORDS.contains(&word);
+            self.interactive |= INTERACTIVE_WORDS.contains(&word);
         }
     }
 }
