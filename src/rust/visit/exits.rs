@@ -109,7 +109,45 @@ pub(super) fn exit_tail_start(stmts: &[syn::Stmt], ends_process: bool) -> Option
     let tail = &body[start..];
     let exits =
         only_waits_then_exits(tail) || (ends_process && tail.iter().any(waits_for_a_signal));
-    (start < body.len() && exits).then_some(start)
+    let drains = tail.iter().any(stmt_drains);
+    (start < body.len() && exits && !drains).then_some(start)
+}
+
+/// Does a tail statement shut something down on its way out (`token.cancel()`,
+/// `handle.stop(true).await`, `shutdown_tx.send(())`, `with_graceful_shutdown(..)` inside a
+/// `select!`)? Then the tail is a graceful shutdown, not an exit.
+fn stmt_drains(s: &syn::Stmt) -> bool {
+    let idents: Vec<String> = match s {
+        syn::Stmt::Macro(m) => macro_idents(m.mac.tokens.clone()),
+        syn::Stmt::Expr(Expr::Macro(m), _) => macro_idents(m.mac.tokens.clone()),
+        syn::Stmt::Expr(e, _) => super::waits::idents_in(e, true),
+        s => discarded(s).map_or_else(Vec::new, |e| super::waits::idents_in(e, true)),
+    };
+    idents.iter().any(|i| {
+        let i = i.to_ascii_lowercase();
+        i.contains("graceful")
+            || i.ends_with("_shutdown")
+            || DRAIN_ACTIONS.contains(&i.as_str())
+    })
+}
+
+/// Methods that stop, cancel or drain something.
+const DRAIN_ACTIONS: &[&str] = &[
+    "cancel", "shutdown", "stop", "close", "drain", "send", "notify_one", "notify_waiters",
+    "abort", "join", "flush", "sync_all",
+];
+
+/// The identifiers in a macro's tokens, groups included.
+fn macro_idents(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => out.extend(macro_idents(g.stream())),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `Ok(())` as a block's value.
@@ -145,11 +183,7 @@ fn names_a_signal(name: &str) -> bool {
 
 /// Do these tokens name an OS signal?
 fn mentions_a_signal(tokens: proc_macro2::TokenStream) -> bool {
-    tokens.into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => names_a_signal(&i.to_string()),
-        proc_macro2::TokenTree::Group(g) => mentions_a_signal(g.stream()),
-        _ => false,
-    })
+    macro_idents(tokens).iter().any(|i| names_a_signal(i))
 }
 
 /// A statement an exit tail may hold: a macro (logging, `select!`), an exit, or a short wait.
@@ -177,7 +211,7 @@ fn discarded(s: &syn::Stmt) -> Option<&Expr> {
 fn is_short_wait(e: &Expr) -> bool {
     match e {
         Expr::Await(a) => match strip(&a.base) {
-            Expr::Path(_) => true,
+            Expr::Path(p) => p.path.segments.last().is_some_and(|s| names_a_wakeup(&s.ident)),
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.segments.last()
                 .is_some_and(|s| SHORT_WAITS.contains(&s.ident.to_string().as_str()))),
             Expr::MethodCall(m) => SHORT_WAITS.contains(&m.method.to_string().as_str()),
@@ -188,6 +222,16 @@ fn is_short_wait(e: &Expr) -> bool {
         Expr::Try(t) => is_short_wait(&t.expr),
         _ => false,
     }
+}
+
+/// Is an awaited local a channel's receiver or a signal (`shutdown_rx`, `stop_signal`), not a
+/// task's handle (`server_task.await` waits for the server to finish)?
+fn names_a_wakeup(local: &proc_macro2::Ident) -> bool {
+    let name = local.to_string().to_ascii_lowercase();
+    name.ends_with("rx")
+        || ["shutdown", "signal", "receiver", "stop", "exit", "quit", "ctrl"]
+            .iter()
+            .any(|w| name.contains(w))
 }
 
 /// What a short wait calls: a signal, a receive, a cancellation, a sleep.
