@@ -98,6 +98,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // `version()` fills a `OnceLock` after `get()` missed (no finding); a lazy static's
             // initialiser runs once, whatever thread it starts
             "blocking-in-async src/lazy.rs:29 startup note",
+            // a watcher that a one-time initialiser spawns is a background job, event loop and
+            // all
+            "blocking-in-async src/lazy.rs:61 background warning",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
             "blocking-in-async src/main.rs:17 startup note",

@@ -125,16 +125,24 @@ fn stmt_drains(s: &syn::Stmt) -> bool {
     };
     idents.iter().any(|i| {
         let i = i.to_ascii_lowercase();
-        i.contains("graceful")
-            || i.ends_with("_shutdown")
-            || DRAIN_ACTIONS.contains(&i.as_str())
+        i.contains("graceful") || i.ends_with("_shutdown") || DRAIN_ACTIONS.contains(&i.as_str())
     })
 }
 
 /// Methods that stop, cancel or drain something.
 const DRAIN_ACTIONS: &[&str] = &[
-    "cancel", "shutdown", "stop", "close", "drain", "send", "notify_one", "notify_waiters",
-    "abort", "join", "flush", "sync_all",
+    "cancel",
+    "shutdown",
+    "stop",
+    "close",
+    "drain",
+    "send",
+    "notify_one",
+    "notify_waiters",
+    "abort",
+    "join",
+    "flush",
+    "sync_all",
 ];
 
 /// The identifiers in a macro's tokens, groups included.
@@ -211,7 +219,11 @@ fn discarded(s: &syn::Stmt) -> Option<&Expr> {
 fn is_short_wait(e: &Expr) -> bool {
     match e {
         Expr::Await(a) => match strip(&a.base) {
-            Expr::Path(p) => p.path.segments.last().is_some_and(|s| names_a_wakeup(&s.ident)),
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| names_a_wakeup(&s.ident)),
             Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.segments.last()
                 .is_some_and(|s| SHORT_WAITS.contains(&s.ident.to_string().as_str()))),
             Expr::MethodCall(m) => SHORT_WAITS.contains(&m.method.to_string().as_str()),
@@ -229,9 +241,11 @@ fn is_short_wait(e: &Expr) -> bool {
 fn names_a_wakeup(local: &proc_macro2::Ident) -> bool {
     let name = local.to_string().to_ascii_lowercase();
     name.ends_with("rx")
-        || ["shutdown", "signal", "receiver", "stop", "exit", "quit", "ctrl"]
-            .iter()
-            .any(|w| name.contains(w))
+        || [
+            "shutdown", "signal", "receiver", "stop", "exit", "quit", "ctrl",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
 }
 
 /// What a short wait calls: a signal, a receive, a cancellation, a sleep.

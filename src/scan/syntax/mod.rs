@@ -200,9 +200,11 @@ pub fn with_role(
     }
     let global = body.and_then(|b| cx.model.body_id(file as u32, b));
     let event_loop = event_loop.filter(|_| cx.model.loops_serve(file as u32));
+    let job = global.is_some_and(|b| cx.model.in_background_job(b));
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
-        (Some(LoopKind::Event), _) | (_, Some(Role::Request)) => Role::Request,
-        (Some(LoopKind::Timer), _) => Role::Background,
+        (_, Some(Role::Request)) => Role::Request,
+        (Some(LoopKind::Event), _) if !job => Role::Request,
+        (Some(_), _) => Role::Background,
         (None, Some(r)) => r,
         (None, None) => Role::Unknown,
     };
