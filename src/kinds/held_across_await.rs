@@ -25,6 +25,10 @@ pub struct HeldSpec {
     /// Severity of a finding whose receiver type the hints cannot tell.
     #[serde(default)]
     pub untyped_severity: Option<Severity>,
+    /// Methods that count only when the hints know the receiver's type (`borrow`: on an
+    /// unknown receiver `Borrow::borrow` is far likelier than `RefCell::borrow`).
+    #[serde(default)]
+    pub typed_methods: Vec<String>,
 }
 
 fn default_methods() -> Vec<String> {
@@ -40,6 +44,8 @@ pub struct HeldMatcher {
     pub methods: Vec<String>,
     /// Which receiver types are locks.
     pub types: TypeFilter,
+    /// Methods that count only on a receiver of known type.
+    pub typed_methods: Vec<String>,
 }
 
 impl HeldSpec {
@@ -67,6 +73,7 @@ impl HeldSpec {
         Ok(HeldMatcher {
             methods: self.methods,
             types,
+            typed_methods: self.typed_methods,
         })
     }
 }

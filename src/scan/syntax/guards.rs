@@ -22,10 +22,11 @@ pub fn guard_hits(cx: &Cx) -> Vec<Hit> {
             .filter(|g| m.methods.contains(&g.method))
         {
             let known = typed(cx, file, g.body, &g.recv);
-            if known
-                .as_ref()
-                .is_some_and(|p| m.types.admits(p) == Some(false))
-            {
+            let skip = match &known {
+                Some(p) => m.types.admits(p) == Some(false),
+                None => m.typed_methods.contains(&g.method),
+            };
+            if skip {
                 continue;
             }
             let default = format!(
