@@ -3,6 +3,8 @@
 //! (periodic background work), and the miss path of a read-through cache (it runs once per
 //! key, then the cache answers).
 
+use std::collections::HashSet;
+
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, Macro};
 
@@ -23,22 +25,10 @@ impl Walker<'_> {
             return None;
         }
         let body = self.fn_body();
-        let watchers: Vec<&str> = self
-            .watch_locals
-            .iter()
-            .filter(|(b, _)| *b == body)
-            .map(|(_, name)| name.as_str())
-            .collect();
-        let finite: Vec<&str> = self
-            .finite_streams
-            .iter()
-            .filter(|(b, _)| *b == body)
-            .map(|(_, name)| name.as_str())
-            .collect();
         let mut f = LoopAwaits {
             scope: self.scope(),
-            watchers,
-            finite,
+            watchers: locals_of(&self.watch_locals, body),
+            finite: locals_of(&self.finite_streams, body),
             first_is_signal: None,
             select: false,
             timer_select: false,
@@ -56,6 +46,14 @@ impl Walker<'_> {
             None
         }
     }
+}
+
+/// The names of a set's locals bound in this fn body.
+fn locals_of(set: &HashSet<(Option<u32>, String)>, body: Option<u32>) -> Vec<&str> {
+    set.iter()
+        .filter(|(b, _)| *b == body)
+        .map(|(_, name)| name.as_str())
+        .collect()
 }
 
 /// Finds an identifier whose lowercase name `wanted` accepts; closures and async blocks are
