@@ -20,6 +20,7 @@ use crate::model::Region;
 
 mod bodies;
 mod calls;
+mod control;
 mod exits;
 mod macro_bodies;
 mod memo;
@@ -523,7 +524,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
         let event = self
             .is_event_loop(|f| f.visit_block(&e.body))
-            .filter(|_| !waits::loop_dispatches_only_control(&e.body));
+            .filter(|_| !control::loop_dispatches_only_control(&e.body));
         let accept = self.enter_loop(event, e.span());
         visit::visit_expr_loop(self, e);
         self.leave_loop(event, accept);
@@ -535,7 +536,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 f.visit_expr(&e.cond);
                 f.visit_block(&e.body);
             })
-            .filter(|_| !waits::loop_dispatches_only_control(&e.body));
+            .filter(|_| !control::loop_dispatches_only_control(&e.body));
         let accept = self.enter_loop(event, e.span());
         visit::visit_expr_while(self, e);
         self.leave_loop(event, accept);

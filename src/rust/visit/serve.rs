@@ -241,7 +241,7 @@ impl Walker<'_> {
             *after_signal = self.is_precondition(e);
             return;
         }
-        if super::waits::dispatches_only_control(e) {
+        if super::control::dispatches_only_control(e) {
             self.push_frame(Frame::OtherBranch);
             self.visit_expr(e);
             self.pop_frame();
