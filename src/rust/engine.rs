@@ -390,12 +390,24 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> 
         if !wanted {
             continue;
         }
-        match parse_item_tokens::<syn::Item>(item) {
+        match parse_item(item) {
             Ok(parsed) => prepared.items.push((idx, parsed)),
             Err(()) => prepared.failed = true,
         }
     }
     prepared
+}
+
+/// Parses an item; the value of a `static` or `const` that is a table of literals is left
+/// out ([`super::tables`]: the walk finds nothing in it, and it always parses).
+fn parse_item(item: &RawItem) -> Result<syn::Item, ()> {
+    let table = matches!(item.keyword.as_deref(), Some("static" | "const"))
+        .then(|| super::tables::without_table(&item.tokens))
+        .flatten();
+    match table {
+        Some(ts) => syn::parse2::<syn::Item>(ts).map_err(|_| ()),
+        None => parse_item_tokens::<syn::Item>(item),
+    }
 }
 
 /// Is the item test code no check looks at? Its facts would only feed findings that are

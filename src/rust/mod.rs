@@ -28,6 +28,7 @@ mod request;
 mod resolve;
 pub mod services;
 mod split;
+mod tables;
 mod tokens;
 mod types;
 mod visit;
