@@ -225,6 +225,7 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::macros::with_cache(|| analyze_inner(engine, input))
     }))
+    .map(|s| with_fn_mentions(engine, input.text, s))
     .map(compacted);
     proc_macro2::extra::invalidate_current_thread_spans();
     caught.unwrap_or_else(|panic| {
@@ -243,6 +244,30 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
 /// exactly sized allocations, packed together (summaries live until the end of the scan).
 fn compacted(summary: FileSummary) -> FileSummary {
     summary.clone()
+}
+
+/// Records with each fn the words of [`Request::fn_words`](super::Request) its text mentions
+/// (the file's text is not kept for the queries).
+fn with_fn_mentions(engine: &Engine, text: &str, mut summary: FileSummary) -> FileSummary {
+    let words = &engine.request.fn_words;
+    if words.is_empty() {
+        return summary;
+    }
+    let facts = &mut summary.facts;
+    for (id, body) in facts.bodies.iter().enumerate() {
+        let Some(d) = body.decl() else {
+            continue;
+        };
+        let fn_text = text.get(d.bytes.clone()).unwrap_or("");
+        let found: Vec<String> = (words.iter())
+            .filter(|w| contains(fn_text, w))
+            .cloned()
+            .collect();
+        if !found.is_empty() {
+            facts.mentions.push((id as u32, found));
+        }
+    }
+    summary
 }
 
 /// The message a caught panic carries ("" when it is not a string).

@@ -234,9 +234,21 @@ pub struct Facts {
     pub globs: Vec<Vec<String>>,
     /// The `.unwrap()` / `.expect(..)` calls that cannot panic, by class (when asked).
     pub exempt: Exemptions,
+    /// The words of [`super::Request::fn_words`] each fn's text mentions, by body id in
+    /// order (fns that mention none are left out).
+    pub mentions: Vec<(u32, Vec<String>)>,
 }
 
 impl Facts {
+    /// The words of [`super::Request::fn_words`] the fn `body` mentions.
+    pub fn mentioned_by(&self, body: u32) -> &[String] {
+        self.mentions
+            .binary_search_by_key(&body, |(id, _)| *id)
+            .ok()
+            .and_then(|i| self.mentions.get(i))
+            .map_or(&[], |(_, words)| words.as_slice())
+    }
+
     /// The fn a body belongs to (itself, or the fn its closure / block is written in).
     pub fn enclosing_fn(&self, mut body: u32) -> Option<u32> {
         for _ in 0..1024 {

@@ -203,7 +203,7 @@ fn call_hit(
                 .str_args
                 .iter()
                 .any(|s| c.args.as_ref().is_some_and(|r| r.is_match(s))))
-        || fn_mentions(cx, file, facts, site, &c.unless_fn_mentions)
+        || fn_mentions(facts, site, &c.unless_fn_mentions)
         || (!c.skip.is_empty()
             && facts
                 .exempt
@@ -237,20 +237,13 @@ fn call_hit(
 }
 
 /// Does the fn around the site mention one of the words?
-pub fn fn_mentions(cx: &Cx, file: usize, facts: &Facts, site: &Site, words: &[String]) -> bool {
+pub fn fn_mentions(facts: &Facts, site: &Site, words: &[String]) -> bool {
     if words.is_empty() {
         return false;
     }
-    let decl = site
-        .body
-        .and_then(|b| facts.enclosing_fn(b))
-        .and_then(|f| facts.bodies.get(f as usize))
-        .and_then(|b| b.decl());
-    let (Some(d), Some(Some(text))) = (decl, cx.texts.get(file)) else {
+    let Some(f) = site.body.and_then(|b| facts.enclosing_fn(b)) else {
         return false;
     };
-    let body = text.get(d.bytes.clone()).unwrap_or("");
-    words
-        .iter()
-        .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
+    let mentioned = facts.mentioned_by(f);
+    words.iter().any(|w| mentioned.contains(w))
 }

@@ -115,7 +115,7 @@ fn file_steps(
             continue;
         };
         if wrappers.covers(cx, file, &s.facts, site.body)
-            || fn_mentions(cx, file, &s.facts, site, &c.unless_fn_mentions)
+            || fn_mentions(&s.facts, site, &c.unless_fn_mentions)
         {
             continue;
         }

@@ -64,6 +64,7 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
                             _ => None,
                         }));
                 }
+                req.fn_words.extend(m.unless_fn_mentions.iter().cloned());
                 req.graph |= m.interprocedural;
                 req.types |= m.types.is_set();
             }
@@ -103,6 +104,8 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
     }
     req.guard_methods.sort();
     req.guard_methods.dedup();
+    req.fn_words.sort();
+    req.fn_words.dedup();
     (req, syntax)
 }
 
