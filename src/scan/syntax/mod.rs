@@ -121,8 +121,8 @@ pub struct Cx<'a> {
     pub model: &'a CodeModel,
     /// `summaries[i]` belongs to `ws.files[i]`.
     pub summaries: &'a [Option<&'a FileSummary>],
-    /// The file texts read.
-    pub texts: &'a [Option<&'a str>],
+    /// The texts of the files read (read again on demand).
+    pub texts: &'a crate::texts::Texts,
     /// Per file: the syntax checks that apply to it.
     pub applies: &'a [Vec<usize>],
     /// Whether each check applies to some package.
