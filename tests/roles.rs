@@ -58,7 +58,7 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             "blocking-in-async web/src/main.rs:10 request error",
             "blocking-in-async web/src/main.rs:16 startup note",
             // a task started from main whose loop waits only for a timer: periodic work
-            "blocking-in-async web/src/main.rs:26 background warning",
+            "blocking-in-async web/src/main.rs:26 background note",
             // a task started from main: setup once, then a loop that waits for SIGHUP only
             "blocking-in-async web/src/main.rs:33 startup note",
             "blocking-in-async web/src/main.rs:40 startup note",
@@ -98,9 +98,14 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // `version()` fills a `OnceLock` after `get()` missed (no finding); a lazy static's
             // initialiser runs once, whatever thread it starts
             "blocking-in-async src/lazy.rs:29 startup note",
+            // a watcher that a one-time initialiser spawns is a background job, event loop and
+            // all
+            "blocking-in-async src/lazy.rs:61 background note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
-            "blocking-in-async src/main.rs:12 startup note",
+            "blocking-in-async src/main.rs:17 startup note",
+            // a `gen-config` prompt loop waits for a person at a terminal, not for requests
+            "blocking-in-async src/setup.rs:11 startup note",
             // a channel asking the loop to spawn a source is control code; messages serve
             "blocking-in-async src/watch.rs:9 startup note",
             "blocking-in-async src/watch.rs:12 request error",
@@ -113,6 +118,12 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // jobs branch serves
             "blocking-in-async src/watch.rs:79 startup note",
             "blocking-in-async src/watch.rs:84 request error",
+            // a plugin's loop of unit Connect / Close commands runs when the plugin starts or
+            // stops; a queue whose `Job(..)` carries a request serves
+            "blocking-in-async src/watch.rs:109 startup note",
+            "blocking-in-async src/watch.rs:121 request error",
+            // a `select!` of a period and shutdown is a timer loop: background work
+            "blocking-in-async src/watch.rs:136 background note",
         ]
     );
 }

@@ -40,6 +40,10 @@ pub struct CallSpec {
     /// Skip calls whose enclosing fn mentions one of these identifiers.
     #[serde(default)]
     pub unless_fn_mentions: Vec<String>,
+    /// Skip calls whose enclosing fn's text matches this regex (a deliberate, visible choice
+    /// such as argon2 `Params::new(8, 1, 1, ..)`: low-cost parameters).
+    #[serde(default)]
+    pub unless_fn_matches: Option<String>,
     /// Only calls with a string-literal argument matching this regex.
     #[serde(default)]
     pub args: Option<String>,
@@ -85,6 +89,8 @@ pub struct CallMatcher {
     pub discarded: bool,
     /// Identifiers that exempt the enclosing fn.
     pub unless_fn_mentions: Vec<String>,
+    /// Regex over the enclosing fn's text that exempts the call.
+    pub unless_fn_matches: Option<regex::Regex>,
     /// Regex over string-literal arguments.
     pub args: Option<regex::Regex>,
     /// Follow workspace fns.
@@ -162,18 +168,18 @@ impl CallSpec {
             &child(base, "functions"),
             &mut errors,
         );
-        let args = match self
-            .args
-            .as_deref()
-            .map(|a| compile_regex(a, source, &child(base, "args")))
-        {
-            Some(Ok(r)) => Some(r),
-            Some(Err(e)) => {
-                errors.push(e);
-                None
-            }
-            None => None,
-        };
+        let args = optional_regex(
+            self.args.as_deref(),
+            source,
+            &child(base, "args"),
+            &mut errors,
+        );
+        let unless_fn_matches = optional_regex(
+            self.unless_fn_matches.as_deref(),
+            source,
+            &child(base, "unless_fn_matches"),
+            &mut errors,
+        );
         let roles = parse_roles(&self.roles, source, &child(base, "roles"), &mut errors);
         let types = TypeFilter::compile(
             &self.receiver_types,
@@ -205,9 +211,26 @@ impl CallSpec {
             not_inside: self.not_inside.iter().map(|s| Context::parse(s)).collect(),
             discarded: self.discarded,
             unless_fn_mentions: self.unless_fn_mentions,
+            unless_fn_matches,
             args,
             interprocedural: self.interprocedural,
         })
+    }
+}
+
+/// Compiles an optional regex field, reporting a bad one at its key.
+fn optional_regex(
+    pattern: Option<&str>,
+    source: &Source,
+    at: &[KeySeg],
+    errors: &mut Vec<ConfigError>,
+) -> Option<regex::Regex> {
+    match compile_regex(pattern?, source, at) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
     }
 }
 

@@ -199,6 +199,25 @@ pub const FRAMEWORKS: &[Framework] = &[
         attributes: &[],
     },
     Framework {
+        krate: "pingora",
+        protocol: Purpose::Proxy,
+        starts: &[
+            "pingora::server::Server::new",
+            "pingora::server::Server::new_with_opt_and_conf",
+            "pingora::prelude::Server::new",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "pingora-core",
+        protocol: Purpose::Proxy,
+        starts: &[
+            "pingora_core::server::Server::new",
+            "pingora_core::server::Server::new_with_opt_and_conf",
+        ],
+        attributes: &[],
+    },
+    Framework {
         krate: "salvo",
         protocol: Purpose::Http,
         starts: &[

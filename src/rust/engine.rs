@@ -247,10 +247,11 @@ fn compacted(summary: FileSummary) -> FileSummary {
 }
 
 /// Records with each fn the words of [`Request::fn_words`](super::Request) its text mentions
-/// (the file's text is not kept for the queries).
+/// and the [`Request::fn_patterns`](super::Request) it matches (the file's text is not kept
+/// for the queries).
 fn with_fn_mentions(engine: &Engine, text: &str, mut summary: FileSummary) -> FileSummary {
-    let words = &engine.request.fn_words;
-    if words.is_empty() {
+    let (words, patterns) = (&engine.request.fn_words, &engine.request.fn_patterns);
+    if words.is_empty() && patterns.is_empty() {
         return summary;
     }
     let facts = &mut summary.facts;
@@ -259,11 +260,17 @@ fn with_fn_mentions(engine: &Engine, text: &str, mut summary: FileSummary) -> Fi
             continue;
         };
         let fn_text = text.get(d.bytes.clone()).unwrap_or("");
-        let found: Vec<String> = (words.iter())
-            .filter(|w| contains(fn_text, w))
-            .cloned()
-            .collect();
-        if !found.is_empty() {
+        let found = super::FnMentions {
+            words: (words.iter())
+                .filter(|w| contains(fn_text, w))
+                .cloned()
+                .collect(),
+            patterns: (patterns.iter())
+                .filter(|r| r.is_match(fn_text))
+                .map(|r| r.as_str().to_string())
+                .collect(),
+        };
+        if !found.words.is_empty() || !found.patterns.is_empty() {
             facts.mentions.push((id as u32, found));
         }
     }

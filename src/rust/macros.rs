@@ -93,6 +93,8 @@ pub struct Body {
     pub nodes: Vec<Node>,
     /// The pieces that did not.
     pub unparsed: Vec<Unparsed>,
+    /// Indices into `nodes` of the futures of `select!`-like arms (`pat = future =>`).
+    pub futures: Vec<usize>,
 }
 
 /// A macro invocation of the file being analyzed: its address, where it is, its position.
@@ -171,7 +173,7 @@ fn read_uncached(mac: &Macro, pos: Position) -> Body {
     if let Ok(nodes) = direct {
         return Body {
             nodes,
-            unparsed: Vec::new(),
+            ..Body::default()
         };
     }
     let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();

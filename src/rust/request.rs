@@ -101,6 +101,8 @@ pub struct Request<'c> {
     pub words: Vec<String>,
     /// Words whose mention in a fn's text is recorded with the fn (`unless_fn_mentions`).
     pub fn_words: Vec<String>,
+    /// Regexes whose match in a fn's text is recorded with the fn (`unless_fn_matches`).
+    pub fn_patterns: Vec<regex::Regex>,
     /// `presence` checks: (index into the checks, matcher).
     pub presence: Vec<(usize, &'c PresenceMatcher)>,
     /// Function patterns a method chain of a `call` pattern starts at (`a::b().name`):

@@ -69,8 +69,13 @@ pub struct Walker<'a> {
     /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`),
     /// by the fn body they are bound in.
     watch_locals: HashSet<(Option<u32>, String)>,
+    /// Locals bound to a stream of things, not of events (`let mut authorizations =
+    /// order.authorizations()`), by the fn body they are bound in.
+    finite_streams: HashSet<(Option<u32>, String)>,
     /// Inside this many async blocks that only wait for a signal and exit the process.
     exit_only: u32,
+    /// The next block visited is `main`'s body: its end ends the process.
+    main_body: bool,
     /// Channels bound by a `let (tx, rx) = ..channel(..)`: sender → receiver, by fn body.
     channels: HashMap<(Option<u32>, String), String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
@@ -119,8 +124,10 @@ impl<'a> Walker<'a> {
             mods: Vec::new(),
             locals: Vec::new(),
             watch_locals: HashSet::new(),
+            finite_streams: HashSet::new(),
             channels: HashMap::new(),
             exit_only: 0,
+            main_body: false,
             out,
         }
     }
@@ -352,6 +359,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let public = !matches!(i.vis, syn::Visibility::Inherited);
         self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
         self.note_returned(&i.block);
+        self.main_body = i.sig.ident == "main";
         self.visit_block(&i.block);
         self.leave_fn();
     }
@@ -455,7 +463,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.in_async() {
             self.held(&b.stmts);
         }
-        self.stmts(&b.stmts);
+        let ends_process = std::mem::take(&mut self.main_body);
+        match exits::exit_tail_start(&b.stmts, ends_process) {
+            Some(tail) => self.stmts_before_exit(&b.stmts, tail),
+            None => self.stmts(&b.stmts),
+        }
         self.locals.pop();
         self.res.pop();
     }
@@ -509,17 +521,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
-        let event = self.is_event_loop(|f| f.visit_block(&e.body));
+        let event = self
+            .is_event_loop(|f| f.visit_block(&e.body))
+            .filter(|_| !waits::loop_dispatches_only_control(&e.body));
         let accept = self.enter_loop(event, e.span());
         visit::visit_expr_loop(self, e);
         self.leave_loop(event, accept);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
-        let event = self.is_event_loop(|f| {
-            f.visit_expr(&e.cond);
-            f.visit_block(&e.body);
-        });
+        let event = self
+            .is_event_loop(|f| {
+                f.visit_expr(&e.cond);
+                f.visit_block(&e.body);
+            })
+            .filter(|_| !waits::loop_dispatches_only_control(&e.body));
         let accept = self.enter_loop(event, e.span());
         visit::visit_expr_while(self, e);
         self.leave_loop(event, accept);

@@ -99,6 +99,8 @@ pub struct CodeModel {
     targets: Vec<Vec<Vec<FnId>>>,
     /// Per body: its role and how it was reached (empty when roles were not asked for).
     reach: Vec<Option<Reach>>,
+    /// Per body: does a background job (a timer loop's work, a one-time initialiser) reach it?
+    in_job: Vec<bool>,
     /// Some selected package has a bin target.
     has_bin: bool,
     /// Per file: do loops of async code that await events serve requests there? None: in
@@ -172,7 +174,7 @@ impl CodeModel {
         };
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if m.loops_serve.is_some() {
-            m.reach = crate::timings::time(crate::timings::Stage::Roles, || {
+            (m.reach, m.in_job) = crate::timings::time(crate::timings::Stage::Roles, || {
                 roles::assign(&m, class, summaries)
             });
         }
@@ -309,6 +311,12 @@ impl CodeModel {
         self.reach
             .get(body as usize)
             .map(|r| r.as_ref().map_or(Role::Unknown, |r| r.role))
+    }
+
+    /// Does a background job (a timer loop's work, a one-time initialiser) reach this body?
+    /// Its event loops are part of the job, not request paths.
+    pub fn in_background_job(&self, body: BodyId) -> bool {
+        self.in_job.get(body as usize).copied().unwrap_or(false)
     }
 
     /// Does a selected package have a bin target?

@@ -3,8 +3,8 @@
 //! - *request*: route handlers, service impls, spawned tasks, bodies written inside an event
 //!   loop of async code (a `loop` / `while` that awaits), and everything they reach;
 //! - *background*: bodies inside a loop of async code that waits only for a timer (periodic
-//!   work: a cleanup every hour, a dump every minute), and what they reach, unless a request
-//!   path reaches them too;
+//!   work: a cleanup every hour, a dump every minute), the event loops such a job or a
+//!   one-time initialiser runs, and what they reach, unless a request path reaches them too;
 //! - *library*: public async fns of a library crate when no selected package has a binary,
 //!   and what they reach (the caller decides how they run);
 //! - *startup*: reached only from `main` / `#[*::main]` (CLI subcommands included);
@@ -13,7 +13,7 @@
 //! Breadth-first from each kind of root in that order, so a body gets the first role that
 //! reaches it and the shortest path from a root of that role.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use super::{BodyId, CodeModel};
 use crate::model::{CodeKind, Role};
@@ -72,12 +72,13 @@ struct Graph {
     library: Vec<(BodyId, Reach)>,
 }
 
-/// Assigns a role to every body. Test code is neither a root nor a way to reach anything.
+/// Assigns a role to every body, and says which bodies background jobs reach (see
+/// [`background_jobs`]). Test code is neither a root nor a way to reach anything.
 pub fn assign(
     m: &CodeModel,
     class: &Classification,
     summaries: &[Option<&FileSummary>],
-) -> Vec<Option<Reach>> {
+) -> (Vec<Option<Reach>>, Vec<bool>) {
     let n = m.body_at.len();
     let mut g = Graph {
         edges: (0..n).map(|_| Vec::new()).collect(),
@@ -93,15 +94,20 @@ pub fn assign(
         sites(m, file, s, &production, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
+    let jobs = background_jobs(m, &g);
     // Handlers given to a registration, and bodies reached from an event loop, are request
-    // roots wherever that happens (a startup fn's accept loop serves requests). A spawned task
-    // runs in the role of the code that spawns it: one started at startup does its setup once,
-    // and its own event loop serves; one spawned in an event loop (per connection) serves.
-    // Bodies reached from a timer loop are background roots.
+    // roots wherever that happens (a startup fn's accept loop serves requests), except in
+    // background jobs: an event loop that a timer loop's job runs (pingap's ACME renewal walks
+    // `authorizations.next()`), or that a one-time initialiser starts (a watcher spawned in
+    // `call_once`), is part of that job. A spawned task runs in the role of the code that
+    // spawns it: one started at startup does its setup once, and its own event loop serves;
+    // one spawned in an event loop (per connection) serves. Bodies reached from a timer loop
+    // are background roots.
     for (from, list) in g.edges.iter().enumerate() {
         for e in list {
             let role = match e.how {
                 How::Given(Root::Route | Root::Service) => Role::Request,
+                How::EventLoop if m.loops_serve(e.at.0) && jobs.contains(&from) => Role::Background,
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
                 _ => continue,
@@ -121,7 +127,37 @@ pub fn assign(
     for roots in [g.request, g.background, g.library, g.startup] {
         bfs(&g.edges, &mut reach, roots);
     }
-    reach
+    let mut in_job = vec![false; n];
+    for b in jobs {
+        if let Some(slot) = in_job.get_mut(b) {
+            *slot = true;
+        }
+    }
+    (reach, in_job)
+}
+
+/// The bodies a timer loop's job or a one-time initialiser reaches (through calls, closures,
+/// tasks, other loops).
+fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
+    let timer_jobs = g
+        .edges
+        .iter()
+        .flatten()
+        .filter(|e| e.how == How::TimerLoop && m.loops_serve(e.at.0))
+        .map(|e| e.to as usize);
+    let initialisers = g
+        .startup
+        .iter()
+        .filter(|(_, r)| r.how == How::Given(Root::Once))
+        .map(|(id, _)| *id as usize);
+    let mut queue: VecDeque<usize> = timer_jobs.chain(initialisers).collect();
+    let mut seen = HashSet::new();
+    while let Some(b) = queue.pop_front() {
+        if seen.insert(b) {
+            queue.extend(g.edges.get(b).into_iter().flatten().map(|e| e.to as usize));
+        }
+    }
+    seen
 }
 
 /// Roots among a file's bodies, and the edges from a body to the closures / blocks in it.

@@ -135,7 +135,10 @@ impl Reader {
             Some(i) => (&rhs[..i], Some(&rhs[i + 2..])),
             None => (rhs, None),
         };
+        let first = self.body.nodes.len();
         self.piece(future);
+        let read = first..self.body.nodes.len();
+        self.body.futures.extend(read);
         if let Some(g) = guard {
             self.piece(g);
         }

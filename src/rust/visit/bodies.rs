@@ -208,6 +208,10 @@ impl Walker<'_> {
     fn note_channels_and_watchers(&mut self, pat: &Pat, init: Option<&syn::Expr>) {
         let Some(init) = init else { return };
         let body = self.fn_body();
+        if let Some(name) = super::waits::finite_stream(pat, init) {
+            self.finite_streams.insert((body, name));
+            return;
+        }
         if let Some((tx, rx)) = super::waits::channel_pair(pat, init) {
             self.channels.insert((body, tx), rx);
             return;

@@ -29,11 +29,19 @@ impl Walker<'_> {
             .filter(|(b, _)| *b == body)
             .map(|(_, name)| name.as_str())
             .collect();
+        let finite: Vec<&str> = self
+            .finite_streams
+            .iter()
+            .filter(|(b, _)| *b == body)
+            .map(|(_, name)| name.as_str())
+            .collect();
         let mut f = LoopAwaits {
             scope: self.scope(),
             watchers,
+            finite,
             first_is_signal: None,
             select: false,
+            timer_select: false,
             receives: false,
             ticks: false,
             deadline: false,
@@ -42,7 +50,7 @@ impl Walker<'_> {
         let driven = f.first_is_signal == Some(false);
         if f.select || (driven && f.receives) {
             Some(LoopKind::Event)
-        } else if driven && f.ticks && !f.deadline {
+        } else if f.timer_select || (driven && f.ticks && !f.deadline) {
             Some(LoopKind::Timer)
         } else {
             None
@@ -93,8 +101,12 @@ pub(super) struct LoopAwaits<'w> {
     scope: Scope<'w>,
     /// The locals of the fn bound to a file watcher or its channel.
     watchers: Vec<&'w str>,
+    /// The locals of the fn bound to a stream of things, not of events.
+    finite: Vec<&'w str>,
     first_is_signal: Option<bool>,
     select: bool,
+    /// A `select!` that waits only for a timer and shutdown.
+    timer_select: bool,
     receives: bool,
     ticks: bool,
     deadline: bool,
@@ -103,8 +115,19 @@ pub(super) struct LoopAwaits<'w> {
 impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         visit::visit_expr_await(self, e);
+        if let Expr::MethodCall(m) = strip(&e.base)
+            && matches!(m.method.to_string().as_str(), "next" | "try_next")
+            && receiver_name(&m.receiver).is_some_and(|n| self.finite.contains(&n.as_str()))
+        {
+            // Walking a stream of things (`authorizations.next()`) waits for no event.
+            return;
+        }
         let mut names = AwaitedNames::default();
         names.visit_expr(&e.base);
+        if names.interactive {
+            // A prompt loop waits for a person at a terminal: a CLI's dialogue, no requests.
+            return;
+        }
         self.receives |= names.receives;
         self.ticks |= names.ticks;
         if self.first_is_signal.is_some() {
@@ -134,12 +157,83 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
     fn visit_macro(&mut self, m: &'ast Macro) {
-        self.select |= m.path.segments.last().is_some_and(|s| s.ident == "select");
-        for n in &crate::rust::macros::read(m, crate::rust::macros::Position::Expr).nodes {
+        let body = crate::rust::macros::read(m, crate::rust::macros::Position::Expr);
+        if m.path.segments.last().is_some_and(|s| s.ident == "select") {
+            if times_only(&body) {
+                // A timer loop with a shutdown branch: what its bodies await drives nothing.
+                self.timer_select = true;
+                return;
+            }
+            self.select = true;
+        }
+        for n in &body.nodes {
             n.visit(self);
         }
     }
 }
+
+/// Does a `select!` wait only for a timer, for shutdown and for configuration changes:
+/// pingap's background service `select! { _ = shutdown.changed() => break, _ = period.tick()
+/// => run_tasks().await }`, its config observer's `r = observer.watch() => reload(..)`? Such a
+/// loop runs its work once per period or per edit, like a plain timer loop.
+fn times_only(select: &crate::rust::macros::Body) -> bool {
+    let futures: Vec<&Expr> = select
+        .futures
+        .iter()
+        .filter_map(|&i| match select.nodes.get(i) {
+            Some(crate::rust::macros::Node::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let ticks = |e: &Expr| {
+        let mut names = AwaitedNames::default();
+        names.visit_expr(e);
+        names.ticks && !names.receives
+    };
+    futures.len() == select.futures.len()
+        && futures.iter().any(|e| ticks(e))
+        && futures
+            .iter()
+            .all(|e| ticks(e) || stops(e) || watches_config(e))
+}
+
+/// Does a `select!` future wait for a configuration change: a watcher or observer
+/// (`observer.watch()`, `config_watcher.recv()`) or a reload channel (`reload_rx.recv()`)?
+fn watches_config(e: &Expr) -> bool {
+    let receiver = match strip(e) {
+        Expr::MethodCall(m) => &m.receiver,
+        Expr::Await(a) => &a.base,
+        _ => return false,
+    };
+    names_a_reload(receiver)
+        || receiver_name(receiver).is_some_and(|n| {
+            n.to_ascii_lowercase()
+                .split('_')
+                .any(|w| matches!(w, "observer" | "watcher" | "watch"))
+        })
+}
+
+/// Does a `select!` future wait for shutdown: a signal, a cancellation, or a receiver named
+/// for stopping (`shutdown.changed()`, `token.cancelled()`, `ctrl_c()`, `stop_rx.recv()`)?
+fn stops(e: &Expr) -> bool {
+    idents_in(e, false).iter().any(|i| {
+        let i = i.to_ascii_lowercase();
+        i == "ctrl_c" || i == "cancelled" || i.split('_').any(|w| STOP_WORDS.contains(&w))
+    })
+}
+
+/// Words of a receiver's name that say it waits for shutdown.
+const STOP_WORDS: &[&str] = &[
+    "shutdown",
+    "stop",
+    "cancel",
+    "exit",
+    "quit",
+    "terminate",
+    "close",
+    "closed",
+    "kill",
+];
 
 /// Does the receiver of an awaited call name a reload, restart or spawn channel
 /// (`reload_rx.recv()`, `self.config_updates.changed()`, `self.spawn_rx.recv()`)? A loop driven
@@ -169,6 +263,60 @@ pub(super) fn dispatches_only_control(e: &Expr) -> bool {
             .iter()
             .all(|a| matches!(a.pat, syn::Pat::Wild(_)) || control_pattern(&a.pat))
 }
+
+/// Is a loop's body a dispatch of lifecycle commands only: its last statement a `match` whose
+/// every arm is a control variant or a unit `Start` / `Connect` / `Close` / .. variant (or `_`,
+/// `None`)? rmqtt's bridge runs `while let Some(cmd) = rx.recv().await { match cmd {
+/// Command::Connect => mgr.start().await, Command::Close => mgr.stop().await } }`: the plugin
+/// manager sends a command when the plugin starts or stops, so the loop is no event loop. A
+/// unit variant carries no request; a `Connect(conn)` with a payload is not taken.
+pub(super) fn loop_dispatches_only_control(body: &syn::Block) -> bool {
+    let Some(m) = body.stmts.last().and_then(|s| match s {
+        syn::Stmt::Expr(Expr::Match(m), _) => Some(m),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let lifecycle = |p: &syn::Pat| control_pattern(p) || unit_lifecycle_pattern(p);
+    m.arms.iter().any(|a| lifecycle(&a.pat))
+        && m.arms
+            .iter()
+            .all(|a| lifecycle(&a.pat) || matches!(&a.pat, syn::Pat::Wild(_)) || is_none(&a.pat))
+}
+
+/// A unit variant that starts or stops something: `Command::Connect`, `Some(Cmd::Close)`.
+fn unit_lifecycle_pattern(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| LIFECYCLE_VARIANTS.contains(&s.ident.to_string().as_str())),
+        syn::Pat::TupleStruct(t) => {
+            t.path.is_ident("Some")
+                && t.elems.len() == 1
+                && t.elems.iter().all(unit_lifecycle_pattern)
+        }
+        syn::Pat::Or(o) => o
+            .cases
+            .iter()
+            .all(|c| unit_lifecycle_pattern(c) || control_pattern(c)),
+        _ => false,
+    }
+}
+
+/// The `None` pattern.
+fn is_none(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Ident(i) => i.ident == "None",
+        syn::Pat::Path(p) => p.path.is_ident("None"),
+        _ => false,
+    }
+}
+
+/// Unit variants of a lifecycle command enum: what a plugin or bridge manager sends when it
+/// starts or stops a component.
+const LIFECYCLE_VARIANTS: &[&str] = &["Start", "Connect", "Disconnect", "Close", "Pause", "Resume"];
 
 /// A pattern naming a control variant: `Action::Reload`, `Some(Cmd::Shutdown)`,
 /// `Cmd::Restart { .. }`, `A::Stop | A::Quit`.
@@ -252,6 +400,67 @@ pub(super) fn channel_pair(pat: &syn::Pat, init: &Expr) -> Option<(String, Strin
     makes_channel.then(|| (tx.ident.to_string(), rx.ident.to_string()))
 }
 
+/// `let mut authorizations = order.authorizations()`: a local bound to what a method of
+/// another value returns, where neither the local's nor the method's name says events
+/// (`incoming`, `subscribe`, `messages`, `stream`, `rx`, ..). Walking it with `.next()` goes
+/// through things the value already has or fetches (ACME authorizations, rows, pages), not
+/// through requests that arrive.
+pub(super) fn finite_stream(pat: &syn::Pat, init: &Expr) -> Option<String> {
+    let syn::Pat::Ident(id) = pat else {
+        return None;
+    };
+    let Expr::MethodCall(m) = init else {
+        return None;
+    };
+    let name = id.ident.to_string();
+    let eventful = |s: &str| {
+        s.to_ascii_lowercase().split('_').any(|w| {
+            EVENT_WORDS.contains(&w)
+                || STREAM_WORDS.contains(&w)
+                || STOP_WORDS.contains(&w)
+                || TIMER_WORDS.contains(&w)
+        })
+    };
+    let eventful_method = eventful(&m.method.to_string());
+    (!eventful(&name) && !eventful_method && m.args.is_empty()).then_some(name)
+}
+
+/// Words of a local's or a method's name that say a stream of events (beyond
+/// [`EVENT_WORDS`]).
+const STREAM_WORDS: &[&str] = &[
+    "stream",
+    "streams",
+    "subscribe",
+    "subscription",
+    "subscriber",
+    "watch",
+    "watcher",
+    "updates",
+    "changes",
+    "rx",
+    "receiver",
+    "consumer",
+    "feed",
+    "reader",
+    "socket",
+    "sock",
+    "conn",
+    "connection",
+    "connections",
+    "ws",
+    "websocket",
+    "body",
+    "chunks",
+    "clients",
+    "peers",
+    "inbox",
+    "queue",
+    "notifications",
+    "signals",
+    "split",
+    "listener",
+];
+
 /// Every identifier an expression names, in closures too when `into_closures`.
 pub(super) fn idents_in(e: &Expr, into_closures: bool) -> Vec<String> {
     struct Idents(Vec<String>, bool);
@@ -297,7 +506,12 @@ const RELOAD_WORDS: &[&str] = &[
 struct AwaitedNames {
     receives: bool,
     ticks: bool,
+    /// It reads what a person types (`read_line_stdin()`, `.prompt(..)`): a CLI's dialogue.
+    interactive: bool,
 }
+
+/// Words of a method or fn name that read what a person types at a terminal.
+const INTERACTIVE_WORDS: &[&str] = &["stdin", "prompt", "tty", "readline", "interact"];
 
 /// Words of a method or fn name that wait for something to arrive.
 const EVENT_WORDS: &[&str] = &[
@@ -314,6 +528,7 @@ impl AwaitedNames {
         for word in name.split('_') {
             self.receives |= EVENT_WORDS.contains(&word);
             self.ticks |= TIMER_WORDS.contains(&word);
+            self.interactive |= INTERACTIVE_WORDS.contains(&word);
         }
     }
 }

@@ -203,7 +203,7 @@ fn call_hit(
                 .str_args
                 .iter()
                 .any(|s| c.args.as_ref().is_some_and(|r| r.is_match(s))))
-        || fn_mentions(facts, site, &c.unless_fn_mentions)
+        || fn_exempts(facts, site, c)
         || (!c.skip.is_empty()
             && facts
                 .exempt
@@ -236,14 +236,20 @@ fn call_hit(
     with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles).then_some(h)
 }
 
-/// Does the fn around the site mention one of the words?
-pub fn fn_mentions(facts: &Facts, site: &Site, words: &[String]) -> bool {
-    if words.is_empty() {
+/// Does the check exempt the fn around the site: does its text mention one of
+/// `unless_fn_mentions` or match `unless_fn_matches` (as recorded in the per-file pass)?
+pub fn fn_exempts(facts: &Facts, site: &Site, c: &CallMatcher) -> bool {
+    if c.unless_fn_mentions.is_empty() && c.unless_fn_matches.is_none() {
         return false;
     }
     let Some(f) = site.body.and_then(|b| facts.enclosing_fn(b)) else {
         return false;
     };
-    let mentioned = facts.mentioned_by(f);
-    words.iter().any(|w| mentioned.contains(w))
+    let Some(found) = facts.mentioned_by(f) else {
+        return false;
+    };
+    c.unless_fn_mentions.iter().any(|w| found.words.contains(w))
+        || c.unless_fn_matches
+            .as_ref()
+            .is_some_and(|r| found.patterns.iter().any(|p| p == r.as_str()))
 }

@@ -7,7 +7,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
-use super::calls::{fn_mentions, matched};
+use super::calls::{fn_exempts, matched};
 use super::contexts::{in_context, sync_and_live};
 use super::elsewhere::Elsewhere;
 use super::{Cx, hit, with_role};
@@ -114,9 +114,7 @@ fn file_steps(
         let Some(f) = live_fn(cx, file, site, c) else {
             continue;
         };
-        if wrappers.covers(cx, file, &s.facts, site.body)
-            || fn_mentions(&s.facts, site, &c.unless_fn_mentions)
-        {
+        if wrappers.covers(cx, file, &s.facts, site.body) || fn_exempts(&s.facts, site, c) {
             continue;
         }
         if let Some(m) = matched(cx, file, site, c) {

@@ -65,6 +65,7 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
                         }));
                 }
                 req.fn_words.extend(m.unless_fn_mentions.iter().cloned());
+                req.fn_patterns.extend(m.unless_fn_matches.iter().cloned());
                 req.graph |= m.interprocedural;
                 req.types |= m.types.is_set();
             }
@@ -106,6 +107,8 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
     req.guard_methods.dedup();
     req.fn_words.sort();
     req.fn_words.dedup();
+    req.fn_patterns.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    req.fn_patterns.dedup_by(|a, b| a.as_str() == b.as_str());
     (req, syntax)
 }
 
@@ -203,9 +206,11 @@ pub fn with_role(
     }
     let global = body.and_then(|b| cx.model.body_id(file as u32, b));
     let event_loop = event_loop.filter(|_| cx.model.loops_serve(file as u32));
+    let job = global.is_some_and(|b| cx.model.in_background_job(b));
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
-        (Some(LoopKind::Event), _) | (_, Some(Role::Request)) => Role::Request,
-        (Some(LoopKind::Timer), _) => Role::Background,
+        (_, Some(Role::Request)) => Role::Request,
+        (Some(LoopKind::Event), _) if !job => Role::Request,
+        (Some(_), _) => Role::Background,
         (None, Some(r)) => r,
         (None, None) => Role::Unknown,
     };
