@@ -23,6 +23,7 @@ pub mod render;
 pub mod rust;
 pub mod scan;
 pub mod score;
+pub mod texts;
 pub mod timings;
 pub mod workspace;
 

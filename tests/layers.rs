@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
         "date",
         "inventory",
         "guard",
+        "texts",
         "timings",
     ],
     &["kinds"],

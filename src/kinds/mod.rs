@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod presence;
 pub mod service;
 pub mod text;
+mod text_gate;
 
 use crate::diag::{ConfigError, KeySeg, Source, from_value};
 pub use check::{Applies, Check, Hit, PathScope};

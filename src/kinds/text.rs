@@ -47,6 +47,9 @@ pub struct TextMatcher {
     ascii: Option<std::sync::Arc<Twin>>,
     /// Does the regex have an `at` group (computed once)?
     has_at: bool,
+    /// A regex every reported match implies (see [`super::text_gate`]): a text it does not
+    /// match is not searched.
+    gate: Option<std::sync::Arc<regex_automata::meta::Regex>>,
     /// Prefilter literals (empty: always run the regex).
     needles: Vec<String>,
     /// Macros whose bodies are blanked first.
@@ -75,6 +78,7 @@ impl TextSpec {
             (Ok(regex), Ok(files)) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
                 ascii: Twin::new(&regex).map(std::sync::Arc::new),
+                gate: super::text_gate::gate(regex.as_str()).map(std::sync::Arc::new),
                 needles: self.needles,
                 mask_macros: self.mask_macros,
                 regex,
@@ -102,13 +106,17 @@ impl TextMatcher {
     /// without `at` (comments, test modules) skip text.
     ///
     /// Matches are found by the DFA alone; the groups are computed only for a match that
-    /// contains a needle (a match without one cannot be reported).
+    /// contains a needle (a match without one cannot be reported). A text without a needle,
+    /// or that the gate does not match (no path through `at` fits anywhere), is not searched.
     pub fn matches(&self, text: &str) -> Vec<Region> {
         if !self.has_needle(text) {
             return Vec::new();
         }
         let masked = mask_macro_bodies(text, &self.mask_macros);
         let text = masked.as_ref();
+        if self.gate.as_ref().is_some_and(|g| !g.is_match(text)) {
+            return Vec::new();
+        }
         let found: Box<dyn Iterator<Item = (std::ops::Range<usize>, Finder)>> = match &self.ascii {
             Some(twin) => Box::new(twin.find_iter(text)),
             None => Box::new(

@@ -225,6 +225,7 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::macros::with_cache(|| analyze_inner(engine, input))
     }))
+    .map(|s| with_fn_mentions(engine, input.text, s))
     .map(compacted);
     proc_macro2::extra::invalidate_current_thread_spans();
     caught.unwrap_or_else(|panic| {
@@ -243,6 +244,37 @@ pub fn analyze_file(engine: &Engine, input: &FileInput) -> FileSummary {
 /// exactly sized allocations, packed together (summaries live until the end of the scan).
 fn compacted(summary: FileSummary) -> FileSummary {
     summary.clone()
+}
+
+/// Records with each fn the words of [`Request::fn_words`](super::Request) its text mentions
+/// and the [`Request::fn_patterns`](super::Request) it matches (the file's text is not kept
+/// for the queries).
+fn with_fn_mentions(engine: &Engine, text: &str, mut summary: FileSummary) -> FileSummary {
+    let (words, patterns) = (&engine.request.fn_words, &engine.request.fn_patterns);
+    if words.is_empty() && patterns.is_empty() {
+        return summary;
+    }
+    let facts = &mut summary.facts;
+    for (id, body) in facts.bodies.iter().enumerate() {
+        let Some(d) = body.decl() else {
+            continue;
+        };
+        let fn_text = text.get(d.bytes.clone()).unwrap_or("");
+        let found = super::FnMentions {
+            words: (words.iter())
+                .filter(|w| contains(fn_text, w))
+                .cloned()
+                .collect(),
+            patterns: (patterns.iter())
+                .filter(|r| r.is_match(fn_text))
+                .map(|r| r.as_str().to_string())
+                .collect(),
+        };
+        if !found.words.is_empty() || !found.patterns.is_empty() {
+            facts.mentions.push((id as u32, found));
+        }
+    }
+    summary
 }
 
 /// The message a caught panic carries ("" when it is not a string).
@@ -390,12 +422,24 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> 
         if !wanted {
             continue;
         }
-        match parse_item_tokens::<syn::Item>(item) {
+        match parse_item(item) {
             Ok(parsed) => prepared.items.push((idx, parsed)),
             Err(()) => prepared.failed = true,
         }
     }
     prepared
+}
+
+/// Parses an item; the value of a `static` or `const` that is a table of literals is left
+/// out ([`super::tables`]: the walk finds nothing in it, and it always parses).
+fn parse_item(item: &RawItem) -> Result<syn::Item, ()> {
+    let table = matches!(item.keyword.as_deref(), Some("static" | "const"))
+        .then(|| super::tables::without_table(&item.tokens))
+        .flatten();
+    match table {
+        Some(ts) => syn::parse2::<syn::Item>(ts).map_err(|_| ()),
+        None => parse_item_tokens::<syn::Item>(item),
+    }
 }
 
 /// Is the item test code no check looks at? Its facts would only feed findings that are

@@ -234,9 +234,32 @@ pub struct Facts {
     pub globs: Vec<Vec<String>>,
     /// The `.unwrap()` / `.expect(..)` calls that cannot panic, by class (when asked).
     pub exempt: Exemptions,
+    /// What each fn's text mentions of [`super::Request::fn_words`] and
+    /// [`super::Request::fn_patterns`], by body id in order (fns that mention none are left
+    /// out).
+    pub mentions: Vec<(u32, FnMentions)>,
+}
+
+/// The words a fn's text mentions and the patterns it matches (the queries do not keep the
+/// file's text).
+#[derive(Debug, Clone, Default)]
+pub struct FnMentions {
+    /// The words of [`super::Request::fn_words`] it contains.
+    pub words: Vec<String>,
+    /// The regexes of [`super::Request::fn_patterns`] that match it, by their pattern.
+    pub patterns: Vec<String>,
 }
 
 impl Facts {
+    /// What the fn `body` mentions ([`Facts::mentions`]).
+    pub fn mentioned_by(&self, body: u32) -> Option<&FnMentions> {
+        let i = self
+            .mentions
+            .binary_search_by_key(&body, |(id, _)| *id)
+            .ok()?;
+        self.mentions.get(i).map(|(_, m)| m)
+    }
+
     /// The fn a body belongs to (itself, or the fn its closure / block is written in).
     pub fn enclosing_fn(&self, mut body: u32) -> Option<u32> {
         for _ in 0..1024 {

@@ -8,12 +8,11 @@ use super::graph::{CodeModel, Roles};
 use super::services::{Inputs, Services, detect};
 use super::{Classification, FileSummary, classify};
 use crate::model::CodeKind;
+use crate::texts::Texts;
 use crate::workspace::Workspace;
 
 /// One file as the per-file pass left it.
-pub struct FileState<'a> {
-    /// Its text, if read.
-    pub text: Option<&'a str>,
+pub struct FileState {
     /// The engine's summary, if analyzed.
     pub summary: Option<FileSummary>,
     /// Some syntax-aware check applies to it.
@@ -36,8 +35,9 @@ pub struct Finished {
     pub services: Services,
 }
 
-/// Runs the workspace pass. `files[i]` belongs to `ws.files[i]`.
-pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished {
+/// Runs the workspace pass. `files[i]` belongs to `ws.files[i]`; `texts` gives their texts
+/// again (services are judged on them).
+pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState], texts: &Texts) -> Finished {
     let mut class = {
         let summaries: Vec<Option<&FileSummary>> =
             files.iter().map(|f| f.summary.as_ref()).collect();
@@ -47,14 +47,13 @@ pub fn finish(engine: &Engine, ws: &Workspace, files: &[FileState]) -> Finished 
     };
     mark_generated(&mut class, files);
     let summaries: Vec<Option<&FileSummary>> = files.iter().map(|f| f.summary.as_ref()).collect();
-    let texts: Vec<Option<&str>> = files.iter().map(|f| f.text).collect();
     let detected = engine.request.starts.is_some();
     let services = if detected {
         detect(&Inputs {
             ws,
             class: &class,
             summaries: &summaries,
-            texts: &texts,
+            texts,
         })
     } else {
         Services::default()

@@ -34,9 +34,10 @@ pub fn text_evidence(
     }
     let start_files: HashSet<usize> = s.starts.iter().map(|(i, _)| *i).collect();
     for &i in &s.files {
-        let Some(text) = inputs.texts.get(i).copied().flatten() else {
+        let Some(text) = inputs.texts.get(i) else {
             continue;
         };
+        let text = text.as_str();
         let mut found: Vec<(usize, String)> = literals(m, text);
         found.extend(server_methods(m, text, start_files.contains(&i)));
         if m.forms.contains(&Form::StreamedSizeLimit) {

@@ -28,6 +28,7 @@ mod request;
 mod resolve;
 pub mod services;
 mod split;
+mod tables;
 mod tokens;
 mod types;
 mod visit;
@@ -35,7 +36,8 @@ mod visit;
 pub use contexts::{Frame, FrameNode, frames_up, runs_once_method, runs_once_path};
 pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_pool, thread_count};
 pub use facts::{
-    Body, BodyKind, Callee, Discard, Facts, FnDecl, Guard, LoopKind, Root, Site, TypeItem,
+    Body, BodyKind, Callee, Discard, Facts, FnDecl, FnMentions, Guard, LoopKind, Root, Site,
+    TypeItem,
 };
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use graph::{CodeModel, FnId, RolePath};

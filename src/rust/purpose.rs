@@ -263,9 +263,10 @@ fn because(e: &Evidence, more: &str) -> Evidence {
 fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
     let re = m.regex.as_ref()?;
     for &i in files {
-        let Some(text) = inputs.texts.get(i).copied().flatten() else {
+        let Some(text) = inputs.texts.get(i) else {
             continue;
         };
+        let text = text.as_str();
         for found in re.find_iter(text) {
             let line = line_of(text, found.start());
             if is_production(inputs, i, line) {

@@ -97,10 +97,10 @@ enum Owner {
 impl FnIndex {
     /// Indexes the fns of these (workspace-relative path, source text) pairs (a text that does
     /// not tokenize is skipped).
-    pub fn new<'t>(files: impl IntoIterator<Item = (&'t str, &'t str)>) -> FnIndex {
+    pub fn new<'t, T: AsRef<str>>(files: impl IntoIterator<Item = (&'t str, T)>) -> FnIndex {
         let mut index = FnIndex::default();
         for (path, text) in files {
-            if let Ok(ts) = TokenStream::from_str(text) {
+            if let Ok(ts) = TokenStream::from_str(text.as_ref()) {
                 index.add(ts, &Owner::Module(module_of(path)));
             }
         }

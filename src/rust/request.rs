@@ -99,6 +99,10 @@ pub struct Request<'c> {
     pub test_code: bool,
     /// Further words whose mention makes an item worth parsing (`await`, route names, …).
     pub words: Vec<String>,
+    /// Words whose mention in a fn's text is recorded with the fn (`unless_fn_mentions`).
+    pub fn_words: Vec<String>,
+    /// Regexes whose match in a fn's text is recorded with the fn (`unless_fn_matches`).
+    pub fn_patterns: Vec<regex::Regex>,
     /// `presence` checks: (index into the checks, matcher).
     pub presence: Vec<(usize, &'c PresenceMatcher)>,
     /// Function patterns a method chain of a `call` pattern starts at (`a::b().name`):

@@ -99,8 +99,8 @@ pub struct Inputs<'a> {
     pub class: &'a Classification,
     /// Per file of `ws.files`.
     pub summaries: &'a [Option<&'a FileSummary>],
-    /// Per file of `ws.files`: its text, if read.
-    pub texts: &'a [Option<&'a str>],
+    /// The texts of the files read (read again on demand).
+    pub texts: &'a crate::texts::Texts,
 }
 
 /// Desktop UI frameworks: a bin whose package declares one is an app on its user's machine (a
@@ -244,11 +244,8 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
         return (false, false);
     };
     let mut metrics = false;
-    for text in files
-        .iter()
-        .filter_map(|i| inputs.texts.get(*i).copied().flatten())
-    {
-        for caps in re.captures_iter(text) {
+    for text in files.iter().filter_map(|i| inputs.texts.get(*i)) {
+        for caps in re.captures_iter(&text) {
             let route = caps
                 .iter()
                 .skip(1)
@@ -315,14 +312,13 @@ fn lib_reach(inputs: &Inputs, own: &[usize], libs: &BTreeSet<usize>) -> LibReach
             named: HashSet::new(),
         };
     }
-    let text = |i: &usize| inputs.texts.get(*i).copied().flatten();
     let index = FnIndex::new(libs.iter().filter_map(|i| {
         let path = inputs.ws.files.get(*i)?.path.as_str();
-        Some((path, text(i)?))
+        Some((path, inputs.texts.get(*i)?))
     }));
     let mut mentions = Mentions::default();
-    for t in own.iter().filter_map(text) {
-        mentions.merge(&mentioned(t));
+    for t in own.iter().filter_map(|i| inputs.texts.get(*i)) {
+        mentions.merge(&mentioned(&t));
     }
     LibReach {
         called: index.reached(mentions.clone()),

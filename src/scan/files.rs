@@ -8,88 +8,16 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 
 use super::Hit;
+pub use super::sources::Sources;
 use super::suppress::FileDirectives;
 use super::syntax::{self, Syntax};
 use crate::config::{Check, Config, Limits};
 use crate::kinds::{Matcher, Mode};
 use crate::model::{CodeKind, Region, ScanNote};
 use crate::rust::{self, Engine, FileInput, FileState, FileSummary};
+use crate::texts::{ReadFile, Stamp, Texts};
 use crate::timings::{self, Clock, Stage};
 use crate::workspace::{SourceFile, Workspace};
-
-/// The texts of the files read, for snippets, each with its line starts indexed once (a
-/// finding's line is then found in O(log n), however many findings a file has).
-#[derive(Debug, Default)]
-pub struct Sources {
-    texts: BTreeMap<String, Lines>,
-    /// Files not read by the scan (manifests of workspace-level findings), read once on demand.
-    on_demand: std::sync::Mutex<BTreeMap<String, Option<Lines>>>,
-    root: std::path::PathBuf,
-}
-
-/// A text and the byte offsets at which its lines start, indexed on the first lookup (most
-/// files have no finding and never need it).
-#[derive(Debug, Default)]
-struct Lines {
-    text: String,
-    index: std::sync::OnceLock<crate::diag::LineIndex>,
-}
-
-impl Lines {
-    fn new(text: String) -> Lines {
-        Lines {
-            text,
-            index: std::sync::OnceLock::new(),
-        }
-    }
-
-    fn line(&self, line: u32) -> Option<&str> {
-        let index = self
-            .index
-            .get_or_init(|| crate::diag::LineIndex::new(&self.text));
-        index.line(&self.text, line)
-    }
-}
-
-impl Sources {
-    /// Did the scan read `file`?
-    pub fn was_read(&self, file: &str) -> bool {
-        self.texts.contains_key(file)
-    }
-
-    /// The whole text of `file` (read on demand when the scan did not read it).
-    pub fn text(&self, file: &str) -> Option<String> {
-        self.with_text(file, str::to_string)
-    }
-
-    /// Runs `f` on 1-based `line` of `file`, borrowed (a finding on a megabyte-long minified
-    /// line must not copy it); the file's lines are indexed once.
-    pub fn with_line<R>(&self, file: &str, line: u32, f: impl FnOnce(&str) -> R) -> Option<R> {
-        self.with_lines(file, |l| l.line(line).map(f)).flatten()
-    }
-
-    /// Runs `f` on the whole text of `file` (read once on demand when the scan did not).
-    pub fn with_text<R>(&self, file: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
-        self.with_lines(file, |l| f(&l.text))
-    }
-
-    fn with_lines<R>(&self, file: &str, f: impl FnOnce(&Lines) -> R) -> Option<R> {
-        if let Some(t) = self.texts.get(file) {
-            return Some(f(t));
-        }
-        let mut cache = self
-            .on_demand
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let lines = cache.entry(file.to_string()).or_insert_with(|| {
-            // Only inside the workspace (a manifest may be a link to anywhere).
-            let path = crate::guard::contained(&self.root, &self.root, file).ok()?;
-            let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES);
-            text.ok().map(Lines::new)
-        });
-        lines.as_ref().map(f)
-    }
-}
 
 /// What the per-file pass produced.
 pub struct FileScan {
@@ -99,7 +27,7 @@ pub struct FileScan {
     pub notes: Vec<ScanNote>,
     /// Per check: did a `text` check in `require` mode match anywhere (by package dir)?
     pub text_matched: Vec<Vec<String>>,
-    /// The texts read.
+    /// The texts of the files, for snippets.
     pub sources: Sources,
     /// Suppression directives of the files read (files without any are left out).
     pub directives: BTreeMap<String, FileDirectives>,
@@ -143,7 +71,8 @@ struct OneFile {
     /// (check index, regions) of text checks that matched.
     text_hits: Vec<(usize, Vec<Region>)>,
     note: Option<ScanNote>,
-    text: Option<String>,
+    /// The file was read: what the read saw (its text is dropped once the pass is done).
+    read: Option<ReadFile>,
     summary: Option<FileSummary>,
     /// Syntax-aware checks that apply to the file.
     syntax: Vec<usize>,
@@ -211,10 +140,9 @@ struct Run<'a> {
 
 fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<OneFile>) -> FileScan {
     let checks = run.checks;
-    let mut states: Vec<FileState> = results
+    let states: Vec<FileState> = results
         .iter_mut()
         .map(|r| FileState {
-            text: None,
             summary: r.summary.take(),
             wanted: !r.syntax.is_empty(),
             checks: r.presence.clone(),
@@ -222,14 +150,11 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             generated: r.generated,
         })
         .collect();
-    for (st, r) in states.iter_mut().zip(&results) {
-        st.text = r.text.as_deref();
-    }
-    let finished = rust::finish(run.engine, ws, &states);
+    let texts = Texts::new(results.iter_mut().map(|r| r.read.take()).collect());
+    let finished = rust::finish(run.engine, ws, &states, &texts);
     let (hits, verdicts) = {
         let summaries: Vec<Option<&FileSummary>> =
             states.iter().map(|f| f.summary.as_ref()).collect();
-        let texts: Vec<Option<&str>> = states.iter().map(|f| f.text).collect();
         let applies: Vec<Vec<usize>> = results.iter().map(|r| r.syntax.clone()).collect();
         let cx = syntax::Cx {
             checks,
@@ -249,11 +174,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
         hits,
         notes: Vec::new(),
         text_matched: vec![Vec::new(); checks.len()],
-        sources: Sources {
-            on_demand: Default::default(),
-            texts: BTreeMap::new(),
-            root: ws.root.clone(),
-        },
+        sources: Sources::default(),
         files_scanned: 0,
         scopes: scopes(ws, &finished.class, &states, &results),
         services: finished.services,
@@ -309,7 +230,7 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
         for (a, &in_test) in r.directives.clippy.iter_mut().zip(&clippy_in_test[i]) {
             a.in_test = in_test;
         }
-        if r.text.is_some() || r.note.is_some() {
+        if texts.was_read(i) || r.note.is_some() {
             out.files_scanned += 1;
         }
         out.notes.extend(r.note);
@@ -317,12 +238,8 @@ fn assemble(run: &Run, ws: &Workspace, applicable: &[bool], mut results: Vec<One
             out.directives
                 .insert(ws.files[i].path.clone(), r.directives);
         }
-        if let Some(t) = r.text {
-            out.sources
-                .texts
-                .insert(ws.files[i].path.clone(), Lines::new(t));
-        }
     }
+    out.sources = Sources::new(ws, texts);
     out
 }
 
@@ -536,7 +453,11 @@ fn scan_one(
         note,
         generated: is_generated(&text),
         directives,
-        text: Some(text),
+        read: Some(ReadFile {
+            abs: file.abs.clone(),
+            limit: limits.max_read_bytes,
+            stamp: Stamp::of(&text),
+        }),
         summary,
         syntax,
         presence,

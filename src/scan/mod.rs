@@ -11,6 +11,7 @@ mod syntax;
 
 mod package_level;
 mod services;
+mod sources;
 pub mod supersede;
 pub mod suppress;
 
@@ -81,6 +82,7 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     let mut directives = file_out.directives;
     add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
+    notes.extend(file_out.sources.changed_notes(ws));
     notes.sort();
     clock.lap(crate::timings::Stage::Findings);
     ScanOutput {

@@ -183,7 +183,10 @@ impl Package {
 
     /// Is `path` (workspace-relative) inside this package's directory?
     pub fn contains(&self, path: &str) -> bool {
-        self.dir.is_empty() || path == self.dir || path.starts_with(&format!("{}/", self.dir))
+        self.dir.is_empty()
+            || path
+                .strip_prefix(self.dir.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 }
 

@@ -26,18 +26,16 @@ pub(super) struct Lexer<'a> {
     pub(super) i: usize,
 }
 
+/// The multi-character operators ([`operator_len`] matches them).
+#[cfg(test)]
 const OPERATORS: &[&str] = &[
     "<<=", ">>=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=",
     "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
 ];
 
-/// The bytes the multi-character operators start with.
-const OPERATOR_STARTS: &[u8] = b"<>.:-=!&|+*/%^";
-
-/// The length of the longest keyword.
-const MAX_KEYWORD: usize = 8;
-
-/// Words that make no operand: the next `-`, `&`, `*`, `|` is a prefix.
+/// Words that make no operand: the next `-`, `&`, `*`, `|` is a prefix ([`is_keyword`]
+/// matches them).
+#[cfg(test)]
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "become", "box", "break", "const", "continue", "dyn", "else", "for",
     "if", "impl", "in", "let", "loop", "match", "move", "mut", "ref", "return", "static", "unsafe",
@@ -207,7 +205,7 @@ impl<'a> Lexer<'a> {
             self.i += 1;
         }
         let word = self.b.get(start..self.i).unwrap_or_default();
-        if word.len() <= MAX_KEYWORD && KEYWORDS.iter().any(|k| k.as_bytes() == word) {
+        if is_keyword(word) {
             Kind::Keyword
         } else {
             Kind::Operand
@@ -239,16 +237,62 @@ impl<'a> Lexer<'a> {
 
     fn operator(&mut self) {
         let first = self.peek(0);
-        let len = if OPERATOR_STARTS.contains(&first) {
-            let rest = self.b.get(self.i..).unwrap_or_default();
-            OPERATORS
-                .iter()
-                .find(|op| rest.starts_with(op.as_bytes()))
-                .map_or(1, |op| op.len())
-        } else {
-            1
-        };
+        let len = operator_len([first, self.peek(1), self.peek(2)]);
         self.i += len.max(utf8_width(first));
+    }
+}
+
+/// Is `word` one of [`KEYWORDS`]?
+fn is_keyword(word: &[u8]) -> bool {
+    // Compiled to a switch on the length, then a comparison: the lexer asks for every word.
+    matches!(
+        word,
+        b"as"
+            | b"async"
+            | b"await"
+            | b"become"
+            | b"box"
+            | b"break"
+            | b"const"
+            | b"continue"
+            | b"dyn"
+            | b"else"
+            | b"for"
+            | b"if"
+            | b"impl"
+            | b"in"
+            | b"let"
+            | b"loop"
+            | b"match"
+            | b"move"
+            | b"mut"
+            | b"ref"
+            | b"return"
+            | b"static"
+            | b"unsafe"
+            | b"where"
+            | b"while"
+            | b"yield"
+    )
+}
+
+/// The length of the longest of [`OPERATORS`] the bytes start with (1 for none).
+fn operator_len(b: [u8; 3]) -> usize {
+    match b {
+        [b'<', b'<', b'='] | [b'>', b'>', b'='] | [b'.', b'.', b'.' | b'='] => 3,
+        [b':', b':', _]
+        | [b'-' | b'=', b'>', _]
+        | [
+            b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'&' | b'|',
+            b'=',
+            _,
+        ]
+        | [b'&', b'&', _]
+        | [b'|', b'|', _]
+        | [b'<', b'<', _]
+        | [b'>', b'>', _]
+        | [b'.', b'.', _] => 2,
+        _ => 1,
     }
 }
 
@@ -258,5 +302,31 @@ fn utf8_width(first: u8) -> usize {
         0xe0..=0xef => 3,
         0xc0..=0xdf => 2,
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KEYWORDS, OPERATORS, is_keyword, operator_len};
+
+    #[test]
+    fn the_matches_agree_with_the_lists() {
+        let alphabet = b"<>.:-=!&|+*/%^ a";
+        for &a in alphabet {
+            for &b in alphabet {
+                for &c in alphabet {
+                    let rest = [a, b, c];
+                    let listed = OPERATORS
+                        .iter()
+                        .find(|op| rest.starts_with(op.as_bytes()))
+                        .map_or(1, |op| op.len());
+                    assert_eq!(operator_len(rest), listed, "{rest:?}");
+                }
+            }
+        }
+        assert!(KEYWORDS.iter().all(|k| is_keyword(k.as_bytes())));
+        for word in ["a", "asy", "asyncs", "Self", "self", "fn", "r#as", ""] {
+            assert!(!is_keyword(word.as_bytes()), "{word}");
+        }
     }
 }

@@ -69,24 +69,28 @@ impl Walker<'_> {
             return;
         }
         let cands = self.resolve_path(path);
-        let line = path.span().start().line as u32;
-        let mut facts = Vec::new();
-        let func = self.current_fn();
+        let mut found = Vec::new();
         for (idx, p) in super::calls::presence_checks(self.engine, self.input) {
-            let found = cands
+            let c = cands
                 .iter()
                 .find(|c| p.functions.iter().any(|f| f.matches(c)));
-            if let Some(c) = found {
-                facts.push(PresenceFact {
-                    check: idx,
-                    line,
-                    what: format!("`{}`", c.join("::")),
-                    negates: false,
-                    func: func.clone(),
-                });
-            }
+            found.extend(c.map(|c| (idx, format!("`{}`", c.join("::")))));
         }
-        self.out.presence.extend(facts);
+        // Most paths are no presence fact: their line and fn are not looked up.
+        if found.is_empty() {
+            return;
+        }
+        let line = path.span().start().line as u32;
+        let func = self.current_fn();
+        self.out
+            .presence
+            .extend(found.into_iter().map(|(check, what)| PresenceFact {
+                check,
+                line,
+                what,
+                negates: false,
+                func: func.clone(),
+            }));
     }
 
     /// Records where a server starts: a framework's start call, or an accept loop.

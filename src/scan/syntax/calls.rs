@@ -203,7 +203,7 @@ fn call_hit(
                 .str_args
                 .iter()
                 .any(|s| c.args.as_ref().is_some_and(|r| r.is_match(s))))
-        || fn_exempts(cx, file, facts, site, c)
+        || fn_exempts(facts, site, c)
         || (!c.skip.is_empty()
             && facts
                 .exempt
@@ -237,24 +237,19 @@ fn call_hit(
 }
 
 /// Does the check exempt the fn around the site: does its text mention one of
-/// `unless_fn_mentions` or match `unless_fn_matches`?
-pub fn fn_exempts(cx: &Cx, file: usize, facts: &Facts, site: &Site, c: &CallMatcher) -> bool {
+/// `unless_fn_mentions` or match `unless_fn_matches` (as recorded in the per-file pass)?
+pub fn fn_exempts(facts: &Facts, site: &Site, c: &CallMatcher) -> bool {
     if c.unless_fn_mentions.is_empty() && c.unless_fn_matches.is_none() {
         return false;
     }
-    let decl = site
-        .body
-        .and_then(|b| facts.enclosing_fn(b))
-        .and_then(|f| facts.bodies.get(f as usize))
-        .and_then(|b| b.decl());
-    let (Some(d), Some(Some(text))) = (decl, cx.texts.get(file)) else {
+    let Some(f) = site.body.and_then(|b| facts.enclosing_fn(b)) else {
         return false;
     };
-    let body = text.get(d.bytes.clone()).unwrap_or("");
-    c.unless_fn_mentions
-        .iter()
-        .any(|w| memchr::memmem::find(body.as_bytes(), w.as_bytes()).is_some())
+    let Some(found) = facts.mentioned_by(f) else {
+        return false;
+    };
+    c.unless_fn_mentions.iter().any(|w| found.words.contains(w))
         || c.unless_fn_matches
             .as_ref()
-            .is_some_and(|r| r.is_match(body))
+            .is_some_and(|r| found.patterns.iter().any(|p| p == r.as_str()))
 }

@@ -114,8 +114,7 @@ fn file_steps(
         let Some(f) = live_fn(cx, file, site, c) else {
             continue;
         };
-        if wrappers.covers(cx, file, &s.facts, site.body) || fn_exempts(cx, file, &s.facts, site, c)
-        {
+        if wrappers.covers(cx, file, &s.facts, site.body) || fn_exempts(&s.facts, site, c) {
             continue;
         }
         if let Some(m) = matched(cx, file, site, c) {

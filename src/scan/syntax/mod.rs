@@ -64,6 +64,8 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
                             _ => None,
                         }));
                 }
+                req.fn_words.extend(m.unless_fn_mentions.iter().cloned());
+                req.fn_patterns.extend(m.unless_fn_matches.iter().cloned());
                 req.graph |= m.interprocedural;
                 req.types |= m.types.is_set();
             }
@@ -103,6 +105,10 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
     }
     req.guard_methods.sort();
     req.guard_methods.dedup();
+    req.fn_words.sort();
+    req.fn_words.dedup();
+    req.fn_patterns.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    req.fn_patterns.dedup_by(|a, b| a.as_str() == b.as_str());
     (req, syntax)
 }
 
@@ -118,8 +124,8 @@ pub struct Cx<'a> {
     pub model: &'a CodeModel,
     /// `summaries[i]` belongs to `ws.files[i]`.
     pub summaries: &'a [Option<&'a FileSummary>],
-    /// The file texts read.
-    pub texts: &'a [Option<&'a str>],
+    /// The texts of the files read (read again on demand).
+    pub texts: &'a crate::texts::Texts,
     /// Per file: the syntax checks that apply to it.
     pub applies: &'a [Vec<usize>],
     /// Whether each check applies to some package.

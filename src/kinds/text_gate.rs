@@ -1,0 +1,127 @@
+//! The gate of a `text` check whose regex has an `at` group: a cheaper regex that every
+//! reported match implies, so a file it does not match is not searched with the whole regex.
+//!
+//! A check's regex consumes text with alternatives that report nothing (comment lines, test
+//! modules) so that what they cover is skipped; only matches in which the `at` group took part
+//! are findings. Iterating every skipped comment line of every file that holds a needle was
+//! most of the time of the broad checks (`static-mut`'s needle `static` is in any file naming
+//! a `'static` lifetime). The gate keeps, of the pattern, only the paths through the `at`
+//! group, from the group on: at each alternation the one branch that holds it (a capture name
+//! is unique, so one branch of an alternation or one part of a concatenation holds it), in
+//! each concatenation the part that holds it and the parts after it. A reported match went
+//! through such a path, so a part of its text, with the same neighbours (look-around sees the
+//! whole text), matches the gate: a text the gate does not match has no finding, and the gate
+//! is exact as a filter. Starting at the group gives the gate the group's literal prefix
+//! (`static`, `format!(`, `unsafe`) to search for, as fast as a needle: the context before it
+//! (`unsafe-without-safety-comment`'s two lines above the block) is left to the whole regex.
+//!
+//! Word boundaries are dropped from the gate (an assertion dropped only lets the gate match
+//! more): a Unicode `\b` next to a non-ASCII byte makes the regex crate's lazy DFA give up and
+//! fall back to a slow engine, which would cost more than the gate saves.
+
+use regex_automata::meta;
+use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+
+/// The group a `text` check reports.
+const AT: &str = "at";
+
+/// The gate of `pattern` (compiled multi-line, as text checks are), or None when the pattern
+/// has no `at` group (every match is reported: nothing to narrow) or the gate does not build.
+pub fn gate(pattern: &str) -> Option<meta::Regex> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let narrowed = through_at(&hir)?;
+    meta::Builder::new()
+        .configure(meta::Config::new().nfa_size_limit(Some(10 * (1 << 20))))
+        .build_from_hir(&narrowed)
+        .ok()
+}
+
+/// Does `hir` hold the `at` group?
+fn holds_at(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Capture(c) if c.name.as_deref() == Some(AT) => true,
+        HirKind::Capture(c) => holds_at(&c.sub),
+        HirKind::Repetition(r) => holds_at(&r.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(holds_at),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
+}
+
+/// The paths of `hir` through the `at` group, from the group on (see the module comment);
+/// None when it holds none.
+fn through_at(hir: &Hir) -> Option<Hir> {
+    match hir.kind() {
+        HirKind::Capture(c) if c.name.as_deref() == Some(AT) => Some(loosened(&c.sub)),
+        HirKind::Capture(c) => through_at(&c.sub),
+        HirKind::Alternation(subs) => {
+            let kept: Vec<Hir> = subs.iter().filter_map(through_at).collect();
+            (!kept.is_empty()).then(|| Hir::alternation(kept))
+        }
+        HirKind::Concat(subs) => {
+            let at = subs.iter().position(holds_at)?;
+            let rest = subs.get(at + 1..).unwrap_or_default().iter().map(loosened);
+            let from_at = std::iter::once(through_at(subs.get(at)?)?).chain(rest);
+            Some(Hir::concat(from_at.collect()))
+        }
+        // A repetition's iterations may or may not pass through the group: kept whole.
+        HirKind::Repetition(_) if holds_at(hir) => Some(loosened(hir)),
+        _ => None,
+    }
+}
+
+/// `hir` without word-boundary assertions and capture groups (it matches at least what `hir`
+/// matches).
+fn loosened(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(look) if is_word_look(*look) => Hir::empty(),
+        HirKind::Capture(Capture { sub, .. }) => loosened(sub),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(loosened(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(loosened).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(loosened).collect()),
+        _ => hir.clone(),
+    }
+}
+
+/// Is `look` one of the word-boundary assertions (ASCII or Unicode, any half)?
+fn is_word_look(look: Look) -> bool {
+    !matches!(
+        look,
+        Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::gate;
+
+    const SKIPPING: &str = r"^[ \t]*//[^\n]*|(?P<at>\bstatic\s+mut\s+\w+)\s*:";
+
+    #[test]
+    fn the_gate_keeps_only_the_branch_of_the_reported_group() {
+        let g = gate(SKIPPING).expect("a gate");
+        assert!(g.is_match("static mut X: u8 = 0;"));
+        assert!(g.is_match("pub static\n  mut  é: u8 = 0;"));
+        assert!(!g.is_match("// a comment\nfn f(x: &'static str) {}\n"));
+        assert!(!g.is_match("static mut X"));
+    }
+
+    #[test]
+    fn word_boundaries_are_dropped_and_captures_elsewhere_kept_whole() {
+        let g = gate(r"(a)|x(?:b(?P<at>c)\b)+").expect("a gate");
+        assert!(g.is_match("xbcbc"));
+        assert!(
+            g.is_match("xbcd"),
+            "the boundary is dropped: the gate may match more"
+        );
+        assert!(!g.is_match("a"));
+        assert!(gate(r"a|b").is_none(), "no `at` group: no gate");
+    }
+}
