@@ -323,6 +323,11 @@ pub(super) fn finite_stream(pat: &syn::Pat, init: &Expr) -> Option<String> {
 /// Words of a local's or a method's name that say a stream of events (beyond
 /// [`EVENT_WORDS`]).
 const STREAM_WORDS: &[&str] = &[
+    "frames",
+    "packets",
+    "datagrams",
+    "commands",
+    "responses",
     "stream",
     "streams",
     "subscribe",
