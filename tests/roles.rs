@@ -124,6 +124,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/watch.rs:121 request error",
             // a `select!` of a period and shutdown is a timer loop: background work
             "blocking-in-async src/watch.rs:136 background note",
+            // walking an order's authorizations is no event loop; its events stream is one
+            "blocking-in-async src/watch.rs:163 startup note",
+            "blocking-in-async src/watch.rs:167 request error",
         ]
     );
 }
