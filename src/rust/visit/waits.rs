@@ -103,7 +103,7 @@ pub(super) struct LoopAwaits<'w> {
     finite: Vec<&'w str>,
     first_is_signal: Option<bool>,
     select: bool,
-    /// A `select!` that waits only for a timer and shutdown.
+    /// A `select!` that waits only for a timer, shutdown and configuration changes.
     timer_select: bool,
     receives: bool,
     ticks: bool,
