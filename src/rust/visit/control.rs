@@ -35,9 +35,11 @@ pub(super) fn loop_dispatches_only_control(body: &syn::Block) -> bool {
     };
     let lifecycle = |p: &syn::Pat| control_pattern(p) || unit_lifecycle_pattern(p);
     m.arms.iter().any(|a| lifecycle(&a.pat))
-        && m.arms
-            .iter()
-            .all(|a| lifecycle(&a.pat) || matches!(&a.pat, syn::Pat::Wild(_)) || is_none(&a.pat))
+        && m.arms.iter().all(|a| {
+            lifecycle(&a.pat)
+                || matches!(&a.pat, syn::Pat::Wild(_))
+                || super::memo::is_none_pat(&a.pat)
+        })
 }
 
 /// A unit variant that starts or stops something: `Command::Connect`, `Some(Cmd::Close)`.
@@ -57,15 +59,6 @@ fn unit_lifecycle_pattern(p: &syn::Pat) -> bool {
             .cases
             .iter()
             .all(|c| unit_lifecycle_pattern(c) || control_pattern(c)),
-        _ => false,
-    }
-}
-
-/// The `None` pattern.
-fn is_none(p: &syn::Pat) -> bool {
-    match p {
-        syn::Pat::Ident(i) => i.ident == "None",
-        syn::Pat::Path(p) => p.path.is_ident("None"),
         _ => false,
     }
 }

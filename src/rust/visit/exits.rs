@@ -109,8 +109,7 @@ pub(super) fn exit_tail_start(stmts: &[syn::Stmt], ends_process: bool) -> Option
     let tail = &body[start..];
     let exits =
         only_waits_then_exits(tail) || (ends_process && tail.iter().any(waits_for_a_signal));
-    let drains = tail.iter().any(stmt_drains);
-    (start < body.len() && exits && !drains).then_some(start)
+    (start < body.len() && exits && !tail.iter().any(stmt_drains)).then_some(start)
 }
 
 /// Does a tail statement shut something down on its way out (`token.cancel()`,

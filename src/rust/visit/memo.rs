@@ -249,7 +249,7 @@ fn is_cache_lookup(cond: &Expr) -> bool {
 }
 
 /// The `None` pattern.
-fn is_none_pat(p: &syn::Pat) -> bool {
+pub(super) fn is_none_pat(p: &syn::Pat) -> bool {
     match p {
         syn::Pat::Ident(i) => i.ident == "None",
         syn::Pat::Path(p) => p.path.is_ident("None"),
