@@ -368,6 +368,13 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // A CLI's throwaway server on a port the OS picks serves only the process itself.
+    let symcli = r.not_services.iter().find(|n| n.bin == "symcli").unwrap();
+    assert_eq!(
+        symcli.reason,
+        "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on an \
+         ephemeral loopback port: a helper of the process, not a service"
+    );
     assert_eq!(
         verdicts(service(&r, "pooler")),
         set(&[
