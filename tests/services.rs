@@ -145,9 +145,18 @@ fn health_vocabulary_and_framework_defaults() {
             "graceful-shutdown actix-nosignals/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
+            "graceful-shutdown oxhttp-sparql/src/main.rs:1",
             "graceful-shutdown rocket-ignite/src/main.rs:1",
             "graceful-shutdown tonic-grpc/src/main.rs:1",
             "graceful-shutdown warp-ping/src/main.rs:1",
+        ])
+    );
+    // A thread-per-request oxhttp server is a service too, with its global timeout.
+    assert_eq!(
+        verdicts_of(&r, "oxhttp-sparql", &["request-timeout", "health-endpoint"]),
+        set(&[
+            "health-endpoint: oxhttp-sparql/src/main.rs:8 route `/health`",
+            "request-timeout: oxhttp-sparql/src/main.rs:13 `oxhttp::Server::new().….with_global_timeout(..)`",
         ])
     );
     let shutdown = |bin: &str| {
@@ -368,6 +377,8 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // The product's binary stays a service when only its integration tests depend on it.
+    assert_eq!(service(&r, "engine").protocols, ["http"]);
     // A CLI's throwaway server on a port the OS picks serves only the process itself.
     let symcli = r.not_services.iter().find(|n| n.bin == "symcli").unwrap();
     assert_eq!(

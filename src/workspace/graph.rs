@@ -2,7 +2,7 @@
 //! declared path dependencies that point at another member, or registry ones a root `[patch]`
 //! redirects to a member) and what it implies: each package's closure of members, and which
 //! members hold no production code: test support
-//! (only ever dev-dependencies of others, marked `[package.metadata.ready] role =
+//! (only ever dev-dependencies of others, unless a product binary, marked `[package.metadata.ready] role =
 //! "test-support"`, or named so: `*-test-utils`, `*-testing`, `tests/…`) and benches or examples
 //! (`benchmarks/`, `*-examples`, `*-stress`).
 
@@ -133,12 +133,21 @@ fn test_support_reason(
         return Some("an unpublished `integration` package no member depends on".into());
     }
     let only_dev = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "dev");
-    only_dev.then(|| {
+    // A binary that integration tests drive (quickwit's `quickwit-cli`, bin `quickwit`, is a
+    // dev-dependency of `quickwit-integration-tests`) is the product, unless its name says it
+    // is a test's (`mock-server` in a `testkit`).
+    let product_bin = has_bin(p) && role_by_name(p).is_none();
+    (only_dev && !product_bin).then(|| {
         let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
         names.sort_unstable();
         names.dedup();
         format!("only a dev-dependency (of `{}`)", names.join("`, `"))
     })
+}
+
+/// Does the package have a bin target?
+fn has_bin(p: &Package) -> bool {
+    p.targets.iter().any(|t| t.kinds.iter().any(|k| k == "bin"))
 }
 
 /// `[package.metadata.ready] role`, if the manifest sets it.
@@ -251,6 +260,33 @@ mod tests {
             "normal".to_string(),
         )]];
         assert!(test_support_reason(&tests, &[user], &edges).is_none());
+    }
+
+    #[test]
+    fn a_product_binary_that_integration_tests_use_is_not_test_support() {
+        let with_bin = |name: &str| {
+            let mut p = package(name, name);
+            p.targets.push(crate::workspace::Target {
+                name: name.into(),
+                kinds: vec!["bin".into()],
+                src_path: format!("{name}/src/main.rs"),
+            });
+            p
+        };
+        let tests = package("search-integration-tests", "integration");
+        let dev = |name: &str| vec![vec![(name.to_string(), "dev".to_string())]];
+        let cli = with_bin("search-cli");
+        assert!(
+            test_support_reason(&cli, std::slice::from_ref(&tests), &dev("search-cli")).is_none()
+        );
+        // Without a bin, or with a test's name, it is still test support.
+        let lib = package("search-fixtures", "fixtures");
+        assert!(
+            test_support_reason(&lib, std::slice::from_ref(&tests), &dev("search-fixtures"))
+                .is_some()
+        );
+        let mock = with_bin("mock-server");
+        assert!(test_support_reason(&mock, &[tests], &dev("mock-server")).is_some());
     }
 
     #[test]
