@@ -156,7 +156,7 @@ fn health_vocabulary_and_framework_defaults() {
         verdicts_of(&r, "oxhttp-sparql", &["request-timeout", "health-endpoint"]),
         set(&[
             "health-endpoint: oxhttp-sparql/src/main.rs:8 route `/health`",
-            "request-timeout: oxhttp-sparql/src/main.rs:13 `oxhttp::Server::new().….with_global_timeout(..)`",
+            "request-timeout: oxhttp-sparql/src/main.rs:13 `.with_global_timeout(..)`",
         ])
     );
     let shutdown = |bin: &str| {
@@ -214,8 +214,9 @@ fn a_workspace_without_a_service_skips_the_service_checks_with_the_reason() {
 fn only_production_code_is_production() {
     let r = report_of("scope-kinds");
     // The build script, the trybuild fixture, the test-support packages (a dev-dependency only,
-    // and `role = "test-support"`), a mock module, the generated modules and the vendored or
-    // minified assets are not production code.
+    // and `role = "test-support"`), build tooling (`xtask`, a build-dependency only), a mock
+    // module, the generated modules and the vendored or minified assets are not production
+    // code.
     assert_eq!(
         fired(&r, &["no-unwrap", "no-panic", "empty-catch"]),
         set(&[
@@ -438,9 +439,12 @@ fn every_finding_carries_its_scope() {
             "gen/build.rs:2 build-script",
             "helpers/src/lib.rs:2 test-support",
             "macros/tests/fail/unfinished.rs:2 test",
+            // a build-dependency only, and a `cargo xtask` command: build tooling
+            "protogen/src/lib.rs:3 build-script",
             "testkit/src/bin/mock-server.rs:5 test-support",
             "testkit/src/bin/mock-server.rs:6 test-support",
             "testkit/src/lib.rs:4 test-support",
+            "xtask/src/main.rs:3 build-script",
         ])
     );
 }

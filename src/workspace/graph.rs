@@ -1,10 +1,11 @@
 //! The workspace-member dependency graph (from `cargo metadata --no-deps`: each member's
 //! declared path dependencies that point at another member, or registry ones a root `[patch]`
 //! redirects to a member) and what it implies: each package's closure of members, and which
-//! members hold no production code: test support
-//! (only ever dev-dependencies of others, unless a product binary, marked `[package.metadata.ready] role =
-//! "test-support"`, or named so: `*-test-utils`, `*-testing`, `tests/…`) and benches or examples
-//! (`benchmarks/`, `*-examples`, `*-stress`).
+//! members hold no production code: test support (only ever dev-dependencies of others,
+//! unless a product binary; marked `[package.metadata.ready] role = "test-support"`; or named
+//! so: `*-test-utils`, `*-testing`, `tests/…`), benches or examples
+//! (`benchmarks/`, `*-examples`, `*-stress`) and build tooling (only ever build-dependencies,
+//! `xtask`, `*-codegen`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -36,6 +37,7 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
         let named = all.len() > 1 && !p.dir.is_empty();
         p.role = test_support_reason(p, all, &edges)
             .map(|why| (CodeKind::TestSupport, why))
+            .or_else(|| build_tool_reason(p, all, &edges).map(|why| (CodeKind::BuildScript, why)))
             .or_else(|| role_by_name(p).filter(|_| named));
     }
 }
@@ -65,8 +67,12 @@ const EXAMPLE_WORDS: &[&str] = &[
     "examples",
 ];
 
-/// Test support or example code by the package's name or directory (`chaos-testing/`,
-/// `benchmarks/`, `foo-test-utils`).
+/// Words of a package's name that say it is build-time tooling: `cargo xtask` commands and
+/// code generators run by developers or build scripts, never deployed.
+const BUILD_TOOL_WORDS: &[&str] = &["xtask", "codegen"];
+
+/// Test support, example code or build tooling by the package's name or directory
+/// (`chaos-testing/`, `benchmarks/`, `foo-test-utils`, `xtask`, `pumpkin-codegen`).
 fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
     let words = |s: &str| -> Vec<String> {
         s.split(['-', '_'])
@@ -88,6 +94,12 @@ fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
             return Some((
                 CodeKind::Example,
                 format!("benches or examples by its {place}"),
+            ));
+        }
+        if ws.iter().any(|w| BUILD_TOOL_WORDS.contains(&w.as_str())) {
+            return Some((
+                CodeKind::BuildScript,
+                format!("build tooling by its {place}"),
             ));
         }
     }
@@ -116,15 +128,7 @@ fn test_support_reason(
     if declared_role(p) == Some(TEST_SUPPORT_ROLE) {
         return Some("`[package.metadata.ready] role = \"test-support\"`".into());
     }
-    let users: Vec<(&str, &str)> = all
-        .iter()
-        .zip(edges)
-        .flat_map(|(user, e)| {
-            e.iter()
-                .filter(|(name, _)| *name == p.name)
-                .map(move |(_, kind)| (user.name.as_str(), kind.as_str()))
-        })
-        .collect();
+    let users = users_of(p, all, edges);
     let integration = p
         .name
         .split(['-', '_'])
@@ -137,12 +141,43 @@ fn test_support_reason(
     // dev-dependency of `quickwit-integration-tests`) is the product, unless its name says it
     // is a test's (`mock-server` in a `testkit`).
     let product_bin = has_bin(p) && role_by_name(p).is_none();
-    (only_dev && !product_bin).then(|| {
-        let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
-        names.sort_unstable();
-        names.dedup();
-        format!("only a dev-dependency (of `{}`)", names.join("`, `"))
-    })
+    (only_dev && !product_bin).then(|| format!("only a dev-dependency (of `{}`)", names(&users)))
+}
+
+/// Why `p` is build-time tooling, if its users say so: a member only ever used as a
+/// build-dependency (quickwit's `quickwit-codegen`, run by other members' `build.rs`).
+fn build_tool_reason(
+    p: &Package,
+    all: &[Package],
+    edges: &[Vec<(String, String)>],
+) -> Option<String> {
+    let users = users_of(p, all, edges);
+    let only_build = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "build");
+    only_build.then(|| format!("only a build-dependency (of `{}`)", names(&users)))
+}
+
+/// The members that declare `p` (name, dependency kind).
+fn users_of<'a>(
+    p: &Package,
+    all: &'a [Package],
+    edges: &'a [Vec<(String, String)>],
+) -> Vec<(&'a str, &'a str)> {
+    all.iter()
+        .zip(edges)
+        .flat_map(|(user, e)| {
+            e.iter()
+                .filter(|(name, _)| *name == p.name)
+                .map(move |(_, kind)| (user.name.as_str(), kind.as_str()))
+        })
+        .collect()
+}
+
+/// The users' names, sorted and deduplicated: `a`, `b`.
+fn names(users: &[(&str, &str)]) -> String {
+    let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join("`, `")
 }
 
 /// Does the package have a bin target?
@@ -186,7 +221,7 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
-    use super::{role_by_name, test_support_reason};
+    use super::{build_tool_reason, role_by_name, test_support_reason};
     use crate::model::CodeKind;
     use crate::workspace::Package;
 
@@ -287,6 +322,21 @@ mod tests {
         );
         let mock = with_bin("mock-server");
         assert!(test_support_reason(&mock, &[tests], &dev("mock-server")).is_some());
+    }
+
+    #[test]
+    fn build_tooling_by_its_users_or_its_name() {
+        let protogen = package("search-protogen", "protogen");
+        let build = vec![vec![("search-protogen".to_string(), "build".to_string())]];
+        let user = package("search", "search");
+        assert!(build_tool_reason(&protogen, std::slice::from_ref(&user), &build).is_some());
+        let normal = vec![vec![("search-protogen".to_string(), "normal".to_string())]];
+        assert!(build_tool_reason(&protogen, &[user], &normal).is_none());
+        assert_eq!(kind("xtask", "xtask"), Some(CodeKind::BuildScript));
+        assert_eq!(
+            kind("pumpkin-codegen", "tools/pumpkin-codegen"),
+            Some(CodeKind::BuildScript)
+        );
     }
 
     #[test]

@@ -452,7 +452,12 @@ impl AwaitedNames {
 
 impl<'ast> Visit<'ast> for AwaitedNames {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.name(&m.method.to_string());
+        // `FILES.read().await` takes a `RwLock`'s read guard; a reader's `read(&mut buf)`
+        // receives bytes.
+        let lock_guard = m.method == "read" && m.args.is_empty();
+        if !lock_guard {
+            self.name(&m.method.to_string());
+        }
         visit::visit_expr_method_call(self, m);
     }
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {
