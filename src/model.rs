@@ -704,6 +704,8 @@ pub struct Dependency {
     pub req: String,
     /// True for crates.io / registry dependencies.
     pub registry: bool,
+    /// The features it asks of the dependency (`features = [..]`).
+    pub features: Vec<String>,
     /// For a path dependency: the workspace-relative directory it points at.
     pub path: Option<String>,
 }

@@ -378,6 +378,20 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // Evidence that only a non-default feature compiles passes nothing; a feature the server
+    // binary asks for is on.
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "o11y",
+            &["metrics-endpoint", "rate-limit", "request-timeout"]
+        ),
+        set(&[
+            "metrics-endpoint: o11y-api/src/lib.rs:12 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
+            "rate-limit: Fail",
+            "request-timeout: Fail",
+        ])
+    );
     // The product's binary stays a service when only its integration tests depend on it.
     assert_eq!(service(&r, "engine").protocols, ["http"]);
     // A CLI's throwaway server on a port the OS picks serves only the process itself.

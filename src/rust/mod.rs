@@ -78,6 +78,8 @@ pub struct PresenceFact {
     pub negates: bool,
     /// Name of the enclosing fn (last segment), "" at item level.
     pub func: String,
+    /// The cargo features its code is compiled under (`#[cfg(feature = "x")]`), usually none.
+    pub features: Vec<String>,
 }
 
 /// Where a server is started (for deciding which bins are services).

@@ -33,6 +33,7 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        p.features_on = features_on(p, all, &by_dir);
         // The only member, or the root package, is the product whatever its name.
         let named = all.len() > 1 && !p.dir.is_empty();
         p.role = test_support_reason(p, all, &edges)
@@ -40,6 +41,38 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
             .or_else(|| build_tool_reason(p, all, &edges).map(|why| (CodeKind::BuildScript, why)))
             .or_else(|| role_by_name(p).filter(|_| named));
     }
+}
+
+/// The features a build turns on for `p`: `default` and what members ask of it, each with the
+/// features it implies in `p`'s `[features]` table (`dep:x` and `x?/y` name the optional
+/// dependency `x`).
+fn features_on(p: &Package, all: &[Package], by_dir: &HashMap<&str, &str>) -> BTreeSet<String> {
+    let table = p.manifest_table.get("features").and_then(|f| f.as_table());
+    let mut stack: Vec<String> = vec!["default".to_string()];
+    for user in all {
+        for d in &user.dependencies {
+            let to_p = d.path.as_deref().and_then(|dir| by_dir.get(dir)) == Some(&p.name.as_str());
+            if to_p {
+                stack.extend(d.features.iter().cloned());
+            }
+        }
+    }
+    let mut on = BTreeSet::new();
+    while let Some(f) = stack.pop() {
+        let name = f.trim_start_matches("dep:");
+        let name = name.split(['/', '?']).next().unwrap_or(name).to_string();
+        if !on.insert(name.clone()) || f.contains('/') {
+            continue;
+        }
+        let implied = table.and_then(|t| t.get(&name)).and_then(|v| v.as_array());
+        stack.extend(
+            implied
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(String::from)),
+        );
+    }
+    on
 }
 
 /// Words of a package's name or directory that say its code is not production code.
@@ -235,6 +268,7 @@ mod tests {
             targets: Vec::new(),
             manifest_table: toml::Table::new(),
             member_deps: Vec::new(),
+            features_on: Default::default(),
             role: None,
             publishable: false,
             described: false,

@@ -372,6 +372,7 @@ impl Walker<'_> {
                 what: format!("route `{full}`"),
                 negates: false,
                 func: func.clone(),
+                features: self.features.clone(),
             })
             .collect();
         self.out.presence.extend(facts);

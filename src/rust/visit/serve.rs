@@ -62,6 +62,7 @@ impl Walker<'_> {
             what,
             negates,
             func,
+            features: self.features.clone(),
         });
     }
 
@@ -93,6 +94,7 @@ impl Walker<'_> {
                 what,
                 negates: false,
                 func: func.clone(),
+                features: self.features.clone(),
             }));
     }
 
