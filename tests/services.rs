@@ -379,14 +379,20 @@ fn evidence_in_the_forms_real_services_write_it() {
         desk.reason
     );
     // Evidence that only a non-default feature compiles passes nothing; a feature the server
-    // binary asks for is on.
+    // binary asks for, or requires, is on.
     assert_eq!(
         verdicts_of(
             &r,
             "o11y",
-            &["metrics-endpoint", "rate-limit", "request-timeout"]
+            &[
+                "graceful-shutdown",
+                "metrics-endpoint",
+                "rate-limit",
+                "request-timeout"
+            ]
         ),
         set(&[
+            "graceful-shutdown: o11y/src/main.rs:9 `.with_graceful_shutdown(..)`",
             "metrics-endpoint: o11y-api/src/lib.rs:12 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
             "rate-limit: Fail",
             "request-timeout: Fail",

@@ -43,12 +43,17 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
     }
 }
 
-/// The features a build turns on for `p`: `default` and what members ask of it, each with the
+/// The features a build turns on for `p`: `default`, its targets' `required-features` and what
+/// members ask of it, each with the
 /// features it implies in `p`'s `[features]` table (`dep:x` and `x?/y` name the optional
 /// dependency `x`).
 fn features_on(p: &Package, all: &[Package], by_dir: &HashMap<&str, &str>) -> BTreeSet<String> {
     let table = p.manifest_table.get("features").and_then(|f| f.as_table());
     let mut stack: Vec<String> = vec!["default".to_string()];
+    // A bin that needs `server` is built with it.
+    for t in &p.targets {
+        stack.extend(t.required_features.iter().cloned());
+    }
     for user in all {
         for d in &user.dependencies {
             let to_p = d.path.as_deref().and_then(|dir| by_dir.get(dir)) == Some(&p.name.as_str());
@@ -339,6 +344,7 @@ mod tests {
                 name: name.into(),
                 kinds: vec!["bin".into()],
                 src_path: format!("{name}/src/main.rs"),
+                required_features: Vec::new(),
             });
             p
         };

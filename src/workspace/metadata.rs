@@ -233,6 +233,7 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
                 name: t.name.clone(),
                 kinds: t.kind.iter().map(|k| k.to_string()).collect(),
                 src_path: relative_to(root, t.src_path.as_std_path()),
+                required_features: t.required_features.clone(),
             })
             .collect(),
         manifest_table: read_manifest(manifest_abs)?,

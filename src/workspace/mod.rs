@@ -88,6 +88,8 @@ pub struct Target {
     pub kinds: Vec<String>,
     /// Workspace-relative root source file.
     pub src_path: String,
+    /// The package features it needs to be built (`required-features`).
+    pub required_features: Vec<String>,
 }
 
 impl Target {

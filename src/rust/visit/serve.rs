@@ -146,13 +146,9 @@ impl Walker<'_> {
     /// `SocketAddr::from(([127, 0, 0, 1], 0))`, `("localhost", 0)`)? A server on such a port
     /// is a helper of the process: the OS picks the port, and only the process knows it.
     fn fn_binds_ephemeral_port(&self) -> bool {
-        let bytes = self
-            .bodies
-            .iter()
-            .rev()
-            .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())
-            .map(|d| d.bytes.clone());
-        let text = bytes.and_then(|b| self.input.text.get(b));
+        let text = self
+            .current_decl()
+            .and_then(|d| self.input.text.get(d.bytes.clone()));
         text.is_some_and(|t| EPHEMERAL_LOOPBACK.as_ref().is_some_and(|re| re.is_match(t)))
     }
 
@@ -181,12 +177,17 @@ impl Walker<'_> {
 
     /// The name of the innermost enclosing fn, "" outside fns.
     pub(super) fn current_fn(&self) -> String {
+        self.current_decl()
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The innermost enclosing fn.
+    fn current_decl(&self) -> Option<&crate::rust::facts::FnDecl> {
         self.bodies
             .iter()
             .rev()
             .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
     }
 
     /// Inside a loop of the innermost fn?

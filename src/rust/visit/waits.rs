@@ -114,7 +114,7 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         visit::visit_expr_await(self, e);
         if let Expr::MethodCall(m) = strip(&e.base)
-            && m.method.to_string().split('_').any(|w| w == "next")
+            && FINITE_WALKS.contains(&m.method.to_string().as_str())
             && receiver_name(&m.receiver).is_some_and(|n| self.finite.contains(&n.as_str()))
         {
             // Walking a stream of things (`authorizations.next()`) waits for no event.
@@ -325,6 +325,17 @@ pub(super) fn finite_stream(pat: &syn::Pat, init: &Expr) -> Option<String> {
     (!eventful(&name) && !eventful_method).then_some(name)
 }
 
+/// The methods that walk a stream of things: not `next_line`, which reads a socket as often as
+/// a file.
+const FINITE_WALKS: &[&str] = &[
+    "next",
+    "try_next",
+    "next_entry",
+    "fetch_next",
+    "fetch_and_next",
+    "next_page",
+];
+
 /// `read_dir(..)`, awaited or not, `?` or not.
 fn lists_a_directory(init: &Expr) -> bool {
     match init {
@@ -371,7 +382,14 @@ const STREAM_WORDS: &[&str] = &[
     "clients",
     "peers",
     "inbox",
+    "mailbox",
     "queue",
+    "queues",
+    "topic",
+    "bus",
+    "pubsub",
+    "sub",
+    "channel",
     "notifications",
     "signals",
     "split",
