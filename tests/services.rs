@@ -393,7 +393,7 @@ fn evidence_in_the_forms_real_services_write_it() {
         ),
         set(&[
             "graceful-shutdown: o11y/src/main.rs:9 `.with_graceful_shutdown(..)`",
-            "metrics-endpoint: o11y-api/src/lib.rs:12 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
+            "metrics-endpoint: o11y-api/src/lib.rs:18 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
             "rate-limit: Fail",
             "request-timeout: Fail",
         ])

@@ -67,7 +67,8 @@ impl Walker<'_> {
     }
 
     /// Records presence facts for a path used as a value (`SIGTERM`, `tokio::signal::ctrl_c`
-    /// passed as a fn).
+    /// passed as a fn). A constant a module pattern matches (`ratelimit::QUOTA_ORG` for
+    /// `*::ratelimit::*`) limits nothing; one named outright (`*::SIGTERM`) counts.
     pub(super) fn presence_value(&mut self, path: &syn::Path) {
         if !self.presence_checks().any(|(_, p)| !p.functions.is_empty()) {
             return;
@@ -75,9 +76,12 @@ impl Walker<'_> {
         let cands = self.resolve_path(path);
         let mut found = Vec::new();
         for (idx, p) in super::calls::presence_checks(self.engine, self.input) {
-            let c = cands
-                .iter()
-                .find(|c| p.functions.iter().any(|f| f.matches(c)));
+            let c = cands.iter().find(|c| {
+                let constant = c.last().is_some_and(|l| is_constant(l));
+                p.functions
+                    .iter()
+                    .any(|f| f.matches(c) && !(f.any_suffix && constant))
+            });
             found.extend(c.map(|c| (idx, format!("`{}`", c.join("::")))));
         }
         // Most paths are no presence fact: their line and fn are not looked up.
@@ -410,3 +414,11 @@ static EPHEMERAL_LOOPBACK: LazyLock<Option<Regex>> = LazyLock::new(|| {
     ))
     .ok()
 });
+
+/// A `SCREAMING_CASE` name: a constant or a static.
+fn is_constant(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
