@@ -18,6 +18,7 @@ mod finish;
 mod forms;
 mod graph;
 mod held;
+mod lexes;
 mod infallible;
 mod macros;
 mod modtree;
