@@ -708,6 +708,51 @@ mod undoc_tests {
     use super::undoc;
     use std::borrow::Cow;
 
+    /// The line-by-line version `undoc` replaced (on `str` lines), as the reference.
+    fn reference(text: &str) -> String {
+        let doc_at = |line: &str| {
+            let t = line.trim_start();
+            let i = line.len() - t.len();
+            match t.as_bytes() {
+                [b'/', b'/', b'/' | b'!', ..] => Some(i + 2),
+                [b'/', b'*', b'*' | b'!', next, ..] if *next != b'/' => Some(i + 2),
+                _ => None,
+            }
+        };
+        if !text.lines().any(|l| doc_at(l).is_some()) {
+            return text.to_string();
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let hit = std::str::from_utf8(&bytes[start..end])
+                .ok()
+                .and_then(doc_at);
+            if let Some(i) = hit {
+                bytes[start + i] = b' ';
+            }
+            start = end + 1;
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn agrees_with_the_line_by_line_version() {
+        for src in [
+            "/**\r\nfn f() {}\n",
+            "/**\r\n/// doc\r\n",
+            "\x0B/// vertical tab\n",
+            "\u{a0}\u{2003}/// wide blanks\n\t//! inner",
+            "/*!x*/ /**/\n/***/\n  /**x",
+            "/**\r",
+            "",
+            "\n\n///",
+        ] {
+            assert_eq!(undoc(Cow::Borrowed(src)), reference(src), "{src:?}");
+        }
+    }
+
     #[test]
     fn doc_comments_become_plain_comments_byte_for_byte() {
         let src = "//! crate doc\n/// item doc\n    /** block */\n/**/ let s = \"/// in string\";\n/*! inner */\n";

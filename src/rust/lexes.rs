@@ -277,7 +277,12 @@ impl Scan<'_> {
 
     /// A raw (byte) string after its prefix: `#`s, a quote, the body, the quote and `#`s.
     fn raw(&mut self, bytes_only: bool) -> Option<()> {
-        let hashes = self.b.get(self.i..)?.iter().take_while(|&&c| c == b'#').count();
+        let hashes = self
+            .b
+            .get(self.i..)?
+            .iter()
+            .take_while(|&&c| c == b'#')
+            .count();
         if hashes > 255 || self.peek(hashes) != b'"' {
             return None;
         }
@@ -497,7 +502,10 @@ mod tests {
             format!("{home}/registry/src")
         });
         let (mut files, mut yes, mut lexing, mut variants) = (0, 0, 0, 0);
-        for entry in ignore::WalkBuilder::new(&root).standard_filters(false).build() {
+        for entry in ignore::WalkBuilder::new(&root)
+            .standard_filters(false)
+            .build()
+        {
             let entry = entry.unwrap();
             let is_rs = entry.path().extension().is_some_and(|e| e == "rs");
             let Some(text) = is_rs
@@ -524,11 +532,18 @@ mod tests {
                 let deleted = format!("{}{}", &text[..at], &text[at + next..]);
                 for v in [cut, deleted] {
                     variants += 1;
-                    assert!(!surely_lexes(&v) || lexes(&v), "{} at {at}", entry.path().display());
+                    assert!(
+                        !surely_lexes(&v) || lexes(&v),
+                        "{} at {at}",
+                        entry.path().display()
+                    );
                 }
             }
         }
         eprintln!("{files} files, {lexing} lex, {yes} surely; {variants} variants agree");
-        assert!(yes * 10 >= lexing * 9, "too often unsure: {yes} of {lexing}");
+        assert!(
+            yes * 10 >= lexing * 9,
+            "too often unsure: {yes} of {lexing}"
+        );
     }
 }
