@@ -428,7 +428,7 @@ fn utf8_width(first: u8) -> usize {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::print_stderr)]
 mod tests {
     use super::surely_lexes;
     use std::str::FromStr;
