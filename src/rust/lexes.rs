@@ -9,6 +9,8 @@
 //! rare escape or literal form) answers no, and the caller tokenizes as before: the answer
 //! only ever saves work, it never decides a `parse-error` by itself.
 
+use super::depth::utf8_width;
+
 /// True when proc-macro2 certainly tokenizes `text` without error; false when it may not.
 pub fn surely_lexes(text: &str) -> bool {
     let b = text.as_bytes();
@@ -416,15 +418,6 @@ enum Float {
     Not,
     /// It depends on a non-ASCII character.
     Unsure,
-}
-
-fn utf8_width(first: u8) -> usize {
-    match first {
-        0xf0..=0xff => 4,
-        0xe0..=0xef => 3,
-        0xc0..=0xdf => 2,
-        _ => 1,
-    }
 }
 
 #[cfg(test)]
