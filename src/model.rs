@@ -103,7 +103,9 @@ pub enum CodeKind {
     Test,
     /// Example and bench targets (and unnamed files under `examples/`, `benches/`).
     Example,
-    /// A build script (`build.rs`): a failure there fails the build, not production.
+    /// A build script (`build.rs`), a proc macro, or build tooling (a member only ever used as
+    /// a build-dependency, `xtask`, `*-codegen`): a failure there fails the build or a
+    /// developer's command, not production.
     BuildScript,
     /// A workspace package only ever used as a dev-dependency, or marked
     /// `[package.metadata.ready] role = "test-support"`.
@@ -702,6 +704,8 @@ pub struct Dependency {
     pub req: String,
     /// True for crates.io / registry dependencies.
     pub registry: bool,
+    /// The features it asks of the dependency (`features = [..]`).
+    pub features: Vec<String>,
     /// For a path dependency: the workspace-relative directory it points at.
     pub path: Option<String>,
 }

@@ -87,6 +87,10 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
     assert_eq!(
         findings("roles-control", &["blocking-in-async"]),
         [
+            // an actor framework's `Handler` runs the pipeline's messages, not requests;
+            // actix's serves a websocket session's
+            "blocking-in-async src/actors.rs:13 unknown note",
+            "blocking-in-async src/actors.rs:26 request error",
             // a client made on the first request for a key and kept in a static (for-loop and
             // guard lookups) is made once per key; without the memo it is made per request
             "blocking-in-async src/backend.rs:49 request error",
@@ -94,6 +98,10 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // the task it spawns per accepted connection serves
             "blocking-in-async src/bin/daemon.rs:17 startup note",
             "blocking-in-async src/bin/daemon.rs:23 request error",
+            // walking a directory's entries at startup is no event loop
+            "blocking-in-async src/cache.rs:8 startup note",
+            // a job that sleeps, then takes a lock's read guard, is a timer loop
+            "blocking-in-async src/jobs.rs:10 background note",
             // the credentials given to `LazyCredential::new` are read on first use, and
             // `version()` fills a `OnceLock` after `get()` missed (no finding); a lazy static's
             // initialiser runs once, whatever thread it starts
@@ -103,9 +111,13 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/lazy.rs:61 background note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
-            "blocking-in-async src/main.rs:17 startup note",
+            "blocking-in-async src/main.rs:22 startup note",
             // a `gen-config` prompt loop waits for a person at a terminal, not for requests
+            // a migration walking a table page by page is no event loop
+            "blocking-in-async src/migration.rs:9 unknown note",
             "blocking-in-async src/setup.rs:11 startup note",
+            // a recursive fn that serves a route, event loop and all
+            "blocking-in-async src/walk.rs:11 request error",
             // a channel asking the loop to spawn a source is control code; messages serve
             "blocking-in-async src/watch.rs:9 startup note",
             "blocking-in-async src/watch.rs:12 request error",
@@ -246,6 +258,21 @@ fn a_finding_carries_the_path_from_its_root_and_the_chain() {
     );
     let json = serde_json::to_value(f).unwrap();
     assert_eq!(json["role"], "request");
+}
+
+#[test]
+fn a_recursive_event_loop_shows_its_step_once() {
+    let r = report("roles-control");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.check == "blocking-in-async" && f.file == "src/walk.rs")
+        .unwrap();
+    let steps: Vec<&str> = f.related.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["`walk::walk` reaches `walk::walk` in an event loop"]
+    );
 }
 
 #[test]

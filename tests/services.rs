@@ -145,9 +145,18 @@ fn health_vocabulary_and_framework_defaults() {
             "graceful-shutdown actix-nosignals/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
+            "graceful-shutdown oxhttp-sparql/src/main.rs:1",
             "graceful-shutdown rocket-ignite/src/main.rs:1",
             "graceful-shutdown tonic-grpc/src/main.rs:1",
             "graceful-shutdown warp-ping/src/main.rs:1",
+        ])
+    );
+    // A thread-per-request oxhttp server is a service too, with its global timeout.
+    assert_eq!(
+        verdicts_of(&r, "oxhttp-sparql", &["request-timeout", "health-endpoint"]),
+        set(&[
+            "health-endpoint: oxhttp-sparql/src/main.rs:8 route `/health`",
+            "request-timeout: oxhttp-sparql/src/main.rs:13 `.with_global_timeout(..)`",
         ])
     );
     let shutdown = |bin: &str| {
@@ -205,8 +214,9 @@ fn a_workspace_without_a_service_skips_the_service_checks_with_the_reason() {
 fn only_production_code_is_production() {
     let r = report_of("scope-kinds");
     // The build script, the trybuild fixture, the test-support packages (a dev-dependency only,
-    // and `role = "test-support"`), a mock module, the generated modules and the vendored or
-    // minified assets are not production code.
+    // and `role = "test-support"`), build tooling (`xtask`, a build-dependency only), a mock
+    // module, the generated modules and the vendored or minified assets are not production
+    // code.
     assert_eq!(
         fired(&r, &["no-unwrap", "no-panic", "empty-catch"]),
         set(&[
@@ -368,6 +378,35 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // Evidence that only a non-default feature compiles passes nothing; a feature the server
+    // binary asks for, or requires, is on.
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "o11y",
+            &[
+                "graceful-shutdown",
+                "metrics-endpoint",
+                "rate-limit",
+                "request-timeout"
+            ]
+        ),
+        set(&[
+            "graceful-shutdown: o11y/src/main.rs:9 `.with_graceful_shutdown(..)`",
+            "metrics-endpoint: o11y-api/src/lib.rs:12 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
+            "rate-limit: Fail",
+            "request-timeout: Fail",
+        ])
+    );
+    // The product's binary stays a service when only its integration tests depend on it.
+    assert_eq!(service(&r, "engine").protocols, ["http"]);
+    // A CLI's throwaway server on a port the OS picks serves only the process itself.
+    let symcli = r.not_services.iter().find(|n| n.bin == "symcli").unwrap();
+    assert_eq!(
+        symcli.reason,
+        "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on an \
+         ephemeral loopback port: a helper of the process, not a service"
+    );
     assert_eq!(
         verdicts(service(&r, "pooler")),
         set(&[
@@ -420,9 +459,12 @@ fn every_finding_carries_its_scope() {
             "gen/build.rs:2 build-script",
             "helpers/src/lib.rs:2 test-support",
             "macros/tests/fail/unfinished.rs:2 test",
+            // a build-dependency only, and a `cargo xtask` command: build tooling
+            "protogen/src/lib.rs:3 build-script",
             "testkit/src/bin/mock-server.rs:5 test-support",
             "testkit/src/bin/mock-server.rs:6 test-support",
             "testkit/src/lib.rs:4 test-support",
+            "xtask/src/main.rs:3 build-script",
         ])
     );
 }

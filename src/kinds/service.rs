@@ -227,6 +227,29 @@ pub const FRAMEWORKS: &[Framework] = &[
         ],
         attributes: &[],
     },
+    // Thread-per-request HTTP servers without async.
+    Framework {
+        krate: "oxhttp",
+        protocol: Purpose::Http,
+        starts: &["oxhttp::Server::new"],
+        attributes: &[],
+    },
+    Framework {
+        krate: "tiny_http",
+        protocol: Purpose::Http,
+        starts: &[
+            "tiny_http::Server::http",
+            "tiny_http::Server::https",
+            "tiny_http::Server::new",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "rouille",
+        protocol: Purpose::Http,
+        starts: &["rouille::start_server", "rouille::Server::new"],
+        attributes: &[],
+    },
 ];
 
 /// The name under which a plain accept loop is listed among a service's frameworks.

@@ -79,6 +79,8 @@ pub struct PresenceFact {
     pub negates: bool,
     /// Name of the enclosing fn (last segment), "" at item level.
     pub func: String,
+    /// The cargo features its code is compiled under (`#[cfg(feature = "x")]`), usually none.
+    pub features: Vec<String>,
 }
 
 /// Where a server is started (for deciding which bins are services).
@@ -92,6 +94,10 @@ pub struct StartFact {
     pub what: String,
     /// Name of the enclosing fn (last segment), "" at item level.
     pub func: String,
+    /// The enclosing fn binds an ephemeral loopback port (`127.0.0.1:0`): the server is an
+    /// in-process helper (a local mock, an OAuth callback receiver) that no one outside the
+    /// process can find, not a service.
+    pub ephemeral: bool,
 }
 
 /// Everything the engine learned from one file (`Send`).

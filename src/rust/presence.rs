@@ -94,7 +94,7 @@ fn service_evidence(
             .into_iter()
             .flat_map(|sum| &sum.presence)
             .filter(move |f| f.check == idx && is_production(inputs, i, f.line))
-            .filter(move |f| runs(s, i, &f.func))
+            .filter(move |f| runs(s, i, &f.func) && built_by_default(inputs, i, &f.features))
             .map(move |f| (i, f))
     });
     let mut negated = false;
@@ -189,7 +189,10 @@ fn package_hits(idx: usize, check: &Check, m: &PresenceMatcher, inputs: &Inputs)
             f.package == Some(pi)
                 && inputs.summaries.get(i).copied().flatten().is_some_and(|s| {
                     s.presence.iter().any(|fact| {
-                        fact.check == idx && !fact.negates && is_production(inputs, i, fact.line)
+                        fact.check == idx
+                            && !fact.negates
+                            && is_production(inputs, i, fact.line)
+                            && built_by_default(inputs, i, &fact.features)
                     })
                 })
         });
@@ -208,6 +211,17 @@ fn package_hits(idx: usize, check: &Check, m: &PresenceMatcher, inputs: &Inputs)
         });
     }
     hits
+}
+
+/// Does a build with the workspace's features compile code of file `i` that needs `features`?
+/// Evidence that only a non-default build has (openobserve's rate limiter, `#[cfg(feature =
+/// "enterprise")]`) does not pass a check for the build everyone runs.
+fn built_by_default(inputs: &Inputs, i: usize, features: &[String]) -> bool {
+    let package = inputs.ws.files.get(i).and_then(|f| f.package);
+    let on = package
+        .and_then(|p| inputs.ws.packages.get(p))
+        .map(|p| &p.features_on);
+    features.is_empty() || on.is_some_and(|on| features.iter().all(|f| on.contains(f)))
 }
 
 /// What the check looks for, for the default message.

@@ -167,6 +167,10 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     let mut starts = starts_in(inputs, &own, &declared);
     let lib_starts = starts_in(inputs, &libs.iter().copied().collect::<Vec<_>>(), &declared);
     if starts.is_empty() && lib_starts.is_empty() {
+        let all: Vec<usize> = own.iter().chain(&libs).copied().collect();
+        if let Some(helper) = ephemeral_start(inputs, &all) {
+            return Err(helper);
+        }
         return Err(why_not(inputs, &declared, &lib_starts));
     }
     let reach = lib_reach(inputs, &own, &libs);
@@ -275,7 +279,7 @@ fn is_lib(t: &Target) -> bool {
 }
 
 /// Server starts in production code of these files, with a framework the closure declares (an
-/// accept loop needs none); in file order.
+/// accept loop needs none), helpers on an ephemeral loopback port left out; in file order.
 fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize, StartFact)> {
     let mut out = Vec::new();
     for &i in files {
@@ -284,13 +288,30 @@ fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize
         };
         for s in &summary.starts {
             let known = s.framework.is_none_or(|f| declared.contains(&f));
-            if known && is_production(inputs, i, s.line) {
+            if known && !s.ephemeral && is_production(inputs, i, s.line) {
                 out.push((i, s.clone()));
             }
         }
     }
     out.sort_by_key(|(i, s)| (*i, s.line));
     out
+}
+
+/// Why a bin whose only server is a helper on an ephemeral loopback port is no service.
+fn ephemeral_start(inputs: &Inputs, files: &[usize]) -> Option<String> {
+    files.iter().find_map(|&i| {
+        let summary = inputs.summaries.get(i).copied().flatten()?;
+        let s = summary
+            .starts
+            .iter()
+            .find(|s| s.ephemeral && is_production(inputs, i, s.line))?;
+        let file = inputs.ws.files.get(i).map_or("", |f| f.path.as_str());
+        Some(format!(
+            "its only server, {} ({file}:{}), listens on an ephemeral loopback port: a helper of \
+             the process, not a service",
+            s.what, s.line
+        ))
+    })
 }
 
 /// Is line `line` of file `i` production code?

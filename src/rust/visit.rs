@@ -22,6 +22,7 @@ mod bodies;
 mod calls;
 mod control;
 mod exits;
+mod features;
 mod macro_bodies;
 mod memo;
 mod serve;
@@ -77,6 +78,8 @@ pub struct Walker<'a> {
     exit_only: u32,
     /// The next block visited is `main`'s body: its end ends the process.
     main_body: bool,
+    /// The cargo features the enclosing items and statements are compiled under.
+    features: Vec<String>,
     /// Channels bound by a `let (tx, rx) = ..channel(..)`: sender → receiver, by fn body.
     channels: HashMap<(Option<u32>, String), String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
@@ -129,6 +132,7 @@ impl<'a> Walker<'a> {
             channels: HashMap::new(),
             exit_only: 0,
             main_body: false,
+            features: Vec::new(),
             out,
         }
     }
@@ -357,24 +361,28 @@ fn first_str_lit(input: syn::parse::ParseStream) -> syn::Result<String> {
 
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
-        let public = !matches!(i.vis, syn::Visibility::Inherited);
-        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
-        self.note_returned(&i.block);
-        self.main_body = i.sig.ident == "main";
-        self.visit_block(&i.block);
-        self.leave_fn();
+        self.under_features(&i.attrs, |w| {
+            let public = !matches!(i.vis, syn::Visibility::Inherited);
+            w.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+            w.note_returned(&i.block);
+            w.main_body = i.sig.ident == "main";
+            w.visit_block(&i.block);
+            w.leave_fn();
+        });
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
-        let public = !matches!(i.vis, syn::Visibility::Inherited)
-            || self.impls.last().is_some_and(|c| c.trait_name.is_some());
-        if i.sig.constness.is_some() {
-            self.const_routes(|lits| lits.visit_block(&i.block));
-        }
-        self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
-        self.note_returned(&i.block);
-        self.visit_block(&i.block);
-        self.leave_fn();
+        self.under_features(&i.attrs, |w| {
+            let public = !matches!(i.vis, syn::Visibility::Inherited)
+                || w.impls.last().is_some_and(|c| c.trait_name.is_some());
+            if i.sig.constness.is_some() {
+                w.const_routes(|lits| lits.visit_block(&i.block));
+            }
+            w.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+            w.note_returned(&i.block);
+            w.visit_block(&i.block);
+            w.leave_fn();
+        });
     }
 
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
@@ -387,9 +395,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        self.enter_impl(i);
-        visit::visit_item_impl(self, i);
-        self.impls.pop();
+        self.under_features(&i.attrs, |w| {
+            w.enter_impl(i);
+            visit::visit_item_impl(w, i);
+            w.impls.pop();
+        });
     }
 
     fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
@@ -425,20 +435,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_mod(&mut self, i: &'ast syn::ItemMod) {
-        self.res.push();
-        self.mods.push(i.ident.to_string());
-        if let Some((_, items)) = &i.content {
-            for item in items {
-                if let syn::Item::Use(u) = item {
-                    self.res.add_use(&u.tree);
+        self.under_features(&i.attrs, |w| {
+            w.res.push();
+            w.mods.push(i.ident.to_string());
+            if let Some((_, items)) = &i.content {
+                for item in items {
+                    if let syn::Item::Use(u) = item {
+                        w.res.add_use(&u.tree);
+                    }
+                }
+                for item in items {
+                    w.visit_item(item);
                 }
             }
-            for item in items {
-                self.visit_item(item);
-            }
-        }
-        self.mods.pop();
-        self.res.pop();
+            w.mods.pop();
+            w.res.pop();
+        });
     }
 
     fn visit_item_use(&mut self, i: &'ast syn::ItemUse) {
@@ -481,7 +493,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Stmt::Expr(e, Some(_)) => self.discard(e, Form::Ok),
             _ => {}
         }
-        visit::visit_stmt(self, s);
+        self.under_features(features::stmt_attrs(s), |w| visit::visit_stmt(w, s));
     }
 
     fn visit_local(&mut self, l: &'ast Local) {

@@ -1,10 +1,11 @@
 //! The workspace-member dependency graph (from `cargo metadata --no-deps`: each member's
 //! declared path dependencies that point at another member, or registry ones a root `[patch]`
 //! redirects to a member) and what it implies: each package's closure of members, and which
-//! members hold no production code: test support
-//! (only ever dev-dependencies of others, marked `[package.metadata.ready] role =
-//! "test-support"`, or named so: `*-test-utils`, `*-testing`, `tests/…`) and benches or examples
-//! (`benchmarks/`, `*-examples`, `*-stress`).
+//! members hold no production code: test support (only ever dev-dependencies of others,
+//! unless a product binary; marked `[package.metadata.ready] role = "test-support"`; or named
+//! so: `*-test-utils`, `*-testing`, `tests/…`), benches or examples
+//! (`benchmarks/`, `*-examples`, `*-stress`) and build tooling (only ever build-dependencies,
+//! `xtask`, `*-codegen`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -32,12 +33,51 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        p.features_on = features_on(p, all, &by_dir);
         // The only member, or the root package, is the product whatever its name.
         let named = all.len() > 1 && !p.dir.is_empty();
         p.role = test_support_reason(p, all, &edges)
             .map(|why| (CodeKind::TestSupport, why))
+            .or_else(|| build_tool_reason(p, all, &edges).map(|why| (CodeKind::BuildScript, why)))
             .or_else(|| role_by_name(p).filter(|_| named));
     }
+}
+
+/// The features a build turns on for `p`: `default`, its targets' `required-features` and what
+/// members ask of it, each with the
+/// features it implies in `p`'s `[features]` table (`dep:x` and `x?/y` name the optional
+/// dependency `x`).
+fn features_on(p: &Package, all: &[Package], by_dir: &HashMap<&str, &str>) -> BTreeSet<String> {
+    let table = p.manifest_table.get("features").and_then(|f| f.as_table());
+    let mut stack: Vec<String> = vec!["default".to_string()];
+    // A bin that needs `server` is built with it.
+    for t in &p.targets {
+        stack.extend(t.required_features.iter().cloned());
+    }
+    for user in all {
+        for d in &user.dependencies {
+            let to_p = d.path.as_deref().and_then(|dir| by_dir.get(dir)) == Some(&p.name.as_str());
+            if to_p {
+                stack.extend(d.features.iter().cloned());
+            }
+        }
+    }
+    let mut on = BTreeSet::new();
+    while let Some(f) = stack.pop() {
+        let name = f.trim_start_matches("dep:");
+        let name = name.split(['/', '?']).next().unwrap_or(name).to_string();
+        if !on.insert(name.clone()) || f.contains('/') {
+            continue;
+        }
+        let implied = table.and_then(|t| t.get(&name)).and_then(|v| v.as_array());
+        stack.extend(
+            implied
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(String::from)),
+        );
+    }
+    on
 }
 
 /// Words of a package's name or directory that say its code is not production code.
@@ -65,8 +105,12 @@ const EXAMPLE_WORDS: &[&str] = &[
     "examples",
 ];
 
-/// Test support or example code by the package's name or directory (`chaos-testing/`,
-/// `benchmarks/`, `foo-test-utils`).
+/// Words of a package's name that say it is build-time tooling: `cargo xtask` commands and
+/// code generators run by developers or build scripts, never deployed.
+const BUILD_TOOL_WORDS: &[&str] = &["xtask", "codegen"];
+
+/// Test support, example code or build tooling by the package's name or directory
+/// (`chaos-testing/`, `benchmarks/`, `foo-test-utils`, `xtask`, `pumpkin-codegen`).
 fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
     let words = |s: &str| -> Vec<String> {
         s.split(['-', '_'])
@@ -88,6 +132,12 @@ fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
             return Some((
                 CodeKind::Example,
                 format!("benches or examples by its {place}"),
+            ));
+        }
+        if ws.iter().any(|w| BUILD_TOOL_WORDS.contains(&w.as_str())) {
+            return Some((
+                CodeKind::BuildScript,
+                format!("build tooling by its {place}"),
             ));
         }
     }
@@ -116,15 +166,7 @@ fn test_support_reason(
     if declared_role(p) == Some(TEST_SUPPORT_ROLE) {
         return Some("`[package.metadata.ready] role = \"test-support\"`".into());
     }
-    let users: Vec<(&str, &str)> = all
-        .iter()
-        .zip(edges)
-        .flat_map(|(user, e)| {
-            e.iter()
-                .filter(|(name, _)| *name == p.name)
-                .map(move |(_, kind)| (user.name.as_str(), kind.as_str()))
-        })
-        .collect();
+    let users = users_of(p, all, edges);
     let integration = p
         .name
         .split(['-', '_'])
@@ -133,12 +175,52 @@ fn test_support_reason(
         return Some("an unpublished `integration` package no member depends on".into());
     }
     let only_dev = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "dev");
-    only_dev.then(|| {
-        let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
-        names.sort_unstable();
-        names.dedup();
-        format!("only a dev-dependency (of `{}`)", names.join("`, `"))
-    })
+    // A binary that integration tests drive (quickwit's `quickwit-cli`, bin `quickwit`, is a
+    // dev-dependency of `quickwit-integration-tests`) is the product, unless its name says it
+    // is a test's (`mock-server` in a `testkit`).
+    let product_bin = has_bin(p) && role_by_name(p).is_none();
+    (only_dev && !product_bin).then(|| format!("only a dev-dependency (of `{}`)", names(&users)))
+}
+
+/// Why `p` is build-time tooling, if its users say so: a member only ever used as a
+/// build-dependency (quickwit's `quickwit-codegen`, run by other members' `build.rs`).
+fn build_tool_reason(
+    p: &Package,
+    all: &[Package],
+    edges: &[Vec<(String, String)>],
+) -> Option<String> {
+    let users = users_of(p, all, edges);
+    let only_build = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "build");
+    only_build.then(|| format!("only a build-dependency (of `{}`)", names(&users)))
+}
+
+/// The members that declare `p` (name, dependency kind).
+fn users_of<'a>(
+    p: &Package,
+    all: &'a [Package],
+    edges: &'a [Vec<(String, String)>],
+) -> Vec<(&'a str, &'a str)> {
+    all.iter()
+        .zip(edges)
+        .flat_map(|(user, e)| {
+            e.iter()
+                .filter(|(name, _)| *name == p.name)
+                .map(move |(_, kind)| (user.name.as_str(), kind.as_str()))
+        })
+        .collect()
+}
+
+/// The users' names, sorted and deduplicated: `a`, `b`.
+fn names(users: &[(&str, &str)]) -> String {
+    let mut names: Vec<&str> = users.iter().map(|(u, _)| *u).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join("`, `")
+}
+
+/// Does the package have a bin target?
+fn has_bin(p: &Package) -> bool {
+    p.targets.iter().any(|t| t.kinds.iter().any(|k| k == "bin"))
 }
 
 /// `[package.metadata.ready] role`, if the manifest sets it.
@@ -177,7 +259,7 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
-    use super::{role_by_name, test_support_reason};
+    use super::{build_tool_reason, role_by_name, test_support_reason};
     use crate::model::CodeKind;
     use crate::workspace::Package;
 
@@ -191,6 +273,7 @@ mod tests {
             targets: Vec::new(),
             manifest_table: toml::Table::new(),
             member_deps: Vec::new(),
+            features_on: Default::default(),
             role: None,
             publishable: false,
             described: false,
@@ -251,6 +334,49 @@ mod tests {
             "normal".to_string(),
         )]];
         assert!(test_support_reason(&tests, &[user], &edges).is_none());
+    }
+
+    #[test]
+    fn a_product_binary_that_integration_tests_use_is_not_test_support() {
+        let with_bin = |name: &str| {
+            let mut p = package(name, name);
+            p.targets.push(crate::workspace::Target {
+                name: name.into(),
+                kinds: vec!["bin".into()],
+                src_path: format!("{name}/src/main.rs"),
+                required_features: Vec::new(),
+            });
+            p
+        };
+        let tests = package("search-integration-tests", "integration");
+        let dev = |name: &str| vec![vec![(name.to_string(), "dev".to_string())]];
+        let cli = with_bin("search-cli");
+        assert!(
+            test_support_reason(&cli, std::slice::from_ref(&tests), &dev("search-cli")).is_none()
+        );
+        // Without a bin, or with a test's name, it is still test support.
+        let lib = package("search-fixtures", "fixtures");
+        assert!(
+            test_support_reason(&lib, std::slice::from_ref(&tests), &dev("search-fixtures"))
+                .is_some()
+        );
+        let mock = with_bin("mock-server");
+        assert!(test_support_reason(&mock, &[tests], &dev("mock-server")).is_some());
+    }
+
+    #[test]
+    fn build_tooling_by_its_users_or_its_name() {
+        let protogen = package("search-protogen", "protogen");
+        let build = vec![vec![("search-protogen".to_string(), "build".to_string())]];
+        let user = package("search", "search");
+        assert!(build_tool_reason(&protogen, std::slice::from_ref(&user), &build).is_some());
+        let normal = vec![vec![("search-protogen".to_string(), "normal".to_string())]];
+        assert!(build_tool_reason(&protogen, &[user], &normal).is_none());
+        assert_eq!(kind("xtask", "xtask"), Some(CodeKind::BuildScript));
+        assert_eq!(
+            kind("pumpkin-codegen", "tools/pumpkin-codegen"),
+            Some(CodeKind::BuildScript)
+        );
     }
 
     #[test]

@@ -233,10 +233,12 @@ fn convert_package(root: &Path, p: &cargo_metadata::Package) -> Result<Package, 
                 name: t.name.clone(),
                 kinds: t.kind.iter().map(|k| k.to_string()).collect(),
                 src_path: relative_to(root, t.src_path.as_std_path()),
+                required_features: t.required_features.clone(),
             })
             .collect(),
         manifest_table: read_manifest(manifest_abs)?,
         member_deps: Vec::new(),
+        features_on: Default::default(),
         role: None,
         publishable: p
             .publish
@@ -262,6 +264,7 @@ fn convert_dependency(root: &Path, d: &cargo_metadata::Dependency) -> Dependency
             .as_ref()
             .is_some_and(|s| s.repr.starts_with("registry+") || s.repr.starts_with("sparse+")),
         path: d.path.as_ref().map(|p| relative_to(root, p.as_std_path())),
+        features: d.features.clone(),
     }
 }
 

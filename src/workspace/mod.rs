@@ -67,6 +67,9 @@ pub struct Package {
     pub manifest_table: toml::Table,
     /// Workspace members it depends on through normal dependencies (names, sorted).
     pub member_deps: Vec<String>,
+    /// The cargo features a build of the workspace turns on for it: its `default` features
+    /// and those other members ask of it, closed over its `[features]` table.
+    pub features_on: std::collections::BTreeSet<String>,
     /// The kind of all its code when it is not production (test support, benches or
     /// examples), with the reason.
     pub role: Option<(crate::model::CodeKind, String)>,
@@ -85,6 +88,8 @@ pub struct Target {
     pub kinds: Vec<String>,
     /// Workspace-relative root source file.
     pub src_path: String,
+    /// The package features it needs to be built (`required-features`).
+    pub required_features: Vec<String>,
 }
 
 impl Target {

@@ -308,13 +308,16 @@ impl CodeModel {
         self.reach.get(body as usize).and_then(Option::as_ref)
     }
 
-    /// The steps from the root of a body's role to the body, root first (at most 10, nearest kept).
+    /// The steps from the root of a body's role to the body, root first (at most 10, nearest
+    /// kept; each body once).
     pub fn role_path(&self, body: BodyId, summaries: &[Option<&FileSummary>]) -> RolePath {
         let mut steps = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut cur = Some(body);
         while let Some(b) = cur {
             let Some(r) = self.reach(b) else { break };
-            if steps.len() >= 10 {
+            // A recursive fn's event loop reaches the fn itself: show that step once.
+            if steps.len() >= 10 || !seen.insert(b) {
                 break;
             }
             let to = self.body_name(b, summaries);

@@ -372,6 +372,7 @@ impl Walker<'_> {
                 what: format!("route `{full}`"),
                 negates: false,
                 func: func.clone(),
+                features: self.features.clone(),
             })
             .collect();
         self.out.presence.extend(facts);
@@ -432,13 +433,32 @@ fn is_route_attr(a: &syn::Attribute) -> bool {
 
 /// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, resolved
 /// through `use`), `tower::Service`, an actix actor's `Handler`. (A trait merely named
-/// `…Server` is not enough: applications name their own server traits so.)
+/// `…Server` is not enough: applications name their own server traits so.) A `Handler` of
+/// another crate (quickwit's `quickwit_actors::Handler` drives its indexing pipeline) is an
+/// actor's, not a request's.
 fn is_service_trait(path: &[String]) -> bool {
+    let web_handler = match path {
+        [_] => true,
+        [first, ..] => WEB_HANDLER_CRATES.contains(&first.as_str()),
+        [] => false,
+    };
     path.iter().any(|s| s.ends_with("_server"))
         || path
             .last()
-            .is_some_and(|l| l == "Service" || l == "Handler")
+            .is_some_and(|l| l == "Service" || (l == "Handler" && web_handler))
 }
+
+/// Crates whose `Handler` trait serves requests (actix's actors serve websocket sessions).
+const WEB_HANDLER_CRATES: &[&str] = &[
+    "actix",
+    "actix_web",
+    "axum",
+    "poem",
+    "salvo",
+    "gotham",
+    "ntex",
+    "xitca_web",
+];
 
 fn is_service_fn(ctx: &ImplCtx, name: &str, is_async: bool) -> bool {
     match ctx.trait_name.as_deref() {

@@ -164,14 +164,17 @@ fn is_ok_unit(s: &syn::Stmt) -> bool {
             && matches!(c.args.first(), Some(Expr::Tuple(t)) if t.elems.is_empty()))
 }
 
-/// Does a tail statement wait for an OS signal: `ctrl_c().await`, `sigterm.recv().await`, a
-/// `select!` with a `ctrl_c()` branch? Judged on the words, as the tail holds nothing else.
+/// Does a tail statement wait for an OS signal: `ctrl_c().await`, `let _ = ctrl_c().await;`,
+/// `sigterm.recv().await`, a `select!` with a `ctrl_c()` branch? Judged on the words, as the tail holds nothing else.
 fn waits_for_a_signal(s: &syn::Stmt) -> bool {
     let e = match s {
         syn::Stmt::Macro(m) => return mentions_a_signal(m.mac.tokens.clone()),
         syn::Stmt::Expr(Expr::Macro(m), _) => return mentions_a_signal(m.mac.tokens.clone()),
         syn::Stmt::Expr(e, _) => e,
-        _ => return false,
+        s => match discarded(s) {
+            Some(e) => e,
+            None => return false,
+        },
     };
     super::waits::idents_in(e, true)
         .iter()

@@ -4,7 +4,10 @@
 //! loops and the `select!` branches of one that accept nothing (contexts of call checks), and
 //! the root of a method call's receiver chain (`a::b(..).c().name()` → `a::b`).
 
+use std::sync::LazyLock;
+
 use proc_macro2::Span;
+use regex::Regex;
 use syn::Expr;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -59,6 +62,7 @@ impl Walker<'_> {
             what,
             negates,
             func,
+            features: self.features.clone(),
         });
     }
 
@@ -90,6 +94,7 @@ impl Walker<'_> {
                 what,
                 negates: false,
                 func: func.clone(),
+                features: self.features.clone(),
             }));
     }
 
@@ -126,13 +131,25 @@ impl Walker<'_> {
         });
         if let Some((framework, what)) = found {
             let func = self.current_fn();
+            let ephemeral = self.fn_binds_ephemeral_port();
             self.out.starts.push(StartFact {
                 framework,
                 line,
                 what,
                 func,
+                ephemeral,
             });
         }
+    }
+
+    /// Does the innermost enclosing fn bind a loopback address on port 0 (`"127.0.0.1:0"`,
+    /// `SocketAddr::from(([127, 0, 0, 1], 0))`, `("localhost", 0)`)? A server on such a port
+    /// is a helper of the process: the OS picks the port, and only the process knows it.
+    fn fn_binds_ephemeral_port(&self) -> bool {
+        let text = self
+            .current_decl()
+            .and_then(|d| self.input.text.get(d.bytes.clone()));
+        text.is_some_and(|t| EPHEMERAL_LOOPBACK.as_ref().is_some_and(|re| re.is_match(t)))
     }
 
     /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
@@ -152,6 +169,7 @@ impl Walker<'_> {
                     line: a.span().start().line as u32,
                     what: format!("`#[{}]`", segs.join("::")),
                     func: name.to_string(),
+                    ephemeral: false,
                 });
             }
         }
@@ -159,12 +177,17 @@ impl Walker<'_> {
 
     /// The name of the innermost enclosing fn, "" outside fns.
     pub(super) fn current_fn(&self) -> String {
+        self.current_decl()
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The innermost enclosing fn.
+    fn current_decl(&self) -> Option<&crate::rust::facts::FnDecl> {
         self.bodies
             .iter()
             .rev()
             .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
     }
 
     /// Inside a loop of the innermost fn?
@@ -373,3 +396,17 @@ impl<'ast> Visit<'ast> for RouteLiterals {
         }
     }
 }
+
+/// A loopback address with port 0 in source text: `"127.0.0.1:0"`, `"localhost:0"`,
+/// `"[::1]:0"`, `([127, 0, 0, 1], 0)`, `("127.0.0.1", 0)`, `(Ipv4Addr::LOCALHOST, 0)`,
+/// `SocketAddr::new(Ipv4Addr::new(127, 0, 0, 1).into(), 0)`. Not `0.0.0.0:0`: a peer-to-peer node
+/// listens on a port the OS picks and announces it.
+static EPHEMERAL_LOOPBACK: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#""(?:127\.0\.0\.1|localhost|\[::1\]):0""#,
+        r#"|(?:\[\s*127\s*,\s*0\s*,\s*0\s*,\s*1\s*\]|\b127\s*,\s*0\s*,\s*0\s*,\s*1\s*\)"#,
+        r#"|\bLOCALHOST\b|"(?:127\.0\.0\.1|localhost|::1)")"#,
+        r#"\s*(?:\.into\(\)\s*)?\)?\s*,\s*0\s*\)"#,
+    ))
+    .ok()
+});

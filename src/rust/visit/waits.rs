@@ -114,7 +114,7 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         visit::visit_expr_await(self, e);
         if let Expr::MethodCall(m) = strip(&e.base)
-            && matches!(m.method.to_string().as_str(), "next" | "try_next")
+            && FINITE_WALKS.contains(&m.method.to_string().as_str())
             && receiver_name(&m.receiver).is_some_and(|n| self.finite.contains(&n.as_str()))
         {
             // Walking a stream of things (`authorizations.next()`) waits for no event.
@@ -295,19 +295,24 @@ pub(super) fn channel_pair(pat: &syn::Pat, init: &Expr) -> Option<(String, Strin
     makes_channel.then(|| (tx.ident.to_string(), rx.ident.to_string()))
 }
 
-/// `let mut authorizations = order.authorizations()`: a local bound to what a method of
-/// another value returns, where neither the local's nor the method's name says events
-/// (`incoming`, `subscribe`, `messages`, `stream`, `rx`, ..). Walking it with `.next()` goes
-/// through things the value already has or fetches (ACME authorizations, rows, pages), not
-/// through requests that arrive.
+/// `let mut authorizations = order.authorizations()`, `let mut pages = query.paginate(&db,
+/// 100)`: a local bound to what a method of another value returns, where neither the local's
+/// nor the method's name says events (`incoming`, `subscribe`, `messages`, `stream`, `rx`,
+/// ..). Walking it with `.next()` (`try_next`, `fetch_and_next`, ..) goes through things the
+/// value already has or fetches (ACME authorizations, rows, pages), not through requests that
+/// arrive. So does a directory's listing (`let mut entries =
+/// tokio::fs::read_dir(dir).await?`, walked with `next_entry()`).
 pub(super) fn finite_stream(pat: &syn::Pat, init: &Expr) -> Option<String> {
     let syn::Pat::Ident(id) = pat else {
         return None;
     };
+    let name = id.ident.to_string();
+    if lists_a_directory(init) {
+        return Some(name);
+    }
     let Expr::MethodCall(m) = init else {
         return None;
     };
-    let name = id.ident.to_string();
     let eventful = |s: &str| {
         s.to_ascii_lowercase().split('_').any(|w| {
             EVENT_WORDS.contains(&w)
@@ -317,7 +322,30 @@ pub(super) fn finite_stream(pat: &syn::Pat, init: &Expr) -> Option<String> {
         })
     };
     let eventful_method = eventful(&m.method.to_string());
-    (!eventful(&name) && !eventful_method && m.args.is_empty()).then_some(name)
+    (!eventful(&name) && !eventful_method).then_some(name)
+}
+
+/// The methods that walk a stream of things: not `next_line`, which reads a socket as often as
+/// a file.
+const FINITE_WALKS: &[&str] = &[
+    "next",
+    "try_next",
+    "next_entry",
+    "fetch_next",
+    "fetch_and_next",
+    "next_page",
+];
+
+/// `read_dir(..)`, awaited or not, `?` or not.
+fn lists_a_directory(init: &Expr) -> bool {
+    match init {
+        Expr::Try(t) => lists_a_directory(&t.expr),
+        Expr::Await(a) => lists_a_directory(&a.base),
+        Expr::Paren(p) => lists_a_directory(&p.expr),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "read_dir")),
+        _ => false,
+    }
 }
 
 /// Words of a local's or a method's name that say a stream of events (beyond
@@ -354,7 +382,14 @@ const STREAM_WORDS: &[&str] = &[
     "clients",
     "peers",
     "inbox",
+    "mailbox",
     "queue",
+    "queues",
+    "topic",
+    "bus",
+    "pubsub",
+    "sub",
+    "channel",
     "notifications",
     "signals",
     "split",
@@ -435,7 +470,12 @@ impl AwaitedNames {
 
 impl<'ast> Visit<'ast> for AwaitedNames {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.name(&m.method.to_string());
+        // `FILES.read().await` takes a `RwLock`'s read guard; a reader's `read(&mut buf)`
+        // receives bytes.
+        let lock_guard = m.method == "read" && m.args.is_empty();
+        if !lock_guard {
+            self.name(&m.method.to_string());
+        }
         visit::visit_expr_method_call(self, m);
     }
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {

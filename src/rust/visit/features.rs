@@ -1,0 +1,113 @@
+//! The cargo features that code is compiled under: `#[cfg(feature = "x")]` (alone or inside
+//! `all(..)`) on an item or a statement. Presence evidence remembers them, so evidence that only
+//! a non-default build compiles (openobserve's rate limiter exists in enterprise builds only)
+//! does not pass a check for the default build.
+
+use syn::{Attribute, Expr, Meta, Stmt};
+
+use super::Walker;
+
+impl Walker<'_> {
+    /// Runs `f` with the features that `attrs` require added to the enclosing code's.
+    pub(super) fn under_features(&mut self, attrs: &[Attribute], f: impl FnOnce(&mut Self)) {
+        let added = required_features(attrs);
+        if added.is_empty() {
+            f(self);
+            return;
+        }
+        let before = self.features.len();
+        self.features.extend(added);
+        f(self);
+        self.features.truncate(before);
+    }
+}
+
+/// The features a `#[cfg(..)]` among `attrs` requires: `feature = "x"`, and each
+/// `feature = "y"` directly inside `all(..)`. `any(..)` and `not(..)` require none.
+pub(super) fn required_features(attrs: &[Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("cfg")) {
+        if let Meta::List(list) = &a.meta
+            && let Ok(pred) = list.parse_args::<Meta>()
+        {
+            predicate_features(&pred, &mut out);
+        }
+    }
+    out
+}
+
+fn predicate_features(pred: &Meta, out: &mut Vec<String>) {
+    match pred {
+        Meta::NameValue(nv) if nv.path.is_ident("feature") => {
+            if let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                out.push(s.value());
+            }
+        }
+        Meta::List(list) if list.path.is_ident("all") => {
+            let parsed = list.parse_args_with(
+                syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated,
+            );
+            for p in parsed.iter().flatten() {
+                predicate_features(p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The outer attributes of a statement (`#[cfg(..)] let x = ..;`, `#[cfg(..)] if .. {}`).
+pub(super) fn stmt_attrs(s: &Stmt) -> &[Attribute] {
+    match s {
+        Stmt::Local(l) => &l.attrs,
+        Stmt::Macro(m) => &m.attrs,
+        Stmt::Expr(e, _) => expr_attrs(e),
+        Stmt::Item(_) => &[],
+    }
+}
+
+/// The outer attributes of the expressions a statement usually is.
+fn expr_attrs(e: &Expr) -> &[Attribute] {
+    match e {
+        Expr::If(x) => &x.attrs,
+        Expr::Block(x) => &x.attrs,
+        Expr::Match(x) => &x.attrs,
+        Expr::Call(x) => &x.attrs,
+        Expr::MethodCall(x) => &x.attrs,
+        Expr::Macro(x) => &x.attrs,
+        Expr::Await(x) => &x.attrs,
+        Expr::Try(x) => &x.attrs,
+        Expr::Assign(x) => &x.attrs,
+        Expr::ForLoop(x) => &x.attrs,
+        Expr::While(x) => &x.attrs,
+        Expr::Loop(x) => &x.attrs,
+        Expr::Unsafe(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_features;
+
+    fn of(attr: &str) -> Vec<String> {
+        syn::parse_str::<syn::ItemFn>(&format!("{attr} fn f() {{}}"))
+            .map(|item| required_features(&item.attrs))
+            .unwrap_or_else(|e| vec![format!("parse error: {e}")])
+    }
+
+    #[test]
+    fn features_that_a_cfg_requires() {
+        assert_eq!(of(r#"#[cfg(feature = "enterprise")]"#), ["enterprise"]);
+        assert_eq!(
+            of(r#"#[cfg(all(unix, feature = "a", feature = "b"))]"#),
+            ["a", "b"]
+        );
+        assert!(of(r#"#[cfg(any(feature = "a", test))]"#).is_empty());
+        assert!(of(r#"#[cfg(not(feature = "a"))]"#).is_empty());
+        assert!(of("#[inline]").is_empty());
+    }
+}
