@@ -15,6 +15,7 @@
 
 mod lexer;
 
+pub(in crate::rust) use lexer::utf8_width;
 use lexer::{Kind, Lexer, Token};
 
 /// Deepest bracket nesting accepted.

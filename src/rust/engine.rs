@@ -103,10 +103,18 @@ impl<'c> Engine<'c> {
     /// which items are parsed: `io` inside `Option` or `main` inside `domain` names nothing the
     /// walker records, so such an item joins the call graph from its tokens instead.
     pub(super) fn names(&self, text: &str) -> bool {
-        self.needles.as_ref().is_some_and(|a| {
-            a.find_overlapping_iter(text)
-                .any(|m| whole_words(text.as_bytes(), m.start(), m.end()))
-        })
+        let Some(a) = self.needles.as_ref() else {
+            return false;
+        };
+        // The first match (found with the automaton's prefilter, fast on text without any
+        // needle) is usually whole words; only when it is not are all overlapping matches tried.
+        match a.find(text) {
+            None => false,
+            Some(m) if whole_words(text.as_bytes(), m.start(), m.end()) => true,
+            Some(_) => a
+                .find_overlapping_iter(text)
+                .any(|m| whole_words(text.as_bytes(), m.start(), m.end())),
+        }
     }
 
     /// The function patterns a local alias may stand for (asked calls, chain roots, presence,
@@ -308,6 +316,12 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     let refused = super::depth::too_deep(input.text);
     let guarded = refused_blanked(input.text, &refused, &mut out);
     let source = undoc(blank_shebang(guarded.as_deref().unwrap_or(input.text)));
+    if !needed && super::lexes::surely_lexes(&source) {
+        // Only whether it lexes was asked, and the byte-level answer is certain.
+        out.tokenized = true;
+        clock.lap(Stage::Tokenize);
+        return out;
+    }
     let ts = match TokenStream::from_str(&source) {
         Ok(ts) => ts,
         Err(e) => {
@@ -572,32 +586,69 @@ fn refused_blanked(
 /// `#[doc = "…"]` attribute and syn would parse it: on well-documented code that was a fifth of
 /// the engine's time, for text no check looks at.
 fn undoc(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
-    let doc_at = |line: &str| {
-        let t = line.trim_start();
-        let i = line.len() - t.len();
-        let b = t.as_bytes();
-        match b {
-            [b'/', b'/', b'/' | b'!', ..] => Some(i + 2),
-            [b'/', b'*', b'*' | b'!', next, ..] if *next != b'/' => Some(i + 2),
-            _ => None,
-        }
-    };
-    if !text.lines().any(|l| doc_at(l).is_some()) {
+    let (any, at) = doc_comment_starts(text.as_bytes());
+    if !any {
         return text;
     }
     let mut bytes = text.into_owned().into_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let hit = std::str::from_utf8(&bytes[start..end])
-            .ok()
-            .and_then(doc_at);
-        if let Some(i) = hit {
-            bytes[start + i] = b' ';
+    for i in at {
+        if let Some(b) = bytes.get_mut(i) {
+            *b = b' ';
         }
-        start = end + 1;
     }
     std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// The offsets of the third byte of each doc comment opener at the start of a line (after
+/// blanks): the byte that, blanked, makes it a plain comment. The flag says whether some line
+/// is a doc comment as `str::lines` cuts them (a line's `\r` before its `\n` left out), which
+/// alone decides whether anything is blanked (`/**` then a CRLF is not an opener there).
+fn doc_comment_starts(text: &[u8]) -> (bool, Vec<usize>) {
+    let (mut any, mut at) = (false, Vec::new());
+    let mut start = 0;
+    while start < text.len() {
+        let (end, terminated) = match memchr::memchr(b'\n', &text[start..]) {
+            Some(i) => (start + i, true),
+            None => (text.len(), false),
+        };
+        let line = &text[start..end];
+        if let Some(i) = doc_at(line) {
+            at.push(start + i);
+        }
+        let cut = match line {
+            [rest @ .., b'\r'] if terminated => rest,
+            _ => line,
+        };
+        any = any || doc_at(cut).is_some();
+        start = end + 1;
+    }
+    (any, at)
+}
+
+/// Where a line's doc comment opener (`///`, `//!`, `/**`, `/*!` after leading whitespace,
+/// not `/**/`) has its third byte.
+fn doc_at(line: &[u8]) -> Option<usize> {
+    // ASCII whitespace as `char::is_whitespace` has it (`\x0B` too).
+    let blank = (line.iter())
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'))
+        .count();
+    match line.get(blank) {
+        // Leading non-ASCII whitespace (`str::trim_start` trims it too): the rare slow path.
+        Some(b) if *b >= 0x80 => {
+            let s = std::str::from_utf8(line).ok()?;
+            let t = s.trim_start();
+            doc_opener(t.as_bytes()).map(|k| s.len() - t.len() + k)
+        }
+        _ => doc_opener(line.get(blank..)?).map(|k| blank + k),
+    }
+}
+
+fn doc_opener(t: &[u8]) -> Option<usize> {
+    match t {
+        [b'/', b'/', b'/' | b'!', ..] => Some(2),
+        [b'/', b'*', b'*' | b'!', next, ..] if *next != b'/' => Some(2),
+        _ => None,
+    }
 }
 
 /// A zero-width region at a proc-macro2 line / 0-based column.
@@ -656,6 +707,51 @@ mod whole_words_tests {
 mod undoc_tests {
     use super::undoc;
     use std::borrow::Cow;
+
+    /// The line-by-line version `undoc` replaced (on `str` lines), as the reference.
+    fn reference(text: &str) -> String {
+        let doc_at = |line: &str| {
+            let t = line.trim_start();
+            let i = line.len() - t.len();
+            match t.as_bytes() {
+                [b'/', b'/', b'/' | b'!', ..] => Some(i + 2),
+                [b'/', b'*', b'*' | b'!', next, ..] if *next != b'/' => Some(i + 2),
+                _ => None,
+            }
+        };
+        if !text.lines().any(|l| doc_at(l).is_some()) {
+            return text.to_string();
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let hit = std::str::from_utf8(&bytes[start..end])
+                .ok()
+                .and_then(doc_at);
+            if let Some(i) = hit {
+                bytes[start + i] = b' ';
+            }
+            start = end + 1;
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn agrees_with_the_line_by_line_version() {
+        for src in [
+            "/**\r\nfn f() {}\n",
+            "/**\r\n/// doc\r\n",
+            "\x0B/// vertical tab\n",
+            "\u{a0}\u{2003}/// wide blanks\n\t//! inner",
+            "/*!x*/ /**/\n/***/\n  /**x",
+            "/**\r",
+            "",
+            "\n\n///",
+        ] {
+            assert_eq!(undoc(Cow::Borrowed(src)), reference(src), "{src:?}");
+        }
+    }
 
     #[test]
     fn doc_comments_become_plain_comments_byte_for_byte() {

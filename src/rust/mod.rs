@@ -19,6 +19,7 @@ mod forms;
 mod graph;
 mod held;
 mod infallible;
+mod lexes;
 mod macros;
 mod modtree;
 mod presence;

@@ -296,7 +296,8 @@ fn operator_len(b: [u8; 3]) -> usize {
     }
 }
 
-fn utf8_width(first: u8) -> usize {
+/// The width in bytes of the UTF-8 character that starts with `first`.
+pub(in crate::rust) fn utf8_width(first: u8) -> usize {
     match first {
         0xf0..=0xff => 4,
         0xe0..=0xef => 3,

@@ -1,0 +1,542 @@
+//! Does a file lex? A byte-level answer for the files that are tokenized only for the
+//! `parse-error` check (no needle, no `mod` declaration): proc-macro2 builds a token tree with
+//! spans for the whole file just to say yes, a sixth of the bytes of a large corpus.
+//!
+//! [`surely_lexes`] says yes only where proc-macro2's lexer (1.0.x, `parse.rs`) certainly
+//! accepts the text: balanced delimiters, terminated comments and literals, valid escapes,
+//! numbers as its `float` / `int` read them, ASCII identifiers and punctuation. Anything it is
+//! not sure of (a `\r`, a non-ASCII character outside comments and strings, a C string, a
+//! rare escape or literal form) answers no, and the caller tokenizes as before: the answer
+//! only ever saves work, it never decides a `parse-error` by itself.
+
+use super::depth::utf8_width;
+
+/// True when proc-macro2 certainly tokenizes `text` without error; false when it may not.
+pub fn surely_lexes(text: &str) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\r', b).is_some() || memchr::memmem::find(b, b"/*ERROR*/").is_some() {
+        return false;
+    }
+    let mut s = Scan { b, i: 0 };
+    s.all().is_some()
+}
+
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// proc-macro2's punctuation characters (`'` is handled as a lifetime or character).
+fn is_punct(c: u8) -> bool {
+    b"~!@#$%^&*-=+|;:,<.>/?".contains(&c)
+}
+
+fn ident_start(c: u8) -> bool {
+    c == b'_' || c.is_ascii_alphabetic()
+}
+
+fn ident_continue(c: u8) -> bool {
+    c == b'_' || c.is_ascii_alphanumeric()
+}
+
+impl Scan<'_> {
+    fn peek(&self, k: usize) -> u8 {
+        self.b.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    fn starts_with(&self, s: &[u8]) -> bool {
+        self.b.get(self.i..).is_some_and(|r| r.starts_with(s))
+    }
+
+    /// Every token to the end; `None` when unsure.
+    fn all(&mut self) -> Option<()> {
+        let mut stack: Vec<u8> = Vec::new();
+        while self.i < self.b.len() {
+            let c = self.peek(0);
+            match c {
+                b' ' | 0x09..=0x0d => self.i += 1,
+                b'/' if self.peek(1) == b'/' => {
+                    let rest = self.b.get(self.i..).unwrap_or_default();
+                    self.i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                }
+                b'/' if self.peek(1) == b'*' => self.block_comment()?,
+                b'(' | b'[' | b'{' => {
+                    stack.push(c);
+                    self.i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    let open = stack.pop()?;
+                    let matched = matches!((open, c), (b'(', b')') | (b'[', b']') | (b'{', b'}'));
+                    if !matched {
+                        return None;
+                    }
+                    self.i += 1;
+                }
+                b'"' => {
+                    self.i += 1;
+                    self.cooked(false)?;
+                    self.suffix();
+                }
+                b'\'' => self.quote()?,
+                b'0'..=b'9' => self.number()?,
+                c if ident_start(c) => self.word()?,
+                c if is_punct(c) => self.i += 1,
+                _ => return None,
+            }
+        }
+        stack.is_empty().then_some(())
+    }
+
+    fn block_comment(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        while self.i + 1 < self.b.len() {
+            match (self.peek(0), self.peek(1)) {
+                (b'/', b'*') => {
+                    depth += 1;
+                    self.i += 2;
+                }
+                (b'*', b'/') => {
+                    depth -= 1;
+                    self.i += 2;
+                    if depth == 0 {
+                        return Some(());
+                    }
+                }
+                _ => self.i += 1,
+            }
+        }
+        None
+    }
+
+    /// A cooked (byte) string's body after the opening quote, through the closing quote.
+    fn cooked(&mut self, bytes_only: bool) -> Option<()> {
+        loop {
+            let rest = self.b.get(self.i..)?;
+            let at = memchr::memchr2(b'"', b'\\', rest)?;
+            if bytes_only && !rest.get(..at)?.is_ascii() {
+                return None;
+            }
+            self.i += at + 1;
+            if rest.get(at) == Some(&b'"') {
+                return Some(());
+            }
+            self.escape(bytes_only, false)?;
+        }
+    }
+
+    /// An escape after its backslash.
+    fn escape(&mut self, bytes_only: bool, in_char: bool) -> Option<()> {
+        let hex = |c: u8| c.is_ascii_hexdigit();
+        match self.peek(0) {
+            b'n' | b'r' | b't' | b'\\' | b'0' | b'\'' | b'"' => self.i += 1,
+            b'x' => {
+                let first_ok = if bytes_only {
+                    hex(self.peek(1))
+                } else {
+                    (b'0'..=b'7').contains(&self.peek(1))
+                };
+                if !(first_ok && hex(self.peek(2))) {
+                    return None;
+                }
+                self.i += 3;
+            }
+            b'u' if !bytes_only => self.unicode()?,
+            b'\n' if !in_char => {
+                self.i += 1;
+                let rest = self.b.get(self.i..)?;
+                let blank = rest
+                    .iter()
+                    .take_while(|c| matches!(c, b' ' | b'\t' | b'\n'))
+                    .count();
+                // Whitespace to the end of the file is an error.
+                rest.get(blank)?;
+                self.i += blank;
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// `\u{…}` after the backslash: 1 to 6 hex digits (underscores after the first) naming a
+    /// character.
+    fn unicode(&mut self) -> Option<()> {
+        if self.peek(1) != b'{' {
+            return None;
+        }
+        self.i += 2;
+        let (mut value, mut len) = (0u32, 0);
+        loop {
+            let c = self.peek(0);
+            self.i += 1;
+            match c {
+                b'_' if len > 0 => {}
+                b'}' if len > 0 => return char::from_u32(value).map(|_| ()),
+                c if c.is_ascii_hexdigit() && len < 6 => {
+                    value = value * 16 + char::from(c).to_digit(16)?;
+                    len += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A literal's optional suffix (an identifier).
+    fn suffix(&mut self) {
+        if ident_start(self.peek(0)) {
+            while ident_continue(self.peek(0)) {
+                self.i += 1;
+            }
+        }
+    }
+
+    /// A character literal, or a lifetime / label.
+    fn quote(&mut self) -> Option<()> {
+        self.i += 1;
+        match self.peek(0) {
+            b'\\' => {
+                self.i += 1;
+                self.escape(false, true)?;
+                return self.close_char();
+            }
+            b'\'' | b'\n' | b'\t' | 0 => return None,
+            _ => {}
+        }
+        let width = utf8_width(self.peek(0));
+        if self.peek(width) == b'\'' {
+            self.i += width;
+            return self.close_char();
+        }
+        // A lifetime: an ASCII identifier not followed by `'` or `#`.
+        if !ident_start(self.peek(0)) || self.starts_with(b"r#") {
+            return None;
+        }
+        while ident_continue(self.peek(0)) {
+            self.i += 1;
+        }
+        (!matches!(self.peek(0), b'\'' | b'#') && self.peek(0) < 0x80).then_some(())
+    }
+
+    fn close_char(&mut self) -> Option<()> {
+        if self.peek(0) != b'\'' {
+            return None;
+        }
+        self.i += 1;
+        self.suffix();
+        Some(())
+    }
+
+    /// An identifier, keyword, or a prefixed literal (`r"…"`, `r#"…"#`, `b"…"`, `b'…'`,
+    /// `br"…"`; C strings are left to proc-macro2).
+    fn word(&mut self) -> Option<()> {
+        for prefix in [&b"br"[..], b"r"] {
+            if self.starts_with(prefix) && matches!(self.peek(prefix.len()), b'"' | b'#') {
+                let raw_ident = prefix == b"r" && self.peek(1) == b'#' && self.peek(2) != b'"';
+                if !(raw_ident && ident_start(self.peek(2)) && self.peek(2) != b'r') {
+                    self.i += prefix.len();
+                    return self.raw(prefix == b"br");
+                }
+                self.i += 2;
+                return self.raw_ident();
+            }
+        }
+        if self.starts_with(b"b\"") {
+            self.i += 2;
+            self.cooked(true)?;
+            self.suffix();
+            return Some(());
+        }
+        if self.starts_with(b"b'") {
+            self.i += 2;
+            match self.peek(0) {
+                b'\\' => {
+                    self.i += 1;
+                    self.escape(true, true)?;
+                }
+                c if c.is_ascii() && c != b'\'' && c != b'\n' && c != 0 => self.i += 1,
+                _ => return None,
+            }
+            return self.close_char();
+        }
+        if self.starts_with(b"c\"") || self.starts_with(b"cr\"") || self.starts_with(b"cr#") {
+            return None;
+        }
+        while ident_continue(self.peek(0)) {
+            self.i += 1;
+        }
+        (self.peek(0) < 0x80).then_some(())
+    }
+
+    /// `r#name` after the `r#`: not `_`, `self`, `Self`, `super`, `crate`.
+    fn raw_ident(&mut self) -> Option<()> {
+        let start = self.i;
+        while ident_continue(self.peek(0)) {
+            self.i += 1;
+        }
+        let sym = self.b.get(start..self.i)?;
+        let reserved = [&b"_"[..], b"super", b"self", b"Self", b"crate"].contains(&sym);
+        (!reserved && self.peek(0) < 0x80).then_some(())
+    }
+
+    /// A raw (byte) string after its prefix: `#`s, a quote, the body, the quote and `#`s.
+    fn raw(&mut self, bytes_only: bool) -> Option<()> {
+        let hashes = self
+            .b
+            .get(self.i..)?
+            .iter()
+            .take_while(|&&c| c == b'#')
+            .count();
+        if hashes > 255 || self.peek(hashes) != b'"' {
+            return None;
+        }
+        self.i += hashes + 1;
+        loop {
+            let rest = self.b.get(self.i..)?;
+            let at = memchr::memchr(b'"', rest)?;
+            if bytes_only && !rest.get(..at)?.is_ascii() {
+                return None;
+            }
+            self.i += at + 1;
+            if (0..hashes).all(|k| self.peek(k) == b'#') {
+                self.i += hashes;
+                self.suffix();
+                return Some(());
+            }
+        }
+    }
+
+    /// A number as proc-macro2 reads it: a float, else an integer; with a suffix.
+    fn number(&mut self) -> Option<()> {
+        let end = match self.float() {
+            Float::Ends(end) => end,
+            Float::Not => self.int()?,
+            Float::Unsure => return None,
+        };
+        self.i = end;
+        if ident_start(self.peek(0)) {
+            self.suffix();
+        }
+        // Not followed by an identifier character (`word_break`), nor by non-ASCII.
+        (!ident_continue(self.peek(0)) && self.peek(0) < 0x80).then_some(())
+    }
+
+    /// The end of a float's digits (proc-macro2's `float_digits`).
+    fn float(&self) -> Float {
+        let mut j = self.i + 1;
+        let at = |k: usize| self.b.get(k).copied().unwrap_or(0);
+        let (mut dot, mut exp) = (false, false);
+        loop {
+            match at(j) {
+                b'0'..=b'9' | b'_' => j += 1,
+                b'.' if !dot => {
+                    let next = at(j + 1);
+                    if next >= 0x80 {
+                        return Float::Unsure;
+                    }
+                    if next == b'.' || ident_start(next) {
+                        return Float::Not;
+                    }
+                    j += 1;
+                    dot = true;
+                }
+                b'e' | b'E' => {
+                    j += 1;
+                    exp = true;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let float = |end: Option<usize>| end.map_or(Float::Not, Float::Ends);
+        if !exp {
+            return float(dot.then_some(j));
+        }
+        let before_exp = float(dot.then_some(j - 1));
+        let (mut sign, mut value) = (false, false);
+        loop {
+            match at(j) {
+                b'+' | b'-' if !value => {
+                    if sign {
+                        return before_exp;
+                    }
+                    sign = true;
+                    j += 1;
+                }
+                b'0'..=b'9' => {
+                    value = true;
+                    j += 1;
+                }
+                b'_' => j += 1,
+                _ => break,
+            }
+        }
+        if value { Float::Ends(j) } else { before_exp }
+    }
+
+    /// The end of an integer's digits (proc-macro2's `digits`).
+    fn int(&self) -> Option<usize> {
+        let mut j = self.i;
+        let base = match (self.peek(0), self.peek(1)) {
+            (b'0', b'x') => 16,
+            (b'0', b'o') => 8,
+            (b'0', b'b') => 2,
+            _ => 10,
+        };
+        if base != 10 {
+            j += 2;
+        }
+        let mut empty = true;
+        while let Some(&c) = self.b.get(j) {
+            let digit = match c {
+                b'0'..=b'9' => u32::from(c - b'0'),
+                b'a'..=b'f' => u32::from(c - b'a') + 10,
+                b'A'..=b'F' => u32::from(c - b'A') + 10,
+                b'_' if empty && base == 10 => return None,
+                b'_' => {
+                    j += 1;
+                    continue;
+                }
+                _ => break,
+            };
+            if digit >= base {
+                if c.is_ascii_digit() {
+                    return None;
+                }
+                break;
+            }
+            j += 1;
+            empty = false;
+        }
+        (!empty).then_some(j)
+    }
+}
+
+/// What proc-macro2's `float_digits` makes of a number.
+enum Float {
+    /// A float ending there.
+    Ends(usize),
+    /// No float (an integer, maybe).
+    Not,
+    /// It depends on a non-ASCII character.
+    Unsure,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::print_stderr)]
+mod tests {
+    use super::surely_lexes;
+    use std::str::FromStr;
+
+    fn lexes(t: &str) -> bool {
+        proc_macro2::TokenStream::from_str(t).is_ok()
+    }
+
+    #[test]
+    fn says_yes_only_where_proc_macro2_lexes() {
+        let cases = [
+            "fn main() { let x = \"a\\\"b\\u{1F600}\\x7f\"; }",
+            "let c = 'a'; let d = '\\n'; let l: &'static str = r#\"x\"y\"#;",
+            "'outer: loop { break 'outer; }",
+            "let n = 1.0e-3f64 + 0x_ff + 1_000u32 + 2. + 1e5 + 0b1010 + 1.max(2);",
+            "let b = b\"abc\\x00\"; let bb = br##\"a\"#b\"##; let y = b'\\'';",
+            "/* a /* nested */ comment */ // line\n#[cfg(test)] mod t {}",
+            "let s = \"line\\\n    continued\";",
+            "r#type; r#fn",
+            "x.0.1; t.1e1",
+            "let é = 1;",
+            "(]",
+            "\"unterminated",
+            "/* unterminated",
+            "'ab'",
+            "'\\q'",
+            "\"\\q\"",
+            "0b102",
+            "1_u8 0_x 0x",
+            "_1 1_",
+            "r#self",
+            "r##x",
+            "c\"c string\"",
+            "b\"\\u{41}\"",
+            "'\\x80'",
+            "'a#",
+            "`",
+            "\\",
+            "1.a",
+            "1.0.0",
+            "1..2",
+            "1e+",
+            "1.0e+-3",
+            "'",
+            "''",
+            "'\\u{110000}'",
+            "\"\\\n\"",
+            "br\"é\"",
+            "1e_",
+        ];
+        for case in cases {
+            if surely_lexes(case) {
+                assert!(lexes(case), "said yes for {case:?}, which does not lex");
+            }
+        }
+        // And it does say yes for ordinary code.
+        for case in &cases[..10] {
+            assert!(surely_lexes(case) || case.contains('é'), "{case:?}");
+        }
+    }
+
+    /// Every `.rs` file under `$READY_LEX_CORPUS` (default: the cargo registry's sources), and
+    /// cuts and one-byte deletions of each: a yes is never given to text that does not lex.
+    /// `cargo test --release --lib lexes -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "reads the whole cargo registry"]
+    fn agrees_with_proc_macro2_on_the_registry() {
+        let root = std::env::var("READY_LEX_CORPUS").unwrap_or_else(|_| {
+            let home = std::env::var("CARGO_HOME")
+                .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap()));
+            format!("{home}/registry/src")
+        });
+        let (mut files, mut yes, mut lexing, mut variants) = (0, 0, 0, 0);
+        for entry in ignore::WalkBuilder::new(&root)
+            .standard_filters(false)
+            .build()
+        {
+            let entry = entry.unwrap();
+            let is_rs = entry.path().extension().is_some_and(|e| e == "rs");
+            let Some(text) = is_rs
+                .then(|| std::fs::read_to_string(entry.path()).ok())
+                .flatten()
+            else {
+                continue;
+            };
+            files += 1;
+            let ok = lexes(&text);
+            lexing += usize::from(ok);
+            let said = surely_lexes(&text);
+            yes += usize::from(said);
+            assert!(ok || !said, "{}", entry.path().display());
+            // Cuts and deletions at a few positions.
+            let step = (text.len() / 7).max(1);
+            for at in (step / 2..text.len()).step_by(step) {
+                if !text.is_char_boundary(at) {
+                    continue;
+                }
+                let mut cut = text.clone();
+                cut.truncate(at);
+                let next = text[at..].chars().next().map_or(0, char::len_utf8);
+                let deleted = format!("{}{}", &text[..at], &text[at + next..]);
+                for v in [cut, deleted] {
+                    variants += 1;
+                    assert!(
+                        !surely_lexes(&v) || lexes(&v),
+                        "{} at {at}",
+                        entry.path().display()
+                    );
+                }
+            }
+        }
+        eprintln!("{files} files, {lexing} lex, {yes} surely; {variants} variants agree");
+        assert!(
+            yes * 10 >= lexing * 9,
+            "too often unsure: {yes} of {lexing}"
+        );
+    }
+}
