@@ -378,8 +378,8 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
-    // Evidence that only a non-default feature compiles passes nothing; a feature the server
-    // binary asks for, or requires, is on.
+    // Evidence that only a non-default feature compiles says so (labellers split on it); a
+    // feature the server binary asks for, or requires, is on.
     assert_eq!(
         verdicts_of(
             &r,
@@ -394,8 +394,8 @@ fn evidence_in_the_forms_real_services_write_it() {
         set(&[
             "graceful-shutdown: o11y/src/main.rs:9 `.with_graceful_shutdown(..)`",
             "metrics-endpoint: o11y-api/src/lib.rs:18 `axum_prometheus::PrometheusMetricLayer::pair(..)`",
-            "rate-limit: Fail",
-            "request-timeout: Fail",
+            "rate-limit: o11y-api/src/lib.rs:30 `tower_governor::governor::GovernorConfig::default(..)` (only with feature `enterprise`, off by default)",
+            "request-timeout: o11y-api/src/lib.rs:11 `tower_http::timeout::TimeoutLayer::new(..)` (only with feature `enterprise`, off by default)",
         ])
     );
     // The product's binary stays a service when only its integration tests depend on it.

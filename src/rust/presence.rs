@@ -94,23 +94,31 @@ fn service_evidence(
             .into_iter()
             .flat_map(|sum| &sum.presence)
             .filter(move |f| f.check == idx && is_production(inputs, i, f.line))
-            .filter(move |f| runs(s, i, &f.func) && built_by_default(inputs, i, &f.features))
+            .filter(move |f| runs(s, i, &f.func))
             .map(move |f| (i, f))
     });
     let mut negated = false;
+    let mut gated = None;
     for (i, f) in facts {
         if f.negates {
             negated = true;
             continue;
         }
-        return Some(Evidence {
+        let evidence = Evidence {
             file: inputs.ws.files[i].path.clone(),
             line: f.line,
             what: f.what.clone(),
-        });
+        };
+        if built_by_default(inputs, i, &f.features) {
+            return Some(evidence);
+        }
+        gated.get_or_insert_with(|| only_with(evidence, &f.features));
     }
     if negated {
         return None;
+    }
+    if gated.is_some() {
+        return gated;
     }
     if let Some(e) = super::forms::text_evidence(m, inputs, s) {
         return Some(e);
@@ -189,10 +197,7 @@ fn package_hits(idx: usize, check: &Check, m: &PresenceMatcher, inputs: &Inputs)
             f.package == Some(pi)
                 && inputs.summaries.get(i).copied().flatten().is_some_and(|s| {
                     s.presence.iter().any(|fact| {
-                        fact.check == idx
-                            && !fact.negates
-                            && is_production(inputs, i, fact.line)
-                            && built_by_default(inputs, i, &fact.features)
+                        fact.check == idx && !fact.negates && is_production(inputs, i, fact.line)
                     })
                 })
         });
@@ -215,13 +220,24 @@ fn package_hits(idx: usize, check: &Check, m: &PresenceMatcher, inputs: &Inputs)
 
 /// Does a build with the workspace's features compile code of file `i` that needs `features`?
 /// Evidence that only a non-default build has (openobserve's rate limiter, `#[cfg(feature =
-/// "enterprise")]`) does not pass a check for the build everyone runs.
+/// "enterprise")]`; kuksa's OTLP metrics, `otel`) is taken only when no other is found, and says
+/// so: labellers split on whether an opt-in feature's code counts.
 fn built_by_default(inputs: &Inputs, i: usize, features: &[String]) -> bool {
     let package = inputs.ws.files.get(i).and_then(|f| f.package);
     let on = package
         .and_then(|p| inputs.ws.packages.get(p))
         .map(|p| &p.features_on);
     features.is_empty() || on.is_some_and(|on| features.iter().all(|f| on.contains(f)))
+}
+
+/// Evidence that only a build with `features` compiles, saying so.
+fn only_with(e: Evidence, features: &[String]) -> Evidence {
+    let what = format!(
+        "{} (only with feature `{}`, off by default)",
+        e.what,
+        features.join("`, `")
+    );
+    Evidence { what, ..e }
 }
 
 /// What the check looks for, for the default message.
