@@ -44,9 +44,8 @@ pub fn link_members(packages: &mut [Package], all: &[Package]) {
 }
 
 /// The features a build turns on for `p`: `default`, its targets' `required-features` and what
-/// members ask of it, each with the
-/// features it implies in `p`'s `[features]` table (`dep:x` and `x?/y` name the optional
-/// dependency `x`).
+/// members ask of it, each with the features it implies in `p`'s `[features]` table (`dep:x`
+/// and `x?/y` name the optional dependency `x`).
 fn features_on(p: &Package, all: &[Package], by_dir: &HashMap<&str, &str>) -> BTreeSet<String> {
     let table = p.manifest_table.get("features").and_then(|f| f.as_table());
     let mut stack: Vec<String> = vec!["default".to_string()];
@@ -63,10 +62,12 @@ fn features_on(p: &Package, all: &[Package], by_dir: &HashMap<&str, &str>) -> BT
         }
     }
     let mut on = BTreeSet::new();
+    let mut expanded = BTreeSet::new();
     while let Some(f) = stack.pop() {
         let name = f.trim_start_matches("dep:");
         let name = name.split(['/', '?']).next().unwrap_or(name).to_string();
-        if !on.insert(name.clone()) || f.contains('/') {
+        on.insert(name.clone());
+        if f.contains('/') || !expanded.insert(name.clone()) {
             continue;
         }
         let implied = table.and_then(|t| t.get(&name)).and_then(|v| v.as_array());
@@ -399,6 +400,36 @@ mod tests {
             kind("pumpkin-codegen", "tools/pumpkin-codegen"),
             Some(CodeKind::BuildScript)
         );
+    }
+
+    #[test]
+    fn features_on_by_default_by_targets_and_by_members() {
+        let mut lib = package("api", "api");
+        lib.manifest_table = toml::from_str(
+            "[features]\ndefault = [\"a\"]\na = [\"b\", \"dep:x\", \"y/z\"]\nb = []\nc = []\nd = []\n",
+        )
+        .unwrap_or_default();
+        lib.targets.push(crate::workspace::Target {
+            name: "admin".into(),
+            kinds: vec!["bin".into()],
+            src_path: "api/src/bin/admin.rs".into(),
+            required_features: vec!["d".into()],
+        });
+        let mut user = package("server", "server");
+        user.dependencies.push(crate::model::Dependency {
+            name: "api".into(),
+            local_name: "api".into(),
+            kind: "normal".into(),
+            req: "*".into(),
+            registry: false,
+            path: Some("api".into()),
+            features: vec!["c".into()],
+        });
+        let by_dir = std::collections::HashMap::from([("api", "api"), ("server", "server")]);
+        let on: Vec<String> = super::features_on(&lib, &[lib.clone(), user], &by_dir)
+            .into_iter()
+            .collect();
+        assert_eq!(on, ["a", "b", "c", "d", "default", "x", "y"]);
     }
 
     #[test]
