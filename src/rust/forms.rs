@@ -20,6 +20,16 @@ static LIMITED: LazyLock<Option<Regex>> =
 static SUMMED_LEN: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\b(\w+)\s*\+=\s*\w+\.len\(\)").ok());
 
+/// A constant named for a request body's maximum: `MAX_SPARQL_BODY_SIZE`, `BODY_LIMIT`,
+/// `MAX_UPLOAD_BYTES`, `MAX_PAYLOAD_LEN`.
+static BODY_SIZE_CONST: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:[A-Z0-9]+_)*(?:BODY|PAYLOAD|UPLOAD|REQUEST)(?:_[A-Z0-9]+)*",
+        r"_(?:SIZE|LIMIT|LEN|LENGTH|BYTES)\b",
+    ))
+    .ok()
+});
+
 /// How far after the sum its comparison may be, and before it the stream read.
 const NEAR: usize = 400;
 
@@ -45,6 +55,9 @@ pub fn text_evidence(
         }
         if m.forms.contains(&Form::LimitedRequestBody) {
             found.extend(limited_request_bodies(text));
+        }
+        if m.forms.contains(&Form::BodySizeConstant) {
+            found.extend(body_size_constants(text));
         }
         found.sort();
         for (at, what) in found {
@@ -130,6 +143,30 @@ fn streamed_size_limits(text: &str) -> Vec<(usize, String)> {
                     ),
                 )
             })
+        })
+        .collect()
+}
+
+/// A body-size constant (not a response's) compared with (`> MAX_..`, `MAX_.. <`) or read up
+/// to (`.take(MAX_..`).
+fn body_size_constants(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = BODY_SIZE_CONST.as_ref() else {
+        return Vec::new();
+    };
+    re.find_iter(text)
+        .filter(|m| {
+            let name = m.as_str();
+            (name.contains("MAX") || name.contains("LIMIT")) && !name.contains("RESPONSE")
+        })
+        .filter_map(|m| {
+            let before = text.get(..m.start())?.trim_end();
+            let after = text.get(m.end()..)?.trim_start();
+            let arrow = before.ends_with("=>") || before.ends_with("->");
+            let compared = (before.ends_with('>') && !arrow)
+                || before.ends_with(".take(")
+                || (after.starts_with('<') && !after.starts_with("<<"));
+            let name = m.as_str();
+            compared.then(|| (m.start(), format!("`{name}` bounds the request body")))
         })
         .collect()
 }
