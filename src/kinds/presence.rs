@@ -60,9 +60,9 @@ pub enum Form {
     /// `http_body_util::Limited::new(body, max)` around a body taken from the request (`req`
     /// named before it), not around a client's response.
     LimitedRequestBody,
-    /// A constant named for a request body's maximum (`MAX_SPARQL_BODY_SIZE`, `BODY_LIMIT`,
-    /// `MAX_UPLOAD_BYTES`; not a response's) that the code compares a length with or reads
-    /// up to (`len > MAX_..`, `.take(MAX_..)`): a body limit written by hand.
+    /// A constant named for a body's maximum (`MAX_SPARQL_BODY_SIZE`, `BODY_LIMIT`; not a
+    /// response's) that the code compares a length with or reads up to (`len > MAX_..`,
+    /// `.take(MAX_..)`): a body limit written by hand.
     BodySizeConstant,
 }
 

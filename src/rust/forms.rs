@@ -20,11 +20,12 @@ static LIMITED: LazyLock<Option<Regex>> =
 static SUMMED_LEN: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\b(\w+)\s*\+=\s*\w+\.len\(\)").ok());
 
-/// A constant named for a request body's maximum: `MAX_SPARQL_BODY_SIZE`, `BODY_LIMIT`,
-/// `MAX_UPLOAD_BYTES`, `MAX_PAYLOAD_LEN`.
+/// A constant named for a body's maximum: `MAX_SPARQL_BODY_SIZE`, `BODY_LIMIT`. (Not
+/// `PAYLOAD`, `UPLOAD` or `REQUEST`: a broker's message payload, an upload to object storage, a
+/// request path's length.)
 static BODY_SIZE_CONST: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:[A-Z0-9]+_)*(?:BODY|PAYLOAD|UPLOAD|REQUEST)(?:_[A-Z0-9]+)*",
+        r"\b(?:[A-Z0-9]+_)*BODY(?:_[A-Z0-9]+)*",
         r"_(?:SIZE|LIMIT|LEN|LENGTH|BYTES)\b",
     ))
     .ok()
