@@ -400,6 +400,8 @@ fn evidence_in_the_forms_real_services_write_it() {
     );
     // The product's binary stays a service when only its integration tests depend on it.
     assert_eq!(service(&r, "engine").protocols, ["http"]);
+    // A metrics client's UDP socket on `127.0.0.1:0` beside the server says nothing of it.
+    assert_eq!(service(&r, "statsd-app").protocols, ["http"]);
     // A CLI's throwaway server on a port the OS picks serves only the process itself.
     let symcli = r.not_services.iter().find(|n| n.bin == "symcli").unwrap();
     assert_eq!(

@@ -148,12 +148,15 @@ impl Walker<'_> {
 
     /// Does the innermost enclosing fn bind a loopback address on port 0 (`"127.0.0.1:0"`,
     /// `SocketAddr::from(([127, 0, 0, 1], 0))`, `("localhost", 0)`)? A server on such a port
-    /// is a helper of the process: the OS picks the port, and only the process knows it.
+    /// is a helper of the process: the OS picks the port, and only the process knows it. Not
+    /// in `main`, nor in a fn that also binds a UDP socket (a metrics client's `127.0.0.1:0`
+    /// beside the real server): there the literal may not be the server's.
     fn fn_binds_ephemeral_port(&self) -> bool {
-        let text = self
-            .current_decl()
-            .and_then(|d| self.input.text.get(d.bytes.clone()));
-        text.is_some_and(|t| EPHEMERAL_LOOPBACK.as_ref().is_some_and(|re| re.is_match(t)))
+        let decl = self.current_decl().filter(|d| d.name != "main");
+        let text = decl.and_then(|d| self.input.text.get(d.bytes.clone()));
+        text.is_some_and(|t| {
+            !t.contains("UdpSocket") && EPHEMERAL_LOOPBACK.as_ref().is_some_and(|re| re.is_match(t))
+        })
     }
 
     /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
