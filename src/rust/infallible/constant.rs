@@ -71,7 +71,7 @@ fn last_segment(e: &Expr) -> Option<String> {
 }
 
 /// Is `name` written like a constant or static (`MAX_LEN`, `N`)?
-fn const_name(name: &str) -> bool {
+pub(crate) fn const_name(name: &str) -> bool {
     name.chars().any(|c| c.is_ascii_uppercase())
         && name
             .chars()

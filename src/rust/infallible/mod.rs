@@ -7,6 +7,8 @@
 
 mod checked;
 mod constant;
+
+pub(crate) use constant::const_name;
 #[cfg(test)]
 mod tests;
 

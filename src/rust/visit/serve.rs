@@ -77,7 +77,9 @@ impl Walker<'_> {
         let mut found = Vec::new();
         for (idx, p) in super::calls::presence_checks(self.engine, self.input) {
             let c = cands.iter().find(|c| {
-                let constant = c.last().is_some_and(|l| is_constant(l));
+                let constant = c
+                    .last()
+                    .is_some_and(|l| crate::rust::infallible::const_name(l));
                 p.functions
                     .iter()
                     .any(|f| f.matches(c) && !(f.any_suffix && constant))
@@ -417,11 +419,3 @@ static EPHEMERAL_LOOPBACK: LazyLock<Option<Regex>> = LazyLock::new(|| {
     ))
     .ok()
 });
-
-/// A `SCREAMING_CASE` name: a constant or a static.
-fn is_constant(name: &str) -> bool {
-    name.chars().any(|c| c.is_ascii_uppercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-}
