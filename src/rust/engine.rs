@@ -5,12 +5,13 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use aho_corasick::AhoCorasick;
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 
 use super::FileSummary;
 use super::request::Request;
 use super::resolve::Resolver;
-use super::split::{RawItem, Split, split};
+use super::items::{RawItem, Split, split};
+use super::lite::{Src, Tt};
 use super::visit::Walker;
 use crate::kinds::call::PathPattern;
 use crate::kinds::service::Start;
@@ -322,24 +323,42 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         clock.lap(Stage::Tokenize);
         return out;
     }
-    let ts = match TokenStream::from_str(&source) {
-        Ok(ts) => ts,
-        Err(e) => {
-            let start = e.span().start();
-            out.parse_error = Some((point(start.line, start.column), e.to_string()));
-            return out;
-        }
+    // The light tree from the bytes where that is certain to be proc-macro2's; else the file
+    // is tokenized whole (and the tree converted from its tokens).
+    let lexed = needed
+        .then(|| input.on_tokens.is_none())
+        .filter(|x| *x)
+        .and_then(|_| super::lexes::lex(&source));
+    let full = match lexed {
+        Some(_) => None,
+        None => match TokenStream::from_str(&source) {
+            Ok(ts) => Some(ts),
+            Err(e) => {
+                let start = e.span().start();
+                out.parse_error = Some((point(start.line, start.column), e.to_string()));
+                return out;
+            }
+        },
     };
     out.tokenized = true;
     clock.lap(Stage::Tokenize);
     if !needed {
         return out;
     }
-    if let Some(seen) = input.on_tokens {
-        seen(&ts);
+    if let (Some(seen), Some(ts)) = (input.on_tokens, &full) {
+        seen(ts);
         clock.lap(Stage::Directives);
     }
-    let sp = split(ts);
+    let src = Src::new(&source);
+    let (top, full) = match (lexed, full) {
+        (Some(top), _) => (top, None),
+        (None, Some(ts)) => (
+            super::lite::from_stream(ts.clone()),
+            Some(ts.into_iter().collect::<Vec<_>>()),
+        ),
+        (None, None) => (Vec::new(), None),
+    };
+    let sp = split(&top, &src);
     clock.lap(Stage::Split);
     out.test_ranges = sp.test_ranges.clone();
     out.items = sp
@@ -353,7 +372,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     if !wanted {
         return out;
     }
-    let prepared = parse_items(engine, input, &source, &sp);
+    let prepared = parse_items(engine, input, &source, &sp, full);
     clock.lap(Stage::Parse);
     if prepared.failed
         && timings::time(Stage::Parse, || {
@@ -377,14 +396,20 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     }
     clock.lap(Stage::Visit);
     if engine.request.graph {
-        summarize_unparsed(engine, &sp, &prepared.resolver, &mut out);
+        summarize_unparsed(engine, &sp, (&top, &src), &prepared.resolver, &mut out);
         clock.lap(Stage::TokenFns);
     }
     out
 }
 
 /// Fns of the items that were not parsed join the call graph from their tokens.
-fn summarize_unparsed(engine: &Engine, sp: &Split, res: &Resolver, out: &mut FileSummary) {
+fn summarize_unparsed(
+    engine: &Engine,
+    sp: &Split,
+    (top, src): (&[Tt], &Src),
+    res: &Resolver,
+    out: &mut FileSummary,
+) {
     let exempt = super::tokens::Exempt(&engine.request.exempt_calls, &engine.externals);
     for (idx, item) in sp.items.iter().enumerate() {
         if item.is_use
@@ -395,7 +420,8 @@ fn summarize_unparsed(engine: &Engine, sp: &Split, res: &Resolver, out: &mut Fil
             continue;
         }
         if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
-            super::tokens::summarize(&item.tokens, res, &exempt, &mut out.facts);
+            let tokens = top.get(item.tokens.clone()).unwrap_or_default();
+            super::tokens::summarize(tokens, src, res, &exempt, &mut out.facts);
         }
     }
 }
@@ -409,8 +435,15 @@ struct Prepared {
 }
 
 /// Parses the `use` items, then the items that mention a needle (items inside test code only
-/// when some check looks at test code).
-fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> Prepared {
+/// when some check looks at test code). `full` holds the file's top-level tokens when it was
+/// tokenized whole; else only the selected items are tokenized ([`selected_tokens`]).
+fn parse_items(
+    engine: &Engine,
+    input: &FileInput,
+    source: &str,
+    sp: &Split,
+    full: Option<Vec<TokenTree>>,
+) -> Prepared {
     let items = &sp.items;
     let mut prepared = Prepared {
         resolver: Resolver::default(),
@@ -418,12 +451,18 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> 
         failed: false,
     };
     for item in items.iter().filter(|i| i.is_use) {
-        match parse_item_tokens::<syn::ItemUse>(item) {
+        let parsed = match &full {
+            Some(full) => parse_tokens::<syn::ItemUse>(full.get(item.tokens.clone())),
+            None => syn::parse_str::<syn::ItemUse>(source.get(item.bytes.clone()).unwrap_or(""))
+                .map_err(|_| ()),
+        };
+        match parsed {
             Ok(u) => prepared.resolver.add_use(&u.tree),
             Err(()) => prepared.failed = true,
         }
     }
     let local = local_needles(engine, &prepared.resolver, source);
+    let mut chosen = Vec::new();
     for (idx, item) in items.iter().enumerate() {
         if item.is_use || item.is_inner_attr || unseen_test(engine, item, &sp.test_ranges) {
             continue;
@@ -433,10 +472,24 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> 
             Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
             None => selected(engine, item, text, &local),
         };
-        if !wanted {
-            continue;
+        if wanted {
+            chosen.push(idx);
         }
-        match parse_item(item) {
+    }
+    let tokens = match full {
+        Some(full) => full,
+        None => selected_tokens(source, sp, &chosen),
+    };
+    let mut at = 0;
+    for idx in chosen {
+        let Some(item) = items.get(idx) else { continue };
+        // The selected items' tokens: all of the file's, or only theirs, in order.
+        let range = match tokens.len() == top_len(sp) {
+            true => item.tokens.clone(),
+            false => at..at + item.tokens.len(),
+        };
+        at = range.end;
+        match parse_item(item, tokens.get(range).unwrap_or_default()) {
             Ok(parsed) => prepared.items.push((idx, parsed)),
             Err(()) => prepared.failed = true,
         }
@@ -444,15 +497,74 @@ fn parse_items(engine: &Engine, input: &FileInput, source: &str, sp: &Split) -> 
     prepared
 }
 
+/// Number of top-level tokens of the split file.
+fn top_len(sp: &Split) -> usize {
+    sp.items.last().map_or(0, |i| i.tokens.end)
+}
+
+/// The top-level tokens of the chosen items, in order: the file is tokenized with every other
+/// byte blanked (lines, columns and byte offsets stay those of the file, see [`blank_except`]),
+/// or whole when that cannot be done or does not give the items' tokens.
+pub(super) fn selected_tokens(source: &str, sp: &Split, chosen: &[usize]) -> Vec<TokenTree> {
+    let ranges = chosen.iter().filter_map(|&i| sp.items.get(i).map(|it| it.bytes.clone()));
+    let want: usize = (chosen.iter())
+        .filter_map(|&i| sp.items.get(i).map(|it| it.tokens.len()))
+        .sum();
+    if want == 0 {
+        return Vec::new();
+    }
+    let blanked = blank_except(source, ranges);
+    let tokenize = |text: &str| -> Vec<TokenTree> {
+        TokenStream::from_str(text).map_or_else(|_| Vec::new(), |ts| ts.into_iter().collect())
+    };
+    match blanked.map(|b| tokenize(&b)) {
+        Some(tokens) if tokens.len() == want => tokens,
+        _ => tokenize(source),
+    }
+}
+
+/// `text` with every byte outside `keep` blanked: newlines stay, other ASCII becomes a space,
+/// a 2- or 3-byte character a whitespace character of the same length (U+0085, U+2028), so
+/// proc-macro2 counts the same characters per line and the same bytes. None when a 4-byte
+/// character would have to go (no whitespace character has 4 bytes).
+fn blank_except(
+    text: &str,
+    keep: impl Iterator<Item = std::ops::Range<usize>>,
+) -> Option<String> {
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let blank = |from: usize, to: usize, out: &mut Vec<u8>| -> Option<()> {
+        for &b in bytes.get(from..to)? {
+            match b {
+                b'\n' => out.push(b'\n'),
+                0..0x80 => out.push(b' '),
+                0xC0..0xE0 => out.extend_from_slice("\u{85}".as_bytes()),
+                0xE0..0xF0 => out.extend_from_slice("\u{2028}".as_bytes()),
+                0xF0.. => return None,
+                _ => {}
+            }
+        }
+        Some(())
+    };
+    let mut at = 0;
+    for r in keep {
+        blank(at, r.start, &mut out)?;
+        out.extend_from_slice(bytes.get(r.clone())?);
+        at = r.end;
+    }
+    blank(at, bytes.len(), &mut out)?;
+    String::from_utf8(out).ok()
+}
+
 /// Parses an item; the value of a `static` or `const` that is a table of literals is left
 /// out ([`super::tables`]: the walk finds nothing in it, and it always parses).
-fn parse_item(item: &RawItem) -> Result<syn::Item, ()> {
+fn parse_item(item: &RawItem, tokens: &[TokenTree]) -> Result<syn::Item, ()> {
     let table = matches!(item.keyword.as_deref(), Some("static" | "const"))
-        .then(|| super::tables::without_table(&item.tokens))
+        .then(|| super::tables::without_table(tokens))
         .flatten();
     match table {
         Some(ts) => syn::parse2::<syn::Item>(ts).map_err(|_| ()),
-        None => parse_item_tokens::<syn::Item>(item),
+        None => parse_tokens::<syn::Item>(Some(tokens)),
     }
 }
 
@@ -473,8 +585,8 @@ fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> bo
     typed || engine.names(text) || local.iter().any(|n| contains(text, n))
 }
 
-fn parse_item_tokens<T: syn::parse::Parse>(item: &RawItem) -> Result<T, ()> {
-    let ts: TokenStream = item.tokens.iter().cloned().collect();
+fn parse_tokens<T: syn::parse::Parse>(tokens: Option<&[TokenTree]>) -> Result<T, ()> {
+    let ts: TokenStream = tokens.unwrap_or_default().iter().cloned().collect();
     syn::parse2::<T>(ts).map_err(|_| ())
 }
 
@@ -549,7 +661,7 @@ fn declares_module(text: &str) -> bool {
 }
 
 /// Replaces a `#!…` first line (not `#![`) by spaces so offsets stay the same.
-fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
     // A byte-order mark is dropped (not blanked): columns on line 1 then count as in an editor.
     if let Some(t) = text.strip_prefix('\u{feff}') {
         return blank_shebang(t);
@@ -585,7 +697,7 @@ fn refused_blanked(
 /// byte for byte (offsets and lines stay the same). The tokenizer would make each of them a
 /// `#[doc = "…"]` attribute and syn would parse it: on well-documented code that was a fifth of
 /// the engine's time, for text no check looks at.
-fn undoc(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+pub(super) fn undoc(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
     let (any, at) = doc_comment_starts(text.as_bytes());
     if !any {
         return text;

@@ -10,6 +10,7 @@
 //! only ever saves work, it never decides a `parse-error` by itself.
 
 use super::depth::utf8_width;
+use super::lite::{Kind, Tree, Tt};
 
 /// True when proc-macro2 certainly tokenizes `text` without error; false when it may not.
 pub fn surely_lexes(text: &str) -> bool {
@@ -17,13 +18,35 @@ pub fn surely_lexes(text: &str) -> bool {
     if memchr::memchr(b'\r', b).is_some() || memchr::memmem::find(b, b"/*ERROR*/").is_some() {
         return false;
     }
-    let mut s = Scan { b, i: 0 };
+    let mut s = Scan {
+        b,
+        i: 0,
+        tree: None,
+    };
     s.all().is_some()
+}
+
+/// The token tree of `text` as proc-macro2 would build it (see [`super::lite`]), when
+/// [`surely_lexes`] says yes; `None` otherwise.
+pub fn lex(text: &str) -> Option<Vec<Tt>> {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\r', b).is_some() || memchr::memmem::find(b, b"/*ERROR*/").is_some() {
+        return None;
+    }
+    let mut s = Scan {
+        b,
+        i: 0,
+        tree: Some(Tree::default()),
+    };
+    s.all()?;
+    s.tree.map(|t| t.cur)
 }
 
 struct Scan<'a> {
     b: &'a [u8],
     i: usize,
+    /// The tree being built, when asked for.
+    tree: Option<Tree>,
 }
 
 /// proc-macro2's punctuation characters (`'` is handled as a lifetime or character).
@@ -53,16 +76,33 @@ impl Scan<'_> {
         let mut stack: Vec<u8> = Vec::new();
         while self.i < self.b.len() {
             let c = self.peek(0);
+            let lo = self.i;
             match c {
                 b' ' | 0x09..=0x0d => self.i += 1,
                 b'/' if self.peek(1) == b'/' => {
                     let rest = self.b.get(self.i..).unwrap_or_default();
                     self.i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    let doc = rest.starts_with(b"//!") || (rest.starts_with(b"///") && !rest.starts_with(b"////"));
+                    if doc {
+                        self.doc(lo, rest.get(2) == Some(&b'!'));
+                    }
                 }
-                b'/' if self.peek(1) == b'*' => self.block_comment()?,
+                b'/' if self.peek(1) == b'*' => {
+                    let plain = self.starts_with(b"/**/")
+                        || !(self.starts_with(b"/*!")
+                            || (self.starts_with(b"/**") && !self.starts_with(b"/***")));
+                    let inner = self.peek(2) == b'!';
+                    self.block_comment()?;
+                    if !plain {
+                        self.doc(lo, inner);
+                    }
+                }
                 b'(' | b'[' | b'{' => {
                     stack.push(c);
                     self.i += 1;
+                    if let Some(t) = &mut self.tree {
+                        t.open(c, lo);
+                    }
                 }
                 b')' | b']' | b'}' => {
                     let open = stack.pop()?;
@@ -71,20 +111,66 @@ impl Scan<'_> {
                         return None;
                     }
                     self.i += 1;
+                    if let Some(t) = &mut self.tree {
+                        t.close(self.i);
+                    }
                 }
                 b'"' => {
                     self.i += 1;
                     self.cooked(false)?;
                     self.suffix();
+                    self.leaf(Kind::Lit, lo);
                 }
-                b'\'' => self.quote()?,
-                b'0'..=b'9' => self.number()?,
-                c if ident_start(c) => self.word()?,
-                c if is_punct(c) => self.i += 1,
+                b'\'' => {
+                    if self.quote()? {
+                        self.leaf(Kind::Punct(b'\'', true), lo);
+                        if let Some(t) = &mut self.tree {
+                            t.leaf(Kind::Ident, lo + 1, self.i);
+                        }
+                    } else {
+                        self.leaf(Kind::Lit, lo);
+                    }
+                }
+                b'0'..=b'9' => {
+                    self.number()?;
+                    self.leaf(Kind::Lit, lo);
+                }
+                c if ident_start(c) => {
+                    let kind = if self.word()? { Kind::Ident } else { Kind::Lit };
+                    self.leaf(kind, lo);
+                }
+                c if is_punct(c) => {
+                    self.i += 1;
+                    let joint = (is_punct(self.peek(0)) || self.peek(0) == b'\'')
+                        && !(self.peek(0) == b'/' && matches!(self.peek(1), b'/' | b'*'));
+                    self.leaf(Kind::Punct(c, joint), lo);
+                }
                 _ => return None,
             }
         }
         stack.is_empty().then_some(())
+    }
+
+    /// Records a leaf token from `lo` to the current position.
+    fn leaf(&mut self, kind: Kind, lo: usize) {
+        if let Some(t) = &mut self.tree {
+            // A lifetime's quote is one byte; the identifier follows it.
+            let hi = if kind == Kind::Punct(b'\'', true) { lo + 1 } else { self.i };
+            t.leaf(kind, lo, hi);
+        }
+    }
+
+    /// A doc comment from `lo` to here: `#`, `!` when inner, and a bracket group, all spanning
+    /// the comment, as proc-macro2 makes of it (the group's `doc = ".."` is left out).
+    fn doc(&mut self, lo: usize, inner: bool) {
+        let hi = self.i;
+        if let Some(t) = &mut self.tree {
+            t.leaf(Kind::Punct(b'#', false), lo, hi);
+            if inner {
+                t.leaf(Kind::Punct(b'!', false), lo, hi);
+            }
+            t.leaf(Kind::Group(b'['), lo, hi);
+        }
     }
 
     fn block_comment(&mut self) -> Option<()> {
@@ -189,14 +275,14 @@ impl Scan<'_> {
         }
     }
 
-    /// A character literal, or a lifetime / label.
-    fn quote(&mut self) -> Option<()> {
+    /// A character literal, or a lifetime / label (true).
+    fn quote(&mut self) -> Option<bool> {
         self.i += 1;
         match self.peek(0) {
             b'\\' => {
                 self.i += 1;
                 self.escape(false, true)?;
-                return self.close_char();
+                return self.close_char().map(|()| false);
             }
             b'\'' | b'\n' | b'\t' | 0 => return None,
             _ => {}
@@ -204,7 +290,7 @@ impl Scan<'_> {
         let width = utf8_width(self.peek(0));
         if self.peek(width) == b'\'' {
             self.i += width;
-            return self.close_char();
+            return self.close_char().map(|()| false);
         }
         // A lifetime: an ASCII identifier not followed by `'` or `#`.
         if !ident_start(self.peek(0)) || self.starts_with(b"r#") {
@@ -213,7 +299,7 @@ impl Scan<'_> {
         while ident_continue(self.peek(0)) {
             self.i += 1;
         }
-        (!matches!(self.peek(0), b'\'' | b'#') && self.peek(0) < 0x80).then_some(())
+        (!matches!(self.peek(0), b'\'' | b'#') && self.peek(0) < 0x80).then_some(true)
     }
 
     fn close_char(&mut self) -> Option<()> {
@@ -226,24 +312,24 @@ impl Scan<'_> {
     }
 
     /// An identifier, keyword, or a prefixed literal (`r"…"`, `r#"…"#`, `b"…"`, `b'…'`,
-    /// `br"…"`; C strings are left to proc-macro2).
-    fn word(&mut self) -> Option<()> {
+    /// `br"…"`; C strings are left to proc-macro2). True for an identifier.
+    fn word(&mut self) -> Option<bool> {
         for prefix in [&b"br"[..], b"r"] {
             if self.starts_with(prefix) && matches!(self.peek(prefix.len()), b'"' | b'#') {
                 let raw_ident = prefix == b"r" && self.peek(1) == b'#' && self.peek(2) != b'"';
                 if !(raw_ident && ident_start(self.peek(2)) && self.peek(2) != b'r') {
                     self.i += prefix.len();
-                    return self.raw(prefix == b"br");
+                    return self.raw(prefix == b"br").map(|()| false);
                 }
                 self.i += 2;
-                return self.raw_ident();
+                return self.raw_ident().map(|()| true);
             }
         }
         if self.starts_with(b"b\"") {
             self.i += 2;
             self.cooked(true)?;
             self.suffix();
-            return Some(());
+            return Some(false);
         }
         if self.starts_with(b"b'") {
             self.i += 2;
@@ -255,7 +341,7 @@ impl Scan<'_> {
                 c if c.is_ascii() && c != b'\'' && c != b'\n' && c != 0 => self.i += 1,
                 _ => return None,
             }
-            return self.close_char();
+            return self.close_char().map(|()| false);
         }
         if self.starts_with(b"c\"") || self.starts_with(b"cr\"") || self.starts_with(b"cr#") {
             return None;
@@ -263,7 +349,7 @@ impl Scan<'_> {
         while ident_continue(self.peek(0)) {
             self.i += 1;
         }
-        (self.peek(0) < 0x80).then_some(())
+        (self.peek(0) < 0x80).then_some(true)
     }
 
     /// `r#name` after the `r#`: not `_`, `self`, `Self`, `super`, `crate`.

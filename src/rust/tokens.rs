@@ -5,21 +5,21 @@
 //! it, and without a second parsing pass. Async fns and closures are not summarized: items with
 //! async code are parsed (`async` is a needle of the graph).
 
-use proc_macro2::{Delimiter, Group, TokenTree};
-
+use super::lite::{Kind, Src, Tt};
 use super::contexts::{Frame, FrameNode};
 use super::facts::{Body, BodyKind, Callee, Facts, FnDecl, Site};
 use super::resolve::Resolver;
 use super::types::Ty;
-use super::visit::region;
+use crate::model::Region;
 
 /// Calls whose arguments run elsewhere (their calls do not make the fn blocking), by last
 /// segment; and the crates that are not workspace members (their paths are not recorded).
 pub struct Exempt<'a>(pub &'a [String], pub &'a std::collections::HashSet<String>);
 
 /// Summarizes the fns of one unparsed top-level item into `facts`.
-pub fn summarize(tokens: &[TokenTree], res: &Resolver, exempt: &Exempt, facts: &mut Facts) {
+pub fn summarize(tokens: &[Tt], src: &Src, res: &Resolver, exempt: &Exempt, facts: &mut Facts) {
     let mut s = Summarizer {
+        src,
         res,
         exempt,
         facts,
@@ -29,56 +29,49 @@ pub fn summarize(tokens: &[TokenTree], res: &Resolver, exempt: &Exempt, facts: &
 }
 
 struct Summarizer<'a, 'f> {
+    src: &'a Src<'a>,
     res: &'a Resolver,
     exempt: &'a Exempt<'a>,
     facts: &'f mut Facts,
     inline: Vec<String>,
 }
 
-fn ident(t: Option<&TokenTree>) -> Option<String> {
-    match t {
-        Some(TokenTree::Ident(i)) => Some(i.to_string()),
-        _ => None,
-    }
+fn punct(t: Option<&Tt>, c: u8) -> bool {
+    t.is_some_and(|t| t.is_punct(c))
 }
 
-fn punct(t: Option<&TokenTree>, c: char) -> bool {
-    matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c)
-}
-
-fn group(t: Option<&TokenTree>, d: Delimiter) -> Option<&Group> {
-    match t {
-        Some(TokenTree::Group(g)) if g.delimiter() == d => Some(g),
-        _ => None,
-    }
+fn group(t: Option<&Tt>, open: u8) -> Option<&Tt> {
+    t.filter(|g| g.is_group(open))
 }
 
 impl Summarizer<'_, '_> {
+    fn ident(&self, t: Option<&Tt>) -> Option<String> {
+        self.src.ident(t).map(str::to_string)
+    }
+
     /// An item (or an impl / inline module member): fns, impls, inline modules.
-    fn item(&mut self, tokens: &[TokenTree], impl_ty: Option<&[String]>, trait_name: Option<&str>) {
+    fn item(&mut self, tokens: &[Tt], impl_ty: Option<&[String]>, trait_name: Option<&str>) {
+        let src = self.src;
         let mut i = 0;
         while i < tokens.len() {
-            match ident(tokens.get(i)).as_deref() {
+            match src.ident(tokens.get(i)) {
                 Some("fn") => {
-                    let is_async = i > 0 && ident(tokens.get(i - 1)).as_deref() == Some("async")
-                        || (i > 1 && ident(tokens.get(i - 2)).as_deref() == Some("async"));
+                    let is_async = i > 0 && src.ident(tokens.get(i - 1)) == Some("async")
+                        || (i > 1 && src.ident(tokens.get(i - 2)) == Some("async"));
                     i = self.fn_item(tokens, i, is_async, impl_ty, trait_name);
                 }
                 Some("impl") => {
-                    if let Some((ty, tr, body)) = impl_head(tokens, i) {
-                        let items: Vec<TokenTree> = body.stream().into_iter().collect();
-                        self.item(&items, Some(&ty), tr.as_deref());
+                    if let Some((ty, tr, body)) = impl_head(tokens, i, src) {
+                        self.item(&body.inner, Some(&ty), tr.as_deref());
                     }
                     return;
                 }
                 Some("mod") => {
-                    if let (Some(name), Some(body)) = (
-                        ident(tokens.get(i + 1)),
-                        group(tokens.get(i + 2), Delimiter::Brace),
-                    ) {
-                        let items: Vec<TokenTree> = body.stream().into_iter().collect();
+                    if let (Some(name), Some(body)) =
+                        (self.ident(tokens.get(i + 1)), group(tokens.get(i + 2), b'{'))
+                    {
                         self.inline.push(name);
-                        self.item(&items, None, None);
+                        self.item(&body.inner, None, None);
                         self.inline.pop();
                     }
                     return;
@@ -92,23 +85,23 @@ impl Summarizer<'_, '_> {
     /// `fn name … { body }` at `at`; returns the index after it.
     fn fn_item(
         &mut self,
-        tokens: &[TokenTree],
+        tokens: &[Tt],
         at: usize,
         is_async: bool,
         impl_ty: Option<&[String]>,
         trait_name: Option<&str>,
     ) -> usize {
-        let Some(name) = ident(tokens.get(at + 1)) else {
+        let Some(name) = self.ident(tokens.get(at + 1)) else {
             return at + 1;
         };
         let mut j = at + 2;
-        while j < tokens.len() && group(tokens.get(j), Delimiter::Brace).is_none() {
-            if punct(tokens.get(j), ';') {
+        while j < tokens.len() && group(tokens.get(j), b'{').is_none() {
+            if punct(tokens.get(j), b';') {
                 return j + 1;
             }
             j += 1;
         }
-        let Some(body) = group(tokens.get(j), Delimiter::Brace) else {
+        let Some(body) = group(tokens.get(j), b'{') else {
             return j;
         };
         if !is_async {
@@ -120,15 +113,14 @@ impl Summarizer<'_, '_> {
     fn fn_body(
         &mut self,
         name: &str,
-        fn_token: Option<&TokenTree>,
-        body: &Group,
+        fn_token: Option<&Tt>,
+        body: &Tt,
         impl_ty: Option<&[String]>,
         trait_name: Option<&str>,
     ) {
-        let line = fn_token.map_or(0, |t| t.span().start().line as u32);
+        let line = fn_token.map_or(0, |t| self.src.line(t.lo));
         let id = self.facts.bodies.len() as u32;
-        let range =
-            fn_token.map_or(0, |t| t.span().byte_range().start)..body.span().byte_range().end;
+        let range = fn_token.map_or(0, |t| t.lo as usize)..body.hi as usize;
         self.facts.bodies.push(Body {
             kind: BodyKind::Fn(FnDecl {
                 name: name.to_string(),
@@ -158,16 +150,14 @@ impl Summarizer<'_, '_> {
             },
             parent: None,
         });
-        let tokens: Vec<TokenTree> = body.stream().into_iter().collect();
-        self.calls(&tokens, id, frame, impl_ty);
+        self.calls(&body.inner, id, frame, impl_ty);
     }
 
     /// Records the calls in a token list (recursing into groups).
-    fn calls(&mut self, tokens: &[TokenTree], body: u32, frame: u32, impl_ty: Option<&[String]>) {
-        for (i, t) in tokens.iter().enumerate() {
-            let TokenTree::Group(g) = t else { continue };
-            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-            let called = if g.delimiter() == Delimiter::Parenthesis {
+    fn calls(&mut self, tokens: &[Tt], body: u32, frame: u32, impl_ty: Option<&[String]>) {
+        for (i, g) in tokens.iter().enumerate() {
+            let Kind::Group(open) = g.kind else { continue };
+            let called = if open == b'(' {
                 self.call_at(tokens, i, body, frame, impl_ty)
             } else {
                 None
@@ -183,7 +173,7 @@ impl Summarizer<'_, '_> {
                 }
                 _ => frame,
             };
-            self.calls(&inner, body, frame, impl_ty);
+            self.calls(&g.inner, body, frame, impl_ty);
         }
     }
 
@@ -197,24 +187,24 @@ impl Summarizer<'_, '_> {
     /// path's candidates for a path call.
     fn call_at(
         &mut self,
-        tokens: &[TokenTree],
+        tokens: &[Tt],
         at: usize,
         body: u32,
         frame: u32,
         impl_ty: Option<&[String]>,
     ) -> Option<Vec<Vec<String>>> {
-        let name = ident(tokens.get(at.checked_sub(1)?))?;
+        let name = self.ident(tokens.get(at.checked_sub(1)?))?;
         if is_keyword(&name) {
             return None;
         }
-        let start = tokens.get(at - 1)?.span();
-        let end = tokens.get(at)?.span();
+        let start = tokens.get(at - 1)?.lo;
+        let end = tokens.get(at)?.hi;
         let mut k = at - 1;
-        if k > 0 && punct(tokens.get(k - 1), '.') {
+        if k > 0 && punct(tokens.get(k - 1), b'.') {
             // Only `self.m(..)`: without the walker's hints a method on another receiver would
             // resolve by its name alone, which large workspaces make a guess.
-            let on_self = (k >= 2).then(|| ident(tokens.get(k - 2))).flatten();
-            let (Some("self"), Some(t)) = (on_self.as_deref(), impl_ty) else {
+            let on_self = (k >= 2).then(|| self.src.ident(tokens.get(k - 2))).flatten();
+            let (Some("self"), Some(t)) = (on_self, impl_ty) else {
                 return None;
             };
             let recv = Ty::named(t.to_vec());
@@ -225,20 +215,19 @@ impl Summarizer<'_, '_> {
                     recv_call: None,
                     roots: Vec::new(),
                 },
-                start,
-                end,
+                (start, end),
                 body,
                 frame,
                 format!("….{name}()"),
             );
             return None;
         }
-        if k > 0 && punct(tokens.get(k - 1), '!') {
+        if k > 0 && punct(tokens.get(k - 1), b'!') {
             return None;
         }
         let mut segs = vec![name];
-        while k >= 3 && punct(tokens.get(k - 1), ':') && punct(tokens.get(k - 2), ':') {
-            let Some(seg) = ident(tokens.get(k - 3)) else {
+        while k >= 3 && punct(tokens.get(k - 1), b':') && punct(tokens.get(k - 2), b':') {
+            let Some(seg) = self.ident(tokens.get(k - 3)) else {
                 break;
             };
             segs.insert(0, seg);
@@ -262,8 +251,7 @@ impl Summarizer<'_, '_> {
         );
         self.site(
             Callee::Path(cands.clone()),
-            start,
-            end,
+            (start, end),
             body,
             frame,
             display,
@@ -271,18 +259,19 @@ impl Summarizer<'_, '_> {
         Some(cands)
     }
 
-    fn site(
-        &mut self,
-        callee: Callee,
-        start: proc_macro2::Span,
-        end: proc_macro2::Span,
-        body: u32,
-        frame: u32,
-        display: String,
-    ) {
+    /// Records a call site spanning the bytes `at` (from the callee's name to the end of its
+    /// argument list).
+    fn site(&mut self, callee: Callee, at: (u32, u32), body: u32, frame: u32, display: String) {
+        let (line, column) = self.src.line_column(at.0);
+        let (end_line, end_column) = self.src.line_column(at.1);
         self.facts.sites.push(Site {
             callee,
-            region: region(start, end),
+            region: Region {
+                line: line as u32,
+                column: column as u32 + 1,
+                end_line: end_line as u32,
+                end_column: end_column as u32 + 1,
+            },
             frame: Some(frame),
             body: Some(body),
             discarded: false,
@@ -320,21 +309,25 @@ fn is_keyword(s: &str) -> bool {
 }
 
 /// The self type, trait and body of `impl<…> [Trait for] Type<…> [where …] { … }` at `at`.
-fn impl_head(tokens: &[TokenTree], at: usize) -> Option<(Vec<String>, Option<String>, &Group)> {
+fn impl_head<'t>(
+    tokens: &'t [Tt],
+    at: usize,
+    src: &Src,
+) -> Option<(Vec<String>, Option<String>, &'t Tt)> {
     let mut path: Vec<String> = Vec::new();
     let mut trait_name: Option<String> = None;
     let mut after_for = false;
     let mut collecting = true;
     let mut depth = 0i32;
     for t in tokens.iter().skip(at + 1) {
-        match t {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && depth == 0 => {
-                return (!path.is_empty()).then_some((path, trait_name, g));
+        match t.kind {
+            Kind::Group(b'{') if depth == 0 => {
+                return (!path.is_empty()).then_some((path, trait_name, t));
             }
-            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
-            TokenTree::Punct(p) if p.as_char() == '>' => depth -= 1,
-            TokenTree::Ident(id) if depth == 0 && collecting => {
-                let s = id.to_string();
+            Kind::Punct(b'<', _) => depth += 1,
+            Kind::Punct(b'>', _) => depth -= 1,
+            Kind::Ident if depth == 0 && collecting => {
+                let s = src.text(t).to_string();
                 match s.as_str() {
                     "for" => {
                         trait_name = path.last().cloned();
