@@ -323,15 +323,12 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         clock.lap(Stage::Tokenize);
         return out;
     }
-    // The light tree from the bytes where that is certain to be proc-macro2's; else the file
-    // is tokenized whole (and the tree converted from its tokens).
-    let lexed = needed
-        .then(|| input.on_tokens.is_none())
-        .filter(|x| *x)
-        .and_then(|_| super::lexes::lex(&source));
-    let full = match lexed {
-        Some(_) => None,
-        None => match TokenStream::from_str(&source) {
+    // The light tree from the bytes where that is certain to be proc-macro2's; else (and for
+    // a caller that wants the file's tokens) the file is tokenized whole.
+    let lexed = needed.then(|| super::lexes::lex(&source)).flatten();
+    let full = match lexed.is_some() && input.on_tokens.is_none() {
+        true => None,
+        false => match TokenStream::from_str(&source) {
             Ok(ts) => Some(ts),
             Err(e) => {
                 let start = e.span().start();
@@ -350,14 +347,12 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         clock.lap(Stage::Directives);
     }
     let src = Src::new(&source);
-    let (top, full) = match (lexed, full) {
-        (Some(top), _) => (top, None),
-        (None, Some(ts)) => (
-            super::lite::from_stream(ts.clone()),
-            Some(ts.into_iter().collect::<Vec<_>>()),
-        ),
-        (None, None) => (Vec::new(), None),
+    let top = match (lexed, &full) {
+        (Some(top), _) => top,
+        (None, Some(ts)) => super::lite::from_stream(ts.clone()),
+        (None, None) => Vec::new(),
     };
+    let full = full.map(|ts| ts.into_iter().collect::<Vec<_>>());
     let sp = split(&top, &src);
     clock.lap(Stage::Split);
     out.test_ranges = sp.test_ranges.clone();
@@ -420,8 +415,8 @@ fn summarize_unparsed(
             continue;
         }
         if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
-            let tokens = top.get(item.tokens.clone()).unwrap_or_default();
-            super::tokens::summarize(tokens, src, res, &exempt, &mut out.facts);
+            let tokens = super::lite::expanded(top.get(item.tokens.clone()).unwrap_or_default(), src);
+            super::tokens::summarize(&tokens, src, res, &exempt, &mut out.facts);
         }
     }
 }
@@ -480,16 +475,17 @@ fn parse_items(
         Some(full) => full,
         None => selected_tokens(source, sp, &chosen),
     };
-    let mut at = 0;
+    // The selected items' tokens: all of the file's, or only theirs, in order. They are moved
+    // out, not copied, for the parser.
+    let whole = tokens.len() == top_len(sp);
+    let (mut rest, mut at) = (tokens.into_iter(), 0);
     for idx in chosen {
         let Some(item) = items.get(idx) else { continue };
-        // The selected items' tokens: all of the file's, or only theirs, in order.
-        let range = match tokens.len() == top_len(sp) {
-            true => item.tokens.clone(),
-            false => at..at + item.tokens.len(),
-        };
-        at = range.end;
-        match parse_item(item, tokens.get(range).unwrap_or_default()) {
+        let start = if whole { item.tokens.start } else { at };
+        rest.by_ref().take(start.saturating_sub(at)).for_each(drop);
+        let mine: Vec<TokenTree> = rest.by_ref().take(item.tokens.len()).collect();
+        at = start + item.tokens.len();
+        match parse_item(item, mine) {
             Ok(parsed) => prepared.items.push((idx, parsed)),
             Err(()) => prepared.failed = true,
         }
@@ -558,14 +554,12 @@ fn blank_except(
 
 /// Parses an item; the value of a `static` or `const` that is a table of literals is left
 /// out ([`super::tables`]: the walk finds nothing in it, and it always parses).
-fn parse_item(item: &RawItem, tokens: &[TokenTree]) -> Result<syn::Item, ()> {
+fn parse_item(item: &RawItem, tokens: Vec<TokenTree>) -> Result<syn::Item, ()> {
     let table = matches!(item.keyword.as_deref(), Some("static" | "const"))
-        .then(|| super::tables::without_table(tokens))
+        .then(|| super::tables::without_table(&tokens))
         .flatten();
-    match table {
-        Some(ts) => syn::parse2::<syn::Item>(ts).map_err(|_| ()),
-        None => parse_tokens::<syn::Item>(Some(tokens)),
-    }
+    let ts = table.unwrap_or_else(|| tokens.into_iter().collect());
+    syn::parse2::<syn::Item>(ts).map_err(|_| ())
 }
 
 /// Is the item test code no check looks at? Its facts would only feed findings that are

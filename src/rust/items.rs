@@ -136,12 +136,12 @@ impl<'s> Head<'s> {
                     if next.is_some_and(|b| b.is_punct(b'!')) {
                         h.inner_attr = true;
                         if let Some(g) = tokens.get(i + 2).filter(|g| is_any_group(g)) {
-                            h.attribute(&g.inner, src);
+                            h.attribute(&src.inner(g), src);
                         }
                         return h;
                     }
                     if let Some(g) = next.filter(|g| is_any_group(g)) {
-                        h.attribute(&g.inner, src);
+                        h.attribute(&src.inner(g), src);
                     }
                     i += 2;
                 }
@@ -177,7 +177,7 @@ impl<'s> Head<'s> {
         match idents.as_slice() {
             ["cfg"] => {
                 if let Some(g) = toks.get(1).filter(|g| is_any_group(g)) {
-                    self.cfg_test |= cfg_requires_test(&g.inner, src);
+                    self.cfg_test |= cfg_requires_test(&src.inner(g), src);
                 }
             }
             ["path"] => {
@@ -188,7 +188,7 @@ impl<'s> Head<'s> {
             }
             ["cfg_attr"] => {
                 if let Some(g) = toks.get(1).filter(|g| is_any_group(g)) {
-                    self.path_attr.extend(cfg_attr_path(&g.inner, src));
+                    self.path_attr.extend(cfg_attr_path(&src.inner(g), src));
                 }
             }
             [.., last] if *last == "test" || *last == "bench" => self.test_attr = true,
@@ -273,7 +273,7 @@ fn modules(item: &[Tt], src: &Src, inline: &[String], in_test: bool, out: &mut S
     }
     if let Some(body) = macro_body(item, &head, src) {
         // `cfg_rt! { pub mod task; }` (tokio, hyper): declarations passed through a macro.
-        macro_modules(&body.inner, src, inline, in_test || is_test, out);
+        macro_modules(&src.inner(body), src, inline, in_test || is_test, out);
         return;
     }
     if head.keyword != Some("mod") {
@@ -287,7 +287,7 @@ fn modules(item: &[Tt], src: &Src, inline: &[String], in_test: bool, out: &mut S
         Some(g) if g.is_group(b'{') => {
             let mut path = inline.to_vec();
             path.push(name);
-            for sub in chunks(&g.inner) {
+            for sub in chunks(&src.inner(g)) {
                 modules(sub, src, &path, in_test || is_test, out);
             }
         }
@@ -313,7 +313,7 @@ fn macro_modules(body: &[Tt], src: &Src, inline: &[String], in_test: bool, out: 
         if test && !in_test {
             out.test_ranges.push(line_range(sub, src));
         }
-        macro_modules(&g.inner, src, inline, in_test || test, out);
+        macro_modules(&src.inner(g), src, inline, in_test || test, out);
     }
 }
 

@@ -21,22 +21,31 @@ pub fn surely_lexes(text: &str) -> bool {
     let mut s = Scan {
         b,
         i: 0,
+        end: b.len(),
         tree: None,
     };
     s.all().is_some()
 }
 
 /// The token tree of `text` as proc-macro2 would build it (see [`super::lite`]), when
-/// [`surely_lexes`] says yes; `None` otherwise.
+/// [`surely_lexes`] says yes; `None` otherwise. Brace groups are left unread (lazy): their
+/// tokens are lexed when asked for ([`super::lite::Src::inner`]).
 pub fn lex(text: &str) -> Option<Vec<Tt>> {
     let b = text.as_bytes();
     if memchr::memchr(b'\r', b).is_some() || memchr::memmem::find(b, b"/*ERROR*/").is_some() {
         return None;
     }
+    lex_range(text, 0..b.len(), true)
+}
+
+/// The tree of `text[range]`, a part that lexes on its own (the inside of a group of a file
+/// [`lex`] accepted), with byte offsets in `text`; brace groups lazy when `lazy`.
+pub fn lex_range(text: &str, range: std::ops::Range<usize>, lazy: bool) -> Option<Vec<Tt>> {
     let mut s = Scan {
-        b,
-        i: 0,
-        tree: Some(Tree::default()),
+        b: text.as_bytes(),
+        i: range.start,
+        end: range.end,
+        tree: Some(Tree::new(lazy)),
     };
     s.all()?;
     s.tree.map(|t| t.cur)
@@ -45,6 +54,8 @@ pub fn lex(text: &str) -> Option<Vec<Tt>> {
 struct Scan<'a> {
     b: &'a [u8],
     i: usize,
+    /// Where to stop.
+    end: usize,
     /// The tree being built, when asked for.
     tree: Option<Tree>,
 }
@@ -74,7 +85,7 @@ impl Scan<'_> {
     /// Every token to the end; `None` when unsure.
     fn all(&mut self) -> Option<()> {
         let mut stack: Vec<u8> = Vec::new();
-        while self.i < self.b.len() {
+        while self.i < self.end {
             let c = self.peek(0);
             let lo = self.i;
             match c {

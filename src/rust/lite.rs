@@ -34,8 +34,10 @@ pub struct Tt {
     pub lo: u32,
     /// Byte offset after its last byte (after the closing delimiter of a group).
     pub hi: u32,
-    /// A group's tokens.
+    /// A group's tokens (none yet when `lazy`).
     pub inner: Vec<Tt>,
+    /// A brace group whose tokens were not read yet ([`Src::inner`] reads them).
+    pub lazy: bool,
 }
 
 impl Tt {
@@ -88,6 +90,27 @@ impl<'a> Src<'a> {
         t.text(self.text)
     }
 
+    /// A group's tokens; those of a lazy group are read now (its brace groups lazy in turn).
+    pub fn inner<'t>(&self, g: &'t Tt) -> std::borrow::Cow<'t, [Tt]> {
+        match g.lazy {
+            true => std::borrow::Cow::Owned(self.read(g, true)),
+            false => std::borrow::Cow::Borrowed(&g.inner),
+        }
+    }
+
+    /// A group's tokens, every group in them read.
+    pub fn inner_full(&self, g: &Tt) -> Vec<Tt> {
+        match g.lazy {
+            true => self.read(g, false),
+            false => expanded(&g.inner, self),
+        }
+    }
+
+    fn read(&self, g: &Tt, lazy: bool) -> Vec<Tt> {
+        let inside = g.lo as usize + 1..(g.hi as usize).saturating_sub(1);
+        super::lexes::lex_range(self.text, inside, lazy).unwrap_or_default()
+    }
+
     /// The text of `t` when it is an identifier.
     pub fn ident(&self, t: Option<&Tt>) -> Option<&'a str> {
         t.filter(|t| t.kind == Kind::Ident).map(|t| self.text(t))
@@ -95,32 +118,65 @@ impl<'a> Src<'a> {
 }
 
 /// Builds a tree token by token.
-#[derive(Default)]
 pub struct Tree {
     /// The tokens of the innermost open group (of the file, at the end).
     pub cur: Vec<Tt>,
     stack: Vec<(u8, usize, Vec<Tt>)>,
+    /// Leave brace groups lazy.
+    lazy: bool,
+    /// Depth inside the lazy group being skipped (0: none), and where it opened.
+    skip: (usize, usize),
 }
 
 impl Tree {
+    /// An empty tree; brace groups lazy when `lazy`.
+    pub fn new(lazy: bool) -> Tree {
+        Tree {
+            cur: Vec::new(),
+            stack: Vec::new(),
+            lazy,
+            skip: (0, 0),
+        }
+    }
+
     /// A leaf token (or an empty group).
     pub fn leaf(&mut self, kind: Kind, lo: usize, hi: usize) {
-        self.cur.push(Tt {
-            kind,
-            lo: lo as u32,
-            hi: hi as u32,
-            inner: Vec::new(),
-        });
+        if self.skip.0 == 0 {
+            self.cur.push(Tt {
+                kind,
+                lo: lo as u32,
+                hi: hi as u32,
+                inner: Vec::new(),
+                lazy: false,
+            });
+        }
     }
 
     /// A group opens at `lo`.
     pub fn open(&mut self, delim: u8, lo: usize) {
+        if self.skip.0 > 0 || (self.lazy && delim == b'{') {
+            self.skip = (self.skip.0 + 1, if self.skip.0 == 0 { lo } else { self.skip.1 });
+            return;
+        }
         let outer = std::mem::take(&mut self.cur);
         self.stack.push((delim, lo, outer));
     }
 
     /// The innermost group closes; `hi` is after its closing delimiter.
     pub fn close(&mut self, hi: usize) {
+        if self.skip.0 > 0 {
+            self.skip.0 -= 1;
+            if self.skip.0 == 0 {
+                self.cur.push(Tt {
+                    kind: Kind::Group(b'{'),
+                    lo: self.skip.1 as u32,
+                    hi: hi as u32,
+                    inner: Vec::new(),
+                    lazy: true,
+                });
+            }
+            return;
+        }
         if let Some((delim, lo, outer)) = self.stack.pop() {
             let inner = std::mem::replace(&mut self.cur, outer);
             self.cur.push(Tt {
@@ -128,9 +184,27 @@ impl Tree {
                 lo: lo as u32,
                 hi: hi as u32,
                 inner,
+                lazy: false,
             });
         }
     }
+}
+
+/// `tokens` with every lazy group read, to the bottom.
+pub fn expanded(tokens: &[Tt], src: &Src) -> Vec<Tt> {
+    tokens
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            if t.lazy {
+                t.inner = src.inner_full(&t);
+                t.lazy = false;
+            } else if !t.inner.is_empty() {
+                t.inner = expanded(&t.inner, src);
+            }
+            t
+        })
+        .collect()
 }
 
 /// The light tree of proc-macro2 tokens (byte ranges from their spans).
@@ -172,5 +246,6 @@ fn from_tree(t: TokenTree) -> Tt {
         lo: r.start as u32,
         hi: r.end as u32,
         inner,
+        lazy: false,
     }
 }
