@@ -527,29 +527,35 @@ fn blank_except(
     text: &str,
     keep: impl Iterator<Item = std::ops::Range<usize>>,
 ) -> Option<String> {
-    let mut out: Vec<u8> = Vec::with_capacity(text.len());
-    let bytes = text.as_bytes();
-    let blank = |from: usize, to: usize, out: &mut Vec<u8>| -> Option<()> {
-        for &b in bytes.get(from..to)? {
-            match b {
-                b'\n' => out.push(b'\n'),
-                0..0x80 => out.push(b' '),
-                0xC0..0xE0 => out.extend_from_slice("\u{85}".as_bytes()),
-                0xE0..0xF0 => out.extend_from_slice("\u{2028}".as_bytes()),
-                0xF0.. => return None,
-                _ => {}
-            }
-        }
-        Some(())
-    };
+    let mut out = text.as_bytes().to_vec();
     let mut at = 0;
     for r in keep {
-        blank(at, r.start, &mut out)?;
-        out.extend_from_slice(bytes.get(r.clone())?);
+        blank(out.get_mut(at..r.start)?)?;
         at = r.end;
     }
-    blank(at, bytes.len(), &mut out)?;
+    blank(out.get_mut(at..)?)?;
     String::from_utf8(out).ok()
+}
+
+/// Blanks a part of a text in place (see [`blank_except`]).
+fn blank(part: &mut [u8]) -> Option<()> {
+    if part.is_ascii() {
+        part.iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
+        return Some(());
+    }
+    let mut i = 0;
+    while let Some(&b) = part.get(i) {
+        let with: &[u8] = match b {
+            b'\n' => b"\n",
+            0..0x80 => b" ",
+            0xC0..0xE0 => "\u{85}".as_bytes(),
+            0xE0..0xF0 => "\u{2028}".as_bytes(),
+            _ => return None,
+        };
+        part.get_mut(i..i + with.len())?.copy_from_slice(with);
+        i += with.len();
+    }
+    Some(())
 }
 
 /// Parses an item; the value of a `static` or `const` that is a table of literals is left

@@ -62,16 +62,42 @@ struct Scan<'a> {
 
 /// proc-macro2's punctuation characters (`'` is handled as a lifetime or character).
 fn is_punct(c: u8) -> bool {
-    b"~!@#$%^&*-=+|;:,<.>/?".contains(&c)
+    CLASS[usize::from(c)] & PUNCT != 0
 }
 
 fn ident_start(c: u8) -> bool {
-    c == b'_' || c.is_ascii_alphabetic()
+    CLASS[usize::from(c)] & START != 0
 }
 
 fn ident_continue(c: u8) -> bool {
-    c == b'_' || c.is_ascii_alphanumeric()
+    CLASS[usize::from(c)] & CONTINUE != 0
 }
+
+const PUNCT: u8 = 1;
+const START: u8 = 2;
+const CONTINUE: u8 = 4;
+
+/// Byte classes: punctuation, identifier start, identifier continuation.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let punct = b"~!@#$%^&*-=+|;:,<.>/?";
+    let mut i = 0;
+    while i < punct.len() {
+        t[punct[i] as usize] = PUNCT;
+        i += 1;
+    }
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b == b'_' || b.is_ascii_alphabetic() {
+            t[c] = START | CONTINUE;
+        } else if b.is_ascii_digit() {
+            t[c] = CONTINUE;
+        }
+        c += 1;
+    }
+    t
+};
 
 impl Scan<'_> {
     fn peek(&self, k: usize) -> u8 {
@@ -89,7 +115,12 @@ impl Scan<'_> {
             let c = self.peek(0);
             let lo = self.i;
             match c {
-                b' ' | 0x09..=0x0d => self.i += 1,
+                b' ' | 0x09..=0x0d => {
+                    self.i += 1;
+                    while matches!(self.peek(0), b' ' | 0x09..=0x0d) {
+                        self.i += 1;
+                    }
+                }
                 b'/' if self.peek(1) == b'/' => {
                     let rest = self.b.get(self.i..).unwrap_or_default();
                     self.i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
@@ -325,6 +356,22 @@ impl Scan<'_> {
     /// An identifier, keyword, or a prefixed literal (`r"…"`, `r#"…"#`, `b"…"`, `b'…'`,
     /// `br"…"`; C strings are left to proc-macro2). True for an identifier.
     fn word(&mut self) -> Option<bool> {
+        if matches!(self.peek(0), b'b' | b'c' | b'r') {
+            return self.prefixed();
+        }
+        self.ident_rest()
+    }
+
+    /// An identifier to its end.
+    fn ident_rest(&mut self) -> Option<bool> {
+        while ident_continue(self.peek(0)) {
+            self.i += 1;
+        }
+        (self.peek(0) < 0x80).then_some(true)
+    }
+
+    /// A word starting with `b`, `c` or `r`: maybe a prefixed literal or a raw identifier.
+    fn prefixed(&mut self) -> Option<bool> {
         for prefix in [&b"br"[..], b"r"] {
             if self.starts_with(prefix) && matches!(self.peek(prefix.len()), b'"' | b'#') {
                 let raw_ident = prefix == b"r" && self.peek(1) == b'#' && self.peek(2) != b'"';
@@ -357,10 +404,7 @@ impl Scan<'_> {
         if self.starts_with(b"c\"") || self.starts_with(b"cr\"") || self.starts_with(b"cr#") {
             return None;
         }
-        while ident_continue(self.peek(0)) {
-            self.i += 1;
-        }
-        (self.peek(0) < 0x80).then_some(true)
+        self.ident_rest()
     }
 
     /// `r#name` after the `r#`: not `_`, `self`, `Self`, `super`, `crate`.
