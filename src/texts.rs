@@ -8,7 +8,6 @@
 //! [`Texts::changed`], for a note.
 
 use std::collections::BTreeSet;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -22,14 +21,27 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp of `text`.
     pub fn of(text: &str) -> Stamp {
-        // SipHash with fixed keys: the same text always gets the same hash.
-        let mut h = std::hash::DefaultHasher::new();
-        text.hash(&mut h);
         Stamp {
             len: text.len(),
-            hash: h.finish(),
+            hash: word_hash(text.as_bytes()),
         }
     }
+}
+
+/// A fast hash of 8-byte words (rotate, xor, multiply by an odd constant: each step is a
+/// bijection of the state, so texts of the same length that differ in one word always differ).
+/// The same text always gets the same hash. SipHash over every file was 2 % of a scan.
+fn word_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    let h = (&mut words).fold(0, |h, c| {
+        step(h, <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes))
+    });
+    words
+        .remainder()
+        .iter()
+        .fold(h, |h, &b| step(h, u64::from(b)))
 }
 
 /// A file the scan read: where it is, the read's size cap, and its stamp.

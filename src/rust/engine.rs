@@ -8,10 +8,10 @@ use aho_corasick::AhoCorasick;
 use proc_macro2::{TokenStream, TokenTree};
 
 use super::FileSummary;
-use super::request::Request;
-use super::resolve::Resolver;
 use super::items::{RawItem, Split, split};
 use super::lite::{Src, Tt};
+use super::request::Request;
+use super::resolve::Resolver;
 use super::visit::Walker;
 use crate::kinds::call::PathPattern;
 use crate::kinds::service::Start;
@@ -415,7 +415,8 @@ fn summarize_unparsed(
             continue;
         }
         if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
-            let tokens = super::lite::expanded(top.get(item.tokens.clone()).unwrap_or_default(), src);
+            let tokens =
+                super::lite::expanded(top.get(item.tokens.clone()).unwrap_or_default(), src);
             super::tokens::summarize(&tokens, src, res, &exempt, &mut out.facts);
         }
     }
@@ -473,7 +474,7 @@ fn parse_items(
     }
     let tokens = match full {
         Some(full) => full,
-        None => selected_tokens(source, sp, &chosen),
+        None => super::blanked::selected_tokens(source, sp, &chosen),
     };
     // The selected items' tokens: all of the file's, or only theirs, in order. They are moved
     // out, not copied, for the parser.
@@ -496,66 +497,6 @@ fn parse_items(
 /// Number of top-level tokens of the split file.
 fn top_len(sp: &Split) -> usize {
     sp.items.last().map_or(0, |i| i.tokens.end)
-}
-
-/// The top-level tokens of the chosen items, in order: the file is tokenized with every other
-/// byte blanked (lines, columns and byte offsets stay those of the file, see [`blank_except`]),
-/// or whole when that cannot be done or does not give the items' tokens.
-pub(super) fn selected_tokens(source: &str, sp: &Split, chosen: &[usize]) -> Vec<TokenTree> {
-    let ranges = chosen.iter().filter_map(|&i| sp.items.get(i).map(|it| it.bytes.clone()));
-    let want: usize = (chosen.iter())
-        .filter_map(|&i| sp.items.get(i).map(|it| it.tokens.len()))
-        .sum();
-    if want == 0 {
-        return Vec::new();
-    }
-    let blanked = blank_except(source, ranges);
-    let tokenize = |text: &str| -> Vec<TokenTree> {
-        TokenStream::from_str(text).map_or_else(|_| Vec::new(), |ts| ts.into_iter().collect())
-    };
-    match blanked.map(|b| tokenize(&b)) {
-        Some(tokens) if tokens.len() == want => tokens,
-        _ => tokenize(source),
-    }
-}
-
-/// `text` with every byte outside `keep` blanked: newlines stay, other ASCII becomes a space,
-/// a 2- or 3-byte character a whitespace character of the same length (U+0085, U+2028), so
-/// proc-macro2 counts the same characters per line and the same bytes. None when a 4-byte
-/// character would have to go (no whitespace character has 4 bytes).
-fn blank_except(
-    text: &str,
-    keep: impl Iterator<Item = std::ops::Range<usize>>,
-) -> Option<String> {
-    let mut out = text.as_bytes().to_vec();
-    let mut at = 0;
-    for r in keep {
-        blank(out.get_mut(at..r.start)?)?;
-        at = r.end;
-    }
-    blank(out.get_mut(at..)?)?;
-    String::from_utf8(out).ok()
-}
-
-/// Blanks a part of a text in place (see [`blank_except`]).
-fn blank(part: &mut [u8]) -> Option<()> {
-    if part.is_ascii() {
-        part.iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
-        return Some(());
-    }
-    let mut i = 0;
-    while let Some(&b) = part.get(i) {
-        let with: &[u8] = match b {
-            b'\n' => b"\n",
-            0..0x80 => b" ",
-            0xC0..0xE0 => "\u{85}".as_bytes(),
-            0xE0..0xF0 => "\u{2028}".as_bytes(),
-            _ => return None,
-        };
-        part.get_mut(i..i + with.len())?.copy_from_slice(with);
-        i += with.len();
-    }
-    Some(())
 }
 
 /// Parses an item; the value of a `static` or `const` that is a table of literals is left

@@ -250,7 +250,10 @@ fn predicate_requires_test(p: &[Tt], src: &Src) -> bool {
             value.kind == Kind::Lit && TEST_FEATURES.contains(&src.text(value).trim_matches('"'))
         }
         [op, g] if g.is_group(b'(') => {
-            let mut branches = g.inner.split(|t| t.is_punct(b',')).filter(|b| !b.is_empty());
+            let mut branches = g
+                .inner
+                .split(|t| t.is_punct(b','))
+                .filter(|b| !b.is_empty());
             match ident(op) {
                 Some("all") => branches.any(|b| predicate_requires_test(b, src)),
                 Some("any") => {

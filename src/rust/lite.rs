@@ -155,7 +155,10 @@ impl Tree {
     /// A group opens at `lo`.
     pub fn open(&mut self, delim: u8, lo: usize) {
         if self.skip.0 > 0 || (self.lazy && delim == b'{') {
-            self.skip = (self.skip.0 + 1, if self.skip.0 == 0 { lo } else { self.skip.1 });
+            self.skip = (
+                self.skip.0 + 1,
+                if self.skip.0 == 0 { lo } else { self.skip.1 },
+            );
             return;
         }
         let outer = std::mem::take(&mut self.cur);

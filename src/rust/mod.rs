@@ -10,6 +10,7 @@
 //! extra pass, and the [`CodeModel`] resolves every site and assigns roles. The model knows no
 //! check: the kinds in `scan` are queries over it. See `docs/engine.md`.
 
+mod blanked;
 mod contexts;
 mod depth;
 mod engine;

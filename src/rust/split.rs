@@ -71,7 +71,6 @@ pub fn fat_arrow(tokens: &[TokenTree]) -> Option<usize> {
     })
 }
 
-
 /// Byte range of a (joined) span in its file.
 pub fn span_bytes(span: proc_macro2::Span) -> std::ops::Range<usize> {
     span.byte_range()

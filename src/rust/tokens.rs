@@ -5,9 +5,9 @@
 //! it, and without a second parsing pass. Async fns and closures are not summarized: items with
 //! async code are parsed (`async` is a needle of the graph).
 
-use super::lite::{Kind, Src, Tt};
 use super::contexts::{Frame, FrameNode};
 use super::facts::{Body, BodyKind, Callee, Facts, FnDecl, Site};
+use super::lite::{Kind, Src, Tt};
 use super::resolve::Resolver;
 use super::types::Ty;
 use crate::model::Region;
@@ -67,9 +67,10 @@ impl Summarizer<'_, '_> {
                     return;
                 }
                 Some("mod") => {
-                    if let (Some(name), Some(body)) =
-                        (self.ident(tokens.get(i + 1)), group(tokens.get(i + 2), b'{'))
-                    {
+                    if let (Some(name), Some(body)) = (
+                        self.ident(tokens.get(i + 1)),
+                        group(tokens.get(i + 2), b'{'),
+                    ) {
                         self.inline.push(name);
                         self.item(&body.inner, None, None);
                         self.inline.pop();
@@ -203,7 +204,9 @@ impl Summarizer<'_, '_> {
         if k > 0 && punct(tokens.get(k - 1), b'.') {
             // Only `self.m(..)`: without the walker's hints a method on another receiver would
             // resolve by its name alone, which large workspaces make a guess.
-            let on_self = (k >= 2).then(|| self.src.ident(tokens.get(k - 2))).flatten();
+            let on_self = (k >= 2)
+                .then(|| self.src.ident(tokens.get(k - 2)))
+                .flatten();
             let (Some("self"), Some(t)) = (on_self, impl_ty) else {
                 return None;
             };

@@ -337,4 +337,3 @@ fn macro_body(item: &[TokenTree], head: &Head) -> Option<proc_macro2::Group> {
         _ => None,
     }
 }
-

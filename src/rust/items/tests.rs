@@ -5,7 +5,8 @@ use std::str::FromStr;
 use proc_macro2::TokenStream;
 
 use super::oracle;
-use crate::rust::engine::{blank_shebang, selected_tokens, undoc};
+use crate::rust::blanked::selected_tokens;
+use crate::rust::engine::{blank_shebang, undoc};
 use crate::rust::lexes::lex;
 use crate::rust::lite::{Src, Tt, expanded, from_stream};
 
@@ -38,7 +39,11 @@ fn check(text: &str) -> Option<bool> {
     let lexed = lex(&source);
     let src = Src::new(&source);
     if let Some(lexed) = &lexed {
-        assert_eq!(&expanded(lexed, &src), &converted, "the byte-level tree differs");
+        assert_eq!(
+            &expanded(lexed, &src),
+            &converted,
+            "the byte-level tree differs"
+        );
     }
     let new = super::split(lexed.as_ref().unwrap_or(&converted), &src);
     let old = oracle::split(ts.clone());
@@ -66,13 +71,21 @@ fn check(text: &str) -> Option<bool> {
         .iter()
         .flat_map(|&i| from_stream(whole[new.items[i].tokens.clone()].iter().cloned().collect()))
         .collect();
-    assert_eq!(from_stream(alone.iter().cloned().collect()), mine, "items alone");
+    assert_eq!(
+        from_stream(alone.iter().cloned().collect()),
+        mine,
+        "items alone"
+    );
     let pos = |t: &proc_macro2::TokenTree| (t.span().start(), t.span().end());
     let expected: Vec<_> = chosen
         .iter()
         .flat_map(|&i| whole[new.items[i].tokens.clone()].iter().map(pos))
         .collect();
-    assert_eq!(alone.iter().map(pos).collect::<Vec<_>>(), expected, "lines and columns");
+    assert_eq!(
+        alone.iter().map(pos).collect::<Vec<_>>(),
+        expected,
+        "lines and columns"
+    );
     proc_macro2::extra::invalidate_current_thread_spans();
     Some(lexed.is_some())
 }
@@ -83,7 +96,10 @@ fn expected_len(sp: &super::Split, chosen: &[usize]) -> usize {
 
 fn corpus(root: &str) -> (usize, usize, usize) {
     let (mut files, mut lexing, mut fast) = (0, 0, 0);
-    for entry in ignore::WalkBuilder::new(root).standard_filters(false).build() {
+    for entry in ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+    {
         let entry = entry.unwrap();
         let is_rs = entry.path().extension().is_some_and(|e| e == "rs");
         let Some(text) = is_rs
@@ -110,7 +126,10 @@ fn corpus(root: &str) -> (usize, usize, usize) {
 fn agrees_with_the_token_split_on_the_fixtures() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
     let (files, lexing, fast) = corpus(root);
-    assert!(files > 100 && fast * 10 >= lexing * 9, "{files} {lexing} {fast}");
+    assert!(
+        files > 100 && fast * 10 >= lexing * 9,
+        "{files} {lexing} {fast}"
+    );
 }
 
 /// Every `.rs` file under `$READY_LEX_CORPUS` (default: the cargo registry's sources).
