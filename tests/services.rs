@@ -378,6 +378,16 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // A site generator's `serve` (watch files, open the browser) is its author's local preview.
+    assert!(r.services.iter().all(|s| s.bin != "sitegen"));
+    let preview = r.not_services.iter().find(|n| n.bin == "sitegen").unwrap();
+    assert!(
+        preview.reason.starts_with(
+            "a developer tool with a local preview server (`notify-debouncer-full` watches files, `open`"
+        ),
+        "{}",
+        preview.reason
+    );
     // Evidence that only a non-default feature compiles says so (labellers split on it); a
     // feature the server binary asks for, or requires, is on.
     assert_eq!(

@@ -17,7 +17,7 @@ use super::{Classification, FileSummary, StartFact, modtree};
 use crate::kinds::Check;
 use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Purpose};
 use crate::model::{CodeKind, Evidence, NotService};
-use crate::workspace::{Target, Workspace};
+use crate::workspace::{Package, Target, Workspace};
 
 /// A detected service.
 #[derive(Debug, Clone)]
@@ -119,18 +119,51 @@ const DESKTOP_UI: &[&str] = &[
     "libadwaita",
 ];
 
+/// File watchers and browser openers (or live-reload layers): a package that declares one of
+/// each is a developer tool whose server is a local preview (`zola serve`, `mdbook serve`,
+/// `trunk serve`: rebuild on change, reload the page), not a deployed service.
+const FILE_WATCHERS: &[&str] = &[
+    "notify",
+    "notify-debouncer-mini",
+    "notify-debouncer-full",
+    "hotwatch",
+    "watchexec",
+];
+const PREVIEW_OPENERS: &[&str] = &[
+    "open",
+    "opener",
+    "webbrowser",
+    "tower-livereload",
+    "livereload",
+];
+
+/// Why a bin of package `p` is no deployed service whatever it starts, if it is not: its
+/// package is not production code, a desktop app, or a local preview tool.
+fn not_deployed(p: &Package) -> Option<String> {
+    if let Some((_, why)) = &p.role {
+        return Some(format!("its package holds no production code: {why}"));
+    }
+    let first = |list: &[&'static str]| list.iter().copied().find(|k| p.depends_on(k));
+    if let Some(ui) = first(DESKTOP_UI) {
+        return Some(format!(
+            "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
+        ));
+    }
+    let (watcher, opener) = (first(FILE_WATCHERS)?, first(PREVIEW_OPENERS)?);
+    Some(format!(
+        "a developer tool with a local preview server (`{watcher}` watches files, `{opener}` \
+         opens or reloads the page): not a deployed service"
+    ))
+}
+
 /// Decides, for every bin target of the scanned packages, whether it is a service.
 pub fn detect(inputs: &Inputs) -> Services {
     let mut out = Services::default();
     for (pi, p) in inputs.ws.packages.iter().enumerate() {
         for t in p.targets.iter().filter(|t| t.is_bin()) {
-            let desktop = DESKTOP_UI.iter().find(|k| p.depends_on(k));
-            let verdict = match (&p.role, desktop) {
-                (Some((_, why)), _) => Err(format!("its package holds no production code: {why}")),
-                (None, Some(ui)) => Err(format!(
-                    "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
-                )),
-                (None, None) => detect_bin(inputs, pi, t),
+            let verdict = match not_deployed(p) {
+                Some(reason) => Err(reason),
+                None => detect_bin(inputs, pi, t),
             };
             match verdict {
                 Ok(s) => out.found.push(s),
