@@ -473,6 +473,9 @@ fn every_finding_carries_its_scope() {
             "macros/tests/fail/unfinished.rs:2 test",
             // a build-dependency only, and a `cargo xtask` command: build tooling
             "protogen/src/lib.rs:3 build-script",
+            // a member under `samples/`: example code, and no service
+            "samples/echo-server/src/main.rs:5 example",
+            "samples/echo-server/src/main.rs:6 example",
             "testkit/src/bin/mock-server.rs:5 test-support",
             "testkit/src/bin/mock-server.rs:6 test-support",
             "testkit/src/lib.rs:4 test-support",
