@@ -63,6 +63,10 @@ pub struct FnIndex {
     items: HashMap<String, Mentions>,
     /// The names of the `static` items among them: values a bin can give a framework.
     values: HashSet<String>,
+    /// Types that derive a command-line parser (clap's `Parser`, `Subcommand`, `Args`,
+    /// structopt's `StructOpt`): code that names one holds a parsed value of it, subcommands
+    /// and their arguments included.
+    parsed: HashSet<String>,
     /// Impls of traits by self type: the trait, what the impl mentions, its fns.
     trait_impls: HashMap<String, Vec<TraitImpl>>,
     /// Traits declared in these files.
@@ -176,6 +180,9 @@ impl FnIndex {
         };
         if matches!(tokens.get(i), Some(TokenTree::Ident(kw)) if kw == "static") {
             self.values.insert(name.clone());
+        }
+        if derives_a_cli_parser(tokens, i) {
+            self.parsed.insert(name.clone());
         }
         self.items.entry(name).or_default().merge(&mentions);
     }
@@ -332,8 +339,11 @@ impl FnIndex {
         // A static the bin names declares its type; a declared type declares the types of its
         // fields and variants. A type code merely uses declares nothing, and what its item
         // mentions stays unknown (field types are not calls).
+        let holds_fields = named.given.contains(name)
+            || named.declared.contains(name)
+            || self.parsed.contains(name);
         if let Some(m) = self.items.get(name)
-            && (named.given.contains(name) || named.declared.contains(name))
+            && holds_fields
         {
             known.merge(m);
             named.declared.extend(m.idents.iter().cloned());
@@ -479,6 +489,44 @@ fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
         matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
     let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn");
     keyword && named && !lifetime
+}
+
+/// Do the outer attributes before the item keyword at `i` derive a command-line parser
+/// (`#[derive(Parser)]`, `#[derive(clap::Subcommand, Debug)]`)? Visibility (`pub`,
+/// `pub(crate)`) may stand between them and the keyword.
+fn derives_a_cli_parser(tokens: &[TokenTree], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        match tokens.get(k) {
+            Some(TokenTree::Ident(v)) if v == "pub" => {}
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {}
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                if derive_names(g).any(|n| CLI_DERIVES.contains(&n.as_str())) {
+                    return true;
+                }
+            }
+            Some(TokenTree::Punct(p)) if p.as_char() == '#' => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Derives that parse a command line into the type.
+const CLI_DERIVES: &[&str] = &["Parser", "Subcommand", "Args", "StructOpt"];
+
+/// The last segments of the paths a `derive(..)` attribute names.
+fn derive_names(attr: &Group) -> impl Iterator<Item = String> {
+    let tokens: Vec<TokenTree> = attr.stream().into_iter().collect();
+    let list = match tokens.as_slice() {
+        [TokenTree::Ident(d), TokenTree::Group(g)] if d == "derive" => Some(g.stream()),
+        _ => None,
+    };
+    list.into_iter().flatten().filter_map(|t| match t {
+        TokenTree::Ident(i) => Some(i.to_string()),
+        _ => None,
+    })
 }
 
 /// Does code with these mentions name free fn `name` as a value?
