@@ -143,6 +143,7 @@ fn health_vocabulary_and_framework_defaults() {
         fired(&r, &["graceful-shutdown"]),
         set(&[
             "graceful-shutdown actix-nosignals/src/main.rs:1",
+            "graceful-shutdown axum-helper-crate/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
             "graceful-shutdown oxhttp-sparql/src/main.rs:1",
@@ -175,6 +176,13 @@ fn health_vocabulary_and_framework_defaults() {
     );
     assert_eq!(service(&r, "tonic-grpc").protocols, ["grpc"]);
     assert_eq!(service(&r, "warp-ping").protocols, ["http"]);
+    // A dependency's `serve_app(router, ..)` starts the axum server the closure declares.
+    let helper = service(&r, "axum-helper-crate");
+    assert_eq!(helper.protocols, ["http"]);
+    assert_eq!(
+        (helper.started.file.as_str(), helper.started.line),
+        ("axum-helper-crate/src/main.rs", 7)
+    );
 }
 
 #[test]

@@ -320,9 +320,17 @@ fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize
             continue;
         };
         for s in &summary.starts {
+            let mut s = s.clone();
+            // A dependency's serve fn starts the server of the framework the closure declares.
+            if s.helper {
+                let Some(&first) = declared.first() else {
+                    continue;
+                };
+                s.framework = Some(first);
+            }
             let known = s.framework.is_none_or(|f| declared.contains(&f));
             if known && !s.ephemeral && is_production(inputs, i, s.line) {
-                out.push((i, s.clone()));
+                out.push((i, s));
             }
         }
     }
