@@ -143,7 +143,10 @@ impl Walker<'_> {
                 }
                 _ => None,
             });
-        let helper = found.is_none().then(|| self.helper_crate_start(callee)).flatten();
+        let helper = found
+            .is_none()
+            .then(|| self.helper_crate_start(callee))
+            .flatten();
         let found = found.or_else(|| helper.clone().map(|what| (None, what)));
         let found = found.or_else(|| match callee {
             Callee::Method { name, .. }
