@@ -188,10 +188,11 @@ fn health_vocabulary_and_framework_defaults() {
 #[test]
 fn client_timeouts_and_query_limits_are_not_server_settings() {
     let r = report_of("svc-evidence");
-    let fired = fired(&r, &["request-timeout", "request-body-limit"]);
+    let fired = fired(&r, &["request-timeout", "request-body-limit", "rate-limit"]);
     assert_eq!(
         fired,
         set(&[
+            "rate-limit app/src/main.rs:1",
             "request-body-limit app/src/main.rs:1",
             "request-timeout app/src/main.rs:1",
         ])

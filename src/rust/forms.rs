@@ -34,17 +34,19 @@ static BODY_SIZE_CONST: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// How far after the sum its comparison may be, and before it the stream read.
 const NEAR: usize = 400;
 
-/// The first text form of `m` in the service's production code.
+/// The first text form of `m` in `files` (the service's files in the check's path scope) that is
+/// production code.
 pub fn text_evidence(
     m: &PresenceMatcher,
     inputs: &Inputs,
     s: &DetectedService,
+    files: &[usize],
 ) -> Option<Evidence> {
     if m.literals.is_empty() && m.server_methods.is_empty() && m.forms.is_empty() {
         return None;
     }
     let start_files: HashSet<usize> = s.starts.iter().map(|(i, _)| *i).collect();
-    for &i in &s.files {
+    for &i in files {
         let Some(text) = inputs.texts.get(i) else {
             continue;
         };
