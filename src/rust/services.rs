@@ -259,7 +259,8 @@ fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
 
 /// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
 /// attributes, `resource("/x")`, warp's `path!("x")` and `warp::path("x")`, hand-written
-/// `"/x" =>` and `("/x", _) =>` match arms and `== "/x"` comparisons.
+/// `"/x" =>` and `("/x", _) =>` match arms and `== "/x"` comparisons (segment dispatchers:
+/// [`segment_routes`]).
 static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r#"\.(?:route|nest|at|resource|scope|service|get|post|put|patch|delete|mount|path|to)\(\s*"(/[^"\s]*)""#,
@@ -271,6 +272,27 @@ static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     ))
     .ok()
 });
+
+/// A dispatcher matching a request path's next segment (`match path.next() {`), and its
+/// `Some("segment") =>` arms: routes too, in a file that has such a match.
+static SEGMENT_MATCH: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\bmatch\s+[\w.()]*(?:\bpath|segments?)(?:\(\))?\.next\(\)\s*\{").ok()
+});
+static SEGMENT_ARM: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"\bSome\(\s*"([A-Za-z0-9_.\-]+)"\s*\)\s*=>"#).ok());
+
+/// The route segments of a file's hand-written segment dispatcher, if it has one.
+fn segment_routes(text: &str) -> Vec<&str> {
+    let (Some(m), Some(arm)) = (SEGMENT_MATCH.as_ref(), SEGMENT_ARM.as_ref()) else {
+        return Vec::new();
+    };
+    if !m.is_match(text) {
+        return Vec::new();
+    }
+    arm.captures_iter(text)
+        .filter_map(|c| c.get(1).map(|g| g.as_str()))
+        .collect()
+}
 
 /// Does the code serve metrics and register no other route (a Prometheus exporter, the
 /// metrics side port of a DNS server)? And does it register a route of its own (not metrics)?
@@ -289,6 +311,13 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
                 .flatten()
                 .next()
                 .map_or("", |m| m.as_str());
+            if is_metrics_route(route) {
+                metrics = true;
+            } else {
+                return (false, true);
+            }
+        }
+        for route in segment_routes(&text) {
             if is_metrics_route(route) {
                 metrics = true;
             } else {
