@@ -349,7 +349,9 @@ fn next_path_segment(e: &Expr) -> bool {
     m.method == "next"
         && match &*m.receiver {
             Expr::Path(p) => p.path.get_ident().is_some_and(|i| segments(&i.to_string())),
-            Expr::Field(f) => matches!(&f.member, syn::Member::Named(n) if segments(&n.to_string())),
+            Expr::Field(f) => {
+                matches!(&f.member, syn::Member::Named(n) if segments(&n.to_string()))
+            }
             Expr::MethodCall(inner) => segments(&inner.method.to_string()),
             _ => false,
         }
@@ -633,7 +635,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             // A nested dispatcher's `status` is a resource's (`/cas/{ca}/status`), not the
             // service's health.
             for arm in &e.arms {
-                for seg in some_str_lits(&arm.pat).into_iter().filter(|s| s != "status") {
+                for seg in some_str_lits(&arm.pat)
+                    .into_iter()
+                    .filter(|s| s != "status")
+                {
                     let route = format!("/{seg}");
                     self.route_fact(&route, arm.pat.span().start().line as u32);
                 }
