@@ -255,13 +255,7 @@ impl FnIndex {
             ..Named::default()
         };
         let mut known = start;
-        let renamed: Vec<(String, String)> = known
-            .calls
-            .iter()
-            .chain(known.assoc.iter().map(|(_, n)| n))
-            .filter_map(|c| self.aliases.get(c).cloned())
-            .collect();
-        known.assoc.extend(renamed);
+        self.unalias(&mut known);
         let modules: HashSet<&str> = self
             .bodies
             .keys()
@@ -294,9 +288,33 @@ impl FnIndex {
                     known.merge(m);
                 }
             }
+            self.unalias(&mut known);
             for name in fresh {
                 self.name_type(name, &mut known, &mut seen, &mut named);
             }
+        }
+    }
+
+    /// `use health::health as health_endpoint;`: code that calls or names the alias calls or
+    /// names the original (`cfg.service(api::health_endpoint)` registers `health::health`).
+    fn unalias(&self, known: &mut Mentions) {
+        // Named as a value only through a `use` path (`x as usize` is a cast, not an alias).
+        let used = |alias: &String, (module, _): &(String, String)| {
+            known.calls.contains(alias)
+                || known.assoc.iter().any(|(_, n)| n == alias)
+                || (!module.is_empty()
+                    && !PRIMITIVES.contains(&alias.as_str())
+                    && known.idents.contains(alias))
+        };
+        let renamed: Vec<(String, String)> = self
+            .aliases
+            .iter()
+            .filter(|(alias, orig)| used(alias, orig) && !known.assoc.contains(*orig))
+            .map(|(_, orig)| orig.clone())
+            .collect();
+        for (module, name) in renamed {
+            known.idents.insert(name.clone());
+            known.assoc.insert((module, name));
         }
     }
 
@@ -528,6 +546,12 @@ fn derive_names(attr: &Group) -> impl Iterator<Item = String> {
         _ => None,
     })
 }
+
+/// Primitive types, the usual right side of a cast (`len as usize`).
+const PRIMITIVES: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+    "f32", "f64", "bool", "char", "str",
+];
 
 /// Does code with these mentions name free fn `name` as a value?
 fn names_value(m: &Mentions, (owner, name): &(Owner, String)) -> bool {
