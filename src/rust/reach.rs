@@ -549,8 +549,8 @@ fn derive_names(attr: &Group) -> impl Iterator<Item = String> {
 
 /// Primitive types, the usual right side of a cast (`len as usize`).
 const PRIMITIVES: &[&str] = &[
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-    "f32", "f64", "bool", "char", "str",
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char", "str",
 ];
 
 /// Does code with these mentions name free fn `name` as a value?
