@@ -62,6 +62,9 @@ pub fn text_evidence(
         if m.forms.contains(&Form::BodySizeConstant) {
             found.extend(body_size_constants(text));
         }
+        if m.forms.contains(&Form::TimeoutMiddleware) {
+            found.extend(timeout_middlewares(text));
+        }
         found.sort();
         for (at, what) in found {
             let line = line_of(text, at);
@@ -170,6 +173,27 @@ fn body_size_constants(text: &str) -> Vec<(usize, String)> {
                 || (after.starts_with('<') && !after.starts_with("<<"));
             let name = m.as_str();
             compared.then(|| (m.start(), format!("`{name}` bounds the request body")))
+        })
+        .collect()
+}
+
+/// `from_fn(timeout_15secs)`, `middleware::from_fn(crate::mw::request_timeout)`,
+/// `wrap_fn(with_timeout)`: a middleware fn named for a timeout.
+static TIMEOUT_MIDDLEWARE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:from_fn|from_fn_with_state|wrap_fn)\(\s*(?:[\w:]+::)?(\w*timeout\w*)\s*[,)]")
+        .ok()
+});
+
+/// The middleware fns named for a timeout that a framework is given.
+fn timeout_middlewares(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = TIMEOUT_MIDDLEWARE.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let name = c.get(1)?.as_str();
+            Some((whole.start(), format!("middleware `{name}`")))
         })
         .collect()
 }

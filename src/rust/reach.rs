@@ -590,7 +590,32 @@ fn collect(ts: TokenStream, out: &mut Mentions) {
                 }
                 out.idents.insert(name);
             }
+            // An attribute (`#[tokio::main]`, `#[get("/x")]`) calls nothing: its paths name
+            // macros, not fns (`tokio::main` is no call of a library's `main`).
+            TokenTree::Group(g) if is_attribute(&tokens, i, g) => idents_of(g.stream(), out),
             TokenTree::Group(g) => collect(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Is the bracket group at `i` an attribute's: `#[..]` or `#![..]`?
+fn is_attribute(tokens: &[TokenTree], i: usize, g: &Group) -> bool {
+    let punct =
+        |k: usize, c: char| matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    g.delimiter() == Delimiter::Bracket
+        && (punct(i.wrapping_sub(1), '#')
+            || (punct(i.wrapping_sub(1), '!') && punct(i.wrapping_sub(2), '#')))
+}
+
+/// Records only the identifiers of these tokens.
+fn idents_of(ts: TokenStream, out: &mut Mentions) {
+    for t in ts {
+        match t {
+            TokenTree::Ident(id) => {
+                out.idents.insert(id.to_string());
+            }
+            TokenTree::Group(g) => idents_of(g.stream(), out),
             _ => {}
         }
     }
