@@ -129,11 +129,21 @@ fn an_item_that_does_not_parse_leaves_the_rest_of_the_file_checked() {
 
 #[test]
 fn hand_written_routes_count_as_health_endpoints() {
-    // `path() == "/health"` and `match path() { "/livez" | … }` route; a bare literal does not.
+    // `path() == "/health"`, `match path() { "/livez" | … }` and a segment dispatcher's
+    // `match path.next() { Some("health") => … }` route; a bare literal, a command line's
+    // `Some("health")` and a nested resource's `Some("status")` do not.
     assert_eq!(
         fired("syntax-handrouted"),
-        set(&["health-endpoint none/src/main.rs:1"])
+        set(&[
+            "health-endpoint none/src/main.rs:1",
+            "health-endpoint segnone/src/main.rs:1"
+        ])
     );
+    // Its `Some("api")` and `Some("health")` arms are routes of its own beside `metrics`:
+    // an HTTP service, not a metrics exporter.
+    let r = report_of("syntax-handrouted");
+    let segments = common::service(&r, "segments");
+    assert_eq!(segments.protocols, ["http"]);
 }
 
 #[test]

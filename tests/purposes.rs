@@ -208,6 +208,13 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
         "pass backup/src/lib.rs:38"
     );
     assert!(r.services.iter().all(|s| s.bin != "backup-version"));
+    // A parsed command line holds its subcommand: `cli.run()` dispatching through a field
+    // (`if let Some(cmd) = &mut self.command { cmd.execute() }`) reaches `vaultd server`, whose
+    // health handler is registered under a `use` alias (`health::health as health_endpoint`).
+    assert_eq!(
+        verdict(&r, "vaultd", "health-endpoint"),
+        "pass vault/src/handlers/health.rs:1"
+    );
 }
 
 #[test]

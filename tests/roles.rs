@@ -94,6 +94,8 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // a client made on the first request for a key and kept in a static (for-loop and
             // guard lookups) is made once per key; without the memo it is made per request
             "blocking-in-async src/backend.rs:49 request error",
+            // a job runner's loop (named so: `background_job::start`) takes queued work
+            "blocking-in-async src/background_job.rs:8 background note",
             // a daemon whose main runs inside `worker.on(main_inner())`: its setup runs once,
             // the task it spawns per accepted connection serves
             "blocking-in-async src/bin/daemon.rs:17 startup note",
@@ -111,7 +113,7 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/lazy.rs:61 background note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
-            "blocking-in-async src/main.rs:22 startup note",
+            "blocking-in-async src/main.rs:23 startup note",
             // a `gen-config` prompt loop waits for a person at a terminal, not for requests
             // a migration walking a table page by page is no event loop
             "blocking-in-async src/migration.rs:9 unknown note",

@@ -108,7 +108,8 @@ fn evidence_in_a_crate_the_server_depends_on_counts() {
 fn a_config_printer_beside_the_server_is_not_a_service() {
     let r = report_of("svc-printer");
     let names: Vec<&str> = r.services.iter().map(|s| s.bin.as_str()).collect();
-    assert_eq!(names, ["web"]);
+    // `#[tokio::main]` on a job's own `main` does not call the library's `main` that serves.
+    assert_eq!(names, ["jobs-app", "web"]);
     let printer = r
         .not_services
         .iter()
@@ -121,7 +122,7 @@ fn a_config_printer_beside_the_server_is_not_a_service() {
     assert!(
         fired(&r, SERVICE_CHECKS)
             .iter()
-            .all(|f| f.contains("web/src/main.rs:1")),
+            .all(|f| f.contains("web/src/main.rs:1") || f.contains("jobs-app/src/main.rs:1")),
         "{:?}",
         fired(&r, SERVICE_CHECKS)
     );
@@ -143,6 +144,7 @@ fn health_vocabulary_and_framework_defaults() {
         fired(&r, &["graceful-shutdown"]),
         set(&[
             "graceful-shutdown actix-nosignals/src/main.rs:1",
+            "graceful-shutdown axum-helper-crate/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
             "graceful-shutdown oxhttp-sparql/src/main.rs:1",
@@ -175,15 +177,23 @@ fn health_vocabulary_and_framework_defaults() {
     );
     assert_eq!(service(&r, "tonic-grpc").protocols, ["grpc"]);
     assert_eq!(service(&r, "warp-ping").protocols, ["http"]);
+    // A dependency's `serve_app(router, ..)` starts the axum server the closure declares.
+    let helper = service(&r, "axum-helper-crate");
+    assert_eq!(helper.protocols, ["http"]);
+    assert_eq!(
+        (helper.started.file.as_str(), helper.started.line),
+        ("axum-helper-crate/src/main.rs", 7)
+    );
 }
 
 #[test]
 fn client_timeouts_and_query_limits_are_not_server_settings() {
     let r = report_of("svc-evidence");
-    let fired = fired(&r, &["request-timeout", "request-body-limit"]);
+    let fired = fired(&r, &["request-timeout", "request-body-limit", "rate-limit"]);
     assert_eq!(
         fired,
         set(&[
+            "rate-limit app/src/main.rs:1",
             "request-body-limit app/src/main.rs:1",
             "request-timeout app/src/main.rs:1",
         ])
@@ -263,7 +273,7 @@ fn list_services_says_what_was_detected_and_why() {
     };
     assert_eq!(
         run(false),
-        "service `web` (package `web`, web/src/main.rs): http via axum\n  starts its server at web/src/lib.rs:16: `axum::serve(..)`\n  http: web/src/lib.rs:16: `axum::serve(..)`\n  code searched: web\n1 other bin target is not a service (-v says why)\n"
+        "service `jobs-app` (package `jobs-app`, jobs-app/src/main.rs): http via axum\n  starts its server at jobs-app/src/lib.rs:12: `axum::serve(..)`\n  http: jobs-app/src/lib.rs:12: `axum::serve(..)`\n  code searched: jobs-app\nservice `web` (package `web`, web/src/main.rs): http via axum\n  starts its server at web/src/lib.rs:16: `axum::serve(..)`\n  http: web/src/lib.rs:16: `axum::serve(..)`\n  code searched: web\n2 other bin targets are not a service (-v says why)\n"
     );
     let verbose = run(true);
     assert!(
@@ -271,7 +281,7 @@ fn list_services_says_what_was_detected_and_why() {
         "{verbose}"
     );
     assert!(
-        verbose.ends_with("not services:\n  bin `print-config` (package `web`): it does not reach `serve` (web/src/lib.rs:16), where a library it depends on starts a server\n"),
+        verbose.ends_with("not services:\n  bin `backfill` (package `jobs-app`): it does not reach `main` (jobs-app/src/lib.rs:12), where a library it depends on starts a server\n  bin `print-config` (package `web`): it does not reach `serve` (web/src/lib.rs:16), where a library it depends on starts a server\n"),
         "{verbose}"
     );
 }
@@ -378,6 +388,16 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // A site generator's `serve` (watch files, open the browser) is its author's local preview.
+    assert!(r.services.iter().all(|s| s.bin != "sitegen"));
+    let preview = r.not_services.iter().find(|n| n.bin == "sitegen").unwrap();
+    assert!(
+        preview.reason.starts_with(
+            "a developer tool with a local preview server (`notify-debouncer-full` watches files, `open`"
+        ),
+        "{}",
+        preview.reason
+    );
     // Evidence that only a non-default feature compiles says so (labellers split on it); a
     // feature the server binary asks for, or requires, is on.
     assert_eq!(
@@ -463,6 +483,9 @@ fn every_finding_carries_its_scope() {
             "macros/tests/fail/unfinished.rs:2 test",
             // a build-dependency only, and a `cargo xtask` command: build tooling
             "protogen/src/lib.rs:3 build-script",
+            // a member under `samples/`: example code, and no service
+            "samples/echo-server/src/main.rs:5 example",
+            "samples/echo-server/src/main.rs:6 example",
             "testkit/src/bin/mock-server.rs:5 test-support",
             "testkit/src/bin/mock-server.rs:6 test-support",
             "testkit/src/lib.rs:4 test-support",

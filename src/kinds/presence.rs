@@ -64,6 +64,10 @@ pub enum Form {
     /// response's) that the code compares a length with or reads up to (`len > MAX_..`,
     /// `.take(MAX_..)`): a body limit written by hand.
     BodySizeConstant,
+    /// The project's own middleware fn named for a timeout, given to a framework's
+    /// `from_fn` / `wrap_fn` (`.wrap(from_fn(middleware::timeout_15secs))`): a request timeout
+    /// written by hand.
+    TimeoutMiddleware,
 }
 
 /// A framework that does the thing by default, from a version on.

@@ -34,17 +34,19 @@ static BODY_SIZE_CONST: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// How far after the sum its comparison may be, and before it the stream read.
 const NEAR: usize = 400;
 
-/// The first text form of `m` in the service's production code.
+/// The first text form of `m` in `files` (the service's files in the check's path scope) that is
+/// production code.
 pub fn text_evidence(
     m: &PresenceMatcher,
     inputs: &Inputs,
     s: &DetectedService,
+    files: &[usize],
 ) -> Option<Evidence> {
     if m.literals.is_empty() && m.server_methods.is_empty() && m.forms.is_empty() {
         return None;
     }
     let start_files: HashSet<usize> = s.starts.iter().map(|(i, _)| *i).collect();
-    for &i in &s.files {
+    for &i in files {
         let Some(text) = inputs.texts.get(i) else {
             continue;
         };
@@ -59,6 +61,9 @@ pub fn text_evidence(
         }
         if m.forms.contains(&Form::BodySizeConstant) {
             found.extend(body_size_constants(text));
+        }
+        if m.forms.contains(&Form::TimeoutMiddleware) {
+            found.extend(timeout_middlewares(text));
         }
         found.sort();
         for (at, what) in found {
@@ -168,6 +173,27 @@ fn body_size_constants(text: &str) -> Vec<(usize, String)> {
                 || (after.starts_with('<') && !after.starts_with("<<"));
             let name = m.as_str();
             compared.then(|| (m.start(), format!("`{name}` bounds the request body")))
+        })
+        .collect()
+}
+
+/// `from_fn(timeout_15secs)`, `middleware::from_fn(crate::mw::request_timeout)`,
+/// `wrap_fn(with_timeout)`: a middleware fn named for a timeout.
+static TIMEOUT_MIDDLEWARE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:from_fn|from_fn_with_state|wrap_fn)\(\s*(?:[\w:]+::)?(\w*timeout\w*)\s*[,)]")
+        .ok()
+});
+
+/// The middleware fns named for a timeout that a framework is given.
+fn timeout_middlewares(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = TIMEOUT_MIDDLEWARE.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let name = c.get(1)?.as_str();
+            Some((whole.start(), format!("middleware `{name}`")))
         })
         .collect()
 }

@@ -101,6 +101,9 @@ pub struct StartFact {
     /// in-process helper (a local mock, an OAuth callback receiver) that no one outside the
     /// process can find, not a service.
     pub ephemeral: bool,
+    /// A fn of a dependency that is no known framework starts it (`mogh_server::serve_app(..)`):
+    /// the server is that of the framework the bin's closure declares.
+    pub helper: bool,
 }
 
 /// Everything the engine learned from one file (`Send`).

@@ -62,7 +62,7 @@ pub fn presence_hits(
                 verdicts.push(ServiceVerdict::skipped(si, idx, why));
                 continue;
             }
-            let evidence = service_evidence(idx, m, inputs, s);
+            let evidence = service_evidence(idx, check, inputs, s);
             if evidence.is_none() {
                 hits.push(service_hit(idx, check, m, inputs.ws, s));
             }
@@ -78,14 +78,30 @@ pub fn presence_hits(
 }
 
 /// The first fact for check `idx` in the service's production code, else the default of the
-/// framework it serves with.
+/// framework it serves with. Only files in the check's path scope give evidence: a check
+/// excludes an exporter's or connector's code, whose limits are a client's.
 fn service_evidence(
     idx: usize,
-    m: &PresenceMatcher,
+    check: &Check,
     inputs: &Inputs,
     s: &DetectedService,
 ) -> Option<Evidence> {
-    let facts = s.files.iter().flat_map(|&i| {
+    let Matcher::Presence(m) = &check.matcher else {
+        return None;
+    };
+    let files: Vec<usize> = s
+        .files
+        .iter()
+        .copied()
+        .filter(|&i| {
+            inputs
+                .ws
+                .files
+                .get(i)
+                .is_some_and(|f| check.scope.includes(&f.path))
+        })
+        .collect();
+    let facts = files.iter().flat_map(|&i| {
         inputs
             .summaries
             .get(i)
@@ -120,7 +136,7 @@ fn service_evidence(
     if gated.is_some() {
         return gated;
     }
-    if let Some(e) = super::forms::text_evidence(m, inputs, s) {
+    if let Some(e) = super::forms::text_evidence(m, inputs, s, &files) {
         return Some(e);
     }
     let by_default = s.started_with.iter().find(|&&fw| {

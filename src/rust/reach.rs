@@ -63,6 +63,10 @@ pub struct FnIndex {
     items: HashMap<String, Mentions>,
     /// The names of the `static` items among them: values a bin can give a framework.
     values: HashSet<String>,
+    /// Types that derive a command-line parser (clap's `Parser`, `Subcommand`, `Args`,
+    /// structopt's `StructOpt`): code that names one holds a parsed value of it, subcommands
+    /// and their arguments included.
+    parsed: HashSet<String>,
     /// Impls of traits by self type: the trait, what the impl mentions, its fns.
     trait_impls: HashMap<String, Vec<TraitImpl>>,
     /// Traits declared in these files.
@@ -177,6 +181,9 @@ impl FnIndex {
         if matches!(tokens.get(i), Some(TokenTree::Ident(kw)) if kw == "static") {
             self.values.insert(name.clone());
         }
+        if derives_a_cli_parser(tokens, i) {
+            self.parsed.insert(name.clone());
+        }
         self.items.entry(name).or_default().merge(&mentions);
     }
 
@@ -248,13 +255,7 @@ impl FnIndex {
             ..Named::default()
         };
         let mut known = start;
-        let renamed: Vec<(String, String)> = known
-            .calls
-            .iter()
-            .chain(known.assoc.iter().map(|(_, n)| n))
-            .filter_map(|c| self.aliases.get(c).cloned())
-            .collect();
-        known.assoc.extend(renamed);
+        self.unalias(&mut known);
         let modules: HashSet<&str> = self
             .bodies
             .keys()
@@ -287,9 +288,33 @@ impl FnIndex {
                     known.merge(m);
                 }
             }
+            self.unalias(&mut known);
             for name in fresh {
                 self.name_type(name, &mut known, &mut seen, &mut named);
             }
+        }
+    }
+
+    /// `use health::health as health_endpoint;`: code that calls or names the alias calls or
+    /// names the original (`cfg.service(api::health_endpoint)` registers `health::health`).
+    fn unalias(&self, known: &mut Mentions) {
+        // Named as a value only through a `use` path (`x as usize` is a cast, not an alias).
+        let used = |alias: &String, (module, _): &(String, String)| {
+            known.calls.contains(alias)
+                || known.assoc.iter().any(|(_, n)| n == alias)
+                || (!module.is_empty()
+                    && !PRIMITIVES.contains(&alias.as_str())
+                    && known.idents.contains(alias))
+        };
+        let renamed: Vec<(String, String)> = self
+            .aliases
+            .iter()
+            .filter(|(alias, orig)| used(alias, orig) && !known.assoc.contains(*orig))
+            .map(|(_, orig)| orig.clone())
+            .collect();
+        for (module, name) in renamed {
+            known.idents.insert(name.clone());
+            known.assoc.insert((module, name));
         }
     }
 
@@ -332,8 +357,11 @@ impl FnIndex {
         // A static the bin names declares its type; a declared type declares the types of its
         // fields and variants. A type code merely uses declares nothing, and what its item
         // mentions stays unknown (field types are not calls).
+        let holds_fields = named.given.contains(name)
+            || named.declared.contains(name)
+            || self.parsed.contains(name);
         if let Some(m) = self.items.get(name)
-            && (named.given.contains(name) || named.declared.contains(name))
+            && holds_fields
         {
             known.merge(m);
             named.declared.extend(m.idents.iter().cloned());
@@ -481,6 +509,50 @@ fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
     keyword && named && !lifetime
 }
 
+/// Do the outer attributes before the item keyword at `i` derive a command-line parser
+/// (`#[derive(Parser)]`, `#[derive(clap::Subcommand, Debug)]`)? Visibility (`pub`,
+/// `pub(crate)`) may stand between them and the keyword.
+fn derives_a_cli_parser(tokens: &[TokenTree], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        match tokens.get(k) {
+            Some(TokenTree::Ident(v)) if v == "pub" => {}
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {}
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                if derive_names(g).any(|n| CLI_DERIVES.contains(&n.as_str())) {
+                    return true;
+                }
+            }
+            Some(TokenTree::Punct(p)) if p.as_char() == '#' => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Derives that parse a command line into the type.
+const CLI_DERIVES: &[&str] = &["Parser", "Subcommand", "Args", "StructOpt"];
+
+/// The last segments of the paths a `derive(..)` attribute names.
+fn derive_names(attr: &Group) -> impl Iterator<Item = String> {
+    let tokens: Vec<TokenTree> = attr.stream().into_iter().collect();
+    let list = match tokens.as_slice() {
+        [TokenTree::Ident(d), TokenTree::Group(g)] if d == "derive" => Some(g.stream()),
+        _ => None,
+    };
+    list.into_iter().flatten().filter_map(|t| match t {
+        TokenTree::Ident(i) => Some(i.to_string()),
+        _ => None,
+    })
+}
+
+/// Primitive types, the usual right side of a cast (`len as usize`).
+const PRIMITIVES: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char", "str",
+];
+
 /// Does code with these mentions name free fn `name` as a value?
 fn names_value(m: &Mentions, (owner, name): &(Owner, String)) -> bool {
     matches!(owner, Owner::Module(_)) && m.idents.contains(name)
@@ -518,7 +590,32 @@ fn collect(ts: TokenStream, out: &mut Mentions) {
                 }
                 out.idents.insert(name);
             }
+            // An attribute (`#[tokio::main]`, `#[get("/x")]`) calls nothing: its paths name
+            // macros, not fns (`tokio::main` is no call of a library's `main`).
+            TokenTree::Group(g) if is_attribute(&tokens, i, g) => idents_of(g.stream(), out),
             TokenTree::Group(g) => collect(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Is the bracket group at `i` an attribute's: `#[..]` or `#![..]`?
+fn is_attribute(tokens: &[TokenTree], i: usize, g: &Group) -> bool {
+    let punct =
+        |k: usize, c: char| matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    g.delimiter() == Delimiter::Bracket
+        && (punct(i.wrapping_sub(1), '#')
+            || (punct(i.wrapping_sub(1), '!') && punct(i.wrapping_sub(2), '#')))
+}
+
+/// Records only the identifiers of these tokens.
+fn idents_of(ts: TokenStream, out: &mut Mentions) {
+    for t in ts {
+        match t {
+            TokenTree::Ident(id) => {
+                out.idents.insert(id.to_string());
+            }
+            TokenTree::Group(g) => idents_of(g.stream(), out),
             _ => {}
         }
     }

@@ -17,7 +17,7 @@ use super::{Classification, FileSummary, StartFact, modtree};
 use crate::kinds::Check;
 use crate::kinds::service::{ACCEPT_LOOP, FRAMEWORKS, Purpose};
 use crate::model::{CodeKind, Evidence, NotService};
-use crate::workspace::{Target, Workspace};
+use crate::workspace::{Package, Target, Workspace};
 
 /// A detected service.
 #[derive(Debug, Clone)]
@@ -119,18 +119,51 @@ const DESKTOP_UI: &[&str] = &[
     "libadwaita",
 ];
 
+/// File watchers and browser openers (or live-reload layers): a package that declares one of
+/// each is a developer tool whose server is a local preview (`zola serve`, `mdbook serve`,
+/// `trunk serve`: rebuild on change, reload the page), not a deployed service.
+const FILE_WATCHERS: &[&str] = &[
+    "notify",
+    "notify-debouncer-mini",
+    "notify-debouncer-full",
+    "hotwatch",
+    "watchexec",
+];
+const PREVIEW_OPENERS: &[&str] = &[
+    "open",
+    "opener",
+    "webbrowser",
+    "tower-livereload",
+    "livereload",
+];
+
+/// Why a bin of package `p` is no deployed service whatever it starts, if it is not: its
+/// package is not production code, a desktop app, or a local preview tool.
+fn not_deployed(p: &Package) -> Option<String> {
+    if let Some((_, why)) = &p.role {
+        return Some(format!("its package holds no production code: {why}"));
+    }
+    let first = |list: &[&'static str]| list.iter().copied().find(|k| p.depends_on(k));
+    if let Some(ui) = first(DESKTOP_UI) {
+        return Some(format!(
+            "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
+        ));
+    }
+    let (watcher, opener) = (first(FILE_WATCHERS)?, first(PREVIEW_OPENERS)?);
+    Some(format!(
+        "a developer tool with a local preview server (`{watcher}` watches files, `{opener}` \
+         opens or reloads the page): not a deployed service"
+    ))
+}
+
 /// Decides, for every bin target of the scanned packages, whether it is a service.
 pub fn detect(inputs: &Inputs) -> Services {
     let mut out = Services::default();
     for (pi, p) in inputs.ws.packages.iter().enumerate() {
         for t in p.targets.iter().filter(|t| t.is_bin()) {
-            let desktop = DESKTOP_UI.iter().find(|k| p.depends_on(k));
-            let verdict = match (&p.role, desktop) {
-                (Some((_, why)), _) => Err(format!("its package holds no production code: {why}")),
-                (None, Some(ui)) => Err(format!(
-                    "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
-                )),
-                (None, None) => detect_bin(inputs, pi, t),
+            let verdict = match not_deployed(p) {
+                Some(reason) => Err(reason),
+                None => detect_bin(inputs, pi, t),
             };
             match verdict {
                 Ok(s) => out.found.push(s),
@@ -226,7 +259,8 @@ fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
 
 /// Route paths registered in code: `.route("/x", ..)`-style calls, `#[get("/x")]`-style
 /// attributes, `resource("/x")`, warp's `path!("x")` and `warp::path("x")`, hand-written
-/// `"/x" =>` and `("/x", _) =>` match arms and `== "/x"` comparisons.
+/// `"/x" =>` and `("/x", _) =>` match arms and `== "/x"` comparisons (segment dispatchers:
+/// [`segment_routes`]).
 static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r#"\.(?:route|nest|at|resource|scope|service|get|post|put|patch|delete|mount|path|to)\(\s*"(/[^"\s]*)""#,
@@ -238,6 +272,27 @@ static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     ))
     .ok()
 });
+
+/// A dispatcher matching a request path's next segment (`match path.next() {`), and its
+/// `Some("segment") =>` arms: routes too, in a file that has such a match.
+static SEGMENT_MATCH: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\bmatch\s+[\w.()]*(?:\bpath|segments?)(?:\(\))?\.next\(\)\s*\{").ok()
+});
+static SEGMENT_ARM: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"\bSome\(\s*"([A-Za-z0-9_.\-]+)"\s*\)\s*=>"#).ok());
+
+/// The route segments of a file's hand-written segment dispatcher, if it has one.
+fn segment_routes(text: &str) -> Vec<&str> {
+    let (Some(m), Some(arm)) = (SEGMENT_MATCH.as_ref(), SEGMENT_ARM.as_ref()) else {
+        return Vec::new();
+    };
+    if !m.is_match(text) {
+        return Vec::new();
+    }
+    arm.captures_iter(text)
+        .filter_map(|c| c.get(1).map(|g| g.as_str()))
+        .collect()
+}
 
 /// Does the code serve metrics and register no other route (a Prometheus exporter, the
 /// metrics side port of a DNS server)? And does it register a route of its own (not metrics)?
@@ -256,6 +311,13 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
                 .flatten()
                 .next()
                 .map_or("", |m| m.as_str());
+            if is_metrics_route(route) {
+                metrics = true;
+            } else {
+                return (false, true);
+            }
+        }
+        for route in segment_routes(&text) {
             if is_metrics_route(route) {
                 metrics = true;
             } else {
@@ -287,9 +349,17 @@ fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize
             continue;
         };
         for s in &summary.starts {
+            let mut s = s.clone();
+            // A dependency's serve fn starts the server of the framework the closure declares.
+            if s.helper {
+                let Some(&first) = declared.first() else {
+                    continue;
+                };
+                s.framework = Some(first);
+            }
             let known = s.framework.is_none_or(|f| declared.contains(&f));
             if known && !s.ephemeral && is_production(inputs, i, s.line) {
-                out.push((i, s.clone()));
+                out.push((i, s));
             }
         }
     }

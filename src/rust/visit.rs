@@ -339,6 +339,39 @@ fn mentions_path(e: &Expr) -> bool {
     }
 }
 
+/// Is the expression the next segment of a request path: `path.next()`,
+/// `segments.next()`, `req.path_segments().next()`?
+fn next_path_segment(e: &Expr) -> bool {
+    let Expr::MethodCall(m) = e else {
+        return false;
+    };
+    let segments = |name: &str| name == "path" || name.contains("segment");
+    m.method == "next"
+        && match &*m.receiver {
+            Expr::Path(p) => p.path.get_ident().is_some_and(|i| segments(&i.to_string())),
+            Expr::Field(f) => {
+                matches!(&f.member, syn::Member::Named(n) if segments(&n.to_string()))
+            }
+            Expr::MethodCall(inner) => segments(&inner.method.to_string()),
+            _ => false,
+        }
+}
+
+/// The plain segment literals of `Some("health")` patterns (or-patterns included); none with
+/// a `/` or empty.
+fn some_str_lits(p: &Pat) -> Vec<String> {
+    match p {
+        Pat::TupleStruct(t) if t.path.is_ident("Some") => t
+            .elems
+            .iter()
+            .flat_map(pat_str_lits)
+            .filter(|s| !s.is_empty() && !s.contains('/'))
+            .collect(),
+        Pat::Or(o) => o.cases.iter().flat_map(some_str_lits).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The string literals of a pattern (`"/a" | "/b"`).
 fn pat_str_lits(p: &Pat) -> Vec<String> {
     match p {
@@ -593,6 +626,20 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     .into_iter()
                     .filter(|s| s.starts_with('/'))
                 {
+                    self.route_fact(&route, arm.pat.span().start().line as u32);
+                }
+            }
+        } else if next_path_segment(&e.expr) {
+            // `match path.next() { Some("health") => .. }`: a dispatcher walking the path's
+            // segments; each literal segment is a route under the path matched so far.
+            // A nested dispatcher's `status` is a resource's (`/cas/{ca}/status`), not the
+            // service's health.
+            for arm in &e.arms {
+                for seg in some_str_lits(&arm.pat)
+                    .into_iter()
+                    .filter(|s| s != "status")
+                {
+                    let route = format!("/{seg}");
                     self.route_fact(&route, arm.pat.span().start().line as u32);
                 }
             }

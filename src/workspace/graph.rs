@@ -3,9 +3,9 @@
 //! redirects to a member) and what it implies: each package's closure of members, and which
 //! members hold no production code: test support (only ever dev-dependencies of others,
 //! unless a product binary; marked `[package.metadata.ready] role = "test-support"`; or named
-//! so: `*-test-utils`, `*-testing`, `tests/…`), benches or examples
-//! (`benchmarks/`, `*-examples`, `*-stress`) and build tooling (only ever build-dependencies,
-//! `xtask`, `*-codegen`).
+//! so: `*-test-utils`, `*-testing`, `tests/…`), benches, examples or samples
+//! (`benchmarks/`, `*-examples`, `samples/`, `demo`, `*-stress`) and build tooling (only ever
+//! build-dependencies, `xtask`, `*-codegen`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -104,6 +104,10 @@ const EXAMPLE_WORDS: &[&str] = &[
     "loadtest",
     "example",
     "examples",
+    "sample",
+    "samples",
+    "demo",
+    "demos",
 ];
 
 /// Words of a package's name that say it is build-time tooling: `cargo xtask` commands and

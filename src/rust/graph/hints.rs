@@ -46,6 +46,18 @@ const BUILDERS: &[(&str, &[NotSelf])] = &[
     ),
 ];
 
+/// The type a builder method returns, in the builder's own module: `tokio::process::Command`'s
+/// `spawn` gives a `tokio::process::Child` (whose `wait` is async), std's a `std::process::Child`.
+/// An unresolved builder (`Command` alone) is taken for std's.
+fn sibling_type(builder: &[String], std_ret: &[&str]) -> Vec<String> {
+    match (builder.split_last(), std_ret.last()) {
+        (Some((_, module)), Some(name)) if !module.is_empty() => {
+            module.iter().cloned().chain([name.to_string()]).collect()
+        }
+        _ => std_ret.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
 impl CodeModel {
     /// A hinted type as far as the model tells: a named type, or unknown.
     pub fn eval(&self, place: &Place, ty: &Ty, depth: usize) -> Ty {
@@ -130,7 +142,7 @@ impl CodeModel {
         if let Some((_, others)) = BUILDERS.iter().find(|(t, _)| *t == tname) {
             return match others.iter().find(|(m, _)| *m == method) {
                 Some((_, [])) => Ty::Unknown,
-                Some((_, ret)) => Ty::named(ret.iter().map(|s| s.to_string()).collect()),
+                Some((_, ret)) => Ty::named(sibling_type(path, ret)),
                 None => base.clone(),
             };
         }

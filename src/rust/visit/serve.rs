@@ -21,6 +21,22 @@ use crate::rust::macros::Node;
 use crate::rust::resolve::segments;
 use crate::rust::{PresenceFact, StartFact};
 
+/// Words of a dependency's name that say it serves (`mogh_server`, `my_http`, `acme_web`).
+const SERVING_CRATE_WORDS: &[&str] = &["server", "http", "web"];
+
+/// Names of a dependency's fns that serve a whole application (not `serve_dir`,
+/// `serve_static_ui`: one route's files inside a server).
+const HELPER_SERVE_FNS: &[&str] = &[
+    "serve",
+    "serve_app",
+    "serve_api",
+    "serve_router",
+    "serve_routes",
+    "serve_service",
+    "serve_http",
+    "serve_https",
+];
+
 impl Walker<'_> {
     /// Records a presence fact when the call is one the check looks for (or turns a framework
     /// default off).
@@ -127,6 +143,11 @@ impl Walker<'_> {
                 }
                 _ => None,
             });
+        let helper = found
+            .is_none()
+            .then(|| self.helper_crate_start(callee))
+            .flatten();
+        let found = found.or_else(|| helper.clone().map(|what| (None, what)));
         let found = found.or_else(|| match callee {
             Callee::Method { name, .. }
                 if no_args && (name == "incoming" || (name == "accept" && self.in_loop())) =>
@@ -144,8 +165,28 @@ impl Walker<'_> {
                 what,
                 func,
                 ephemeral,
+                helper: helper.is_some(),
             });
         }
+    }
+
+    /// A server started by a dependency's serve fn (`mogh_server::serve_app(api::app(), ..)`,
+    /// `my_web::serve(router)`): a crate named for serving (`*server*`, `*http*`, `*web*`)
+    /// that is no workspace member, and a fn of [`HELPER_SERVE_FNS`]. Shown as the call.
+    fn helper_crate_start(&self, callee: &Callee) -> Option<String> {
+        let Callee::Path(cands) = callee else {
+            return None;
+        };
+        cands.iter().find_map(|c| match c.as_slice() {
+            [krate, .., f]
+                if self.engine.externals.contains(krate)
+                    && SERVING_CRATE_WORDS.iter().any(|w| krate.contains(w))
+                    && HELPER_SERVE_FNS.contains(&f.as_str()) =>
+            {
+                Some(format!("`{}(..)`", c.join("::")))
+            }
+            _ => None,
+        })
     }
 
     /// Does the innermost enclosing fn bind a loopback address on port 0 (`"127.0.0.1:0"`,
@@ -179,6 +220,7 @@ impl Walker<'_> {
                     what: format!("`#[{}]`", segs.join("::")),
                     func: name.to_string(),
                     ephemeral: false,
+                    helper: false,
                 });
             }
         }

@@ -39,12 +39,36 @@ impl Walker<'_> {
         scan(&mut f);
         let driven = f.first_is_signal == Some(false);
         if f.select || (driven && f.receives) {
-            Some(LoopKind::Event)
+            // A job runner's loop (`background_job::start`, `jobs/runner.rs`, `fn
+            // run_scheduler`) takes its events from a queue of work, not from clients.
+            Some(if self.in_background_code() {
+                LoopKind::Timer
+            } else {
+                LoopKind::Event
+            })
         } else if f.timer_select || (driven && f.ticks && !f.deadline) {
             Some(LoopKind::Timer)
         } else {
             None
         }
+    }
+}
+
+/// Words of a module, file or fn name that say its code runs background work.
+const BACKGROUND_WORDS: &[&str] = &["background", "job", "jobs", "cron", "scheduler"];
+
+impl Walker<'_> {
+    /// Is the code here named for background work: a directory or file of its path, or the
+    /// enclosing fn, has a word of [`BACKGROUND_WORDS`] (`service/background_job/mod.rs`,
+    /// `jobs/cleanup.rs`, `fn run_scheduler`)? Handlers registered for routes are roots of their
+    /// own and are not affected: only which loops count as serving loops is.
+    fn in_background_code(&self) -> bool {
+        let path = self.input.path.trim_end_matches(".rs");
+        let fn_name = self.current_fn();
+        path.split('/')
+            .chain(std::iter::once(fn_name.as_str()))
+            .flat_map(|part| part.split(['_', '-']))
+            .any(|w| BACKGROUND_WORDS.contains(&w.to_ascii_lowercase().as_str()))
     }
 }
 
