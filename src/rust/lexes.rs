@@ -571,4 +571,4 @@ enum Float {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -5,68 +5,36 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
+use super::{RawItem, Split, TEST_FEATURES};
 use crate::rust::ModDecl;
 use crate::rust::split::{branch_body, chunks, fat_arrow, is_punct, is_punct_at};
 
-/// One top-level item's tokens.
-pub struct RawItem {
-    /// The tokens.
-    pub tokens: Vec<TokenTree>,
-    /// Byte range in the file.
-    pub bytes: std::ops::Range<usize>,
-    /// Inclusive 1-based line range in the file.
-    pub lines: (u32, u32),
-    /// A `use` item (always parsed, for name resolution).
-    pub is_use: bool,
-    /// An inner attribute `#![..]` (never parsed).
-    pub is_inner_attr: bool,
-    /// The item's keyword (`fn`, `struct`, `impl`, …) after attributes and qualifiers.
-    pub keyword: Option<String>,
-}
-
-/// What splitting a file gives.
-#[derive(Default)]
-pub struct Split {
-    /// Top-level items in order.
-    pub items: Vec<RawItem>,
-    /// `mod` declarations (inline ones included, for their nested out-of-line children).
-    pub mods: Vec<ModDecl>,
-    /// Inclusive 1-based line ranges of test code.
-    pub test_ranges: Vec<(u32, u32)>,
-}
-
-/// Splits a token stream into items; records modules and test ranges.
+/// Splits a token stream into items; records modules and test ranges. The items' token
+/// ranges count top-level tokens, as `items::split` does.
 pub fn split(ts: TokenStream) -> Split {
     let tokens: Vec<TokenTree> = ts.into_iter().collect();
     let mut out = Split::default();
-    let mut chunk_heads = Vec::new();
+    let mut file_test = false;
+    let mut start = 0;
     for item in chunks(&tokens) {
-        let item = item.to_vec();
-        let bytes = byte_range(&item);
-        let head = Head::of(&item);
+        let head = Head::of(item);
+        file_test |= head.inner_attr && head.cfg_test;
         out.items.push(RawItem {
             is_use: head.keyword.as_deref() == Some("use"),
             is_inner_attr: head.inner_attr,
             keyword: head.keyword.clone(),
-            bytes,
-            lines: line_range(&item),
-            tokens: item,
+            bytes: byte_range(item),
+            lines: line_range(item),
+            tokens: start..start + item.len(),
         });
-        chunk_heads.push(head);
+        start += item.len();
     }
-    if out
-        .items
-        .iter()
-        .zip(chunk_heads.iter())
-        .any(|(it, h)| it.is_inner_attr && h.cfg_test)
-    {
+    if file_test {
         out.test_ranges.push((1, u32::MAX));
     }
-    let items = std::mem::take(&mut out.items);
-    for item in &items {
-        modules(&item.tokens, &[], false, &mut out);
+    for item in chunks(&tokens) {
+        modules(item, &[], false, &mut out);
     }
-    out.items = items;
     out
 }
 
@@ -194,17 +162,6 @@ fn cfg_requires_test(ts: TokenStream) -> bool {
         _ => false,
     }
 }
-
-/// Cargo features that by convention exist only for test builds (`#[cfg(feature = "test")]`).
-const TEST_FEATURES: &[&str] = &[
-    "test",
-    "tests",
-    "testing",
-    "test-util",
-    "test-utils",
-    "test-support",
-    "test_utils",
-];
 
 fn predicate_requires_test(p: &[TokenTree]) -> bool {
     match p {

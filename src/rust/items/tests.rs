@@ -8,6 +8,7 @@ use super::oracle;
 use crate::rust::blanked::selected_tokens;
 use crate::rust::engine::{blank_shebang, undoc};
 use crate::rust::lexes::lex;
+use crate::rust::lexes::tests::{each_rs_file, registry};
 use crate::rust::lite::{Src, Tt, expanded, from_stream};
 
 fn requires(cfg: &str) -> bool {
@@ -96,29 +97,17 @@ fn expected_len(sp: &super::Split, chosen: &[usize]) -> usize {
 
 fn corpus(root: &str) -> (usize, usize, usize) {
     let (mut files, mut lexing, mut fast) = (0, 0, 0);
-    for entry in ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .build()
-    {
-        let entry = entry.unwrap();
-        let is_rs = entry.path().extension().is_some_and(|e| e == "rs");
-        let Some(text) = is_rs
-            .then(|| std::fs::read_to_string(entry.path()).ok())
-            .flatten()
-        else {
-            continue;
-        };
+    each_rs_file(root, |path, text| {
         files += 1;
-        let result = std::panic::catch_unwind(|| check(&text));
-        match result {
+        match std::panic::catch_unwind(|| check(text)) {
             Ok(Some(lexed)) => {
                 lexing += 1;
                 fast += usize::from(lexed);
             }
             Ok(None) => {}
-            Err(_) => panic!("differs on {}", entry.path().display()),
+            Err(_) => panic!("differs on {}", path.display()),
         }
-    }
+    });
     (files, lexing, fast)
 }
 
@@ -137,11 +126,7 @@ fn agrees_with_the_token_split_on_the_fixtures() {
 #[test]
 #[ignore = "reads the whole cargo registry"]
 fn agrees_with_the_token_split_on_the_registry() {
-    let root = std::env::var("READY_LEX_CORPUS").unwrap_or_else(|_| {
-        let home = std::env::var("CARGO_HOME")
-            .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap()));
-        format!("{home}/registry/src")
-    });
+    let root = registry();
     let (files, lexing, fast) = corpus(&root);
     eprintln!("{files} files, {lexing} lex, {fast} lexed from bytes; all agree");
 }

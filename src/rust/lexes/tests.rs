@@ -65,30 +65,15 @@ fn says_yes_only_where_proc_macro2_lexes() {
 #[test]
 #[ignore = "reads the whole cargo registry"]
 fn agrees_with_proc_macro2_on_the_registry() {
-    let root = std::env::var("READY_LEX_CORPUS").unwrap_or_else(|_| {
-        let home = std::env::var("CARGO_HOME")
-            .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap()));
-        format!("{home}/registry/src")
-    });
     let (mut files, mut yes, mut lexing, mut variants) = (0, 0, 0, 0);
-    for entry in ignore::WalkBuilder::new(&root)
-        .standard_filters(false)
-        .build()
-    {
-        let entry = entry.unwrap();
-        let is_rs = entry.path().extension().is_some_and(|e| e == "rs");
-        let Some(text) = is_rs
-            .then(|| std::fs::read_to_string(entry.path()).ok())
-            .flatten()
-        else {
-            continue;
-        };
+    each_rs_file(&registry(), |path, text| {
+        let text = text.to_string();
         files += 1;
         let ok = lexes(&text);
         lexing += usize::from(ok);
         let said = surely_lexes(&text);
         yes += usize::from(said);
-        assert!(ok || !said, "{}", entry.path().display());
+        assert!(ok || !said, "{}", path.display());
         // Cuts and deletions at a few positions.
         let step = (text.len() / 7).max(1);
         for at in (step / 2..text.len()).step_by(step) {
@@ -101,17 +86,39 @@ fn agrees_with_proc_macro2_on_the_registry() {
             let deleted = format!("{}{}", &text[..at], &text[at + next..]);
             for v in [cut, deleted] {
                 variants += 1;
-                assert!(
-                    !surely_lexes(&v) || lexes(&v),
-                    "{} at {at}",
-                    entry.path().display()
-                );
+                assert!(!surely_lexes(&v) || lexes(&v), "{} at {at}", path.display());
             }
         }
-    }
+    });
     eprintln!("{files} files, {lexing} lex, {yes} surely; {variants} variants agree");
     assert!(
         yes * 10 >= lexing * 9,
         "too often unsure: {yes} of {lexing}"
     );
+}
+
+/// `$READY_LEX_CORPUS`, else the cargo registry's sources.
+pub fn registry() -> String {
+    std::env::var("READY_LEX_CORPUS").unwrap_or_else(|_| {
+        let home = std::env::var("CARGO_HOME")
+            .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap()));
+        format!("{home}/registry/src")
+    })
+}
+
+/// Calls `f` with every readable `.rs` file under `root` (ignore files not honoured).
+pub fn each_rs_file(root: &str, mut f: impl FnMut(&std::path::Path, &str)) {
+    for entry in ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .build()
+    {
+        let entry = entry.unwrap();
+        let is_rs = entry.path().extension().is_some_and(|e| e == "rs");
+        if let Some(text) = is_rs
+            .then(|| std::fs::read_to_string(entry.path()).ok())
+            .flatten()
+        {
+            f(entry.path(), &text);
+        }
+    }
 }
