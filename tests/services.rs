@@ -429,6 +429,15 @@ fn evidence_in_the_forms_real_services_write_it() {
         "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on an \
          ephemeral loopback port: a helper of the process, not a service"
     );
+    // So does a TUI's echo server on a loopback port it picks itself (`pick_unused_port`).
+    let echocli = r.not_services.iter().find(|n| n.bin == "echocli").unwrap();
+    assert!(
+        echocli
+            .reason
+            .starts_with("its only server, `axum::serve(..)` (echocli/src/echo_server.rs:9)"),
+        "{}",
+        echocli.reason
+    );
     assert_eq!(
         verdicts(service(&r, "pooler")),
         set(&[

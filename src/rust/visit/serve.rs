@@ -190,15 +190,20 @@ impl Walker<'_> {
     }
 
     /// Does the innermost enclosing fn bind a loopback address on port 0 (`"127.0.0.1:0"`,
-    /// `SocketAddr::from(([127, 0, 0, 1], 0))`, `("localhost", 0)`)? A server on such a port
-    /// is a helper of the process: the OS picks the port, and only the process knows it. Not
-    /// in `main`, nor in a fn that also binds a UDP socket (a metrics client's `127.0.0.1:0`
-    /// beside the real server): there the literal may not be the server's.
+    /// `SocketAddr::from(([127, 0, 0, 1], 0))`, `("localhost", 0)`), or on a free port it
+    /// picks itself (`portpicker::pick_unused_port()` beside a loopback address)? A server on
+    /// such a port is a helper of the process: only the process knows the port. Not in `main`,
+    /// nor in a fn that also binds a UDP socket (a metrics client's `127.0.0.1:0` beside the
+    /// real server): there the literal may not be the server's.
     fn fn_binds_ephemeral_port(&self) -> bool {
         let decl = self.current_decl().filter(|d| d.name != "main");
         let text = decl.and_then(|d| self.input.text.get(d.bytes.clone()));
+        let matches =
+            |re: &LazyLock<Option<Regex>>, t: &str| re.as_ref().is_some_and(|re| re.is_match(t));
         text.is_some_and(|t| {
-            !t.contains("UdpSocket") && EPHEMERAL_LOOPBACK.as_ref().is_some_and(|re| re.is_match(t))
+            !t.contains("UdpSocket")
+                && (matches(&EPHEMERAL_LOOPBACK, t)
+                    || (t.contains("pick_unused_port") && matches(&LOOPBACK, t)))
         })
     }
 
@@ -452,6 +457,12 @@ impl<'ast> Visit<'ast> for RouteLiterals {
 /// `"[::1]:0"`, `([127, 0, 0, 1], 0)`, `("127.0.0.1", 0)`, `(Ipv4Addr::LOCALHOST, 0)`,
 /// `SocketAddr::new(Ipv4Addr::new(127, 0, 0, 1).into(), 0)`. Not `0.0.0.0:0`: a peer-to-peer node
 /// listens on a port the OS picks and announces it.
+/// A loopback address written out: `"127.0.0.1"`, `[127, 0, 0, 1]`, `localhost`,
+/// `Ipv4Addr::LOCALHOST`, `"[::1]"`.
+static LOOPBACK: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"127\.0\.0\.1|\[\s*127\s*,\s*0\s*,\s*0\s*,\s*1\s*\]|\blocalhost\b|\bLOCALHOST\b|"\[?::1\]?""#).ok()
+});
+
 static EPHEMERAL_LOOPBACK: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r#""(?:127\.0\.0\.1|localhost|\[::1\]):0""#,

@@ -1,0 +1,264 @@
+//! Token-level reading for the name-level reach: what a body mentions (calls, `Owner::name`
+//! paths, methods, identifiers; attributes call nothing), items and impl blocks, `use` aliases'
+//! owners, and the derives that make a type a parsed command line.
+
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use std::str::FromStr;
+
+use super::Mentions;
+
+/// `Trait` in `impl<..> Trait<..> for Type<..>`: the last depth-0 ident before `for`.
+pub(super) fn impl_trait(tokens: &[TokenTree]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut last = None;
+    for t in tokens {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+            TokenTree::Ident(id) if depth == 0 && id == "for" => return last,
+            TokenTree::Ident(id) if depth == 0 => last = Some(id.to_string()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The name of the type-level item whose keyword is at `i` ([`is_type_item`]) and what its
+/// tokens mention, up to its `;` or through its body (`static mut X` and lazy_static's
+/// `static ref X` are named `X`).
+pub(super) fn item_at(tokens: &[TokenTree], i: usize) -> Option<(String, Mentions)> {
+    let skip = matches!(tokens.get(i + 1), Some(TokenTree::Ident(m)) if m == "mut" || m == "ref");
+    let at = i + 1 + usize::from(skip);
+    let Some(TokenTree::Ident(name)) = tokens.get(at) else {
+        return None;
+    };
+    let rest = tokens.get(at + 1..).unwrap_or(&[]);
+    let end = rest
+        .iter()
+        .position(|t| match t {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            _ => false,
+        })
+        .map_or(rest.len(), |k| k + 1);
+    let mut mentions = Mentions::default();
+    collect(
+        rest.get(..end).unwrap_or(rest).iter().cloned().collect(),
+        &mut mentions,
+    );
+    Some((name.to_string(), mentions))
+}
+
+/// Is the ident at `i` the keyword of a type-level item with a name (`struct Config`,
+/// `static APP: ..`, `const N: ..`, `type Cmd = ..`, `enum Command`)? Not `'static`, not
+/// `const fn`.
+pub(super) fn is_type_item(tokens: &[TokenTree], i: usize) -> bool {
+    let Some(TokenTree::Ident(kw)) = tokens.get(i) else {
+        return false;
+    };
+    let keyword = matches!(
+        kw.to_string().as_str(),
+        "struct" | "enum" | "static" | "const" | "type"
+    );
+    let lifetime =
+        matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '\'');
+    let named = matches!(tokens.get(i + 1), Some(TokenTree::Ident(n)) if n != "fn");
+    keyword && named && !lifetime
+}
+
+/// Do the outer attributes before the item keyword at `i` derive a command-line parser
+/// (`#[derive(Parser)]`, `#[derive(clap::Subcommand, Debug)]`)? Visibility (`pub`,
+/// `pub(crate)`) may stand between them and the keyword.
+pub(super) fn derives_a_cli_parser(tokens: &[TokenTree], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        match tokens.get(k) {
+            Some(TokenTree::Ident(v)) if v == "pub" => {}
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {}
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                if derive_names(g).any(|n| CLI_DERIVES.contains(&n.as_str())) {
+                    return true;
+                }
+            }
+            Some(TokenTree::Punct(p)) if p.as_char() == '#' => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Derives that parse a command line into the type.
+const CLI_DERIVES: &[&str] = &["Parser", "Subcommand", "Args", "StructOpt"];
+
+/// The last segments of the paths a `derive(..)` attribute names.
+fn derive_names(attr: &Group) -> impl Iterator<Item = String> {
+    let tokens: Vec<TokenTree> = attr.stream().into_iter().collect();
+    let list = match tokens.as_slice() {
+        [TokenTree::Ident(d), TokenTree::Group(g)] if d == "derive" => Some(g.stream()),
+        _ => None,
+    };
+    list.into_iter().flatten().filter_map(|t| match t {
+        TokenTree::Ident(i) => Some(i.to_string()),
+        _ => None,
+    })
+}
+
+/// What a whole source text mentions (empty when it does not tokenize).
+pub fn mentioned(text: &str) -> Mentions {
+    let mut out = Mentions::default();
+    if let Ok(ts) = TokenStream::from_str(text) {
+        collect(ts, &mut out);
+    }
+    out
+}
+
+pub(super) fn collect(ts: TokenStream, out: &mut Mentions) {
+    let tokens: Vec<TokenTree> = ts.into_iter().collect();
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            TokenTree::Ident(id) => {
+                let name = id.to_string();
+                let args = tokens.get(after_turbofish(&tokens, i + 1));
+                let called = matches!(args, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let before = tokens.get(i.wrapping_sub(1));
+                let after_dot = matches!(before, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                // `fn name(` declares, it does not call.
+                let called = called && !matches!(before, Some(TokenTree::Ident(kw)) if kw == "fn");
+                let owner = path_owner(&tokens, i);
+                if called && after_dot {
+                    out.methods.insert(name.clone());
+                } else if called && owner.is_none() {
+                    out.calls.insert(name.clone());
+                }
+                if let Some(owner) = owner {
+                    out.assoc.insert((owner, name.clone()));
+                }
+                out.idents.insert(name);
+            }
+            // An attribute (`#[tokio::main]`, `#[get("/x")]`) calls nothing: its paths name
+            // macros, not fns (`tokio::main` is no call of a library's `main`).
+            TokenTree::Group(g) if is_attribute(&tokens, i, g) => idents_of(g.stream(), out),
+            TokenTree::Group(g) => collect(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Is the bracket group at `i` an attribute's: `#[..]` or `#![..]`?
+fn is_attribute(tokens: &[TokenTree], i: usize, g: &Group) -> bool {
+    let punct =
+        |k: usize, c: char| matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    g.delimiter() == Delimiter::Bracket
+        && (punct(i.wrapping_sub(1), '#')
+            || (punct(i.wrapping_sub(1), '!') && punct(i.wrapping_sub(2), '#')))
+}
+
+/// Records only the identifiers of these tokens.
+fn idents_of(ts: TokenStream, out: &mut Mentions) {
+    for t in ts {
+        match t {
+            TokenTree::Ident(id) => {
+                out.idents.insert(id.to_string());
+            }
+            TokenTree::Group(g) => idents_of(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The index after a turbofish (`::<T>`) starting at `i`, or `i` when there is none.
+fn after_turbofish(tokens: &[TokenTree], i: usize) -> usize {
+    let punct =
+        |k: usize, c: char| matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    if !(punct(i, ':') && punct(i + 1, ':') && punct(i + 2, '<')) {
+        return i;
+    }
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(i + 2) {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    i
+}
+
+/// For the ident at `i` preceded by `Owner ::`, the owner.
+pub(super) fn path_owner(tokens: &[TokenTree], i: usize) -> Option<String> {
+    let colons = (
+        tokens.get(i.checked_sub(1)?)?,
+        tokens.get(i.checked_sub(2)?)?,
+    );
+    let (TokenTree::Punct(a), TokenTree::Punct(b)) = colons else {
+        return None;
+    };
+    if a.as_char() != ':' || b.as_char() != ':' {
+        return None;
+    }
+    let mut k = i.checked_sub(3)?;
+    if matches!(tokens.get(k)?, TokenTree::Punct(p) if p.as_char() == '>') {
+        // `Owner::<T>::name`: back over the generic arguments and their `::`.
+        let mut depth = 0usize;
+        loop {
+            match tokens.get(k)? {
+                TokenTree::Punct(p) if p.as_char() == '>' => depth += 1,
+                TokenTree::Punct(p) if p.as_char() == '<' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k = k.checked_sub(1)?;
+        }
+        k = k.checked_sub(3)?;
+    }
+    match tokens.get(k)? {
+        TokenTree::Ident(owner) => Some(owner.to_string()),
+        _ => None,
+    }
+}
+
+/// The self type and body of the `impl` whose tokens start at `from` (after `impl`), and the
+/// index of the body. `impl<T> Trait for Type<T> where .. { }` → `Type`.
+pub(super) fn impl_block(tokens: &[TokenTree], from: usize) -> Option<(String, &Group, usize)> {
+    let mut depth = 0usize;
+    let mut last: Option<String> = None;
+    let mut frozen = false;
+    for (offset, t) in tokens.get(from..)?.iter().enumerate() {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+            TokenTree::Punct(p) if p.as_char() == ';' => return None,
+            TokenTree::Ident(id) if depth == 0 && id == "where" => frozen = true,
+            TokenTree::Ident(id) if depth == 0 && id == "for" && !frozen => last = None,
+            TokenTree::Ident(id) if depth == 0 && !frozen => last = Some(id.to_string()),
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                return Some((last?, g, from + offset));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The brace group that is a fn's body, among the tokens after its name (None for a
+/// declaration without body, ended by `;`).
+pub(super) fn body_after(tokens: &[TokenTree]) -> Option<&Group> {
+    for t in tokens {
+        match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => return Some(g),
+            TokenTree::Punct(p) if p.as_char() == ';' => return None,
+            _ => {}
+        }
+    }
+    None
+}
