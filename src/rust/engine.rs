@@ -198,9 +198,10 @@ pub struct FileInput<'a> {
     pub is_bin_root: bool,
     /// A later pass: parse only the unparsed items mentioning these names.
     pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
-    /// Called with the file's tokens once it is tokenized (doc comments are plain comments in
-    /// them), so a caller needing them does not tokenize the file again.
-    pub on_tokens: Option<&'a dyn Fn(&TokenStream)>,
+    /// Called with the file's light token tree once it is read (doc comments at the start of a
+    /// line are plain comments in it) and the text it was read from, so a caller needing the
+    /// tokens does not tokenize the file again.
+    pub on_tokens: Option<&'a dyn Fn(&[Tt], &Src)>,
     /// Tokenize even without needles (a text check matched, or the file has suppression
     /// directives: their code kind needs the file's test ranges).
     pub tokenize: bool,
@@ -326,7 +327,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     // The light tree from the bytes where that is certain to be proc-macro2's; else (and for
     // a caller that wants the file's tokens) the file is tokenized whole.
     let lexed = needed.then(|| super::lexes::lex(&source)).flatten();
-    let full = match lexed.is_some() && input.on_tokens.is_none() {
+    let full = match lexed.is_some() {
         true => None,
         false => match TokenStream::from_str(&source) {
             Ok(ts) => Some(ts),
@@ -342,16 +343,16 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     if !needed {
         return out;
     }
-    if let (Some(seen), Some(ts)) = (input.on_tokens, &full) {
-        seen(ts);
-        clock.lap(Stage::Directives);
-    }
     let src = Src::new(&source);
     let top = match (lexed, &full) {
         (Some(top), _) => top,
         (None, Some(ts)) => super::lite::from_stream(ts.clone()),
         (None, None) => Vec::new(),
     };
+    if let Some(seen) = input.on_tokens {
+        seen(&top, &src);
+        clock.lap(Stage::Directives);
+    }
     let full = full.map(|ts| ts.into_iter().collect::<Vec<_>>());
     let sp = split(&top, &src);
     clock.lap(Stage::Split);

@@ -46,6 +46,7 @@ pub use facts::{
 pub use finish::{FileState, Finished, finish, kind_at};
 pub use graph::{CodeModel, FnId, RolePath};
 pub use infallible::Exemptions;
+pub use lite::{Kind as TtKind, Src, Tt, from_stream as light_tree};
 pub use modtree::{Classification, FileModule, classify};
 pub use presence::{ServiceVerdict, presence_hits};
 pub use request::Request;

@@ -1,5 +1,5 @@
 //! Clippy `#[allow(clippy::X)]` / `#[expect(clippy::X, reason = "…")]` attributes and the lines
-//! they cover, found at the token level (proc_macro2 token trees, no parse): an outer attribute
+//! they cover, found at the token level (the light token tree, no parse): an outer attribute
 //! covers the item, statement, field or match arm it sits on; an inner `#![…]` attribute covers
 //! its enclosing block, module or file.
 //!
@@ -11,7 +11,9 @@
 
 use std::str::FromStr;
 
-use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
+
+use crate::rust::{Src, Tt, TtKind};
 
 /// One `#[allow]` / `#[expect]` (or inner `#![…]`) attribute naming `clippy::` lints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,25 +36,24 @@ pub struct ClippyAllow {
 
 /// Every clippy allow/expect attribute of a Rust file; nothing when the file does not lex.
 pub fn clippy_allows(text: &str) -> Vec<ClippyAllow> {
-    let Ok(ts) = TokenStream::from_str(&blank_shebang(text)) else {
+    let source = blank_shebang(text);
+    let Ok(ts) = TokenStream::from_str(&source) else {
         proc_macro2::extra::invalidate_current_thread_spans();
         return Vec::new();
     };
-    let out = clippy_allows_in(&ts, text);
-    drop(ts);
+    let top = crate::rust::light_tree(ts);
+    let out = clippy_allows_in(&top, &Src::new(&source), text);
     proc_macro2::extra::invalidate_current_thread_spans();
     out
 }
 
-/// The clippy allow/expect attributes of `text`, from its tokens `ts` (the syntax engine's, so
-/// the file is not tokenized twice; its doc comments may be plain comments, which attributes
-/// never are).
-pub fn clippy_allows_in(ts: &TokenStream, text: &str) -> Vec<ClippyAllow> {
+/// The clippy allow/expect attributes of `text`, from its light token tree `top` (the syntax
+/// engine's, so the file is not tokenized twice; its doc comments may be plain comments, which
+/// attributes never are). `src` is the text the tree was read from.
+pub fn clippy_allows_in(top: &[Tt], src: &Src, text: &str) -> Vec<ClippyAllow> {
     let last_line = text.lines().count().max(1) as u32;
     let mut out = Vec::new();
-    let tokens: Vec<TokenTree> = ts.clone().into_iter().collect();
-    walk(&tokens, (1, last_line), &mut out);
-    drop(tokens);
+    walk(top, src, (1, last_line), &mut out);
     let lines: Vec<&str> = text.lines().collect();
     for a in &mut out {
         let line = lines
@@ -77,66 +78,66 @@ fn blank_shebang(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn walk(tokens: &[TokenTree], enclosing: (u32, u32), out: &mut Vec<ClippyAllow>) {
+/// Collects the attributes of `tokens` and of the groups in them. A group whose text does not
+/// contain `clippy` holds none and is not read (a lazy brace group is read only then).
+fn walk(tokens: &[Tt], src: &Src, enclosing: (u32, u32), out: &mut Vec<ClippyAllow>) {
     let mut i = 0;
     while i < tokens.len() {
-        if is_punct(&tokens[i], '#') {
-            let inner = tokens.get(i + 1).is_some_and(|t| is_punct(t, '!'));
+        if tokens[i].is_punct(b'#') {
+            let inner = tokens.get(i + 1).is_some_and(|t| t.is_punct(b'!'));
             let at = if inner { i + 2 } else { i + 1 };
-            if let Some(TokenTree::Group(g)) = tokens.get(at)
-                && g.delimiter() == Delimiter::Bracket
+            if let Some(g) = tokens.get(at)
+                && g.is_group(b'[')
             {
-                let line = tokens[i].span().start().line as u32;
+                let line = src.line(tokens[i].lo);
                 let covers = if inner {
                     enclosing
                 } else {
-                    (line, item_end_line(tokens, at + 1))
+                    (line, item_end_line(tokens, src, at + 1))
                 };
-                out.extend(clippy_attr(g, line, covers));
+                out.extend(clippy_attr(g, src, line, covers));
                 i = at + 1;
                 continue;
             }
         }
-        if let TokenTree::Group(g) = &tokens[i] {
-            let span = (
-                g.span_open().start().line as u32,
-                g.span_close().end().line as u32,
-            );
-            walk(&g.stream().into_iter().collect::<Vec<_>>(), span, out);
+        let t = &tokens[i];
+        if matches!(t.kind, TtKind::Group(_))
+            && memchr::memmem::find(src.text(t).as_bytes(), b"clippy").is_some()
+        {
+            let span = (src.line(t.lo), src.line(t.hi));
+            walk(&src.inner(t), src, span, out);
         }
         i += 1;
     }
 }
 
 /// `allow(clippy::a, clippy::b, reason = "…")` / `expect(…)` inside `#[…]`.
-fn clippy_attr(g: &Group, line: u32, covers: (u32, u32)) -> Option<ClippyAllow> {
-    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-    let [TokenTree::Ident(name), TokenTree::Group(args)] = inner.as_slice() else {
+fn clippy_attr(g: &Tt, src: &Src, line: u32, covers: (u32, u32)) -> Option<ClippyAllow> {
+    let [name, args] = g.inner.as_slice() else {
         return None;
     };
-    let attr = name.to_string();
-    if !matches!(attr.as_str(), "allow" | "expect") || args.delimiter() != Delimiter::Parenthesis {
+    let attr = src.ident(Some(name))?.to_string();
+    if !matches!(attr.as_str(), "allow" | "expect") || !args.is_group(b'(') {
         return None;
     }
-    let args: Vec<TokenTree> = args.stream().into_iter().collect();
     let mut lints = Vec::new();
     let mut reason = None;
-    for part in args.split(|t| is_punct(t, ',')) {
+    for part in args.inner.split(|t| t.is_punct(b',')) {
         match part {
-            [
-                TokenTree::Ident(c),
-                TokenTree::Punct(a),
-                TokenTree::Punct(b),
-                TokenTree::Ident(l),
-            ] if c == "clippy" && a.as_char() == ':' && b.as_char() == ':' => {
-                lints.push(l.to_string());
+            [c, a, b, l]
+                if src.ident(Some(c)) == Some("clippy")
+                    && a.is_punct(b':')
+                    && b.is_punct(b':')
+                    && l.kind == TtKind::Ident =>
+            {
+                lints.push(src.text(l).to_string());
             }
-            [
-                TokenTree::Ident(r),
-                TokenTree::Punct(eq),
-                TokenTree::Literal(lit),
-            ] if r == "reason" && eq.as_char() == '=' => {
-                reason = syn::parse_str::<syn::LitStr>(&lit.to_string())
+            [r, eq, lit]
+                if src.ident(Some(r)) == Some("reason")
+                    && eq.is_punct(b'=')
+                    && lit.kind == TtKind::Lit =>
+            {
+                reason = syn::parse_str::<syn::LitStr>(src.text(lit))
                     .ok()
                     .map(|s| s.value().trim().to_string())
                     .filter(|s| !s.is_empty());
@@ -155,67 +156,55 @@ fn clippy_attr(g: &Group, line: u32, covers: (u32, u32)) -> Option<ClippyAllow> 
     })
 }
 
-fn is_punct(t: &TokenTree, c: char) -> bool {
-    matches!(t, TokenTree::Punct(p) if p.as_char() == c)
-}
-
-fn is_ident(t: Option<&TokenTree>, names: &[&str]) -> bool {
-    matches!(t, Some(TokenTree::Ident(i)) if names.iter().any(|n| i == n))
+fn is_ident(t: Option<&Tt>, src: &Src, names: &[&str]) -> bool {
+    src.ident(t).is_some_and(|i| names.contains(&i))
 }
 
 /// The last line of the item that starts at `tokens[start]` (after its attributes).
-fn item_end_line(tokens: &[TokenTree], start: usize) -> u32 {
+fn item_end_line(tokens: &[Tt], src: &Src, start: usize) -> u32 {
     let start = skip_attributes(tokens, start);
-    let end = item_end(tokens, start);
-    tokens
-        .get(end)
-        .map(|t| match t {
-            TokenTree::Group(g) => g.span_close().end().line as u32,
-            other => other.span().end().line as u32,
-        })
-        .unwrap_or_else(|| {
-            tokens
-                .get(start.saturating_sub(1))
-                .map_or(1, |t| t.span().end().line as u32)
-        })
+    let end = item_end(tokens, src, start);
+    match tokens.get(end) {
+        Some(t) => src.line(t.hi),
+        None => tokens
+            .get(start.saturating_sub(1))
+            .map_or(1, |t| src.line(t.hi)),
+    }
 }
 
-fn skip_attributes(tokens: &[TokenTree], mut i: usize) -> usize {
-    while is_punct_at(tokens, i, '#')
-        && matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
-    {
+fn skip_attributes(tokens: &[Tt], mut i: usize) -> usize {
+    while is_punct_at(tokens, i, b'#') && tokens.get(i + 1).is_some_and(|g| g.is_group(b'[')) {
         i += 2;
     }
     i
 }
 
-fn is_punct_at(tokens: &[TokenTree], i: usize, c: char) -> bool {
-    tokens.get(i).is_some_and(|t| is_punct(t, c))
+fn is_punct_at(tokens: &[Tt], i: usize, c: u8) -> bool {
+    tokens.get(i).is_some_and(|t| t.is_punct(c))
 }
 
 /// Index of the last token of the item starting at `start`.
-fn item_end(tokens: &[TokenTree], start: usize) -> usize {
-    let braced = ends_at_brace(tokens, start);
+fn item_end(tokens: &[Tt], src: &Src, start: usize) -> usize {
+    let braced = ends_at_brace(tokens, src, start);
     let mut angle = 0usize;
     let mut k = start;
     while k < tokens.len() {
-        match &tokens[k] {
-            TokenTree::Punct(p) if p.as_char() == ';' => return k,
-            TokenTree::Punct(p) if p.as_char() == ',' && angle == 0 && !braced => return k,
-            TokenTree::Punct(p) if p.as_char() == '<' => angle += 1,
-            TokenTree::Punct(p) if p.as_char() == '>' => {
-                let arrow = k > 0
-                    && matches!(&tokens[k - 1], TokenTree::Punct(q) if q.spacing() == Spacing::Joint && matches!(q.as_char(), '-' | '='));
-                if arrow && is_punct_at(tokens, k - 1, '=') {
+        match tokens[k].kind {
+            TtKind::Punct(b';', _) => return k,
+            TtKind::Punct(b',', _) if angle == 0 && !braced => return k,
+            TtKind::Punct(b'<', _) => angle += 1,
+            TtKind::Punct(b'>', _) => {
+                let arrow = k > 0 && matches!(tokens[k - 1].kind, TtKind::Punct(b'-' | b'=', true));
+                if arrow && is_punct_at(tokens, k - 1, b'=') {
                     angle = 0; // `=>`: a match arm's body follows
                 } else if !arrow {
                     angle = angle.saturating_sub(1);
                 }
             }
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+            TtKind::Group(b'{') => {
                 let after_arrow =
-                    k >= 2 && is_punct_at(tokens, k - 1, '>') && is_punct_at(tokens, k - 2, '=');
-                if (braced || after_arrow) && !is_ident(tokens.get(k + 1), &["else"]) {
+                    k >= 2 && is_punct_at(tokens, k - 1, b'>') && is_punct_at(tokens, k - 2, b'=');
+                if (braced || after_arrow) && !is_ident(tokens.get(k + 1), src, &["else"]) {
                     return k;
                 }
             }
@@ -228,7 +217,7 @@ fn item_end(tokens: &[TokenTree], start: usize) -> usize {
 
 /// Does the item at `start` end at a brace group (an item with a body, a block expression, a
 /// macro call with braces)?
-fn ends_at_brace(tokens: &[TokenTree], start: usize) -> bool {
+fn ends_at_brace(tokens: &[Tt], src: &Src, start: usize) -> bool {
     const BODIED: &[&str] = &[
         "fn",
         "impl",
@@ -246,16 +235,25 @@ fn ends_at_brace(tokens: &[TokenTree], start: usize) -> bool {
     ];
     let mut i = start;
     loop {
-        match tokens.get(i) {
-            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => return true,
-            Some(TokenTree::Ident(id)) => {
-                let word = id.to_string();
-                match word.as_str() {
+        let Some(t) = tokens.get(i) else {
+            return false;
+        };
+        match t.kind {
+            TtKind::Group(b'{') => return true,
+            TtKind::Ident => {
+                let word = src.text(t);
+                match word {
                     "pub" | "default" | "safe" | "auto" => {}
                     "unsafe" | "async" | "extern" | "const" | "move" => {
                         if word == "const"
-                            && !is_ident(tokens.get(i + 1), &["fn", "unsafe", "async", "extern"])
-                            && !matches!(tokens.get(i + 1), Some(TokenTree::Group(_)))
+                            && !is_ident(
+                                tokens.get(i + 1),
+                                src,
+                                &["fn", "unsafe", "async", "extern"],
+                            )
+                            && !tokens
+                                .get(i + 1)
+                                .is_some_and(|n| matches!(n.kind, TtKind::Group(_)))
                         {
                             return false; // `const NAME: T = …;`
                         }
@@ -264,8 +262,8 @@ fn ends_at_brace(tokens: &[TokenTree], start: usize) -> bool {
                     _ => return is_macro_call(tokens, i),
                 }
             }
-            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis && i > start => {}
-            Some(TokenTree::Literal(_)) if i > start => {} // `extern "C"`
+            TtKind::Group(b'(') if i > start => {}
+            TtKind::Lit if i > start => {} // `extern "C"`
             _ => return false,
         }
         i += 1;
@@ -273,12 +271,12 @@ fn ends_at_brace(tokens: &[TokenTree], start: usize) -> bool {
 }
 
 /// `path::to::name! { … }` at `i`.
-fn is_macro_call(tokens: &[TokenTree], mut i: usize) -> bool {
-    while matches!(tokens.get(i), Some(TokenTree::Ident(_))) {
-        if is_punct_at(tokens, i + 1, '!') {
-            return matches!(tokens.get(i + 2), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace);
+fn is_macro_call(tokens: &[Tt], mut i: usize) -> bool {
+    while tokens.get(i).is_some_and(|t| t.kind == TtKind::Ident) {
+        if is_punct_at(tokens, i + 1, b'!') {
+            return tokens.get(i + 2).is_some_and(|g| g.is_group(b'{'));
         }
-        if is_punct_at(tokens, i + 1, ':') && is_punct_at(tokens, i + 2, ':') {
+        if is_punct_at(tokens, i + 1, b':') && is_punct_at(tokens, i + 2, b':') {
             i += 3;
         } else {
             return false;

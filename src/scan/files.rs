@@ -426,8 +426,8 @@ fn scan_one(
     // Clippy attributes are found in the engine's tokens (the file is tokenized once).
     let wants_clippy = file.is_rust() && super::suppress::mentions_clippy(&text);
     let clippy = std::cell::OnceCell::new();
-    let on_tokens = |ts: &proc_macro2::TokenStream| {
-        let _ = clippy.set(super::attrs::clippy_allows_in(ts, &text));
+    let on_tokens = |top: &[rust::Tt], src: &rust::Src| {
+        let _ = clippy.set(super::attrs::clippy_allows_in(top, src, &text));
     };
     let summary = parse.then(|| {
         let input = FileInput {
@@ -437,7 +437,7 @@ fn scan_one(
             checks: &presence,
             is_bin_root,
             extra: None,
-            on_tokens: wants_clippy.then_some(&on_tokens as &dyn Fn(&proc_macro2::TokenStream)),
+            on_tokens: wants_clippy.then_some(&on_tokens as &dyn Fn(&[rust::Tt], &rust::Src)),
             tokenize: !text_hits.is_empty() || !directives.is_empty() || wants_clippy,
         };
         rust::analyze_file(run.engine, &input)
