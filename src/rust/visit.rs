@@ -304,6 +304,46 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// The span syn's `span()` gives a fn or a loop, which ends with a block: from its first outer
+/// attribute, else its first token `first`, to the block's closing brace. `span()` prints the
+/// whole fn or loop back into tokens to find that.
+fn span_to_block(attrs: &[syn::Attribute], first: Span, body: &syn::Block) -> Span {
+    let outer = attrs
+        .iter()
+        .find(|a| matches!(a.style, syn::AttrStyle::Outer))
+        .map(|a| a.pound_token.spans[0]);
+    let first = outer.unwrap_or(first);
+    first.join(body.brace_token.span.join()).unwrap_or(first)
+}
+
+/// The span of a loop's first token after its attributes: its label, else its keyword.
+fn loop_start(label: Option<&syn::Label>, keyword: Span) -> Span {
+    label.map_or(keyword, |l| l.name.apostrophe)
+}
+
+/// The span of a visibility's first token (none when inherited).
+fn vis_span(vis: &syn::Visibility) -> Option<Span> {
+    match vis {
+        syn::Visibility::Public(p) => Some(p.span),
+        syn::Visibility::Restricted(r) => Some(r.pub_token.span),
+        syn::Visibility::Inherited => None,
+    }
+}
+
+/// The span of a signature's first token.
+fn sig_start(sig: &syn::Signature) -> Span {
+    let safety = match &sig.safety {
+        syn::Safety::Safe(t) => Some(t.span),
+        syn::Safety::Unsafe(t) => Some(t.span),
+        syn::Safety::Default => None,
+    };
+    (sig.constness.map(|t| t.span))
+        .or(sig.asyncness.map(|t| t.span))
+        .or(safety)
+        .or(sig.abi.as_ref().map(|a| a.extern_token.span))
+        .unwrap_or(sig.fn_token.span)
+}
+
 /// Strips parentheses and `.await`.
 fn strip(e: &Expr) -> &Expr {
     match e {
@@ -396,7 +436,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
         self.under_features(&i.attrs, |w| {
             let public = !matches!(i.vis, syn::Visibility::Inherited);
-            w.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+            let first = vis_span(&i.vis).unwrap_or_else(|| sig_start(&i.sig));
+            let bytes = span_to_block(&i.attrs, first, &i.block).byte_range();
+            w.enter_fn(&i.sig, &i.attrs, bytes, public);
             w.note_returned(&i.block);
             w.main_body = i.sig.ident == "main";
             w.visit_block(&i.block);
@@ -411,7 +453,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if i.sig.constness.is_some() {
                 w.const_routes(|lits| lits.visit_block(&i.block));
             }
-            w.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), public);
+            let first = (vis_span(&i.vis))
+                .or(i.modifiers.defaultness.map(|d| d.span))
+                .unwrap_or_else(|| sig_start(&i.sig));
+            let bytes = span_to_block(&i.attrs, first, &i.block).byte_range();
+            w.enter_fn(&i.sig, &i.attrs, bytes, public);
             w.note_returned(&i.block);
             w.visit_block(&i.block);
             w.leave_fn();
@@ -420,7 +466,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
         if let Some(b) = &i.default {
-            self.enter_fn(&i.sig, &i.attrs, super::split::span_bytes(i.span()), true);
+            let bytes = span_to_block(&i.attrs, sig_start(&i.sig), b).byte_range();
+            self.enter_fn(&i.sig, &i.attrs, bytes, true);
             self.note_returned(b);
             self.visit_block(b);
             self.leave_fn();
@@ -570,7 +617,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let event = self
             .is_event_loop(|f| f.visit_block(&e.body))
             .filter(|_| !control::loop_dispatches_only_control(&e.body));
-        let accept = self.enter_loop(event, e.span());
+        let first = loop_start(e.label.as_ref(), e.loop_token.span);
+        let accept = self.enter_loop(event, span_to_block(&e.attrs, first, &e.body));
         visit::visit_expr_loop(self, e);
         self.leave_loop(event, accept);
     }
@@ -582,14 +630,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 f.visit_block(&e.body);
             })
             .filter(|_| !control::loop_dispatches_only_control(&e.body));
-        let accept = self.enter_loop(event, e.span());
+        let first = loop_start(e.label.as_ref(), e.while_token.span);
+        let accept = self.enter_loop(event, span_to_block(&e.attrs, first, &e.body));
         visit::visit_expr_while(self, e);
         self.leave_loop(event, accept);
     }
 
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
-        let accept = self.enter_loop(None, e.span());
+        let first = loop_start(e.label.as_ref(), e.for_token.span);
+        let accept = self.enter_loop(None, span_to_block(&e.attrs, first, &e.body));
         self.visit_block(&e.body);
         self.leave_loop(None, accept);
     }
