@@ -90,7 +90,7 @@ impl<'c> Engine<'c> {
             request,
             externals: externals(ws),
             needles: (!needles.is_empty())
-                .then(|| AhoCorasick::new(&needles).ok())
+                .then(|| needle_automaton(&needles))
                 .flatten(),
         }
     }
@@ -147,6 +147,17 @@ impl<'c> Engine<'c> {
                 .any(|m| m.start() == 0 && m.end() == word.len())
         })
     }
+}
+
+/// The needle automaton: a DFA (the builder's own choice for more than 100 patterns, a
+/// contiguous NFA, took 2.2 times as many instructions for [`Engine::names`]); the default
+/// automaton when the DFA cannot be built.
+fn needle_automaton(needles: &[String]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(needles)
+        .or_else(|_| AhoCorasick::new(needles))
+        .ok()
 }
 
 /// Is `hay[start..end]` made of whole words: it neither starts nor ends between two lowercase
