@@ -136,24 +136,6 @@ impl LineIndex {
         }
     }
 
-    /// The byte offset of a 1-based `line` and 0-based `column` in characters (as
-    /// proc-macro2 counts them: a text without a byte-order mark); 0 for line 0.
-    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
-        if line == 0 {
-            return 0;
-        }
-        let start = self.start(line);
-        let rest = text.get(start..).unwrap_or_default();
-        let width = match rest.as_bytes().get(..column) {
-            Some(head) if head.is_ascii() => column,
-            _ => rest
-                .char_indices()
-                .nth(column)
-                .map_or(rest.len(), |(i, _)| i),
-        };
-        start + width
-    }
-
     /// The text of 1-based `line` without its line ending (nor a byte-order mark on line 1).
     pub fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
         let index = line.checked_sub(1)? as usize;

@@ -84,8 +84,6 @@ pub struct Walker<'a> {
     channels: HashMap<(Option<u32>, String), String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
-    /// The text's line starts, once a span's byte range was asked ([`Walker::bytes`]).
-    lines: std::cell::OnceCell<crate::diag::LineIndex>,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -135,20 +133,8 @@ impl<'a> Walker<'a> {
             exit_only: 0,
             main_body: false,
             features: Vec::new(),
-            lines: std::cell::OnceCell::new(),
             out,
         }
-    }
-
-    /// The byte range of a span of the walked text, from its lines and columns: proc-macro2's
-    /// `byte_range()` counts the characters from the last offset it converted, which for the
-    /// end of a fn is the whole fn.
-    pub(super) fn bytes(&self, span: Span) -> std::ops::Range<usize> {
-        let lines = self
-            .lines
-            .get_or_init(|| crate::diag::LineIndex::new(self.text));
-        let at = |p: proc_macro2::LineColumn| lines.offset(self.text, p.line, p.column);
-        at(span.start())..at(span.end())
     }
 
     /// Sets the file-level imports.
@@ -451,7 +437,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.under_features(&i.attrs, |w| {
             let public = !matches!(i.vis, syn::Visibility::Inherited);
             let first = vis_span(&i.vis).unwrap_or_else(|| sig_start(&i.sig));
-            let bytes = w.bytes(span_to_block(&i.attrs, first, &i.block));
+            let bytes = span_to_block(&i.attrs, first, &i.block).byte_range();
             w.enter_fn(&i.sig, &i.attrs, bytes, public);
             w.note_returned(&i.block);
             w.main_body = i.sig.ident == "main";
@@ -470,7 +456,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let first = (vis_span(&i.vis))
                 .or(i.modifiers.defaultness.map(|d| d.span))
                 .unwrap_or_else(|| sig_start(&i.sig));
-            let bytes = w.bytes(span_to_block(&i.attrs, first, &i.block));
+            let bytes = span_to_block(&i.attrs, first, &i.block).byte_range();
             w.enter_fn(&i.sig, &i.attrs, bytes, public);
             w.note_returned(&i.block);
             w.visit_block(&i.block);
@@ -480,7 +466,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_trait_item_fn(&mut self, i: &'ast syn::TraitItemFn) {
         if let Some(b) = &i.default {
-            let bytes = self.bytes(span_to_block(&i.attrs, sig_start(&i.sig), b));
+            let bytes = span_to_block(&i.attrs, sig_start(&i.sig), b).byte_range();
             self.enter_fn(&i.sig, &i.attrs, bytes, true);
             self.note_returned(b);
             self.visit_block(b);

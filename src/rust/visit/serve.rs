@@ -259,7 +259,10 @@ impl Walker<'_> {
     /// Pushes `AcceptLoop` inside a loop whose text accepts connections (`.accept()` /
     /// `.incoming()`, also inside `select!`). Gives the number of frames pushed.
     pub(super) fn accept_frame(&mut self, span: Span) -> usize {
-        let text = self.text.get(self.bytes(span)).unwrap_or("");
+        let text = self
+            .text
+            .get(crate::rust::split::span_bytes(span))
+            .unwrap_or("");
         if accepts_connections(text) {
             self.push_frame(Frame::AcceptLoop);
             return 1;
