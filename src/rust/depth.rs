@@ -145,8 +145,8 @@ impl Guard {
         let start = tok.start;
         self.item_start.get_or_insert(start);
         let starts_statement = match tok.kind {
-            Kind::Operand | Kind::Keyword => !matches!(tok.text, "else" | "as"),
-            Kind::Punct => tok.text == "#",
+            Kind::Operand | Kind::Keyword => !matches!(tok.text, b"else" | b"as"),
+            Kind::Punct => tok.text == b"#",
             Kind::Open | Kind::Close => false,
         };
         if std::mem::take(&mut self.after_brace) && starts_statement {
@@ -172,7 +172,7 @@ impl Guard {
                     self.total = self.total.saturating_sub(chain.cost);
                 }
                 self.after_operand = true;
-                if tok.text == "}" {
+                if tok.text == b"}" {
                     self.after_brace = true;
                     if self.chains.len() == 1 {
                         self.end_item(tok.end, len);
@@ -189,16 +189,16 @@ impl Guard {
         }
     }
 
-    fn punct(&mut self, p: &str, start: usize, end: usize, len: usize) {
+    fn punct(&mut self, p: &[u8], start: usize, end: usize, len: usize) {
         match p {
-            "," | ";" | "=>" => {
+            b"," | b";" | b"=>" => {
                 self.end_chain();
-                if p == ";" && self.chains.len() == 1 {
+                if p == b";" && self.chains.len() == 1 {
                     self.end_item(end, len);
                 }
                 return;
             }
-            ">" | ">>" => {
+            b">" | b">>" => {
                 for _ in 0..p.len() {
                     self.close_angle(start);
                 }
@@ -209,7 +209,7 @@ impl Guard {
         }
         let (c, reason) = punct_cost(p, self.after_operand);
         self.add(c, start, reason);
-        if p == "<"
+        if p == b"<"
             && let Some(chain) = self.chains.last_mut()
         {
             chain.angles += 1;
@@ -297,28 +297,29 @@ impl Guard {
     }
 }
 
-fn keyword_cost(k: &str) -> u32 {
+fn keyword_cost(k: &[u8]) -> u32 {
     match k {
-        "return" | "break" | "yield" | "move" | "become" | "box" => cost::CLOSURE,
-        "dyn" | "impl" => cost::GENERIC,
-        "as" | "else" | "await" => cost::POSTFIX,
+        b"return" | b"break" | b"yield" | b"move" | b"become" | b"box" => cost::CLOSURE,
+        b"dyn" | b"impl" => cost::GENERIC,
+        b"as" | b"else" | b"await" => cost::POSTFIX,
         _ => 0,
     }
 }
 
 /// Cost of an operator, and what a chain of them is.
-fn punct_cost(p: &str, after_operand: bool) -> (u32, Reason) {
+fn punct_cost(p: &[u8], after_operand: bool) -> (u32, Reason) {
     match (p, after_operand) {
-        ("&" | "*", false) => (cost::REFERENCE, Reason::Reference),
-        ("&&", false) => (2 * cost::REFERENCE, Reason::Reference),
-        ("-" | "!", false) => (cost::PREFIX, Reason::Prefix),
-        ("|" | "||", false) => (cost::CLOSURE, Reason::Closure),
-        (".." | "..=" | "...", _) => (cost::CLOSURE, Reason::Range),
-        ("<" | "->", _) => (cost::GENERIC, Reason::Generic),
-        ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "&=" | "|=" | "<<=" | ">>=", _) => {
-            (cost::CLOSURE, Reason::Assign)
-        }
-        ("::" | "#" | "$" | ":" | "@", _) => (0, Reason::Chain),
+        (b"&" | b"*", false) => (cost::REFERENCE, Reason::Reference),
+        (b"&&", false) => (2 * cost::REFERENCE, Reason::Reference),
+        (b"-" | b"!", false) => (cost::PREFIX, Reason::Prefix),
+        (b"|" | b"||", false) => (cost::CLOSURE, Reason::Closure),
+        (b".." | b"..=" | b"...", _) => (cost::CLOSURE, Reason::Range),
+        (b"<" | b"->", _) => (cost::GENERIC, Reason::Generic),
+        (
+            b"=" | b"+=" | b"-=" | b"*=" | b"/=" | b"%=" | b"^=" | b"&=" | b"|=" | b"<<=" | b">>=",
+            _,
+        ) => (cost::CLOSURE, Reason::Assign),
+        (b"::" | b"#" | b"$" | b":" | b"@", _) => (0, Reason::Chain),
         _ => (cost::POSTFIX, Reason::Chain),
     }
 }

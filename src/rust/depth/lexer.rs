@@ -14,7 +14,8 @@ pub(super) enum Kind {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Token<'a> {
     pub(super) kind: Kind,
-    pub(super) text: &'a str,
+    /// Its bytes (always ASCII for the kinds whose text is looked at; empty for operands).
+    pub(super) text: &'a [u8],
     pub(super) start: usize,
     pub(super) end: usize,
 }
@@ -45,10 +46,6 @@ const KEYWORDS: &[&str] = &[
 impl<'a> Lexer<'a> {
     fn peek(&self, k: usize) -> u8 {
         self.b.get(self.i + k).copied().unwrap_or(0)
-    }
-
-    fn text(&self, start: usize) -> &'a str {
-        std::str::from_utf8(self.b.get(start..self.i).unwrap_or_default()).unwrap_or("")
     }
 
     pub(super) fn next_token(&mut self) -> Option<Token<'a>> {
@@ -84,11 +81,10 @@ impl<'a> Lexer<'a> {
                 self.i += 1;
                 continue;
             }
-            // An operand's text is never looked at (only keywords' and punctuation's are):
-            // a long string literal is not checked as UTF-8 again.
+            // An operand's text is never looked at (only keywords' and punctuation's are).
             let text = match kind {
-                Kind::Operand => "",
-                _ => self.text(start),
+                Kind::Operand => &[],
+                _ => self.b.get(start..self.i).unwrap_or_default(),
             };
             return Some(Token {
                 kind,
@@ -101,13 +97,15 @@ impl<'a> Lexer<'a> {
 
     fn skip_blank_and_comments(&mut self) {
         loop {
-            match (self.peek(0), self.peek(1)) {
-                (c, _) if c.is_ascii_whitespace() => self.i += 1,
-                (b'/', b'/') => {
+            let rest = self.b.get(self.i..).unwrap_or_default();
+            let blank = rest.iter().take_while(|&&c| class(c) == BLANK).count();
+            self.i += blank;
+            match rest.get(blank..blank + 2) {
+                Some(b"//") => {
                     let rest = self.b.get(self.i..).unwrap_or_default();
                     self.i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                 }
-                (b'/', b'*') => self.block_comment(),
+                Some(b"/*") => self.block_comment(),
                 _ => return,
             }
         }
@@ -174,7 +172,7 @@ impl<'a> Lexer<'a> {
             self.i += width + 1;
             return Kind::Operand;
         }
-        while self.peek(0) == b'_' || self.peek(0).is_ascii_alphanumeric() || self.peek(0) >= 0x80 {
+        while is_word_byte(self.peek(0)) {
             self.i += 1;
         }
         Kind::Operand
@@ -201,9 +199,9 @@ impl<'a> Lexer<'a> {
         if self.peek(0) == b'r' && self.peek(1) == b'#' {
             self.i += 2;
         }
-        while self.peek(0) == b'_' || self.peek(0).is_ascii_alphanumeric() || self.peek(0) >= 0x80 {
-            self.i += 1;
-        }
+        self.i += (self.b.get(self.i..).unwrap_or_default().iter())
+            .take_while(|&&c| is_word_byte(c))
+            .count();
         let word = self.b.get(start..self.i).unwrap_or_default();
         if is_keyword(word) {
             Kind::Keyword
@@ -241,6 +239,37 @@ impl<'a> Lexer<'a> {
         self.i += len.max(utf8_width(first));
     }
 }
+
+/// Can `c` continue an identifier (a non-ASCII byte always does here)?
+fn is_word_byte(c: u8) -> bool {
+    class(c) == WORD
+}
+
+/// A byte's class: [`BLANK`] (ASCII whitespace), [`WORD`] (`_`, ASCII letters and digits, any
+/// non-ASCII byte) or 0; a table, as the lexer asks for every byte.
+fn class(c: u8) -> u8 {
+    CLASSES[c as usize]
+}
+
+const BLANK: u8 = 1;
+const WORD: u8 = 2;
+
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_whitespace() {
+            BLANK
+        } else if b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80 {
+            WORD
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
 /// Is `word` one of [`KEYWORDS`]?
 fn is_keyword(word: &[u8]) -> bool {
