@@ -60,9 +60,6 @@ pub struct Engine<'c> {
     /// Crate names that are not workspace members (path roots never resolved to workspace fns).
     pub externals: HashSet<String>,
     needles: Option<AhoCorasick>,
-    /// The non-empty [`Request::fn_words`] in one automaton, with each pattern's index in
-    /// them: a fn's text is searched once for all of them.
-    fn_words: Option<(AhoCorasick, Vec<usize>)>,
 }
 
 impl<'c> Engine<'c> {
@@ -90,7 +87,6 @@ impl<'c> Engine<'c> {
         needles.sort();
         needles.dedup();
         Engine {
-            fn_words: words_automaton(&request.fn_words),
             request,
             externals: externals(ws),
             needles: (!needles.is_empty())
@@ -153,19 +149,10 @@ impl<'c> Engine<'c> {
     }
 }
 
-/// One automaton for the non-empty `words`, and the index in `words` of each of its patterns.
-fn words_automaton(words: &[String]) -> Option<(AhoCorasick, Vec<usize>)> {
-    let (ids, patterns): (Vec<usize>, Vec<&String>) = (words.iter().enumerate())
-        .filter(|(_, w)| !w.is_empty())
-        .unzip();
-    let ac = (!patterns.is_empty()).then(|| needle_automaton(&patterns))??;
-    Some((ac, ids))
-}
-
 /// The needle automaton: a DFA (the builder's own choice for more than 100 patterns, a
 /// contiguous NFA, took 2.2 times as many instructions for [`Engine::names`]); the default
 /// automaton when the DFA cannot be built.
-fn needle_automaton<P: AsRef<[u8]>>(needles: &[P]) -> Option<AhoCorasick> {
+fn needle_automaton(needles: &[String]) -> Option<AhoCorasick> {
     AhoCorasick::builder()
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(needles)
@@ -289,27 +276,15 @@ fn with_fn_mentions(engine: &Engine, text: &str, mut summary: FileSummary) -> Fi
         return summary;
     }
     let facts = &mut summary.facts;
-    let mut hit = vec![false; words.len()];
     for (id, body) in facts.bodies.iter().enumerate() {
         let Some(d) = body.decl() else {
             continue;
         };
         let fn_text = text.get(d.bytes.clone()).unwrap_or("");
-        hit.fill(false);
-        if let Some((ac, ids)) = &engine.fn_words {
-            for m in ac.find_overlapping_iter(fn_text) {
-                if let Some(h) = ids
-                    .get(m.pattern().as_usize())
-                    .and_then(|&i| hit.get_mut(i))
-                {
-                    *h = true;
-                }
-            }
-        }
         let found = super::FnMentions {
-            words: (words.iter().zip(&hit))
-                .filter(|(w, hit)| **hit || w.is_empty())
-                .map(|(w, _)| w.clone())
+            words: (words.iter())
+                .filter(|w| contains(fn_text, w))
+                .cloned()
                 .collect(),
             patterns: (patterns.iter())
                 .filter(|r| r.is_match(fn_text))
