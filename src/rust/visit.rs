@@ -519,6 +519,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_stmt(&mut self, s: &'ast Stmt) {
+        if features::debug_build_only(features::stmt_attrs(s)) {
+            return;
+        }
         match s {
             Stmt::Expr(Expr::Assign(a), Some(_)) if matches!(&*a.left, Expr::Infer(_)) => {
                 self.discard(&a.right, Form::AssignUnderscore)
@@ -614,7 +617,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         visit::visit_expr_binary(self, e);
     }
 
+    /// `if cfg!(debug_assertions) { .. } else { .. }`: only the `else` is in release builds.
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        if features::is_debug_build_test(&e.cond) {
+            if let Some((_, els)) = &e.else_branch {
+                self.visit_expr(els);
+            }
+            return;
+        }
         self.expr_if(e);
     }
 
