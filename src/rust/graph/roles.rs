@@ -45,6 +45,9 @@ pub enum How {
     EventLoop,
     /// Called (or written) inside a timer loop of the previous body.
     TimerLoop,
+    /// Called (or written) in an arm of the previous body's `match` for an event variant that
+    /// a timer loop sends (`BorsGlobalEvent::RefreshPermissions => ..`): periodic work.
+    TimerEvent,
     /// Called by the previous body.
     Call,
     /// Written inside the previous body (closure, async block).
@@ -90,8 +93,9 @@ pub fn assign(
             class.kinds.get(file).copied().flatten() == Some(CodeKind::Production)
                 && !s.in_test_range(line)
         };
-        bodies(m, file as u32, s, &production, &mut g);
-        sites(m, file, s, &production, &mut g);
+        let timer_arm = |arm: Option<u32>| m.in_timer_arm(file as u32, s, arm);
+        bodies(m, file as u32, s, &production, &timer_arm, &mut g);
+        sites(m, file, s, &production, &timer_arm, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
     let jobs = background_jobs(m, &g);
@@ -110,6 +114,7 @@ pub fn assign(
                 How::EventLoop if m.loops_serve(e.at.0) && jobs.contains(&from) => Role::Background,
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
+                How::TimerEvent => Role::Background,
                 _ => continue,
             };
             let r = Reach {
@@ -134,6 +139,21 @@ pub fn assign(
         }
     }
     (reach, in_job)
+}
+
+/// The `[Enum, Variant]` events that timer loops of production code send.
+pub(super) fn timer_sends(
+    class: &Classification,
+    summaries: &[Option<&FileSummary>],
+) -> HashSet<[String; 2]> {
+    let production = |f: usize| class.kinds.get(f).copied().flatten() == Some(CodeKind::Production);
+    summaries
+        .iter()
+        .enumerate()
+        .filter(|(f, _)| production(*f))
+        .filter_map(|(_, s)| *s)
+        .flat_map(|s| s.facts.timer_sends.iter().cloned())
+        .collect()
 }
 
 /// The bodies a timer loop's job or a one-time initialiser reaches (through calls, closures,
@@ -161,7 +181,14 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
 }
 
 /// Roots among a file's bodies, and the edges from a body to the closures / blocks in it.
-fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bool, g: &mut Graph) {
+fn bodies(
+    m: &CodeModel,
+    f: u32,
+    s: &FileSummary,
+    production: &dyn Fn(u32) -> bool,
+    timer_arm: &dyn Fn(Option<u32>) -> bool,
+    g: &mut Graph,
+) {
     for (local, b) in s.facts.bodies.iter().enumerate() {
         let Some(id) = m.body_id(f, local as u32) else {
             continue;
@@ -202,6 +229,7 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
                 // serves, like the loop's own code.
                 (Some(Root::Spawn), Some(k)) => loop_how(k),
                 (Some(r), _) if r != Root::Main => How::Given(r),
+                _ if timer_arm(b.arm) => How::TimerEvent,
                 (_, Some(k)) => loop_how(k),
                 _ => How::Nested,
             };
@@ -232,6 +260,7 @@ fn sites(
     file: usize,
     s: &FileSummary,
     production: &dyn Fn(u32) -> bool,
+    timer_arm: &dyn Fn(Option<u32>) -> bool,
     g: &mut Graph,
 ) {
     let f = file as u32;
@@ -246,6 +275,7 @@ fn sites(
             (Some(Root::Once), _) => continue,
             (Some(Root::Spawn), Some(k)) => loop_how(k),
             (Some(r), _) => How::Given(r),
+            _ if timer_arm(site.arm) => How::TimerEvent,
             (None, Some(k)) => loop_how(k),
             (None, None) => How::Call,
         };
@@ -285,7 +315,9 @@ fn bfs(edges: &[Vec<Edge>], reach: &mut [Option<Reach>], roots: Vec<(BodyId, Rea
         }
     }
     while let Some((b, role)) = queue.pop_front() {
-        for e in edges.get(b as usize).into_iter().flatten() {
+        // A timer-sent event's arm is a background root of its own, whoever dispatches it.
+        let edges = edges.get(b as usize).into_iter().flatten();
+        for e in edges.filter(|e| e.how != How::TimerEvent) {
             let Some(slot) = reach.get_mut(e.to as usize) else {
                 continue;
             };
@@ -342,6 +374,10 @@ impl CodeModel {
                         self.body_name(f, summaries)
                     )
                 }
+                (How::TimerEvent, Some(f)) => format!(
+                    "`{}` reaches `{to}` for an event a timer loop sends",
+                    self.body_name(f, summaries)
+                ),
                 (How::Nested, Some(f)) => {
                     format!("`{to}` is written in `{}`", self.body_name(f, summaries))
                 }
