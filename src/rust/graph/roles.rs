@@ -20,6 +20,7 @@ use crate::model::{CodeKind, Role};
 use crate::rust::Classification;
 use crate::rust::FileSummary;
 use crate::rust::facts::{BodyKind, LoopKind, Root};
+use crate::rust::{Frame, frames_up};
 
 /// How a body was reached.
 #[derive(Debug, Clone)]
@@ -271,6 +272,18 @@ fn sites(
         if !production(site.region.line) {
             continue;
         }
+        if site.root.is_none() && in_miss_path(s, site.frame) {
+            // The miss path of a cache or a lazily filled value runs once (per key): what it
+            // calls is initialisation, not per-request work (mithril's `get_server` makes its
+            // socket server when the slot is empty).
+            for t in m.targets(file, i) {
+                let to = m.fns[*t as usize].body;
+                let mut r = reach_once(f, site.region.line);
+                r.from = Some(from);
+                g.startup.push((to, r));
+            }
+            continue;
+        }
         let how = match (site.root, site.event_loop) {
             (Some(Root::Once), _) => continue,
             (Some(Root::Spawn), Some(k)) => loop_how(k),
@@ -288,6 +301,23 @@ fn sites(
             };
             g.edges[from as usize].push(edge);
         }
+    }
+}
+
+/// Is a site with innermost frame `frame` on a miss path (see [`Frame::CacheMiss`]) of its fn?
+fn in_miss_path(s: &FileSummary, frame: Option<u32>) -> bool {
+    frames_up(&s.facts.frames, frame)
+        .take_while(|f| !matches!(f, Frame::Fn { .. }))
+        .any(|f| matches!(f, Frame::CacheMiss))
+}
+
+/// How a body that runs once is reached (a lazy initialisation at line `line` of file `file`).
+fn reach_once(file: u32, line: u32) -> Reach {
+    Reach {
+        role: Role::Startup,
+        from: None,
+        at: (file, line),
+        how: How::Given(Root::Once),
     }
 }
 

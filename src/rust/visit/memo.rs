@@ -77,8 +77,42 @@ fn miss_path_start(stmts: &[Stmt]) -> Option<usize> {
             let looked_up = statics_looked_up(s, &guards);
             !looked_up.is_empty() && fills_any(rest, &looked_up, &guards)
         };
-        (cache || memo).then_some(i + 1)
+        let lazy = !cache && !memo && returns_when_filled(s) && rest.iter().any(fills_an_option);
+        (cache || memo || lazy).then_some(i + 1)
     })
+}
+
+/// A lazily filled value's hit: `if slot.is_some() { return .. }` (also `slot.as_ref()
+/// .is_some()`, `if let Some(v) = slot.as_ref()`), alone or ending a block that takes the lock
+/// first (mithril's `{ let s = self.server.lock().await; if s.as_ref().is_some() { return Ok(s) } }`).
+fn returns_when_filled(s: &Stmt) -> bool {
+    match s {
+        Stmt::Expr(Expr::If(i), _) => {
+            i.else_branch.is_none() && ends_in_return(&i.then_branch) && tests_some(&i.cond)
+        }
+        Stmt::Expr(Expr::Block(b), _) => b.block.stmts.last().is_some_and(returns_when_filled),
+        _ => false,
+    }
+}
+
+/// `x.is_some()`, `x.as_ref().is_some()`, `let Some(_) = x`.
+fn tests_some(cond: &Expr) -> bool {
+    match cond {
+        Expr::MethodCall(m) => m.method == "is_some",
+        Expr::Let(l) => matches!(&*l.pat, syn::Pat::TupleStruct(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Some")),
+        _ => false,
+    }
+}
+
+/// `*slot = Some(..)` or `self.slot = Some(..)`: the rest fills the value it tested.
+fn fills_an_option(s: &Stmt) -> bool {
+    let e = match s {
+        Stmt::Expr(e, _) => e,
+        _ => return false,
+    };
+    matches!(e, Expr::Assign(a) if matches!(&*a.right, Expr::Call(c)
+        if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Some"))))
 }
 
 /// `if let Some(v) = cache.get(k) { …; return v; }` without an `else`.
