@@ -192,7 +192,7 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     let own_set: HashSet<usize> = own.iter().copied().collect();
     let mut libs: BTreeSet<usize> = BTreeSet::new();
     for &q in &packages {
-        for t in ws.packages[q].targets.iter().filter(|t| is_lib(t)) {
+        for t in ws.packages[q].targets.iter().filter(|t| t.is_lib()) {
             libs.extend(modtree::reach(ws, inputs.summaries, &t.src_path));
         }
     }
@@ -332,12 +332,6 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
 fn is_metrics_route(route: &str) -> bool {
     let last = route.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     last == "metrics" || last.contains("prometheus")
-}
-
-fn is_lib(t: &Target) -> bool {
-    t.kinds
-        .iter()
-        .any(|k| matches!(k.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
 }
 
 /// Server starts in production code of these files, with a framework the closure declares (an

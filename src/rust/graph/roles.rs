@@ -272,10 +272,10 @@ fn sites(
         if !production(site.region.line) {
             continue;
         }
-        if site.root.is_none() && in_miss_path(s, site.frame) {
-            // The miss path of a cache or a lazily filled value runs once (per key): what it
-            // calls is initialisation, not per-request work (mithril's `get_server` makes its
-            // socket server when the slot is empty).
+        if site.root.is_none() && in_lazy_fill(s, site.frame) {
+            // The fill of a lazily filled slot runs when the slot is empty: what it calls is
+            // initialisation, not per-request work (mithril's `get_server` makes its socket
+            // server then).
             for t in m.targets(file, i) {
                 let to = m.fns[*t as usize].body;
                 let mut r = reach_once(f, site.region.line);
@@ -304,11 +304,13 @@ fn sites(
     }
 }
 
-/// Is a site with innermost frame `frame` on a miss path (see [`Frame::CacheMiss`]) of its fn?
-fn in_miss_path(s: &FileSummary, frame: Option<u32>) -> bool {
+/// Is a site with innermost frame `frame` in the fill of a lazily filled slot (see
+/// [`Frame::LazyFill`]) of its fn? A keyed cache's miss path is not: a new key can come with
+/// every request (reductstore decompresses a block per query on a miss).
+fn in_lazy_fill(s: &FileSummary, frame: Option<u32>) -> bool {
     frames_up(&s.facts.frames, frame)
         .take_while(|f| !matches!(f, Frame::Fn { .. }))
-        .any(|f| matches!(f, Frame::CacheMiss))
+        .any(|f| matches!(f, Frame::LazyFill))
 }
 
 /// How a body that runs once is reached (a lazy initialisation at line `line` of file `file`).

@@ -48,10 +48,14 @@ impl Walker<'_> {
     /// A block's statements; after a statement that returns the hit of a memo (see
     /// [`miss_path_start`]) the rest of the block, when it fills the memo, is the miss path.
     pub(super) fn stmts(&mut self, stmts: &[Stmt]) {
-        let miss_from = miss_path_start(stmts);
+        let miss = miss_path_start(stmts);
+        let miss_from = miss.as_ref().map(|(i, _)| *i);
+        let mut frame = miss.map(|(_, f)| f);
         for (i, s) in stmts.iter().enumerate() {
-            if Some(i) == miss_from {
-                self.push_frame(Frame::CacheMiss);
+            if Some(i) == miss_from
+                && let Some(f) = frame.take()
+            {
+                self.push_frame(f);
             }
             self.visit_stmt(s);
         }
@@ -67,8 +71,10 @@ impl Walker<'_> {
 /// request for a key and kept in a static list):
 /// `for c in CLIENTS.read().await.iter() { if c.matches(k) { return c } }` … `CLIENTS.write()
 /// .await.push(..)`, or through a guard, `let mut w = CLIENTS.write().await; if let Some(c) =
-/// w.get(k) { return c }` … `w.insert(k, c)`.
-fn miss_path_start(stmts: &[Stmt]) -> Option<usize> {
+/// w.get(k) { return c }` … `w.insert(k, c)`. Also where the fill of a lazily filled slot starts
+/// ([`Frame::LazyFill`]): after `if slot.is_some() { return .. }` when the rest sets
+/// `*slot = Some(..)`.
+fn miss_path_start(stmts: &[Stmt]) -> Option<(usize, Frame)> {
     let guards = static_guards(stmts);
     stmts.iter().enumerate().find_map(|(i, s)| {
         let rest = stmts.get(i + 1..)?;
@@ -77,8 +83,11 @@ fn miss_path_start(stmts: &[Stmt]) -> Option<usize> {
             let looked_up = statics_looked_up(s, &guards);
             !looked_up.is_empty() && fills_any(rest, &looked_up, &guards)
         };
-        let lazy = !cache && !memo && returns_when_filled(s) && rest.iter().any(fills_an_option);
-        (cache || memo || lazy).then_some(i + 1)
+        if cache || memo {
+            return Some((i + 1, Frame::CacheMiss));
+        }
+        let lazy = returns_when_filled(s) && rest.iter().any(fills_an_option);
+        lazy.then_some((i + 1, Frame::LazyFill))
     })
 }
 
