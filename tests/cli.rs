@@ -549,7 +549,8 @@ fn nightly_cargo_features_in_a_manifest_are_read_with_a_note() {
 
 #[test]
 fn a_registry_dependency_patched_to_a_member_links_the_members() {
-    let app = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nweb = \"0.1\"\n";
+    // `web = "*"`: the patch pins it to the member, so no wildcard finding either
+    let app = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nweb = \"*\"\nserde = \"*\"\n";
     let web = "[package]\nname = \"web\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\naxum = \"0.7\"\ntokio = \"1\"\n";
     let root = "[workspace]\nmembers = [\"app\", \"web\"]\n\n[patch.crates-io]\nweb = { path = \"web\" }\n";
     let dir = temp_workspace(root, &[("app", app), ("web", web)]);
@@ -565,6 +566,17 @@ fn a_registry_dependency_patched_to_a_member_links_the_members() {
     .unwrap();
     let (out, _) = stdout_of(ready(&["list", "--services"]).current_dir(dir.path()));
     assert!(out.starts_with("service `app`"), "{out}");
+    let (out, _) = stdout_of(ready(&["--format", "json"]).current_dir(dir.path()));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let wildcards: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "no-wildcard-deps")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(wildcards.len(), 1, "{wildcards:?}");
+    assert!(wildcards[0].contains("`serde`"), "{wildcards:?}");
 }
 
 #[test]

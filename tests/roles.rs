@@ -102,6 +102,10 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/bin/daemon.rs:23 request error",
             // walking a directory's entries at startup is no event loop
             "blocking-in-async src/cache.rs:8 startup note",
+            // one channel fed by a webhook route and by a timer: the dispatcher's arm for the
+            // webhook's event serves, the arm for the event the timer sends is periodic work
+            "blocking-in-async src/events.rs:29 request error",
+            "blocking-in-async src/events.rs:32 background note",
             // a job that sleeps, then takes a lock's read guard, is a timer loop
             "blocking-in-async src/jobs.rs:10 background note",
             // the credentials given to `LazyCredential::new` are read on first use, and
@@ -113,11 +117,14 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/lazy.rs:61 background note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
-            "blocking-in-async src/main.rs:23 startup note",
+            "blocking-in-async src/main.rs:25 startup note",
             // a `gen-config` prompt loop waits for a person at a terminal, not for requests
             // a migration walking a table page by page is no event loop
             "blocking-in-async src/migration.rs:9 unknown note",
             "blocking-in-async src/setup.rs:11 startup note",
+            // a server made when its slot is empty (`if slot.is_some() { return }` then
+            // `*slot = Some(new_server().await?)`) is made once, not per message
+            "blocking-in-async src/slot.rs:13 startup note",
             // a recursive fn that serves a route, event loop and all
             "blocking-in-async src/walk.rs:11 request error",
             // a channel asking the loop to spawn a source is control code; messages serve

@@ -184,6 +184,16 @@ fn health_vocabulary_and_framework_defaults() {
         (helper.started.file.as_str(), helper.started.line),
         ("axum-helper-crate/src/main.rs", 7)
     );
+    // actix-web re-exported whole by a workspace crate (`pub use actix_web::*;` in
+    // `actix_glob_web::webapp`, drogue-cloud's shape) still starts an actix-web server; the
+    // library's own `own::HttpServer::new()` starts nothing.
+    let glob = service(&r, "actix-glob-app");
+    assert_eq!(glob.frameworks, ["actix-web"]);
+    assert_eq!(
+        (glob.started.file.as_str(), glob.started.line),
+        ("actix-glob-app/src/main.rs", 7)
+    );
+    assert!(r.services.iter().all(|s| s.bin != "counter"));
 }
 
 #[test]

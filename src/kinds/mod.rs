@@ -10,6 +10,7 @@ pub mod dependency;
 pub mod file;
 pub mod held_across_await;
 pub mod ignored_result;
+pub mod literals;
 pub mod manifest;
 pub mod presence;
 pub mod service;

@@ -31,6 +31,10 @@ pub struct TextSpec {
     /// macro generates is not the file's own (lines and columns are kept).
     #[serde(default)]
     pub mask_macros: Vec<String>,
+    /// Blank the contents of string literals before the regex runs (Rust files): text in a
+    /// string (`format!("{x}unsafe {{")`) is not code. Lines and columns are kept.
+    #[serde(default)]
+    pub mask_strings: bool,
 }
 
 fn default_files() -> Vec<String> {
@@ -54,6 +58,8 @@ pub struct TextMatcher {
     needles: Vec<String>,
     /// Macros whose bodies are blanked first.
     mask_macros: Vec<String>,
+    /// Are string literals blanked first?
+    mask_strings: bool,
     /// Forbid or require.
     pub mode: Mode,
     /// The files searched.
@@ -81,6 +87,7 @@ impl TextSpec {
                 gate: super::text_gate::gate(regex.as_str()).map(std::sync::Arc::new),
                 needles: self.needles,
                 mask_macros: self.mask_macros,
+                mask_strings: self.mask_strings,
                 regex,
                 mode: self.mode,
                 files,
@@ -113,7 +120,11 @@ impl TextMatcher {
             return Vec::new();
         }
         let masked = mask_macro_bodies(text, &self.mask_macros);
-        let text = masked.as_ref();
+        let unquoted = match self.mask_strings {
+            true => super::literals::blank_string_literals(masked.as_ref()),
+            false => std::borrow::Cow::Borrowed(masked.as_ref()),
+        };
+        let text = unquoted.as_ref();
         if self.gate.as_ref().is_some_and(|g| !g.is_match(text)) {
             return Vec::new();
         }

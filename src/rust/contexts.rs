@@ -29,6 +29,11 @@ pub enum Frame {
     /// its `None` arm, or the rest of a block after such an `if` that returns the hit; the
     /// code there runs once per key, then the cache answers.
     CacheMiss,
+    /// The fill of a lazily filled slot: the rest of a block after `if slot.is_some() {
+    /// return .. }` that sets `*slot = Some(..)`. It runs when the slot is empty (once, and
+    /// again after an error cleared it), so what it calls is initialisation; a `cache-miss`
+    /// context too.
+    LazyFill,
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),
     /// Arguments of a method call.

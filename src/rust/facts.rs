@@ -98,6 +98,8 @@ pub struct Body {
     pub in_event_loop: Option<LoopKind>,
     /// A closure or async block written as argument `.1` of the call recorded as site `.0`.
     pub given_to: Option<(u32, u32)>,
+    /// Written in this event arm of its parent (index into [`Facts::arms`]).
+    pub arm: Option<u32>,
 }
 
 impl Body {
@@ -158,6 +160,8 @@ pub struct Site {
     pub event_loop: Option<LoopKind>,
     /// The call (or referenced fn) is spawned or registered as a handler here.
     pub root: Option<Root>,
+    /// In this event arm of its body (index into [`Facts::arms`]).
+    pub arm: Option<u32>,
 }
 
 /// A guard bound with `let` and still alive at a later `.await`.
@@ -232,6 +236,10 @@ pub struct Facts {
     pub aliases: Vec<(String, Vec<String>)>,
     /// Glob imports at the top level.
     pub globs: Vec<Vec<String>>,
+    /// `[Enum, Variant]` of each event arm of a `match` (sites and bodies index it).
+    pub arms: Vec<[String; 2]>,
+    /// `[Enum, Variant]` values a timer loop sends on a channel: periodic work.
+    pub timer_sends: Vec<[String; 2]>,
     /// The `.unwrap()` / `.expect(..)` calls that cannot panic, by class (when asked).
     pub exempt: Exemptions,
     /// What each fn's text mentions of [`super::Request::fn_words`] and

@@ -105,6 +105,10 @@ pub struct StartFact {
     /// A fn of a dependency that is no known framework starts it (`mogh_server::serve_app(..)`):
     /// the server is that of the framework the bin's closure declares.
     pub helper: bool,
+    /// Called through a workspace module that may re-export the framework (`webapp::HttpServer::new`
+    /// with `pub use actix_web::*;` in `service_api::webapp`): that module's path and the
+    /// framework's crate, to be confirmed against the module's globs once every file is read.
+    pub reexport: Option<(Vec<String>, String)>,
 }
 
 /// Everything the engine learned from one file (`Send`).

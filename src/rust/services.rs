@@ -192,7 +192,7 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     let own_set: HashSet<usize> = own.iter().copied().collect();
     let mut libs: BTreeSet<usize> = BTreeSet::new();
     for &q in &packages {
-        for t in ws.packages[q].targets.iter().filter(|t| is_lib(t)) {
+        for t in ws.packages[q].targets.iter().filter(|t| t.is_lib()) {
             libs.extend(modtree::reach(ws, inputs.summaries, &t.src_path));
         }
     }
@@ -334,12 +334,6 @@ fn is_metrics_route(route: &str) -> bool {
     last == "metrics" || last.contains("prometheus")
 }
 
-fn is_lib(t: &Target) -> bool {
-    t.kinds
-        .iter()
-        .any(|k| matches!(k.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
-}
-
 /// Server starts in production code of these files, with a framework the closure declares (an
 /// accept loop needs none), helpers on an ephemeral loopback port left out; in file order.
 fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize, StartFact)> {
@@ -358,13 +352,51 @@ fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize
                 s.framework = Some(first);
             }
             let known = s.framework.is_none_or(|f| declared.contains(&f));
-            if known && !s.ephemeral && is_production(inputs, i, s.line) {
+            let through = s
+                .reexport
+                .as_ref()
+                .is_none_or(|via| reexports_framework(inputs, i, via));
+            if known && through && !s.ephemeral && is_production(inputs, i, s.line) {
                 out.push((i, s));
             }
         }
     }
     out.sort_by_key(|(i, s)| (*i, s.line));
     out
+}
+
+/// Does module `via.0` (`service_api::webapp`, or `crate::webapp` in the caller's crate) of a
+/// workspace crate glob re-export the framework crate `via.1` (`pub use actix_web::*;`)?
+fn reexports_framework(inputs: &Inputs, caller: usize, via: &(Vec<String>, String)) -> bool {
+    let (path, krate) = via;
+    let Some((first, module)) = path.split_first() else {
+        return false;
+    };
+    let modules = &inputs.class.modules;
+    let owner = |fm: &modtree::FileModule| {
+        if first == "crate" {
+            let own = modules.get(caller).cloned().flatten();
+            return own.is_some_and(|o| (o.package, o.target) == (fm.package, fm.target));
+        }
+        let target = inputs
+            .ws
+            .packages
+            .get(fm.package)
+            .and_then(|p| p.targets.get(fm.target));
+        target.is_some_and(|t| t.is_lib() && t.name.replace('-', "_") == *first)
+    };
+    modules.iter().enumerate().any(|(j, fm)| {
+        let Some(fm) = fm else { return false };
+        let globs = inputs
+            .summaries
+            .get(j)
+            .copied()
+            .flatten()
+            .map(|s| &s.facts.globs);
+        fm.path == module
+            && owner(fm)
+            && globs.is_some_and(|g| g.iter().any(|g| g.len() == 1 && g[0] == *krate))
+    })
 }
 
 /// Why a bin whose only server is a helper on an ephemeral loopback port is no service.

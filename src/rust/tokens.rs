@@ -140,6 +140,7 @@ impl Summarizer<'_, '_> {
             line,
             root: None,
             in_event_loop: None,
+            arm: None,
             given_to: None,
         });
         let frame = self.facts.frames.len() as u32;
@@ -281,6 +282,7 @@ impl Summarizer<'_, '_> {
             str_args: Vec::new(),
             display,
             event_loop: None,
+            arm: None,
             root: None,
         });
     }

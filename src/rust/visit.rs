@@ -18,6 +18,7 @@ use super::types::{Scope, Ty};
 use crate::kinds::ignored_result::Form;
 use crate::model::Region;
 
+mod arms;
 mod bodies;
 mod calls;
 mod control;
@@ -84,6 +85,8 @@ pub struct Walker<'a> {
     channels: HashMap<(Option<u32>, String), String>,
     /// The file mentions warp (its `and_then` / `map` register handlers).
     warp: bool,
+    /// Open event arms of a `match`: (body, index into the facts' arms).
+    arms: Vec<(Option<u32>, u32)>,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -112,6 +115,7 @@ impl<'a> Walker<'a> {
     ) -> Self {
         Walker {
             warp: memchr::memmem::find(text.as_bytes(), b"warp").is_some(),
+            arms: Vec::new(),
             engine,
             input,
             text,
@@ -566,6 +570,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_stmt(&mut self, s: &'ast Stmt) {
+        if features::debug_build_only(features::stmt_attrs(s)) {
+            return;
+        }
         match s {
             Stmt::Expr(Expr::Assign(a), Some(_)) if matches!(&*a.left, Expr::Infer(_)) => {
                 self.discard(&a.right, Form::AssignUnderscore)
@@ -640,8 +647,25 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&e.expr);
         let first = loop_start(e.label.as_ref(), e.for_token.span);
         let accept = self.enter_loop(None, span_to_block(&e.attrs, first, &e.body));
+        self.locals.push(HashMap::new());
+        self.bind_names(&e.pat);
         self.visit_block(&e.body);
+        self.locals.pop();
         self.leave_loop(None, accept);
+    }
+
+    /// `if let` / `while let` / `let .. else`: the pattern's names are values from here on.
+    fn visit_expr_let(&mut self, e: &'ast syn::ExprLet) {
+        visit::visit_expr_let(self, e);
+        self.bind_names(&e.pat);
+    }
+
+    /// A `match` arm's pattern binds its names for the arm.
+    fn visit_arm(&mut self, a: &'ast syn::Arm) {
+        self.locals.push(HashMap::new());
+        self.bind_names(&a.pat);
+        visit::visit_arm(self, a);
+        self.locals.pop();
     }
 
     fn visit_expr_call(&mut self, e: &'ast ExprCall) {
@@ -664,7 +688,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         visit::visit_expr_binary(self, e);
     }
 
+    /// `if cfg!(debug_assertions) { .. } else { .. }`: only the `else` is in release builds.
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        if features::is_debug_build_test(&e.cond) {
+            if let Some((_, els)) = &e.else_branch {
+                self.visit_expr(els);
+            }
+            return;
+        }
         self.expr_if(e);
     }
 
@@ -694,10 +725,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
             }
         }
-        self.expr_match(e);
+        if !self.match_event_arms(e) {
+            self.expr_match(e);
+        }
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {
+        self.timer_send(e);
         self.method_call(e);
     }
 

@@ -10,6 +10,10 @@
 use memchr::memmem;
 
 use super::attrs::{self, ClippyAllow};
+use crate::kinds::literals::{
+    block_comment_end, char_literal_end, ident_char_before, raw_string_end, starts_raw_string,
+    string_end,
+};
 
 /// What `ready:allow` / `ready:allow-file` comments and clippy attributes a file holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -307,124 +311,6 @@ fn rust_comments(text: &str) -> Vec<Comment<'_>> {
         }
     }
     out
-}
-
-fn ident_char_before(bytes: &[u8], i: usize) -> bool {
-    i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
-}
-
-/// Index just past the block comment starting at `start` (`/*`), nesting included.
-fn block_comment_end(bytes: &[u8], start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = start;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// Index just past a `"…"` literal whose body starts at `i`; counts its newlines.
-fn string_end(bytes: &[u8], mut i: usize, line: &mut u32, line_start: &mut usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    *line += 1;
-                    *line_start = i + 2;
-                }
-                i += 2;
-            }
-            b'"' => return i + 1,
-            b'\n' => {
-                *line += 1;
-                *line_start = i + 1;
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// `r"`, `r#"`, `br"`, `cr#"`, `b"`, `c"` at `i`.
-fn starts_raw_string(bytes: &[u8], i: usize) -> bool {
-    let rest = &bytes[i..];
-    let after_prefix = match rest {
-        [b'b' | b'c', b'r', ..] => &rest[2..],
-        [b'r', ..] => &rest[1..],
-        [b'b' | b'c', b'"', ..] => return true,
-        _ => return false,
-    };
-    let hashes = after_prefix.iter().take_while(|&&b| b == b'#').count();
-    after_prefix.get(hashes) == Some(&b'"')
-}
-
-/// Index just past the (raw) string literal with a prefix at `i`.
-fn raw_string_end(bytes: &[u8], mut i: usize, line: &mut u32, line_start: &mut usize) -> usize {
-    while bytes[i] != b'"' && bytes[i] != b'#' {
-        i += 1;
-    }
-    let raw = i > 0 && bytes[i - 1] == b'r';
-    if !raw {
-        return string_end(bytes, i + 1, line, line_start);
-    }
-    let hashes = bytes[i..].iter().take_while(|&&b| b == b'#').count();
-    i += hashes + 1;
-    let mut closing = vec![b'"'];
-    closing.extend(std::iter::repeat_n(b'#', hashes));
-    let end = memmem::find(&bytes[i..], &closing).map_or(bytes.len(), |n| i + n + closing.len());
-    for (k, &b) in bytes[i..end].iter().enumerate() {
-        if b == b'\n' {
-            *line += 1;
-            *line_start = i + k + 1;
-        }
-    }
-    end
-}
-
-/// Index past a character literal at `i` (`'x'`, `'\n'`, `'\u{1F600}'`), or past the `'` of a
-/// lifetime or label.
-fn char_literal_end(bytes: &[u8], i: usize) -> usize {
-    match bytes.get(i + 1) {
-        Some(b'\\') => {
-            let from = (i + 3).min(bytes.len());
-            bytes[from..]
-                .iter()
-                .take(12)
-                .position(|&b| b == b'\'')
-                .map_or(i + 1, |n| from + n + 1)
-        }
-        Some(_) => {
-            let width = std::str::from_utf8(&bytes[i + 1..(i + 5).min(bytes.len())])
-                .ok()
-                .or_else(|| {
-                    (1..4).rev().find_map(|n| {
-                        std::str::from_utf8(&bytes[i + 1..(i + 1 + n).min(bytes.len())]).ok()
-                    })
-                })
-                .and_then(|s| s.chars().next())
-                .map_or(1, char::len_utf8);
-            if bytes.get(i + 1 + width) == Some(&b'\'') {
-                i + 2 + width
-            } else {
-                i + 1
-            }
-        }
-        None => i + 1,
-    }
 }
 
 #[cfg(test)]

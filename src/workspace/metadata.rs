@@ -111,13 +111,15 @@ fn patched_paths(root: &Path, manifest: &toml::Table) -> Vec<(String, String)> {
 }
 
 /// A dependency on a registry version that a `[patch]` redirects to a path resolves to that
-/// path: for the member graph it is a path dependency.
+/// path: for the member graph it is a path dependency, and no registry version is ever chosen
+/// for it (openfairdb's `ofdb-entities = "*"`, patched to `./ofdb-entities`, is no wildcard risk).
 fn apply_patches(all: &mut [Package], patches: &[(String, String)]) {
     for d in all.iter_mut().flat_map(|p| p.dependencies.iter_mut()) {
         if d.path.is_none()
             && let Some((_, dir)) = patches.iter().find(|(name, _)| *name == d.name)
         {
             d.path = Some(dir.clone());
+            d.registry = false;
         }
     }
 }

@@ -100,6 +100,13 @@ impl Target {
             .any(|k| matches!(k.as_str(), "test" | "bench" | "example"))
     }
 
+    /// True for a library other crates can name (lib, rlib, dylib, proc-macro).
+    pub fn is_lib(&self) -> bool {
+        self.kinds
+            .iter()
+            .any(|k| matches!(k.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
+    }
+
     /// True for build scripts.
     pub fn is_build_script(&self) -> bool {
         self.kinds.iter().any(|k| k == "custom-build")

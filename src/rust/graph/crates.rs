@@ -30,10 +30,7 @@ pub fn crates(ws: &Workspace) -> (Vec<CrateInfo>, HashMap<(usize, usize), u32>) 
     let mut ids = HashMap::new();
     for (pi, p) in ws.packages.iter().enumerate() {
         for (ti, t) in p.targets.iter().enumerate() {
-            let is_lib = t
-                .kinds
-                .iter()
-                .any(|k| matches!(k.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"));
+            let is_lib = t.is_lib();
             ids.insert((pi, ti), out.len() as u32);
             out.push(CrateInfo {
                 package: pi,

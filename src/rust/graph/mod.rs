@@ -108,6 +108,9 @@ pub struct CodeModel {
     loops_serve: Option<Vec<bool>>,
     /// Crate names that are not workspace members (std and the dependencies).
     externals: std::collections::HashSet<String>,
+    /// The `[Enum, Variant]` events timer loops of production code send (see
+    /// [`CodeModel::in_timer_arm`]).
+    timer_sent: std::collections::HashSet<[String; 2]>,
     /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
     /// for every site that names them.
     free_memo: lookup::FreeMemo,
@@ -174,6 +177,7 @@ impl CodeModel {
         };
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if m.loops_serve.is_some() {
+            m.timer_sent = roles::timer_sends(class, summaries);
             (m.reach, m.in_job) = crate::timings::time(crate::timings::Stage::Roles, || {
                 roles::assign(&m, class, summaries)
             });
@@ -322,6 +326,16 @@ impl CodeModel {
     /// Does a selected package have a bin target?
     pub fn has_bin(&self) -> bool {
         self.has_bin
+    }
+
+    /// Is code of file `file` (summary `s`) in event arm `arm` of a dispatcher, for an event
+    /// that a timer loop sends (`Event::RefreshTeams => ..`)? Such an arm runs periodic work,
+    /// whatever loop dispatches it.
+    pub fn in_timer_arm(&self, file: u32, s: &FileSummary, arm: Option<u32>) -> bool {
+        self.loops_serve(file)
+            && arm
+                .and_then(|a| s.facts.arms.get(a as usize))
+                .is_some_and(|v| self.timer_sent.contains(v))
     }
 
     /// Do event loops of async code written in this file serve requests (see [`Roles`])?

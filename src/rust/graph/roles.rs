@@ -20,6 +20,7 @@ use crate::model::{CodeKind, Role};
 use crate::rust::Classification;
 use crate::rust::FileSummary;
 use crate::rust::facts::{BodyKind, LoopKind, Root};
+use crate::rust::{Frame, frames_up};
 
 /// How a body was reached.
 #[derive(Debug, Clone)]
@@ -45,6 +46,9 @@ pub enum How {
     EventLoop,
     /// Called (or written) inside a timer loop of the previous body.
     TimerLoop,
+    /// Called (or written) in an arm of the previous body's `match` for an event variant that
+    /// a timer loop sends (`BorsGlobalEvent::RefreshPermissions => ..`): periodic work.
+    TimerEvent,
     /// Called by the previous body.
     Call,
     /// Written inside the previous body (closure, async block).
@@ -90,8 +94,9 @@ pub fn assign(
             class.kinds.get(file).copied().flatten() == Some(CodeKind::Production)
                 && !s.in_test_range(line)
         };
-        bodies(m, file as u32, s, &production, &mut g);
-        sites(m, file, s, &production, &mut g);
+        let timer_arm = |arm: Option<u32>| m.in_timer_arm(file as u32, s, arm);
+        bodies(m, file as u32, s, &production, &timer_arm, &mut g);
+        sites(m, file, s, &production, &timer_arm, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
     let jobs = background_jobs(m, &g);
@@ -110,6 +115,7 @@ pub fn assign(
                 How::EventLoop if m.loops_serve(e.at.0) && jobs.contains(&from) => Role::Background,
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
+                How::TimerEvent => Role::Background,
                 _ => continue,
             };
             let r = Reach {
@@ -134,6 +140,21 @@ pub fn assign(
         }
     }
     (reach, in_job)
+}
+
+/// The `[Enum, Variant]` events that timer loops of production code send.
+pub(super) fn timer_sends(
+    class: &Classification,
+    summaries: &[Option<&FileSummary>],
+) -> HashSet<[String; 2]> {
+    let production = |f: usize| class.kinds.get(f).copied().flatten() == Some(CodeKind::Production);
+    summaries
+        .iter()
+        .enumerate()
+        .filter(|(f, _)| production(*f))
+        .filter_map(|(_, s)| *s)
+        .flat_map(|s| s.facts.timer_sends.iter().cloned())
+        .collect()
 }
 
 /// The bodies a timer loop's job or a one-time initialiser reaches (through calls, closures,
@@ -161,7 +182,14 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
 }
 
 /// Roots among a file's bodies, and the edges from a body to the closures / blocks in it.
-fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bool, g: &mut Graph) {
+fn bodies(
+    m: &CodeModel,
+    f: u32,
+    s: &FileSummary,
+    production: &dyn Fn(u32) -> bool,
+    timer_arm: &dyn Fn(Option<u32>) -> bool,
+    g: &mut Graph,
+) {
     for (local, b) in s.facts.bodies.iter().enumerate() {
         let Some(id) = m.body_id(f, local as u32) else {
             continue;
@@ -202,6 +230,7 @@ fn bodies(m: &CodeModel, f: u32, s: &FileSummary, production: &dyn Fn(u32) -> bo
                 // serves, like the loop's own code.
                 (Some(Root::Spawn), Some(k)) => loop_how(k),
                 (Some(r), _) if r != Root::Main => How::Given(r),
+                _ if timer_arm(b.arm) => How::TimerEvent,
                 (_, Some(k)) => loop_how(k),
                 _ => How::Nested,
             };
@@ -232,6 +261,7 @@ fn sites(
     file: usize,
     s: &FileSummary,
     production: &dyn Fn(u32) -> bool,
+    timer_arm: &dyn Fn(Option<u32>) -> bool,
     g: &mut Graph,
 ) {
     let f = file as u32;
@@ -242,10 +272,23 @@ fn sites(
         if !production(site.region.line) {
             continue;
         }
+        if site.root.is_none() && in_lazy_fill(s, site.frame) {
+            // The fill of a lazily filled slot runs when the slot is empty: what it calls is
+            // initialisation, not per-request work (mithril's `get_server` makes its socket
+            // server then).
+            for t in m.targets(file, i) {
+                let to = m.fns[*t as usize].body;
+                let mut r = reach_once(f, site.region.line);
+                r.from = Some(from);
+                g.startup.push((to, r));
+            }
+            continue;
+        }
         let how = match (site.root, site.event_loop) {
             (Some(Root::Once), _) => continue,
             (Some(Root::Spawn), Some(k)) => loop_how(k),
             (Some(r), _) => How::Given(r),
+            _ if timer_arm(site.arm) => How::TimerEvent,
             (None, Some(k)) => loop_how(k),
             (None, None) => How::Call,
         };
@@ -258,6 +301,25 @@ fn sites(
             };
             g.edges[from as usize].push(edge);
         }
+    }
+}
+
+/// Is a site with innermost frame `frame` in the fill of a lazily filled slot (see
+/// [`Frame::LazyFill`]) of its fn? A keyed cache's miss path is not: a new key can come with
+/// every request (reductstore decompresses a block per query on a miss).
+fn in_lazy_fill(s: &FileSummary, frame: Option<u32>) -> bool {
+    frames_up(&s.facts.frames, frame)
+        .take_while(|f| !matches!(f, Frame::Fn { .. }))
+        .any(|f| matches!(f, Frame::LazyFill))
+}
+
+/// How a body that runs once is reached (a lazy initialisation at line `line` of file `file`).
+fn reach_once(file: u32, line: u32) -> Reach {
+    Reach {
+        role: Role::Startup,
+        from: None,
+        at: (file, line),
+        how: How::Given(Root::Once),
     }
 }
 
@@ -285,7 +347,9 @@ fn bfs(edges: &[Vec<Edge>], reach: &mut [Option<Reach>], roots: Vec<(BodyId, Rea
         }
     }
     while let Some((b, role)) = queue.pop_front() {
-        for e in edges.get(b as usize).into_iter().flatten() {
+        // A timer-sent event's arm is a background root of its own, whoever dispatches it.
+        let edges = edges.get(b as usize).into_iter().flatten();
+        for e in edges.filter(|e| e.how != How::TimerEvent) {
             let Some(slot) = reach.get_mut(e.to as usize) else {
                 continue;
             };
@@ -342,6 +406,10 @@ impl CodeModel {
                         self.body_name(f, summaries)
                     )
                 }
+                (How::TimerEvent, Some(f)) => format!(
+                    "`{}` reaches `{to}` for an event a timer loop sends",
+                    self.body_name(f, summaries)
+                ),
                 (How::Nested, Some(f)) => {
                     format!("`{to}` is written in `{}`", self.body_name(f, summaries))
                 }

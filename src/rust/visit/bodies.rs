@@ -35,6 +35,7 @@ impl Walker<'_> {
             _ => self.body(),
         };
         let in_event_loop = parent.and_then(|_| self.in_event_loop());
+        let arm = parent.and_then(|_| self.current_arm());
         let given_to = self.given.remove(&expr);
         // A sync closure runs where it is called: inside an event loop it continues it.
         let loops = match (&kind, is_async) {
@@ -49,6 +50,7 @@ impl Walker<'_> {
             root,
             in_event_loop,
             given_to,
+            arm,
         });
         self.bodies.push((id, loops));
         id
@@ -186,9 +188,9 @@ impl Walker<'_> {
             Pat::Ident(id) => (id, false),
             Pat::TupleStruct(ts) if ts.elems.len() == 1 => match ts.elems.first() {
                 Some(Pat::Ident(id)) => (id, true),
-                _ => return,
+                _ => return self.bind_names(pat),
             },
-            _ => return,
+            _ => return self.bind_names(pat),
         };
         let ty = match (declared, &l.init) {
             (Some(t), _) => t,
@@ -199,6 +201,20 @@ impl Walker<'_> {
             (None, None) => Ty::Unknown,
         };
         self.bind(id.ident.to_string(), ty);
+    }
+
+    /// Binds the names a pattern introduces that no enclosing scope binds yet, of unknown type
+    /// (`if let Some(hash) = hash`, `Ok(certificate) => ..`, `for (k, v) in ..`, `|row| ..`):
+    /// such a name is a value, never the fn of the same name (hoodik's `hash` column value is
+    /// not `password::hash`). A name already bound keeps its type.
+    pub(super) fn bind_names(&mut self, pat: &Pat) {
+        let mut names = PatNames(Vec::new());
+        visit::Visit::visit_pat(&mut names, pat);
+        for name in names.0 {
+            if !self.is_local(&name) {
+                self.bind(name, Ty::Unknown);
+            }
+        }
     }
 
     /// Remembers a channel's pair (`let (tx, rx) = mpsc::channel(..)`) and the locals of a file
@@ -292,6 +308,7 @@ impl Walker<'_> {
                     self.bind(name, ty);
                 }
             }
+            self.bind_names(input);
         }
         visit::visit_expr_closure(self, e);
         self.locals.pop();
@@ -470,6 +487,22 @@ fn is_service_fn(ctx: &ImplCtx, name: &str, is_async: bool) -> bool {
 
 /// The names a parameter or closure pattern binds, with their types: `x: T`, `mut x`,
 /// and extractor patterns `State(s): State<T>` (binds `s: T`).
+/// The names a pattern binds (`x`, `ref x`, `x @ ..`), not the unit variants and constants it
+/// matches (`None`, `MAX`).
+struct PatNames(Vec<String>);
+
+impl<'ast> visit::Visit<'ast> for PatNames {
+    fn visit_pat_ident(&mut self, i: &'ast syn::PatIdent) {
+        let name = i.ident.to_string();
+        if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
+            self.0.push(name);
+        }
+        visit::visit_pat_ident(self, i);
+    }
+
+    fn visit_expr(&mut self, _: &'ast syn::Expr) {}
+}
+
 fn pattern_bindings(p: &Pat, ty: Ty) -> Vec<(String, Ty)> {
     match p {
         Pat::Ident(i) if i.subpat.is_none() => vec![(i.ident.to_string(), ty)],

@@ -192,6 +192,7 @@ impl Walker<'_> {
             display,
             event_loop: self.in_event_loop(),
             root: self.pending.remove(&expr),
+            arm: self.current_arm(),
             callee,
         };
         self.out.facts.sites.push(site);
@@ -265,6 +266,7 @@ impl Walker<'_> {
             display,
             event_loop: self.in_event_loop(),
             root,
+            arm: self.current_arm(),
             callee,
         };
         self.out.facts.sites.push(site);

@@ -1,15 +1,22 @@
 //! The cargo features that code is compiled under: `#[cfg(feature = "x")]` (alone or inside
 //! `all(..)`) on an item or a statement. Presence evidence remembers them, so evidence that only
 //! a non-default build compiles (openobserve's rate limiter exists in enterprise builds only)
-//! does not pass a check for the default build.
+//! does not pass a check for the default build. Code compiled only in debug builds
+//! (`#[cfg(debug_assertions)]`, `if cfg!(debug_assertions) { .. }`) is not walked at all: a
+//! release build, the one that runs in production, does not contain it (hook0 reads its web
+//! page from disk in debug builds only, and embeds it with `include_str!` in release builds).
 
 use syn::{Attribute, Expr, Meta, Stmt};
 
 use super::Walker;
 
 impl Walker<'_> {
-    /// Runs `f` with the features that `attrs` require added to the enclosing code's.
+    /// Runs `f` with the features that `attrs` require added to the enclosing code's; does not
+    /// run it when `attrs` compile the code in debug builds only.
     pub(super) fn under_features(&mut self, attrs: &[Attribute], f: impl FnOnce(&mut Self)) {
+        if debug_build_only(attrs) {
+            return;
+        }
         let added = required_features(attrs);
         if added.is_empty() {
             f(self);
@@ -34,6 +41,31 @@ pub(super) fn required_features(attrs: &[Attribute]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Does a `#[cfg(..)]` among `attrs` compile the code in debug builds only:
+/// `debug_assertions`, alone or directly inside `all(..)`?
+pub(super) fn debug_build_only(attrs: &[Attribute]) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("cfg")).any(|a| {
+        matches!(&a.meta, Meta::List(list)
+            if list.parse_args::<Meta>().is_ok_and(|p| requires_debug_assertions(&p)))
+    })
+}
+
+/// Is `cond` `cfg!(debug_assertions)` (or `cfg!(all(.., debug_assertions, ..))`)?
+pub(super) fn is_debug_build_test(cond: &Expr) -> bool {
+    matches!(cond, Expr::Macro(m) if m.mac.path.is_ident("cfg")
+        && m.mac.parse_body::<Meta>().is_ok_and(|p| requires_debug_assertions(&p)))
+}
+
+fn requires_debug_assertions(pred: &Meta) -> bool {
+    match pred {
+        Meta::Path(p) => p.is_ident("debug_assertions"),
+        Meta::List(list) if list.path.is_ident("all") => list
+            .parse_args_with(syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|ps| ps.iter().any(requires_debug_assertions)),
+        _ => false,
+    }
 }
 
 fn predicate_features(pred: &Meta, out: &mut Vec<String>) {

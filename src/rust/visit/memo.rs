@@ -48,10 +48,14 @@ impl Walker<'_> {
     /// A block's statements; after a statement that returns the hit of a memo (see
     /// [`miss_path_start`]) the rest of the block, when it fills the memo, is the miss path.
     pub(super) fn stmts(&mut self, stmts: &[Stmt]) {
-        let miss_from = miss_path_start(stmts);
+        let miss = miss_path_start(stmts);
+        let miss_from = miss.as_ref().map(|(i, _)| *i);
+        let mut frame = miss.map(|(_, f)| f);
         for (i, s) in stmts.iter().enumerate() {
-            if Some(i) == miss_from {
-                self.push_frame(Frame::CacheMiss);
+            if Some(i) == miss_from
+                && let Some(f) = frame.take()
+            {
+                self.push_frame(f);
             }
             self.visit_stmt(s);
         }
@@ -67,8 +71,10 @@ impl Walker<'_> {
 /// request for a key and kept in a static list):
 /// `for c in CLIENTS.read().await.iter() { if c.matches(k) { return c } }` … `CLIENTS.write()
 /// .await.push(..)`, or through a guard, `let mut w = CLIENTS.write().await; if let Some(c) =
-/// w.get(k) { return c }` … `w.insert(k, c)`.
-fn miss_path_start(stmts: &[Stmt]) -> Option<usize> {
+/// w.get(k) { return c }` … `w.insert(k, c)`. Also where the fill of a lazily filled slot starts
+/// ([`Frame::LazyFill`]): after `if slot.is_some() { return .. }` when the rest sets
+/// `*slot = Some(..)`.
+fn miss_path_start(stmts: &[Stmt]) -> Option<(usize, Frame)> {
     let guards = static_guards(stmts);
     stmts.iter().enumerate().find_map(|(i, s)| {
         let rest = stmts.get(i + 1..)?;
@@ -77,8 +83,45 @@ fn miss_path_start(stmts: &[Stmt]) -> Option<usize> {
             let looked_up = statics_looked_up(s, &guards);
             !looked_up.is_empty() && fills_any(rest, &looked_up, &guards)
         };
-        (cache || memo).then_some(i + 1)
+        if cache || memo {
+            return Some((i + 1, Frame::CacheMiss));
+        }
+        let lazy = returns_when_filled(s) && rest.iter().any(fills_an_option);
+        lazy.then_some((i + 1, Frame::LazyFill))
     })
+}
+
+/// A lazily filled value's hit: `if slot.is_some() { return .. }` (also `slot.as_ref()
+/// .is_some()`, `if let Some(v) = slot.as_ref()`), alone or ending a block that takes the lock
+/// first (mithril's `{ let s = self.server.lock().await; if s.as_ref().is_some() { return Ok(s) } }`).
+fn returns_when_filled(s: &Stmt) -> bool {
+    match s {
+        Stmt::Expr(Expr::If(i), _) => {
+            i.else_branch.is_none() && ends_in_return(&i.then_branch) && tests_some(&i.cond)
+        }
+        Stmt::Expr(Expr::Block(b), _) => b.block.stmts.last().is_some_and(returns_when_filled),
+        _ => false,
+    }
+}
+
+/// `x.is_some()`, `x.as_ref().is_some()`, `let Some(_) = x`.
+fn tests_some(cond: &Expr) -> bool {
+    match cond {
+        Expr::MethodCall(m) => m.method == "is_some",
+        Expr::Let(l) => matches!(&*l.pat, syn::Pat::TupleStruct(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Some")),
+        _ => false,
+    }
+}
+
+/// `*slot = Some(..)` or `self.slot = Some(..)`: the rest fills the value it tested.
+fn fills_an_option(s: &Stmt) -> bool {
+    let e = match s {
+        Stmt::Expr(e, _) => e,
+        _ => return false,
+    };
+    matches!(e, Expr::Assign(a) if matches!(&*a.right, Expr::Call(c)
+        if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Some"))))
 }
 
 /// `if let Some(v) = cache.get(k) { …; return v; }` without an `else`.

@@ -24,6 +24,9 @@ use crate::rust::{PresenceFact, StartFact};
 /// Words of a dependency's name that say it serves (`mogh_server`, `my_http`, `acme_web`).
 const SERVING_CRATE_WORDS: &[&str] = &["server", "http", "web"];
 
+/// Crates that are never a workspace member re-exporting a framework.
+const STD_CRATES: &[&str] = &["std", "core", "alloc", "self", "super"];
+
 /// Names of a dependency's fns that serve a whole application (not `serve_dir`,
 /// `serve_static_ui`: one route's files inside a server).
 const HELPER_SERVE_FNS: &[&str] = &[
@@ -148,6 +151,15 @@ impl Walker<'_> {
             .then(|| self.helper_crate_start(callee))
             .flatten();
         let found = found.or_else(|| helper.clone().map(|what| (None, what)));
+        let reexport = match (&found, callee) {
+            (None, Callee::Path(cands)) => self.reexported_start(&starts.starts, cands),
+            _ => None,
+        };
+        let found = found.or_else(|| {
+            reexport
+                .as_ref()
+                .map(|(fw, what, _)| (Some(*fw), what.clone()))
+        });
         let found = found.or_else(|| match callee {
             Callee::Method { name, .. }
                 if no_args && (name == "incoming" || (name == "accept" && self.in_loop())) =>
@@ -166,8 +178,36 @@ impl Walker<'_> {
                 func,
                 ephemeral,
                 helper: helper.is_some(),
+                reexport: reexport.map(|(_, _, via)| via),
             });
         }
+    }
+
+    /// A framework start called through a module of a workspace crate, which the framework's
+    /// glob re-export may fill (`use service_api::webapp::HttpServer; HttpServer::new(..)` with
+    /// `pub use actix_web::*;` in `webapp`): the framework, the call as shown, and (module
+    /// path, framework crate) for the services stage to confirm.
+    fn reexported_start(
+        &self,
+        starts: &[(usize, Start)],
+        cands: &[Vec<String>],
+    ) -> Option<(usize, String, (Vec<String>, String))> {
+        cands.iter().find_map(|c| {
+            let first = c.first()?;
+            if self.engine.externals.contains(first) || STD_CRATES.contains(&first.as_str()) {
+                return None;
+            }
+            starts.iter().find_map(|(fw, st)| {
+                let Start::Fn(p) = st else { return None };
+                let (krate, tail) = p.segments.split_first()?;
+                let keep = c.len().checked_sub(tail.len()).filter(|&k| k >= 1)?;
+                let plain = !p.any_prefix && !p.any_suffix;
+                (plain && c[keep..] == *tail && first != krate).then(|| {
+                    let via = (c[..keep].to_vec(), krate.clone());
+                    (*fw, format!("`{}(..)`", c.join("::")), via)
+                })
+            })
+        })
     }
 
     /// A server started by a dependency's serve fn (`mogh_server::serve_app(api::app(), ..)`,
@@ -226,6 +266,7 @@ impl Walker<'_> {
                     func: name.to_string(),
                     ephemeral: false,
                     helper: false,
+                    reexport: None,
                 });
             }
         }

@@ -233,7 +233,7 @@ fn call_hit(
     if m.untyped {
         untyped(&mut h, c.types.untyped_severity, check);
     }
-    with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles).then_some(h)
+    with_role(cx, &mut h, file, site.body, Some(site), &c.roles).then_some(h)
 }
 
 /// Does the check exempt the fn around the site: does its text mention one of

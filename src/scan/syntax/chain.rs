@@ -183,7 +183,7 @@ fn file_sites(
         let message = check.message(default, &[("chain", &chain)]);
         let mut h = hit(cx, idx, file, site.region.clone(), message);
         h.related = related;
-        if with_role(cx, &mut h, file, site.body, site.event_loop, &c.roles) {
+        if with_role(cx, &mut h, file, site.body, Some(site), &c.roles) {
             out.push(h);
         }
     }

@@ -14,7 +14,7 @@ fn matches(frame: &Frame, ctx: &Context) -> bool {
         | (Frame::Loop, Context::Loop)
         | (Frame::AcceptLoop, Context::AcceptLoop)
         | (Frame::OtherBranch, Context::OtherBranch)
-        | (Frame::CacheMiss, Context::CacheMiss) => true,
+        | (Frame::CacheMiss | Frame::LazyFill, Context::CacheMiss) => true,
         (Frame::Call(cands), Context::Once) => cands.iter().any(|c| runs_once_path(c)),
         (Frame::Method(m), Context::Once) => runs_once_method(m),
         (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),

@@ -12,7 +12,8 @@ mod guards;
 
 use crate::kinds::{Check, Hit, Matcher};
 use crate::model::{CodeKind, Region, Related, Role, Severity};
-use crate::rust::{self, Classification, CodeModel, FileSummary, LoopKind, Request};
+
+use crate::rust::{self, Classification, CodeModel, FileSummary, LoopKind, Request, Site};
 use crate::workspace::Workspace;
 
 /// The syntax-aware checks of a scan.
@@ -189,13 +190,13 @@ pub fn hit(cx: &Cx, check: usize, file: usize, region: Region, message: String) 
 
 /// Adds the role of the code in `body` (of file `file`) to a hit of a check that uses roles:
 /// the role, the path from its root, the per-role severity and note. False when the check's
-/// `roles` filter excludes it.
+/// `roles` filter excludes it. `site` is the call's (its event loop and event arm).
 pub fn with_role(
     cx: &Cx,
     h: &mut Hit,
     file: usize,
     body: Option<u32>,
-    event_loop: Option<LoopKind>,
+    site: Option<&Site>,
     roles: &[Role],
 ) -> bool {
     let Some(check) = cx.checks.get(h.check) else {
@@ -205,9 +206,19 @@ pub fn with_role(
         return true;
     }
     let global = body.and_then(|b| cx.model.body_id(file as u32, b));
-    let event_loop = event_loop.filter(|_| cx.model.loops_serve(file as u32));
+    let event_loop = site
+        .and_then(|s| s.event_loop)
+        .filter(|_| cx.model.loops_serve(file as u32));
     let job = global.is_some_and(|b| cx.model.in_background_job(b));
+    let summary = cx.summaries.get(file).copied().flatten();
+    let timer_arm = site.zip(summary).and_then(|(site, s)| {
+        let arm = site
+            .arm
+            .filter(|_| cx.model.in_timer_arm(file as u32, s, site.arm))?;
+        s.facts.arms.get(arm as usize)
+    });
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
+        _ if timer_arm.is_some() => Role::Background,
         (_, Some(Role::Request)) => Role::Request,
         (Some(LoopKind::Event), _) if !job => Role::Request,
         (Some(_), _) => Role::Background,
@@ -241,6 +252,13 @@ pub fn with_role(
                 message: format!("in {kind} of `{}`", cx.model.body_name(b, cx.summaries)),
             });
         }
+    }
+    if let Some([e, v]) = timer_arm {
+        path.push(Related {
+            file: h.file.clone(),
+            line: h.region.line,
+            message: format!("in the arm for `{e}::{v}`, an event a timer loop sends"),
+        });
     }
     path.append(&mut h.related);
     h.related = path;
