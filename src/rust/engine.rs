@@ -195,6 +195,9 @@ fn externals(ws: &Workspace) -> HashSet<String> {
     out
 }
 
+/// A caller's hook on a file's light token tree and the text it was read from.
+pub type OnTokens<'a> = dyn Fn(&[Tt], &Src) + 'a;
+
 /// One file to analyze.
 pub struct FileInput<'a> {
     /// Workspace-relative path.
@@ -212,7 +215,7 @@ pub struct FileInput<'a> {
     /// Called with the file's light token tree once it is read (doc comments at the start of a
     /// line are plain comments in it) and the text it was read from, so a caller needing the
     /// tokens does not tokenize the file again.
-    pub on_tokens: Option<&'a dyn Fn(&[Tt], &Src)>,
+    pub on_tokens: Option<&'a OnTokens<'a>>,
     /// Tokenize even without needles (a text check matched, or the file has suppression
     /// directives: their code kind needs the file's test ranges).
     pub tokenize: bool,

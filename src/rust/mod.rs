@@ -38,7 +38,9 @@ mod types;
 mod visit;
 
 pub use contexts::{Frame, FrameNode, frames_up, runs_once_method, runs_once_path};
-pub use engine::{Engine, FileInput, analyze_file, panic_message, parse_stack_pool, thread_count};
+pub use engine::{
+    Engine, FileInput, OnTokens, analyze_file, panic_message, parse_stack_pool, thread_count,
+};
 pub use facts::{
     Body, BodyKind, Callee, Discard, Facts, FnDecl, FnMentions, Guard, LoopKind, Root, Site,
     TypeItem,

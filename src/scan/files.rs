@@ -437,7 +437,7 @@ fn scan_one(
             checks: &presence,
             is_bin_root,
             extra: None,
-            on_tokens: wants_clippy.then_some(&on_tokens as &dyn Fn(&[rust::Tt], &rust::Src)),
+            on_tokens: wants_clippy.then_some(&on_tokens as &rust::OnTokens),
             tokenize: !text_hits.is_empty() || !directives.is_empty() || wants_clippy,
         };
         rust::analyze_file(run.engine, &input)
