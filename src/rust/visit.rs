@@ -68,7 +68,7 @@ pub struct Walker<'a> {
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
-    locals: Vec<HashMap<String, Ty>>,
+    pub(super) locals: Vec<HashMap<String, Ty>>,
     /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`),
     /// by the fn body they are bound in.
     watch_locals: HashSet<(Option<u32>, String)>,
@@ -456,6 +456,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
         self.route_attrs(&i.attrs);
         self.record_struct(i);
+    }
+
+    fn visit_item_type(&mut self, i: &'ast syn::ItemType) {
+        self.record_alias(i);
+        visit::visit_item_type(self, i);
     }
 
     fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {

@@ -5,7 +5,7 @@
 //! taken to return `T`.
 
 use super::{CodeModel, Place};
-use crate::rust::types::{Ty, is_ctor_name};
+use crate::rust::types::{INDEX, Ty, is_ctor_name};
 
 /// Methods of a lock or cell that give access to what it holds.
 const LOCK_METHODS: &[&str] = &[
@@ -28,6 +28,24 @@ const MAX_DEPTH: usize = 12;
 
 /// Wrappers whose `?` / `.unwrap()` gives their first type argument.
 const UNWRAPPED: &[&str] = &["Result", "Option", "LockResult", "TryLockResult", "Poll"];
+
+/// Maps whose `map[&k]` is their second type argument; sequences whose `v[i]` is their first.
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "AHashMap", "FxHashMap"];
+const SEQUENCES: &[&str] = &["Vec", "VecDeque", "SmallVec", "ArrayVec"];
+
+/// The element an index expression gives on a `base` named `tname`: a map's value, a
+/// sequence's item; unknown for anything else (a workspace type's own `Index` impl).
+fn element_of(tname: &str, base: &Ty) -> Ty {
+    let Ty::Named(_, args) = base else {
+        return Ty::Unknown;
+    };
+    let at = match tname {
+        t if MAPS.contains(&t) => 1,
+        t if SEQUENCES.contains(&t) => 0,
+        _ => return Ty::Unknown,
+    };
+    args.get(at).cloned().unwrap_or_default()
+}
 
 /// A method that does not return `Self`, and the path of what it returns (empty: unknown).
 type NotSelf = (&'static str, &'static [&'static str]);
@@ -64,7 +82,7 @@ impl CodeModel {
         if depth > MAX_DEPTH {
             return Ty::Unknown;
         }
-        match ty {
+        let found = match ty {
             Ty::Unknown | Ty::Named(..) | Ty::Foreign => ty.clone(),
             Ty::Ret(path) => self.ret_of(place, path),
             Ty::Unwrap(inner) => match self.eval(place, inner, depth + 1) {
@@ -88,6 +106,37 @@ impl CodeModel {
                 self.method_ret(place, base.peeled(), method)
             }
             Ty::Static(path) => self.static_of(place, path),
+        };
+        self.unaliased(place, found, depth)
+    }
+
+    /// A named type that is a type alias of the workspace, as the type it aliases (`Slot` →
+    /// `Arc<tokio::sync::Mutex<Keys>>`); any other type as it is. A path into std or a
+    /// dependency, a type with arguments and a name with several different aliases stay.
+    fn unaliased(&self, place: &Place, ty: Ty, depth: usize) -> Ty {
+        let (Ty::Named(path, args), Some(k)) = (&ty, place.krate) else {
+            return ty;
+        };
+        let Some(n) = path.last().and_then(|l| self.names.get(l)) else {
+            return ty;
+        };
+        if !args.is_empty() || self.is_external_path(k, path) {
+            return ty;
+        }
+        let visible = self.visible(k);
+        let found: Vec<&Ty> = self
+            .type_aliases
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .filter(|(c, _)| c.is_some_and(|c| visible.contains(&c)))
+            .map(|(_, t)| t)
+            .collect();
+        match found.as_slice() {
+            [first, rest @ ..] if rest.iter().all(|t| t == first) => {
+                self.eval(place, first, depth + 1)
+            }
+            _ => ty,
         }
     }
 
@@ -145,6 +194,9 @@ impl CodeModel {
                 Some((_, ret)) => Ty::named(sibling_type(path, ret)),
                 None => base.clone(),
             };
+        }
+        if method == INDEX {
+            return element_of(tname, base);
         }
         if !self.is_workspace_type(k, tname) {
             // A lock hands out its contents; any other method of a type std or a dependency

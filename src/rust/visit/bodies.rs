@@ -338,6 +338,18 @@ impl Walker<'_> {
         });
     }
 
+    /// Records a type alias without generic parameters: a lock behind `type Db =
+    /// Arc<Mutex<Conn>>` is a lock (a generic alias would need its arguments substituted).
+    pub(super) fn record_alias(&mut self, i: &syn::ItemType) {
+        if !self.engine.request.types || !i.generics.params.is_empty() {
+            return;
+        }
+        self.out.facts.types.push(TypeItem::Alias {
+            name: i.ident.to_string(),
+            ty: of_type(&i.ty, &self.res, None),
+        });
+    }
+
     pub(super) fn record_static(&mut self, ident: &syn::Ident, ty: &Type) {
         if !self.engine.request.types {
             return;
