@@ -143,13 +143,15 @@ fn not_deployed(p: &Package) -> Option<String> {
     if let Some((_, why)) = &p.role {
         return Some(format!("its package holds no production code: {why}"));
     }
-    let first = |list: &[&'static str]| list.iter().copied().find(|k| p.depends_on(k));
-    if let Some(ui) = first(DESKTOP_UI) {
+    // An optional UI behind a feature the build leaves off is a debugging aid (rust-ro's
+    // `visual_debugger` feature pulls in `eframe`), not what the bin is.
+    let built = |list: &[&'static str]| list.iter().copied().find(|k| p.builds_with(k));
+    if let Some(ui) = built(DESKTOP_UI) {
         return Some(format!(
             "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
         ));
     }
-    let (watcher, opener) = (first(FILE_WATCHERS)?, first(PREVIEW_OPENERS)?);
+    let (watcher, opener) = (built(FILE_WATCHERS)?, built(PREVIEW_OPENERS)?);
     Some(format!(
         "a developer tool with a local preview server (`{watcher}` watches files, `{opener}` \
          opens or reloads the page): not a deployed service"
