@@ -223,6 +223,10 @@ fn a_library_without_a_binary_reports_its_public_async_api_as_library() {
     assert_eq!(
         findings("roles-library", &["blocking-in-async"]),
         [
+            // a hyper client's connector (`Service<Uri>`) serves no request; a
+            // `Service<Request<_>>` does
+            "blocking-in-async src/connector.rs:27 unknown note",
+            "blocking-in-async src/connector.rs:47 request error",
             "blocking-in-async src/lib.rs:4 library warning",
             // an event loop of async code serves whatever it receives
             "blocking-in-async src/lib.rs:13 request error",
