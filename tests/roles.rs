@@ -148,6 +148,8 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // walking an order's authorizations is no event loop; its events stream is one
             "blocking-in-async src/watch.rs:163 startup note",
             "blocking-in-async src/watch.rs:167 request error",
+            // `RecommendedWatcher::new(move |res| tx.blocking_send(res), ..)`: once per edit
+            "blocking-in-async src/watch.rs:185 startup note",
         ]
     );
 }
