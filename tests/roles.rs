@@ -150,6 +150,10 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/watch.rs:167 request error",
             // `RecommendedWatcher::new(move |res| tx.blocking_send(res), ..)`: once per edit
             "blocking-in-async src/watch.rs:185 startup note",
+            // a monitor a handler spawns (bound to a local, spawned by name) and leaves to
+            // run: its timer loop, and what the loop calls, is background work
+            "blocking-in-async src/watch.rs:201 background note",
+            "blocking-in-async src/watch.rs:222 background note",
         ]
     );
 }

@@ -518,6 +518,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.in_async() {
             self.held(&b.stmts);
         }
+        self.spawned_locals(&b.stmts);
         let ends_process = std::mem::take(&mut self.main_body);
         match exits::exit_tail_start(&b.stmts, ends_process) {
             Some(tail) => self.stmts_before_exit(&b.stmts, tail),
