@@ -439,8 +439,19 @@ fn evidence_in_the_forms_real_services_write_it() {
     let symcli = r.not_services.iter().find(|n| n.bin == "symcli").unwrap();
     assert_eq!(
         symcli.reason,
-        "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on an \
-         ephemeral loopback port: a helper of the process, not a service"
+        "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on \
+         loopback for the process itself (an ephemeral port, or until its first good request): \
+         a helper of the process, not a service"
+    );
+    // So does a terminal client's OAuth redirect listener on a fixed loopback port, which
+    // returns at the first request that carries the code.
+    let authcli = r.not_services.iter().find(|n| n.bin == "authcli").unwrap();
+    assert!(
+        authcli
+            .reason
+            .starts_with("its only server, `.incoming()` in a loop (authcli/src/redirect.rs:6)"),
+        "{}",
+        authcli.reason
     );
     // So does a TUI's echo server on a loopback port it picks itself (`pick_unused_port`).
     let echocli = r.not_services.iter().find(|n| n.bin == "echocli").unwrap();

@@ -401,7 +401,8 @@ fn reexports_framework(inputs: &Inputs, caller: usize, via: &(Vec<String>, Strin
     })
 }
 
-/// Why a bin whose only server is a helper on an ephemeral loopback port is no service.
+/// Why a bin whose only server is a loopback helper (an ephemeral port, or one request) is no
+/// service.
 fn ephemeral_start(inputs: &Inputs, files: &[usize]) -> Option<String> {
     files.iter().find_map(|&i| {
         let summary = inputs.summaries.get(i).copied().flatten()?;
@@ -411,8 +412,9 @@ fn ephemeral_start(inputs: &Inputs, files: &[usize]) -> Option<String> {
             .find(|s| s.ephemeral && is_production(inputs, i, s.line))?;
         let file = inputs.ws.files.get(i).map_or("", |f| f.path.as_str());
         Some(format!(
-            "its only server, {} ({file}:{}), listens on an ephemeral loopback port: a helper of \
-             the process, not a service",
+            "its only server, {} ({file}:{}), listens on loopback for the process itself (an \
+             ephemeral port, or until its first good request): a helper of the process, not a \
+             service",
             s.what, s.line
         ))
     })
