@@ -652,6 +652,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             return;
         }
+        if features::is_debug_option_test(&e.cond) {
+            self.visit_expr(&e.cond);
+            self.push_frame(Frame::DebugOption);
+            self.visit_block(&e.then_branch);
+            self.pop_frame();
+            if let Some((_, els)) = &e.else_branch {
+                self.visit_expr(els);
+            }
+            return;
+        }
         self.expr_if(e);
     }
 
