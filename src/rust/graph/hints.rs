@@ -112,7 +112,8 @@ impl CodeModel {
 
     /// A named type that is a type alias of the workspace, as the type it aliases (`Slot` →
     /// `Arc<tokio::sync::Mutex<Keys>>`); any other type as it is. A path into std or a
-    /// dependency, a type with arguments and a name with several different aliases stay.
+    /// dependency, a type with arguments, a name the workspace also gives a struct or impl,
+    /// and a name with several different aliases stay.
     fn unaliased(&self, place: &Place, ty: Ty, depth: usize) -> Ty {
         let (Ty::Named(path, args), Some(k)) = (&ty, place.krate) else {
             return ty;
@@ -120,7 +121,10 @@ impl CodeModel {
         let Some(n) = path.last().and_then(|l| self.names.get(l)) else {
             return ty;
         };
-        if !args.is_empty() || self.is_external_path(k, path) {
+        // A struct or impl of the same name wins: aliases are found by name, not by module
+        // (chirpstack's `storage::user::User` beside `api::oidc`'s `type User = ..`).
+        let name = path.last().map_or("", String::as_str);
+        if !args.is_empty() || self.is_external_path(k, path) || self.is_workspace_type(k, name) {
             return ty;
         }
         let visible = self.visible(k);
