@@ -401,6 +401,9 @@ fn evidence_in_the_forms_real_services_write_it() {
     // An optional UI crate behind a feature the build leaves off (a visual debugger) does not
     // make a game server a desktop app; its accept loop runs in a scoped thread.
     assert_eq!(service(&r, "gamesrv").protocols, ["tcp"]);
+    // An FTP daemon's operations port (home page, metrics, health) beside its FTP listener
+    // is http-metrics: no rate-limit, timeout, body or health checks for an FTP server.
+    assert_eq!(service(&r, "ftpd").protocols, ["http-metrics", "tcp"]);
     // A site generator's `serve` (watch files, open the browser) is its author's local preview.
     assert!(r.services.iter().all(|s| s.bin != "sitegen"));
     let preview = r.not_services.iter().find(|n| n.bin == "sitegen").unwrap();
