@@ -4,7 +4,7 @@
 //! `Self`. A constructor of a type the workspace does not define (`T::new`, `T::open`, …) is
 //! taken to return `T`.
 
-use super::{CodeModel, Place};
+use super::{CodeModel, HashMap, Place};
 use crate::rust::types::{INDEX, Ty, is_ctor_name};
 
 /// Methods of a lock or cell that give access to what it holds.
@@ -45,6 +45,14 @@ fn element_of(tname: &str, base: &Ty) -> Ty {
         _ => return Ty::Unknown,
     };
     args.get(at).cloned().unwrap_or_default()
+}
+
+/// The one type all of `found` agree on, if they do (and there is one).
+fn agreed<'t>(found: &[&'t Ty]) -> Option<&'t Ty> {
+    match found {
+        [first, rest @ ..] if rest.iter().all(|t| t == first) => Some(first),
+        _ => None,
+    }
 }
 
 /// A method that does not return `Self`, and the path of what it returns (empty: unknown).
@@ -127,21 +135,30 @@ impl CodeModel {
         if !args.is_empty() || self.is_external_path(k, path) || self.is_workspace_type(k, name) {
             return ty;
         }
+        let found = self.visible_defs(&self.type_aliases, n, k, false);
+        match agreed(&found) {
+            Some(aliased) => self.eval(place, aliased, depth + 1),
+            None => ty,
+        }
+    }
+
+    /// The definitions named `n` in `table` that crate `k` sees (and those of no crate, when
+    /// `unplaced` says they count).
+    fn visible_defs<'t, T>(
+        &self,
+        table: &'t HashMap<u32, Vec<(Option<u32>, T)>>,
+        n: u32,
+        k: u32,
+        unplaced: bool,
+    ) -> Vec<&'t T> {
         let visible = self.visible(k);
-        let found: Vec<&Ty> = self
-            .type_aliases
+        table
             .get(&n)
             .into_iter()
             .flatten()
-            .filter(|(c, _)| c.is_some_and(|c| visible.contains(&c)))
+            .filter(|(c, _)| c.map_or(unplaced, |c| visible.contains(&c)))
             .map(|(_, t)| t)
-            .collect();
-        match found.as_slice() {
-            [first, rest @ ..] if rest.iter().all(|t| t == first) => {
-                self.eval(place, first, depth + 1)
-            }
-            _ => ty,
-        }
+            .collect()
     }
 
     /// What a path call returns.
@@ -166,24 +183,12 @@ impl CodeModel {
         let Some(n) = path.last().and_then(|l| self.names.get(l)) else {
             return Ty::Unknown;
         };
-        let visible = self.visible(k);
-        let defs: Vec<&Vec<(String, Ty)>> = self
-            .structs
-            .get(&n)
+        let types: Vec<&Ty> = self
+            .visible_defs(&self.structs, n, k, true)
             .into_iter()
-            .flatten()
-            .filter(|(c, _)| c.is_none_or(|c| visible.contains(&c)))
-            .map(|(_, f)| f)
-            .collect();
-        let types: Vec<&Ty> = defs
-            .iter()
             .filter_map(|fields| fields.iter().find(|(f, _)| f == field).map(|(_, t)| t))
             .collect();
-        match types.as_slice() {
-            [one] => (*one).clone(),
-            [first, rest @ ..] if rest.iter().all(|t| t == first) => (*first).clone(),
-            _ => Ty::Unknown,
-        }
+        agreed(&types).cloned().unwrap_or_default()
     }
 
     /// What method `method` returns on a value of type `base`.
