@@ -24,7 +24,7 @@ def findings(path):
     live = set()
     for f in r.get("findings", []):
         loc = f.get("location") or {}
-        live.add((f.get("check"), f.get("severity"), f.get("suppressed", False),
+        live.add((f.get("check"), f.get("severity"), bool(f.get("suppressed")),
                   f"{f.get('file', loc.get('file'))}:{f.get('line', loc.get('line'))}",
                   f.get("message", "")[:140]))
     return r.get("score"), r.get("status"), live

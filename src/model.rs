@@ -708,6 +708,8 @@ pub struct Dependency {
     pub features: Vec<String>,
     /// For a path dependency: the workspace-relative directory it points at.
     pub path: Option<String>,
+    /// `optional = true`: only a feature turns it on.
+    pub optional: bool,
 }
 
 /// Findings set aside from the gated score, and what the score is without the baseline and

@@ -148,6 +148,12 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // walking an order's authorizations is no event loop; its events stream is one
             "blocking-in-async src/watch.rs:163 startup note",
             "blocking-in-async src/watch.rs:167 request error",
+            // `RecommendedWatcher::new(move |res| tx.blocking_send(res), ..)`: once per edit
+            "blocking-in-async src/watch.rs:185 startup note",
+            // a monitor a handler spawns (bound to a local, spawned by name) and leaves to
+            // run: its timer loop, and what the loop calls, is background work
+            "blocking-in-async src/watch.rs:201 background note",
+            "blocking-in-async src/watch.rs:222 background note",
         ]
     );
 }
@@ -195,6 +201,8 @@ fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
             "blocking-in-async src/auth.rs:22 request error",
             "blocking-in-async src/auth.rs:23 request error",
             "blocking-in-async src/auth.rs:25 request error",
+            // `users::User::set_password`, not `oidc`'s alias of the same name
+            "blocking-in-async src/auth.rs:26 request error",
             // the workspace's `Limited::stat`; not opendal's `Operator::stat` (the workspace
             // implements a trait of its own for `Operator`, without `stat`), nor the closures
             // that `on_finished()` / `boxed()` return for later
@@ -223,6 +231,10 @@ fn a_library_without_a_binary_reports_its_public_async_api_as_library() {
     assert_eq!(
         findings("roles-library", &["blocking-in-async"]),
         [
+            // a hyper client's connector (`Service<Uri>`) serves no request; a
+            // `Service<Request<_>>` does
+            "blocking-in-async src/connector.rs:27 unknown note",
+            "blocking-in-async src/connector.rs:47 request error",
             "blocking-in-async src/lib.rs:4 library warning",
             // an event loop of async code serves whatever it receives
             "blocking-in-async src/lib.rs:13 request error",

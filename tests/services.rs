@@ -398,6 +398,12 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // An optional UI crate behind a feature the build leaves off (a visual debugger) does not
+    // make a game server a desktop app; its accept loop runs in a scoped thread.
+    assert_eq!(service(&r, "gamesrv").protocols, ["tcp"]);
+    // An FTP daemon's operations port (home page, metrics, health) beside its FTP listener
+    // is http-metrics: no rate-limit, timeout, body or health checks for an FTP server.
+    assert_eq!(service(&r, "ftpd").protocols, ["http-metrics", "tcp"]);
     // A site generator's `serve` (watch files, open the browser) is its author's local preview.
     assert!(r.services.iter().all(|s| s.bin != "sitegen"));
     let preview = r.not_services.iter().find(|n| n.bin == "sitegen").unwrap();
@@ -436,8 +442,19 @@ fn evidence_in_the_forms_real_services_write_it() {
     let symcli = r.not_services.iter().find(|n| n.bin == "symcli").unwrap();
     assert_eq!(
         symcli.reason,
-        "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on an \
-         ephemeral loopback port: a helper of the process, not a service"
+        "its only server, `axum::serve(..)` (symcli/src/local_source.rs:13), listens on \
+         loopback for the process itself (an ephemeral port, or until its first good request): \
+         a helper of the process, not a service"
+    );
+    // So does a terminal client's OAuth redirect listener on a fixed loopback port, which
+    // returns at the first request that carries the code.
+    let authcli = r.not_services.iter().find(|n| n.bin == "authcli").unwrap();
+    assert!(
+        authcli
+            .reason
+            .starts_with("its only server, `.incoming()` in a loop (authcli/src/redirect.rs:6)"),
+        "{}",
+        authcli.reason
     );
     // So does a TUI's echo server on a loopback port it picks itself (`pick_unused_port`).
     let echocli = r.not_services.iter().find(|n| n.bin == "echocli").unwrap();

@@ -468,6 +468,8 @@ pub enum Context {
     /// The miss path of a read-through cache (`else` of `if let Some(v) = cache.get(k)` when it
     /// fills the cache): runs once per key.
     CacheMiss,
+    /// The branch of an `if` taken when a debugging option is set (`if conf.debug.x`).
+    DebugOption,
     /// The closure given to a one-time initialisation: `get_or_init`, `get_or_try_init`,
     /// `call_once`, a `Lazy*::new` constructor. It runs once, on first use.
     Once,
@@ -487,6 +489,7 @@ impl Context {
             "accept-loop" => Context::AcceptLoop,
             "other-select-branch" => Context::OtherBranch,
             "cache-miss" => Context::CacheMiss,
+            "debug-option" => Context::DebugOption,
             "once" => Context::Once,
             "main" => Context::Main,
             other => Context::Call(PathPattern::parse(other).unwrap_or(PathPattern {

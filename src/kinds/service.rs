@@ -227,6 +227,21 @@ pub const FRAMEWORKS: &[Framework] = &[
         ],
         attributes: &[],
     },
+    // An FTP server library: its builder makes the server that `.listen(addr)` runs
+    // (unFTP, fourteenth held-out set).
+    Framework {
+        krate: "libunftp",
+        protocol: Purpose::Tcp,
+        starts: &[
+            "libunftp::Server::new",
+            "libunftp::Server::with_fs",
+            "libunftp::Server::with_authenticator",
+            "libunftp::ServerBuilder::new",
+            "libunftp::ServerBuilder::with_fs",
+            "libunftp::ServerBuilder::with_authenticator",
+        ],
+        attributes: &[],
+    },
     // Thread-per-request HTTP servers without async.
     Framework {
         krate: "oxhttp",

@@ -34,6 +34,10 @@ pub enum Frame {
     /// again after an error cleared it), so what it calls is initialisation; a `cache-miss`
     /// context too.
     LazyFill,
+    /// The branch an `if` takes when a debugging option is set (`if conf.debug.capture {`,
+    /// `if let Some(p) = conf.debug.capture_path`, `if self.debug_mode {`): a development aid
+    /// an operator turns on, not the service's normal path.
+    DebugOption,
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),
     /// Arguments of a method call.

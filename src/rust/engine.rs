@@ -532,12 +532,12 @@ fn unseen_test(engine: &Engine, item: &RawItem, test_ranges: &[(u32, u32)]) -> b
     !engine.request.test_code && test_ranges.iter().any(|&(a, b)| a <= first && last <= b)
 }
 
-/// Is the item parsed and walked? Struct and static items (type hints), items that name a
+/// Is the item parsed and walked? Struct, static and type alias items (type hints), items that name a
 /// needle as whole words ([`Engine::names`]) or mention a local alias of a pattern path. Only
 /// those are parsed: an item no check needs is not parsed just to learn whether it parses.
 fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> bool {
-    let typed =
-        engine.request.types && matches!(item.keyword.as_deref(), Some("struct" | "static"));
+    let typed = engine.request.types
+        && matches!(item.keyword.as_deref(), Some("struct" | "static" | "type"));
     typed || engine.names(text) || local.iter().any(|n| contains(text, n))
 }
 

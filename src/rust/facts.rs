@@ -215,6 +215,13 @@ pub enum TypeItem {
         /// Declared type.
         ty: Ty,
     },
+    /// `type Name = Type;` without generic parameters (`type Slot = Arc<Mutex<Keys>>`).
+    Alias {
+        /// Name.
+        name: String,
+        /// The aliased type.
+        ty: Ty,
+    },
 }
 
 /// The model facts of one file.

@@ -9,7 +9,10 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
+use std::collections::HashMap;
+
 use super::facts::Guard;
+use super::types::{Scope, Ty, of_type};
 use super::visit::{Walker, region};
 
 impl Walker<'_> {
@@ -38,11 +41,45 @@ impl Walker<'_> {
                 method,
                 region: region(local.let_token.span, local.semi_token.span),
                 await_line: await_line as u32,
-                recv: self.scope().of_expr(receiver),
+                recv: self.receiver_type(&stmts[..i], receiver),
                 body: self.body(),
             };
             self.out.facts.guards.push(guard);
         }
+    }
+}
+
+impl Walker<'_> {
+    /// The hinted type of a guard's receiver, with the block's earlier `let`s bound: the walker
+    /// binds them only as it reaches them, after this block's guards are recorded
+    /// (`let slot = self.keys[&k].clone(); slot.try_lock()`, portier-broker's key slots).
+    fn receiver_type(&self, earlier: &[Stmt], receiver: &Expr) -> Ty {
+        let mut locals = self.locals.clone();
+        locals.push(HashMap::new());
+        for l in earlier.iter().filter_map(|s| match s {
+            Stmt::Local(l) => Some(l),
+            _ => None,
+        }) {
+            let (Some(name), Some(init)) = (binding(&l.pat), &l.init) else {
+                continue;
+            };
+            let ty = match &l.pat {
+                Pat::Type(t) => of_type(&t.ty, &self.res, None),
+                _ => Scope {
+                    locals: &locals,
+                    ..self.scope()
+                }
+                .of_expr(&init.expr),
+            };
+            if let Some(top) = locals.last_mut() {
+                top.insert(name, ty);
+            }
+        }
+        Scope {
+            locals: &locals,
+            ..self.scope()
+        }
+        .of_expr(receiver)
     }
 }
 

@@ -100,9 +100,9 @@ pub struct StartFact {
     pub what: String,
     /// Name of the enclosing fn (last segment), "" at item level.
     pub func: String,
-    /// The enclosing fn binds an ephemeral loopback port (`127.0.0.1:0`): the server is an
-    /// in-process helper (a local mock, an OAuth callback receiver) that no one outside the
-    /// process can find, not a service.
+    /// The enclosing fn binds an ephemeral loopback port (`127.0.0.1:0`), or binds loopback
+    /// and returns at the first good request: the server is an in-process helper (a local
+    /// mock, an OAuth callback receiver) that no one outside the process uses, not a service.
     pub ephemeral: bool,
     /// A fn of a dependency that is no known framework starts it (`mogh_server::serve_app(..)`):
     /// the server is that of the framework the bin's closure declares.

@@ -79,22 +79,31 @@ static CONSOLE_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// What the service's code shows, once per service.
-struct Shown {
+struct Shown<'r> {
     forwards: Option<Evidence>,
     unix_listener: Option<Evidence>,
-    own_route: bool,
-    metrics_only: bool,
+    routes: &'r Routes,
+}
+
+/// What the routes of a service's code are.
+pub struct Routes {
+    /// Metrics routes (or a Prometheus exporter) and nothing else.
+    pub metrics_only: bool,
+    /// A route other than metrics.
+    pub own_route: bool,
+    /// Metrics, and otherwise only the root, liveness and readiness routes: an operations
+    /// port when a server of another protocol runs beside it (unFTP's FTP daemon).
+    pub operations_only: bool,
 }
 
 /// The purposes of a service with these starts, over the production code of `files` (the
 /// service's closure; a local daemon's client is looked for in the whole workspace), given
-/// whether its routes are only metrics and whether it routes anything of its own.
+/// what its routes are.
 pub fn purposes_of(
     inputs: &Inputs,
     starts: &[(usize, StartFact)],
     files: &[usize],
-    metrics_only: bool,
-    own_route: bool,
+    routes: &Routes,
 ) -> Vec<PurposeFact> {
     // The files that start a server first: the marker nearest the server is the evidence.
     let mut ordered: Vec<usize> = starts.iter().map(|(i, _)| *i).collect();
@@ -109,8 +118,7 @@ pub fn purposes_of(
     let shown = Shown {
         forwards: first(inputs, &ordered, &FORWARDS),
         unix_listener: first(inputs, &ordered, &UNIX_LISTENER),
-        own_route,
-        metrics_only,
+        routes,
     };
     let base = |s: &StartFact| s.framework.map_or(Purpose::Tcp, |f| FRAMEWORKS[f].protocol);
     // Another protocol beside HTTP: an accept loop, or UDP datagrams received without one
@@ -169,13 +177,23 @@ fn http_purpose(
     other_protocol: bool,
     at: impl Fn(String) -> Evidence,
 ) -> (Purpose, Evidence) {
-    if shown.metrics_only {
+    if shown.routes.metrics_only {
         return (
             Purpose::HttpMetrics,
             at(format!("{}; it routes only metrics", s.what)),
         );
     }
-    if let (Some(f), false) = (&shown.forwards, shown.own_route) {
+    if shown.routes.operations_only && other_protocol {
+        return (
+            Purpose::HttpMetrics,
+            at(format!(
+                "{}; it routes only metrics and health checks, beside a server of another \
+                 protocol",
+                s.what
+            )),
+        );
+    }
+    if let (Some(f), false) = (&shown.forwards, shown.routes.own_route) {
         return (Purpose::Proxy, because(f, "and routes nothing of its own"));
     }
     let path = inputs.ws.files.get(i).map_or("", |f| f.path.as_str());

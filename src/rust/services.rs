@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::finish::kind_at;
-use super::purpose::{PurposeFact, purposes_of};
+use super::purpose::{PurposeFact, Routes, purposes_of};
 use super::reach::{FnIndex, Mentions, mentioned};
 use super::{Classification, FileSummary, StartFact, modtree};
 use crate::kinds::Check;
@@ -143,13 +143,15 @@ fn not_deployed(p: &Package) -> Option<String> {
     if let Some((_, why)) = &p.role {
         return Some(format!("its package holds no production code: {why}"));
     }
-    let first = |list: &[&'static str]| list.iter().copied().find(|k| p.depends_on(k));
-    if let Some(ui) = first(DESKTOP_UI) {
+    // An optional UI behind a feature the build leaves off is a debugging aid (rust-ro's
+    // `visual_debugger` feature pulls in `eframe`), not what the bin is.
+    let built = |list: &[&'static str]| list.iter().copied().find(|k| p.builds_with(k));
+    if let Some(ui) = built(DESKTOP_UI) {
         return Some(format!(
             "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
         ));
     }
-    let (watcher, opener) = (first(FILE_WATCHERS)?, first(PREVIEW_OPENERS)?);
+    let (watcher, opener) = (built(FILE_WATCHERS)?, built(PREVIEW_OPENERS)?);
     Some(format!(
         "a developer tool with a local preview server (`{watcher}` watches files, `{opener}` \
          opens or reloads the page): not a deployed service"
@@ -225,8 +227,8 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
         .collect();
     let mut files: Vec<usize> = own.iter().copied().chain(libs.iter().copied()).collect();
     files.sort_unstable();
-    let (metrics_only, own_route) = routes_of(inputs, &files);
-    let purposes = purposes_of(inputs, &starts, &files, metrics_only, own_route);
+    let routes = routes_of(inputs, &files);
+    let purposes = purposes_of(inputs, &starts, &files, &routes);
     let mut frameworks: Vec<&'static str> = declared.iter().map(|&f| FRAMEWORKS[f].krate).collect();
     if starts.iter().any(|(_, s)| s.framework.is_none()) {
         frameworks.push(ACCEPT_LOOP);
@@ -298,40 +300,61 @@ fn segment_routes(text: &str) -> Vec<&str> {
 /// metrics side port of a DNS server)? And does it register a route of its own (not metrics)?
 /// A server with no route literal at all and no metrics (a file server routing by hand) does
 /// neither.
-fn routes_of(inputs: &Inputs, files: &[usize]) -> (bool, bool) {
+fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
+    let mut r = Routes {
+        metrics_only: false,
+        own_route: false,
+        operations_only: true,
+    };
     let Some(re) = ROUTE_LITERAL.as_ref() else {
-        return (false, false);
+        return r;
     };
     let mut metrics = false;
     for text in files.iter().filter_map(|i| inputs.texts.get(*i)) {
-        for caps in re.captures_iter(&text) {
-            let route = caps
-                .iter()
+        let literals = re.captures_iter(&text).map(|caps| {
+            caps.iter()
                 .skip(1)
                 .flatten()
                 .next()
-                .map_or("", |m| m.as_str());
+                .map_or("", |m| m.as_str())
+        });
+        for route in literals.chain(segment_routes(&text)) {
             if is_metrics_route(route) {
                 metrics = true;
             } else {
-                return (false, true);
-            }
-        }
-        for route in segment_routes(&text) {
-            if is_metrics_route(route) {
-                metrics = true;
-            } else {
-                return (false, true);
+                r.own_route = true;
+                r.operations_only &= is_operations_route(route);
             }
         }
         metrics = metrics || text.contains("prometheus") || text.contains("openmetrics");
     }
-    (metrics, false)
+    r.metrics_only = metrics && !r.own_route;
+    r.operations_only &= metrics;
+    r
 }
 
 fn is_metrics_route(route: &str) -> bool {
     let last = route.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     last == "metrics" || last.contains("prometheus")
+}
+
+/// A route an operations port serves beside metrics: the root, liveness and readiness.
+fn is_operations_route(route: &str) -> bool {
+    let last = route.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    matches!(
+        last,
+        "" | "index.html"
+            | "health"
+            | "healthz"
+            | "ready"
+            | "readyz"
+            | "readiness"
+            | "live"
+            | "livez"
+            | "liveness"
+            | "alive"
+            | "ping"
+    )
 }
 
 /// Server starts in production code of these files, with a framework the closure declares (an
@@ -399,7 +422,8 @@ fn reexports_framework(inputs: &Inputs, caller: usize, via: &(Vec<String>, Strin
     })
 }
 
-/// Why a bin whose only server is a helper on an ephemeral loopback port is no service.
+/// Why a bin whose only server is a loopback helper (an ephemeral port, or one request) is no
+/// service.
 fn ephemeral_start(inputs: &Inputs, files: &[usize]) -> Option<String> {
     files.iter().find_map(|&i| {
         let summary = inputs.summaries.get(i).copied().flatten()?;
@@ -409,8 +433,9 @@ fn ephemeral_start(inputs: &Inputs, files: &[usize]) -> Option<String> {
             .find(|s| s.ephemeral && is_production(inputs, i, s.line))?;
         let file = inputs.ws.files.get(i).map_or("", |f| f.path.as_str());
         Some(format!(
-            "its only server, {} ({file}:{}), listens on an ephemeral loopback port: a helper of \
-             the process, not a service",
+            "its only server, {} ({file}:{}), listens on loopback for the process itself (an \
+             ephemeral port, or until its first good request): a helper of the process, not a \
+             service",
             s.what, s.line
         ))
     })

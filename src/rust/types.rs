@@ -165,6 +165,9 @@ pub fn primary(res: &Resolver, segs: &[String]) -> Vec<String> {
         .unwrap_or_else(|| segs.to_vec())
 }
 
+/// The pseudo-method of an index expression (`map[&k]` is `MethodRet(map, "[]")`).
+pub const INDEX: &str = "[]";
+
 /// What the walker knows while typing an expression.
 pub struct Scope<'w> {
     /// Imports in scope.
@@ -199,6 +202,11 @@ impl Scope<'_> {
             Expr::Path(p) => self.of_path_expr(&segments(&p.path)),
             Expr::Call(c) => self.of_call(c),
             Expr::MethodCall(m) => self.of_method(m),
+            // `map[&k]`, `v[i]`: an element of the container (see `hints::element_of`).
+            Expr::Index(i) => match self.of_expr(&i.expr) {
+                Ty::Unknown => Ty::Unknown,
+                base => Ty::MethodRet(Box::new(base), INDEX.to_string()),
+            },
             _ => Ty::Unknown,
         }
     }

@@ -68,7 +68,7 @@ pub struct Walker<'a> {
     nest: Vec<String>,
     /// Names of the inline modules around the current item.
     mods: Vec<String>,
-    locals: Vec<HashMap<String, Ty>>,
+    pub(super) locals: Vec<HashMap<String, Ty>>,
     /// Locals bound to a file watcher or its event stream (`let events = inotify_stream()`),
     /// by the fn body they are bound in.
     watch_locals: HashSet<(Option<u32>, String)>,
@@ -505,6 +505,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.record_struct(i);
     }
 
+    fn visit_item_type(&mut self, i: &'ast syn::ItemType) {
+        self.record_alias(i);
+        visit::visit_item_type(self, i);
+    }
+
     fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
         self.record_static(&i.ident, &i.ty);
         self.const_routes(|lits| lits.visit_expr(&i.expr));
@@ -560,6 +565,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.in_async() {
             self.held(&b.stmts);
         }
+        self.spawned_locals(&b.stmts);
         let ends_process = std::mem::take(&mut self.main_body);
         match exits::exit_tail_start(&b.stmts, ends_process) {
             Some(tail) => self.stmts_before_exit(&b.stmts, tail),
@@ -691,6 +697,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     /// `if cfg!(debug_assertions) { .. } else { .. }`: only the `else` is in release builds.
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
         if features::is_debug_build_test(&e.cond) {
+            if let Some((_, els)) = &e.else_branch {
+                self.visit_expr(els);
+            }
+            return;
+        }
+        if features::is_debug_option_test(&e.cond) {
+            self.visit_expr(&e.cond);
+            self.push_frame(Frame::DebugOption);
+            self.visit_block(&e.then_branch);
+            self.pop_frame();
             if let Some((_, els)) = &e.else_branch {
                 self.visit_expr(els);
             }

@@ -428,6 +428,7 @@ mod tests {
             registry: false,
             path: Some("api".into()),
             features: vec!["c".into()],
+            optional: false,
         });
         let by_dir = std::collections::HashMap::from([("api", "api"), ("server", "server")]);
         let on: Vec<String> = super::features_on(&lib, &[lib.clone(), user], &by_dir)

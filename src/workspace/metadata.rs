@@ -267,6 +267,7 @@ fn convert_dependency(root: &Path, d: &cargo_metadata::Dependency) -> Dependency
             .is_some_and(|s| s.repr.starts_with("registry+") || s.repr.starts_with("sparse+")),
         path: d.path.as_ref().map(|p| relative_to(root, p.as_std_path())),
         features: d.features.clone(),
+        optional: d.optional,
     }
 }
 

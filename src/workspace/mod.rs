@@ -138,6 +138,18 @@ impl Package {
             .any(|d| d.kind != "dev" && crate_eq(&d.name, krate))
     }
 
+    /// Does a default build of the workspace link `krate` into the package: a normal or build
+    /// dependency, not an optional one that no feature turned on ([`Package::features_on`])?
+    pub fn builds_with(&self, krate: &str) -> bool {
+        self.dependencies.iter().any(|d| {
+            d.kind != "dev"
+                && crate_eq(&d.name, krate)
+                && (!d.optional
+                    || self.features_on.contains(&d.name)
+                    || self.features_on.contains(&d.local_name))
+        })
+    }
+
     /// Does the package meet a check's package conditions?
     pub fn meets(&self, a: &crate::kinds::Applies) -> bool {
         (a.depends_on.is_empty() || a.depends_on.iter().any(|c| self.depends_on(c)))

@@ -4,8 +4,8 @@
 //! `Self`. A constructor of a type the workspace does not define (`T::new`, `T::open`, …) is
 //! taken to return `T`.
 
-use super::{CodeModel, Place};
-use crate::rust::types::{Ty, is_ctor_name};
+use super::{CodeModel, HashMap, Place};
+use crate::rust::types::{INDEX, Ty, is_ctor_name};
 
 /// Methods of a lock or cell that give access to what it holds.
 const LOCK_METHODS: &[&str] = &[
@@ -28,6 +28,32 @@ const MAX_DEPTH: usize = 12;
 
 /// Wrappers whose `?` / `.unwrap()` gives their first type argument.
 const UNWRAPPED: &[&str] = &["Result", "Option", "LockResult", "TryLockResult", "Poll"];
+
+/// Maps whose `map[&k]` is their second type argument; sequences whose `v[i]` is their first.
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "AHashMap", "FxHashMap"];
+const SEQUENCES: &[&str] = &["Vec", "VecDeque", "SmallVec", "ArrayVec"];
+
+/// The element an index expression gives on a `base` named `tname`: a map's value, a
+/// sequence's item; unknown for anything else (a workspace type's own `Index` impl).
+fn element_of(tname: &str, base: &Ty) -> Ty {
+    let Ty::Named(_, args) = base else {
+        return Ty::Unknown;
+    };
+    let at = match tname {
+        t if MAPS.contains(&t) => 1,
+        t if SEQUENCES.contains(&t) => 0,
+        _ => return Ty::Unknown,
+    };
+    args.get(at).cloned().unwrap_or_default()
+}
+
+/// The one type all of `found` agree on, if they do (and there is one).
+fn agreed<'t>(found: &[&'t Ty]) -> Option<&'t Ty> {
+    match found {
+        [first, rest @ ..] if rest.iter().all(|t| t == first) => Some(first),
+        _ => None,
+    }
+}
 
 /// A method that does not return `Self`, and the path of what it returns (empty: unknown).
 type NotSelf = (&'static str, &'static [&'static str]);
@@ -64,7 +90,7 @@ impl CodeModel {
         if depth > MAX_DEPTH {
             return Ty::Unknown;
         }
-        match ty {
+        let found = match ty {
             Ty::Unknown | Ty::Named(..) | Ty::Foreign => ty.clone(),
             Ty::Ret(path) => self.ret_of(place, path),
             Ty::Unwrap(inner) => match self.eval(place, inner, depth + 1) {
@@ -88,7 +114,51 @@ impl CodeModel {
                 self.method_ret(place, base.peeled(), method)
             }
             Ty::Static(path) => self.static_of(place, path),
+        };
+        self.unaliased(place, found, depth)
+    }
+
+    /// A named type that is a type alias of the workspace, as the type it aliases (`Slot` →
+    /// `Arc<tokio::sync::Mutex<Keys>>`); any other type as it is. A path into std or a
+    /// dependency, a type with arguments, a name the workspace also gives a struct or impl,
+    /// and a name with several different aliases stay.
+    fn unaliased(&self, place: &Place, ty: Ty, depth: usize) -> Ty {
+        let (Ty::Named(path, args), Some(k)) = (&ty, place.krate) else {
+            return ty;
+        };
+        let Some(n) = path.last().and_then(|l| self.names.get(l)) else {
+            return ty;
+        };
+        // A struct or impl of the same name wins: aliases are found by name, not by module
+        // (chirpstack's `storage::user::User` beside `api::oidc`'s `type User = ..`).
+        let name = path.last().map_or("", String::as_str);
+        if !args.is_empty() || self.is_external_path(k, path) || self.is_workspace_type(k, name) {
+            return ty;
         }
+        let found = self.visible_defs(&self.type_aliases, n, k, false);
+        match agreed(&found) {
+            Some(aliased) => self.eval(place, aliased, depth + 1),
+            None => ty,
+        }
+    }
+
+    /// The definitions named `n` in `table` that crate `k` sees (and those of no crate, when
+    /// `unplaced` says they count).
+    fn visible_defs<'t, T>(
+        &self,
+        table: &'t HashMap<u32, Vec<(Option<u32>, T)>>,
+        n: u32,
+        k: u32,
+        unplaced: bool,
+    ) -> Vec<&'t T> {
+        let visible = self.visible(k);
+        table
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .filter(|(c, _)| c.map_or(unplaced, |c| visible.contains(&c)))
+            .map(|(_, t)| t)
+            .collect()
     }
 
     /// What a path call returns.
@@ -113,24 +183,12 @@ impl CodeModel {
         let Some(n) = path.last().and_then(|l| self.names.get(l)) else {
             return Ty::Unknown;
         };
-        let visible = self.visible(k);
-        let defs: Vec<&Vec<(String, Ty)>> = self
-            .structs
-            .get(&n)
+        let types: Vec<&Ty> = self
+            .visible_defs(&self.structs, n, k, true)
             .into_iter()
-            .flatten()
-            .filter(|(c, _)| c.is_none_or(|c| visible.contains(&c)))
-            .map(|(_, f)| f)
-            .collect();
-        let types: Vec<&Ty> = defs
-            .iter()
             .filter_map(|fields| fields.iter().find(|(f, _)| f == field).map(|(_, t)| t))
             .collect();
-        match types.as_slice() {
-            [one] => (*one).clone(),
-            [first, rest @ ..] if rest.iter().all(|t| t == first) => (*first).clone(),
-            _ => Ty::Unknown,
-        }
+        agreed(&types).cloned().unwrap_or_default()
     }
 
     /// What method `method` returns on a value of type `base`.
@@ -145,6 +203,9 @@ impl CodeModel {
                 Some((_, ret)) => Ty::named(sibling_type(path, ret)),
                 None => base.clone(),
             };
+        }
+        if method == INDEX {
+            return element_of(tname, base);
         }
         if !self.is_workspace_type(k, tname) {
             // A lock hands out its contents; any other method of a type std or a dependency

@@ -423,7 +423,7 @@ impl CodeModel {
 
     /// Does `path` (resolved through `use`) start with std or a dependency that no crate of
     /// the workspace names (`opendal::Operator`, `std::fs::File`)?
-    fn is_external_path(&self, k: u32, path: &[String]) -> bool {
+    pub(super) fn is_external_path(&self, k: u32, path: &[String]) -> bool {
         let Some(first) = path.first().filter(|_| path.len() > 1) else {
             return false;
         };

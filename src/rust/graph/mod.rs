@@ -90,6 +90,8 @@ pub struct CodeModel {
     free_by_name: HashMap<u32, Vec<FnId>>,
     /// Struct name → (crate, fields).
     structs: HashMap<u32, Vec<(Option<u32>, Fields)>>,
+    /// Type alias name → (crate, aliased type).
+    type_aliases: HashMap<u32, Vec<(Option<u32>, Ty)>>,
     /// Static name → (crate, module, type).
     statics: HashMap<u32, Vec<(Option<u32>, u32, Ty)>>,
     /// (crate, module) → its file's `use` aliases and globs.
@@ -258,6 +260,13 @@ impl CodeModel {
                         .entry(n)
                         .or_default()
                         .push((place.krate, fields.clone()));
+                }
+                TypeItem::Alias { name, ty } => {
+                    let n = self.names.id(name);
+                    self.type_aliases
+                        .entry(n)
+                        .or_default()
+                        .push((place.krate, ty.clone()));
                 }
                 TypeItem::Static { name, inline, ty } => {
                     let mut module = place.module.clone();

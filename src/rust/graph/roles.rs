@@ -130,8 +130,26 @@ pub fn assign(
             }
         }
     }
+    // A task spawned and left to run (not awaited) whose timer loop calls on does periodic
+    // work, whoever spawned it: a request that starts a monitor does not wait for its probes.
+    let spawned: HashSet<usize> = g
+        .edges
+        .iter()
+        .flatten()
+        .filter(|e| e.how == How::Given(Root::Spawn))
+        .map(|e| e.to as usize)
+        .collect();
+    let periodic: HashSet<(usize, BodyId)> = g
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(from, _)| spawned.contains(from))
+        .flat_map(|(from, list)| list.iter().map(move |e| (from, e)))
+        .filter(|(_, e)| e.how == How::TimerLoop && m.loops_serve(e.at.0))
+        .map(|(from, e)| (from, e.to))
+        .collect();
     for roots in [g.request, g.background, g.library, g.startup] {
-        bfs(&g.edges, &mut reach, roots);
+        bfs(&g.edges, &mut reach, roots, &periodic);
     }
     let mut in_job = vec![false; n];
     for b in jobs {
@@ -335,7 +353,14 @@ fn library_root(m: &CodeModel, b: &crate::rust::facts::Body, id: BodyId) -> bool
     lib && b.is_async && d.is_pub && !d.in_trait
 }
 
-fn bfs(edges: &[Vec<Edge>], reach: &mut [Option<Reach>], roots: Vec<(BodyId, Reach)>) {
+/// Spreads each root's role along the edges to bodies not reached yet; `periodic` edges (a
+/// spawned task's timer loop) carry no request role.
+fn bfs(
+    edges: &[Vec<Edge>],
+    reach: &mut [Option<Reach>],
+    roots: Vec<(BodyId, Reach)>,
+    periodic: &HashSet<(usize, BodyId)>,
+) {
     let mut queue = VecDeque::new();
     for (id, r) in roots {
         if let Some(slot) = reach.get_mut(id as usize)
@@ -349,7 +374,11 @@ fn bfs(edges: &[Vec<Edge>], reach: &mut [Option<Reach>], roots: Vec<(BodyId, Rea
     while let Some((b, role)) = queue.pop_front() {
         // A timer-sent event's arm is a background root of its own, whoever dispatches it.
         let edges = edges.get(b as usize).into_iter().flatten();
-        for e in edges.filter(|e| e.how != How::TimerEvent) {
+        let carries = |e: &&Edge| {
+            e.how != How::TimerEvent
+                && !(role == Role::Request && periodic.contains(&(b as usize, e.to)))
+        };
+        for e in edges.filter(carries) {
             let Some(slot) = reach.get_mut(e.to as usize) else {
                 continue;
             };

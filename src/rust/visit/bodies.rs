@@ -267,7 +267,10 @@ impl Walker<'_> {
         let foreign_trait = trait_path.as_ref().is_some_and(|p| {
             p.len() > 1 && p.first().is_some_and(|f| self.engine.externals.contains(f))
         });
-        let service = trait_path.as_ref().is_some_and(|p| is_service_trait(p))
+        let connector = i.trait_.as_ref().is_some_and(|(p, _)| is_client_service(p));
+        let service = trait_path
+            .as_ref()
+            .is_some_and(|p| is_service_trait(p) && !connector)
             || i.attrs.iter().any(|a| {
                 let segs = segments(a.path());
                 segs.last()
@@ -335,6 +338,18 @@ impl Walker<'_> {
             name: i.ident.to_string(),
             inline: self.mods.clone(),
             fields,
+        });
+    }
+
+    /// Records a type alias without generic parameters: a lock behind `type Db =
+    /// Arc<Mutex<Conn>>` is a lock (a generic alias would need its arguments substituted).
+    pub(super) fn record_alias(&mut self, i: &syn::ItemType) {
+        if !self.engine.request.types || !i.generics.params.is_empty() {
+            return;
+        }
+        self.out.facts.types.push(TypeItem::Alias {
+            name: i.ident.to_string(),
+            ty: of_type(&i.ty, &self.res, None),
         });
     }
 
@@ -463,6 +478,26 @@ fn is_service_trait(path: &[String]) -> bool {
         || path
             .last()
             .is_some_and(|l| l == "Service" || (l == "Handler" && web_handler))
+}
+
+/// `Service<Uri>` / `Service<Name>`: a hyper client's connector or DNS resolver (devolutions'
+/// `NamedPipeConnector`, passed to `Client::builder().build(..)`), which opens connections for
+/// requests going out; a server's service takes a request (`Service<Request<B>>`).
+fn is_client_service(trait_path: &syn::Path) -> bool {
+    let Some(last) = trait_path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let Some(syn::GenericArgument::Type(Type::Path(first))) = args.args.first() else {
+        return false;
+    };
+    first
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "Uri" || s.ident == "Name")
 }
 
 /// Crates whose `Handler` trait serves requests (actix's actors serve websocket sessions).

@@ -318,6 +318,32 @@ impl Walker<'_> {
         }
     }
 
+    /// Marks an async block bound to a local and spawned by name later in the same block
+    /// (`let task = { ..; async move { loop { .. } } }; tokio::spawn(task);`, devolutions'
+    /// monitors) as spawned: the walker reaches the block before the spawn that starts it.
+    pub(super) fn spawned_locals(&mut self, stmts: &[syn::Stmt]) {
+        for (i, stmt) in stmts.iter().enumerate() {
+            let syn::Stmt::Local(l) = stmt else { continue };
+            let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init) else {
+                continue;
+            };
+            let Some(block) = async_value(&init.expr) else {
+                continue;
+            };
+            let name = id.ident.to_string();
+            let mut spawns = SpawnsLocal {
+                name: &name,
+                found: false,
+            };
+            for later in &stmts[i + 1..] {
+                spawns.visit_stmt(later);
+            }
+            if spawns.found {
+                self.pending.insert(addr(block), Root::Spawn);
+            }
+        }
+    }
+
     /// Marks the closures, async blocks and calls given to a spawn / registration as roots.
     fn mark_roots<'e>(&mut self, args: impl Iterator<Item = &'e Expr>, root: Root) {
         for a in args {
@@ -428,6 +454,62 @@ pub(super) fn presence_checks<'a>(
 
 /// The expression a spawn / registration argument runs: through `Box::pin(x)`,
 /// `x.instrument(span)`, `x.in_current_span()`, `x.boxed()`, references and parentheses.
+/// The async block an expression evaluates to: itself, or a block's tail (`{ let c = ..;
+/// async move { .. } }`).
+fn async_value(e: &Expr) -> Option<&syn::ExprAsync> {
+    match strip(e) {
+        Expr::Async(a) => Some(a),
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => async_value(tail),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Finds `tokio::spawn(name)` / `spawn_local(name)` / `handle.spawn(name)` (not std's thread
+/// spawn) with the local `name` as the argument.
+struct SpawnsLocal<'n> {
+    name: &'n str,
+    found: bool,
+}
+
+impl SpawnsLocal<'_> {
+    fn names_it(&self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> bool {
+        args.iter().any(|a| match root_expr(a) {
+            Expr::Path(p) => p.path.is_ident(self.name),
+            _ => false,
+        })
+    }
+}
+
+impl<'ast> Visit<'ast> for SpawnsLocal<'_> {
+    fn visit_expr_call(&mut self, c: &'ast ExprCall) {
+        if let Expr::Path(f) = &*c.func {
+            let segs = &f.path.segments;
+            let spawn = segs
+                .last()
+                .is_some_and(|s| s.ident == "spawn" || s.ident == "spawn_local");
+            let std = segs
+                .first()
+                .is_some_and(|s| s.ident == "std" || s.ident == "thread");
+            self.found |= spawn && !std && self.names_it(&c.args);
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
+        let spawn = matches!(
+            m.method.to_string().as_str(),
+            "spawn" | "spawn_local" | "spawn_on"
+        );
+        self.found |= spawn && self.names_it(&m.args);
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 fn root_expr(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(p) => root_expr(&p.expr),

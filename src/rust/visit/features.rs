@@ -58,6 +58,36 @@ pub(super) fn is_debug_build_test(cond: &Expr) -> bool {
         && m.mac.parse_body::<Meta>().is_ok_and(|p| requires_debug_assertions(&p)))
 }
 
+/// Does `cond` read a debugging option: a field or variable named `debug`, `debug_*` or
+/// `__debug__` (`conf.debug.capture_path`, `self.debug_mode`, `debug`)? Not a call's result
+/// (`log::debug!`, `tracing::enabled!(Level::DEBUG)` say nothing of a mode).
+pub(super) fn is_debug_option_test(cond: &Expr) -> bool {
+    struct Finds(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finds {
+        fn visit_member(&mut self, m: &'ast syn::Member) {
+            if let syn::Member::Named(n) = m {
+                self.0 |= is_debug_name(&n.to_string());
+            }
+        }
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            self.0 |= p
+                .path
+                .get_ident()
+                .is_some_and(|i| is_debug_name(&i.to_string()));
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    }
+    let mut f = Finds(false);
+    syn::visit::Visit::visit_expr(&mut f, cond);
+    f.0
+}
+
+fn is_debug_name(name: &str) -> bool {
+    let name = name.trim_matches('_').to_ascii_lowercase();
+    name == "debug" || name.starts_with("debug_")
+}
+
 fn requires_debug_assertions(pred: &Meta) -> bool {
     match pred {
         Meta::Path(p) => p.is_ident("debug_assertions"),

@@ -170,7 +170,7 @@ impl Walker<'_> {
         });
         if let Some((framework, what)) = found {
             let func = self.current_fn();
-            let ephemeral = self.fn_binds_ephemeral_port();
+            let ephemeral = self.fn_binds_ephemeral_port() || self.one_shot_loopback(line);
             self.out.starts.push(StartFact {
                 framework,
                 line,
@@ -245,6 +245,27 @@ impl Walker<'_> {
                 && (matches(&EPHEMERAL_LOOPBACK, t)
                     || (t.contains("pick_unused_port") && matches(&LOOPBACK, t)))
         })
+    }
+
+    /// Does the enclosing fn bind a loopback address and, after line `line` (its accept loop),
+    /// return a value (`return Ok(code)`, `return Some(url)`)? A listener that stops at the
+    /// first good request is a one-shot helper: a CLI catching its OAuth redirect on
+    /// `127.0.0.1:{port}` (spotify-tui), not a service.
+    fn one_shot_loopback(&self, line: u32) -> bool {
+        let Some(decl) = self.current_decl().filter(|d| d.name != "main") else {
+            return false;
+        };
+        let Some(text) = self.input.text.get(decl.bytes.clone()) else {
+            return false;
+        };
+        let loopback = LOOPBACK.as_ref().is_some_and(|re| re.is_match(text));
+        let before = self.input.text.get(..decl.bytes.start).unwrap_or_default();
+        let first_line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+        let after_loop: String = text
+            .lines()
+            .skip(line.saturating_sub(first_line) as usize)
+            .collect();
+        loopback && (after_loop.contains("return Ok(") || after_loop.contains("return Some("))
     }
 
     /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).

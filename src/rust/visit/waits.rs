@@ -291,11 +291,14 @@ pub(super) fn receiver_name(e: &Expr) -> Option<String> {
 /// `inotify` crates, `recommended_watcher(..)`, `get_inotify_event_stream()`)?
 pub(super) fn makes_a_file_watcher(e: &Expr) -> bool {
     let mut f = NamedBy {
+        // `notify::recommended_watcher`, `RecommendedWatcher::new`, `new_debouncer`,
+        // `Inotify::init`: any case, any word boundary.
         wanted: |name| {
+            let name = name.to_ascii_lowercase();
             name == "notify"
-                || name
-                    .split('_')
-                    .any(|w| matches!(w, "inotify" | "watcher" | "fsevent" | "debouncer"))
+                || ["inotify", "watcher", "fsevent", "debouncer"]
+                    .iter()
+                    .any(|w| name.contains(w))
         },
         into_closures: true,
         found: false,

@@ -14,7 +14,8 @@ fn matches(frame: &Frame, ctx: &Context) -> bool {
         | (Frame::Loop, Context::Loop)
         | (Frame::AcceptLoop, Context::AcceptLoop)
         | (Frame::OtherBranch, Context::OtherBranch)
-        | (Frame::CacheMiss | Frame::LazyFill, Context::CacheMiss) => true,
+        | (Frame::CacheMiss | Frame::LazyFill, Context::CacheMiss)
+        | (Frame::DebugOption, Context::DebugOption) => true,
         (Frame::Call(cands), Context::Once) => cands.iter().any(|c| runs_once_path(c)),
         (Frame::Method(m), Context::Once) => runs_once_method(m),
         (Frame::Call(cands), Context::Call(p)) => cands.iter().any(|c| p.matches(c)),
@@ -66,6 +67,7 @@ pub fn context_name(c: &Context) -> String {
         Context::AcceptLoop => "accept loop".into(),
         Context::OtherBranch => "select! branch".into(),
         Context::CacheMiss => "cache miss".into(),
+        Context::DebugOption => "debugging option".into(),
         Context::Once => "one-time initialisation".into(),
         Context::Main => "main".into(),
         Context::Call(p) => p.display(),

@@ -217,8 +217,15 @@ pub fn with_role(
             .filter(|_| cx.model.in_timer_arm(file as u32, s, site.arm))?;
         s.facts.arms.get(arm as usize)
     });
+    // A task that a request spawns and does not wait for, looping on a timer (a monitor a
+    // handler starts), is periodic background work; a handler's own polling loop is not.
+    let spawned = body
+        .zip(summary)
+        .and_then(|(b, s)| s.facts.bodies.get(b as usize))
+        .is_some_and(|b| b.root == Some(rust::Root::Spawn));
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
         _ if timer_arm.is_some() => Role::Background,
+        (Some(LoopKind::Timer), Some(Role::Request)) if spawned => Role::Background,
         (_, Some(Role::Request)) => Role::Request,
         (Some(LoopKind::Event), _) if !job => Role::Request,
         (Some(_), _) => Role::Background,
