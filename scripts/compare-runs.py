@@ -44,6 +44,9 @@ def main(argv):
         for path in sorted(glob.glob(os.path.join(old_dir, "*.json"))):
             name = os.path.basename(path)[:-5]
             a, b = findings(path), findings(os.path.join(new_dir, name + ".json"))
+            if a is None and b is None:
+                print(f"{s}/{name}: unreadable in both runs (see its .stderr)")
+                continue
             if a is None or b is None:
                 print(f"{s}/{name}: unreadable ({'old' if a is None else 'new'})")
                 differ += 1
