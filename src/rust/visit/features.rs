@@ -58,10 +58,33 @@ pub(super) fn is_debug_build_test(cond: &Expr) -> bool {
         && m.mac.parse_body::<Meta>().is_ok_and(|p| requires_debug_assertions(&p)))
 }
 
-/// Does `cond` read a debugging option: a field or variable named `debug`, `debug_*` or
-/// `__debug__` (`conf.debug.capture_path`, `self.debug_mode`, `debug`)? Not a call's result
-/// (`log::debug!`, `tracing::enabled!(Level::DEBUG)` say nothing of a mode).
+/// Is `cond` true only when a debugging option is set: a field or variable named `debug`,
+/// `debug_*` or `__debug__` read as a flag (`if conf.debug_mode`), tested with `is_some()`, or
+/// matched by `if let Some(p) = conf.debug.capture_path` (one side of an `&&` is enough)? A
+/// negated or `is_none()` test, whose branch runs without the option, is not; neither is a
+/// call's result (`log::debug!`, `tracing::enabled!(Level::DEBUG)` say nothing of a mode).
 pub(super) fn is_debug_option_test(cond: &Expr) -> bool {
+    match cond {
+        Expr::Paren(p) => is_debug_option_test(&p.expr),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            is_debug_option_test(&b.left) || is_debug_option_test(&b.right)
+        }
+        Expr::Let(l) => !is_none_pattern(&l.pat) && reads_debug_option(&l.expr),
+        Expr::Field(_) | Expr::Path(_) => reads_debug_option(cond),
+        Expr::MethodCall(m) if m.method == "is_some" || m.method == "is_ok" => {
+            reads_debug_option(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
+fn is_none_pattern(p: &syn::Pat) -> bool {
+    matches!(p, syn::Pat::Ident(i) if i.ident == "None")
+        || matches!(p, syn::Pat::Path(path) if path.path.is_ident("None"))
+}
+
+/// Does `e` read a field or variable named for debugging?
+fn reads_debug_option(e: &Expr) -> bool {
     struct Finds(bool);
     impl<'ast> syn::visit::Visit<'ast> for Finds {
         fn visit_member(&mut self, m: &'ast syn::Member) {
@@ -79,7 +102,7 @@ pub(super) fn is_debug_option_test(cond: &Expr) -> bool {
         fn visit_macro(&mut self, _: &'ast syn::Macro) {}
     }
     let mut f = Finds(false);
-    syn::visit::Visit::visit_expr(&mut f, cond);
+    syn::visit::Visit::visit_expr(&mut f, e);
     f.0
 }
 
@@ -153,7 +176,29 @@ fn expr_attrs(e: &Expr) -> &[Attribute] {
 
 #[cfg(test)]
 mod tests {
-    use super::required_features;
+    use super::{is_debug_option_test, required_features};
+
+    fn debug_branch(cond: &str) -> bool {
+        syn::parse_str::<syn::Expr>(&format!("if {cond} {{}}"))
+            .is_ok_and(|e| matches!(&e, syn::Expr::If(i) if is_debug_option_test(&i.cond)))
+    }
+
+    #[test]
+    fn a_branch_taken_only_with_a_debugging_option() {
+        assert!(debug_branch(
+            "let Some(p) = self.conf.debug.capture_path.as_deref()"
+        ));
+        assert!(debug_branch("conf.debug_mode"));
+        assert!(debug_branch("debug && verbose"));
+        assert!(debug_branch("conf.__debug__.dump.is_some()"));
+        // the branch runs without the option, or the option is a log level
+        assert!(!debug_branch("!conf.debug_mode"));
+        assert!(!debug_branch("let None = conf.debug.capture_path"));
+        assert!(!debug_branch("conf.debug.capture_path.is_none()"));
+        assert!(!debug_branch("tracing::enabled!(Level::DEBUG)"));
+        assert!(!debug_branch("conf.debug_mode || always"));
+        assert!(!debug_branch("level == Level::DEBUG"));
+    }
 
     fn of(attr: &str) -> Vec<String> {
         syn::parse_str::<syn::ItemFn>(&format!("{attr} fn f() {{}}"))
