@@ -170,7 +170,9 @@ impl Walker<'_> {
         });
         if let Some((framework, what)) = found {
             let func = self.current_fn();
-            let ephemeral = self.fn_binds_ephemeral_port() || self.one_shot_loopback(line);
+            // Only a hand-written accept loop can stop at its first request.
+            let ephemeral = self.fn_binds_ephemeral_port()
+                || (framework.is_none() && self.one_shot_loopback(line));
             self.out.starts.push(StartFact {
                 framework,
                 line,
@@ -247,7 +249,7 @@ impl Walker<'_> {
         })
     }
 
-    /// Does the enclosing fn bind a loopback address and, after line `line` (its accept loop),
+    /// Does the enclosing fn bind a loopback address and, from line `line` (its accept loop) on,
     /// return a value (`return Ok(code)`, `return Some(url)`)? A listener that stops at the
     /// first good request is a one-shot helper: a CLI catching its OAuth redirect on
     /// `127.0.0.1:{port}` (spotify-tui), not a service.
@@ -258,14 +260,16 @@ impl Walker<'_> {
         let Some(text) = self.input.text.get(decl.bytes.clone()) else {
             return false;
         };
-        let loopback = LOOPBACK.as_ref().is_some_and(|re| re.is_match(text));
+        if !LOOPBACK.as_ref().is_some_and(|re| re.is_match(text)) {
+            return false;
+        }
         let before = self.input.text.get(..decl.bytes.start).unwrap_or_default();
         let first_line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
         let after_loop: String = text
             .lines()
             .skip(line.saturating_sub(first_line) as usize)
             .collect();
-        loopback && (after_loop.contains("return Ok(") || after_loop.contains("return Some("))
+        after_loop.contains("return Ok(") || after_loop.contains("return Some(")
     }
 
     /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
