@@ -203,6 +203,10 @@ fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
             "blocking-in-async src/auth.rs:25 request error",
             // `users::User::set_password`, not `oidc`'s alias of the same name
             "blocking-in-async src/auth.rs:26 request error",
+            // helpers that name no needle, followed from their tokens: a parameter typed
+            // `&mut User`, a local bound to a struct literal; `rename` blocks on nothing
+            "blocking-in-async src/auth.rs:27 request error",
+            "blocking-in-async src/auth.rs:28 request error",
             // the workspace's `Limited::stat`; not opendal's `Operator::stat` (the workspace
             // implements a trait of its own for `Operator`, without `stat`), nor the closures
             // that `on_finished()` / `boxed()` return for later
