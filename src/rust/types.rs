@@ -87,6 +87,8 @@ impl Ty {
         match self {
             Ty::Named(p, _) => is_signal_path(p),
             Ty::Unwrap(t) => t.is_signal(),
+            // `let hup = hup_signals.recv();`: the next signal of the stream.
+            Ty::MethodRet(t, m) if matches!(m.as_str(), "recv" | "next") => t.is_signal(),
             _ => false,
         }
     }
@@ -208,6 +210,50 @@ impl Scope<'_> {
                 base => Ty::MethodRet(Box::new(base), INDEX.to_string()),
             },
             _ => Ty::Unknown,
+        }
+    }
+
+    /// Does awaiting `e` wait for an OS signal: the next signal of a stream
+    /// (`hangup.recv()`, a local bound to one), `ctrl_c()`, or a race of such futures
+    /// (`select(Box::pin(hup), Box::pin(ctrl_c))`)?
+    pub fn is_signal_expr(&self, e: &Expr) -> bool {
+        self.is_signal_expr_with(e, &|_| false)
+    }
+
+    /// [`Scope::is_signal_expr`], where the locals `signal_local` names are signals too (bound
+    /// since the scope was taken).
+    pub fn is_signal_expr_with(&self, e: &Expr, signal_local: &dyn Fn(&str) -> bool) -> bool {
+        let signal = |e: &Expr| self.is_signal_expr_with(e, signal_local);
+        match e {
+            Expr::Paren(p) => signal(&p.expr),
+            Expr::Reference(r) => signal(&r.expr),
+            Expr::Await(a) => signal(&a.base),
+            Expr::MethodCall(m) => {
+                self.of_expr(&m.receiver).is_signal()
+                    || (matches!(m.method.to_string().as_str(), "recv" | "next")
+                        && matches!(&*m.receiver, Expr::Path(p) if p.path.get_ident()
+                            .is_some_and(|i| signal_local(&i.to_string()))))
+            }
+            Expr::Path(p) => {
+                self.of_expr(e).is_signal()
+                    || p.path.get_ident().is_some_and(|i| signal_local(&i.to_string()))
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else {
+                    return false;
+                };
+                let segs = segments(&p.path);
+                match segs.last().map(String::as_str) {
+                    Some("ctrl_c") => true,
+                    // `Box::pin(fut)`, `pin!(fut)`'s function form
+                    Some("pin") => c.args.iter().all(signal),
+                    Some("select" | "select_all" | "race" | "or") => {
+                        !c.args.is_empty() && c.args.iter().all(signal)
+                    }
+                    _ => self.of_expr(e).is_signal(),
+                }
+            }
+            _ => false,
         }
     }
 

@@ -216,8 +216,10 @@ impl<'a> Walker<'a> {
     /// only controls the loop (a signal's reload or shutdown, an accept loop's tick)?
     pub(super) fn in_event_loop(&self) -> Option<LoopKind> {
         let [events, timers] = self.bodies.last()?.1;
-        if self.in_control_branch() {
-            return None;
+        match self.branch_frame() {
+            Some(Frame::OtherBranch) => return None,
+            Some(Frame::TimerBranch) if events + timers > 0 => return Some(LoopKind::Timer),
+            _ => {}
         }
         match (events, timers) {
             (0, 0) => None,
@@ -226,14 +228,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Inside an `OtherBranch` of the innermost fn or closure?
-    fn in_control_branch(&self) -> bool {
+    /// The innermost `OtherBranch` or `TimerBranch` of the innermost fn or closure.
+    fn branch_frame(&self) -> Option<&Frame> {
         self.frames
             .iter()
             .rev()
             .map(|(f, _)| f)
             .take_while(|f| !matches!(f, Frame::Fn { .. } | Frame::Async))
-            .any(|f| matches!(f, Frame::OtherBranch))
+            .find(|f| matches!(f, Frame::OtherBranch | Frame::TimerBranch))
     }
 
     /// What the type hints see here.

@@ -187,9 +187,20 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
     let initialisers = g
         .startup
         .iter()
-        .filter(|(_, r)| r.how == How::Given(Root::Once))
+        .filter(|(_, r)| matches!(r.how, How::Given(Root::Once | Root::Runtime)))
         .map(|(id, _)| *id as usize);
-    let mut queue: VecDeque<usize> = timer_jobs.chain(initialisers).collect();
+    // What a thread runs on a runtime of its own (`rt.block_on(..)` in a spawned thread's
+    // closure): a component's own loop, like a job's.
+    let own_runtimes = g
+        .edges
+        .iter()
+        .flatten()
+        .filter(|e| e.how == How::Given(Root::Runtime))
+        .map(|e| e.to as usize);
+    let mut queue: VecDeque<usize> = timer_jobs
+        .chain(initialisers)
+        .chain(own_runtimes)
+        .collect();
     let mut seen = HashSet::new();
     while let Some(b) = queue.pop_front() {
         if seen.insert(b) {
@@ -230,6 +241,11 @@ fn bodies(
             Some(Root::Once) if b.parent.is_none() => g
                 .startup
                 .push((id, reach(Role::Startup, How::Given(Root::Once)))),
+            // A component's method under its own `#[tokio::main]`: started once, its loops
+            // are the component's (see `background_jobs`).
+            Some(Root::Runtime) if b.parent.is_none() => g
+                .startup
+                .push((id, reach(Role::Startup, How::Given(Root::Runtime)))),
             Some(r) if b.parent.is_none() => {
                 g.request.push((id, reach(Role::Request, How::Root(r))))
             }
@@ -422,6 +438,7 @@ impl CodeModel {
                 (How::Library, _) => format!("`{to}` is a public async fn of the library"),
                 (How::Given(Root::Spawn), _) => format!("`{to}` is spawned here"),
                 (How::Given(Root::Once), _) => format!("`{to}` runs once (lazy initialisation)"),
+                (How::Given(Root::Runtime), _) => format!("`{to}` runs on a runtime of its own"),
                 (How::Given(_), _) => format!("`{to}` is registered as a handler here"),
                 (How::EventLoop, Some(f)) => {
                     format!(

@@ -301,6 +301,25 @@ impl Walker<'_> {
         }
     }
 
+    /// Inside the arguments of a thread spawn, in this fn: `thread::spawn(..)`,
+    /// `thread::Builder::new().spawn(..)`, a workspace's `spawn_named_thread(..)` (a path
+    /// naming a thread), or any `.spawn(..)` (one that takes a future cannot `block_on`)?
+    fn in_thread_closure(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .map(|(f, _)| f)
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| match f {
+                Frame::Call(cands) => cands.iter().any(|p| {
+                    p.iter().any(|s| s == "thread")
+                        || p.last().is_some_and(|l| l.contains("thread"))
+                }),
+                Frame::Method(m) => m == "spawn",
+                _ => false,
+            })
+    }
+
     /// A method call that spawns a task or registers a handler.
     fn registration_of_method(&self, name: &str, args: usize) -> Option<Root> {
         if args == 0 {
@@ -308,6 +327,7 @@ impl Walker<'_> {
         }
         match name {
             _ if runs_once_method(name) => Some(Root::Once),
+            "block_on" if self.in_thread_closure() => Some(Root::Runtime),
             "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
             // `MethodRouter::on(MethodFilter::GET, h)` takes a filter and a handler; one
             // argument is someone else's `on` (`worker_task().on(main_inner())` runs main).
