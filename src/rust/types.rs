@@ -159,6 +159,15 @@ fn type_args(a: &PathArguments, res: &Resolver, self_ty: Option<&[String]>) -> V
         .collect()
 }
 
+/// Methods of `Path` / `PathBuf` that return a new `PathBuf`.
+const PATH_BUILDERS: &[&str] = &["join", "with_extension", "with_file_name", "to_path_buf"];
+
+/// Is this std's `Path` or `PathBuf` (behind references or `Arc`)?
+fn is_std_path(t: &Ty) -> bool {
+    matches!(t.peeled(), Ty::Named(p, _) if matches!(p.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        ["std", "path", "Path" | "PathBuf"]))
+}
+
 /// The primary resolution of a path.
 pub fn primary(res: &Resolver, segs: &[String]) -> Vec<String> {
     res.resolve(segs)
@@ -273,6 +282,9 @@ impl Scope<'_> {
                     .all(|c| c.is_uppercase() || c == '_' || c.is_numeric());
                 if is_static {
                     Ty::Static(primary(self.res, segs))
+                } else if one.starts_with(char::is_uppercase) {
+                    // A unit struct's value (`Scrypt.verify_password(..)`).
+                    Ty::named(primary(self.res, segs))
                 } else {
                     Ty::Unknown
                 }
@@ -282,6 +294,10 @@ impl Scope<'_> {
                 .is_some_and(|l| l.chars().all(|c| c.is_uppercase() || c == '_')) =>
             {
                 Ty::Static(primary(self.res, segs))
+            }
+            // `scrypt::Scrypt.verify_password(..)`: a unit struct's value.
+            _ if segs.last().is_some_and(|l| l.starts_with(char::is_uppercase)) => {
+                Ty::named(primary(self.res, segs))
             }
             _ => Ty::Unknown,
         }
@@ -333,6 +349,10 @@ impl Scope<'_> {
             | "ok_or" | "ok_or_else" | "or_else" | "inspect_err" | "inspect" | "into_report"
             | "change_context" | "attach_printable" => recv,
             _ if !recv.is_known() => Ty::Unknown,
+            // `root.join(name)`: std's path builders return a `PathBuf`.
+            _ if PATH_BUILDERS.contains(&name.as_str()) && is_std_path(&recv) => {
+                Ty::named(["std", "path", "PathBuf"].map(String::from).to_vec())
+            }
             _ => Ty::MethodRet(Box::new(recv), name),
         }
     }
