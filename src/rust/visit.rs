@@ -370,6 +370,34 @@ fn str_lit(e: &Expr) -> Option<String> {
     }
 }
 
+/// A route literal: a string literal, or a `format!` whose literal starts with placeholders
+/// for a configured prefix (`&format!("{root_path}/health/ready")` → `/health/ready`, the route
+/// below whatever root the operator sets).
+fn route_lit(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Reference(r) => route_lit(&r.expr),
+        Expr::Macro(m) if m.mac.path.is_ident("format") => {
+            let first = m.mac.tokens.clone().into_iter().next()?;
+            let lit = syn::parse2::<syn::LitStr>(first.into()).ok()?.value();
+            let rest = strip_placeholders(&lit);
+            (rest.starts_with('/') && !rest.contains('{')).then(|| rest.to_string())
+        }
+        _ => str_lit(e),
+    }
+}
+
+/// `"{a}{b}/x"` → `"/x"`: the text after leading `{..}` placeholders.
+fn strip_placeholders(lit: &str) -> &str {
+    let mut rest = lit;
+    while let Some(after) = rest.strip_prefix('{').filter(|a| !a.starts_with('{')) {
+        match after.find('}') {
+            Some(end) => rest = &after[end + 1..],
+            None => return lit,
+        }
+    }
+    rest
+}
+
 /// Does the expression read a request path (`.path()`, `.uri().path()`, a `path` field)?
 fn mentions_path(e: &Expr) -> bool {
     match e {

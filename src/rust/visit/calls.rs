@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprCall, ExprMethodCall};
 
-use super::{Walker, addr, region, str_lit, strip, strip_try};
+use super::{Walker, addr, region, route_lit, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
 use crate::model::Region;
@@ -49,7 +49,7 @@ impl Walker<'_> {
                 .and_then(|c| c.last())
                 .map(String::as_str)
                 .unwrap_or("");
-            if let Some(route) = e.args.first().and_then(str_lit)
+            if let Some(route) = e.args.first().and_then(route_lit)
                 && crate::rust::engine::registers_route(last, &route)
             {
                 self.route_fact(&route, r.line);
@@ -108,7 +108,7 @@ impl Walker<'_> {
         if let Some(prefix) = &scope {
             self.nest.push(prefix.trim_end_matches('/').to_string());
         }
-        let route = e.args.first().and_then(str_lit);
+        let route = e.args.first().and_then(route_lit);
         if let Some(route) = &route
             && crate::rust::engine::registers_route(&name, route)
         {
