@@ -303,7 +303,8 @@ impl Walker<'_> {
 
     /// Inside the arguments of a thread spawn, in this fn: `thread::spawn(..)`,
     /// `thread::Builder::new().spawn(..)`, a workspace's `spawn_named_thread(..)` (a path
-    /// naming a thread), or any `.spawn(..)` (one that takes a future cannot `block_on`)?
+    /// naming a thread), `spawn_blocking(..)` (zenoh's acceptor runs `block_on` on a blocking
+    /// thread), or any `.spawn(..)` (one that takes a future cannot `block_on`)?
     fn in_thread_closure(&self) -> bool {
         self.frames
             .iter()
@@ -313,7 +314,9 @@ impl Walker<'_> {
             .any(|f| match f {
                 Frame::Call(cands) => cands.iter().any(|p| {
                     p.iter().any(|s| s == "thread")
-                        || p.last().is_some_and(|l| l.contains("thread"))
+                        || p.last().is_some_and(|l| {
+                            l.contains("thread") || l == "spawn_blocking" || l == "block_in_place"
+                        })
                 }),
                 Frame::Method(m) => m == "spawn",
                 _ => false,
