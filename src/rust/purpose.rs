@@ -233,14 +233,7 @@ fn stream_purpose(
         );
         return (Purpose::Datagram, because(&d, &beside));
     }
-    // The Unix listener must be the accept loop's own (its directory): a transport crate's
-    // Unix socket beside TCP ones (zenoh's `unixsock_stream` link) does not make every
-    // listener of the daemon local.
-    let unix_here = shown
-        .unix_listener
-        .as_ref()
-        .and_then(|_| first(inputs, near, &UNIX_LISTENER));
-    if let (Some(u), false) = (&unix_here, web) {
+    if let (Some(u), false) = (&shown.unix_listener, web) {
         let all: Vec<usize> = (0..inputs.ws.files.len()).collect();
         if let Some(c) = first(inputs, &all, &UNIX_CLIENT) {
             return (
