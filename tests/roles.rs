@@ -114,8 +114,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/components.rs:62 background note",
             "blocking-in-async src/components.rs:75 request error",
             // an accept loop on a runtime a blocking thread runs (`spawn_blocking(|| rt.block_on(
-            // acceptor()))`): off the server's executor
+            // acceptor()))`) is the component's own; the task it spawns per connection serves
             "blocking-in-async src/components.rs:107 background note",
+            "blocking-in-async src/components.rs:109 request error",
             // one channel fed by a webhook route and by a timer: the dispatcher's arm for the
             // webhook's event serves, the arm for the event the timer sends is periodic work
             "blocking-in-async src/events.rs:29 request error",

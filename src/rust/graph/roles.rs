@@ -64,6 +64,8 @@ struct Edge {
     to: BodyId,
     at: (u32, u32),
     how: How,
+    /// A task spawned there (in an event loop: one per connection or message).
+    spawned: bool,
 }
 
 /// Edges between bodies and the roots of each role.
@@ -99,7 +101,7 @@ pub fn assign(
         sites(m, file, s, &production, &timer_arm, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
-    let jobs = background_jobs(m, &g);
+    let (jobs, own_runtimes) = background_jobs(m, &g);
     // Handlers given to a registration, and bodies reached from an event loop, are request
     // roots wherever that happens (a startup fn's accept loop serves requests), except in
     // background jobs: an event loop that a timer loop's job runs (pingap's ACME renewal walks
@@ -113,6 +115,13 @@ pub fn assign(
             let role = match e.how {
                 How::Given(Root::Route | Root::Service) => Role::Request,
                 How::EventLoop if m.loops_serve(e.at.0) && jobs.contains(&from) => Role::Background,
+                // On a component's own runtime its loops are the component's, but a task an
+                // accept loop there spawns per connection still serves.
+                How::EventLoop
+                    if m.loops_serve(e.at.0) && own_runtimes.contains(&from) && !e.spawned =>
+                {
+                    Role::Background
+                }
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
                 How::TimerEvent => Role::Background,
@@ -152,7 +161,7 @@ pub fn assign(
         bfs(&g.edges, &mut reach, roots, &periodic);
     }
     let mut in_job = vec![false; n];
-    for b in jobs {
+    for b in jobs.into_iter().chain(own_runtimes) {
         if let Some(slot) = in_job.get_mut(b) {
             *slot = true;
         }
@@ -176,8 +185,9 @@ pub(super) fn timer_sends(
 }
 
 /// The bodies a timer loop's job or a one-time initialiser reaches (through calls, closures,
-/// tasks, other loops).
-fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
+/// tasks, other loops); and, apart, those a component's own runtime runs (`rt.block_on(..)` in a
+/// thread's closure, a `#[tokio::main]` method).
+fn background_jobs(m: &CodeModel, g: &Graph) -> (HashSet<usize>, HashSet<usize>) {
     let timer_jobs = g
         .edges
         .iter()
@@ -187,20 +197,28 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
     let initialisers = g
         .startup
         .iter()
-        .filter(|(_, r)| matches!(r.how, How::Given(Root::Once | Root::Runtime)))
+        .filter(|(_, r)| r.how == How::Given(Root::Once))
         .map(|(id, _)| *id as usize);
-    // What a thread runs on a runtime of its own (`rt.block_on(..)` in a spawned thread's
-    // closure): a component's own loop, like a job's.
-    let own_runtimes = g
+    let runtime_methods = g
+        .startup
+        .iter()
+        .filter(|(_, r)| r.how == How::Given(Root::Runtime))
+        .map(|(id, _)| *id as usize);
+    let given_runtimes = g
         .edges
         .iter()
         .flatten()
         .filter(|e| e.how == How::Given(Root::Runtime))
         .map(|e| e.to as usize);
-    let mut queue: VecDeque<usize> = timer_jobs
-        .chain(initialisers)
-        .chain(own_runtimes)
-        .collect();
+    (
+        reached(g, timer_jobs.chain(initialisers)),
+        reached(g, runtime_methods.chain(given_runtimes)),
+    )
+}
+
+/// Every body reachable from `roots` along any edge.
+fn reached(g: &Graph, roots: impl Iterator<Item = usize>) -> HashSet<usize> {
+    let mut queue: VecDeque<usize> = roots.collect();
     let mut seen = HashSet::new();
     while let Some(b) = queue.pop_front() {
         if seen.insert(b) {
@@ -272,6 +290,7 @@ fn bodies(
                 to: id,
                 at: (f, b.line),
                 how,
+                spawned: b.root == Some(Root::Spawn),
             };
             g.edges[p as usize].push(edge);
         }
@@ -332,6 +351,7 @@ fn sites(
                 to,
                 at: (f, site.region.line),
                 how,
+                spawned: site.root == Some(Root::Spawn),
             };
             g.edges[from as usize].push(edge);
         }
