@@ -3,8 +3,11 @@
 //! - *request*: route handlers, service impls, spawned tasks, bodies written inside an event
 //!   loop of async code (a `loop` / `while` that awaits), and everything they reach;
 //! - *background*: bodies inside a loop of async code that waits only for a timer (periodic
-//!   work: a cleanup every hour, a dump every minute), the event loops such a job or a
-//!   one-time initialiser runs, and what they reach, unless a request path reaches them too;
+//!   work: a cleanup every hour, a dump every minute) or in a `select!` branch whose future is
+//!   a timer, the event loops such a job, a one-time initialiser or a component on a runtime of
+//!   its own (`rt.block_on(..)` in a thread's closure, a `#[tokio::main]` method) runs, and what
+//!   they reach, unless a request path reaches them too (a task an accept loop spawns per
+//!   connection on such a runtime serves);
 //! - *library*: public async fns of a library crate when no selected package has a binary,
 //!   and what they reach (the caller decides how they run);
 //! - *startup*: reached only from `main` / `#[*::main]` (CLI subcommands included);
