@@ -113,9 +113,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/components.rs:49 background note",
             "blocking-in-async src/components.rs:62 background note",
             "blocking-in-async src/components.rs:75 request error",
-            // an accept loop on a runtime a blocking thread runs (`spawn_blocking(|| rt.block_on(
-            // acceptor()))`) is the component's own; the task it spawns per connection serves
-            "blocking-in-async src/components.rs:107 background note",
+            // an accept loop serves on a runtime of its own too (`spawn_blocking(|| rt.block_on(
+            // acceptor()))`; rumqttd's listeners), and so does the task it spawns per connection
+            "blocking-in-async src/components.rs:107 request error",
             "blocking-in-async src/components.rs:109 request error",
             // one channel fed by a webhook route and by a timer: the dispatcher's arm for the
             // webhook's event serves, the arm for the event the timer sends is periodic work

@@ -91,6 +91,14 @@ pub fn frames_up(nodes: &[FrameNode], start: Option<u32>) -> impl Iterator<Item 
     })
 }
 
+/// Is the frame inside a loop that accepts connections, in its fn (what it runs, it runs per
+/// connection)?
+pub fn in_accept_loop(nodes: &[FrameNode], frame: Option<u32>) -> bool {
+    frames_up(nodes, frame)
+        .take_while(|f| !matches!(f, Frame::Fn { .. }))
+        .any(|f| matches!(f, Frame::AcceptLoop))
+}
+
 /// Is the innermost body async (for `.await` analysis)?
 pub fn in_async<'f>(frames: impl Iterator<Item = &'f Frame>) -> bool {
     for f in frames {

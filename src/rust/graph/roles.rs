@@ -67,8 +67,9 @@ struct Edge {
     to: BodyId,
     at: (u32, u32),
     how: How,
-    /// A task spawned there (in an event loop: one per connection or message).
-    spawned: bool,
+    /// Serves in an event loop whatever the loop's code is part of: a task spawned there (one
+    /// per connection or message), or a call in a loop that accepts connections.
+    serves: bool,
 }
 
 /// Edges between bodies and the roots of each role.
@@ -118,10 +119,11 @@ pub fn assign(
             let role = match e.how {
                 How::Given(Root::Route | Root::Service) => Role::Request,
                 How::EventLoop if m.loops_serve(e.at.0) && jobs.contains(&from) => Role::Background,
-                // On a component's own runtime its loops are the component's, but a task an
-                // accept loop there spawns per connection still serves.
+                // On a component's own runtime its loops are the component's, but an accept
+                // loop there, and the task it spawns per connection, still serve (rumqttd runs
+                // each MQTT listener on a runtime of its own and accepts TLS inline).
                 How::EventLoop
-                    if m.loops_serve(e.at.0) && own_runtimes.contains(&from) && !e.spawned =>
+                    if m.loops_serve(e.at.0) && own_runtimes.contains(&from) && !e.serves =>
                 {
                     Role::Background
                 }
@@ -293,7 +295,7 @@ fn bodies(
                 to: id,
                 at: (f, b.line),
                 how,
-                spawned: b.root == Some(Root::Spawn),
+                serves: b.root == Some(Root::Spawn),
             };
             g.edges[p as usize].push(edge);
         }
@@ -354,7 +356,8 @@ fn sites(
                 to,
                 at: (f, site.region.line),
                 how,
-                spawned: site.root == Some(Root::Spawn),
+                serves: site.root == Some(Root::Spawn)
+                    || crate::rust::in_accept_loop(&s.facts.frames, site.frame),
             };
             g.edges[from as usize].push(edge);
         }
