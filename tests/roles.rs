@@ -102,6 +102,21 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/bin/daemon.rs:23 request error",
             // walking a directory's entries at startup is no event loop
             "blocking-in-async src/cache.rs:8 startup note",
+            // a daemon's components: the timer branch of a `select!` that also drains acks is
+            // periodic work, the acks branch serves; a loop racing SIGHUP against ctrl-c runs
+            // on an operator's signal; a component's loop on a runtime of its own in a thread
+            // (`rt.block_on(..)` in the thread's closure, a `#[tokio::main]` method) stalls only
+            // that component; a hand-written accept loop's per-connection task serves
+            "blocking-in-async src/components.rs:18 background note",
+            "blocking-in-async src/components.rs:21 request error",
+            "blocking-in-async src/components.rs:35 startup note",
+            "blocking-in-async src/components.rs:49 background note",
+            "blocking-in-async src/components.rs:62 background note",
+            "blocking-in-async src/components.rs:75 request error",
+            // an accept loop serves on a runtime of its own too (`spawn_blocking(|| rt.block_on(
+            // acceptor()))`; rumqttd's listeners), and so does the task it spawns per connection
+            "blocking-in-async src/components.rs:107 request error",
+            "blocking-in-async src/components.rs:109 request error",
             // one channel fed by a webhook route and by a timer: the dispatcher's arm for the
             // webhook's event serves, the arm for the event the timer sends is periodic work
             "blocking-in-async src/events.rs:29 request error",
@@ -203,6 +218,10 @@ fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
             "blocking-in-async src/auth.rs:25 request error",
             // `users::User::set_password`, not `oidc`'s alias of the same name
             "blocking-in-async src/auth.rs:26 request error",
+            // helpers that name no needle, followed from their tokens: a parameter typed
+            // `&mut User`, a local bound to a struct literal; `rename` blocks on nothing
+            "blocking-in-async src/auth.rs:27 request error",
+            "blocking-in-async src/auth.rs:28 request error",
             // the workspace's `Limited::stat`; not opendal's `Operator::stat` (the workspace
             // implements a trait of its own for `Operator`, without `stat`), nor the closures
             // that `on_finished()` / `boxed()` return for later

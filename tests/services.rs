@@ -146,6 +146,7 @@ fn health_vocabulary_and_framework_defaults() {
             "graceful-shutdown actix-nosignals/src/main.rs:1",
             "graceful-shutdown axum-helper-crate/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
+            "graceful-shutdown axum-rooted/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
             "graceful-shutdown oxhttp-sparql/src/main.rs:1",
             "graceful-shutdown rocket-ignite/src/main.rs:1",
@@ -160,6 +161,11 @@ fn health_vocabulary_and_framework_defaults() {
             "health-endpoint: oxhttp-sparql/src/main.rs:8 route `/health`",
             "request-timeout: oxhttp-sparql/src/main.rs:13 `.with_global_timeout(..)`",
         ])
+    );
+    // A route below an operator's root path: `&format!("{root_path}/health/ready")`.
+    assert_eq!(
+        verdicts_of(&r, "axum-rooted", &["health-endpoint"]),
+        set(&["health-endpoint: axum-rooted/src/main.rs:6 route `/health/ready`"])
     );
     let shutdown = |bin: &str| {
         verdicts(service(&r, bin))

@@ -25,6 +25,9 @@ pub enum Frame {
     /// Body of a `select!` branch that serves nothing: in an accept loop, one whose future
     /// accepts nothing; elsewhere, one whose future is an OS signal.
     OtherBranch,
+    /// Body of a `select!` branch (outside accept loops) whose future is a timer
+    /// (`_ = interval.tick() =>`): the loop's periodic work, not serving.
+    TimerBranch,
     /// The miss path of a read-through cache: the `else` of `if let Some(v) = cache.get(k)`,
     /// its `None` arm, or the rest of a block after such an `if` that returns the hit; the
     /// code there runs once per key, then the cache answers.
@@ -86,6 +89,14 @@ pub fn frames_up(nodes: &[FrameNode], start: Option<u32>) -> impl Iterator<Item 
         cur = node.parent;
         Some(&node.frame)
     })
+}
+
+/// Is the frame inside a loop that accepts connections, in its fn (what it runs, it runs per
+/// connection)?
+pub fn in_accept_loop(nodes: &[FrameNode], frame: Option<u32>) -> bool {
+    frames_up(nodes, frame)
+        .take_while(|f| !matches!(f, Frame::Fn { .. }))
+        .any(|f| matches!(f, Frame::AcceptLoop))
 }
 
 /// Is the innermost body async (for `.await` analysis)?

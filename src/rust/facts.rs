@@ -26,6 +26,11 @@ pub enum Root {
     /// Given to a one-time initialisation (`get_or_init`, `call_once`): runs once, whoever
     /// gets there first.
     Once,
+    /// Run on a runtime of its own: given to `block_on` inside a closure a thread runs
+    /// (`thread::spawn(move || rt.block_on(async { .. }))`), or an impl method under
+    /// `#[tokio::main]` (a component's own runtime). A component's loops: blocking there stalls
+    /// only that component, not a server's executor.
+    Runtime,
 }
 
 /// What kind of body.

@@ -9,8 +9,9 @@ use super::contexts::{Frame, FrameNode};
 use super::facts::{Body, BodyKind, Callee, Facts, FnDecl, Site};
 use super::lite::{Kind, Src, Tt};
 use super::resolve::Resolver;
-use super::types::Ty;
+use super::types::{Ty, primary};
 use crate::model::Region;
+use std::collections::HashMap;
 
 /// Calls whose arguments run elsewhere (their calls do not make the fn blocking), by last
 /// segment; and the crates that are not workspace members (their paths are not recorded).
@@ -24,6 +25,7 @@ pub fn summarize(tokens: &[Tt], src: &Src, res: &Resolver, exempt: &Exempt, fact
         exempt,
         facts,
         inline: Vec::new(),
+        locals: HashMap::new(),
     };
     s.item(tokens, None, None);
 }
@@ -34,6 +36,8 @@ struct Summarizer<'a, 'f> {
     exempt: &'a Exempt<'a>,
     facts: &'f mut Facts,
     inline: Vec<String>,
+    /// The current fn's locals whose type its tokens name (see [`local_type`]).
+    locals: HashMap<String, Ty>,
 }
 
 fn punct(t: Option<&Tt>, c: u8) -> bool {
@@ -106,6 +110,11 @@ impl Summarizer<'_, '_> {
             return j;
         };
         if !is_async {
+            self.locals = tokens
+                .get(at + 2..j)
+                .and_then(|sig| sig.iter().find(|t| t.is_group(b'(')))
+                .map(|params| self.param_types(&params.inner, impl_ty))
+                .unwrap_or_default();
             self.fn_body(&name, tokens.get(at), body, impl_ty, trait_name);
         }
         j + 1
@@ -158,6 +167,11 @@ impl Summarizer<'_, '_> {
     /// Records the calls in a token list (recursing into groups).
     fn calls(&mut self, tokens: &[Tt], body: u32, frame: u32, impl_ty: Option<&[String]>) {
         for (i, g) in tokens.iter().enumerate() {
+            if self.src.ident(Some(g)) == Some("let")
+                && let Some((name, ty)) = self.local_type(tokens, i + 1, impl_ty)
+            {
+                self.locals.insert(name, ty);
+            }
             let Kind::Group(open) = g.kind else { continue };
             let called = if open == b'(' {
                 self.call_at(tokens, i, body, frame, impl_ty)
@@ -176,6 +190,102 @@ impl Summarizer<'_, '_> {
                 _ => frame,
             };
             self.calls(&g.inner, body, frame, impl_ty);
+        }
+    }
+
+    /// The named types of a fn's parameters (`u: &mut User`, `db: Store`).
+    fn param_types(&self, params: &[Tt], impl_ty: Option<&[String]>) -> HashMap<String, Ty> {
+        params
+            .split(|t| t.is_punct(b','))
+            .filter_map(|p| {
+                let (name, rest) = match p {
+                    [n, colon, rest @ ..] if colon.is_punct(b':') => (self.ident(Some(n))?, rest),
+                    [m, n, colon, rest @ ..]
+                        if colon.is_punct(b':') && self.src.ident(Some(m)) == Some("mut") =>
+                    {
+                        (self.ident(Some(n))?, rest)
+                    }
+                    _ => return None,
+                };
+                let (ty, end) = self.type_path(rest, 0, impl_ty)?;
+                (end == rest.len()).then_some((name, ty))
+            })
+            .collect()
+    }
+
+    /// `let [mut] x[: T] = …` from `at` (after `let`): `x` and its type when the tokens name
+    /// it: an annotation, a struct literal (`User { .. }`) or a constructor of a named type
+    /// (`User::new(..)`, `Self::default()`, with `?`, `.unwrap()` or `.expect(..)`) that ends
+    /// the statement.
+    fn local_type(
+        &self,
+        tokens: &[Tt],
+        at: usize,
+        impl_ty: Option<&[String]>,
+    ) -> Option<(String, Ty)> {
+        let mut i = at;
+        if self.src.ident(tokens.get(i)) == Some("mut") {
+            i += 1;
+        }
+        let name = self.ident(tokens.get(i)).filter(|n| !is_keyword(n))?;
+        i += 1;
+        if punct(tokens.get(i), b':') && !punct(tokens.get(i + 1), b':') {
+            let (ty, end) = self.type_path(tokens, i + 1, impl_ty)?;
+            return punct(tokens.get(end), b'=').then_some((name, ty));
+        }
+        if !punct(tokens.get(i), b'=') || punct(tokens.get(i + 1), b'=') {
+            return None;
+        }
+        let (segs, end) = path_at(tokens, i + 1, self.src)?;
+        let ty = match tokens.get(end) {
+            Some(g) if g.is_group(b'{') => segs,
+            Some(g) if g.is_group(b'(') && segs.len() >= 2 && is_ctor(&segs) => {
+                let rest = tokens.get(end + 1..).unwrap_or(&[]);
+                if !ends_statement_unwrapped(rest, self.src) {
+                    return None;
+                }
+                segs[..segs.len() - 1].to_vec()
+            }
+            _ => return None,
+        };
+        Some((name, self.named(&ty, impl_ty)?))
+    }
+
+    /// A type written at `at` (`&'a mut a::B`): its named type and the index after it. `None`
+    /// for a generic, `dyn`, `impl`, tuple, slice or std prelude type.
+    fn type_path(
+        &self,
+        tokens: &[Tt],
+        at: usize,
+        impl_ty: Option<&[String]>,
+    ) -> Option<(Ty, usize)> {
+        let mut i = at;
+        loop {
+            match tokens.get(i) {
+                Some(t) if t.is_punct(b'&') => i += 1,
+                Some(t) if t.is_punct(b'\'') => i += 2,
+                Some(t) if self.src.ident(Some(t)) == Some("mut") => i += 1,
+                _ => break,
+            }
+        }
+        let (segs, end) = path_at(tokens, i, self.src)?;
+        if punct(tokens.get(end), b'<') {
+            return None;
+        }
+        Some((self.named(&segs, impl_ty)?, end))
+    }
+
+    /// The named type of a written path (`Self` is the impl's type), resolved through `use`;
+    /// `None` unless it looks like a type (`Upper`) and is not one of std's prelude types.
+    fn named(&self, segs: &[String], impl_ty: Option<&[String]>) -> Option<Ty> {
+        let last = segs.last()?;
+        if !last.starts_with(char::is_uppercase) || STD_PRELUDE_TYPES.contains(&last.as_str()) {
+            return None;
+        }
+        match (segs, impl_ty) {
+            ([one], Some(t)) if one == "Self" => Some(Ty::named(t.to_vec())),
+            ([one], None) if one == "Self" => None,
+            _ => Some(Ty::named(primary(self.res, segs))),
         }
     }
 
@@ -203,15 +313,21 @@ impl Summarizer<'_, '_> {
         let end = tokens.get(at)?.hi;
         let mut k = at - 1;
         if k > 0 && punct(tokens.get(k - 1), b'.') {
-            // Only `self.m(..)`: without the walker's hints a method on another receiver would
-            // resolve by its name alone, which large workspaces make a guess.
-            let on_self = (k >= 2)
+            // Only `self.m(..)` and `local.m(..)` on a local whose type the tokens name: without
+            // the walker's hints a method on another receiver would resolve by its name alone,
+            // which large workspaces make a guess.
+            let recv = (k >= 2)
                 .then(|| self.src.ident(tokens.get(k - 2)))
-                .flatten();
-            let (Some("self"), Some(t)) = (on_self, impl_ty) else {
+                .flatten()
+                .filter(|_| k < 3 || !is_path_or_field_joint(tokens.get(k - 3)))
+                .and_then(|r| match (r, impl_ty) {
+                    ("self", Some(t)) => Some(Ty::named(t.to_vec())),
+                    ("self", None) => None,
+                    (local, _) => self.locals.get(local).cloned(),
+                });
+            let Some(recv) = recv else {
                 return None;
             };
-            let recv = Ty::named(t.to_vec());
             self.site(
                 Callee::Method {
                     name: name.clone(),
@@ -286,6 +402,67 @@ impl Summarizer<'_, '_> {
             root: None,
         });
     }
+}
+
+/// Types of std's prelude (never a workspace type): a local of one is not followed.
+const STD_PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "Ok", "Err", "None"];
+
+/// `a::b::C` at `at` (a leading `::` allowed): its segments and the index after it.
+fn path_at(tokens: &[Tt], at: usize, src: &Src) -> Option<(Vec<String>, usize)> {
+    let mut i = at;
+    let mut segs = Vec::new();
+    loop {
+        if punct(tokens.get(i), b':') && punct(tokens.get(i + 1), b':') {
+            i += 2;
+        }
+        let seg = src.ident(tokens.get(i))?;
+        segs.push(seg.to_string());
+        i += 1;
+        if !(punct(tokens.get(i), b':') && punct(tokens.get(i + 1), b':'))
+            || src.ident(tokens.get(i + 2)).is_none()
+        {
+            return Some((segs, i));
+        }
+    }
+}
+
+/// `T::new`, `T::default`, `T::with_…`, `T::from_…`, `T::open`, `T::load`: a constructor of `T`
+/// (the type segment is written in `Upper` case).
+fn is_ctor(segs: &[String]) -> bool {
+    let (Some(name), Some(ty)) = (segs.last(), segs.get(segs.len().wrapping_sub(2))) else {
+        return false;
+    };
+    ty.starts_with(char::is_uppercase)
+        && (matches!(name.as_str(), "new" | "default" | "open" | "load")
+            || name.starts_with("with_")
+            || name.starts_with("from_"))
+}
+
+/// Do the tokens after a call end the statement, at most through `?`, `.unwrap()` or
+/// `.expect(..)` (so the value bound is the constructor's `T`)?
+fn ends_statement_unwrapped(rest: &[Tt], src: &Src) -> bool {
+    let mut i = 0;
+    loop {
+        match rest.get(i) {
+            None => return true,
+            Some(t) if t.is_punct(b';') => return true,
+            Some(t) if t.is_punct(b'?') => i += 1,
+            Some(t)
+                if t.is_punct(b'.')
+                    && matches!(src.ident(rest.get(i + 1)), Some("unwrap" | "expect"))
+                    && rest.get(i + 2).is_some_and(|g| g.is_group(b'(')) =>
+            {
+                i += 3
+            }
+            Some(_) => return false,
+        }
+    }
+}
+
+/// Is the token before a receiver a `.` or a `:` (so the receiver is a field or a path
+/// segment, not a local)?
+fn is_path_or_field_joint(t: Option<&Tt>) -> bool {
+    punct(t, b'.') || punct(t, b':')
 }
 
 /// Keywords followed by a parenthesis that are not calls, and variant constructors.

@@ -87,6 +87,8 @@ impl Ty {
         match self {
             Ty::Named(p, _) => is_signal_path(p),
             Ty::Unwrap(t) => t.is_signal(),
+            // `let hup = hup_signals.recv();`: the next signal of the stream.
+            Ty::MethodRet(t, m) if matches!(m.as_str(), "recv" | "next") => t.is_signal(),
             _ => false,
         }
     }
@@ -157,6 +159,15 @@ fn type_args(a: &PathArguments, res: &Resolver, self_ty: Option<&[String]>) -> V
         .collect()
 }
 
+/// Methods of `Path` / `PathBuf` that return a new `PathBuf`.
+const PATH_BUILDERS: &[&str] = &["join", "with_extension", "with_file_name", "to_path_buf"];
+
+/// Is this std's `Path` or `PathBuf` (behind references or `Arc`)?
+fn is_std_path(t: &Ty) -> bool {
+    matches!(t.peeled(), Ty::Named(p, _) if matches!(p.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        ["std", "path", "Path" | "PathBuf"]))
+}
+
 /// The primary resolution of a path.
 pub fn primary(res: &Resolver, segs: &[String]) -> Vec<String> {
     res.resolve(segs)
@@ -211,6 +222,50 @@ impl Scope<'_> {
         }
     }
 
+    /// Does awaiting `e` wait for an OS signal: the next signal of a stream
+    /// (`hangup.recv()`, a local bound to one), `ctrl_c()`, or a race of such futures
+    /// (`select(Box::pin(hup), Box::pin(ctrl_c))`)?
+    pub fn is_signal_expr(&self, e: &Expr) -> bool {
+        self.is_signal_expr_with(e, &|_| false)
+    }
+
+    /// [`Scope::is_signal_expr`], where the locals `signal_local` names are signals too (bound
+    /// since the scope was taken).
+    pub fn is_signal_expr_with(&self, e: &Expr, signal_local: &dyn Fn(&str) -> bool) -> bool {
+        let signal = |e: &Expr| self.is_signal_expr_with(e, signal_local);
+        match e {
+            Expr::Paren(p) => signal(&p.expr),
+            Expr::Reference(r) => signal(&r.expr),
+            Expr::Await(a) => signal(&a.base),
+            Expr::MethodCall(m) => {
+                self.of_expr(&m.receiver).is_signal()
+                    || (matches!(m.method.to_string().as_str(), "recv" | "next")
+                        && matches!(&*m.receiver, Expr::Path(p) if p.path.get_ident()
+                            .is_some_and(|i| signal_local(&i.to_string()))))
+            }
+            Expr::Path(p) => {
+                self.of_expr(e).is_signal()
+                    || p.path.get_ident().is_some_and(|i| signal_local(&i.to_string()))
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else {
+                    return false;
+                };
+                let segs = segments(&p.path);
+                match segs.last().map(String::as_str) {
+                    Some("ctrl_c") => true,
+                    // `Box::pin(fut)`, `pin!(fut)`'s function form
+                    Some("pin") => c.args.iter().all(signal),
+                    Some("select" | "select_all" | "race" | "or") => {
+                        !c.args.is_empty() && c.args.iter().all(signal)
+                    }
+                    _ => self.of_expr(e).is_signal(),
+                }
+            }
+            _ => false,
+        }
+    }
+
     fn path_ty(&self, segs: &[String]) -> Vec<String> {
         match (segs, self.self_ty) {
             ([one], Some(s)) if one == "Self" => s.to_vec(),
@@ -227,6 +282,9 @@ impl Scope<'_> {
                     .all(|c| c.is_uppercase() || c == '_' || c.is_numeric());
                 if is_static {
                     Ty::Static(primary(self.res, segs))
+                } else if one.starts_with(char::is_uppercase) {
+                    // A unit struct's value (`Scrypt.verify_password(..)`).
+                    Ty::named(primary(self.res, segs))
                 } else {
                     Ty::Unknown
                 }
@@ -236,6 +294,10 @@ impl Scope<'_> {
                 .is_some_and(|l| l.chars().all(|c| c.is_uppercase() || c == '_')) =>
             {
                 Ty::Static(primary(self.res, segs))
+            }
+            // `scrypt::Scrypt.verify_password(..)`: a unit struct's value.
+            _ if segs.last().is_some_and(|l| l.starts_with(char::is_uppercase)) => {
+                Ty::named(primary(self.res, segs))
             }
             _ => Ty::Unknown,
         }
@@ -287,6 +349,10 @@ impl Scope<'_> {
             | "ok_or" | "ok_or_else" | "or_else" | "inspect_err" | "inspect" | "into_report"
             | "change_context" | "attach_printable" => recv,
             _ if !recv.is_known() => Ty::Unknown,
+            // `root.join(name)`: std's path builders return a `PathBuf`.
+            _ if PATH_BUILDERS.contains(&name.as_str()) && is_std_path(&recv) => {
+                Ty::named(["std", "path", "PathBuf"].map(String::from).to_vec())
+            }
             _ => Ty::MethodRet(Box::new(recv), name),
         }
     }

@@ -216,8 +216,10 @@ impl<'a> Walker<'a> {
     /// only controls the loop (a signal's reload or shutdown, an accept loop's tick)?
     pub(super) fn in_event_loop(&self) -> Option<LoopKind> {
         let [events, timers] = self.bodies.last()?.1;
-        if self.in_control_branch() {
-            return None;
+        match self.branch_frame() {
+            Some(Frame::OtherBranch) => return None,
+            Some(Frame::TimerBranch) if events + timers > 0 => return Some(LoopKind::Timer),
+            _ => {}
         }
         match (events, timers) {
             (0, 0) => None,
@@ -226,14 +228,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Inside an `OtherBranch` of the innermost fn or closure?
-    fn in_control_branch(&self) -> bool {
+    /// The innermost `OtherBranch` or `TimerBranch` of the innermost fn or closure.
+    fn branch_frame(&self) -> Option<&Frame> {
         self.frames
             .iter()
             .rev()
             .map(|(f, _)| f)
             .take_while(|f| !matches!(f, Frame::Fn { .. } | Frame::Async))
-            .any(|f| matches!(f, Frame::OtherBranch))
+            .find(|f| matches!(f, Frame::OtherBranch | Frame::TimerBranch))
     }
 
     /// What the type hints see here.
@@ -366,6 +368,34 @@ fn str_lit(e: &Expr) -> Option<String> {
         Expr::Reference(r) => str_lit(&r.expr),
         _ => None,
     }
+}
+
+/// A route literal: a string literal, or a `format!` whose literal starts with placeholders
+/// for a configured prefix (`&format!("{root_path}/health/ready")` → `/health/ready`, the route
+/// below whatever root the operator sets).
+fn route_lit(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Reference(r) => route_lit(&r.expr),
+        Expr::Macro(m) if m.mac.path.is_ident("format") => {
+            let first = m.mac.tokens.clone().into_iter().next()?;
+            let lit = syn::parse2::<syn::LitStr>(first.into()).ok()?.value();
+            let rest = strip_placeholders(&lit);
+            (rest.starts_with('/') && !rest.contains('{')).then(|| rest.to_string())
+        }
+        _ => str_lit(e),
+    }
+}
+
+/// `"{a}{b}/x"` → `"/x"`: the text after leading `{..}` placeholders.
+fn strip_placeholders(lit: &str) -> &str {
+    let mut rest = lit;
+    while let Some(after) = rest.strip_prefix('{').filter(|a| !a.starts_with('{')) {
+        match after.find('}') {
+            Some(end) => rest = &after[end + 1..],
+            None => return lit,
+        }
+    }
+    rest
 }
 
 /// Does the expression read a request path (`.path()`, `.uri().path()`, a `path` field)?

@@ -3,8 +3,11 @@
 //! - *request*: route handlers, service impls, spawned tasks, bodies written inside an event
 //!   loop of async code (a `loop` / `while` that awaits), and everything they reach;
 //! - *background*: bodies inside a loop of async code that waits only for a timer (periodic
-//!   work: a cleanup every hour, a dump every minute), the event loops such a job or a
-//!   one-time initialiser runs, and what they reach, unless a request path reaches them too;
+//!   work: a cleanup every hour, a dump every minute) or in a `select!` branch whose future is
+//!   a timer, the event loops such a job, a one-time initialiser or a component on a runtime of
+//!   its own (`rt.block_on(..)` in a thread's closure, a `#[tokio::main]` method) runs, and what
+//!   they reach, unless a request path reaches them too (a task an accept loop spawns per
+//!   connection on such a runtime serves);
 //! - *library*: public async fns of a library crate when no selected package has a binary,
 //!   and what they reach (the caller decides how they run);
 //! - *startup*: reached only from `main` / `#[*::main]` (CLI subcommands included);
@@ -64,6 +67,9 @@ struct Edge {
     to: BodyId,
     at: (u32, u32),
     how: How,
+    /// Serves in an event loop whatever the loop's code is part of: a task spawned there (one
+    /// per connection or message), or a call in a loop that accepts connections.
+    serves: bool,
 }
 
 /// Edges between bodies and the roots of each role.
@@ -99,7 +105,7 @@ pub fn assign(
         sites(m, file, s, &production, &timer_arm, &mut g);
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
-    let jobs = background_jobs(m, &g);
+    let (jobs, own_runtimes) = background_jobs(m, &g);
     // Handlers given to a registration, and bodies reached from an event loop, are request
     // roots wherever that happens (a startup fn's accept loop serves requests), except in
     // background jobs: an event loop that a timer loop's job runs (pingap's ACME renewal walks
@@ -113,6 +119,14 @@ pub fn assign(
             let role = match e.how {
                 How::Given(Root::Route | Root::Service) => Role::Request,
                 How::EventLoop if m.loops_serve(e.at.0) && jobs.contains(&from) => Role::Background,
+                // On a component's own runtime its loops are the component's, but an accept
+                // loop there, and the task it spawns per connection, still serve (rumqttd runs
+                // each MQTT listener on a runtime of its own and accepts TLS inline).
+                How::EventLoop
+                    if m.loops_serve(e.at.0) && own_runtimes.contains(&from) && !e.serves =>
+                {
+                    Role::Background
+                }
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
                 How::TimerEvent => Role::Background,
@@ -152,7 +166,7 @@ pub fn assign(
         bfs(&g.edges, &mut reach, roots, &periodic);
     }
     let mut in_job = vec![false; n];
-    for b in jobs {
+    for b in jobs.into_iter().chain(own_runtimes) {
         if let Some(slot) = in_job.get_mut(b) {
             *slot = true;
         }
@@ -176,8 +190,9 @@ pub(super) fn timer_sends(
 }
 
 /// The bodies a timer loop's job or a one-time initialiser reaches (through calls, closures,
-/// tasks, other loops).
-fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
+/// tasks, other loops); and, apart, those a component's own runtime runs (`rt.block_on(..)` in a
+/// thread's closure, a `#[tokio::main]` method).
+fn background_jobs(m: &CodeModel, g: &Graph) -> (HashSet<usize>, HashSet<usize>) {
     let timer_jobs = g
         .edges
         .iter()
@@ -189,7 +204,26 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> HashSet<usize> {
         .iter()
         .filter(|(_, r)| r.how == How::Given(Root::Once))
         .map(|(id, _)| *id as usize);
-    let mut queue: VecDeque<usize> = timer_jobs.chain(initialisers).collect();
+    let runtime_methods = g
+        .startup
+        .iter()
+        .filter(|(_, r)| r.how == How::Given(Root::Runtime))
+        .map(|(id, _)| *id as usize);
+    let given_runtimes = g
+        .edges
+        .iter()
+        .flatten()
+        .filter(|e| e.how == How::Given(Root::Runtime))
+        .map(|e| e.to as usize);
+    (
+        reached(g, timer_jobs.chain(initialisers)),
+        reached(g, runtime_methods.chain(given_runtimes)),
+    )
+}
+
+/// Every body reachable from `roots` along any edge.
+fn reached(g: &Graph, roots: impl Iterator<Item = usize>) -> HashSet<usize> {
+    let mut queue: VecDeque<usize> = roots.collect();
     let mut seen = HashSet::new();
     while let Some(b) = queue.pop_front() {
         if seen.insert(b) {
@@ -230,6 +264,11 @@ fn bodies(
             Some(Root::Once) if b.parent.is_none() => g
                 .startup
                 .push((id, reach(Role::Startup, How::Given(Root::Once)))),
+            // A component's method under its own `#[tokio::main]`: started once, its loops
+            // are the component's (see `background_jobs`).
+            Some(Root::Runtime) if b.parent.is_none() => g
+                .startup
+                .push((id, reach(Role::Startup, How::Given(Root::Runtime)))),
             Some(r) if b.parent.is_none() => {
                 g.request.push((id, reach(Role::Request, How::Root(r))))
             }
@@ -256,6 +295,7 @@ fn bodies(
                 to: id,
                 at: (f, b.line),
                 how,
+                serves: b.root == Some(Root::Spawn),
             };
             g.edges[p as usize].push(edge);
         }
@@ -316,6 +356,8 @@ fn sites(
                 to,
                 at: (f, site.region.line),
                 how,
+                serves: site.root == Some(Root::Spawn)
+                    || crate::rust::in_accept_loop(&s.facts.frames, site.frame),
             };
             g.edges[from as usize].push(edge);
         }
@@ -422,6 +464,7 @@ impl CodeModel {
                 (How::Library, _) => format!("`{to}` is a public async fn of the library"),
                 (How::Given(Root::Spawn), _) => format!("`{to}` is spawned here"),
                 (How::Given(Root::Once), _) => format!("`{to}` runs once (lazy initialisation)"),
+                (How::Given(Root::Runtime), _) => format!("`{to}` runs on a runtime of its own"),
                 (How::Given(_), _) => format!("`{to}` is registered as a handler here"),
                 (How::EventLoop, Some(f)) => {
                     format!(

@@ -90,7 +90,9 @@ impl Walker<'_> {
             is_unsafe: matches!(sig.safety, syn::Safety::Unsafe(_)),
         });
         let ctx = self.impls.last();
-        let root = if is_main || main_attr {
+        let root = if main_attr && !is_main && ctx.is_some() {
+            Some(Root::Runtime)
+        } else if is_main || main_attr {
             Some(Root::Main)
         } else if attrs.iter().any(is_route_attr) {
             Some(Root::Route)

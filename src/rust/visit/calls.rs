@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprCall, ExprMethodCall};
 
-use super::{Walker, addr, region, str_lit, strip, strip_try};
+use super::{Walker, addr, region, route_lit, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
 use crate::model::Region;
@@ -49,7 +49,7 @@ impl Walker<'_> {
                 .and_then(|c| c.last())
                 .map(String::as_str)
                 .unwrap_or("");
-            if let Some(route) = e.args.first().and_then(str_lit)
+            if let Some(route) = e.args.first().and_then(route_lit)
                 && crate::rust::engine::registers_route(last, &route)
             {
                 self.route_fact(&route, r.line);
@@ -108,7 +108,7 @@ impl Walker<'_> {
         if let Some(prefix) = &scope {
             self.nest.push(prefix.trim_end_matches('/').to_string());
         }
-        let route = e.args.first().and_then(str_lit);
+        let route = e.args.first().and_then(route_lit);
         if let Some(route) = &route
             && crate::rust::engine::registers_route(&name, route)
         {
@@ -301,6 +301,28 @@ impl Walker<'_> {
         }
     }
 
+    /// Inside the arguments of a thread spawn, in this fn: `thread::spawn(..)`,
+    /// `thread::Builder::new().spawn(..)`, a workspace's `spawn_named_thread(..)` (a path
+    /// naming a thread), `spawn_blocking(..)` (zenoh's acceptor runs `block_on` on a blocking
+    /// thread), or any `.spawn(..)` (one that takes a future cannot `block_on`)?
+    fn in_thread_closure(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .map(|(f, _)| f)
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| match f {
+                Frame::Call(cands) => cands.iter().any(|p| {
+                    p.iter().any(|s| s == "thread")
+                        || p.last().is_some_and(|l| {
+                            l.contains("thread") || l == "spawn_blocking" || l == "block_in_place"
+                        })
+                }),
+                Frame::Method(m) => m == "spawn",
+                _ => false,
+            })
+    }
+
     /// A method call that spawns a task or registers a handler.
     fn registration_of_method(&self, name: &str, args: usize) -> Option<Root> {
         if args == 0 {
@@ -308,6 +330,7 @@ impl Walker<'_> {
         }
         match name {
             _ if runs_once_method(name) => Some(Root::Once),
+            "block_on" if self.in_thread_closure() => Some(Root::Runtime),
             "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
             // `MethodRouter::on(MethodFilter::GET, h)` takes a filter and a handler; one
             // argument is someone else's `on` (`worker_task().on(main_inner())` runs main).

@@ -349,6 +349,7 @@ impl Walker<'_> {
             .take_while(|f| !matches!(f, Frame::Fn { .. }))
             .any(|f| matches!(f, Frame::AcceptLoop));
         let mut after_other = false;
+        let mut after = None;
         for n in nodes {
             let Node::Expr(e) = n else {
                 if !matches!(n, Node::Item(syn::Item::Use(_))) {
@@ -357,7 +358,7 @@ impl Walker<'_> {
                 continue;
             };
             if !accept_loop {
-                self.signal_select_branch(e, &mut after_other);
+                self.signal_select_branch(e, &mut after);
                 continue;
             }
             if matches!(e, Expr::Block(_)) && !after_other {
@@ -380,14 +381,17 @@ impl Walker<'_> {
     /// One node of a `select!` outside accept loops: the body after an OS-signal future (or a
     /// reload channel's, or a file watcher's), and a body that only dispatches control
     /// commands (`match action { Action::Shutdown => .., Action::Reload => .. }`), are visited
-    /// as an `OtherBranch`.
-    fn signal_select_branch(&mut self, e: &Expr, after_signal: &mut bool) {
-        if *after_signal {
-            self.push_frame(Frame::OtherBranch);
+    /// as an `OtherBranch`; the body after a timer future (`_ = interval.tick() =>`) as a
+    /// `TimerBranch`: the loop's periodic work, whatever its other branches wait for.
+    fn signal_select_branch(&mut self, e: &Expr, after: &mut Option<Frame>) {
+        if let Some(frame) = after.take() {
+            self.push_frame(frame.clone());
             self.visit_expr(e);
             self.pop_frame();
             // `fut, if cond => body`: the precondition comes before the body.
-            *after_signal = self.is_precondition(e);
+            if self.is_precondition(e) {
+                *after = Some(frame);
+            }
             return;
         }
         if super::control::dispatches_only_control(e) {
@@ -397,7 +401,13 @@ impl Walker<'_> {
             return;
         }
         if !matches!(e, Expr::Block(_)) && !self.is_precondition(e) {
-            *after_signal = self.is_signal_future(e);
+            *after = if self.is_signal_future(e) {
+                Some(Frame::OtherBranch)
+            } else if super::waits::only_ticks(e) {
+                Some(Frame::TimerBranch)
+            } else {
+                None
+            };
         }
         self.visit_expr(e);
     }
@@ -419,13 +429,11 @@ impl Walker<'_> {
             Expr::Paren(p) => self.is_signal_future(&p.expr),
             Expr::Await(a) => self.is_signal_future(&a.base),
             Expr::MethodCall(m) => {
-                self.scope().of_expr(&m.receiver).is_signal()
+                self.scope().is_signal_expr(e)
                     || super::waits::names_a_reload(&m.receiver)
                     || self.names_a_watcher(&m.receiver)
             }
-            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
-            _ => false,
+            _ => self.scope().is_signal_expr(e),
         }
     }
 

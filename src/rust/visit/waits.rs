@@ -30,6 +30,7 @@ impl Walker<'_> {
             watchers: locals_of(&self.watch_locals, body),
             finite: locals_of(&self.finite_streams, body),
             first_is_signal: None,
+            signal_locals: Vec::new(),
             select: false,
             timer_select: false,
             receives: false,
@@ -126,6 +127,8 @@ pub(super) struct LoopAwaits<'w> {
     /// The locals of the fn bound to a stream of things, not of events.
     finite: Vec<&'w str>,
     first_is_signal: Option<bool>,
+    /// Locals bound in the loop to a signal future (`let ctrl_c = signal::ctrl_c();`).
+    signal_locals: Vec<String>,
     select: bool,
     /// A `select!` that waits only for a timer, shutdown and configuration changes.
     timer_select: bool,
@@ -135,6 +138,19 @@ pub(super) struct LoopAwaits<'w> {
 }
 
 impl<'ast> Visit<'ast> for LoopAwaits<'_> {
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        visit::visit_local(self, l);
+        // `let hup = hup_signals.recv();` in the loop: a signal future awaited below.
+        if let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init) {
+            let locals = &self.signal_locals;
+            if self
+                .scope
+                .is_signal_expr_with(&init.expr, &|n| locals.iter().any(|l| l == n))
+            {
+                self.signal_locals.push(id.ident.to_string());
+            }
+        }
+    }
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         visit::visit_expr_await(self, e);
         if let Expr::MethodCall(m) = strip(&e.base)
@@ -155,17 +171,13 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         if self.first_is_signal.is_some() {
             return;
         }
-        let signal = match strip(&e.base) {
-            Expr::MethodCall(m) => {
-                self.scope.of_expr(&m.receiver).is_signal()
-                    || names_a_reload(&m.receiver)
-                    || receiver_name(&m.receiver)
-                        .is_some_and(|n| self.watchers.contains(&n.as_str()))
-            }
-            Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "ctrl_c")),
-            _ => false,
-        };
+        let base = strip(&e.base);
+        let locals = &self.signal_locals;
+        let signal = self
+            .scope
+            .is_signal_expr_with(base, &|n| locals.iter().any(|l| l == n))
+            || matches!(base, Expr::MethodCall(m) if names_a_reload(&m.receiver)
+                || receiver_name(&m.receiver).is_some_and(|n| self.watchers.contains(&n.as_str())));
         self.first_is_signal = Some(signal);
     }
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
@@ -207,16 +219,18 @@ fn times_only(select: &crate::rust::macros::Body) -> bool {
             _ => None,
         })
         .collect();
-    let ticks = |e: &Expr| {
-        let mut names = AwaitedNames::default();
-        names.visit_expr(e);
-        names.ticks && !names.receives
-    };
     futures.len() == select.futures.len()
-        && futures.iter().any(|e| ticks(e))
+        && futures.iter().any(|e| only_ticks(e))
         && futures
             .iter()
-            .all(|e| ticks(e) || stops(e) || watches_config(e))
+            .all(|e| only_ticks(e) || stops(e) || watches_config(e))
+}
+
+/// Does a `select!` future wait only for a timer (`interval.tick()`, `sleep(d)`)?
+pub(super) fn only_ticks(e: &Expr) -> bool {
+    let mut names = AwaitedNames::default();
+    names.visit_expr(e);
+    names.ticks && !names.receives
 }
 
 /// Does a `select!` future wait for a configuration change: a watcher or observer

@@ -210,6 +210,10 @@ pub fn with_role(
         .and_then(|s| s.event_loop)
         .filter(|_| cx.model.loops_serve(file as u32));
     let job = global.is_some_and(|b| cx.model.in_background_job(b));
+    // An accept loop serves wherever it runs (on a component's own runtime too).
+    let accepts = site
+        .zip(cx.summaries.get(file).copied().flatten())
+        .is_some_and(|(site, s)| rust::in_accept_loop(&s.facts.frames, site.frame));
     let summary = cx.summaries.get(file).copied().flatten();
     let timer_arm = site.zip(summary).and_then(|(site, s)| {
         let arm = site
@@ -227,7 +231,7 @@ pub fn with_role(
         _ if timer_arm.is_some() => Role::Background,
         (Some(LoopKind::Timer), Some(Role::Request)) if spawned => Role::Background,
         (_, Some(Role::Request)) => Role::Request,
-        (Some(LoopKind::Event), _) if !job => Role::Request,
+        (Some(LoopKind::Event), _) if !job || accepts => Role::Request,
         (Some(_), _) => Role::Background,
         (None, Some(r)) => r,
         (None, None) => Role::Unknown,
