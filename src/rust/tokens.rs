@@ -325,9 +325,7 @@ impl Summarizer<'_, '_> {
                     ("self", None) => None,
                     (local, _) => self.locals.get(local).cloned(),
                 });
-            let Some(recv) = recv else {
-                return None;
-            };
+            let recv = recv?;
             self.site(
                 Callee::Method {
                     name: name.clone(),
@@ -405,7 +403,9 @@ impl Summarizer<'_, '_> {
 }
 
 /// Types of std's prelude (never a workspace type): a local of one is not followed.
-const STD_PRELUDE_TYPES: &[&str] = &["String", "Vec", "Option", "Result", "Box", "Some", "Ok", "Err", "None"];
+const STD_PRELUDE_TYPES: &[&str] = &[
+    "String", "Vec", "Option", "Result", "Box", "Some", "Ok", "Err", "None",
+];
 
 /// `a::b::C` at `at` (a leading `::` allowed): its segments and the index after it.
 fn path_at(tokens: &[Tt], at: usize, src: &Src) -> Option<(Vec<String>, usize)> {

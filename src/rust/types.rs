@@ -245,7 +245,9 @@ impl Scope<'_> {
             }
             Expr::Path(p) => {
                 self.of_expr(e).is_signal()
-                    || p.path.get_ident().is_some_and(|i| signal_local(&i.to_string()))
+                    || p.path
+                        .get_ident()
+                        .is_some_and(|i| signal_local(&i.to_string()))
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else {
@@ -296,7 +298,10 @@ impl Scope<'_> {
                 Ty::Static(primary(self.res, segs))
             }
             // `scrypt::Scrypt.verify_password(..)`: a unit struct's value.
-            _ if segs.last().is_some_and(|l| l.starts_with(char::is_uppercase)) => {
+            _ if segs
+                .last()
+                .is_some_and(|l| l.starts_with(char::is_uppercase)) =>
+            {
                 Ty::named(primary(self.res, segs))
             }
             _ => Ty::Unknown,
