@@ -12,9 +12,12 @@
 //! `tcp` server) with actix-http's `HttpService` (`http`). A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::call::{MethodPattern, PathPattern};
+use crate::rust::Callee;
 
 /// What a service is for, derived from its code (`crate::rust::purpose`); service checks name
 /// the purposes they apply to (`[applies] services`). A service can have several (an HTTP API
@@ -284,6 +287,13 @@ pub enum Start {
 pub struct ServerStarts {
     /// (index into [`FRAMEWORKS`], start).
     pub starts: Vec<(usize, Start)>,
+    /// Indices into `starts` of the fn patterns without a trailing `*`, by their last segment:
+    /// only a path ending in that segment can match one.
+    fn_by_name: HashMap<String, Vec<usize>>,
+    /// Indices into `starts` of the other fn patterns (a trailing `*`).
+    fn_any: Vec<usize>,
+    /// Indices into `starts` of the method starts.
+    methods: Vec<usize>,
 }
 
 impl ServerStarts {
@@ -299,7 +309,45 @@ impl ServerStarts {
                 starts.extend(start.map(|st| (i, st)));
             }
         }
-        ServerStarts { starts }
+        let (mut fn_by_name, mut fn_any, mut methods) = (HashMap::new(), Vec::new(), Vec::new());
+        for (idx, (_, st)) in starts.iter().enumerate() {
+            match st {
+                Start::Fn(p) => match p.segments.last().filter(|_| !p.any_suffix) {
+                    Some(last) => fn_by_name
+                        .entry(last.clone())
+                        .or_insert_with(Vec::new)
+                        .push(idx),
+                    None => fn_any.push(idx),
+                },
+                Start::Method(_) => methods.push(idx),
+            }
+        }
+        ServerStarts {
+            starts,
+            fn_by_name,
+            fn_any,
+            methods,
+        }
+    }
+
+    /// The starts that may match a call of `callee`, in their order: for a path call, the fn
+    /// patterns whose last segment ends one of its candidates (a pattern without a trailing
+    /// `*` matches only a path ending in its last segment) and those with a trailing `*`; for
+    /// a method call, the method starts; for anything else, none (neither kind matches it).
+    pub fn for_callee<'s>(&'s self, callee: &Callee) -> impl Iterator<Item = &'s (usize, Start)> {
+        let mut tried: Vec<usize> = match callee {
+            Callee::Path(cands) => {
+                let named = (cands.iter())
+                    .filter_map(|c| c.last().and_then(|l| self.fn_by_name.get(l)))
+                    .flatten();
+                named.chain(&self.fn_any).copied().collect()
+            }
+            Callee::Method { .. } => self.methods.clone(),
+            _ => Vec::new(),
+        };
+        tried.sort_unstable();
+        tried.dedup();
+        tried.into_iter().filter_map(|i| self.starts.get(i))
     }
 
     /// Prefilter needles: a file that starts a server mentions one of these.

@@ -129,8 +129,7 @@ impl Walker<'_> {
             return;
         };
         let found = starts
-            .starts
-            .iter()
+            .for_callee(callee)
             .find_map(|(fw, st)| match (st, callee) {
                 (Start::Fn(p), Callee::Path(cands)) => cands
                     .iter()
