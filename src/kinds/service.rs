@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::call::{MethodPattern, PathPattern};
-use crate::rust::Callee;
 
 /// What a service is for, derived from its code (`crate::rust::purpose`); service checks name
 /// the purposes they apply to (`[applies] services`). A service can have several (an HTTP API
@@ -330,24 +329,23 @@ impl ServerStarts {
         }
     }
 
-    /// The starts that may match a call of `callee`, in their order: for a path call, the fn
-    /// patterns whose last segment ends one of its candidates (a pattern without a trailing
-    /// `*` matches only a path ending in its last segment) and those with a trailing `*`; for
-    /// a method call, the method starts; for anything else, none (neither kind matches it).
-    pub fn for_callee<'s>(&'s self, callee: &Callee) -> impl Iterator<Item = &'s (usize, Start)> {
-        let mut tried: Vec<usize> = match callee {
-            Callee::Path(cands) => {
-                let named = (cands.iter())
-                    .filter_map(|c| c.last().and_then(|l| self.fn_by_name.get(l)))
-                    .flatten();
-                named.chain(&self.fn_any).copied().collect()
-            }
-            Callee::Method { .. } => self.methods.clone(),
-            _ => Vec::new(),
-        };
+    /// The starts that may match a path call whose candidates end in `lasts`, in their order:
+    /// the fn patterns ending in one of those segments (a pattern without a trailing `*`
+    /// matches only a path ending in its last segment) and those with a trailing `*`.
+    pub fn for_path<'a>(&self, lasts: impl Iterator<Item = &'a str>) -> Vec<&(usize, Start)> {
+        let named = lasts.filter_map(|l| self.fn_by_name.get(l)).flatten();
+        let mut tried: Vec<usize> = named.chain(&self.fn_any).copied().collect();
         tried.sort_unstable();
         tried.dedup();
-        tried.into_iter().filter_map(|i| self.starts.get(i))
+        tried
+            .into_iter()
+            .filter_map(|i| self.starts.get(i))
+            .collect()
+    }
+
+    /// The method starts, in their order.
+    pub fn methods(&self) -> impl Iterator<Item = &(usize, Start)> {
+        self.methods.iter().filter_map(|&i| self.starts.get(i))
     }
 
     /// Prefilter needles: a file that starts a server mentions one of these.
