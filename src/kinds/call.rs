@@ -343,7 +343,20 @@ impl PathPattern {
     }
 
     /// Does the resolved path (segments) match?
+    ///
+    /// Inlined: without a trailing `*` the path ends in the pattern's last segment, and most
+    /// paths asked about differ already in its length, so most calls end here without a call.
+    #[inline]
     pub fn matches(&self, path: &[String]) -> bool {
+        let len = |s: Option<&String>| s.map(String::len);
+        if !self.any_suffix && len(path.last()) != len(self.segments.last()) {
+            return false;
+        }
+        self.matches_segments(path)
+    }
+
+    /// [`PathPattern::matches`], segment by segment.
+    fn matches_segments(&self, path: &[String]) -> bool {
         let n = self.segments.len();
         match (self.any_prefix, self.any_suffix) {
             (false, false) => path == self.segments.as_slice(),

@@ -12,6 +12,8 @@
 //! `tcp` server) with actix-http's `HttpService` (`http`). A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::call::{MethodPattern, PathPattern};
@@ -284,6 +286,13 @@ pub enum Start {
 pub struct ServerStarts {
     /// (index into [`FRAMEWORKS`], start).
     pub starts: Vec<(usize, Start)>,
+    /// Indices into `starts` of the fn patterns without a trailing `*`, by their last segment:
+    /// only a path ending in that segment can match one.
+    fn_by_name: HashMap<String, Vec<usize>>,
+    /// Indices into `starts` of the other fn patterns (a trailing `*`).
+    fn_any: Vec<usize>,
+    /// Indices into `starts` of the method starts.
+    methods: Vec<usize>,
 }
 
 impl ServerStarts {
@@ -299,7 +308,44 @@ impl ServerStarts {
                 starts.extend(start.map(|st| (i, st)));
             }
         }
-        ServerStarts { starts }
+        let (mut fn_by_name, mut fn_any, mut methods) = (HashMap::new(), Vec::new(), Vec::new());
+        for (idx, (_, st)) in starts.iter().enumerate() {
+            match st {
+                Start::Fn(p) => match p.segments.last().filter(|_| !p.any_suffix) {
+                    Some(last) => fn_by_name
+                        .entry(last.clone())
+                        .or_insert_with(Vec::new)
+                        .push(idx),
+                    None => fn_any.push(idx),
+                },
+                Start::Method(_) => methods.push(idx),
+            }
+        }
+        ServerStarts {
+            starts,
+            fn_by_name,
+            fn_any,
+            methods,
+        }
+    }
+
+    /// The starts that may match a path call whose candidates end in `lasts`, in their order:
+    /// the fn patterns ending in one of those segments (a pattern without a trailing `*`
+    /// matches only a path ending in its last segment) and those with a trailing `*`.
+    pub fn for_path<'a>(&self, lasts: impl Iterator<Item = &'a str>) -> Vec<&(usize, Start)> {
+        let named = lasts.filter_map(|l| self.fn_by_name.get(l)).flatten();
+        let mut tried: Vec<usize> = named.chain(&self.fn_any).copied().collect();
+        tried.sort_unstable();
+        tried.dedup();
+        tried
+            .into_iter()
+            .filter_map(|i| self.starts.get(i))
+            .collect()
+    }
+
+    /// The method starts, in their order.
+    pub fn methods(&self) -> impl Iterator<Item = &(usize, Start)> {
+        self.methods.iter().filter_map(|&i| self.starts.get(i))
     }
 
     /// Prefilter needles: a file that starts a server mentions one of these.

@@ -128,24 +128,27 @@ impl Walker<'_> {
         let Some(starts) = &self.engine.request.starts else {
             return;
         };
-        let found = starts
-            .starts
-            .iter()
-            .find_map(|(fw, st)| match (st, callee) {
-                (Start::Fn(p), Callee::Path(cands)) => cands
-                    .iter()
-                    .find(|c| p.matches(c))
-                    .map(|c| (Some(*fw), format!("`{}(..)`", c.join("::")))),
-                (Start::Method(m), Callee::Method { name, roots, .. })
-                    if m.matches(name, roots) =>
-                {
-                    Some((
-                        Some(*fw),
-                        format!("`{}(..)`", chain_display(true, roots, name)),
-                    ))
-                }
-                _ => None,
-            });
+        // Only the starts that may match: a fn start a path call, a method start a method call.
+        let tried = match callee {
+            Callee::Path(cands) => {
+                starts.for_path(cands.iter().filter_map(|c| c.last()).map(String::as_str))
+            }
+            Callee::Method { .. } => starts.methods().collect(),
+            _ => Vec::new(),
+        };
+        let found = tried.into_iter().find_map(|(fw, st)| match (st, callee) {
+            (Start::Fn(p), Callee::Path(cands)) => cands
+                .iter()
+                .find(|c| p.matches(c))
+                .map(|c| (Some(*fw), format!("`{}(..)`", c.join("::")))),
+            (Start::Method(m), Callee::Method { name, roots, .. }) if m.matches(name, roots) => {
+                Some((
+                    Some(*fw),
+                    format!("`{}(..)`", chain_display(true, roots, name)),
+                ))
+            }
+            _ => None,
+        });
         let helper = found
             .is_none()
             .then(|| self.helper_crate_start(callee))
