@@ -36,7 +36,7 @@ struct Summarizer<'a, 'f> {
     exempt: &'a Exempt<'a>,
     facts: &'f mut Facts,
     inline: Vec<String>,
-    /// The current fn's locals whose type its tokens name (see [`local_type`]).
+    /// The current fn's locals whose type its tokens name (see [`Summarizer::local_type`]).
     locals: HashMap<String, Ty>,
 }
 
