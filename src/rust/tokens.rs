@@ -402,7 +402,8 @@ impl Summarizer<'_, '_> {
     }
 }
 
-/// Types of std's prelude (never a workspace type): a local of one is not followed.
+/// Names of std's prelude types and variants (never a workspace type): a local of one is not
+/// followed.
 const STD_PRELUDE_TYPES: &[&str] = &[
     "String", "Vec", "Option", "Result", "Box", "Some", "Ok", "Err", "None",
 ];

@@ -164,8 +164,8 @@ const PATH_BUILDERS: &[&str] = &["join", "with_extension", "with_file_name", "to
 
 /// Is this std's `Path` or `PathBuf` (behind references or `Arc`)?
 fn is_std_path(t: &Ty) -> bool {
-    matches!(t.peeled(), Ty::Named(p, _) if matches!(p.iter().map(String::as_str).collect::<Vec<_>>()[..],
-        ["std", "path", "Path" | "PathBuf"]))
+    matches!(t.peeled(), Ty::Named(p, _) if matches!(p.as_slice(),
+        [a, b, c] if a == "std" && b == "path" && (c == "Path" || c == "PathBuf")))
 }
 
 /// The primary resolution of a path.
