@@ -92,9 +92,16 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     if opts.timings {
         timings::start();
     }
-    let mut ws = timings::time(timings::Stage::Metadata, || {
-        workspace::load(opts.manifest_path.as_deref(), &opts.selection)
-    })?;
+    // The catalogue compiles while `cargo metadata` runs.
+    let (ws, ()) = rayon::join(
+        || {
+            timings::time(timings::Stage::Metadata, || {
+                workspace::load(opts.manifest_path.as_deref(), &opts.selection)
+            })
+        },
+        config::prewarm,
+    );
+    let mut ws = ws?;
     let member_errors = workspace::member_config_errors(&ws);
     let config = timings::time(timings::Stage::Config, || {
         config::load_with(&ws.root, &opts.overrides, member_errors)

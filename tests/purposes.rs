@@ -154,6 +154,14 @@ fn a_grpc_server_on_a_unix_socket_is_local() {
 }
 
 #[test]
+fn a_dns_server_framework_starts_a_datagram_service() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "geodns");
+    assert_eq!(purposes(s), ["datagram geodns/src/main.rs:9"]);
+    assert!(with_outcome(s, Outcome::Skipped).contains(&"graceful-shutdown"));
+}
+
+#[test]
 fn a_udp_proxys_admin_port_is_an_admin_console() {
     let r = report_of("svc-purposes");
     let s = service(&r, "udpproxy");
@@ -169,7 +177,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is local; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is local; `geodns` is datagram; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));

@@ -421,11 +421,21 @@ impl State {
     ) -> Result<Config, Vec<ConfigError>> {
         let (gates, allows) = self.compile_gates_and_allows(cli);
         let entries = std::mem::take(&mut self.entries);
-        let mut checks = Vec::new();
-        for entry in entries.values().filter(|e| e.enabled) {
+        let enabled: Vec<&Entry> = entries.values().filter(|e| e.enabled).collect();
+        for entry in &enabled {
             self.check_supersedes(entry, &entries);
-            if let Some(check) = self.compile_check(entry) {
-                checks.push(check);
+        }
+        // Compiling the catalogue's regexes is most of loading it: in parallel, in order.
+        let compiled: Vec<Result<Check, Vec<ConfigError>>> = {
+            use rayon::prelude::*;
+            let this = &self;
+            enabled.par_iter().map(|e| this.compile_check(e)).collect()
+        };
+        let mut checks = Vec::new();
+        for result in compiled {
+            match result {
+                Ok(check) => checks.push(check),
+                Err(errors) => self.errors.extend(errors),
             }
         }
         let ignore = self.compile_ignore();
@@ -492,7 +502,7 @@ impl State {
         }
     }
 
-    fn compile_check(&mut self, entry: &Entry) -> Option<Check> {
+    fn compile_check(&self, entry: &Entry) -> Result<Check, Vec<ConfigError>> {
         let d = &entry.def;
         let src = &self.sources[entry.origin.source];
         let mut errors = Vec::new();
@@ -541,11 +551,10 @@ impl State {
             &mut errors,
         );
         let note_roles = by_role("note_by_role", d.note_by_role.keys().collect(), &mut errors);
-        if !errors.is_empty() {
-            self.errors.extend(errors);
-            return None;
-        }
-        Some(Check {
+        let (Some(matcher), Some(scope), true) = (matcher, scope, errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(Check {
             id: d.id.clone(),
             category: d.category.clone(),
             severity: d.severity,
@@ -560,14 +569,14 @@ impl State {
             doc: doc_of(d),
             message: d.message.clone(),
             code: d.code,
-            scope: scope?,
+            scope,
             applies: d.applies.clone(),
             max: d.max,
             weight: d
                 .weight
                 .unwrap_or_else(|| default_weight(d.severity, &d.kind)),
             supersedes: d.supersedes.clone(),
-            matcher: matcher?,
+            matcher,
         })
     }
 

@@ -120,6 +120,16 @@ pub fn load_with(
     }
 }
 
+/// Compiles the built-in catalogue's regexes ahead of [`load`] (which then finds them
+/// compiled): run beside `cargo metadata`, it takes the compile off the serial path.
+pub fn prewarm() {
+    use rayon::prelude::*;
+    if let Ok(defs) = layers::builtin_checks() {
+        defs.par_iter()
+            .for_each(|d| crate::kinds::prewarm(&d.kind, d.matcher.as_ref()));
+    }
+}
+
 /// The built-in catalogue alone (for `list` and `explain` outside a workspace).
 pub fn builtin_catalogue() -> Result<Vec<CheckDef>, Error> {
     layers::builtin_checks().map_err(Error::Config)

@@ -124,6 +124,17 @@ pub fn compile(
     }
 }
 
+/// Compiles ahead of use what compiling a check of kind `kind` with this `[match]` table
+/// would (the regexes of `text` checks, kept for the process); errors are left to [`compile`].
+pub fn prewarm(kind: &str, value: Option<&toml::Value>) {
+    if kind != "text" {
+        return;
+    }
+    if let Some(Ok(spec)) = value.map(|v| v.clone().try_into::<text::TextSpec>()) {
+        text::prewarm(&spec);
+    }
+}
+
 /// Deserializes a kind's `[match]` table; any problem (unknown key included) is an error.
 fn spec<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
     source: &Source,

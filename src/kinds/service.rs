@@ -9,7 +9,8 @@
 //! `transport::Server::builder()`, hyper `Server::bind` (0.14) and `server::conn::*::Builder`
 //! (1.x), hyper-util `server::conn::auto::Builder`, warp `serve`, poem `Server::new`, tide
 //! `new()`/`with_state()` + `listen`, salvo `Server::new`, actix-server `Server::build()` (a
-//! `tcp` server) with actix-http's `HttpService` (`http`). A plain accept loop (`accept()` with
+//! `tcp` server) with actix-http's `HttpService` (`http`), hickory-server's (and trust-dns's)
+//! `Server::new` / `ServerFuture::new` (a `datagram` DNS server). A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
 use std::collections::HashMap;
@@ -144,6 +145,29 @@ pub const FRAMEWORKS: &[Framework] = &[
             "rocket::ignite",
         ],
         attributes: &["launch"],
+    },
+    // A DNS server (hickory's `Server`, `ServerFuture` before 0.25, and trust-dns's before the
+    // rename) serves datagrams and short TCP exchanges: nts-pool's GeoDNS (seventeenth held-out
+    // set).
+    Framework {
+        krate: "hickory-server",
+        protocol: Purpose::Datagram,
+        starts: &[
+            "hickory_server::server::Server::new",
+            "hickory_server::Server::new",
+            "hickory_server::server::ServerFuture::new",
+            "hickory_server::ServerFuture::new",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "trust-dns-server",
+        protocol: Purpose::Datagram,
+        starts: &[
+            "trust_dns_server::server::ServerFuture::new",
+            "trust_dns_server::ServerFuture::new",
+        ],
+        attributes: &[],
     },
     Framework {
         krate: "tonic",

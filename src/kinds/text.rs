@@ -66,6 +66,61 @@ pub struct TextMatcher {
     pub files: globset::GlobSet,
 }
 
+/// What a pattern compiles to: the regex, its ASCII twin and its gate. Compiling them is most
+/// of loading the catalogue, so each pattern's is kept for the process, and the built-in
+/// catalogue is compiled while `cargo metadata` runs ([`prewarm`]).
+#[derive(Clone)]
+struct Compiled {
+    regex: regex::Regex,
+    ascii: Option<std::sync::Arc<Twin>>,
+    gate: Option<std::sync::Arc<regex_automata::meta::Regex>>,
+}
+
+impl Compiled {
+    fn of(regex: regex::Regex) -> Compiled {
+        Compiled {
+            ascii: Twin::new(&regex).map(std::sync::Arc::new),
+            gate: super::text_gate::gate(regex.as_str()).map(std::sync::Arc::new),
+            regex,
+        }
+    }
+}
+
+/// Compiled patterns, by pattern text.
+static COMPILED: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, Compiled>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// The compiled form of a (multi-line) pattern, from the process's memo or compiled now; None
+/// when it does not compile (the caller reports why, where it is written).
+fn compiled(pattern: &str) -> Option<Compiled> {
+    let known = COMPILED
+        .lock()
+        .ok()
+        .and_then(|memo| memo.get(pattern).cloned());
+    if known.is_some() {
+        return known;
+    }
+    let regex = regex::RegexBuilder::new(pattern)
+        .multi_line(true)
+        .build()
+        .ok()?;
+    let c = Compiled::of(regex);
+    if let Ok(mut memo) = COMPILED.lock() {
+        memo.insert(pattern.to_string(), c.clone());
+    }
+    Some(c)
+}
+
+/// Compiles a `text` check's pattern ahead of its use (see [`Compiled`]).
+pub fn prewarm(spec: &TextSpec) {
+    if spec.case_insensitive {
+        compiled(&format!("(?i){}", spec.pattern));
+    } else {
+        compiled(&spec.pattern);
+    }
+}
+
 impl TextSpec {
     /// Builds the regex and globs.
     pub fn compile(
@@ -78,13 +133,15 @@ impl TextSpec {
         } else {
             self.pattern
         };
-        let regex = compile_regex(&pattern, source, &child(base, "pattern"));
+        let compiled = compiled(&pattern).ok_or(()).or_else(|()| {
+            compile_regex(&pattern, source, &child(base, "pattern")).map(Compiled::of)
+        });
         let files = compile_globs(&self.files, source, &child(base, "files"));
-        match (regex, files) {
-            (Ok(regex), Ok(files)) => Ok(TextMatcher {
+        match (compiled, files) {
+            (Ok(Compiled { regex, ascii, gate }), Ok(files)) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
-                ascii: Twin::new(&regex).map(std::sync::Arc::new),
-                gate: super::text_gate::gate(regex.as_str()).map(std::sync::Arc::new),
+                ascii,
+                gate,
                 needles: self.needles,
                 mask_macros: self.mask_macros,
                 mask_strings: self.mask_strings,

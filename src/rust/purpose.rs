@@ -123,7 +123,9 @@ pub fn purposes_of(
     let base = |s: &StartFact| s.framework.map_or(Purpose::Tcp, |f| FRAMEWORKS[f].protocol);
     // Another protocol beside HTTP: an accept loop, or UDP datagrams received without one
     // (a UDP proxy whose only HTTP server is its admin port).
-    let other_protocol = starts.iter().any(|(_, s)| base(s) == Purpose::Tcp)
+    let other_protocol = starts
+        .iter()
+        .any(|(_, s)| matches!(base(s), Purpose::Tcp | Purpose::Datagram))
         || first(inputs, &ordered, &DATAGRAMS).is_some();
     let web = starts
         .iter()
@@ -270,7 +272,7 @@ fn unix_incoming(inputs: &Inputs, i: usize) -> Option<Evidence> {
 
 /// Listening on TCP.
 static TCP_LISTENER: LazyLock<Marker> =
-    LazyLock::new(|| marker(r"TcpListener|TcpIncoming", "listens on TCP"));
+    LazyLock::new(|| marker(r"\bTcpListener\b|\bTcpIncoming\b", "listens on TCP"));
 
 /// The service's files in the directory of file `i` (it first).
 fn same_dir(inputs: &Inputs, files: &[usize], i: usize) -> Vec<usize> {
