@@ -57,6 +57,10 @@ pub struct Options {
     pub github: GithubEnv,
     /// Collect per-stage and per-check timings ([`Stats::timings`]).
     pub timings: bool,
+    /// Leave out GitHub's line hash of each finding (`Finding::line_hash`: only SARIF shows it,
+    /// and hashing every file with findings again is a tenth of the serial tail on a large
+    /// workspace).
+    pub without_line_hashes: bool,
 }
 
 /// GitHub Actions variables (read by the binary; the library reads no environment).
@@ -114,7 +118,7 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
         .map(|rev| workspace::git::changed_lines(&ws.root, rev, opts.github.base_ref.as_deref()))
         .transpose()?;
     let started = std::time::Instant::now();
-    let mut scanned = scan::scan(&config, &ws);
+    let mut scanned = scan::scan(&config, &ws, !opts.without_line_hashes);
     scanned.notes.extend(ws.notes.iter().cloned());
     scanned.notes.sort();
     let input = gate::GateInput {
@@ -190,7 +194,7 @@ pub fn init_facts(
     };
     let config = config::load(&ws.root, &overrides)?;
     discover(&mut ws, &config);
-    let scanned = scan::scan(&config, &ws);
+    let scanned = scan::scan(&config, &ws, false);
     let input = gate::GateInput {
         config: &config,
         ws: &ws,

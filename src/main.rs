@@ -127,6 +127,8 @@ fn options(g: &GlobalArgs) -> Result<Options, Error> {
             ref_name: var("GITHUB_REF_NAME"),
         },
         timings: g.timings,
+        without_line_hashes: g.format != Format::Sarif
+            && g.outputs.iter().all(|(format, _)| *format != Format::Sarif),
     })
 }
 

@@ -49,8 +49,9 @@ pub struct ScanOutput {
     pub directives: BTreeMap<String, FileDirectives>,
 }
 
-/// Scans the workspace with the enabled checks.
-pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
+/// Scans the workspace with the enabled checks; `line_hashes`: give each finding GitHub's line
+/// hash (for SARIF).
+pub fn scan(config: &Config, ws: &Workspace, line_hashes: bool) -> ScanOutput {
     let mut applicable: Vec<bool> = config.checks.iter().map(|c| is_applicable(c, ws)).collect();
     let file_out = files::scan_files(config, ws, &applicable);
     let mut hits = file_out.hits;
@@ -78,7 +79,9 @@ pub fn scan(config: &Config, ws: &Workspace) -> ScanOutput {
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     supersede::apply(&config.checks, &mut findings);
     assign_fingerprints(&mut findings);
-    assign_line_hashes(&mut findings, &file_out.sources);
+    if line_hashes {
+        assign_line_hashes(&mut findings, &file_out.sources);
+    }
     let mut directives = file_out.directives;
     add_unread_directives(&mut directives, &findings, ws, &file_out.sources);
     let mut notes = file_out.notes;
