@@ -122,9 +122,55 @@ fn server_methods(m: &PresenceMatcher, text: &str, starts_here: bool) -> Vec<(us
     out
 }
 
+/// Stream reads a body-size check follows.
+const STREAM_READS: [&str; 3] = ["next().await", "try_next().await", "chunk().await"];
+
 /// `total += chunk.len()` after a stream read (`.next().await`, `.try_next().await`,
-/// `.chunk().await`), followed by a comparison `total >` (or `>=`).
+/// `.chunk().await`), followed by a comparison `total >` (or `>=`); or the buffer's own
+/// length compared after the read, before the chunk is appended to it (`if bytes.len() >=
+/// cap { return Err(..) } bytes.extend_from_slice(&chunk?)`, labrinth's upload helpers with the
+/// cap as a parameter; eighteenth held-out set).
 fn streamed_size_limits(text: &str) -> Vec<(usize, String)> {
+    let mut out = summed_lengths(text);
+    out.extend(capped_buffers(text));
+    out
+}
+
+/// `if bytes.len() >= cap` after a stream read, with `bytes.extend_from_slice(..)` (or
+/// `extend`, `put`, `push_str`) after it.
+fn capped_buffers(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = BUFFER_LEN_CMP.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let buffer = c.get(1)?.as_str();
+            let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
+            let after = window(text, whole.end(), whole.end() + NEAR);
+            let reads = STREAM_READS.iter().any(|r| before.contains(r));
+            let appended = ["extend_from_slice(", "extend(", "put(", "push_str("]
+                .iter()
+                .any(|m| after.contains(&format!("{buffer}.{m}")));
+            (reads && appended).then(|| {
+                (
+                    whole.start(),
+                    format!(
+                        "`{}` checked while the body streams into it",
+                        whole.as_str()
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `buf.len() > max` / `>=`.
+static BUFFER_LEN_CMP: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b(\w+)\.len\(\)\s*>=?\s*\w+").ok());
+
+/// `total += chunk.len()` then `total >` (see [`streamed_size_limits`]).
+fn summed_lengths(text: &str) -> Vec<(usize, String)> {
     let Some(re) = SUMMED_LEN.as_ref() else {
         return Vec::new();
     };
@@ -134,9 +180,7 @@ fn streamed_size_limits(text: &str) -> Vec<(usize, String)> {
             let total = c.get(1)?.as_str();
             let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
             let after = window(text, whole.end(), whole.end() + NEAR);
-            let reads = ["next().await", "try_next().await", "chunk().await"]
-                .iter()
-                .any(|r| before.contains(r));
+            let reads = STREAM_READS.iter().any(|r| before.contains(r));
             let compared = [format!("{total} >"), format!("{total}>")]
                 .iter()
                 .any(|cmp| after.contains(cmp.as_str()));
