@@ -139,30 +139,16 @@ fn streamed_size_limits(text: &str) -> Vec<(usize, String)> {
 /// `if bytes.len() >= cap` after a stream read, with `bytes.extend_from_slice(..)` (or
 /// `extend`, `put`, `push_str`) after it.
 fn capped_buffers(text: &str) -> Vec<(usize, String)> {
-    let Some(re) = BUFFER_LEN_CMP.as_ref() else {
-        return Vec::new();
-    };
-    re.captures_iter(text)
-        .filter_map(|c| {
-            let whole = c.get(0)?;
-            let buffer = c.get(1)?.as_str();
-            let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
-            let after = window(text, whole.end(), whole.end() + NEAR);
-            let reads = STREAM_READS.iter().any(|r| before.contains(r));
-            let appended = ["extend_from_slice(", "extend(", "put(", "push_str("]
+    read_then(
+        text,
+        &BUFFER_LEN_CMP,
+        "checked while the body streams into it",
+        |buffer, after| {
+            ["extend_from_slice(", "extend(", "put(", "push_str("]
                 .iter()
-                .any(|m| after.contains(&format!("{buffer}.{m}")));
-            (reads && appended).then(|| {
-                (
-                    whole.start(),
-                    format!(
-                        "`{}` checked while the body streams into it",
-                        whole.as_str()
-                    ),
-                )
-            })
-        })
-        .collect()
+                .any(|m| after.contains(&format!("{buffer}.{m}")))
+        },
+    )
 }
 
 /// `buf.len() > max` / `>=`.
@@ -171,28 +157,38 @@ static BUFFER_LEN_CMP: LazyLock<Option<Regex>> =
 
 /// `total += chunk.len()` then `total >` (see [`streamed_size_limits`]).
 fn summed_lengths(text: &str) -> Vec<(usize, String)> {
-    let Some(re) = SUMMED_LEN.as_ref() else {
+    read_then(
+        text,
+        &SUMMED_LEN,
+        "compared with a maximum while the body streams",
+        |total, after| {
+            [format!("{total} >"), format!("{total}>")]
+                .iter()
+                .any(|cmp| after.contains(cmp.as_str()))
+        },
+    )
+}
+
+/// Each match of `re` within [`NEAR`] after a stream read whose first group `follows` in the
+/// text after it: (where, "`match` `what`").
+fn read_then(
+    text: &str,
+    re: &LazyLock<Option<Regex>>,
+    what: &str,
+    follows: impl Fn(&str, &str) -> bool,
+) -> Vec<(usize, String)> {
+    let Some(re) = re.as_ref() else {
         return Vec::new();
     };
     re.captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
-            let total = c.get(1)?.as_str();
+            let name = c.get(1)?.as_str();
             let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
             let after = window(text, whole.end(), whole.end() + NEAR);
             let reads = STREAM_READS.iter().any(|r| before.contains(r));
-            let compared = [format!("{total} >"), format!("{total}>")]
-                .iter()
-                .any(|cmp| after.contains(cmp.as_str()));
-            (reads && compared).then(|| {
-                (
-                    whole.start(),
-                    format!(
-                        "`{}` compared with a maximum while the body streams",
-                        whole.as_str()
-                    ),
-                )
-            })
+            (reads && follows(name, after))
+                .then(|| (whole.start(), format!("`{}` {what}", whole.as_str())))
         })
         .collect()
 }
