@@ -271,8 +271,12 @@ fn unix_incoming(inputs: &Inputs, i: usize) -> Option<Evidence> {
 }
 
 /// Listening on TCP.
-static TCP_LISTENER: LazyLock<Marker> =
-    LazyLock::new(|| marker(r"\bTcpListener\b|\bTcpIncoming\b", "listens on TCP"));
+static TCP_LISTENER: LazyLock<Marker> = LazyLock::new(|| {
+    marker(
+        r"\bTcpListener(?:Stream)?\b|\bTcpIncoming\b",
+        "listens on TCP",
+    )
+});
 
 /// The service's files in the directory of file `i` (it first).
 fn same_dir(inputs: &Inputs, files: &[usize], i: usize) -> Vec<usize> {
