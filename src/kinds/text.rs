@@ -140,9 +140,10 @@ impl TextSpec {
         } else {
             self.pattern
         };
-        let compiled = compiled(&pattern).ok_or(()).or_else(|()| {
-            compile_regex(&pattern, source, &child(base, "pattern")).map(Compiled::of)
-        });
+        let compiled = match compiled(&pattern) {
+            Some(c) => Ok(c),
+            None => compile_regex(&pattern, source, &child(base, "pattern")).map(Compiled::of),
+        };
         let files = compile_globs(&self.files, source, &child(base, "files"));
         match (compiled, files) {
             (Ok(Compiled { regex, ascii, gate }), Ok(files)) => Ok(TextMatcher {
@@ -185,13 +186,11 @@ impl TextMatcher {
             return Vec::new();
         }
         let masked = mask_macro_bodies(text, &self.mask_macros);
-        let masked = match self.mask_safety_documented_fns {
-            true => match mask_safety_documented_fns(masked.as_ref()) {
-                std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o),
-                std::borrow::Cow::Borrowed(_) => masked,
-            },
-            false => masked,
-        };
+        let masked =
+            match mask_safety_documented_fns(masked.as_ref(), self.mask_safety_documented_fns) {
+                Some(blanked) => std::borrow::Cow::Owned(blanked),
+                None => masked,
+            };
         let unquoted = match self.mask_strings {
             true => super::literals::blank_string_literals(masked.as_ref()),
             false => std::borrow::Cow::Borrowed(masked.as_ref()),
@@ -272,12 +271,10 @@ pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Co
 }
 
 /// `text` with the bodies of `unsafe fn`s whose doc comment has a `# Safety` section blanked
-/// (newlines kept). A fn without a body (a trait's declaration) or whose closing brace is not
-/// found is left as is.
-pub fn mask_safety_documented_fns(text: &str) -> std::borrow::Cow<'_, str> {
-    let Some(re) = UNSAFE_FN.as_ref() else {
-        return std::borrow::Cow::Borrowed(text);
-    };
+/// (newlines kept), when `wanted` and there is such a body. A fn without a body (a trait's
+/// declaration) or whose closing brace is not found is left as is.
+pub fn mask_safety_documented_fns(text: &str, wanted: bool) -> Option<String> {
+    let re = UNSAFE_FN.as_ref().filter(|_| wanted)?;
     let mut closers = Closers::default();
     let spans: Vec<(usize, usize)> = re
         .find_iter(text.as_bytes())
@@ -287,23 +284,20 @@ pub fn mask_safety_documented_fns(text: &str) -> std::borrow::Cow<'_, str> {
             closers.closing(text, open).map(|close| (open + 1, close))
         })
         .collect();
-    if spans.is_empty() {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(blank_spans(text, spans))
+    (!spans.is_empty()).then(|| blank_spans(text, spans))
 }
 
 /// An `unsafe fn` signature up to the brace that opens its body (none when a `;` comes first).
 /// A bytes regex without Unicode classes: `[^;{]` as a Unicode class made the lazy DFA give up
 /// on large files, and the slow fallback cost a third of the check's time.
-static UNSAFE_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(
-    || {
-        regex::bytes::Regex::new(
-        r#"(?m-u)^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:const[ \t]+)?(?:async[ \t]+)?unsafe[ \t]+(?:extern[ \t]+"[^"]*"[ \t]+)?fn\b[^;{]*\{"#,
-    )
-    .ok()
-    },
-);
+static UNSAFE_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+    std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(concat!(
+            r"(?m-u)^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:const[ \t]+)?(?:async[ \t]+)?",
+            r#"unsafe[ \t]+(?:extern[ \t]+"[^"]*"[ \t]+)?fn\b[^;{]*\{"#,
+        ))
+        .ok()
+    });
 
 /// Do the doc comments and attributes right above the line at `line_start` have a `# Safety`
 /// heading?
@@ -416,7 +410,8 @@ mod tests {
         let text = "/// # Safety\n/// `p` is valid.\n#[inline]\npub unsafe fn a(p: *const u8) -> u8 { unsafe { *p } }\n\
                     trait T {\n    /// # Safety\n    /// none\n    unsafe fn d(&self);\n}\n\
                     /// Plain.\nunsafe fn b() { unsafe { c() } }\n";
-        let masked = mask_safety_documented_fns(text);
+        assert_eq!(mask_safety_documented_fns(text, false), None);
+        let masked = mask_safety_documented_fns(text, true).unwrap();
         assert_eq!(masked.len(), text.len());
         assert_eq!(masked.lines().count(), text.lines().count());
         let lines: Vec<&str> = masked.lines().collect();

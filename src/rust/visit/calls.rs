@@ -70,10 +70,7 @@ impl Walker<'_> {
 
     pub(super) fn method_call(&mut self, e: &ExprMethodCall) {
         let name = e.method.to_string();
-        let registers = match self.registration_of_method(&name, e.args.len()) {
-            Some(Root::Spawn) if names_a_static_runtime(&e.receiver) => Some(Root::Runtime),
-            other => other,
-        };
+        let registers = self.registration_of_method(&name, e);
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
         }
@@ -326,15 +323,20 @@ impl Walker<'_> {
             })
     }
 
-    /// A method call that spawns a task or registers a handler. A task spawned on a runtime
-    /// kept in a static (`LOGGING_RUNTIME.spawn(..)`) runs there, see [`names_a_static_runtime`].
-    fn registration_of_method(&self, name: &str, args: usize) -> Option<Root> {
+    /// A method call (`name` of `e`) that spawns a task or registers a handler. A task spawned
+    /// on a runtime kept in a static (`LOGGING_RUNTIME.spawn(..)`) runs there, see
+    /// [`names_a_static_runtime`].
+    fn registration_of_method(&self, name: &str, e: &ExprMethodCall) -> Option<Root> {
+        let args = e.args.len();
         if args == 0 {
             return None;
         }
         match name {
             _ if runs_once_method(name) => Some(Root::Once),
             "block_on" if self.in_thread_closure() => Some(Root::Runtime),
+            "spawn" | "spawn_local" | "spawn_on" if names_a_static_runtime(&e.receiver) => {
+                Some(Root::Runtime)
+            }
             "spawn" | "spawn_local" | "spawn_on" => Some(Root::Spawn),
             // `MethodRouter::on(MethodFilter::GET, h)` takes a filter and a handler; one
             // argument is someone else's `on` (`worker_task().on(main_inner())` runs main).
