@@ -47,9 +47,12 @@ impl Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// On a request path: a route handler, a service impl, a spawned task, an event loop of
-    /// async code, or anything they reach.
+    /// On a request path: a route handler, a service impl, a task spawned per connection, a
+    /// loop that accepts connections or receives datagrams, or anything they reach.
     Request,
+    /// Reached only from an event loop that accepts no connections (a consumer of a channel, a
+    /// message bus, a file watcher or an actor's mailbox), and from no request path.
+    Event,
     /// A public async fn of a library (no binary in the workspace): its caller decides.
     Library,
     /// Reached from a loop that waits only for a timer (periodic background work), and from
@@ -63,8 +66,9 @@ pub enum Role {
 
 impl Role {
     /// Every role, in precedence order.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Request,
+        Role::Event,
         Role::Background,
         Role::Library,
         Role::Startup,
@@ -75,6 +79,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Request => "request",
+            Role::Event => "event",
             Role::Background => "background",
             Role::Library => "library",
             Role::Startup => "startup",

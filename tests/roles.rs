@@ -53,9 +53,10 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             // a one-time lazy initialisation inside a handler
             "blocking-in-async web/src/api/cache.rs:13 startup note",
             // (cache.rs:31 is in a closure given to a wrapper that runs it in spawn_blocking)
-            // main: before serving, a spawned task's loop, after serving
+            // main: before serving, a spawned task's loop over a channel (it consumes events:
+            // no connection is accepted there), after serving
             "blocking-in-async web/src/main.rs:6 startup note",
-            "blocking-in-async web/src/main.rs:10 request error",
+            "blocking-in-async web/src/main.rs:10 event note",
             "blocking-in-async web/src/main.rs:16 startup note",
             // a task started from main whose loop waits only for a timer: periodic work
             "blocking-in-async web/src/main.rs:26 background note",
@@ -63,21 +64,21 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             "blocking-in-async web/src/main.rs:33 startup note",
             "blocking-in-async web/src/main.rs:40 startup note",
             // select! loops: a SIGHUP branch reloads (control code: its role is the fn's, here
-            // unknown: a note), the accept branch and the jobs branch serve
+            // unknown: a note), the accept branch serves, the jobs branch consumes a channel
             "blocking-in-async web/src/main.rs:55 unknown note",
             "blocking-in-async web/src/main.rs:58 request error",
             "blocking-in-async web/src/main.rs:74 unknown note",
-            "blocking-in-async web/src/main.rs:77 request error",
+            "blocking-in-async web/src/main.rs:77 event note",
             // loops at startup that wait for no event: a retry loop around a client call and
             // a poll until a deadline
             "blocking-in-async web/src/main.rs:89 startup note",
             "blocking-in-async web/src/main.rs:97 startup note",
             // a reload channel's loop and a file watcher's branch (behind a precondition) run
-            // per reload or edit; the requests branch serves, and its local closure `run` is
-            // not the fn `run` (which would spawn a process)
+            // per reload or edit; the requests branch consumes a channel, and its local closure
+            // `run` is not the fn `run` (which would spawn a process)
             "blocking-in-async web/src/main.rs:121 unknown note",
             "blocking-in-async web/src/main.rs:128 unknown note",
-            "blocking-in-async web/src/main.rs:133 request error",
+            "blocking-in-async web/src/main.rs:133 event note",
         ]
     );
 }
@@ -103,12 +104,12 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // walking a directory's entries at startup is no event loop
             "blocking-in-async src/cache.rs:8 startup note",
             // a daemon's components: the timer branch of a `select!` that also drains acks is
-            // periodic work, the acks branch serves; a loop racing SIGHUP against ctrl-c runs
+            // periodic work, the acks branch consumes events; a loop racing SIGHUP against ctrl-c runs
             // on an operator's signal; a component's loop on a runtime of its own in a thread
             // (`rt.block_on(..)` in the thread's closure, a `#[tokio::main]` method) stalls only
             // that component; a hand-written accept loop's per-connection task serves
             "blocking-in-async src/components.rs:18 background note",
-            "blocking-in-async src/components.rs:21 request error",
+            "blocking-in-async src/components.rs:21 event note",
             "blocking-in-async src/components.rs:35 startup note",
             "blocking-in-async src/components.rs:49 background note",
             "blocking-in-async src/components.rs:62 background note",
@@ -121,8 +122,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/components.rs:135 request error",
             "blocking-in-async src/components.rs:137 request error",
             // one channel fed by a webhook route and by a timer: the dispatcher's arm for the
-            // webhook's event serves, the arm for the event the timer sends is periodic work
-            "blocking-in-async src/events.rs:29 request error",
+            // webhook's event consumes events, the arm for the event the timer sends is
+            // periodic work
+            "blocking-in-async src/events.rs:29 event note",
             "blocking-in-async src/events.rs:32 background note",
             // a job that sleeps, then takes a lock's read guard, is a timer loop
             "blocking-in-async src/jobs.rs:10 background note",
@@ -135,44 +137,52 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/lazy.rs:61 background note",
             // log writers: a logger's loop over the records handlers send it, and a task on a
             // runtime kept in a static for them, are background work; a `watch` receiver's
-            // `changed()` drives a reload; a queue of requests still serves
+            // `changed()` drives a reload; a queue of requests consumes events (a note too: a
+            // loop that accepts no connection takes no request from a network)
             "blocking-in-async src/logs.rs:10 background note",
             "blocking-in-async src/logs.rs:29 background note",
             "blocking-in-async src/logs.rs:38 startup note",
-            "blocking-in-async src/logs.rs:46 request error",
+            "blocking-in-async src/logs.rs:46 event note",
             // `mqtt::Integration::new` reads a file, but the handler calls
             // `http::Integration::new`: only setup() at startup reaches the MQTT one
-            "blocking-in-async src/main.rs:26 startup note",
+            "blocking-in-async src/main.rs:28 startup note",
             // a `gen-config` prompt loop waits for a person at a terminal, not for requests
             // a migration walking a table page by page is no event loop
             "blocking-in-async src/migration.rs:9 unknown note",
+            // a session's loop that reads frames from its connection, and a loop over connections
+            // that handles each peer's address (no `.accept()` in it), serve; an actor's loops
+            // over its mailbox and an event consumer consume events
+            "blocking-in-async src/sessions.rs:24 request error",
+            "blocking-in-async src/sessions.rs:33 request error",
+            "blocking-in-async src/sessions.rs:47 event note",
+            "blocking-in-async src/sessions.rs:50 event note",
             "blocking-in-async src/setup.rs:11 startup note",
             // a server made when its slot is empty (`if slot.is_some() { return }` then
             // `*slot = Some(new_server().await?)`) is made once, not per message
             "blocking-in-async src/slot.rs:13 startup note",
-            // a recursive fn that serves a route, event loop and all
-            "blocking-in-async src/walk.rs:11 request error",
-            // a channel asking the loop to spawn a source is control code; messages serve
+            // a recursive fn whose loop receives datagrams: it serves, event loop and all
+            "blocking-in-async src/walk.rs:13 request error",
+            // a channel asking the loop to spawn a source is control code; messages are events
             "blocking-in-async src/watch.rs:9 startup note",
-            "blocking-in-async src/watch.rs:12 request error",
-            // a watcher's callback owns the sender: once per edit; the jobs channel serves
+            "blocking-in-async src/watch.rs:12 event note",
+            // a watcher's callback owns the sender: once per edit; the jobs channel's events
             "blocking-in-async src/watch.rs:33 startup note",
-            "blocking-in-async src/watch.rs:36 request error",
+            "blocking-in-async src/watch.rs:36 event note",
             // a plain loop driven by a watcher's channel: once per edit
             "blocking-in-async src/watch.rs:55 startup note",
             // a branch that only dispatches Shutdown / Reload commands is control code; the
-            // jobs branch serves
+            // jobs branch consumes events
             "blocking-in-async src/watch.rs:79 startup note",
-            "blocking-in-async src/watch.rs:84 request error",
+            "blocking-in-async src/watch.rs:84 event note",
             // a plugin's loop of unit Connect / Close commands runs when the plugin starts or
-            // stops; a queue whose `Job(..)` carries a request serves
+            // stops; a queue whose `Job(..)` carries a request consumes events
             "blocking-in-async src/watch.rs:109 startup note",
-            "blocking-in-async src/watch.rs:121 request error",
+            "blocking-in-async src/watch.rs:121 event note",
             // a `select!` of a period and shutdown is a timer loop: background work
             "blocking-in-async src/watch.rs:136 background note",
             // walking an order's authorizations is no event loop; its events stream is one
             "blocking-in-async src/watch.rs:163 startup note",
-            "blocking-in-async src/watch.rs:167 request error",
+            "blocking-in-async src/watch.rs:167 event note",
             // `RecommendedWatcher::new(move |res| tx.blocking_send(res), ..)`: once per edit
             "blocking-in-async src/watch.rs:185 startup note",
             // a monitor a handler spawns (bound to a local, spawned by name) and leaves to
@@ -265,8 +275,8 @@ fn a_library_without_a_binary_reports_its_public_async_api_as_library() {
             "blocking-in-async src/connector.rs:27 unknown note",
             "blocking-in-async src/connector.rs:47 request error",
             "blocking-in-async src/lib.rs:4 library warning",
-            // an event loop of async code serves whatever it receives
-            "blocking-in-async src/lib.rs:13 request error",
+            // an event loop over a channel consumes events: no request from a network
+            "blocking-in-async src/lib.rs:13 event note",
         ]
     );
 }

@@ -148,6 +148,7 @@ fn health_vocabulary_and_framework_defaults() {
             "graceful-shutdown axum-nested/src/main.rs:1",
             "graceful-shutdown axum-rooted/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
+            "graceful-shutdown dropshot-api/src/main.rs:1",
             "graceful-shutdown oxhttp-sparql/src/main.rs:1",
             "graceful-shutdown rocket-ignite/src/main.rs:1",
             "graceful-shutdown tonic-grpc/src/main.rs:1",
@@ -162,6 +163,28 @@ fn health_vocabulary_and_framework_defaults() {
             "request-timeout: oxhttp-sparql/src/main.rs:13 `.with_global_timeout(..)`",
         ])
     );
+    // A file that uses warp only for `warp::http::HeaderValue` builds no filter: its stream's
+    // `.map(|name| async move { .. })` registers no handler (panamax's verify command).
+    assert!(r.findings.iter().any(|f| f.check == "blocking-in-async"
+        && f.file == "warp-ping/src/verify.rs"
+        && f.role.map(|r| r.as_str()) == Some("startup")));
+    // dropshot: `HttpServerStarter::new(..)` starts it, `#[endpoint { path = "/healthz" }]` is a
+    // route (its fn a request path), `ConfigDropshot { default_request_body_max_bytes: .. }` an
+    // explicit body limit.
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "dropshot-api",
+            &["health-endpoint", "request-body-limit"]
+        ),
+        set(&[
+            "health-endpoint: dropshot-api/src/main.rs:5 route `/healthz`",
+            "request-body-limit: dropshot-api/src/main.rs:20 `default_request_body_max_bytes` set on a server",
+        ])
+    );
+    assert!(r.findings.iter().any(|f| f.check == "blocking-in-async"
+        && f.file == "dropshot-api/src/main.rs"
+        && f.role.map(|r| r.as_str()) == Some("request")));
     // A route below an operator's root path: `&format!("{root_path}/health/ready")`.
     assert_eq!(
         verdicts_of(&r, "axum-rooted", &["health-endpoint"]),

@@ -243,7 +243,7 @@ fn outside_a_workspace_the_error_suggests_manifest_path() {
 /// code) is an error.
 fn failing_workspace() -> tempfile::TempDir {
     workspace(
-        "pub async fn serve(mut rx: tokio::sync::mpsc::Receiver<String>) {\n    while let Some(p) = rx.recv().await {\n        std::fs::write(p, b\"x\").ok();\n    }\n}\n",
+        "pub async fn serve(listener: tokio::net::TcpListener) {\n    while let Ok((_stream, peer)) = listener.accept().await {\n        std::fs::write(peer.to_string(), b\"x\").ok();\n    }\n}\n",
         None,
     )
 }

@@ -44,6 +44,11 @@ pub struct PresenceSpec {
     /// argument of `usize::MAX` lifts a limit and does not count.
     #[serde(default)]
     pub server_methods: Vec<String>,
+    /// Service checks: struct fields that count when set (`name: value`) in a file where the
+    /// service starts a server (dropshot's `ConfigDropshot { default_request_body_max_bytes: ..
+    /// }`).
+    #[serde(default)]
+    pub server_fields: Vec<String>,
     /// Service checks: code forms, recognized by shape, that count.
     #[serde(default)]
     pub forms: Vec<Form>,
@@ -135,6 +140,8 @@ pub struct PresenceMatcher {
     pub literals: Vec<String>,
     /// Methods that count in a file where the service starts a server.
     pub server_methods: Vec<String>,
+    /// Struct fields that count when set in a file where the service starts a server.
+    pub server_fields: Vec<String>,
     /// Code forms that count.
     pub forms: Vec<Form>,
 }
@@ -154,6 +161,7 @@ impl PresenceSpec {
             && self.framework_defaults.is_empty()
             && self.literals.is_empty()
             && self.server_methods.is_empty()
+            && self.server_fields.is_empty()
             && self.forms.is_empty()
         {
             errors.push(source.error_at_path(
@@ -192,6 +200,7 @@ impl PresenceSpec {
             defaults_off: self.defaults_off,
             literals: self.literals,
             server_methods: self.server_methods,
+            server_fields: self.server_fields,
             forms: self.forms,
         })
     }

@@ -10,7 +10,8 @@
 //! (1.x), hyper-util `server::conn::auto::Builder`, warp `serve`, poem `Server::new`, tide
 //! `new()`/`with_state()` + `listen`, salvo `Server::new`, actix-server `Server::build()` (a
 //! `tcp` server) with actix-http's `HttpService` (`http`), hickory-server's (and trust-dns's)
-//! `Server::new` / `ServerFuture::new` (a `datagram` DNS server). A plain accept loop (`accept()` with
+//! `Server::new` / `ServerFuture::new` (a `datagram` DNS server), dropshot
+//! `HttpServerStarter::new` / `ServerBuilder::new`. A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
 use std::collections::HashMap;
@@ -194,6 +195,18 @@ pub const FRAMEWORKS: &[Framework] = &[
         krate: "hyper-util",
         protocol: Purpose::Http,
         starts: &["hyper_util::server::conn::auto::Builder::new"],
+        attributes: &[],
+    },
+    // Oxide's dropshot: `HttpServerStarter::new(&config, api, ctx, &log)` (before 0.13) and
+    // `ServerBuilder::new(api, ctx, log)..start()` (buildomat, twentieth held-out set).
+    Framework {
+        krate: "dropshot",
+        protocol: Purpose::Http,
+        starts: &[
+            "dropshot::HttpServerStarter::new",
+            "dropshot::HttpServerStarter::new_with_tls",
+            "dropshot::ServerBuilder::new",
+        ],
         attributes: &[],
     },
     Framework {

@@ -22,6 +22,10 @@ pub enum Frame {
     Loop,
     /// Body of a loop that accepts connections (pushed inside its `Loop`).
     AcceptLoop,
+    /// Body of an event loop that takes requests from a network without accepting connections
+    /// (pushed inside its `Loop`): it receives datagrams (`sock.recv_from(&mut buf)`) or reads
+    /// a connection (`conn.read_frame()`); each one is a request, as an accepted connection is.
+    ServingLoop,
     /// Body of a `select!` branch that serves nothing: in an accept loop, one whose future
     /// accepts nothing; elsewhere, one whose future is an OS signal.
     OtherBranch,
@@ -97,6 +101,14 @@ pub fn in_accept_loop(nodes: &[FrameNode], frame: Option<u32>) -> bool {
     frames_up(nodes, frame)
         .take_while(|f| !matches!(f, Frame::Fn { .. }))
         .any(|f| matches!(f, Frame::AcceptLoop))
+}
+
+/// Is the innermost frame `frame` inside a loop of its fn that takes requests from a network
+/// (accepts connections or receives datagrams)?
+pub fn in_serving_loop(nodes: &[FrameNode], frame: Option<u32>) -> bool {
+    frames_up(nodes, frame)
+        .take_while(|f| !matches!(f, Frame::Fn { .. }))
+        .any(|f| matches!(f, Frame::AcceptLoop | Frame::ServingLoop))
 }
 
 /// Is the innermost body async (for `.await` analysis)?

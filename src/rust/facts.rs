@@ -101,6 +101,9 @@ pub struct Body {
     pub root: Option<Root>,
     /// Written inside a serving loop of its parent (see [`LoopKind`]).
     pub in_event_loop: Option<LoopKind>,
+    /// Written inside a loop of its fn that accepts connections or receives datagrams (see
+    /// [`crate::rust::in_serving_loop`]): what it runs serves a request.
+    pub in_serving_loop: bool,
     /// A closure or async block written as argument `.1` of the call recorded as site `.0`.
     pub given_to: Option<(u32, u32)>,
     /// Written in this event arm of its parent (index into [`Facts::arms`]).

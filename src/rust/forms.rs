@@ -42,7 +42,11 @@ pub fn text_evidence(
     s: &DetectedService,
     files: &[usize],
 ) -> Option<Evidence> {
-    if m.literals.is_empty() && m.server_methods.is_empty() && m.forms.is_empty() {
+    if m.literals.is_empty()
+        && m.server_methods.is_empty()
+        && m.server_fields.is_empty()
+        && m.forms.is_empty()
+    {
         return None;
     }
     let start_files: HashSet<usize> = s.starts.iter().map(|(i, _)| *i).collect();
@@ -53,6 +57,9 @@ pub fn text_evidence(
         let text = text.as_str();
         let mut found: Vec<(usize, String)> = literals(m, text);
         found.extend(server_methods(m, text, start_files.contains(&i)));
+        if start_files.contains(&i) {
+            found.extend(server_fields(m, text));
+        }
         if m.forms.contains(&Form::StreamedSizeLimit) {
             found.extend(streamed_size_limits(text));
         }
@@ -116,6 +123,33 @@ fn server_methods(m: &PresenceMatcher, text: &str, starts_here: bool) -> Vec<(us
             .any(|c| statement.contains(c));
             if starts_here || on_server {
                 out.push((at, format!("`.{name}(..)` on a server")));
+            }
+        }
+    }
+    out
+}
+
+/// `name: value` (a struct field set) for each of the server fields, where `value` does not
+/// lift the limit (`usize::MAX`).
+fn server_fields(m: &PresenceMatcher, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for name in &m.server_fields {
+        for (at, _) in text.match_indices(name.as_str()) {
+            let word_start = text
+                .get(..at)
+                .and_then(|b| b.chars().next_back())
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let rest = text.get(at + name.len()..).unwrap_or("").trim_start();
+            let Some(value) = rest.strip_prefix(':').filter(|r| !r.starts_with(':')) else {
+                continue;
+            };
+            let value = value.trim_start();
+            // A declaration (`pub default_request_body_max_bytes: usize,`) sets nothing.
+            let declared = ["usize", "u64", "u32", "Option"]
+                .iter()
+                .any(|t| value.strip_prefix(t).is_some_and(|r| !r.starts_with("::")));
+            if word_start && !declared {
+                out.push((at, format!("`{name}` set on a server")));
             }
         }
     }

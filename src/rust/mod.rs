@@ -37,7 +37,9 @@ mod tokens;
 mod types;
 mod visit;
 
-pub use contexts::{Frame, FrameNode, frames_up, in_accept_loop, runs_once_method, runs_once_path};
+pub use contexts::{
+    Frame, FrameNode, frames_up, in_accept_loop, in_serving_loop, runs_once_method, runs_once_path,
+};
 pub use engine::{
     Engine, FileInput, OnTokens, analyze_file, panic_message, parse_stack_pool, thread_count,
 };

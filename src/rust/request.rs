@@ -41,10 +41,11 @@ pub const ROUTE_REGISTRATIONS: &[&str] = &[
 /// warp filters: `and_then(h)`, `map(h)`, `then(h)` register handlers in files that use warp.
 pub const WARP_REGISTRATIONS: &[&str] = &["and_then", "map", "then", "untuple_one"];
 
-/// Attributes that make a fn a route handler (`#[get("/")]`, poem's `#[handler]`).
+/// Attributes that make a fn a route handler (`#[get("/")]`, poem's `#[handler]`, dropshot's
+/// `#[endpoint { method = GET, path = "/" }]`).
 pub const ROUTE_ATTRIBUTES: &[&str] = &[
     "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect", "route",
-    "routes", "handler", "oai",
+    "routes", "handler", "oai", "endpoint",
 ];
 
 /// Words that make an item worth parsing for the roles analysis.

@@ -149,6 +149,7 @@ impl Summarizer<'_, '_> {
             line,
             root: None,
             in_event_loop: None,
+            in_serving_loop: false,
             arm: None,
             given_to: None,
         });

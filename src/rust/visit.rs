@@ -160,12 +160,12 @@ impl<'a> Walker<'a> {
     /// prints the whole item back into tokens to find it).
     pub fn walk_item_at(&mut self, item: &syn::Item, bytes: std::ops::Range<usize>) {
         let text = self.text.get(bytes);
-        self.warp = text.is_some_and(|t| t.contains("warp::") || t.contains("warp::Filter"))
+        self.warp = text.is_some_and(names_warp_filters)
             || self
                 .res
                 .aliases()
                 .iter()
-                .any(|(_, p)| p.first().is_some_and(|f| f == "warp"));
+                .any(|(_, p)| p.first().is_some_and(|f| f == "warp") && !warp_reexport(p));
         // Exemptions are of `.unwrap()` / `.expect(..)` calls: an item naming neither has none.
         let unwraps = |t: &str| t.contains("unwrap") || t.contains("expect");
         if self.engine.request.skips && text.is_none_or(unwraps) {
@@ -226,6 +226,16 @@ impl<'a> Walker<'a> {
             (0, _) => Some(LoopKind::Timer),
             _ => Some(LoopKind::Event),
         }
+    }
+
+    /// Inside a loop of the innermost fn that accepts connections or receives datagrams?
+    pub(super) fn in_serving_loop(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .map(|(f, _)| f)
+            .take_while(|f| !matches!(f, Frame::Fn { .. }))
+            .any(|f| matches!(f, Frame::AcceptLoop | Frame::ServingLoop))
     }
 
     /// The innermost `OtherBranch` or `TimerBranch` of the innermost fn or closure.
@@ -657,24 +667,24 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
-        let event = self
-            .is_event_loop(|f| f.visit_block(&e.body))
-            .filter(|_| !control::loop_dispatches_only_control(&e.body));
+        let (event, network) = self.loop_sense(|f| f.visit_block(&e.body));
+        let event = event.filter(|_| !control::loop_dispatches_only_control(&e.body));
         let first = loop_start(e.label.as_ref(), e.loop_token.span);
-        let accept = self.enter_loop(event, span_to_block(&e.attrs, first, &e.body));
+        let span = span_to_block(&e.attrs, first, &e.body);
+        let accept = self.enter_loop(event, network && event.is_some(), span);
         visit::visit_expr_loop(self, e);
         self.leave_loop(event, accept);
     }
 
     fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
-        let event = self
-            .is_event_loop(|f| {
-                f.visit_expr(&e.cond);
-                f.visit_block(&e.body);
-            })
-            .filter(|_| !control::loop_dispatches_only_control(&e.body));
+        let (event, network) = self.loop_sense(|f| {
+            f.visit_expr(&e.cond);
+            f.visit_block(&e.body);
+        });
+        let event = event.filter(|_| !control::loop_dispatches_only_control(&e.body));
         let first = loop_start(e.label.as_ref(), e.while_token.span);
-        let accept = self.enter_loop(event, span_to_block(&e.attrs, first, &e.body));
+        let span = span_to_block(&e.attrs, first, &e.body);
+        let accept = self.enter_loop(event, network && event.is_some(), span);
         visit::visit_expr_while(self, e);
         self.leave_loop(event, accept);
     }
@@ -682,7 +692,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
         self.visit_expr(&e.expr);
         let first = loop_start(e.label.as_ref(), e.for_token.span);
-        let accept = self.enter_loop(None, span_to_block(&e.attrs, first, &e.body));
+        let accept = self.enter_loop(None, false, span_to_block(&e.attrs, first, &e.body));
         self.locals.push(HashMap::new());
         self.bind_names(&e.pat);
         self.visit_block(&e.body);
@@ -814,14 +824,15 @@ impl Walker<'_> {
         }
     }
 
-    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections.
-    /// Gives the number of accept frames pushed (for [`Walker::leave_loop`]).
-    fn enter_loop(&mut self, kind: Option<LoopKind>, span: Span) -> usize {
+    /// Pushes the frames of a loop: `Loop`, and `AcceptLoop` when it accepts connections, or
+    /// `ServingLoop` when it receives datagrams or (`network`) reads a connection. Gives the
+    /// number of those frames pushed (for [`Walker::leave_loop`]).
+    fn enter_loop(&mut self, kind: Option<LoopKind>, network: bool, span: Span) -> usize {
         self.push_frame(Frame::Loop);
         if let (Some(k), Some(b)) = (kind, self.bodies.last_mut()) {
             b.1[k as usize] += 1;
         }
-        self.accept_frame(span)
+        self.accept_frame(span, network)
     }
 
     fn leave_loop(&mut self, kind: Option<LoopKind>, accept: usize) {
@@ -841,4 +852,20 @@ fn strip_try(e: &Expr) -> &Expr {
         Expr::Try(t) => strip_try(&t.expr),
         other => other,
     }
+}
+
+/// Does item text name warp beyond its re-exports of `http` and `hyper` types (`warp::path`,
+/// `warp::Filter`, `warp::any()`)? A file that only uses `warp::http::HeaderValue` builds no
+/// filters: its `.map(..)` is a stream's or an iterator's (panamax's download tasks).
+fn names_warp_filters(text: &str) -> bool {
+    text.match_indices("warp::").any(|(i, found)| {
+        let rest = text.get(i + found.len()..).unwrap_or("");
+        !(rest.starts_with("http::") || rest.starts_with("hyper::"))
+    })
+}
+
+/// A `use warp::http::..` / `use warp::hyper::..` path: a re-exported type, no filter.
+fn warp_reexport(path: &[String]) -> bool {
+    path.get(1)
+        .is_some_and(|second| second == "http" || second == "hyper")
 }

@@ -1,7 +1,11 @@
 //! Roles: how every fn, closure and async block is reached.
 //!
-//! - *request*: route handlers, service impls, spawned tasks, bodies written inside an event
-//!   loop of async code (a `loop` / `while` that awaits), and everything they reach;
+//! - *request*: route handlers, service impls, bodies written inside an event loop of async
+//!   code (a `loop` / `while` that awaits) that accepts connections or receives datagrams (the
+//!   task it spawns per connection included), and everything they reach;
+//! - *event*: bodies written inside any other event loop of async code (a consumer of a
+//!   channel, a message bus, a file watcher, an actor's mailbox), and what they reach, unless a
+//!   request path reaches them too;
 //! - *background*: bodies inside a loop of async code that waits only for a timer (periodic
 //!   work: a cleanup every hour, a dump every minute) or in a `select!` branch whose future is
 //!   a timer, the event loops such a job, a one-time initialiser or a component on a runtime of
@@ -70,6 +74,9 @@ struct Edge {
     /// Serves in an event loop whatever the loop's code is part of: a task spawned there (one
     /// per connection or message), or a call in a loop that accepts connections.
     serves: bool,
+    /// In a loop that takes requests from a network (accepts connections or receives
+    /// datagrams): an event loop there serves requests; any other event loop consumes events.
+    takes_requests: bool,
 }
 
 /// Edges between bodies and the roots of each role.
@@ -77,6 +84,7 @@ struct Edge {
 struct Graph {
     edges: Vec<Vec<Edge>>,
     request: Vec<(BodyId, Reach)>,
+    event: Vec<(BodyId, Reach)>,
     background: Vec<(BodyId, Reach)>,
     startup: Vec<(BodyId, Reach)>,
     library: Vec<(BodyId, Reach)>,
@@ -127,6 +135,10 @@ pub fn assign(
                 {
                     Role::Background
                 }
+                // An event loop that takes no request from a network (a channel, a message
+                // bus, a watcher, an actor's mailbox) consumes events; what it runs serves a
+                // request only when a request path reaches it too.
+                How::EventLoop if m.loops_serve(e.at.0) && !e.takes_requests => Role::Event,
                 How::EventLoop if m.loops_serve(e.at.0) => Role::Request,
                 How::TimerLoop if m.loops_serve(e.at.0) => Role::Background,
                 How::TimerEvent => Role::Background,
@@ -140,6 +152,7 @@ pub fn assign(
             };
             match role {
                 Role::Request => g.request.push((e.to, r)),
+                Role::Event => g.event.push((e.to, r)),
                 _ => g.background.push((e.to, r)),
             }
         }
@@ -162,7 +175,7 @@ pub fn assign(
         .filter(|(_, e)| e.how == How::TimerLoop && m.loops_serve(e.at.0))
         .map(|(from, e)| (from, e.to))
         .collect();
-    for roots in [g.request, g.background, g.library, g.startup] {
+    for roots in [g.request, g.event, g.background, g.library, g.startup] {
         bfs(&g.edges, &mut reach, roots, &periodic);
     }
     let mut in_job = vec![false; n];
@@ -296,6 +309,7 @@ fn bodies(
                 at: (f, b.line),
                 how,
                 serves: b.root == Some(Root::Spawn),
+                takes_requests: b.in_serving_loop,
             };
             g.edges[p as usize].push(edge);
         }
@@ -358,6 +372,7 @@ fn sites(
                 how,
                 serves: site.root == Some(Root::Spawn)
                     || crate::rust::in_accept_loop(&s.facts.frames, site.frame),
+                takes_requests: crate::rust::in_serving_loop(&s.facts.frames, site.frame),
             };
             g.edges[from as usize].push(edge);
         }

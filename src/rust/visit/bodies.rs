@@ -35,6 +35,7 @@ impl Walker<'_> {
             _ => self.body(),
         };
         let in_event_loop = parent.and_then(|_| self.in_event_loop());
+        let in_serving_loop = parent.is_some() && self.in_serving_loop();
         let arm = parent.and_then(|_| self.current_arm());
         let given_to = self.given.remove(&expr);
         // A sync closure runs where it is called: inside an event loop it continues it.
@@ -49,6 +50,7 @@ impl Walker<'_> {
             line,
             root,
             in_event_loop,
+            in_serving_loop,
             given_to,
             arm,
         });
@@ -396,6 +398,13 @@ impl Walker<'_> {
         for a in attrs {
             let segs = segments(a.path());
             let Some(last) = segs.last() else { continue };
+            if last == "endpoint" {
+                // dropshot: `#[endpoint { method = GET, path = "/health" }]`.
+                if let Some(lit) = super::serve::named_path_arg(a) {
+                    self.route_fact(&lit, a.span().start().line as u32);
+                }
+                continue;
+            }
             if !crate::rust::engine::ROUTE_CALLS.contains(&last.as_str()) {
                 if let syn::Meta::List(list) = &a.meta {
                     let line = a.span().start().line as u32;

@@ -326,17 +326,21 @@ impl Walker<'_> {
     }
 
     /// Pushes `AcceptLoop` inside a loop whose text accepts connections (`.accept()` /
-    /// `.incoming()`, also inside `select!`). Gives the number of frames pushed.
-    pub(super) fn accept_frame(&mut self, span: Span) -> usize {
+    /// `.incoming()`, also inside `select!`), or `ServingLoop` inside one that receives
+    /// datagrams (`.recv_from(..)`) or reads a connection (`network`). Gives the number of
+    /// frames pushed.
+    pub(super) fn accept_frame(&mut self, span: Span, network: bool) -> usize {
         let text = self
             .text
             .get(crate::rust::split::span_bytes(span))
             .unwrap_or("");
-        if accepts_connections(text) {
-            self.push_frame(Frame::AcceptLoop);
-            return 1;
-        }
-        0
+        let frame = match () {
+            _ if accepts_connections(text) => Frame::AcceptLoop,
+            _ if network || receives_datagrams(text) => Frame::ServingLoop,
+            _ => return 0,
+        };
+        self.push_frame(frame);
+        1
     }
 
     /// The branches of a `select!` (read as future, body, future, body, …): in an accept loop
@@ -467,6 +471,14 @@ impl Walker<'_> {
             self.route_fact(&lit, line);
         }
     }
+}
+
+/// Does a loop's text receive datagrams from a socket (`sock.recv_from(&mut buf)`,
+/// `recv_buf_from`)?
+fn receives_datagrams(text: &str) -> bool {
+    [".recv_from(", ".recv_buf_from("]
+        .iter()
+        .any(|m| text.contains(m))
 }
 
 /// Does loop text call `.accept()` or `.incoming()` (no arguments)?

@@ -19,10 +19,14 @@ impl Walker<'_> {
     /// an OS signal (`loop { sighup.recv().await; reload() }` runs on an operator's request),
     /// when it only awaits calls that are no event (a retry loop around `client.login(..)`, a
     /// batch loop of deletes), or when it only sleeps until a deadline (`if start.elapsed() >=
-    /// budget { bail!(..) }`: a bounded wait). `scan` visits its parts.
-    pub(super) fn is_event_loop(&self, scan: impl FnOnce(&mut LoopAwaits)) -> Option<LoopKind> {
+    /// budget { bail!(..) }`: a bounded wait). `scan` visits its parts. Also: does an event
+    /// loop take its events from a network connection (see [`LoopAwaits::takes_network_requests`])?
+    pub(super) fn loop_sense(
+        &self,
+        scan: impl FnOnce(&mut LoopAwaits),
+    ) -> (Option<LoopKind>, bool) {
         if !self.in_async() {
-            return None;
+            return (None, false);
         }
         let body = self.fn_body();
         let mut f = LoopAwaits {
@@ -36,10 +40,12 @@ impl Walker<'_> {
             receives: false,
             ticks: false,
             deadline: false,
+            network_wait: false,
+            addressed: false,
         };
         scan(&mut f);
         let driven = f.first_is_signal == Some(false);
-        if f.select || (driven && f.receives) {
+        let kind = if f.select || (driven && f.receives) {
             // A job runner's loop (`background_job::start`, `jobs/runner.rs`, `fn
             // run_scheduler`) takes its events from a queue of work, not from clients.
             Some(if self.in_background_code() {
@@ -51,7 +57,9 @@ impl Walker<'_> {
             Some(LoopKind::Timer)
         } else {
             None
-        }
+        };
+        let takes_network_requests = kind == Some(LoopKind::Event) && f.takes_network_requests();
+        (kind, takes_network_requests)
     }
 }
 
@@ -137,7 +145,117 @@ pub(super) struct LoopAwaits<'w> {
     receives: bool,
     ticks: bool,
     deadline: bool,
+    /// An await reads from a network connection (see [`reads_a_connection`]).
+    network_wait: bool,
+    /// It names a peer's address (`client_addr`, `peer_addr`, `remote_addr`): what it handles
+    /// came from a connection.
+    addressed: bool,
 }
+
+impl LoopAwaits<'_> {
+    /// Does the loop take its events from a network connection: an await reads one
+    /// (`self.connection.receive()`, `self.get_packet()`, `tunnel_listener.next()`), or it
+    /// handles a peer's address (`let (stream, client_addr) = client?`)? Otherwise its events
+    /// come from a channel, a watcher, a message bus or an actor's mailbox.
+    fn takes_network_requests(&self) -> bool {
+        self.network_wait || self.addressed
+    }
+}
+
+/// Words of a receiver's or a call's name that say a network connection.
+const CONNECTION_WORDS: &[&str] = &[
+    "conn",
+    "connection",
+    "connections",
+    "cnx",
+    "socket",
+    "sock",
+    "listener",
+    "client",
+    "clients",
+    "peer",
+    "peers",
+    "session",
+    "packet",
+    "packets",
+    "tcp",
+    "tls",
+    "ws",
+    "websocket",
+    "framed",
+    "datagram",
+    "datagrams",
+];
+
+/// Words of a receiver's name that say a channel, a bus or a watcher (`client_event_consumer`,
+/// `peer_events_rx`): what arrives there was sent by the process itself.
+const CHANNEL_WORDS: &[&str] = &[
+    "rx",
+    "receiver",
+    "consumer",
+    "queue",
+    "queues",
+    "channel",
+    "chan",
+    "inbox",
+    "mailbox",
+    "box",
+    "event",
+    "events",
+    "signal",
+    "signals",
+    "watcher",
+    "watched",
+    "subscriber",
+    "subscription",
+    "topic",
+    "bus",
+    "notify",
+    "notifications",
+];
+
+/// Does an awaited expression read from a network connection: a method whose receiver or
+/// name has a word of [`CONNECTION_WORDS`] and whose receiver has none of [`CHANNEL_WORDS`]
+/// (`conn.read_frame()`, `self.connection.receive()`, `self.get_packet()`), or a fn named so
+/// (`read_packet(&mut stream)`, `pop_next_client_request(..)`)?
+fn reads_a_connection(e: &Expr) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split('_')
+            .map(str::to_string)
+            .collect()
+    };
+    let has = |ws: &[String], set: &[&str]| ws.iter().any(|w| set.contains(&w.as_str()));
+    match strip(e) {
+        Expr::MethodCall(m) => {
+            let receiver = receiver_name(&m.receiver)
+                .map(|n| words(&n))
+                .unwrap_or_default();
+            let method = words(&m.method.to_string());
+            !has(&receiver, CHANNEL_WORDS)
+                && (has(&receiver, CONNECTION_WORDS) || has(&method, CONNECTION_WORDS))
+        }
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| has(&words(&s.ident.to_string()), CONNECTION_WORDS)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Names of a peer's address.
+const PEER_ADDRESSES: &[&str] = &[
+    "client_addr",
+    "peer_addr",
+    "remote_addr",
+    "client_address",
+    "peer_address",
+    "remote_address",
+];
 
 impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_local(&mut self, l: &'ast syn::Local) {
@@ -164,6 +282,7 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         }
         let mut names = AwaitedNames::default();
         names.visit_expr(&e.base);
+        self.network_wait |= names.receives && reads_a_connection(&e.base);
         if names.interactive {
             // A prompt loop waits for a person at a terminal: a CLI's dialogue, no requests.
             return;
@@ -188,7 +307,9 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         visit::visit_expr_method_call(self, m);
     }
     fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
-        self.deadline |= i.to_string().contains("deadline");
+        let name = i.to_string();
+        self.deadline |= name.contains("deadline");
+        self.addressed |= PEER_ADDRESSES.contains(&name.as_str());
     }
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}

@@ -210,10 +210,11 @@ pub fn with_role(
         .and_then(|s| s.event_loop)
         .filter(|_| cx.model.loops_serve(file as u32));
     let job = global.is_some_and(|b| cx.model.in_background_job(b));
-    // An accept loop serves wherever it runs (on a component's own runtime too).
-    let accepts = site
+    // A loop that accepts connections or receives datagrams serves wherever it runs (on a
+    // component's own runtime too); any other event loop consumes events.
+    let serving = site
         .zip(cx.summaries.get(file).copied().flatten())
-        .is_some_and(|(site, s)| rust::in_accept_loop(&s.facts.frames, site.frame));
+        .is_some_and(|(site, s)| rust::in_serving_loop(&s.facts.frames, site.frame));
     let summary = cx.summaries.get(file).copied().flatten();
     let timer_arm = site.zip(summary).and_then(|(site, s)| {
         let arm = site
@@ -231,7 +232,8 @@ pub fn with_role(
         _ if timer_arm.is_some() => Role::Background,
         (Some(LoopKind::Timer), Some(Role::Request)) if spawned => Role::Background,
         (_, Some(Role::Request)) => Role::Request,
-        (Some(LoopKind::Event), _) if !job || accepts => Role::Request,
+        (Some(LoopKind::Event), _) if serving => Role::Request,
+        (Some(LoopKind::Event), _) if !job => Role::Event,
         (Some(_), _) => Role::Background,
         (None, Some(r)) => r,
         (None, None) => Role::Unknown,
