@@ -320,8 +320,8 @@ pub struct Finding {
     pub fingerprint: String,
     /// Set when an inline comment, the config or a baseline suppresses it.
     pub suppressed: Option<Suppression>,
-    /// How the flagged code is reached (request, background, library, startup, unknown), for checks that
-    /// use roles.
+    /// How the flagged code is reached (request, event, background, library, startup,
+    /// unknown), for checks that use roles.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub role: Option<Role>,
     /// Other places that explain the finding (the path from a root, the steps of an

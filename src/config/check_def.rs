@@ -18,7 +18,8 @@ pub struct CheckDef {
     pub category: String,
     /// Default severity.
     pub severity: Severity,
-    /// Severity by the role of the flagged code (`request`, `background`, `library`, `startup`, `unknown`).
+    /// Severity by the role of the flagged code (`request`, `event`, `background`, `library`,
+    /// `startup`, `unknown`).
     #[serde(default)]
     pub severity_by_role: std::collections::BTreeMap<String, Severity>,
     /// A sentence appended to a finding's message by the role of the flagged code.

@@ -50,7 +50,8 @@ pub struct CallSpec {
     /// Also flag calls of workspace fns that transitively make a matching call.
     #[serde(default)]
     pub interprocedural: bool,
-    /// Only calls in code of these roles (`request`, `background`, `library`, `startup`, `unknown`).
+    /// Only calls in code of these roles (`request`, `event`, `background`, `library`, `startup`,
+    /// `unknown`).
     #[serde(default)]
     pub roles: Vec<String>,
     /// With `receiver_methods`: the type the receiver method is called on (`a` in
