@@ -59,6 +59,9 @@ pub struct TextMatcher {
     /// A regex every reported match implies (see [`super::text_gate`]): a text it does not
     /// match is not searched.
     gate: Option<std::sync::Arc<regex_automata::meta::Regex>>,
+    /// The branches of the pattern that can pass through `at` (see
+    /// [`super::text_gate::at_branches`]): a match they do not reproduce reports nothing.
+    at_branches: Option<std::sync::Arc<regex_automata::meta::Regex>>,
     /// Prefilter literals (empty: always run the regex).
     needles: Vec<String>,
     /// Macros whose bodies are blanked first.
@@ -81,6 +84,7 @@ struct Compiled {
     regex: regex::Regex,
     ascii: Option<std::sync::Arc<Twin>>,
     gate: Option<std::sync::Arc<regex_automata::meta::Regex>>,
+    at_branches: Option<std::sync::Arc<regex_automata::meta::Regex>>,
 }
 
 impl Compiled {
@@ -88,6 +92,7 @@ impl Compiled {
         Compiled {
             ascii: Twin::new(&regex).map(std::sync::Arc::new),
             gate: super::text_gate::gate(regex.as_str()).map(std::sync::Arc::new),
+            at_branches: super::text_gate::at_branches(regex.as_str()).map(std::sync::Arc::new),
             regex,
         }
     }
@@ -146,10 +151,19 @@ impl TextSpec {
         };
         let files = compile_globs(&self.files, source, &child(base, "files"));
         match (compiled, files) {
-            (Ok(Compiled { regex, ascii, gate }), Ok(files)) => Ok(TextMatcher {
+            (
+                Ok(Compiled {
+                    regex,
+                    ascii,
+                    gate,
+                    at_branches,
+                }),
+                Ok(files),
+            ) => Ok(TextMatcher {
                 has_at: regex.capture_names().flatten().any(|n| n == "at"),
                 ascii,
                 gate,
+                at_branches,
                 needles: self.needles,
                 mask_macros: self.mask_macros,
                 mask_strings: self.mask_strings,
@@ -211,6 +225,9 @@ impl TextMatcher {
             .filter(|(m, _)| self.has_needle(text.get(m.clone()).unwrap_or_default()))
             .filter_map(|(m, finder)| match self.has_at {
                 true => {
+                    if !self.may_pass_at(text, &m) {
+                        return None;
+                    }
                     let at = self.finder(finder).captures_at(text, m.start)?.name("at")?;
                     Some(at.range())
                 }
@@ -234,6 +251,18 @@ impl TextMatcher {
             Some(twin) => twin.regex(&self.regex, finder),
             None => &self.regex,
         }
+    }
+
+    /// Could the match `m` of the whole pattern have gone through the `at` group: do the
+    /// pattern's `at` branches, anchored at its start, end where it does? (True without them.)
+    fn may_pass_at(&self, text: &str, m: &std::ops::Range<usize>) -> bool {
+        let Some(branches) = &self.at_branches else {
+            return true;
+        };
+        let input = regex_automata::Input::new(text)
+            .span(m.clone())
+            .anchored(regex_automata::Anchored::Yes);
+        branches.search(&input).is_some_and(|b| b.end() == m.end)
     }
 
     /// Does `text` contain one of the needles (or are there none)?

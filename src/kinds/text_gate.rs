@@ -40,6 +40,49 @@ pub fn gate(pattern: &str) -> Option<meta::Regex> {
         .ok()
 }
 
+/// The branches of `pattern` (compiled multi-line) that can pass through the `at` group, in
+/// their order, the others (comment lines, test modules) left out; None when there are none to
+/// leave out. Anchored at a match of the whole pattern, it ends where that match does exactly
+/// when the match went through such a branch (the branches before it failed there in both), so a
+/// match it does not reproduce needs no capture search: finding its groups would run a capture
+/// engine over a whole test module only to learn that `at` took no part.
+pub fn at_branches(pattern: &str) -> Option<meta::Regex> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let pruned = without_other_branches(&hir)?;
+    meta::Builder::new()
+        .configure(meta::Config::new().nfa_size_limit(Some(10 * (1 << 20))))
+        .build_from_hir(&pruned)
+        .ok()
+}
+
+/// `hir` with the branches of its outermost alternation that hold no `at` group left out (also
+/// below a concatenation whose only part that holds the group is that alternation); None when
+/// nothing is left out.
+fn without_other_branches(hir: &Hir) -> Option<Hir> {
+    match hir.kind() {
+        HirKind::Alternation(subs) => {
+            let kept: Vec<Hir> = subs.iter().filter(|s| holds_at(s)).cloned().collect();
+            (!kept.is_empty() && kept.len() < subs.len()).then(|| Hir::alternation(kept))
+        }
+        HirKind::Concat(subs) => {
+            let mut holding = subs.iter().enumerate().filter(|(_, s)| holds_at(s));
+            let (at, part) = holding.next()?;
+            if holding.next().is_some() {
+                return None;
+            }
+            let pruned = without_other_branches(part)?;
+            let mut parts = subs.clone();
+            *parts.get_mut(at)? = pruned;
+            Some(Hir::concat(parts))
+        }
+        _ => None,
+    }
+}
+
 /// Does `hir` hold the `at` group?
 fn holds_at(hir: &Hir) -> bool {
     match hir.kind() {
@@ -100,7 +143,7 @@ fn is_word_look(look: Look) -> bool {
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
-    use super::gate;
+    use super::{at_branches, gate};
 
     const SKIPPING: &str = r"^[ \t]*//[^\n]*|(?P<at>\bstatic\s+mut\s+\w+)\s*:";
 
@@ -123,5 +166,29 @@ mod tests {
         );
         assert!(!g.is_match("a"));
         assert!(gate(r"a|b").is_none(), "no `at` group: no gate");
+    }
+
+    #[test]
+    fn the_at_branches_reproduce_only_matches_through_the_group() {
+        let b = at_branches(SKIPPING).expect("branches to leave out");
+        let ends_at = |text: &str, span: std::ops::Range<usize>| {
+            let input = regex_automata::Input::new(text)
+                .span(span.clone())
+                .anchored(regex_automata::Anchored::Yes);
+            b.search(&input).is_some_and(|m| m.end() == span.end)
+        };
+        let text = "// static mut A: u8\nstatic mut B: u8 = 0;\n";
+        // The comment line is a match of the skipping branch: not reproduced.
+        assert!(!ends_at(text, 0..19));
+        // `static mut B:` is the `at` branch's match.
+        assert!(ends_at(text, 20..33));
+        assert!(
+            at_branches(r"a|b").is_none(),
+            "no `at` group: nothing left out"
+        );
+        assert!(
+            at_branches(r"x(?P<at>a|b)").is_none(),
+            "every branch of the outer alternation holds it"
+        );
     }
 }
