@@ -156,6 +156,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             "blocking-in-async src/sessions.rs:33 request error",
             "blocking-in-async src/sessions.rs:47 event note",
             "blocking-in-async src/sessions.rs:50 event note",
+            // an agent's loop awaiting its own requests to a server (`client.worker_job().send()`)
+            // takes no request from a network
+            "blocking-in-async src/sessions.rs:77 event note",
             "blocking-in-async src/setup.rs:11 startup note",
             // a server made when its slot is empty (`if slot.is_some() { return }` then
             // `*slot = Some(new_server().await?)`) is made once, not per message
