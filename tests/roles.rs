@@ -159,6 +159,12 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // an agent's loop awaiting its own requests to a server (`client.worker_job().send()`)
             // takes no request from a network
             "blocking-in-async src/sessions.rs:77 event note",
+            // a retry loop around a socket's accept loop removes the stale socket once per
+            // restart (`let mut incoming = listener.incoming();` accepts nothing by itself); the
+            // loop walking `incoming` serves each connection
+            "blocking-in-async src/sessions.rs:87 event note",
+            "blocking-in-async src/sessions.rs:88 event note",
+            "blocking-in-async src/sessions.rs:93 request error",
             "blocking-in-async src/setup.rs:11 startup note",
             // a server made when its slot is empty (`if slot.is_some() { return }` then
             // `*slot = Some(new_server().await?)`) is made once, not per message

@@ -481,16 +481,20 @@ fn receives_datagrams(text: &str) -> bool {
         .any(|m| text.contains(m))
 }
 
-/// Does loop text call `.accept()` or `.incoming()` (no arguments)?
+/// Does loop text call `.accept()` or `.incoming()` (no arguments)? An `.incoming()` that only
+/// makes a stream for a local (`let mut incoming = listener.incoming();`) accepts nothing there:
+/// the loop that walks the stream does (fluvio's retry loop around its monitoring socket,
+/// nineteenth held-out set).
 fn accepts_connections(text: &str) -> bool {
     ["accept", "incoming"].iter().any(|m| {
         text.match_indices(&format!(".{m}")).any(|(i, found)| {
-            text.get(i + found.len()..)
+            let after_call = text
+                .get(i + found.len()..)
                 .map(str::trim_start)
-                .is_some_and(|rest| {
-                    rest.strip_prefix('(')
-                        .is_some_and(|r| r.trim_start().starts_with(')'))
-                })
+                .and_then(|rest| rest.strip_prefix('('))
+                .map(str::trim_start)
+                .and_then(|r| r.strip_prefix(')'));
+            after_call.is_some_and(|rest| *m == "accept" || !rest.trim_start().starts_with(';'))
         })
     })
 }

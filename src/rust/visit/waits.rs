@@ -42,6 +42,7 @@ impl Walker<'_> {
             deadline: false,
             network_wait: false,
             addressed: false,
+            nested: 0,
         };
         scan(&mut f);
         let driven = f.first_is_signal == Some(false);
@@ -150,6 +151,9 @@ pub(super) struct LoopAwaits<'w> {
     /// It names a peer's address (`client_addr`, `peer_addr`, `remote_addr`): what it handles
     /// came from a connection.
     addressed: bool,
+    /// Depth of the loops inside the loop being judged: a nested loop's connection reads (a
+    /// retry loop around an accept loop) are that loop's, not the outer one's.
+    nested: u32,
 }
 
 impl LoopAwaits<'_> {
@@ -171,6 +175,7 @@ const CONNECTION_WORDS: &[&str] = &[
     "socket",
     "sock",
     "listener",
+    "incoming",
     "client",
     "clients",
     "peer",
@@ -296,7 +301,7 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
         }
         let mut names = AwaitedNames::default();
         names.visit_expr(&e.base);
-        self.network_wait |= names.receives && reads_a_connection(&e.base);
+        self.network_wait |= self.nested == 0 && names.receives && reads_a_connection(&e.base);
         if names.interactive {
             // A prompt loop waits for a person at a terminal: a CLI's dialogue, no requests.
             return;
@@ -323,7 +328,22 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
     fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
         let name = i.to_string();
         self.deadline |= name.contains("deadline");
-        self.addressed |= PEER_ADDRESSES.contains(&name.as_str());
+        self.addressed |= self.nested == 0 && PEER_ADDRESSES.contains(&name.as_str());
+    }
+    fn visit_expr_loop(&mut self, e: &'ast syn::ExprLoop) {
+        self.nested += 1;
+        visit::visit_expr_loop(self, e);
+        self.nested -= 1;
+    }
+    fn visit_expr_while(&mut self, e: &'ast syn::ExprWhile) {
+        self.nested += 1;
+        visit::visit_expr_while(self, e);
+        self.nested -= 1;
+    }
+    fn visit_expr_for_loop(&mut self, e: &'ast syn::ExprForLoop) {
+        self.nested += 1;
+        visit::visit_expr_for_loop(self, e);
+        self.nested -= 1;
     }
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
