@@ -28,12 +28,18 @@ const AT: &str = "at";
 /// The gate of `pattern` (compiled multi-line, as text checks are), or None when the pattern
 /// has no `at` group (every match is reported: nothing to narrow) or the gate does not build.
 pub fn gate(pattern: &str) -> Option<meta::Regex> {
+    compiled_part(pattern, through_at)
+}
+
+/// `pattern` parsed as text checks compile it (multi-line), narrowed by `part`, compiled; None
+/// when `part` leaves nothing or it does not build.
+fn compiled_part(pattern: &str, part: fn(&Hir) -> Option<Hir>) -> Option<meta::Regex> {
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)
         .build()
         .parse(pattern)
         .ok()?;
-    let narrowed = through_at(&hir)?;
+    let narrowed = part(&hir)?;
     meta::Builder::new()
         .configure(meta::Config::new().nfa_size_limit(Some(10 * (1 << 20))))
         .build_from_hir(&narrowed)
@@ -47,16 +53,7 @@ pub fn gate(pattern: &str) -> Option<meta::Regex> {
 /// match it does not reproduce needs no capture search: finding its groups would run a capture
 /// engine over a whole test module only to learn that `at` took no part.
 pub fn at_branches(pattern: &str) -> Option<meta::Regex> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let pruned = without_other_branches(&hir)?;
-    meta::Builder::new()
-        .configure(meta::Config::new().nfa_size_limit(Some(10 * (1 << 20))))
-        .build_from_hir(&pruned)
-        .ok()
+    compiled_part(pattern, without_other_branches)
 }
 
 /// `hir` with the branches of its outermost alternation that hold no `at` group left out (also
