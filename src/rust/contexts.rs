@@ -104,7 +104,7 @@ pub fn in_accept_loop(nodes: &[FrameNode], frame: Option<u32>) -> bool {
 }
 
 /// Is the innermost frame `frame` inside a loop of its fn that takes requests from a network
-/// (accepts connections or receives datagrams)?
+/// (accepts connections, receives datagrams or reads a connection)?
 pub fn in_serving_loop(nodes: &[FrameNode], frame: Option<u32>) -> bool {
     frames_up(nodes, frame)
         .take_while(|f| !matches!(f, Frame::Fn { .. }))

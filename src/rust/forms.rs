@@ -148,7 +148,8 @@ fn server_fields(m: &PresenceMatcher, text: &str) -> Vec<(usize, String)> {
             let declared = ["usize", "u64", "u32", "Option"]
                 .iter()
                 .any(|t| value.strip_prefix(t).is_some_and(|r| !r.starts_with("::")));
-            if word_start && !declared {
+            let lifted = value.starts_with("usize::MAX") || value.starts_with("u64::MAX");
+            if word_start && !declared && !lifted {
                 out.push((at, format!("`{name}` set on a server")));
             }
         }

@@ -228,7 +228,8 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Inside a loop of the innermost fn that accepts connections or receives datagrams?
+    /// Inside a loop of the innermost fn that takes requests from a network (see
+    /// [`crate::rust::in_serving_loop`])?
     pub(super) fn in_serving_loop(&self) -> bool {
         self.frames
             .iter()

@@ -1,8 +1,9 @@
 //! Roles: how every fn, closure and async block is reached.
 //!
 //! - *request*: route handlers, service impls, bodies written inside an event loop of async
-//!   code (a `loop` / `while` that awaits) that accepts connections or receives datagrams (the
-//!   task it spawns per connection included), and everything they reach;
+//!   code (a `loop` / `while` that awaits) that takes requests from a network: it accepts
+//!   connections, receives datagrams or reads a connection (the task it spawns per connection
+//!   included); and everything they reach;
 //! - *event*: bodies written inside any other event loop of async code (a consumer of a
 //!   channel, a message bus, a file watcher, an actor's mailbox), and what they reach, unless a
 //!   request path reaches them too;
@@ -74,8 +75,8 @@ struct Edge {
     /// Serves in an event loop whatever the loop's code is part of: a task spawned there (one
     /// per connection or message), or a call in a loop that accepts connections.
     serves: bool,
-    /// In a loop that takes requests from a network (accepts connections or receives
-    /// datagrams): an event loop there serves requests; any other event loop consumes events.
+    /// In a loop that takes requests from a network (accepts connections, receives datagrams or
+    /// reads a connection): an event loop there serves requests; any other consumes events.
     takes_requests: bool,
 }
 

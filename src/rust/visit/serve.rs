@@ -334,10 +334,12 @@ impl Walker<'_> {
             .text
             .get(crate::rust::split::span_bytes(span))
             .unwrap_or("");
-        let frame = match () {
-            _ if accepts_connections(text) => Frame::AcceptLoop,
-            _ if network || receives_datagrams(text) => Frame::ServingLoop,
-            _ => return 0,
+        let frame = if accepts_connections(text) {
+            Frame::AcceptLoop
+        } else if network || receives_datagrams(text) {
+            Frame::ServingLoop
+        } else {
+            return 0;
         };
         self.push_frame(frame);
         1

@@ -20,7 +20,8 @@ impl Walker<'_> {
     /// when it only awaits calls that are no event (a retry loop around `client.login(..)`, a
     /// batch loop of deletes), or when it only sleeps until a deadline (`if start.elapsed() >=
     /// budget { bail!(..) }`: a bounded wait). `scan` visits its parts. Also: does an event
-    /// loop take its events from a network connection (see [`LoopAwaits::takes_network_requests`])?
+    /// loop take its events from a network connection (see
+    /// [`LoopAwaits::takes_network_requests`])?
     pub(super) fn loop_sense(
         &self,
         scan: impl FnOnce(&mut LoopAwaits),

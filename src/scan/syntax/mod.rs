@@ -210,8 +210,9 @@ pub fn with_role(
         .and_then(|s| s.event_loop)
         .filter(|_| cx.model.loops_serve(file as u32));
     let job = global.is_some_and(|b| cx.model.in_background_job(b));
-    // A loop that accepts connections or receives datagrams serves wherever it runs (on a
-    // component's own runtime too); any other event loop consumes events.
+    // A loop that takes requests from a network (accepts connections, receives datagrams, reads
+    // a connection) serves wherever it runs (on a component's own runtime too); any other event
+    // loop consumes events.
     let serving = site
         .zip(cx.summaries.get(file).copied().flatten())
         .is_some_and(|(site, s)| rust::in_serving_loop(&s.facts.frames, site.frame));
