@@ -26,11 +26,14 @@ pub enum Root {
     /// Given to a one-time initialisation (`get_or_init`, `call_once`): runs once, whoever
     /// gets there first.
     Once,
-    /// Run on a runtime of its own: given to `block_on` inside a closure a thread runs
-    /// (`thread::spawn(move || rt.block_on(async { .. }))`), or an impl method under
-    /// `#[tokio::main]` (a component's own runtime). A component's loops: blocking there stalls
-    /// only that component, not a server's executor.
+    /// Run on a runtime of its own: an impl method under `#[tokio::main]` (a component's own
+    /// runtime), or a task spawned on a runtime kept in a static (`LOGGING_RUNTIME.spawn(..)`).
+    /// A component's loops: blocking there stalls only that component, not a server's executor.
     Runtime,
+    /// Given to `block_on` inside a closure a thread runs (`thread::spawn(move ||
+    /// rt.block_on(async { .. }))`): a runtime of its own, in a thread of its own. A request
+    /// that starts one does not run its code (unlike a static runtime shared by requests).
+    ThreadRuntime,
 }
 
 /// What kind of body.

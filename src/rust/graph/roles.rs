@@ -227,7 +227,7 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> (HashSet<usize>, HashSet<usize>)
         .edges
         .iter()
         .flatten()
-        .filter(|e| e.how == How::Given(Root::Runtime))
+        .filter(|e| matches!(e.how, How::Given(Root::Runtime | Root::ThreadRuntime)))
         .map(|e| e.to as usize);
     (
         reached(g, timer_jobs.chain(initialisers)),
@@ -432,9 +432,14 @@ fn bfs(
     while let Some((b, role)) = queue.pop_front() {
         // A timer-sent event's arm is a background root of its own, whoever dispatches it.
         let edges = edges.get(b as usize).into_iter().flatten();
+        // A runtime of its own that a request starts in a thread (`std::thread::spawn(move ||
+        // rt.block_on(job))` in a handler) runs its code off the request's runtime: blocking
+        // there stalls that runtime alone (dozer's UI server, twenty-second held-out set). A
+        // static runtime that requests share (`QUERY_RUNTIME.spawn(..)`) still serves them.
         let carries = |e: &&Edge| {
             e.how != How::TimerEvent
                 && !(role == Role::Request && periodic.contains(&(b as usize, e.to)))
+                && !(role == Role::Request && e.how == How::Given(Root::ThreadRuntime))
         };
         for e in edges.filter(carries) {
             let Some(slot) = reach.get_mut(e.to as usize) else {
@@ -480,7 +485,9 @@ impl CodeModel {
                 (How::Library, _) => format!("`{to}` is a public async fn of the library"),
                 (How::Given(Root::Spawn), _) => format!("`{to}` is spawned here"),
                 (How::Given(Root::Once), _) => format!("`{to}` runs once (lazy initialisation)"),
-                (How::Given(Root::Runtime), _) => format!("`{to}` runs on a runtime of its own"),
+                (How::Given(Root::Runtime | Root::ThreadRuntime), _) => {
+                    format!("`{to}` runs on a runtime of its own")
+                }
                 (How::Given(_), _) => format!("`{to}` is registered as a handler here"),
                 (How::EventLoop, Some(f)) => {
                     format!(

@@ -333,7 +333,7 @@ impl Walker<'_> {
         }
         match name {
             _ if runs_once_method(name) => Some(Root::Once),
-            "block_on" if self.in_thread_closure() => Some(Root::Runtime),
+            "block_on" if self.in_thread_closure() => Some(Root::ThreadRuntime),
             "spawn" | "spawn_local" | "spawn_on" if names_a_static_runtime(&e.receiver) => {
                 Some(Root::Runtime)
             }
