@@ -225,30 +225,21 @@ const CHANNEL_WORDS: &[&str] = &[
 /// (`conn.read_frame()`, `self.connection.receive()`, `self.get_packet()`), or a fn named so
 /// (`read_packet(&mut stream)`, `pop_next_client_request(..)`)?
 fn reads_a_connection(e: &Expr) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        s.to_ascii_lowercase()
-            .split('_')
-            .map(str::to_string)
-            .collect()
-    };
-    let has = |ws: &[String], set: &[&str]| ws.iter().any(|w| set.contains(&w.as_str()));
     match strip(e) {
         // `cw.client.worker_job_upload(..).send()`: a request sent out, not one received.
         Expr::MethodCall(m) if OUTBOUND_CALLS.contains(&m.method.to_string().as_str()) => false,
         Expr::MethodCall(m) => {
-            let receiver = receiver_name(&m.receiver)
-                .map(|n| words(&n))
-                .unwrap_or_default();
-            let method = words(&m.method.to_string());
-            !has(&receiver, CHANNEL_WORDS)
-                && (has(&receiver, CONNECTION_WORDS) || has(&method, CONNECTION_WORDS))
+            let receiver = receiver_name(&m.receiver).unwrap_or_default();
+            !has_word(&receiver, CHANNEL_WORDS)
+                && (has_word(&receiver, CONNECTION_WORDS)
+                    || has_word(&m.method.to_string(), CONNECTION_WORDS))
         }
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => p
                 .path
                 .segments
                 .last()
-                .is_some_and(|s| has(&words(&s.ident.to_string()), CONNECTION_WORDS)),
+                .is_some_and(|s| has_word(&s.ident.to_string(), CONNECTION_WORDS)),
             _ => false,
         },
         _ => false,
@@ -401,11 +392,7 @@ fn watches_config(e: &Expr) -> bool {
         _ => return false,
     };
     names_a_reload(receiver)
-        || receiver_name(receiver).is_some_and(|n| {
-            n.to_ascii_lowercase()
-                .split('_')
-                .any(|w| matches!(w, "observer" | "watcher" | "watch"))
-        })
+        || receiver_name(receiver).is_some_and(|n| has_word(&n, &["observer", "watcher", "watch"]))
 }
 
 /// Does a `select!` future wait for shutdown: a signal, a cancellation, or a receiver named
@@ -436,11 +423,14 @@ const STOP_WORDS: &[&str] = &[
 /// handler: once per reload or spawn, not per request. Only the receiver's own name counts
 /// (`self.config.jobs.recv()` is a jobs channel).
 pub(super) fn names_a_reload(receiver: &Expr) -> bool {
-    receiver_name(receiver).is_some_and(|name| {
-        name.to_ascii_lowercase()
-            .split('_')
-            .any(|w| RELOAD_WORDS.contains(&w))
-    })
+    receiver_name(receiver).is_some_and(|name| has_word(&name, RELOAD_WORDS))
+}
+
+/// Is one of the `_`-separated words of `name` (any case) in `words`?
+fn has_word(name: &str, words: &[&str]) -> bool {
+    name.to_ascii_lowercase()
+        .split('_')
+        .any(|w| words.contains(&w))
 }
 
 /// Is it `rx.changed()`, a `watch` receiver's wait for a new value? A watch channel keeps only
