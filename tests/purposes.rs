@@ -167,6 +167,14 @@ fn a_dns_server_framework_starts_a_datagram_service() {
 }
 
 #[test]
+fn a_health_port_beside_datagrams_is_an_operations_port() {
+    let r = report_of("svc-purposes");
+    let s = service(&r, "stunrelay");
+    assert_eq!(purposes(s), ["http-metrics stunrelay/src/main.rs:9"]);
+    assert_eq!(with_outcome(s, Outcome::Skipped), HTTP_API_CHECKS);
+}
+
+#[test]
 fn a_udp_proxys_admin_port_is_an_admin_console() {
     let r = report_of("svc-purposes");
     let s = service(&r, "udpproxy");
@@ -182,7 +190,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is http-metrics; `geodns` is datagram; `relay` is tcp; `resolver` is datagram; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is http-metrics; `geodns` is datagram; `relay` is tcp; `resolver` is datagram; `stunrelay` is http-metrics; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));

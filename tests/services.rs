@@ -145,7 +145,10 @@ fn health_vocabulary_and_framework_defaults() {
         set(&[
             "graceful-shutdown actix-nosignals/src/main.rs:1",
             "graceful-shutdown axum-helper-crate/src/main.rs:1",
+            "graceful-shutdown axum-stray-manifest/src/main.rs:1",
             "graceful-shutdown axum-nested/src/main.rs:1",
+            "graceful-shutdown axum-raced-locals/src/main.rs:1",
+            "graceful-shutdown axum-raced/src/main.rs:1",
             "graceful-shutdown axum-rooted/src/main.rs:1",
             "graceful-shutdown axum-status/src/main.rs:1",
             "graceful-shutdown dropshot-api/src/main.rs:1",
@@ -154,6 +157,18 @@ fn health_vocabulary_and_framework_defaults() {
             "graceful-shutdown tonic-grpc/src/main.rs:1",
             "graceful-shutdown warp-ping/src/main.rs:1",
         ])
+    );
+    // A signal raced against the server in `select!` drops it with its requests: no evidence
+    // (nor are the signals bound to locals before the race); a race of signals alone, then a
+    // cancelled and awaited server, is.
+    assert_eq!(
+        verdicts_of(&r, "axum-cancelled", &["graceful-shutdown"]),
+        set(&["graceful-shutdown: axum-cancelled/src/main.rs:7 `tokio::signal::ctrl_c(..)`"])
+    );
+    // So is a race followed by the server's own shutdown (`relay.shutdown()`).
+    assert_eq!(
+        verdicts_of(&r, "axum-relay", &["graceful-shutdown"]),
+        set(&["graceful-shutdown: axum-relay/src/main.rs:31 `tokio::signal::ctrl_c(..)`"])
     );
     // A thread-per-request oxhttp server is a service too, with its global timeout.
     assert_eq!(
@@ -182,6 +197,9 @@ fn health_vocabulary_and_framework_defaults() {
             "request-body-limit: dropshot-api/src/main.rs:20 `default_request_body_max_bytes` set on a server",
         ])
     );
+    // Its `#[endpoint]` paths are routes of its own: an HTTP API (a comment's link to a
+    // Prometheus page exports no metrics).
+    assert_eq!(service(&r, "dropshot-api").protocols, ["http"]);
     assert!(r.findings.iter().any(|f| f.check == "blocking-in-async"
         && f.file == "dropshot-api/src/main.rs"
         && f.role.map(|r| r.as_str()) == Some("request")));
@@ -223,6 +241,43 @@ fn health_vocabulary_and_framework_defaults() {
         ("actix-glob-app/src/main.rs", 7)
     );
     assert!(r.services.iter().all(|s| s.bin != "counter"));
+    // ntex: `web::HttpServer::new(..).bind(..)?.run()` is an HTTP server that stops gracefully
+    // by default; its `.route("/health", ..)` and `JsonConfig::default().limit(..)` count.
+    let ntex = service(&r, "ntex-web");
+    assert_eq!(ntex.protocols, ["http"]);
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "ntex-web",
+            &[
+                "graceful-shutdown",
+                "health-endpoint",
+                "request-body-limit",
+                "rate-limit"
+            ]
+        ),
+        set(&[
+            "graceful-shutdown: ntex-web/src/main.rs:15 ntex default (`ntex::web::HttpServer::new(..)`)",
+            "health-endpoint: ntex-web/src/main.rs:18 route `/health`",
+            "rate-limit: Fail",
+            "request-body-limit: ntex-web/src/main.rs:17 `ntex::web::types::JsonConfig::default().….limit(..)`",
+        ])
+    );
+    // A bin whose source is in a `test/` directory is a fixture the tests start.
+    let fixture = r
+        .not_services
+        .iter()
+        .find(|n| n.bin == "plugin-test-server")
+        .unwrap();
+    assert_eq!(
+        fixture.reason,
+        "a test fixture: its source is in a `test/` directory"
+    );
+    // A leftover `src/Cargo.toml` of no member does not hide the package's own sources.
+    assert_eq!(
+        verdicts_of(&r, "axum-stray-manifest", &["health-endpoint"]),
+        set(&["health-endpoint: axum-stray-manifest/src/routes.rs:8 route `/readyz`"])
+    );
 }
 
 #[test]
@@ -506,8 +561,9 @@ fn evidence_in_the_forms_real_services_write_it() {
             "structured-logging: Fail",
         ])
     );
-    // actix-server stops on SIGTERM by default; its LDAP side is a `tcp` protocol.
-    assert_eq!(service(&r, "ldap").protocols, ["http", "tcp"]);
+    // actix-server stops on SIGTERM by default; its LDAP side is a `tcp` protocol (and an HTTP
+    // side that routes only `/health` beside it is an operations port).
+    assert_eq!(service(&r, "ldap").protocols, ["http-metrics", "tcp"]);
     assert_eq!(
         verdicts_of(&r, "ldap", &shutdown),
         set(&[

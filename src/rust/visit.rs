@@ -26,6 +26,7 @@ mod exits;
 mod features;
 mod macro_bodies;
 mod memo;
+mod races;
 mod serve;
 mod waits;
 
@@ -58,6 +59,19 @@ pub struct Walker<'a> {
     impls: Vec<ImplCtx>,
     fn_depth: usize,
     discarded: HashSet<usize>,
+    /// Per `select!` macro: the identifiers of the block's later statements that shut
+    /// something down (see [`races`]).
+    drains_after: HashMap<usize, HashSet<String>>,
+    /// What `let name = init;` held (see [`races`]).
+    local_inits: HashMap<String, races::LocalInit>,
+    /// Presence facts of signals raced against a server in a `select!`: evidence of nothing,
+    /// dropped by [`Walker::finish`].
+    raced_facts: HashSet<usize>,
+    /// Depth of patterns being visited (their paths inspect values, they use nothing).
+    in_pattern: u32,
+    /// Method calls that are awaited (`router.route(topic, h).await`): no HTTP framework's
+    /// route registration is async, so an awaited `route` is a message router's.
+    awaited: HashSet<usize>,
     /// Closures, async blocks and calls given to a spawn or a route registration.
     pending: HashMap<usize, Root>,
     /// Closures a fn returns (its tail expression, possibly boxed): they run where the
@@ -125,6 +139,11 @@ impl<'a> Walker<'a> {
             impls: Vec::new(),
             fn_depth: 0,
             discarded: HashSet::new(),
+            awaited: HashSet::new(),
+            in_pattern: 0,
+            local_inits: HashMap::new(),
+            drains_after: HashMap::new(),
+            raced_facts: HashSet::new(),
             pending: HashMap::new(),
             returned: HashSet::new(),
             given: HashMap::new(),
@@ -147,6 +166,19 @@ impl<'a> Walker<'a> {
     }
 
     /// Notes that top-level item `idx` was parsed.
+    /// Ends the walk of a file: drops the presence facts of raced signals.
+    pub fn finish(self) {
+        if self.raced_facts.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        let raced = &self.raced_facts;
+        self.out.presence.retain(|_| {
+            i += 1;
+            !raced.contains(&(i - 1))
+        });
+    }
+
     pub fn record_parsed(&mut self, idx: usize) {
         self.out.parsed.push(idx);
     }
@@ -607,6 +639,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.held(&b.stmts);
         }
         self.spawned_locals(&b.stmts);
+        self.note_drains_after_selects(&b.stmts);
         let ends_process = std::mem::take(&mut self.main_body);
         match exits::exit_tail_start(&b.stmts, ends_process) {
             Some(tail) => self.stmts_before_exit(&b.stmts, tail),
@@ -634,7 +667,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let (Pat::Wild(_), Some(init)) = (&l.pat, &l.init) {
             self.discard(&init.expr, Form::LetUnderscore);
         }
+        let before = self.out.presence.len();
         visit::visit_local(self, l);
+        let after = self.out.presence.len();
+        self.note_local_init(l, before..after);
         self.bind_local(l);
     }
 
@@ -705,6 +741,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_let(&mut self, e: &'ast syn::ExprLet) {
         visit::visit_expr_let(self, e);
         self.bind_names(&e.pat);
+    }
+
+    fn visit_pat(&mut self, p: &'ast Pat) {
+        self.in_pattern += 1;
+        visit::visit_pat(self, p);
+        self.in_pattern -= 1;
     }
 
     /// A `match` arm's pattern binds its names for the arm.
@@ -785,6 +827,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if !self.match_event_arms(e) {
             self.expr_match(e);
         }
+    }
+
+    fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
+        if let Expr::MethodCall(m) = &*e.base {
+            self.awaited.insert(addr(m));
+        }
+        syn::visit::visit_expr_await(self, e);
     }
 
     fn visit_expr_method_call(&mut self, e: &'ast ExprMethodCall) {

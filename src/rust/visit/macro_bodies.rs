@@ -26,7 +26,14 @@ impl Walker<'_> {
             return;
         }
         let r = region(m.path.span(), m.delimiter.span().close());
-        self.on_call(Callee::Macro(name.clone()), r, addr(m), &[], String::new());
+        // A macro named through a crate other than the standard library's is not the standard
+        // one (`logging::dbg!` re-exports `tracing_macros::trace_dbg`; firezone).
+        let callee = match segs.first().map(String::as_str) {
+            Some("std" | "core" | "alloc") | None => name.clone(),
+            Some(_) if segs.len() == 1 => name.clone(),
+            Some(_) => segs.join("::"),
+        };
+        self.on_call(Callee::Macro(callee), r, addr(m), &[], String::new());
         if name == "path" {
             self.warp_path(m);
         }
@@ -42,7 +49,7 @@ impl Walker<'_> {
             self.push_frame(Frame::Call(vec![vec![name.clone()]]));
         }
         if name == "select" || name == "select_biased" {
-            self.select_branches(&body.nodes);
+            self.select_branches(&body.nodes, addr(m));
         } else {
             for n in &body.nodes {
                 if !matches!(n, Node::Item(syn::Item::Use(_))) {

@@ -12,7 +12,7 @@ use syn::Expr;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use super::Walker;
+use super::{Walker, addr};
 use crate::kinds::presence::PresenceMatcher;
 use crate::kinds::service::{FRAMEWORKS, Start};
 use crate::rust::contexts::Frame;
@@ -87,9 +87,11 @@ impl Walker<'_> {
 
     /// Records presence facts for a path used as a value (`SIGTERM`, `tokio::signal::ctrl_c`
     /// passed as a fn). A constant a module pattern matches (`ratelimit::QUOTA_ORG` for
-    /// `*::ratelimit::*`) limits nothing; one named outright (`*::SIGTERM`) counts.
+    /// `*::ratelimit::*`) limits nothing; one named outright (`*::SIGTERM`) counts. A path in a
+    /// pattern only inspects a value (`ratelimit::TargetReference::UnknownKind => None` in
+    /// linkerd's policy controller): no fact.
     pub(super) fn presence_value(&mut self, path: &syn::Path) {
-        if !self.presence_checks().any(|(_, p)| !p.functions.is_empty()) {
+        if self.in_pattern > 0 || !self.presence_checks().any(|(_, p)| !p.functions.is_empty()) {
             return;
         }
         let cands = self.resolve_path(path);
@@ -349,7 +351,7 @@ impl Walker<'_> {
     /// the body of a branch whose future does not accept (a signal, a tick) serves no
     /// connection (`OtherBranch`); in any other `select!`, the body of a branch whose future is
     /// an OS signal is control code (reload, shutdown), not serving (`OtherBranch` too).
-    pub(super) fn select_branches(&mut self, nodes: &[Node]) {
+    pub(super) fn select_branches(&mut self, nodes: &[Node], select: usize) {
         let accept_loop = self
             .frames
             .iter()
@@ -359,6 +361,10 @@ impl Walker<'_> {
             .any(|f| matches!(f, Frame::AcceptLoop));
         let mut after_other = false;
         let mut after = None;
+        let raced = match accept_loop {
+            true => Default::default(),
+            false => self.raced_signals(nodes, select),
+        };
         for n in nodes {
             let Node::Expr(e) = n else {
                 if !matches!(n, Node::Item(syn::Item::Use(_))) {
@@ -367,7 +373,11 @@ impl Walker<'_> {
                 continue;
             };
             if !accept_loop {
+                // A signal raced against the server is evidence of nothing (`races`).
+                let silenced = u32::from(raced.contains(&addr(e)));
+                self.exit_only += silenced;
                 self.signal_select_branch(e, &mut after);
+                self.exit_only -= silenced;
                 continue;
             }
             if matches!(e, Expr::Block(_)) && !after_other {
@@ -422,7 +432,7 @@ impl Walker<'_> {
     }
 
     /// Is this `select!` node a branch's precondition (`, if cond` before `=>`)?
-    fn is_precondition(&self, e: &Expr) -> bool {
+    pub(super) fn is_precondition(&self, e: &Expr) -> bool {
         let start = crate::rust::split::span_bytes(e.span()).start;
         self.text
             .get(..start)
@@ -432,7 +442,7 @@ impl Walker<'_> {
     /// Is this `select!` future an OS signal (`hangup.recv()`, `signal::ctrl_c()`), a reload
     /// channel (`reload_rx.recv()`) or a file watcher's events (`inotify_events.next()`)? Each
     /// runs its branch on an operator's command or an edit, like SIGHUP, not per request.
-    fn is_signal_future(&self, e: &Expr) -> bool {
+    pub(super) fn is_signal_future(&self, e: &Expr) -> bool {
         match e {
             Expr::Assign(a) => self.is_signal_future(&a.right),
             Expr::Paren(p) => self.is_signal_future(&p.expr),
