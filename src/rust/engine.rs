@@ -60,6 +60,9 @@ pub struct Engine<'c> {
     /// Crate names that are not workspace members (path roots never resolved to workspace fns).
     pub externals: HashSet<String>,
     needles: Option<AhoCorasick>,
+    /// [`Request::fn_words`](super::Request) as one automaton: a fn's text is searched once for
+    /// all of them.
+    fn_words: Option<AhoCorasick>,
 }
 
 impl<'c> Engine<'c> {
@@ -86,13 +89,40 @@ impl<'c> Engine<'c> {
         }
         needles.sort();
         needles.dedup();
+        let fn_words = (!request.fn_words.is_empty())
+            .then(|| AhoCorasick::new(&request.fn_words).ok())
+            .flatten();
         Engine {
             request,
+            fn_words,
             externals: externals(ws),
             needles: (!needles.is_empty())
                 .then(|| needle_automaton(&needles))
                 .flatten(),
         }
+    }
+
+    /// The [`Request::fn_words`](super::Request) that occur in `text`, in their order.
+    fn fn_words_in(&self, text: &str) -> Vec<String> {
+        let words = &self.request.fn_words;
+        let mut seen = vec![false; words.len()];
+        match &self.fn_words {
+            Some(a) => a.find_overlapping_iter(text).for_each(|m| {
+                if let Some(s) = seen.get_mut(m.pattern().as_usize()) {
+                    *s = true;
+                }
+            }),
+            None => seen
+                .iter_mut()
+                .zip(words)
+                .for_each(|(s, w)| *s = contains(text, w)),
+        }
+        words
+            .iter()
+            .zip(seen)
+            .filter(|(w, seen)| *seen || w.is_empty())
+            .map(|(w, _)| w.clone())
+            .collect()
     }
 
     /// Does `text` mention any needle?
@@ -285,10 +315,7 @@ fn with_fn_mentions(engine: &Engine, text: &str, mut summary: FileSummary) -> Fi
         };
         let fn_text = text.get(d.bytes.clone()).unwrap_or("");
         let found = super::FnMentions {
-            words: (words.iter())
-                .filter(|w| contains(fn_text, w))
-                .cloned()
-                .collect(),
+            words: engine.fn_words_in(fn_text),
             patterns: (patterns.iter())
                 .filter(|r| r.is_match(fn_text))
                 .map(|r| r.as_str().to_string())

@@ -69,9 +69,12 @@ pub struct Walker<'a> {
     raced_facts: HashSet<usize>,
     /// Depth of patterns being visited (their paths inspect values, they use nothing).
     in_pattern: u32,
-    /// Method calls that are awaited (`router.route(topic, h).await`): no HTTP framework's
-    /// route registration is async, so an awaited `route` is a message router's.
-    awaited: HashSet<usize>,
+    /// The method call an `.await` is about to visit (`router.route(topic, h).await`): no HTTP
+    /// framework's route registration is async, so an awaited `route` is a message router's.
+    awaited: Option<usize>,
+    /// The fn being walked mentions `select` (only then are its locals remembered, see
+    /// [`races`]).
+    select_in_fn: bool,
     /// Closures, async blocks and calls given to a spawn or a route registration.
     pending: HashMap<usize, Root>,
     /// Closures a fn returns (its tail expression, possibly boxed): they run where the
@@ -139,7 +142,8 @@ impl<'a> Walker<'a> {
             impls: Vec::new(),
             fn_depth: 0,
             discarded: HashSet::new(),
-            awaited: HashSet::new(),
+            awaited: None,
+            select_in_fn: false,
             in_pattern: 0,
             local_inits: HashMap::new(),
             drains_after: HashMap::new(),
@@ -165,7 +169,6 @@ impl<'a> Walker<'a> {
         self.res = res;
     }
 
-    /// Notes that top-level item `idx` was parsed.
     /// Ends the walk of a file: drops the presence facts of raced signals.
     pub fn finish(self) {
         if self.raced_facts.is_empty() {
@@ -179,6 +182,7 @@ impl<'a> Walker<'a> {
         });
     }
 
+    /// Notes that top-level item `idx` was parsed.
     pub fn record_parsed(&mut self, idx: usize) {
         self.out.parsed.push(idx);
     }
@@ -831,7 +835,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         if let Expr::MethodCall(m) = &*e.base {
-            self.awaited.insert(addr(m));
+            self.awaited = Some(addr(m));
         }
         syn::visit::visit_expr_await(self, e);
     }

@@ -86,6 +86,12 @@ impl Walker<'_> {
             && self.mods.is_empty()
             && self.impls.is_empty()
             && self.fn_depth == 0;
+        // A `select!` reads the locals of its own fn (see `races`); a fn without one needs none.
+        self.local_inits.clear();
+        self.select_in_fn = self
+            .text
+            .get(bytes.clone())
+            .is_some_and(|t| memchr::memmem::find(t.as_bytes(), b"select").is_some());
         self.push_frame(Frame::Fn {
             is_async,
             is_main,
@@ -166,6 +172,8 @@ impl Walker<'_> {
     pub(super) fn leave_fn(&mut self) {
         self.locals.pop();
         self.fn_depth = self.fn_depth.saturating_sub(1);
+        // Back in an enclosing fn, whose text is not looked at again: remember its locals.
+        self.select_in_fn |= self.fn_depth > 0;
         self.close_body();
         self.pop_frame();
     }

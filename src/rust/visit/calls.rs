@@ -72,8 +72,8 @@ impl Walker<'_> {
         let name = e.method.to_string();
         // An awaited `route(topic, handler)` registers with a message router (govee2mqtt's
         // MQTT topics, twenty-second held-out set), not an HTTP framework.
-        let message_route =
-            self.awaited.remove(&addr(e)) && ROUTE_REGISTRATIONS.contains(&name.as_str());
+        let awaited = self.awaited.take() == Some(addr(e));
+        let message_route = awaited && ROUTE_REGISTRATIONS.contains(&name.as_str());
         let registers = match message_route {
             true => None,
             false => self.registration_of_method(&name, e),

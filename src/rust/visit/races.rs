@@ -35,6 +35,9 @@ impl Walker<'_> {
     /// (), _ = relay.join() => () }`: iroh's relay): a race followed by the server's own
     /// shutdown drains it.
     pub(super) fn note_drains_after_selects(&mut self, stmts: &[syn::Stmt]) {
+        if !self.select_in_fn {
+            return;
+        }
         for (i, s) in stmts.iter().enumerate() {
             let Some(m) = select_macro(s) else { continue };
             let later: Vec<String> = stmts
@@ -53,7 +56,7 @@ impl Walker<'_> {
 
     /// Remembers what `let name = init;` held, for [`Walker::raced_signals`].
     pub(super) fn note_local_init(&mut self, l: &syn::Local, facts: Range<usize>) {
-        let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init) else {
+        let (true, syn::Pat::Ident(id), Some(init)) = (self.select_in_fn, &l.pat, &l.init) else {
             return;
         };
         let bytes = crate::rust::split::span_bytes(init.expr.span());
@@ -65,9 +68,13 @@ impl Walker<'_> {
     /// that race a serving future with no draining body: their addresses, to be visited as
     /// evidence of nothing. The presence facts of the locals they name (`let sigint =
     /// signal::ctrl_c();` before the `select!`) are dropped.
-    pub(super) fn raced_signals(&mut self, nodes: &[Node], select: usize) -> HashSet<usize> {
+    pub(super) fn raced_signals(
+        &mut self,
+        nodes: &[Node],
+        stopped_after: Option<HashSet<String>>,
+    ) -> HashSet<usize> {
         let (futures, bodies) = self.futures_and_bodies(nodes);
-        let stopped_after = self.drains_after.get(&select);
+        let stopped_after = stopped_after.as_ref();
         let serving: Vec<String> = futures
             .iter()
             .filter(|f| !self.names_a_signal(f))

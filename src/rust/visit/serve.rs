@@ -361,9 +361,12 @@ impl Walker<'_> {
             .any(|f| matches!(f, Frame::AcceptLoop));
         let mut after_other = false;
         let mut after = None;
+        // Taken out whatever the loop: a macro body's statements are freed after their walk,
+        // and their addresses may be reused.
+        let stopped_after = self.drains_after.remove(&select);
         let raced = match accept_loop {
             true => Default::default(),
-            false => self.raced_signals(nodes, select),
+            false => self.raced_signals(nodes, stopped_after),
         };
         for n in nodes {
             let Node::Expr(e) = n else {
