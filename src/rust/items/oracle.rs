@@ -147,7 +147,7 @@ fn cfg_attr_path(ts: TokenStream) -> Option<String> {
     })
 }
 
-/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test`, a test-only feature
+/// Does a `cfg(..)` predicate hold only under `cfg(test)`? `test` (or `kani`), a test-only feature
 /// (`feature = "test"`, `"test-utils"`, …), `all(.., test, ..)`, and `any(..)` whose every
 /// branch requires it; never under `not(..)`. So
 /// `all(test, not(loom))` is test code and `any(test, feature = "x")` or `not(test)` is not.
@@ -165,7 +165,7 @@ fn cfg_requires_test(ts: TokenStream) -> bool {
 
 fn predicate_requires_test(p: &[TokenTree]) -> bool {
     match p {
-        [TokenTree::Ident(i)] => i == "test",
+        [TokenTree::Ident(i)] => i == "test" || i == "kani",
         [TokenTree::Ident(key), eq, TokenTree::Literal(value)]
             if key == "feature" && is_punct(eq, '=') =>
         {

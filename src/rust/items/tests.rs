@@ -30,6 +30,9 @@ fn cfg_predicates_that_require_test() {
     assert!(!requires("any(test, feature = \"metrics\")"));
     assert!(!requires("feature = \"tests-disabled\""));
     assert!(!requires("all(unix, not(test))"));
+    // Kani's proof harnesses are verification code, never built for production.
+    assert!(requires("kani"));
+    assert!(!requires("not(kani)"));
 }
 
 /// What the differential test compares of one file; `None` when it does not lex.
