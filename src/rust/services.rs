@@ -362,17 +362,16 @@ fn is_root_route(route: &str) -> bool {
 }
 
 /// Does `word` occur in the text outside `//` comments (a link to a Prometheus page in a
-/// comment exports no metrics: bencher's OpenTelemetry provider)?
+/// comment exports no metrics: bencher's OpenTelemetry provider)? A line's first occurrence
+/// decides it (a comment runs to the end of its line); `://` in a URL starts none.
 fn names_in_code(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let line_start = text
-            .get(..at)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let before = text.get(line_start..at).unwrap_or("");
-        !before
-            .match_indices("//")
-            .any(|(i, _)| !before.get(..i).is_some_and(|b| b.ends_with(':')))
+    text.lines().any(|line| {
+        line.find(word).is_some_and(|at| {
+            let before = line.get(..at).unwrap_or("");
+            !before
+                .match_indices("//")
+                .any(|(i, _)| !before.get(..i).is_some_and(|b| b.ends_with(':')))
+        })
     })
 }
 
@@ -561,5 +560,30 @@ pub fn names(purposes: &[Purpose]) -> String {
         Some((last, [])) => (*last).to_string(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_in_code;
+
+    #[test]
+    fn a_word_counts_in_code_and_strings_not_in_comments() {
+        assert!(names_in_code(
+            "let r = prometheus::Registry::new();",
+            "prometheus"
+        ));
+        assert!(names_in_code(
+            "let url = \"http://prometheus:9090\";",
+            "prometheus"
+        ));
+        assert!(!names_in_code(
+            "// see https://prometheus.io/docs\n/// prometheus",
+            "prometheus"
+        ));
+        assert!(names_in_code(
+            "// prometheus\nuse prometheus::Encoder;",
+            "prometheus"
+        ));
     }
 }
