@@ -48,7 +48,7 @@ impl Walker<'_> {
         if expr {
             self.push_frame(Frame::Call(vec![vec![name.clone()]]));
         }
-        if name == "select" || name == "select_biased" {
+        if super::races::is_select(&name) {
             self.select_branches(&body.nodes, addr(m));
         } else {
             for n in &body.nodes {

@@ -189,7 +189,12 @@ fn select_macro(s: &syn::Stmt) -> Option<&syn::Macro> {
         _ => return None,
     };
     let last = m.path.segments.last()?.ident.to_string();
-    matches!(last.as_str(), "select" | "select_biased").then_some(m)
+    is_select(&last).then_some(m)
+}
+
+/// Is a macro of this name (last path segment) a `select!`?
+pub(super) fn is_select(name: &str) -> bool {
+    matches!(name, "select" | "select_biased")
 }
 
 /// The identifier-like words of a text.
@@ -206,9 +211,7 @@ fn names_signal_text(text: &str) -> bool {
 /// Does the text name something serving (as a word of an identifier: `server_fut`,
 /// `web::launch()`, `axum::serve(..)`)?
 fn has_serving_word(text: &str) -> bool {
-    words(text)
-        .flat_map(|w| w.split('_'))
-        .any(|w| SERVING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+    words(text).any(|w| super::waits::has_word(w, SERVING_WORDS))
 }
 
 #[cfg(test)]
