@@ -55,8 +55,8 @@ pub enum Role {
     Event,
     /// A public async fn of a library (no binary in the workspace): its caller decides.
     Library,
-    /// Reached from a loop that waits only for a timer (periodic background work), and from
-    /// no request path.
+    /// Reached from a loop that waits only for a timer (periodic background work) or from a
+    /// task a route handler spawns and leaves to run, and from no request path.
     Background,
     /// Reached only from `main` (startup, shutdown, CLI subcommands).
     Startup,

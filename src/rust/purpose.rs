@@ -131,6 +131,7 @@ pub fn purposes_of(
         .iter()
         .any(|(_, s)| matches!(base(s), Purpose::Http | Purpose::Grpc));
     let mut out: BTreeMap<Purpose, Evidence> = BTreeMap::new();
+    let mut on_tcp = None;
     for (i, s) in starts {
         let at = |what: String| Evidence {
             file: inputs
@@ -146,6 +147,9 @@ pub fn purposes_of(
             Purpose::Http => http_purpose(inputs, &shown, (*i, s), other_protocol, at),
             Purpose::Tcp => {
                 let near = same_dir(inputs, files, *i);
+                if on_tcp.is_none() && accepts_on_tcp(inputs, *i) {
+                    on_tcp = Some(at(s.what.clone()));
+                }
                 stream_purpose(inputs, &shown, web, at(s.what.clone()), &near)
             }
             Purpose::Grpc => match unix_incoming(inputs, *i) {
@@ -163,6 +167,13 @@ pub fn purposes_of(
     // service is for: `local` is a daemon that listens on nothing else.
     if out.len() > 1 {
         out.remove(&Purpose::Local);
+    }
+    // Nor does one make local a daemon whose accept loop takes TCP connections (hyperqueue's
+    // server accepts its clients on `0.0.0.0`; its worker's Unix socket serves the tasks it
+    // runs).
+    if let (true, Some(tcp)) = (out.keys().eq([&Purpose::Local]), on_tcp) {
+        out.clear();
+        out.insert(Purpose::Tcp, tcp);
     }
     // An HTTP API beside a proxy's forwarding is the proxy's management API (a dashboard's
     // controller): an admin console, not a web application that takes uploads.
@@ -255,6 +266,12 @@ fn stream_purpose(
         }
     }
     (Purpose::Tcp, start)
+}
+
+/// Does the accept loop in file `i` take TCP connections: the file names a `TcpListener` and
+/// no Unix listener?
+fn accepts_on_tcp(inputs: &Inputs, i: usize) -> bool {
+    first(inputs, &[i], &TCP_LISTENER).is_some() && first(inputs, &[i], &UNIX_LISTENER).is_none()
 }
 
 /// A gRPC server given a Unix socket's connections (`serve_with_incoming(UnixListenerStream::new(

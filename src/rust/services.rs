@@ -260,11 +260,17 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
 }
 
 /// An accept loop in a file that also starts an HTTP or gRPC server is that server's (hyper
-/// 1.x serves each accepted connection with `serve_connection`): not a protocol of its own.
+/// 1.x serves each accepted connection with `serve_connection`): not a protocol of its own. A
+/// metrics exporter's own listener beside it serves none of its connections (rumqttd's broker).
 fn merge_accept_loops(starts: &mut Vec<(usize, StartFact)>) {
+    let serves_connections = |f: usize| {
+        FRAMEWORKS
+            .get(f)
+            .is_some_and(|fw| fw.protocol != Purpose::HttpMetrics)
+    };
     let served: HashSet<usize> = starts
         .iter()
-        .filter(|(_, s)| s.framework.is_some())
+        .filter(|(_, s)| s.framework.is_some_and(serves_connections))
         .map(|(i, _)| *i)
         .collect();
     starts.retain(|(i, s)| s.framework.is_some() || !served.contains(i));
@@ -449,18 +455,16 @@ fn starts_in(inputs: &Inputs, files: &[usize], declared: &[usize]) -> Vec<(usize
 }
 
 /// Does module `via.0` (`service_api::webapp`, or `crate::webapp` in the caller's crate) of a
-/// workspace crate glob re-export the framework crate `via.1` (`pub use actix_web::*;`)?
-fn reexports_framework(inputs: &Inputs, caller: usize, via: &(Vec<String>, String)) -> bool {
-    let (path, krate) = via;
-    let Some((first, module)) = path.split_first() else {
+/// workspace crate glob re-export the framework crate `via.1` (`pub use actix_web::*;`), or
+/// import the item `via.2` from it (delicate's prelude: `pub(crate) use poem::{.., Server};`)?
+fn reexports_framework(inputs: &Inputs, caller: usize, via: &crate::rust::Reexport) -> bool {
+    let (path, krate, item) = via;
+    let Some((first, rest)) = path.split_first() else {
         return false;
     };
     let modules = &inputs.class.modules;
-    let owner = |fm: &modtree::FileModule| {
-        if first == "crate" {
-            let own = modules.get(caller).cloned().flatten();
-            return own.is_some_and(|o| (o.package, o.target) == (fm.package, fm.target));
-        }
+    let own = modules.get(caller).cloned().flatten();
+    let lib_named = |fm: &modtree::FileModule| {
         let target = inputs
             .ws
             .packages
@@ -468,17 +472,29 @@ fn reexports_framework(inputs: &Inputs, caller: usize, via: &(Vec<String>, Strin
             .and_then(|p| p.targets.get(fm.target));
         target.is_some_and(|t| t.is_lib() && t.name.replace('-', "_") == *first)
     };
+    let same_crate = |fm: &modtree::FileModule| {
+        own.as_ref()
+            .is_some_and(|o| (o.package, o.target) == (fm.package, fm.target))
+    };
+    // `crate::m`, a library's `lib::m`, or a module `m` below the caller's (`use prelude::*;`
+    // in a crate root).
+    let relative: Vec<String> = own
+        .as_ref()
+        .map(|o| o.path.iter().chain(path.iter()).cloned().collect())
+        .unwrap_or_default();
+    let names = |fm: &modtree::FileModule| match first.as_str() {
+        "crate" => same_crate(fm) && fm.path == rest,
+        _ => (lib_named(fm) && fm.path == rest) || (same_crate(fm) && fm.path == relative),
+    };
+    let imports = |f: &crate::rust::Facts| {
+        f.globs.iter().any(|g| g.len() == 1 && g[0] == *krate)
+            || f.aliases
+                .iter()
+                .any(|(name, p)| name == item && p.first() == Some(krate))
+    };
     modules.iter().enumerate().any(|(j, fm)| {
-        let Some(fm) = fm else { return false };
-        let globs = inputs
-            .summaries
-            .get(j)
-            .copied()
-            .flatten()
-            .map(|s| &s.facts.globs);
-        fm.path == module
-            && owner(fm)
-            && globs.is_some_and(|g| g.iter().any(|g| g.len() == 1 && g[0] == *krate))
+        let facts = inputs.summaries.get(j).copied().flatten().map(|s| &s.facts);
+        fm.as_ref().is_some_and(names) && facts.is_some_and(imports)
     })
 }
 

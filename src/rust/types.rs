@@ -31,6 +31,14 @@ pub enum Ty {
     Foreign,
 }
 
+/// std fns that return a handle whose `.lock()` is no lock of the program's state: the
+/// process's standard streams (`std::io::stdout().lock()` in a CLI's only task).
+const STD_HANDLES: &[(&[&str], &[&str])] = &[
+    (&["std", "io", "stdout"], &["std", "io", "Stdout"]),
+    (&["std", "io", "stderr"], &["std", "io", "Stderr"]),
+    (&["std", "io", "stdin"], &["std", "io", "Stdin"]),
+];
+
 /// Wrappers that deref to their first type argument (`Arc<Mutex<T>>` is used as a mutex).
 pub const DEREF_WRAPPERS: &[&str] = &[
     "Arc",
@@ -328,6 +336,9 @@ impl Scope<'_> {
             return c.args.first().map_or(Ty::Unknown, |a| self.of_expr(a));
         }
         let external = path.first().is_some_and(|f| self.externals.contains(f));
+        if let Some((_, handle)) = STD_HANDLES.iter().find(|(f, _)| path == *f) {
+            return Ty::named(handle.iter().map(|s| s.to_string()).collect());
+        }
         if external && is_signal_path(&path) {
             // `tokio::signal::unix::signal(..)`, `Signals::new(..)`: a stream of signals.
             return Ty::named(path);

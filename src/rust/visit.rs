@@ -460,6 +460,56 @@ fn mentions_path(e: &Expr) -> bool {
     }
 }
 
+/// Does the expression name a request path's segments (`path_segments.as_slice()`,
+/// `(method, segments.as_slice())`): a local or field with `segment` in its name?
+fn names_path_segments(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => names_path_segments(&m.receiver),
+        Expr::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|i| i.to_string().contains("segment")),
+        Expr::Field(f) => {
+            matches!(&f.member, syn::Member::Named(n) if n.to_string().contains("segment"))
+        }
+        Expr::Reference(r) => names_path_segments(&r.expr),
+        Expr::Paren(p) => names_path_segments(&p.expr),
+        Expr::Tuple(t) => t.elems.iter().any(names_path_segments),
+        _ => false,
+    }
+}
+
+/// The routes spelled by slice patterns of literal segments (`["", "health"]` → `/health`),
+/// in tuples and or-patterns too; a slice with any other element (`["", id]`) spells none.
+fn slice_routes(p: &Pat) -> Vec<String> {
+    match p {
+        Pat::Slice(s) => {
+            let segs: Option<Vec<String>> = s
+                .elems
+                .iter()
+                .map(|e| {
+                    pat_str_lits(e)
+                        .into_iter()
+                        .next()
+                        .filter(|_| matches!(e, Pat::Lit(_)))
+                })
+                .collect();
+            let route = segs.map(|segs| {
+                let joined = segs.join("/");
+                match joined.starts_with('/') {
+                    true => joined,
+                    false => format!("/{joined}"),
+                }
+            });
+            route.filter(|r| r.len() > 1).into_iter().collect()
+        }
+        Pat::Tuple(t) => t.elems.iter().flat_map(slice_routes).collect(),
+        Pat::Or(o) => o.cases.iter().flat_map(slice_routes).collect(),
+        Pat::Reference(r) => slice_routes(&r.pat),
+        _ => Vec::new(),
+    }
+}
+
 /// Is the expression the next segment of a request path: `path.next()`,
 /// `segments.next()`, `req.path_segments().next()`?
 fn next_path_segment(e: &Expr) -> bool {
@@ -810,6 +860,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     .into_iter()
                     .filter(|s| s.starts_with('/'))
                 {
+                    self.route_fact(&route, arm.pat.span().start().line as u32);
+                }
+            }
+        } else if names_path_segments(&e.expr) {
+            // `match (method, segments.as_slice()) { (Method::GET, ["", "health"]) => .. }`:
+            // a slice of literal segments is the route they spell (payjoin's directory,
+            // twenty-ninth held-out set).
+            for arm in &e.arms {
+                for route in slice_routes(&arm.pat) {
                     self.route_fact(&route, arm.pat.span().start().line as u32);
                 }
             }

@@ -164,7 +164,8 @@ impl CodeModel {
     /// What a path call returns.
     fn ret_of(&self, place: &Place, path: &[String]) -> Ty {
         if let [one] = self.resolve_path(place, path, 0).as_slice() {
-            return self.fns[*one as usize].ret.clone();
+            let callee = &self.fns[*one as usize];
+            return self.seen_from(place, callee.krate, &callee.ret);
         }
         let n = path.len();
         match (n.checked_sub(2).and_then(|i| path.get(i)), path.last()) {
@@ -173,6 +174,55 @@ impl CodeModel {
             }
             _ => Ty::Unknown,
         }
+    }
+
+    /// A type declared in crate `home`, as code of `place` names it: a type `home` defines,
+    /// written bare or under `crate::` there, gets the caller's name for `home` in front
+    /// (`Server` returned by `moq_rtmp::Server::bind` is `moq_rtmp::Server` to its caller, not
+    /// whichever `Server` the caller's crate sees first).
+    fn seen_from(&self, place: &Place, home: Option<u32>, ty: &Ty) -> Ty {
+        let (Some(home), Some(k)) = (home, place.krate) else {
+            return ty.clone();
+        };
+        let named_as = self
+            .crates
+            .get(k as usize)
+            .and_then(|c| {
+                c.names
+                    .iter()
+                    .filter(|(_, id)| **id == home)
+                    .map(|(name, _)| name)
+                    .min()
+            })
+            .cloned();
+        match named_as {
+            Some(name) if home != k => self.qualified(ty, home, &name),
+            _ => ty.clone(),
+        }
+    }
+
+    /// `ty` with each type of crate `home` prefixed by `name` (see [`Self::seen_from`]).
+    fn qualified(&self, ty: &Ty, home: u32, name: &str) -> Ty {
+        let Ty::Named(path, args) = ty else {
+            return ty.clone();
+        };
+        let args = args.iter().map(|a| self.qualified(a, home, name)).collect();
+        let path = match path.as_slice() {
+            [first, rest @ ..] if first == "crate" => std::iter::once(name.to_string())
+                .chain(rest.iter().cloned())
+                .collect(),
+            [one] if self.defines_struct(home, one) => vec![name.to_string(), one.clone()],
+            _ => path.clone(),
+        };
+        Ty::Named(path, args)
+    }
+
+    /// Does crate `k` itself define a struct named `name`?
+    fn defines_struct(&self, k: u32, name: &str) -> bool {
+        self.names
+            .get(name)
+            .and_then(|n| self.structs.get(&n))
+            .is_some_and(|v| v.iter().any(|(c, _)| *c == Some(k)))
     }
 
     /// The declared type of field `field` of a value of type `base`.

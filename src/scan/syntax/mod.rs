@@ -228,7 +228,7 @@ pub fn with_role(
     let spawned = body
         .zip(summary)
         .and_then(|(b, s)| s.facts.bodies.get(b as usize))
-        .is_some_and(|b| b.root == Some(rust::Root::Spawn));
+        .is_some_and(|b| matches!(b.root, Some(rust::Root::Spawn | rust::Root::Detached)));
     let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
         _ if timer_arm.is_some() => Role::Background,
         (Some(LoopKind::Timer), Some(Role::Request)) if spawned => Role::Background,
