@@ -34,7 +34,7 @@ impl Walker<'_> {
         };
         let registers = self
             .registration_of_path(&cands)
-            .map(|root| self.detached(root, addr(e), None));
+            .map(|root| self.detached(root, addr(e), None, &e.args));
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
         }
@@ -80,7 +80,7 @@ impl Walker<'_> {
             true => None,
             false => self
                 .registration_of_method(&name, e)
-                .map(|root| self.detached(root, addr(e), Some(&e.receiver))),
+                .map(|root| self.detached(root, addr(e), Some(&e.receiver), &e.args)),
         };
         if let Some(root) = registers {
             self.mark_roots(e.args.iter(), root);
@@ -301,16 +301,41 @@ impl Walker<'_> {
     }
 
     /// A spawn whose handle the statement throws away is [`Root::Detached`]; not one on a local
-    /// (`set.spawn(..)` on a `JoinSet` the fn may join before it returns).
-    fn detached(&self, root: Root, call: usize, receiver: Option<&Expr>) -> Root {
+    /// (`set.spawn(..)` on a `JoinSet` the fn may join before it returns), nor a task that
+    /// sends on a channel the fn makes (the producer of a streamed response: `let (tx, rx) =
+    /// mpsc::channel(8); tokio::spawn(async move { tx.send(..) }); Sse::new(rx..)`).
+    fn detached(
+        &self,
+        root: Root,
+        call: usize,
+        receiver: Option<&Expr>,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    ) -> Root {
+        if root != Root::Spawn || !self.discarded.contains(&call) {
+            return root;
+        }
         let on_local = receiver.is_some_and(|r| match strip(r) {
             Expr::Path(p) => p.path.get_ident().is_some(),
             _ => false,
         });
-        match root {
-            Root::Spawn if self.discarded.contains(&call) && !on_local => Root::Detached,
-            other => other,
+        match on_local || self.feeds_own_channel(args) {
+            true => root,
+            false => Root::Detached,
         }
+    }
+
+    /// Does a spawned task send (`.send(`) while its fn makes a channel (`channel(`,
+    /// `channel::<T>(`)?
+    fn feeds_own_channel(&self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> bool {
+        let text = |range: std::ops::Range<usize>| self.input.text.get(range).unwrap_or("");
+        let sends = args
+            .iter()
+            .any(|a| text(crate::rust::split::span_bytes(a.span())).contains(".send("));
+        sends
+            && self.current_decl().is_some_and(|d| {
+                let body = text(d.bytes.clone());
+                body.contains("channel(") || body.contains("channel::<")
+            })
     }
 
     /// A path call that spawns a task or registers a handler.

@@ -320,7 +320,7 @@ impl Walker<'_> {
     }
 
     /// The innermost enclosing fn.
-    fn current_decl(&self) -> Option<&crate::rust::facts::FnDecl> {
+    pub(super) fn current_decl(&self) -> Option<&crate::rust::facts::FnDecl> {
         self.bodies
             .iter()
             .rev()
