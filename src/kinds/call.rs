@@ -37,6 +37,10 @@ pub struct CallSpec {
     /// Only calls whose value is thrown away.
     #[serde(default)]
     pub discarded: bool,
+    /// Skip calls whose value is used right away by one of these methods
+    /// (`std::io::stdin().is_terminal()` reads nothing).
+    #[serde(default)]
+    pub unless_then: Vec<String>,
     /// Skip calls whose enclosing fn mentions one of these identifiers.
     #[serde(default)]
     pub unless_fn_mentions: Vec<String>,
@@ -88,6 +92,8 @@ pub struct CallMatcher {
     pub not_inside: Vec<Context>,
     /// Only discarded values.
     pub discarded: bool,
+    /// Methods whose use of the call's value right away exempts the call.
+    pub unless_then: Vec<String>,
     /// Identifiers that exempt the enclosing fn.
     pub unless_fn_mentions: Vec<String>,
     /// Regex over the enclosing fn's text that exempts the call.
@@ -211,6 +217,7 @@ impl CallSpec {
             inside: self.inside.iter().map(|s| Context::parse(s)).collect(),
             not_inside: self.not_inside.iter().map(|s| Context::parse(s)).collect(),
             discarded: self.discarded,
+            unless_then: self.unless_then,
             unless_fn_mentions: self.unless_fn_mentions,
             unless_fn_matches,
             args,

@@ -167,6 +167,8 @@ pub struct Site {
     pub body: Option<u32>,
     /// Its value is thrown away (`let _ = …`, `…;` of a call whose result is unused).
     pub discarded: bool,
+    /// The method called right on its value (`stdin().is_terminal()`: `is_terminal`).
+    pub then: Option<String>,
     /// String-literal arguments.
     pub str_args: Vec<String>,
     /// How the call reads, e.g. `registry.save()`.

@@ -394,6 +394,7 @@ impl Summarizer<'_, '_> {
             frame: Some(frame),
             body: Some(body),
             discarded: false,
+            then: None,
             str_args: Vec::new(),
             display,
             event_loop: None,

@@ -59,6 +59,8 @@ pub struct Walker<'a> {
     impls: Vec<ImplCtx>,
     fn_depth: usize,
     discarded: HashSet<usize>,
+    /// The method called right on a call's value, by the call's address (see [`Site::then`]).
+    then: HashMap<usize, String>,
     /// Per `select!` macro: the identifiers of the block's later statements that shut
     /// something down (see [`races`]).
     drains_after: HashMap<usize, HashSet<String>>,
@@ -142,6 +144,7 @@ impl<'a> Walker<'a> {
             impls: Vec::new(),
             fn_depth: 0,
             discarded: HashSet::new(),
+            then: HashMap::new(),
             awaited: None,
             select_in_fn: false,
             in_pattern: 0,

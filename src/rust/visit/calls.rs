@@ -112,6 +112,10 @@ impl Walker<'_> {
         let before = self.out.facts.sites.len();
         self.on_method(callee, &e.receiver, r.clone(), addr(e), &args, shown);
         self.note_given(before, e.args.iter());
+        if let Expr::Call(_) | Expr::MethodCall(_) = strip(&e.receiver) {
+            self.then
+                .insert(payload_addr(strip(&e.receiver)), name.clone());
+        }
         self.visit_expr(&e.receiver);
         // `scope("/image").route("/health", ..)` (actix): the chain's scope prefixes its
         // routes and the services given to it.
@@ -200,6 +204,7 @@ impl Walker<'_> {
             frame: self.frame_id(),
             body: self.body(),
             discarded: self.discarded.contains(&expr),
+            then: self.then.remove(&expr),
             str_args: args.iter().filter_map(|a| str_lit(a)).collect(),
             display,
             event_loop: self.in_event_loop(),
@@ -274,6 +279,7 @@ impl Walker<'_> {
             frame: self.frame_id(),
             body: self.body(),
             discarded: false,
+            then: None,
             str_args: Vec::new(),
             display,
             event_loop: self.in_event_loop(),

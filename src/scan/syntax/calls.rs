@@ -27,6 +27,13 @@ pub struct Matched {
 pub fn matched(cx: &Cx, file: usize, site: &Site, c: &CallMatcher) -> Option<Matched> {
     match &site.callee {
         Callee::Path(cands) => {
+            if site
+                .then
+                .as_ref()
+                .is_some_and(|t| c.unless_then.contains(t))
+            {
+                return None;
+            }
             let cand = cands
                 .iter()
                 .find(|cand| c.functions.iter().any(|f| f.matches(cand)))?;
