@@ -308,8 +308,8 @@ impl Walker<'_> {
 
     /// A spawn whose handle the statement throws away is [`Root::Detached`]; not one on a local
     /// (`set.spawn(..)` on a `JoinSet` the fn may join before it returns), nor a task that
-    /// sends on a channel the fn makes (the producer of a streamed response: `let (tx, rx) =
-    /// mpsc::channel(8); tokio::spawn(async move { tx.send(..) }); Sse::new(rx..)`).
+    /// holds the sender of a channel the fn makes (the producer of a streamed response: `let
+    /// (tx, rx) = mpsc::channel(8); tokio::spawn(async move { tx.send(..) }); Sse::new(rx..)`).
     fn detached(
         &self,
         root: Root,
@@ -330,18 +330,15 @@ impl Walker<'_> {
         }
     }
 
-    /// Does a spawned task send (`.send(`) while its fn makes a channel (`channel(`,
-    /// `channel::<T>(`)?
+    /// Does a spawned task capture the sender of a channel its fn makes (`let (tx, rx) =
+    /// mpsc::channel(..)`, as `note_channels_and_watchers` records it)?
     fn feeds_own_channel(&self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> bool {
-        let text = |range: std::ops::Range<usize>| self.input.text.get(range).unwrap_or("");
-        let sends = args
-            .iter()
-            .any(|a| text(crate::rust::split::span_bytes(a.span())).contains(".send("));
-        sends
-            && self.current_decl().is_some_and(|d| {
-                let body = text(d.bytes.clone());
-                body.contains("channel(") || body.contains("channel::<")
-            })
+        let body = self.fn_body();
+        args.iter().any(|a| {
+            super::waits::idents_in(a, true)
+                .into_iter()
+                .any(|name| self.channels.contains_key(&(body, name)))
+        })
     }
 
     /// A path call that spawns a task or registers a handler.

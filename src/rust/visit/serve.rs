@@ -320,7 +320,7 @@ impl Walker<'_> {
     }
 
     /// The innermost enclosing fn.
-    pub(super) fn current_decl(&self) -> Option<&crate::rust::facts::FnDecl> {
+    fn current_decl(&self) -> Option<&crate::rust::facts::FnDecl> {
         self.bodies
             .iter()
             .rev()
