@@ -270,3 +270,25 @@ fn a_udp_side_feature_away_from_the_accept_loop_does_not_make_a_datagram_daemon(
         ["graceful-shutdown", "metrics-endpoint"]
     );
 }
+
+#[test]
+fn routes_registered_under_constants_make_an_api_not_a_metrics_exporter() {
+    // brupop (thirty-first held-out set): only `/metrics` is a literal; the API's resources
+    // and its health route (`/ping`, a constant of another workspace crate) are constants.
+    let r = report_of("svc-const-routes");
+    let s = service(&r, "nodeapi");
+    assert_eq!(purposes(s), ["http nodeapi/src/main.rs:23"]);
+    let health = s.checks.iter().find(|c| c.id == "health-endpoint").unwrap();
+    assert_eq!(health.outcome, Outcome::Pass);
+    let evidence = health.evidence.as_ref().unwrap();
+    assert_eq!(evidence.file, "nodemodels/src/lib.rs");
+    assert_eq!(
+        with_outcome(s, Outcome::Fail),
+        [
+            "rate-limit",
+            "request-body-limit",
+            "request-timeout",
+            "structured-logging"
+        ]
+    );
+}

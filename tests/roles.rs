@@ -248,9 +248,12 @@ fn calls_resolve_within_the_crate_and_its_workspace_dependencies() {
             // handler's `Server::bind(..)?` is `rtmp`'s (heldout26 class 1)
             "blocking-in-async native/src/lib.rs:8 unknown note",
             "blocking-in-async rtmp/src/lib.rs:11 request error",
-            "blocking-in-async web/src/api.rs:16 request error",
-            // `pub use self::files::*` in app-core's config module
             "blocking-in-async web/src/api.rs:17 request error",
+            // `pub use self::files::*` in app-core's config module
+            "blocking-in-async web/src/api.rs:18 request error",
+            // and not web/src/api.rs:41: a handler generic over `T: NodeClient` calls
+            // `NodeClient::uncordon`, not the same-named method of `ApiClient`, a trait its
+            // module does not import (agent.rs:12 blocks; heldout31 class 1)
         ]
     );
 }

@@ -526,6 +526,19 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         preview.reason
     );
+    // A cargo subcommand's local server runs on the developer's machine.
+    assert!(r.services.iter().all(|s| s.bin != "cargo-devrun"));
+    let sub = r
+        .not_services
+        .iter()
+        .find(|n| n.bin == "cargo-devrun")
+        .unwrap();
+    assert!(
+        sub.reason
+            .starts_with("a cargo subcommand (`cargo devrun`)"),
+        "{}",
+        sub.reason
+    );
     // Evidence that only a non-default feature compiles says so (labellers split on it); a
     // feature the server binary asks for, or requires, is on.
     assert_eq!(

@@ -81,6 +81,8 @@ pub struct FnDecl {
     /// Names of the parameters bound to a plain name, by position (`self` not counted; other
     /// patterns are empty names).
     pub params: Vec<String>,
+    /// It takes `self` (a method: `x.name()` may call it; an associated fn it cannot).
+    pub has_self: bool,
 }
 
 /// A loop of async code whose body serves: code written in it runs once per event.

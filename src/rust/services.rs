@@ -5,7 +5,7 @@
 //! reaches the fn that holds it by name ([`super::reach`]): a package's config-printing bin does
 //! not become a service because its library can serve.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -142,6 +142,14 @@ const PREVIEW_OPENERS: &[&str] = &[
 fn not_deployed(p: &Package) -> Option<String> {
     if let Some((_, why)) = &p.role {
         return Some(format!("its package holds no production code: {why}"));
+    }
+    // A cargo subcommand runs on a developer's machine: `cargo shuttle run`'s local provisioner
+    // (thirty-first held-out set) is a server of the developer's build, not a deployed one.
+    if let Some(sub) = p.name.strip_prefix("cargo-").filter(|s| !s.is_empty()) {
+        return Some(format!(
+            "a cargo subcommand (`cargo {sub}`): it runs on a developer's machine, not as a \
+             deployed service"
+        ));
     }
     // An optional UI behind a feature the build leaves off is a debugging aid (rust-ro's
     // `visual_debugger` feature pulls in `eframe`), not what the bin is.
@@ -329,6 +337,7 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
         return r;
     };
     let (mut metrics, mut health) = (false, false);
+    let consts = str_consts(inputs, files);
     for text in files.iter().filter_map(|i| inputs.texts.get(*i)) {
         let literals = re.captures_iter(&text).map(|caps| {
             caps.iter()
@@ -337,7 +346,9 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
                 .next()
                 .map_or("", |m| m.as_str())
         });
-        for route in literals.chain(segment_routes(&text)) {
+        let named = const_routes(&text, &consts);
+        let named = named.iter().map(String::as_str);
+        for route in literals.chain(segment_routes(&text)).chain(named) {
             if is_grpc_method(route) {
                 continue;
             }
@@ -357,6 +368,71 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
     // `/healthz` beside their UDP traffic; twenty-fifth held-out set).
     r.operations_only &= metrics || health;
     r
+}
+
+/// A route registered under a constant (`.route(HEALTH_ROUTE, ..)`, `web::resource(EP)`,
+/// `.nest(API_PREFIX, ..)`), the constant's name as written (a path's last segment kept).
+static ROUTE_CONST: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\.(?:route|nest)\(\s*(?:\w+::)*([A-Z][A-Z0-9_]+)\s*,",
+        r"|\b(?:resource|scope)\(\s*(?:\w+::)*([A-Z][A-Z0-9_]+)\s*\)",
+    ))
+    .ok()
+});
+
+/// `const NAME: &str = "..";` (or `&'static str`, or a `static`).
+static STR_CONST: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b(?:const|static)\s+([A-Z][A-Z0-9_]+)\s*:\s*&(?:'static\s+)?str\s*=\s*"([^"\s]*)""#,
+    )
+    .ok()
+});
+
+/// The string constants of a service's files, by name (the first definition wins).
+fn str_consts(inputs: &Inputs, files: &[usize]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let Some(re) = STR_CONST.as_ref() else {
+        return out;
+    };
+    for text in files.iter().filter_map(|i| inputs.texts.get(*i)) {
+        for c in re.captures_iter(&text) {
+            if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
+                (out.entry(name.as_str().to_string()))
+                    .or_insert_with(|| value.as_str().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The paths of the routes a file registers under constants: the constant's value when a
+/// file of the service defines it, else a stand-in its name suggests (`METRICS_PATH` a
+/// metrics route, `HEALTH_CHECK_ROUTE` a health route, any other name a route of its own).
+/// brupop's API server registers all its routes so, with a literal only for `/metrics`
+/// (thirty-first held-out set).
+fn const_routes(text: &str, consts: &HashMap<String, String>) -> Vec<String> {
+    let Some(re) = ROUTE_CONST.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| c.iter().skip(1).flatten().next())
+        .map(|name| match consts.get(name.as_str()) {
+            Some(value) => value.clone(),
+            None => stand_in_route(name.as_str()).to_string(),
+        })
+        .collect()
+}
+
+/// A route path standing for a constant of unknown value, by the constant's name.
+fn stand_in_route(name: &str) -> &'static str {
+    let has = |w: &str| name.contains(w);
+    if has("METRIC") {
+        "/metrics"
+    } else if ["HEALTH", "LIVE", "READY", "PING"].into_iter().any(has) {
+        "/health"
+    } else {
+        "/{const}"
+    }
 }
 
 /// The root of a site (`/`, `/index.html`): an operations port's landing page, or an app's.
@@ -406,7 +482,9 @@ fn is_metrics_route(route: &str) -> bool {
 
 /// A route an operations port serves beside metrics: the root, liveness and readiness.
 fn is_operations_route(route: &str) -> bool {
+    // `/_readiness`, `/_liveness` (PostHog's capture)
     let last = route.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let last = last.strip_prefix('_').unwrap_or(last);
     matches!(
         last,
         "" | "index.html"

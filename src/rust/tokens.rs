@@ -30,6 +30,13 @@ pub fn summarize(tokens: &[Tt], src: &Src, res: &Resolver, exempt: &Exempt, fact
     s.item(tokens, None, None);
 }
 
+/// A fn's name, its `fn` token and whether it takes `self`.
+struct FnHead<'n, 't> {
+    name: &'n str,
+    fn_token: Option<&'t Tt>,
+    has_self: bool,
+}
+
 struct Summarizer<'a, 'f> {
     src: &'a Src<'a>,
     res: &'a Resolver,
@@ -110,24 +117,47 @@ impl Summarizer<'_, '_> {
             return j;
         };
         if !is_async {
-            self.locals = tokens
+            let params = tokens
                 .get(at + 2..j)
-                .and_then(|sig| sig.iter().find(|t| t.is_group(b'(')))
+                .and_then(|sig| sig.iter().find(|t| t.is_group(b'(')));
+            self.locals = params
                 .map(|params| self.param_types(&params.inner, impl_ty))
                 .unwrap_or_default();
-            self.fn_body(&name, tokens.get(at), body, impl_ty, trait_name);
+            let has_self = params.is_some_and(|p| self.takes_self(&p.inner));
+            let head = FnHead {
+                name: &name,
+                fn_token: tokens.get(at),
+                has_self,
+            };
+            self.fn_body(head, body, impl_ty, trait_name);
         }
         j + 1
     }
 
+    /// Is the first parameter `self` (`self`, `mut self`, `&self`, `&'a mut self`, `self: T`)?
+    fn takes_self(&self, params: &[Tt]) -> bool {
+        let first = params
+            .split(|t| t.is_punct(b','))
+            .next()
+            .unwrap_or_default();
+        let before_colon = first.split(|t| t.is_punct(b':')).next().unwrap_or_default();
+        before_colon
+            .iter()
+            .any(|t| self.src.ident(Some(t)) == Some("self"))
+    }
+
     fn fn_body(
         &mut self,
-        name: &str,
-        fn_token: Option<&Tt>,
+        head: FnHead,
         body: &Tt,
         impl_ty: Option<&[String]>,
         trait_name: Option<&str>,
     ) {
+        let FnHead {
+            name,
+            fn_token,
+            has_self,
+        } = head;
         let line = fn_token.map_or(0, |t| self.src.line(t.lo));
         let id = self.facts.bodies.len() as u32;
         let range = fn_token.map_or(0, |t| t.lo as usize)..body.hi as usize;
@@ -143,6 +173,7 @@ impl Summarizer<'_, '_> {
                 ret: Ty::Unknown,
                 bytes: range,
                 params: Vec::new(),
+                has_self,
             }),
             is_async: false,
             parent: None,

@@ -409,16 +409,47 @@ impl CodeModel {
         if COMMON_METHODS.contains(&name) {
             return Vec::new();
         }
-        let found = self.prefer(
-            k,
-            None,
-            self.names.get(name).and_then(|n| self.methods.get(&n)),
-        );
+        let named = self.names.get(name).and_then(|n| self.methods.get(&n));
+        let in_scope = named.and_then(|c| self.traits_in_scope(k, place, c));
+        let found = self.prefer(k, None, in_scope.as_ref().or(named));
         if found.len() <= FAN_OUT {
             found
         } else {
             Vec::new()
         }
+    }
+
+    /// Of the methods `cands` a call on a receiver of unknown type may reach, the inherent ones
+    /// and those of traits the caller's module imports, when it imports the trait of one of
+    /// them: a trait's method is only callable where the trait is in scope, so in
+    /// `fn f<T: ShadowClient>(c: T) { c.uncordon() }` after `use models::ShadowClient;`, the
+    /// `uncordon` of another trait's impl in the caller's own crate is not a candidate. None
+    /// when no candidate's trait is imported by name (a glob, `use Trait as _`, a trait of the
+    /// same module: the candidates stay as they are).
+    fn traits_in_scope(&self, k: u32, place: &Place, cands: &[FnId]) -> Option<Vec<FnId>> {
+        let imported = self.imported_names(k, &place.module);
+        let trait_of = |f: &FnId| {
+            self.fns
+                .get(*f as usize)
+                .and_then(|i| i.trait_name.as_ref())
+        };
+        let in_scope = |t: &String| imported.contains(&t);
+        cands.iter().filter_map(trait_of).any(in_scope).then(|| {
+            (cands.iter().copied())
+                .filter(|f| trait_of(f).is_none_or(in_scope))
+                .collect()
+        })
+    }
+
+    /// The last segments of the paths the `use` items of module `module` (or, for an inline
+    /// module, of the nearest enclosing module with a file) import by name.
+    fn imported_names(&self, k: u32, module: &[String]) -> Vec<&String> {
+        (0..=module.len())
+            .rev()
+            .filter_map(|i| self.names.get_module(&module[..i]))
+            .find_map(|mid| self.aliases.get(&(k, mid)))
+            .map(|(aliases, _)| aliases.values().filter_map(|p| p.last()).collect())
+            .unwrap_or_default()
     }
 
     /// Does the workspace define a method `method` for the workspace type `ty` names (a path

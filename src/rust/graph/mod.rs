@@ -43,6 +43,8 @@ pub struct FnInfo {
     pub is_async: bool,
     /// Its declared return type.
     ret: Ty,
+    /// The trait it implements a method of (`impl Trait for X`), by last segment.
+    trait_name: Option<String>,
 }
 
 /// A struct's declared named fields.
@@ -223,6 +225,9 @@ impl CodeModel {
                 key,
                 is_async: body.is_async,
                 ret: decl.ret.clone(),
+                trait_name: (decl.impl_ty.is_some())
+                    .then(|| decl.trait_name.clone())
+                    .flatten(),
             });
             self.body_fn.push(Some(fid));
             if !production || s.in_test_range(body.line) {
@@ -234,7 +239,8 @@ impl CodeModel {
                     let t = self.names.id(t);
                     self.impl_types.insert(t);
                     self.assoc.entry((t, name)).or_default().push(fid);
-                    if !decl.foreign_trait {
+                    // `x.name()` calls a method, never an associated fn without `self`
+                    if !decl.foreign_trait && decl.has_self {
                         self.methods.entry(name).or_default().push(fid);
                     }
                 }

@@ -135,6 +135,7 @@ impl Walker<'_> {
                     syn::FnArg::Receiver(_) => None,
                 })
                 .collect(),
+            has_self: sig.receiver().is_some(),
         };
         let line = sig.ident.span().start().line as u32;
         self.open_body(BodyKind::Fn(decl), is_async, line, root, 0);
