@@ -63,7 +63,10 @@ pub const ROLE_WORDS: &[&str] = &[
     "Handler",
     "fallback",
     "handler",
+    // re-exports (a module of `mod x; pub(crate) use x::*;` names no other needle)
     "pub use",
+    "pub(crate) use",
+    "pub(super) use",
 ];
 
 /// The needles and facts the scan asks for.

@@ -710,6 +710,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if features::debug_build_only(features::stmt_attrs(s)) {
             return;
         }
+        if features::test_build_only(features::stmt_attrs(s)) {
+            // A statement only tests compile is test code, as a `#[cfg(test)]` item is.
+            let span = s.span();
+            let lines = (span.start().line as u32, span.end().line as u32);
+            self.out.test_ranges.push(lines);
+        }
         match s {
             Stmt::Expr(Expr::Assign(a), Some(_)) if matches!(&*a.left, Expr::Infer(_)) => {
                 self.discard(&a.right, Form::AssignUnderscore)

@@ -46,9 +46,21 @@ pub(super) fn required_features(attrs: &[Attribute]) -> Vec<String> {
 /// Does a `#[cfg(..)]` among `attrs` compile the code in debug builds only:
 /// `debug_assertions`, alone or directly inside `all(..)`?
 pub(super) fn debug_build_only(attrs: &[Attribute]) -> bool {
+    cfg_requires(attrs, "debug_assertions")
+}
+
+/// Does a `#[cfg(..)]` among `attrs` compile the code in test builds only: `test`, alone or
+/// directly inside `all(..)` (`#[cfg(test)] let packet = dbg!(packet);`)?
+pub(super) fn test_build_only(attrs: &[Attribute]) -> bool {
+    cfg_requires(attrs, "test")
+}
+
+/// Does a `#[cfg(..)]` among `attrs` require the flag `flag`, alone or directly inside
+/// `all(..)`?
+fn cfg_requires(attrs: &[Attribute], flag: &str) -> bool {
     attrs.iter().filter(|a| a.path().is_ident("cfg")).any(|a| {
         matches!(&a.meta, Meta::List(list)
-            if list.parse_args::<Meta>().is_ok_and(|p| requires_debug_assertions(&p)))
+            if list.parse_args::<Meta>().is_ok_and(|p| requires_flag(&p, flag)))
     })
 }
 
@@ -112,11 +124,15 @@ fn is_debug_name(name: &str) -> bool {
 }
 
 fn requires_debug_assertions(pred: &Meta) -> bool {
+    requires_flag(pred, "debug_assertions")
+}
+
+fn requires_flag(pred: &Meta, flag: &str) -> bool {
     match pred {
-        Meta::Path(p) => p.is_ident("debug_assertions"),
+        Meta::Path(p) => p.is_ident(flag),
         Meta::List(list) if list.path.is_ident("all") => list
             .parse_args_with(syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated)
-            .is_ok_and(|ps| ps.iter().any(requires_debug_assertions)),
+            .is_ok_and(|ps| ps.iter().any(|p| requires_flag(p, flag))),
         _ => false,
     }
 }
