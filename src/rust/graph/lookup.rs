@@ -427,12 +427,15 @@ impl CodeModel {
     /// when no candidate's trait is imported by name (a glob, `use Trait as _`, a trait of the
     /// same module: the candidates stay as they are).
     fn traits_in_scope(&self, k: u32, place: &Place, cands: &[FnId]) -> Option<Vec<FnId>> {
-        let imported = self.imported_names(k, &place.module);
         let trait_of = |f: &FnId| {
             self.fns
                 .get(*f as usize)
                 .and_then(|i| i.trait_name.as_ref())
         };
+        if cands.len() < 2 || !cands.iter().any(|f| trait_of(f).is_some()) {
+            return None;
+        }
+        let imported = self.imported_names(k, &place.module);
         let in_scope = |t: &String| imported.contains(&t);
         cands.iter().filter_map(trait_of).any(in_scope).then(|| {
             (cands.iter().copied())
