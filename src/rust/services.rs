@@ -416,12 +416,19 @@ fn const_routes(text: &str, consts: &HashMap<String, String>) -> Vec<String> {
     };
     re.captures_iter(text)
         .filter_map(|c| c.iter().skip(1).flatten().next())
+        // `.route(Method::GET, "/x", h)` names a method, not a path
+        .filter(|name| !HTTP_METHODS.contains(&name.as_str()))
         .map(|name| match consts.get(name.as_str()) {
             Some(value) => value.clone(),
             None => stand_in_route(name.as_str()).to_string(),
         })
         .collect()
 }
+
+/// HTTP method constants (`Method::GET`), which a route call may take before its path.
+const HTTP_METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
+];
 
 /// A route path standing for a constant of unknown value, by the constant's name.
 fn stand_in_route(name: &str) -> &'static str {
@@ -659,7 +666,7 @@ pub fn names(purposes: &[Purpose]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::names_in_code;
+    use super::{HashMap, const_routes, names_in_code};
 
     #[test]
     fn a_word_counts_in_code_and_strings_not_in_comments() {
@@ -679,5 +686,16 @@ mod tests {
             "// prometheus\nuse prometheus::Encoder;",
             "prometheus"
         ));
+    }
+
+    #[test]
+    fn route_constants_stand_for_their_values_or_their_names() {
+        let consts = HashMap::from([("EP".to_string(), "/items".to_string())]);
+        let text = ".route(EP, h).route(METRICS_PATH, m).route(Method::GET, \"/x\", h)\n\
+                    .service(web::resource(models::HEALTH_ROUTE)).nest(API, r)";
+        assert_eq!(
+            const_routes(text, &consts),
+            ["/items", "/metrics", "/health", "/{const}"]
+        );
     }
 }
