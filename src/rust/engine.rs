@@ -240,6 +240,9 @@ pub struct FileInput<'a> {
     pub checks: &'a [usize],
     /// Is this file the root of a bin target (for `main`)?
     pub is_bin_root: bool,
+    /// Could the file's code be part of a service (its package is in a bin's closure)? Server
+    /// starts are recorded only then.
+    pub serves: bool,
     /// A later pass: parse only the unparsed items mentioning these names.
     pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
     /// Called with the file's light token tree once it is read (doc comments at the start of a
@@ -345,7 +348,10 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     };
     let wanted = match input.extra {
         Some((ac, _)) => ac.is_match(input.text),
-        None => (input.wanted || engine.request.starts.is_some()) && engine.names(input.text),
+        None => {
+            (input.wanted || (input.serves && engine.request.starts.is_some()))
+                && engine.names(input.text)
+        }
     };
     let has_mod = declares_module(input.text);
     clock.lap(Stage::Prefilter);

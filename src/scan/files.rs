@@ -103,6 +103,7 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
         .filter(|t| t.kinds.iter().any(|k| k == "bin"))
         .map(|t| t.src_path.as_str())
         .collect();
+    let serving = ws.serving();
     let pool = rust::parse_stack_pool();
     let busy = std::sync::atomic::AtomicU64::new(0);
     let run_all = || -> Vec<OneFile> {
@@ -112,7 +113,12 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
                 let is_bin_root = bins.contains(f.path.as_str());
                 let started = std::time::Instant::now();
                 let mut one = contained(f, || {
-                    scan_one(&run, ws, applicable, f, is_bin_root, config.limits)
+                    let serves = f.package.is_some_and(|p| serving.get(p) == Some(&true));
+                    let place = Place {
+                        is_bin_root,
+                        serves,
+                    };
+                    scan_one(&run, ws, applicable, f, place, config.limits)
                 });
                 one.elapsed = started.elapsed();
                 let nanos = u64::try_from(one.elapsed.as_nanos()).unwrap_or(u64::MAX);
@@ -129,6 +135,13 @@ pub fn scan_files(config: &Config, ws: &Workspace, applicable: &[bool]) -> FileS
     let busy = std::time::Duration::from_nanos(busy.into_inner());
     timings::add_files_pass(clock.elapsed(), busy, threads);
     assemble(&run, ws, applicable, results)
+}
+
+/// Where a file sits: is it a bin target's root, could its code be part of a service?
+#[derive(Clone, Copy)]
+struct Place {
+    is_bin_root: bool,
+    serves: bool,
 }
 
 /// The checks and the engine of one scan.
@@ -311,12 +324,14 @@ fn checks_for<'c>(
     ws: &Workspace,
     applicable: &[bool],
     file: &SourceFile,
+    serves: bool,
 ) -> Vec<(usize, &'c Check)> {
     let package = file.package.map(|i| &ws.packages[i]);
     checks
         .iter()
         .enumerate()
         .filter(|(i, c)| applicable[*i] && c.scope.includes(&file.path))
+        .filter(|(_, c)| serves || !c.applies.is_service())
         .filter(|(_, c)| match package {
             Some(p) => p.meets(&c.applies),
             None => c.applies.is_unconditional(),
@@ -346,10 +361,14 @@ fn scan_one(
     ws: &Workspace,
     applicable: &[bool],
     file: &SourceFile,
-    is_bin_root: bool,
+    place: Place,
     limits: Limits,
 ) -> OneFile {
-    let checks = checks_for(run.checks, ws, applicable, file);
+    let Place {
+        is_bin_root,
+        serves,
+    } = place;
+    let checks = checks_for(run.checks, ws, applicable, file, serves);
     let text_checks: Vec<(usize, &Check)> = checks
         .iter()
         .copied()
@@ -436,6 +455,7 @@ fn scan_one(
             wanted: !syntax.is_empty(),
             checks: &presence,
             is_bin_root,
+            serves,
             extra: None,
             on_tokens: wants_clippy.then_some(&on_tokens as &rust::OnTokens),
             tokenize: !text_hits.is_empty() || !directives.is_empty() || wants_clippy,

@@ -270,6 +270,28 @@ impl Workspace {
         }
         seen.into_iter().collect()
     }
+
+    /// Per package of [`Workspace::packages`]: could its code be part of a service? Only a bin
+    /// target is one, and it compiles the libraries of the members it depends on (its
+    /// [closure](Workspace::closure)), so a package that no bin depends on serves nobody:
+    /// service checks and server starts are not looked for in it (most of a library
+    /// workspace's code).
+    pub fn serving(&self) -> Vec<bool> {
+        let mut serving = vec![false; self.packages.len()];
+        for (i, _) in self
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.has_bin())
+        {
+            for q in self.closure(i) {
+                if let Some(s) = serving.get_mut(q) {
+                    *s = true;
+                }
+            }
+        }
+        serving
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +315,38 @@ mod tests {
             publishable: false,
             described: false,
         }
+    }
+
+    #[test]
+    fn only_packages_some_bin_depends_on_serve() {
+        let target = |kind: &str, name: &str| crate::workspace::Target {
+            name: name.into(),
+            kinds: vec![kind.into()],
+            src_path: format!("{name}/src/main.rs"),
+            required_features: Vec::new(),
+        };
+        let mut app = package("app", "app");
+        app.targets = vec![target("bin", "app")];
+        app.member_deps = vec!["web".into()];
+        let mut web = package("web", "web");
+        web.targets = vec![target("lib", "web")];
+        web.member_deps = vec!["core".into()];
+        let mut core = package("core", "core");
+        core.targets = vec![target("lib", "core")];
+        let mut kit = package("kit", "kit");
+        kit.targets = vec![target("lib", "kit")];
+        kit.member_deps = vec!["web".into()];
+        let ws = crate::workspace::Workspace {
+            root: std::path::PathBuf::new(),
+            root_manifest: toml::Table::new(),
+            member_dirs: Vec::new(),
+            packages: vec![app, core, kit, web],
+            files: Vec::new(),
+            notes: Vec::new(),
+            repository: None,
+        };
+        // `kit` depends on the server library but no bin depends on `kit`.
+        assert_eq!(ws.serving(), vec![true, true, false, true]);
     }
 
     fn kind(name: &str, dir: &str) -> Option<CodeKind> {

@@ -127,7 +127,13 @@ impl Walker<'_> {
 
     /// Records where a server starts: a framework's start call, or an accept loop.
     pub(super) fn start_fact(&mut self, callee: &Callee, line: u32, no_args: bool) {
-        let Some(starts) = &self.engine.request.starts else {
+        let Some(starts) = self
+            .engine
+            .request
+            .starts
+            .as_ref()
+            .filter(|_| self.input.serves)
+        else {
             return;
         };
         // Only the starts that may match: a fn start a path call, a method start a method call.
@@ -289,7 +295,7 @@ impl Walker<'_> {
 
     /// Server starts by attribute (`#[launch]`, `#[rocket::launch]`).
     pub(super) fn start_attrs(&mut self, attrs: &[syn::Attribute], name: &str) {
-        if self.engine.request.starts.is_none() {
+        if self.engine.request.starts.is_none() || !self.input.serves {
             return;
         }
         for a in attrs {
