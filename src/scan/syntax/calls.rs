@@ -172,17 +172,13 @@ pub fn call_hits(cx: &Cx) -> Vec<Hit> {
         .par_iter()
         .flat_map_iter(|(file, facts, calls)| {
             let mut out = Vec::new();
-            for site in &facts.sites {
-                for (idx, c) in calls {
-                    let clock = crate::timings::Clock::start();
-                    let covered = elsewhere
-                        .get(idx)
-                        .is_some_and(|w| w.covers(cx, *file, facts, site.body));
-                    if !covered {
-                        out.extend(call_hit(cx, *file, facts, site, *idx, c));
-                    }
-                    crate::timings::add_check(*idx, clock.elapsed());
+            for (idx, c) in calls {
+                let clock = crate::timings::Clock::start();
+                let wrappers = elsewhere.get(idx);
+                for site in &facts.sites {
+                    out.extend(call_hit(cx, (*file, facts), site, (*idx, c), wrappers));
                 }
+                crate::timings::add_check(*idx, clock.elapsed());
             }
             out
         })
@@ -202,15 +198,19 @@ fn wrappers(cx: &Cx, files: &[FileCalls]) -> HashMap<usize, Elsewhere> {
     elsewhere
 }
 
+/// The finding of call check `idx` at a site of `file`, unless the site runs inside a closure
+/// given to one of the check's `wrappers` (looked at only once the site matched).
 fn call_hit(
     cx: &Cx,
-    file: usize,
-    facts: &Facts,
+    (file, facts): (usize, &Facts),
     site: &Site,
-    idx: usize,
-    c: &CallMatcher,
+    (idx, c): (usize, &CallMatcher),
+    wrappers: Option<&Elsewhere>,
 ) -> Option<Hit> {
     let m = matched(cx, file, site, c)?;
+    if wrappers.is_some_and(|w| w.covers(cx, file, facts, site.body)) {
+        return None;
+    }
     let frames = || frames_up(&facts.frames, site.frame);
     if !in_context(frames(), &c.inside, &c.not_inside)
         || (c.discarded && !site.discarded)
