@@ -345,19 +345,19 @@ impl Summarizer<'_, '_> {
         let end = tokens.get(at)?.hi;
         let mut k = at - 1;
         if k > 0 && punct(tokens.get(k - 1), b'.') {
-            // Only `self.m(..)` and `local.m(..)` on a local whose type the tokens name: without
-            // the walker's hints a method on another receiver would resolve by its name alone,
-            // which large workspaces make a guess.
-            let recv = (k >= 2)
-                .then(|| self.src.ident(tokens.get(k - 2)))
-                .flatten()
-                .filter(|_| k < 3 || !is_path_or_field_joint(tokens.get(k - 3)))
-                .and_then(|r| match (r, impl_ty) {
-                    ("self", Some(t)) => Some(Ty::named(t.to_vec())),
-                    ("self", None) => None,
-                    (local, _) => self.locals.get(local).cloned(),
-                });
-            let recv = recv?;
+            // Only `self.m(..)`, `local.m(..)` on a local whose type the tokens name, and a
+            // field of either (`state.secret_store.get(..)`, typed through the struct's field):
+            // without the walker's hints a method on another receiver would resolve by its
+            // name alone, which large workspaces make a guess.
+            let (base, fields) = self.receiver_chain(tokens, k - 1)?;
+            let base = match (base, impl_ty) {
+                ("self", Some(t)) => Ty::named(t.to_vec()),
+                ("self", None) => return None,
+                (local, _) => self.locals.get(local).cloned()?,
+            };
+            let recv = fields
+                .into_iter()
+                .fold(base, |ty, f| Ty::Field(Box::new(ty), f));
             self.site(
                 Callee::Method {
                     name: name.clone(),
@@ -407,6 +407,25 @@ impl Summarizer<'_, '_> {
             display,
         );
         Some(cands)
+    }
+
+    /// The receiver before the `.` at `dot`: a plain name and the fields after it (`state`,
+    /// `[secret_store]` in `state.secret_store.get(..)`), or None when it is anything else (a
+    /// call's value, an index, a path, a tuple field).
+    fn receiver_chain(&self, tokens: &[Tt], dot: usize) -> Option<(&str, Vec<String>)> {
+        let mut fields = Vec::new();
+        let mut dot = dot;
+        loop {
+            let name = self.src.ident(tokens.get(dot.checked_sub(1)?))?;
+            match dot.checked_sub(2).map(|i| (i, tokens.get(i))) {
+                Some((i, t)) if punct(t, b'.') => {
+                    fields.insert(0, name.to_string());
+                    dot = i;
+                }
+                Some((_, t)) if is_path_or_field_joint(t) => return None,
+                _ => return Some((name, fields)),
+            }
+        }
     }
 
     /// Records a call site spanning the bytes `at` (from the callee's name to the end of its
