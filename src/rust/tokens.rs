@@ -30,11 +30,12 @@ pub fn summarize(tokens: &[Tt], src: &Src, res: &Resolver, exempt: &Exempt, fact
     s.item(tokens, None, None);
 }
 
-/// A fn's name, its `fn` token and whether it takes `self`.
+/// A fn's name, its `fn` token, whether it takes `self`, and its declared return type.
 struct FnHead<'n, 't> {
     name: &'n str,
     fn_token: Option<&'t Tt>,
     has_self: bool,
+    ret: Ty,
 }
 
 struct Summarizer<'a, 'f> {
@@ -124,10 +125,12 @@ impl Summarizer<'_, '_> {
                 .map(|params| self.param_types(&params.inner, impl_ty))
                 .unwrap_or_default();
             let has_self = params.is_some_and(|p| self.takes_self(&p.inner));
+            let sig = tokens.get(at + 2..j).unwrap_or_default();
             let head = FnHead {
                 name: &name,
                 fn_token: tokens.get(at),
                 has_self,
+                ret: self.return_type(sig, impl_ty),
             };
             self.fn_body(head, body, impl_ty, trait_name);
         }
@@ -157,6 +160,7 @@ impl Summarizer<'_, '_> {
             name,
             fn_token,
             has_self,
+            ret,
         } = head;
         let line = fn_token.map_or(0, |t| self.src.line(t.lo));
         let id = self.facts.bodies.len() as u32;
@@ -170,7 +174,7 @@ impl Summarizer<'_, '_> {
                 in_trait: false,
                 inline: self.inline.clone(),
                 is_pub: false,
-                ret: Ty::Unknown,
+                ret,
                 bytes: range,
                 params: Vec::new(),
                 has_self,
@@ -291,20 +295,83 @@ impl Summarizer<'_, '_> {
         at: usize,
         impl_ty: Option<&[String]>,
     ) -> Option<(Ty, usize)> {
+        let i = self.after_reference(tokens, at);
+        let (segs, end) = path_at(tokens, i, self.src)?;
+        if punct(tokens.get(end), b'<') {
+            return None;
+        }
+        Some((self.named(&segs, impl_ty)?, end))
+    }
+
+    /// The index after a reference's `&`, lifetime and `mut` at `at` (`at` itself if none).
+    fn after_reference(&self, tokens: &[Tt], at: usize) -> usize {
         let mut i = at;
         loop {
             match tokens.get(i) {
                 Some(t) if t.is_punct(b'&') => i += 1,
                 Some(t) if t.is_punct(b'\'') => i += 2,
                 Some(t) if self.src.ident(Some(t)) == Some("mut") => i += 1,
-                _ => break,
+                _ => return i,
             }
         }
-        let (segs, end) = path_at(tokens, i, self.src)?;
-        if punct(tokens.get(end), b'<') {
+    }
+
+    /// The declared return type of a fn's signature tokens (after `->`), as the walker reads it
+    /// from syn: `Self` is the impl's type and generic arguments are kept (`Result<Self, E>`,
+    /// `Option<Arc<Store>>`), so `let x = helper()?;` types `x` whether or not `helper`'s item
+    /// was parsed.
+    fn return_type(&self, sig: &[Tt], impl_ty: Option<&[String]>) -> Ty {
+        let arrow =
+            (0..sig.len()).find(|&i| punct(sig.get(i), b'-') && punct(sig.get(i + 1), b'>'));
+        arrow
+            .and_then(|a| self.generic_type(sig, a + 2, impl_ty, 0))
+            .map_or(Ty::Unknown, |(ty, _)| ty)
+    }
+
+    /// A written type with its generic arguments from `at` (`&'a mut Store`, `io::Result<Self>`,
+    /// `HashMap<String, Arc<Conn>>`) and the index after it; an argument that is no such type
+    /// (a tuple, `impl Trait`, `dyn Trait`, a lifetime) is `Unknown`. None for anything else.
+    fn generic_type(
+        &self,
+        tokens: &[Tt],
+        at: usize,
+        impl_ty: Option<&[String]>,
+        depth: u32,
+    ) -> Option<(Ty, usize)> {
+        if depth > MAX_TYPE_DEPTH {
             return None;
         }
-        Some((self.named(&segs, impl_ty)?, end))
+        let i = self.after_reference(tokens, at);
+        let (segs, end) = path_at(tokens, i, self.src)?;
+        if !punct(tokens.get(end), b'<') {
+            return Some((self.named(&segs, impl_ty)?, end));
+        }
+        let mut args = Vec::new();
+        let mut j = end + 1;
+        loop {
+            match self.generic_type(tokens, j, impl_ty, depth + 1) {
+                Some((ty, after)) => {
+                    args.push(ty);
+                    j = after;
+                }
+                None => {
+                    args.push(Ty::Unknown);
+                    j = generic_arg_end(tokens, j)?;
+                }
+            }
+            match tokens.get(j) {
+                Some(t) if t.is_punct(b',') => j += 1,
+                Some(t) if t.is_punct(b'>') => break,
+                _ => return None,
+            }
+        }
+        let last = segs.last()?;
+        let ty = match self.named(&segs, impl_ty) {
+            Some(Ty::Named(path, _)) => Ty::Named(path, args),
+            _ if STD_PRELUDE_TYPES.contains(&last.as_str()) => Ty::Named(segs.clone(), args),
+            _ => return None,
+        };
+        Some((ty, j + 1))
     }
 
     /// The named type of a written path (`Self` is the impl's type), resolved through `use`;
@@ -516,6 +583,37 @@ fn ends_statement_unwrapped(rest: &[Tt], src: &Src) -> bool {
 /// segment, not a local)?
 fn is_path_or_field_joint(t: Option<&Tt>) -> bool {
     punct(t, b'.') || punct(t, b':')
+}
+
+/// Generic arguments nested deeper than this are not read (a return type is rarely more than
+/// three deep; the tokens are the scanned repository's).
+const MAX_TYPE_DEPTH: u32 = 8;
+
+/// The index of the `,` or `>` that ends the generic argument starting at `at` (nested `<..>`
+/// and a fn type's `->` skipped), if the argument list is closed.
+fn generic_arg_end(tokens: &[Tt], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = at;
+    while let Some(t) = tokens.get(i) {
+        if t.is_punct(b'-') && punct(tokens.get(i + 1), b'>') {
+            i += 2;
+            continue;
+        }
+        if t.is_punct(b'<') {
+            depth += 1;
+        } else if t.is_punct(b'>') || t.is_punct(b',') {
+            if depth == 0 {
+                return Some(i);
+            }
+            if t.is_punct(b'>') {
+                depth -= 1;
+            }
+        } else if t.is_punct(b'{') || t.is_punct(b';') {
+            return None;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Keywords followed by a parenthesis that are not calls, and variant constructors.

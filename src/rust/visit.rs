@@ -71,6 +71,9 @@ pub struct Walker<'a> {
     raced_facts: HashSet<usize>,
     /// Depth of patterns being visited (their paths inspect values, they use nothing).
     in_pattern: u32,
+    /// Inside the arguments of a call that sends a signal (`kill(pid, SIGTERM)`): the signals
+    /// named there are not handled here.
+    sending_signal: u32,
     /// The method call an `.await` is about to visit (`router.route(topic, h).await`): no HTTP
     /// framework's route registration is async, so an awaited `route` is a message router's.
     awaited: Option<usize>,
@@ -148,6 +151,7 @@ impl<'a> Walker<'a> {
             awaited: None,
             select_in_fn: false,
             in_pattern: 0,
+            sending_signal: 0,
             local_inits: HashMap::new(),
             drains_after: HashMap::new(),
             raced_facts: HashSet::new(),

@@ -62,11 +62,14 @@ impl Walker<'_> {
             Expr::Path(p) => syn::visit::visit_expr_path(self, p),
             func => self.visit_expr(func),
         }
+        let sends = sends_a_signal(cands.first().and_then(|c| c.last()));
         self.push_frame(Frame::Call(cands));
+        self.sending_signal += u32::from(sends);
         for a in &e.args {
             self.fn_ref(a, registers);
             self.visit_expr(a);
         }
+        self.sending_signal -= u32::from(sends);
         self.pop_frame();
     }
 
@@ -135,11 +138,14 @@ impl Walker<'_> {
             self.nest
                 .push(route.unwrap_or_default().trim_end_matches('/').to_string());
         }
+        let sends = sends_a_signal(Some(&name));
         self.push_frame(Frame::Method(name));
+        self.sending_signal += u32::from(sends);
         for a in &e.args {
             self.fn_ref(a, registers);
             self.visit_expr(a);
         }
+        self.sending_signal -= u32::from(sends);
         self.pop_frame();
         if nested {
             self.nest.pop();
@@ -163,7 +169,7 @@ impl Walker<'_> {
             return;
         };
         if !self.wanted(&callee) {
-            self.presence_at(&callee, region.line, args.is_empty());
+            self.presence_unless_exit(&callee, region.line, args);
             return;
         }
         let recv_call = match strip_try(receiver) {
@@ -179,6 +185,18 @@ impl Walker<'_> {
         self.on_call(callee, region, expr, args, display);
     }
 
+    /// Presence facts of a call, unless it only exits the process: a handler that only exits
+    /// (`ctrlc::set_handler(|| exit(1))`, a task that awaits ctrl-c and exits, a shutdown
+    /// future that does) is evidence of nothing: it stops no server gracefully and drains
+    /// nothing. A server start is still recorded.
+    fn presence_unless_exit(&mut self, callee: &Callee, line: u32, args: &[&Expr]) {
+        if self.exit_only > 0 || args.iter().any(|a| super::exits::exits_only(a)) {
+            self.start_fact(callee, line, false);
+        } else {
+            self.presence_at(callee, line, args.is_empty());
+        }
+    }
+
     /// Records a site when asked for, and presence facts.
     pub(super) fn on_call(
         &mut self,
@@ -188,14 +206,7 @@ impl Walker<'_> {
         args: &[&Expr],
         display: String,
     ) {
-        if self.exit_only > 0 || args.iter().any(|a| super::exits::exits_only(a)) {
-            // A handler that only exits the process (`ctrlc::set_handler(|| exit(1))`, a task
-            // that awaits ctrl-c and exits) is evidence of nothing: it stops no server
-            // gracefully and drains nothing.
-            self.start_fact(&callee, region.line, false);
-        } else {
-            self.presence_at(&callee, region.line, args.is_empty());
-        }
+        self.presence_unless_exit(&callee, region.line, args);
         if !self.wanted(&callee) {
             return;
         }
@@ -591,6 +602,25 @@ impl<'ast> Visit<'ast> for SpawnsLocal<'_> {
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
+
+/// Does a call of this name send a signal to another process (`nix::sys::signal::kill(pid,
+/// Signal::SIGTERM)`, `libc::killpg`, `child.send_signal(..)`)? The signal named in its
+/// arguments is sent, not handled: no graceful-shutdown evidence (microsandbox's CLI stops a
+/// sandbox supervisor with `kill(.., SIGTERM)`; thirty-fourth held-out set).
+fn sends_a_signal(name: Option<&String>) -> bool {
+    name.is_some_and(|n| SIGNAL_SENDERS.contains(&n.as_str()))
+}
+
+/// Fns and methods that send a signal to a process.
+const SIGNAL_SENDERS: &[&str] = &[
+    "kill",
+    "killpg",
+    "tgkill",
+    "tkill",
+    "pidfd_send_signal",
+    "send_signal",
+    "sigqueue",
+];
 
 fn root_expr(e: &Expr) -> &Expr {
     match e {

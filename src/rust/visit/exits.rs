@@ -66,9 +66,14 @@ fn feeds(s: &syn::Stmt, senders: &[String]) -> bool {
 
 /// Is `e` a closure that does nothing but exit the process (after logging, perhaps):
 /// `|| std::process::exit(1)`, `move || { eprintln!(".."); process::exit(130); }`?
+/// An async block of that shape counts too: hyper-mcp's shutdown future for
+/// `with_graceful_shutdown` is `async { ctrl_c().await.unwrap(); sleep(..).await;
+/// process::exit(0); }`, which never lets the server drain (thirty-fourth held-out set).
 pub(super) fn exits_only(e: &Expr) -> bool {
-    let Expr::Closure(c) = strip(e) else {
-        return false;
+    let c = match strip(e) {
+        Expr::Closure(c) => c,
+        Expr::Async(a) => return only_waits_then_exits(&a.block.stmts),
+        _ => return false,
     };
     match strip(&c.body) {
         Expr::Block(b) => only_waits_then_exits(&b.block.stmts),

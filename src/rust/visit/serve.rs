@@ -91,7 +91,10 @@ impl Walker<'_> {
     /// pattern only inspects a value (`ratelimit::TargetReference::UnknownKind => None` in
     /// linkerd's policy controller): no fact.
     pub(super) fn presence_value(&mut self, path: &syn::Path) {
-        if self.in_pattern > 0 || !self.presence_checks().any(|(_, p)| !p.functions.is_empty()) {
+        if self.in_pattern > 0
+            || self.sending_signal > 0
+            || !self.presence_checks().any(|(_, p)| !p.functions.is_empty())
+        {
             return;
         }
         let cands = self.resolve_path(path);
