@@ -78,7 +78,7 @@ impl Walker<'_> {
         let serving: Vec<String> = futures
             .iter()
             .filter(|f| !self.names_a_signal(f))
-            .map(|f| self.expr_text(f))
+            .map(|f| self.spanned_text(f))
             .filter(|t| has_serving_word(&self.with_inits(t)))
             .collect();
         // The server stopped after the race (`relay.shutdown()`) is drained.
@@ -97,7 +97,7 @@ impl Walker<'_> {
         }
         let facts: Vec<Range<usize>> = signals
             .iter()
-            .flat_map(|f| self.locals_named(&self.expr_text(f), 2))
+            .flat_map(|f| self.locals_named(&self.spanned_text(f), 2))
             .filter_map(|name| self.local_inits.get(&name))
             .map(|l| l.facts.clone())
             .collect();
@@ -147,7 +147,7 @@ impl Walker<'_> {
     /// Is this future an OS signal: by the walker's reading, or by its text or its local's
     /// initializer naming one (`let sigint = signal::ctrl_c().fuse();`)?
     fn names_a_signal(&self, e: &Expr) -> bool {
-        self.is_signal_future(e) || names_signal_text(&self.with_inits(&self.expr_text(e)))
+        self.is_signal_future(e) || names_signal_text(&self.with_inits(&self.spanned_text(e)))
     }
 
     /// `text`, with the initializers of the locals it names (two levels deep) appended.
@@ -189,10 +189,7 @@ impl Walker<'_> {
         found
     }
 
-    fn expr_text(&self, e: &Expr) -> String {
-        self.spanned_text(e)
-    }
-
+    /// The file text a syntax node spans.
     fn spanned_text(&self, node: &impl Spanned) -> String {
         self.text
             .get(crate::rust::split::span_bytes(node.span()))
