@@ -510,6 +510,16 @@ fn evidence_in_the_forms_real_services_write_it() {
         "{}",
         desk.reason
     );
+    // A playback backend whose workspace library talks to the desktop session (media keys).
+    assert!(r.services.iter().all(|s| s.bin != "player"));
+    let player = r.not_services.iter().find(|n| n.bin == "player").unwrap();
+    assert!(
+        player
+            .reason
+            .starts_with("a desktop app: `player-playback` builds with `souvlaki`"),
+        "{}",
+        player.reason
+    );
     // An optional UI crate behind a feature the build leaves off (a visual debugger) does not
     // make a game server a desktop app; its accept loop runs in a scoped thread.
     assert_eq!(service(&r, "gamesrv").protocols, ["tcp"]);

@@ -129,6 +129,8 @@ fn modules_declared_in_cfg_select_cfg_if_and_attribute_macros_are_compiled() {
     assert_eq!(
         located("macro-modules"),
         [
+            // declared by `include_modules!();`, a `macro_rules!` of modules.rs
+            "no-unwrap src/declared_by_macro.rs:2",
             // `cfg_select!` arms: both compiled and scanned
             "no-unwrap src/fallback.rs:2",
             // `feature! { #![..] .. }`: items after the inner attribute

@@ -390,6 +390,18 @@ impl PathPattern {
         }
     }
 
+    /// The module (or type) word and the function's name of a fully qualified pattern
+    /// (`std::fs::read` → `fs`, `read`; `std::process::Command::output` → `Command`,
+    /// `output`): an item calls it only if it names both, or a local alias of it.
+    pub fn pair(&self) -> Option<(&str, &str)> {
+        match self.segments.as_slice() {
+            [.., module, name] if !self.any_prefix && !self.any_suffix => {
+                Some((module.as_str(), name.as_str()))
+            }
+            _ => None,
+        }
+    }
+
     /// The pattern as written.
     pub fn display(&self) -> String {
         let mut parts: Vec<&str> = Vec::new();

@@ -10,6 +10,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use super::FileSummary;
 use super::items::{RawItem, Split, split};
 use super::lite::{Src, Tt};
+use super::pairs::PairNeedles;
 use super::request::Request;
 use super::resolve::Resolver;
 use super::visit::Walker;
@@ -60,6 +61,10 @@ pub struct Engine<'c> {
     /// Crate names that are not workspace members (path roots never resolved to workspace fns).
     pub externals: HashSet<String>,
     needles: Option<AhoCorasick>,
+    /// The needles that select an item alone (all but the heads of [`PairNeedles`]).
+    singles: Option<AhoCorasick>,
+    /// Needles that select an item only together (`fs` with `read`).
+    pairs: PairNeedles,
     /// [`Request::fn_words`](super::Request) as one automaton: a fn's text is searched once for
     /// all of them.
     fn_words: Option<AhoCorasick>,
@@ -68,14 +73,20 @@ pub struct Engine<'c> {
 impl<'c> Engine<'c> {
     /// Builds the needle automaton for a request.
     pub fn new(request: Request<'c>, ws: &Workspace) -> Engine<'c> {
-        let mut needles = request.needles();
-        for (_, m) in &request.presence {
-            needles.extend(
+        let mut needles = request.single_needles();
+        let presence_patterns = || {
+            request.presence.iter().flat_map(|(_, m)| {
                 m.functions
                     .iter()
                     .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
-                    .filter_map(|p| p.needle().map(String::from)),
-            );
+            })
+        };
+        needles.extend(
+            presence_patterns()
+                .filter(|p| p.pair().is_none())
+                .filter_map(|p| p.needle().map(String::from)),
+        );
+        for (_, m) in &request.presence {
             needles.extend(m.methods.iter().map(|x| x.name.clone()));
             needles.extend(m.macros.iter().chain(&m.defaults_off).cloned());
             needles.extend(
@@ -89,6 +100,16 @@ impl<'c> Engine<'c> {
         }
         needles.sort();
         needles.dedup();
+        let pair_patterns = (request.functions.iter())
+            .chain(&request.roots)
+            .chain(presence_patterns());
+        let pairs = PairNeedles::new(pair_patterns.filter_map(PathPattern::pair), &needles);
+        let singles = (!needles.is_empty())
+            .then(|| needle_automaton(&needles))
+            .flatten();
+        needles.extend(pairs.heads().iter().cloned());
+        needles.sort();
+        needles.dedup();
         let fn_words = (!request.fn_words.is_empty())
             .then(|| AhoCorasick::new(&request.fn_words).ok())
             .flatten();
@@ -99,6 +120,8 @@ impl<'c> Engine<'c> {
             needles: (!needles.is_empty())
                 .then(|| needle_automaton(&needles))
                 .flatten(),
+            singles,
+            pairs,
         }
     }
 
@@ -131,21 +154,17 @@ impl<'c> Engine<'c> {
     }
 
     /// Does `text` mention a needle as a word of an identifier (see [`whole_words`])? Decides
-    /// which items are parsed: `io` inside `Option` or `main` inside `domain` names nothing the
-    /// walker records, so such an item joins the call graph from its tokens instead.
+    /// which files are split: `io` inside `Option` or `main` inside `domain` names nothing the
+    /// walker records.
     pub(super) fn names(&self, text: &str) -> bool {
-        let Some(a) = self.needles.as_ref() else {
-            return false;
-        };
-        // The first match (found with the automaton's prefilter, fast on text without any
-        // needle) is usually whole words; only when it is not are all overlapping matches tried.
-        match a.find(text) {
-            None => false,
-            Some(m) if whole_words(text.as_bytes(), m.start(), m.end()) => true,
-            Some(_) => a
-                .find_overlapping_iter(text)
-                .any(|m| whole_words(text.as_bytes(), m.start(), m.end())),
-        }
+        names_in(self.needles.as_ref(), text)
+    }
+
+    /// Does `text` select its item for parsing: a single needle as a word of an identifier
+    /// ([`Engine::names`]), or both words of a pair ([`PairNeedles`])? An item that is not
+    /// selected joins the call graph from its tokens instead.
+    pub(super) fn selects(&self, text: &str) -> bool {
+        names_in(self.singles.as_ref(), text) || self.pairs.hit(text, whole_words)
     }
 
     /// The function patterns a local alias may stand for (asked calls, chain roots, presence,
@@ -176,6 +195,22 @@ impl<'c> Engine<'c> {
             a.find_overlapping_iter(word)
                 .any(|m| m.start() == 0 && m.end() == word.len())
         })
+    }
+}
+
+/// Does `text` mention a needle of `a` as a word of an identifier (see [`whole_words`])?
+fn names_in(a: Option<&AhoCorasick>, text: &str) -> bool {
+    let Some(a) = a else {
+        return false;
+    };
+    // The first match (found with the automaton's prefilter, fast on text without any
+    // needle) is usually whole words; only when it is not are all overlapping matches tried.
+    match a.find(text) {
+        None => false,
+        Some(m) if whole_words(text.as_bytes(), m.start(), m.end()) => true,
+        Some(_) => a
+            .find_overlapping_iter(text)
+            .any(|m| whole_words(text.as_bytes(), m.start(), m.end())),
     }
 }
 
@@ -411,6 +446,8 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         .collect();
     if input.extra.is_none() {
         out.mods = sp.mods.clone();
+        out.macro_calls = sp.macro_calls.clone();
+        out.macro_mods = sp.macro_mods.clone();
     }
     if !wanted {
         return out;
@@ -572,7 +609,7 @@ fn unseen_test(engine: &Engine, item: &RawItem, test_ranges: &[(u32, u32)]) -> b
 fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> bool {
     let typed = engine.request.types
         && matches!(item.keyword.as_deref(), Some("struct" | "static" | "type"));
-    typed || engine.names(text) || local.iter().any(|n| contains(text, n))
+    typed || engine.selects(text) || local.iter().any(|n| contains(text, n))
 }
 
 fn parse_tokens<T: syn::parse::Parse>(tokens: Option<&[TokenTree]>) -> Result<T, ()> {

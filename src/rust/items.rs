@@ -3,8 +3,8 @@
 //! declarations (for the module tree) and the line ranges of test code (`#[cfg(test)]`
 //! modules, `#[test]`-like fns), at any inline-module depth and inside item-position macros.
 
-use super::ModDecl;
 use super::lite::{Kind, Src, Tt};
+use super::{MacroCall, ModDecl};
 
 /// One top-level item.
 pub struct RawItem {
@@ -31,6 +31,12 @@ pub struct Split {
     pub mods: Vec<ModDecl>,
     /// Inclusive 1-based line ranges of test code.
     pub test_ranges: Vec<(u32, u32)>,
+    /// Item-position macro invocations (`include_modules!();`): a local `macro_rules!` may
+    /// declare modules where it is invoked.
+    pub macro_calls: Vec<MacroCall>,
+    /// `mod x;` declarations in the rules of this file's `macro_rules!` definitions, by macro
+    /// name.
+    pub macro_mods: Vec<(String, Vec<ModDecl>)>,
 }
 
 /// Splits a file's top-level tokens into items; records modules and test ranges.
@@ -277,8 +283,19 @@ fn modules(item: &[Tt], src: &Src, inline: &[String], in_test: bool, out: &mut S
         out.test_ranges.push(line_range(item, src));
     }
     if let Some(body) = macro_body(item, &head, src) {
+        if let Some(name) = macro_name(item, body, src) {
+            out.macro_calls.push(MacroCall {
+                name: name.to_string(),
+                inline: inline.to_vec(),
+                test: in_test || is_test,
+            });
+        }
         // `cfg_rt! { pub mod task; }` (tokio, hyper): declarations passed through a macro.
         macro_modules(&src.inner(body), src, inline, in_test || is_test, out);
+        return;
+    }
+    if head.keyword == Some("macro_rules") {
+        macro_definition(item, &head, src, out);
         return;
     }
     if head.keyword != Some("mod") {
@@ -349,6 +366,35 @@ fn fat_arrow(tokens: &[Tt]) -> Option<usize> {
     tokens
         .windows(2)
         .position(|w| w[0].kind == Kind::Punct(b'=', true) && w[1].is_punct(b'>'))
+}
+
+/// The name of an item-level macro invoked with `body` (the identifier before its `!`).
+fn macro_name<'s>(item: &[Tt], body: &Tt, src: &Src<'s>) -> Option<&'s str> {
+    let at = item.iter().position(|t| std::ptr::eq(t, body))?;
+    src.ident(item.get(at.checked_sub(2)?))
+}
+
+/// The `mod x;` declarations in the rules of `macro_rules! name { (..) => { .. }; .. }` (a
+/// crate that declares its modules through a macro it invokes at its root, tuliprox's
+/// `include_modules!();`). Declarations named by a metavariable (`mod $name;`) are left out.
+fn macro_definition(item: &[Tt], head: &Head, src: &Src, out: &mut Split) {
+    let (Some(name), Some(rules)) = (
+        src.ident(item.get(head.after + 1)),
+        item.get(head.after + 2).filter(|g| is_any_group(g)),
+    ) else {
+        return;
+    };
+    let mut found = Split::default();
+    let inner = src.inner(rules);
+    for (i, t) in inner.iter().enumerate() {
+        let after_arrow = i >= 2 && fat_arrow(&inner[i - 2..i]).is_some();
+        if after_arrow && is_any_group(t) {
+            macro_modules(&src.inner(t), src, &[], false, &mut found);
+        }
+    }
+    if !found.mods.is_empty() {
+        out.macro_mods.push((name.to_string(), found.mods));
+    }
 }
 
 /// The body group of an item-level macro invocation (`name! { .. }`, `a::b!(..);`), not of a

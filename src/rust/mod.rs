@@ -25,6 +25,7 @@ mod lexes;
 mod lite;
 mod macros;
 mod modtree;
+mod pairs;
 mod presence;
 pub mod purpose;
 mod reach;
@@ -72,6 +73,18 @@ pub struct ModDecl {
     pub test: bool,
     /// Line of the declaration.
     pub line: u32,
+}
+
+/// An item-position macro invocation (`include_modules!();`), where the `mod` declarations
+/// of a local `macro_rules!` of that name land.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacroCall {
+    /// The macro's name (last path segment).
+    pub name: String,
+    /// Names of the inline modules it is invoked in, outermost first.
+    pub inline: Vec<String>,
+    /// Invoked under `#[cfg(test)]` (itself or an enclosing inline module).
+    pub test: bool,
 }
 
 /// A fact relevant to a `presence` check, found at a line.
@@ -124,6 +137,10 @@ pub type Reexport = (Vec<String>, String, String);
 pub struct FileSummary {
     /// `mod x;` declarations.
     pub mods: Vec<ModDecl>,
+    /// Item-position macro invocations ([`MacroCall`]).
+    pub macro_calls: Vec<MacroCall>,
+    /// `mod x;` declarations in the file's `macro_rules!` definitions, by macro name.
+    pub macro_mods: Vec<(String, Vec<ModDecl>)>,
     /// Inclusive line ranges of test code inside the file.
     pub test_ranges: Vec<(u32, u32)>,
     /// The parse error, if the file (or a needed item) does not parse.

@@ -35,6 +35,7 @@ pub struct FileModule {
 /// Walks every target's module tree. `summaries[i]` belongs to `ws.files[i]`.
 pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classification {
     let index = path_index(ws);
+    let macros = macro_mods(summaries);
     let mut kinds: Vec<Option<CodeKind>> = vec![None; ws.files.len()];
     let mut modules: Vec<Option<FileModule>> = vec![None; ws.files.len()];
     let mut queue: VecDeque<(usize, CodeKind, bool)> = VecDeque::new();
@@ -57,14 +58,14 @@ pub fn classify(ws: &Workspace, summaries: &[Option<&FileSummary>]) -> Classific
             Some(k) if k == kind || kind != CodeKind::Production => continue,
             _ => kinds[i] = Some(kind),
         }
-        for (j, decl, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
+        for (j, decl, child_mod_rs) in children(ws, &index, summaries, &macros, i, mod_rs) {
             let child = if decl.test && kind == CodeKind::Production {
                 CodeKind::Test
             } else {
                 kind
             };
             queue.push_back((j, child, child_mod_rs));
-            child_module(&mut modules, i, j, decl);
+            child_module(&mut modules, i, j, &decl);
         }
     }
     let mut class = finish(ws, kinds, summaries);
@@ -88,6 +89,7 @@ fn child_module(modules: &mut [Option<FileModule>], parent: usize, child: usize,
 /// through `mod` declarations that are not `#[cfg(test)]`.
 pub fn reach(ws: &Workspace, summaries: &[Option<&FileSummary>], root: &str) -> Vec<usize> {
     let index = path_index(ws);
+    let macros = macro_mods(summaries);
     let Some(&start) = index.get(root) else {
         return Vec::new();
     };
@@ -97,7 +99,7 @@ pub fn reach(ws: &Workspace, summaries: &[Option<&FileSummary>], root: &str) -> 
         if !seen.insert(i) {
             continue;
         }
-        for (j, decl, child_mod_rs) in children(ws, &index, summaries, i, mod_rs) {
+        for (j, decl, child_mod_rs) in children(ws, &index, summaries, &macros, i, mod_rs) {
             if !decl.test {
                 queue.push_back((j, child_mod_rs));
             }
@@ -116,15 +118,46 @@ fn path_index(ws: &Workspace) -> HashMap<&str, usize> {
         .collect()
 }
 
+/// The `mod` declarations in the `macro_rules!` definitions of the workspace, by macro name.
+type MacroMods<'s> = HashMap<&'s str, Vec<&'s ModDecl>>;
+
+fn macro_mods<'s>(summaries: &[Option<&'s FileSummary>]) -> MacroMods<'s> {
+    let mut out: MacroMods = HashMap::new();
+    for (name, decls) in summaries.iter().flatten().flat_map(|s| &s.macro_mods) {
+        out.entry(name.as_str()).or_default().extend(decls);
+    }
+    out
+}
+
+/// The `mod` declarations of a file: its own, and those of the local `macro_rules!` it invokes
+/// at item position (`include_modules!();` whose rule holds `pub mod api;`), as if written where
+/// the macro is invoked.
+fn declarations(summary: &FileSummary, macros: &MacroMods) -> Vec<ModDecl> {
+    let mut out = summary.mods.clone();
+    for call in &summary.macro_calls {
+        for decl in macros.get(call.name.as_str()).into_iter().flatten() {
+            let mut inline = call.inline.clone();
+            inline.extend(decl.inline.iter().cloned());
+            out.push(ModDecl {
+                inline,
+                test: call.test || decl.test,
+                ..(*decl).clone()
+            });
+        }
+    }
+    out
+}
+
 /// The files file `i` declares as modules: (index, the declaration, is a `mod.rs`-like
 /// directory owner).
-fn children<'s>(
+fn children(
     ws: &Workspace,
     index: &HashMap<&str, usize>,
-    summaries: &[Option<&'s FileSummary>],
+    summaries: &[Option<&FileSummary>],
+    macros: &MacroMods,
     i: usize,
     mod_rs: bool,
-) -> Vec<(usize, &'s ModDecl, bool)> {
+) -> Vec<(usize, ModDecl, bool)> {
     let Some(summary) = summaries.get(i).copied().flatten() else {
         return Vec::new();
     };
@@ -132,7 +165,7 @@ fn children<'s>(
     let (dir, stem) = split_path(path);
     let mod_rs = mod_rs || stem == "mod";
     let mut out = Vec::new();
-    for decl in &summary.mods {
+    for decl in declarations(summary, macros) {
         let mut base: Vec<String> = dir.iter().map(|s| s.to_string()).collect();
         if !mod_rs {
             base.push(stem.to_string());
@@ -150,7 +183,7 @@ fn children<'s>(
                     .get(c.as_str())
                     .copied()
                     .or_else(|| through_link(ws, index, &c));
-                out.extend(found.map(|j| (j, decl, true)));
+                out.extend(found.map(|j| (j, decl.clone(), true)));
             }
             continue;
         }

@@ -150,11 +150,13 @@ impl Request<'_> {
     }
 
     /// The words of the needle prefilter.
-    pub fn needles(&self) -> Vec<String> {
+    /// Fully qualified patterns (see [`PathPattern::pair`]) are left out: they are pair needles.
+    pub fn single_needles(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .functions
             .iter()
             .chain(&self.roots)
+            .filter(|p| p.pair().is_none())
             .filter_map(|p| p.needle().map(String::from))
             .chain(self.methods.iter().cloned())
             .chain(self.macros.iter().cloned())

@@ -119,6 +119,17 @@ const DESKTOP_UI: &[&str] = &[
     "libadwaita",
 ];
 
+/// Crates that talk to the user's desktop session: OS media controls (MPRIS, SMTC) and the
+/// local Discord client. A bin whose workspace closure builds with one runs on its user's
+/// machine: termusic's `termusic-server` is the playback backend its TUI starts (on a Unix
+/// socket by default), though it serves gRPC (thirty-fifth held-out set).
+const DESKTOP_SESSION: &[&str] = &[
+    "souvlaki",
+    "mpris-server",
+    "discord-rich-presence",
+    "discord-presence",
+];
+
 /// File watchers and browser openers (or live-reload layers): a package that declares one of
 /// each is a developer tool whose server is a local preview (`zola serve`, `mdbook serve`,
 /// `trunk serve`: rebuild on change, reload the page), not a deployed service.
@@ -166,6 +177,19 @@ fn not_deployed(p: &Package) -> Option<String> {
     ))
 }
 
+/// Why a bin of package `pi` is no deployed service, if some workspace package it builds with
+/// talks to the desktop session ([`DESKTOP_SESSION`]).
+fn desktop_session(ws: &Workspace, pi: usize) -> Option<String> {
+    ws.closure(pi).into_iter().find_map(|q| {
+        let p = ws.packages.get(q)?;
+        let krate = DESKTOP_SESSION.iter().find(|k| p.builds_with(k))?;
+        Some(format!(
+            "a desktop app: `{}` builds with `{krate}`, which talks to the user's desktop              session, so it runs on its user's machine, not as a deployed service",
+            p.name
+        ))
+    })
+}
+
 /// Why a bin is a test fixture, if it is: its source lies in a `test` or `tests` directory
 /// (`[[bin]] path = "test/external_plugin_test_server.rs"`, a server the integration tests
 /// start; trustee, twenty-third held-out set).
@@ -182,7 +206,10 @@ pub fn detect(inputs: &Inputs) -> Services {
     let mut out = Services::default();
     for (pi, p) in inputs.ws.packages.iter().enumerate() {
         for t in p.targets.iter().filter(|t| t.is_bin()) {
-            let verdict = match not_deployed(p).or_else(|| test_fixture(t)) {
+            let why_not = not_deployed(p)
+                .or_else(|| test_fixture(t))
+                .or_else(|| desktop_session(inputs.ws, pi));
+            let verdict = match why_not {
                 Some(reason) => Err(reason),
                 None => detect_bin(inputs, pi, t),
             };

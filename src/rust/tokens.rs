@@ -26,6 +26,7 @@ pub fn summarize(tokens: &[Tt], src: &Src, res: &Resolver, exempt: &Exempt, fact
         facts,
         inline: Vec::new(),
         locals: HashMap::new(),
+        foreign_trait: false,
     };
     s.item(tokens, None, None);
 }
@@ -46,6 +47,8 @@ struct Summarizer<'a, 'f> {
     inline: Vec<String>,
     /// The current fn's locals whose type its tokens name (see [`Summarizer::local_type`]).
     locals: HashMap<String, Ty>,
+    /// Inside an impl of a trait of std or a dependency (see [`FnDecl::foreign_trait`]).
+    foreign_trait: bool,
 }
 
 fn punct(t: Option<&Tt>, c: u8) -> bool {
@@ -61,6 +64,14 @@ impl Summarizer<'_, '_> {
         self.src.ident(t).map(str::to_string)
     }
 
+    /// Is the trait at this path (resolved through the file's `use` items) one of std or of a
+    /// dependency (`Seek` after `use std::io::Seek`), as the walk decides for parsed impls?
+    fn is_foreign(&self, trait_path: &[String]) -> bool {
+        let resolved = self.res.resolve(trait_path).into_iter().next();
+        let p = resolved.as_deref().unwrap_or(trait_path);
+        p.len() > 1 && p.first().is_some_and(|f| self.exempt.1.contains(f))
+    }
+
     /// An item (or an impl / inline module member): fns, impls, inline modules.
     fn item(&mut self, tokens: &[Tt], impl_ty: Option<&[String]>, trait_name: Option<&str>) {
         let src = self.src;
@@ -74,7 +85,10 @@ impl Summarizer<'_, '_> {
                 }
                 Some("impl") => {
                     if let Some((ty, tr, body)) = impl_head(tokens, i, src) {
-                        self.item(&body.inner, Some(&ty), tr.as_deref());
+                        self.foreign_trait = tr.as_deref().is_some_and(|p| self.is_foreign(p));
+                        let trait_name = tr.as_ref().and_then(|p| p.last());
+                        self.item(&body.inner, Some(&ty), trait_name.map(String::as_str));
+                        self.foreign_trait = false;
                     }
                     return;
                 }
@@ -170,7 +184,7 @@ impl Summarizer<'_, '_> {
                 name: name.to_string(),
                 impl_ty: impl_ty.and_then(|t| t.last().cloned()),
                 trait_name: trait_name.map(str::to_string),
-                foreign_trait: false,
+                foreign_trait: self.foreign_trait,
                 in_trait: false,
                 inline: self.inline.clone(),
                 is_pub: false,
@@ -641,21 +655,20 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
-/// The self type, trait and body of `impl<…> [Trait for] Type<…> [where …] { … }` at `at`.
-fn impl_head<'t>(
-    tokens: &'t [Tt],
-    at: usize,
-    src: &Src,
-) -> Option<(Vec<String>, Option<String>, &'t Tt)> {
+/// An impl's self type, its trait's path (a trait impl) and its body.
+type ImplHead<'t> = (Vec<String>, Option<Vec<String>>, &'t Tt);
+
+/// The self type, trait path and body of `impl<…> [Trait for] Type<…> [where …] { … }` at `at`.
+fn impl_head<'t>(tokens: &'t [Tt], at: usize, src: &Src) -> Option<ImplHead<'t>> {
     let mut path: Vec<String> = Vec::new();
-    let mut trait_name: Option<String> = None;
+    let mut trait_path: Option<Vec<String>> = None;
     let mut after_for = false;
     let mut collecting = true;
     let mut depth = 0i32;
     for t in tokens.iter().skip(at + 1) {
         match t.kind {
             Kind::Group(b'{') if depth == 0 => {
-                return (!path.is_empty()).then_some((path, trait_name, t));
+                return (!path.is_empty()).then_some((path, trait_path, t));
             }
             Kind::Punct(b'<', _) => depth += 1,
             Kind::Punct(b'>', _) => depth -= 1,
@@ -663,7 +676,7 @@ fn impl_head<'t>(
                 let s = src.text(t).to_string();
                 match s.as_str() {
                     "for" => {
-                        trait_name = path.last().cloned();
+                        trait_path = Some(path.clone());
                         after_for = true;
                     }
                     "where" => collecting = false,

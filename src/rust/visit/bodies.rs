@@ -488,7 +488,6 @@ fn routed_literals(tokens: proc_macro2::TokenStream) -> Vec<String> {
     out
 }
 
-/// `#[get("/x")]`, `#[actix_web::post("/x")]`, `#[handler]`, `#[oai(path = "/x")]`.
 /// Is `func` a constructor that wraps its argument (`Box::new`, `Arc::new`, `Some`, `Ok`)?
 fn wraps(func: &syn::Expr) -> bool {
     let syn::Expr::Path(p) = func else {
@@ -502,13 +501,19 @@ fn wraps(func: &syn::Expr) -> bool {
     }
 }
 
+/// `#[get("/x")]`, `#[actix_web::post("/x")]`, `#[handler]`, `#[oai(path = "/x")]`, and
+/// `#[utoipa::path(get, path = "/x")]`: utoipa-axum's `OpenApiRouter::routes(routes!(h))`
+/// registers a handler by that attribute alone (podfetch's upload and HLS handlers;
+/// thirty-fifth held-out set).
 fn is_route_attr(a: &syn::Attribute) -> bool {
     let segs = segments(a.path());
     let Some(last) = segs.last() else {
         return false;
     };
+    let listed = matches!(a.meta, syn::Meta::List(_));
+    let utoipa = segs.len() == 2 && segs[0] == "utoipa" && last == "path";
     let known = ROUTE_ATTRIBUTES.contains(&last.as_str());
-    known && (last == "handler" || matches!(a.meta, syn::Meta::List(_)))
+    (known && (last == "handler" || listed)) || (utoipa && listed)
 }
 
 /// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, resolved
