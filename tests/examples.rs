@@ -69,9 +69,10 @@ fn listing(snippet: &str) -> Files {
         .collect()
 }
 
-/// A service check: its examples are bins of an axum service.
+/// A service check (or one that applies in service code only): its examples are bins of an
+/// axum service.
 fn is_service(d: &CheckDef) -> bool {
-    !d.applies.services.is_empty()
+    !d.applies.services.is_empty() || d.applies.in_services
 }
 
 /// A bin that starts an axum server, for service checks whose example is a manifest.

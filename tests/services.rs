@@ -512,6 +512,12 @@ fn evidence_in_the_forms_real_services_write_it() {
     );
     // A playback backend whose workspace library talks to the desktop session (media keys).
     assert!(r.services.iter().all(|s| s.bin != "player"));
+    // `println!` is a service's logging, but a desktop app's (or a CLI's) output.
+    let printed: Vec<String> = (r.findings.iter())
+        .filter(|f| f.check == "stdout-logging")
+        .map(|f| format!("{}:{}", f.file, f.region.line))
+        .collect();
+    assert_eq!(printed, ["filesrv/src/main.rs:26"]);
     let player = r.not_services.iter().find(|n| n.bin == "player").unwrap();
     assert!(
         player

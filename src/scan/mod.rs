@@ -69,6 +69,7 @@ pub fn scan(config: &Config, ws: &Workspace, line_hashes: bool) -> ScanOutput {
     verdicts.extend(dependency_verdicts);
     let services = services::report_services(config, ws, &file_out.services, &verdicts);
     let skip_reasons = services::skip_reasons(config, &file_out.services, &mut applicable);
+    services::keep_service_hits(config, ws, &file_out.services, &mut hits);
     let mut findings: Vec<Finding> = {
         use rayon::prelude::*;
         hits.into_par_iter()

@@ -79,6 +79,10 @@ pub fn skip_reasons(
         .iter()
         .zip(applicable.iter_mut())
         .map(|(c, applies)| {
+            if c.applies.in_services && *applies && services.found.is_empty() {
+                *applies = false;
+                return Some("no service: no bin target starts a server".to_string());
+            }
             if !c.applies.is_service() || !*applies {
                 return None;
             }
@@ -105,4 +109,30 @@ pub fn skip_reasons(
             })
         })
         .collect()
+}
+
+/// Drops the hits of checks that apply only in service code ([`Applies::in_services`]) whose
+/// file no detected service's code holds.
+///
+/// [`Applies::in_services`]: crate::kinds::Applies
+pub fn keep_service_hits(
+    config: &Config,
+    ws: &Workspace,
+    services: &Services,
+    hits: &mut Vec<crate::kinds::Hit>,
+) {
+    let scoped = |h: &crate::kinds::Hit| {
+        config
+            .checks
+            .get(h.check)
+            .is_some_and(|c| c.applies.in_services)
+    };
+    if !hits.iter().any(scoped) {
+        return;
+    }
+    let served: std::collections::HashSet<&str> = (services.found.iter())
+        .flat_map(|s| &s.files)
+        .filter_map(|&i| ws.files.get(i).map(|f| f.path.as_str()))
+        .collect();
+    hits.retain(|h| !scoped(h) || served.contains(h.file.as_str()));
 }

@@ -89,7 +89,7 @@ pub fn request<'c>(checks: &'c [Check], applicable: &[bool]) -> (Request<'c>, Sy
     let services = checks
         .iter()
         .zip(applicable)
-        .any(|(c, a)| *a && c.applies.is_service());
+        .any(|(c, a)| *a && (c.applies.is_service() || c.applies.in_services));
     if services {
         req.add_starts();
     }
