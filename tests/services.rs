@@ -519,12 +519,10 @@ fn evidence_in_the_forms_real_services_write_it() {
         .collect();
     assert_eq!(printed, ["filesrv/src/main.rs:26"]);
     let player = r.not_services.iter().find(|n| n.bin == "player").unwrap();
-    assert!(
-        player
-            .reason
-            .starts_with("a desktop app: `player-playback` builds with `souvlaki`"),
-        "{}",
-        player.reason
+    assert_eq!(
+        player.reason,
+        "a desktop app: `player-playback` builds with `souvlaki`, which talks to the user's \
+         desktop session, so it runs on its user's machine, not as a deployed service"
     );
     // An optional UI crate behind a feature the build leaves off (a visual debugger) does not
     // make a game server a desktop app; its accept loop runs in a scoped thread.

@@ -184,7 +184,8 @@ fn desktop_session(ws: &Workspace, pi: usize) -> Option<String> {
         let p = ws.packages.get(q)?;
         let krate = DESKTOP_SESSION.iter().find(|k| p.builds_with(k))?;
         Some(format!(
-            "a desktop app: `{}` builds with `{krate}`, which talks to the user's desktop              session, so it runs on its user's machine, not as a deployed service",
+            "a desktop app: `{}` builds with `{krate}`, which talks to the user's desktop \
+             session, so it runs on its user's machine, not as a deployed service",
             p.name
         ))
     })
