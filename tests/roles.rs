@@ -189,6 +189,9 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // listeners bound on the first `accept` (`if self.rx.is_some() || .. { return }`,
             // then `self.rx = Some(..)`): once, not per connection (moq, heldout26 class 1)
             "blocking-in-async src/slot.rs:52 startup note",
+            // a static once-cell filled by hand (`if let Some(a) = ACCOUNT.get() { return }`,
+            // then `ACCOUNT.set(..)`): its fill writes once (aralez, heldout36)
+            "blocking-in-async src/slot.rs:83 startup note",
             // an awaited `route(topic, handler)` subscribes with a message router: its handler
             // is no HTTP route's (reached by nothing else here)
             "blocking-in-async src/topics.rs:19 unknown note",

@@ -49,6 +49,40 @@ pub const ROUTE_CALLS: &[&str] = &[
 /// literal is rooted (`.get("/health")`), never for `map.get("status")`.
 pub const VERB_CALLS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
 
+/// HTTP methods that carry a request body: a probe or a scraper never sends them, so a route
+/// registered for them alone (`#[post("/build/ping")]`, a build worker's heartbeat in rebuilderd,
+/// thirty-sixth held-out set; `.route("/ping", post(h))`) is no health or metrics endpoint.
+pub const WRITE_VERBS: &[&str] = &["post", "put", "delete", "patch"];
+
+/// Method names that make a route answer reads too (`post(h).get(g)`, `on(..)`).
+const READ_VERBS: &[&str] = &["get", "head", "any", "on", "options", "method", "route"];
+
+/// Does the handler expression of a route registration (`post(h)`, `web::post().to(h)`,
+/// `routing::put(h).patch(g)`) answer only methods that carry a body?
+pub fn write_only_handler(e: &syn::Expr) -> bool {
+    let mut names = Vec::new();
+    let mut at = e;
+    loop {
+        match at {
+            syn::Expr::MethodCall(m) => {
+                names.push(m.method.to_string());
+                at = &m.receiver;
+            }
+            syn::Expr::Call(c) => {
+                if let syn::Expr::Path(p) = &*c.func
+                    && let Some(last) = p.path.segments.last()
+                {
+                    names.push(last.ident.to_string());
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    names.iter().any(|n| WRITE_VERBS.contains(&n.as_str()))
+        && !names.iter().any(|n| READ_VERBS.contains(&n.as_str()))
+}
+
 /// Does a call named `name` with the string literal `lit` as first argument register a route?
 pub fn registers_route(name: &str, lit: &str) -> bool {
     ROUTE_CALLS.contains(&name) && (!VERB_CALLS.contains(&name) || lit.starts_with('/'))

@@ -434,7 +434,16 @@ impl Summarizer<'_, '_> {
             let base = match (base, impl_ty) {
                 ("self", Some(t)) => Ty::named(t.to_vec()),
                 ("self", None) => return None,
-                (local, _) => self.locals.get(local).cloned()?,
+                (local, _) => match self.locals.get(local) {
+                    Some(ty) => ty.clone(),
+                    // A static, as the walker types it (`ARGON2.hash_password(..)` on charted's
+                    // `static ARGON2: LazyLock<Argon2>`; thirty-sixth held-out set): its type
+                    // comes from the static's declaration.
+                    None if super::types::is_static_name(local) => {
+                        Ty::Static(primary(self.res, &[local.to_string()]))
+                    }
+                    None => return None,
+                },
             };
             let recv = fields
                 .into_iter()

@@ -385,6 +385,15 @@ impl Scope<'_> {
     }
 }
 
+/// A static's name: `CLIENTS`, `HTTP_CLIENTS` (upper case, at least two characters).
+pub fn is_static_name(name: &str) -> bool {
+    name.len() >= 2
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().any(|c| c.is_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

