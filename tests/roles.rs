@@ -123,6 +123,11 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // acceptor()))`; rumqttd's listeners), and so does the task it spawns per connection
             "blocking-in-async src/components.rs:135 request error",
             "blocking-in-async src/components.rs:137 request error",
+            // a `match` on a parameter whose arm a request path's literal never selects
+            // (`load(&body, "content")` into `"filepath" => std::fs::read_to_string(d)`: aralez,
+            // heldout36) is not request code; one it does select (`read(&path, true)`) is
+            "blocking-in-async src/conf.rs:6 unknown note",
+            "blocking-in-async src/conf.rs:18 request error",
             // one channel fed by a webhook route and by a timer: the dispatcher's arm for the
             // webhook's event consumes events, the arm for the event the timer sends is
             // periodic work

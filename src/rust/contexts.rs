@@ -45,6 +45,15 @@ pub enum Frame {
     /// `if let Some(p) = conf.debug.capture_path`, `if self.debug_mode {`): a development aid
     /// an operator turns on, not the service's normal path.
     DebugOption,
+    /// The arm of a `match` on a parameter of the fn (`match kind { "filepath" => .. }`) whose
+    /// patterns are literals: it runs only when a caller passes one of `values` (or a value
+    /// the tool cannot read) as parameter `param`.
+    LiteralArm {
+        /// The parameter's position (`self` not counted).
+        param: u32,
+        /// The literals the arm matches, as written (`"filepath"`, `true`).
+        values: Vec<String>,
+    },
     /// Arguments of a path call (resolved candidates).
     Call(Vec<Vec<String>>),
     /// Arguments of a method call.

@@ -173,6 +173,9 @@ pub struct Site {
     pub then: Option<String>,
     /// String-literal arguments.
     pub str_args: Vec<String>,
+    /// Each argument by position: its literal as written when it is a string, bool or integer
+    /// literal, else None (see [`Frame::LiteralArm`](super::contexts::Frame::LiteralArm)).
+    pub lit_args: Vec<Option<String>>,
     /// How the call reads, e.g. `registry.save()`.
     pub display: String,
     /// Inside a serving loop of async code (see [`LoopKind`]).

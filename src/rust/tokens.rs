@@ -536,6 +536,7 @@ impl Summarizer<'_, '_> {
             discarded: false,
             then: None,
             str_args: Vec::new(),
+            lit_args: Vec::new(),
             display,
             event_loop: None,
             arm: None,

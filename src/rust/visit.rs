@@ -413,6 +413,17 @@ fn strip(e: &Expr) -> &Expr {
     }
 }
 
+/// A string, bool or integer literal as [`Frame::LiteralArm`] compares them: a string with
+/// its quotes (`"filepath"`), a bool or an integer in its plain form.
+fn literal_value(l: &syn::Lit) -> Option<String> {
+    match l {
+        syn::Lit::Str(s) => Some(format!("{:?}", s.value())),
+        syn::Lit::Bool(b) => Some(b.value.to_string()),
+        syn::Lit::Int(i) => Some(i.base10_digits().to_string()),
+        _ => None,
+    }
+}
+
 fn str_lit(e: &Expr) -> Option<String> {
     match e {
         Expr::Lit(syn::ExprLit {

@@ -118,6 +118,8 @@ pub struct CodeModel {
     /// Answers of `free_at` so far: re-export and glob chains visit the same modules again
     /// for every site that names them.
     free_memo: lookup::FreeMemo,
+    /// Per fn: the call sites (file, index) that may call it, built on first use.
+    callers: std::sync::OnceLock<HashMap<FnId, Vec<(u32, u32)>>>,
 }
 
 /// What the roles analysis is told from outside the code model.
@@ -315,6 +317,22 @@ impl CodeModel {
             .and_then(|t| t.get(site))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The call sites (file, index in the file's sites) that may call fn `f`.
+    pub fn callers(&self, f: FnId) -> &[(u32, u32)] {
+        let map = self.callers.get_or_init(|| {
+            let mut map: HashMap<FnId, Vec<(u32, u32)>> = HashMap::new();
+            for (file, sites) in self.targets.iter().enumerate() {
+                for (i, targets) in sites.iter().enumerate() {
+                    for t in targets {
+                        map.entry(*t).or_default().push((file as u32, i as u32));
+                    }
+                }
+            }
+            map
+        });
+        map.get(&f).map_or(&[], Vec::as_slice)
     }
 
     /// The single fn a site calls, when resolved without ambiguity.

@@ -219,6 +219,7 @@ impl Walker<'_> {
             discarded: self.discarded.contains(&expr),
             then: self.then.remove(&expr),
             str_args: args.iter().filter_map(|a| str_lit(a)).collect(),
+            lit_args: args.iter().map(|a| literal_arg(a)).collect(),
             display,
             event_loop: self.in_event_loop(),
             root: self.pending.remove(&expr),
@@ -294,6 +295,7 @@ impl Walker<'_> {
             discarded: false,
             then: None,
             str_args: Vec::new(),
+            lit_args: Vec::new(),
             display,
             event_loop: self.in_event_loop(),
             root,
@@ -640,6 +642,14 @@ fn root_expr(e: &Expr) -> &Expr {
             c.args.first().map_or(e, root_expr)
         }
         other => other,
+    }
+}
+
+/// An argument's literal as written, for [`Frame::LiteralArm`]: a string, bool or integer.
+fn literal_arg(e: &Expr) -> Option<String> {
+    match strip_ref(e) {
+        Expr::Lit(l) => super::literal_value(&l.lit),
+        _ => None,
     }
 }
 

@@ -31,7 +31,7 @@ impl Walker<'_> {
     /// is its miss path.
     pub(super) fn expr_match(&mut self, e: &syn::ExprMatch) {
         if !mentions_cache(&e.expr) {
-            return visit::visit_expr_match(self, e);
+            return self.match_on_param(e);
         }
         self.visit_expr(&e.expr);
         for arm in &e.arms {
@@ -44,6 +44,60 @@ impl Walker<'_> {
                 self.pop_frame();
             }
         }
+    }
+
+    /// `match kind { "filepath" => .., "content" => .. }` on a parameter of the fn: each arm
+    /// whose patterns are all literals is a [`Frame::LiteralArm`] (aralez's
+    /// `load_configuration(d, kind)`, whose `"filepath"` arm reads files that only startup and
+    /// the file watcher ask for; the request path passes `"content"`; thirty-sixth held-out
+    /// set).
+    fn match_on_param(&mut self, e: &syn::ExprMatch) {
+        let Some(param) = self.param_index(&e.expr) else {
+            return visit::visit_expr_match(self, e);
+        };
+        for a in &e.attrs {
+            self.visit_attribute(a);
+        }
+        self.visit_expr(&e.expr);
+        for arm in &e.arms {
+            let values = literal_patterns(&arm.pat);
+            if let Some(values) = &values {
+                self.push_frame(Frame::LiteralArm {
+                    param,
+                    values: values.clone(),
+                });
+            }
+            self.visit_arm(arm);
+            if values.is_some() {
+                self.pop_frame();
+            }
+        }
+    }
+
+    /// The position of the innermost fn's parameter that `e` names (`kind`, `kind.as_str()`,
+    /// `*kind`), `self` not counted.
+    fn param_index(&self, e: &Expr) -> Option<u32> {
+        let name = match e {
+            Expr::Path(p) => p.path.get_ident()?.to_string(),
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && ["as_str", "as_ref"].contains(&m.method.to_string().as_str()) =>
+            {
+                return self.param_index(&m.receiver);
+            }
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                return self.param_index(&u.expr);
+            }
+            Expr::Paren(p) => return self.param_index(&p.expr),
+            _ => return None,
+        };
+        let decl = self
+            .bodies
+            .iter()
+            .rev()
+            .find_map(|(id, _)| self.out.facts.bodies.get(*id as usize)?.decl())?;
+        let at = decl.params.iter().position(|p| *p == name)?;
+        u32::try_from(at).ok()
     }
 
     /// A block's statements; after a statement that returns the hit of a memo (see
@@ -334,4 +388,21 @@ fn mentions_cache(e: &Expr) -> bool {
 fn is_cache_name(name: &str) -> bool {
     name.split('_')
         .any(|w| matches!(w, "cache" | "cached" | "caches"))
+}
+
+/// The literals of a pattern made only of literals (`"a"`, `"a" | "b"`, `true`), as
+/// [`super::literal_value`] writes them; None for any other pattern.
+fn literal_patterns(p: &syn::Pat) -> Option<Vec<String>> {
+    match p {
+        syn::Pat::Lit(l) => Some(vec![super::literal_value(&l.lit)?]),
+        syn::Pat::Or(o) => {
+            let mut out = Vec::new();
+            for case in &o.cases {
+                out.extend(literal_patterns(case)?);
+            }
+            Some(out)
+        }
+        syn::Pat::Paren(p) => literal_patterns(&p.pat),
+        _ => None,
+    }
 }

@@ -229,7 +229,7 @@ pub fn with_role(
         .zip(summary)
         .and_then(|(b, s)| s.facts.bodies.get(b as usize))
         .is_some_and(|b| matches!(b.root, Some(rust::Root::Spawn | rust::Root::Detached)));
-    let role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
+    let mut role = match (event_loop, global.and_then(|b| cx.model.role(b))) {
         _ if timer_arm.is_some() => Role::Background,
         (Some(LoopKind::Timer), Some(Role::Request)) if spawned => Role::Background,
         (_, Some(Role::Request)) => Role::Request,
@@ -239,11 +239,20 @@ pub fn with_role(
         (None, Some(r)) => r,
         (None, None) => Role::Unknown,
     };
+    let other_arm = match (role, global, site) {
+        (Role::Request, Some(b), Some(site)) => literal_arm_role(cx, file, b, site),
+        _ => None,
+    };
+    if let Some((r, _)) = &other_arm {
+        role = *r;
+    }
     if !roles.is_empty() && !roles.contains(&role) {
         return false;
     }
     let mut path: Vec<Related> = Vec::new();
-    if let Some(b) = global {
+    if let Some((_, why)) = &other_arm {
+        h.message = format!("{}; {why}", h.message);
+    } else if let Some(b) = global {
         for (f, line, message) in cx.model.role_path(b, cx.summaries) {
             if let Some(sf) = cx.ws.files.get(f as usize) {
                 path.push(Related {
@@ -283,6 +292,60 @@ pub fn with_role(
         h.message = format!("{}; {note}", h.message);
     }
     true
+}
+
+/// The role of a site in a [`rust::Frame::LiteralArm`] of a fn that requests reach only with
+/// other literals (aralez's `load_configuration(content, "content")` on the request path, whose
+/// `"filepath"` arm reads files): the role of the callers that can select the arm (or unknown),
+/// and why. None when a request path can select it, or when the fn is a root itself.
+fn literal_arm_role(cx: &Cx, file: usize, body: u32, site: &Site) -> Option<(Role, String)> {
+    let summary = cx.summaries.get(file).copied().flatten()?;
+    let (param, values) = rust::frames_up(&summary.facts.frames, site.frame)
+        .take_while(|f| !matches!(f, rust::Frame::Fn { .. }))
+        .find_map(|f| match f {
+            rust::Frame::LiteralArm { param, values } => Some((*param as usize, values)),
+            _ => None,
+        })?;
+    // A root (a route handler itself) is reached by no caller's literal.
+    cx.model.reach(body)?.from?;
+    let f = cx.model.fn_of_body(body)?;
+    let has_self = (site.body)
+        .and_then(|b| summary.facts.bodies.get(b as usize)?.decl())
+        .is_some_and(|d| d.has_self);
+    let mut request = Vec::new();
+    let mut others = Vec::new();
+    for &(cf, ci) in cx.model.callers(f) {
+        let Some(caller) = cx.summaries.get(cf as usize).copied().flatten() else {
+            continue;
+        };
+        let Some(call) = caller.facts.sites.get(ci as usize) else {
+            continue;
+        };
+        let from = call.body.and_then(|b| cx.model.body_id(cf, b));
+        // `Type::method(&value, ..)` passes `self` as its first argument.
+        let at = match (&call.callee, has_self) {
+            (rust::Callee::Path(_), true) => param + 1,
+            _ => param,
+        };
+        let passed = call.lit_args.get(at).cloned().flatten();
+        let selects = passed.as_ref().is_none_or(|v| values.contains(v));
+        match (from.and_then(|b| cx.model.role(b)), selects) {
+            (Some(Role::Request), true) => return None,
+            (Some(Role::Request), false) => request.push(passed),
+            (Some(r), true) => others.push(r),
+            _ => {}
+        }
+    }
+    let passed = request.first()?.clone()?;
+    let arm = values.join(" | ");
+    let role = (others.iter().copied())
+        .find(|r| *r != Role::Unknown)
+        .unwrap_or(Role::Unknown);
+    let why = format!(
+        "in the `{arm}` arm of a `match` on a parameter, which the request path, passing \
+         {passed}, does not take"
+    );
+    Some((role, why))
 }
 
 /// Lowers a hit's severity to the check's `untyped_severity` (a receiver of unknown type).
