@@ -307,7 +307,7 @@ fn literal_arm_role(cx: &Cx, file: usize, body: u32, site: &Site) -> Option<(Rol
             _ => None,
         })?;
     // A root (a route handler itself) is reached by no caller's literal.
-    cx.model.reach(body)?.from?;
+    let reached_from = cx.model.reach(body)?.from?;
     let f = cx.model.fn_of_body(body)?;
     let has_self = (site.body)
         .and_then(|b| summary.facts.bodies.get(b as usize)?.decl())
@@ -331,12 +331,17 @@ fn literal_arm_role(cx: &Cx, file: usize, body: u32, site: &Site) -> Option<(Rol
         let selects = passed.as_ref().is_none_or(|v| values.contains(v));
         match (from.and_then(|b| cx.model.role(b)), selects) {
             (Some(Role::Request), true) => return None,
-            (Some(Role::Request), false) => request.push(passed),
+            (Some(Role::Request), false) => request.push((from, passed)),
             (Some(r), true) => others.push(r),
             _ => {}
         }
     }
-    let passed = request.first()?.clone()?;
+    // The request role must have come through one of those calls (not a callback or a
+    // trait's dispatch the callers above do not list).
+    if !request.iter().any(|(from, _)| *from == Some(reached_from)) {
+        return None;
+    }
+    let passed = request.first()?.1.clone()?;
     let arm = values.join(" | ");
     let role = (others.iter().copied())
         .find(|r| *r != Role::Unknown)
