@@ -219,7 +219,7 @@ impl Walker<'_> {
             discarded: self.discarded.contains(&expr),
             then: self.then.remove(&expr),
             str_args: args.iter().filter_map(|a| str_lit(a)).collect(),
-            lit_args: args.iter().map(|a| literal_arg(a)).collect(),
+            lit_args: literal_args(args),
             display,
             event_loop: self.in_event_loop(),
             root: self.pending.remove(&expr),
@@ -643,6 +643,15 @@ fn root_expr(e: &Expr) -> &Expr {
         }
         other => other,
     }
+}
+
+/// The arguments' literals by position (see [`literal_arg`]); empty when none is a literal, so
+/// that most sites allocate nothing.
+fn literal_args(args: &[&Expr]) -> Vec<Option<String>> {
+    if !args.iter().any(|a| matches!(strip_ref(a), Expr::Lit(_))) {
+        return Vec::new();
+    }
+    args.iter().map(|a| literal_arg(a)).collect()
 }
 
 /// An argument's literal as written, for [`Frame::LiteralArm`]: a string, bool or integer.
