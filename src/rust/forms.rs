@@ -178,23 +178,20 @@ fn capped_buffers(text: &str) -> Vec<(usize, String)> {
         text,
         &BUFFER_LEN_CMP,
         "checked while the body streams into it",
-        |buffer, after| {
-            ["extend_from_slice(", "extend(", "put(", "push_str("]
-                .iter()
-                .any(|m| after.contains(&format!("{buffer}.{m}")))
+        |buffer, compared, after| {
+            !cuts_pieces(compared)
+                && ["extend_from_slice(", "extend(", "put(", "push_str("]
+                    .iter()
+                    .any(|m| after.contains(&format!("{buffer}.{m}")))
         },
     )
-    .into_iter()
-    .filter(|(_, what)| !cuts_pieces(what))
-    .collect()
 }
 
 /// Is the bound of a buffer comparison the size of the pieces a stream is cut into
 /// (`buffer.len() + next.len() > self.block_size`: garage's copy stream gathers blocks, and
 /// bounds no request body; thirty-sixth held-out set)?
 fn cuts_pieces(comparison: &str) -> bool {
-    let compared = comparison.split('`').nth(1).unwrap_or("");
-    let bound = compared
+    let bound = comparison
         .rsplit(['>', '='])
         .next()
         .unwrap_or("")
@@ -217,7 +214,7 @@ fn summed_lengths(text: &str) -> Vec<(usize, String)> {
         text,
         &SUMMED_LEN,
         "compared with a maximum while the body streams",
-        |total, after| {
+        |total, _, after| {
             [format!("{total} >"), format!("{total}>")]
                 .iter()
                 .any(|cmp| after.contains(cmp.as_str()))
@@ -225,13 +222,13 @@ fn summed_lengths(text: &str) -> Vec<(usize, String)> {
     )
 }
 
-/// Each match of `re` within [`NEAR`] after a stream read whose first group `follows` in the
-/// text after it: (where, "`match` `what`").
+/// Each match of `re` within [`NEAR`] after a stream read that `follows(first group, whole
+/// match, text after it)` accepts: (where, "`match` `what`").
 fn read_then(
     text: &str,
     re: &LazyLock<Option<Regex>>,
     what: &str,
-    follows: impl Fn(&str, &str) -> bool,
+    follows: impl Fn(&str, &str, &str) -> bool,
 ) -> Vec<(usize, String)> {
     let Some(re) = re.as_ref() else {
         return Vec::new();
@@ -244,7 +241,7 @@ fn read_then(
             let after = window(text, whole.end(), whole.end() + NEAR);
             let reads = STREAM_READS.iter().any(|r| reads_a_request(before, r));
             let response_cap = whole.as_str().contains("RESPONSE");
-            (reads && !response_cap && follows(name, after))
+            (reads && !response_cap && follows(name, whole.as_str(), after))
                 .then(|| (whole.start(), format!("`{}` {what}", whole.as_str())))
         })
         .collect()
