@@ -197,6 +197,10 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // a static once-cell filled by hand (`if let Some(a) = ACCOUNT.get() { return }`,
             // then `ACCOUNT.set(..)`): its fill writes once (aralez, heldout36)
             "blocking-in-async src/slot.rs:83 startup note",
+            // a static once-cell's fallback (`OPTIONS.get().cloned().unwrap_or_else(|| read())`)
+            // runs only before the cell is filled (pg_doorman, heldout37): no request error at
+            // :110; `unwrap_or(read())` reads on every request
+            "blocking-in-async src/slot.rs:114 request error",
             // an awaited `route(topic, handler)` subscribes with a message router: its handler
             // is no HTTP route's (reached by nothing else here)
             "blocking-in-async src/topics.rs:19 unknown note",

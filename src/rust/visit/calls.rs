@@ -141,13 +141,20 @@ impl Walker<'_> {
                 .push(route.unwrap_or_default().trim_end_matches('/').to_string());
         }
         let sends = sends_a_signal(Some(&name));
+        let fallback = super::memo::cell_fallback(&name, &e.receiver);
         self.push_frame(Frame::Method(name));
+        if fallback {
+            self.push_frame(Frame::LazyFill);
+        }
         self.sending_signal += u32::from(sends);
         for a in &e.args {
             self.fn_ref(a, registers);
             self.visit_expr(a);
         }
         self.sending_signal -= u32::from(sends);
+        if fallback {
+            self.pop_frame();
+        }
         self.pop_frame();
         if nested {
             self.nest.pop();

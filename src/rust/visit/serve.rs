@@ -543,6 +543,11 @@ fn chain_display(with_root: bool, roots: &[Vec<String>], name: &str) -> String {
 
 /// `#[utoipa::path(get, path = "/health")]`: the string given as `path = ".."`.
 pub(super) fn named_path_arg(a: &syn::Attribute) -> Option<String> {
+    named_str_arg(a, "path")
+}
+
+/// The string value of an attribute's `name = ".."` argument.
+pub(super) fn named_str_arg(a: &syn::Attribute, name: &str) -> Option<String> {
     let syn::Meta::List(list) = &a.meta else {
         return None;
     };
@@ -552,7 +557,7 @@ pub(super) fn named_path_arg(a: &syn::Attribute) -> Option<String> {
             proc_macro2::TokenTree::Ident(i),
             proc_macro2::TokenTree::Punct(p),
             proc_macro2::TokenTree::Literal(l),
-        ] if i == "path" && p.as_char() == '=' => syn::parse_str::<syn::LitStr>(&l.to_string())
+        ] if i == name && p.as_char() == '=' => syn::parse_str::<syn::LitStr>(&l.to_string())
             .ok()
             .map(|s| s.value()),
         _ => None,
