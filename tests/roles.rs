@@ -163,6 +163,8 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // it awaits or joins is the request's, so is one feeding a channel the handler
             // reads (a streamed response), and so is the task an accept loop's helper spawns
             // per connection (heldout24 class 1, heldout28 class 5)
+            // pingora's `ProxyHttp` methods serve every proxied request (proksi, heldout37)
+            "blocking-in-async src/proxy.rs:18 request error",
             "blocking-in-async src/queue.rs:12 background note",
             "blocking-in-async src/queue.rs:19 request error",
             "blocking-in-async src/queue.rs:27 request error",

@@ -533,8 +533,8 @@ fn is_route_attr(a: &syn::Attribute) -> bool {
 }
 
 /// A trait whose impls serve requests: a tonic service (`greeter_server::Greeter`, resolved
-/// through `use`), `tower::Service`, an actix actor's `Handler`, pingora's `ProxyHttp`. (A trait merely named
-/// `…Server` is not enough: applications name their own server traits so.) A `Handler` of
+/// through `use`), `tower::Service`, an actix actor's `Handler`, pingora's `ProxyHttp`. (A
+/// trait merely named `…Server` is not enough: applications name their own server traits so.) A `Handler` of
 /// another crate (quickwit's `quickwit_actors::Handler` drives its indexing pipeline) is an
 /// actor's, not a request's.
 fn is_service_trait(path: &[String]) -> bool {
@@ -547,9 +547,7 @@ fn is_service_trait(path: &[String]) -> bool {
     // every proxied request (proksi's `upstream_peer` resolving upstream names with
     // `to_socket_addrs`, thirty-seventh held-out set).
     let proxy = path.last().is_some_and(|l| l == "ProxyHttp")
-        && path
-            .first()
-            .is_none_or(|f| path.len() == 1 || f.starts_with("pingora"));
+        && (path.len() == 1 || path.first().is_some_and(|f| f.starts_with("pingora")));
     proxy
         || path.iter().any(|s| s.ends_with("_server"))
         || path
