@@ -105,19 +105,32 @@ fn target_dirs(ws: &Workspace) -> Vec<String> {
     dirs
 }
 
+/// The files under `root` the gitignore-aware walk keeps, on the walker's threads (the caller
+/// sorts them).
 fn walk(root: &Path, fence: &Fence) -> Vec<std::path::PathBuf> {
     let root_owned = root.to_path_buf();
     let fence = fence.clone();
+    let found = std::sync::Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
         .require_git(false)
+        .threads(rayon::current_num_threads())
         .filter_entry(move |e| keep_entry(e, &root_owned, &fence))
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(|e| e.into_path())
-        .collect()
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                if let Ok(e) = entry
+                    && e.file_type().is_some_and(|t| t.is_file())
+                    && let Ok(mut files) = found.lock()
+                {
+                    files.push(e.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Regular files of the git index that the gitignore-aware walk left out (an ignore rule names
