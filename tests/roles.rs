@@ -181,10 +181,11 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // takes no request from a network
             "blocking-in-async src/sessions.rs:77 event note",
             // a retry loop around a socket's accept loop removes the stale socket once per
-            // restart (`let mut incoming = listener.incoming();` accepts nothing by itself); the
-            // loop walking `incoming` serves each connection
-            "blocking-in-async src/sessions.rs:87 event note",
-            "blocking-in-async src/sessions.rs:88 event note",
+            // restart (`let mut incoming = listener.incoming();` accepts nothing by itself, and
+            // what the nested loop receives makes no event loop of the retry loop: background);
+            // the loop walking `incoming` serves each connection
+            "blocking-in-async src/sessions.rs:87 background note",
+            "blocking-in-async src/sessions.rs:88 background note",
             "blocking-in-async src/sessions.rs:93 request error",
             // a handler that runs a pipeline on a runtime of its own in a thread: the pipeline's
             // blocking call stalls that runtime, not the server's (reached by nothing else)
@@ -235,6 +236,11 @@ fn control_plane_code_beside_request_paths_is_not_a_request_path() {
             // run: its timer loop, and what the loop calls, is background work
             "blocking-in-async src/watch.rs:201 background note",
             "blocking-in-async src/watch.rs:222 background note",
+            // a resubscribing loop: subscribing (`watch_events()`) receives nothing, so what
+            // runs once per subscription is background work; the stream's own loop consumes
+            // events (nanocl, thirty-ninth held-out set)
+            "blocking-in-async src/watch.rs:244 background note",
+            "blocking-in-async src/watch.rs:246 event note",
         ]
     );
 }

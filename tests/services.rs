@@ -524,8 +524,9 @@ fn evidence_in_the_forms_real_services_write_it() {
         "a desktop app: `player-playback` builds with `souvlaki`, which talks to the user's \
          desktop session, so it runs on its user's machine, not as a deployed service"
     );
-    // An optional UI crate behind a feature the build leaves off (a visual debugger) does not
-    // make a game server a desktop app; its accept loop runs in a scoped thread.
+    // An optional UI crate behind a feature (a visual debugger) does not
+    // make a game server a desktop app, even when the feature is on by default (emissary's
+    // `router-ui`); its accept loop runs in a scoped thread.
     assert_eq!(service(&r, "gamesrv").protocols, ["tcp"]);
     // An FTP daemon's operations port (home page, metrics, health) beside its FTP listener
     // is http-metrics: no rate-limit, timeout, body or health checks for an FTP server.

@@ -299,11 +299,18 @@ pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Co
     std::borrow::Cow::Owned(blank_spans(text, spans))
 }
 
-/// `text` with the bodies of `unsafe fn`s whose doc comment has a `# Safety` section blanked
-/// (newlines kept), when `wanted` and there is such a body. A fn without a body (a trait's
-/// declaration) or whose closing brace is not found is left as is.
+/// `text` with the bodies of fns whose doc comment has a `# Safety` section blanked (newlines
+/// kept), when `wanted` and there is such a body. An `unsafe fn`'s section states the contract
+/// its callers uphold; a safe fn's says why the `unsafe` in its body is sound (floresta's
+/// `fn inner(&self)` over an `UnsafeCell`, thirty-ninth held-out set). A fn without a body (a
+/// trait's declaration) or whose closing brace is not found is left as is.
 pub fn mask_safety_documented_fns(text: &str, wanted: bool) -> Option<String> {
-    let re = UNSAFE_FN.as_ref().filter(|_| wanted)?;
+    let unsafe_only = !text.contains("Safety");
+    let re = match unsafe_only {
+        true => UNSAFE_FN.as_ref(),
+        false => ANY_FN.as_ref(),
+    }
+    .filter(|_| wanted)?;
     let mut closers = Closers::default();
     let spans: Vec<(usize, usize)> = re
         .find_iter(text.as_bytes())
@@ -327,6 +334,15 @@ static UNSAFE_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> =
         ))
         .ok()
     });
+
+/// A fn signature, `unsafe` or not, up to the brace that opens its body (see [`UNSAFE_FN`]).
+static ANY_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(|| {
+    regex::bytes::Regex::new(concat!(
+        r"(?m-u)^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:const[ \t]+)?(?:async[ \t]+)?",
+        r#"(?:unsafe[ \t]+)?(?:extern[ \t]+"[^"]*"[ \t]+)?fn\b[^;{]*\{"#,
+    ))
+    .ok()
+});
 
 /// Do the doc comments and attributes right above the line at `line_start` have a `# Safety`
 /// heading?

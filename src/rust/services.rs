@@ -163,9 +163,16 @@ fn not_deployed(p: &Package) -> Option<String> {
         ));
     }
     // An optional UI behind a feature the build leaves off is a debugging aid (rust-ro's
-    // `visual_debugger` feature pulls in `eframe`), not what the bin is.
+    // `visual_debugger` feature pulls in `eframe`), not what the bin is. One a feature can turn
+    // off, even on by default, leaves a headless build: emissary's I2P router ships in its
+    // Docker image with `--no-default-features`, without the `iced` window (thirty-eighth
+    // held-out set).
     let built = |list: &[&'static str]| list.iter().copied().find(|k| p.builds_with(k));
-    if let Some(ui) = built(DESKTOP_UI) {
+    let always = |k: &&str| {
+        (p.dependencies.iter())
+            .any(|d| d.kind != "dev" && !d.optional && crate::workspace::crate_eq(&d.name, k))
+    };
+    if let Some(ui) = DESKTOP_UI.iter().copied().find(|k| always(k)) {
         return Some(format!(
             "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
         ));
@@ -367,12 +374,13 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
     let (mut metrics, mut health) = (false, false);
     let consts = str_consts(inputs, files);
     for text in files.iter().filter_map(|i| inputs.texts.get(*i)) {
+        let mut writes_at_root = false;
         let literals = re.captures_iter(&text).map(|caps| {
-            caps.iter()
-                .skip(1)
-                .flatten()
-                .next()
-                .map_or("", |m| m.as_str())
+            let route = caps.iter().skip(1).flatten().next();
+            writes_at_root |= route.is_some_and(|m| {
+                is_root_route(m.as_str()) && takes_writes(text.get(m.end()..).unwrap_or(""))
+            });
+            route.map_or("", |m| m.as_str())
         });
         let named = const_routes(&text, &consts);
         let named = named.iter().map(String::as_str);
@@ -390,6 +398,8 @@ fn routes_of(inputs: &Inputs, files: &[usize]) -> Routes {
         }
         metrics =
             metrics || names_in_code(&text, "prometheus") || names_in_code(&text, "openmetrics");
+        // A root route that takes a body is an API (a JSON-RPC endpoint), no landing page.
+        r.operations_only &= !writes_at_root;
     }
     r.metrics_only = metrics && !r.own_route;
     // Health checks alone make an operations port too (firezone's relay and gateway answer
@@ -471,6 +481,29 @@ fn stand_in_route(name: &str) -> &'static str {
 }
 
 /// The root of a site (`/`, `/index.html`): an operations port's landing page, or an app's.
+/// Does the route registration that `rest` continues (after its path literal, up to the
+/// parenthesis that closes the call) answer a method that carries a body: `.route("/",
+/// post(json_rpc_request).get(cannot_get))` (floresta's JSON-RPC server, thirty-ninth held-out
+/// set)?
+fn takes_writes(rest: &str) -> bool {
+    let mut depth = 1usize;
+    let end = rest
+        .char_indices()
+        .take(400)
+        .find(|&(_, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        })
+        .map_or(0, |(i, _)| i);
+    let call = rest.get(..end).unwrap_or("");
+    call.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|word| crate::rust::engine::WRITE_VERBS.contains(&word))
+}
+
 fn is_root_route(route: &str) -> bool {
     matches!(
         route.trim_end_matches('/').rsplit('/').next().unwrap_or(""),

