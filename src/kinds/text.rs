@@ -305,12 +305,11 @@ pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Co
 /// `fn inner(&self)` over an `UnsafeCell`, thirty-ninth held-out set). A fn without a body (a
 /// trait's declaration) or whose closing brace is not found is left as is.
 pub fn mask_safety_documented_fns(text: &str, wanted: bool) -> Option<String> {
-    let unsafe_only = !text.contains("Safety");
-    let re = match unsafe_only {
-        true => UNSAFE_FN.as_ref(),
-        false => ANY_FN.as_ref(),
+    // Without the word no doc has the heading: the fn signatures are not searched.
+    if !wanted || !text.contains("Safety") {
+        return None;
     }
-    .filter(|_| wanted)?;
+    let re = DOCUMENTABLE_FN.as_ref()?;
     let mut closers = Closers::default();
     let spans: Vec<(usize, usize)> = re
         .find_iter(text.as_bytes())
@@ -323,26 +322,17 @@ pub fn mask_safety_documented_fns(text: &str, wanted: bool) -> Option<String> {
     (!spans.is_empty()).then(|| blank_spans(text, spans))
 }
 
-/// An `unsafe fn` signature up to the brace that opens its body (none when a `;` comes first).
-/// A bytes regex without Unicode classes: `[^;{]` as a Unicode class made the lazy DFA give up
-/// on large files, and the slow fallback cost a third of the check's time.
-static UNSAFE_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+/// A fn signature, `unsafe` or not, up to the brace that opens its body (none when a `;` comes
+/// first). A bytes regex without Unicode classes: `[^;{]` as a Unicode class made the lazy DFA
+/// give up on large files, and the slow fallback cost a third of the check's time.
+static DOCUMENTABLE_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> =
     std::sync::LazyLock::new(|| {
         regex::bytes::Regex::new(concat!(
             r"(?m-u)^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:const[ \t]+)?(?:async[ \t]+)?",
-            r#"unsafe[ \t]+(?:extern[ \t]+"[^"]*"[ \t]+)?fn\b[^;{]*\{"#,
+            r#"(?:unsafe[ \t]+)?(?:extern[ \t]+"[^"]*"[ \t]+)?fn\b[^;{]*\{"#,
         ))
         .ok()
     });
-
-/// A fn signature, `unsafe` or not, up to the brace that opens its body (see [`UNSAFE_FN`]).
-static ANY_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> = std::sync::LazyLock::new(|| {
-    regex::bytes::Regex::new(concat!(
-        r"(?m-u)^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:const[ \t]+)?(?:async[ \t]+)?",
-        r#"(?:unsafe[ \t]+)?(?:extern[ \t]+"[^"]*"[ \t]+)?fn\b[^;{]*\{"#,
-    ))
-    .ok()
-});
 
 /// Do the doc comments and attributes right above the line at `line_start` have a `# Safety`
 /// heading?

@@ -168,11 +168,7 @@ fn not_deployed(p: &Package) -> Option<String> {
     // Docker image with `--no-default-features`, without the `iced` window (thirty-eighth
     // held-out set).
     let built = |list: &[&'static str]| list.iter().copied().find(|k| p.builds_with(k));
-    let always = |k: &&str| {
-        (p.dependencies.iter())
-            .any(|d| d.kind != "dev" && !d.optional && crate::workspace::crate_eq(&d.name, k))
-    };
-    if let Some(ui) = DESKTOP_UI.iter().copied().find(|k| always(k)) {
+    if let Some(ui) = DESKTOP_UI.iter().copied().find(|k| p.always_builds_with(k)) {
         return Some(format!(
             "a desktop app (`{ui}`): it runs on its user's machine, not as a deployed service"
         ));

@@ -141,13 +141,22 @@ impl Package {
     /// Does a default build of the workspace link `krate` into the package: a normal or build
     /// dependency, not an optional one that no feature turned on ([`Package::features_on`])?
     pub fn builds_with(&self, krate: &str) -> bool {
-        self.dependencies.iter().any(|d| {
-            d.kind != "dev"
-                && crate_eq(&d.name, krate)
-                && (!d.optional
-                    || self.features_on.contains(&d.name)
-                    || self.features_on.contains(&d.local_name))
+        self.built_dependencies(krate).any(|d| {
+            !d.optional
+                || self.features_on.contains(&d.name)
+                || self.features_on.contains(&d.local_name)
         })
+    }
+
+    /// Does every build of the package build with `krate`: a non-dev dependency no feature
+    /// can turn off?
+    pub fn always_builds_with(&self, krate: &str) -> bool {
+        self.built_dependencies(krate).any(|d| !d.optional)
+    }
+
+    /// The package's non-dev dependencies on `krate`.
+    fn built_dependencies<'a>(&'a self, krate: &'a str) -> impl Iterator<Item = &'a Dependency> {
+        (self.dependencies.iter()).filter(move |d| d.kind != "dev" && crate_eq(&d.name, krate))
     }
 
     /// Does the package meet a check's package conditions?

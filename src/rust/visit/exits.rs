@@ -242,12 +242,8 @@ fn is_tail_stmt(s: &syn::Stmt) -> bool {
 /// bound before such a tail are no evidence either (`exit_tail_signals`).
 fn is_exit_prelude(s: &syn::Stmt) -> bool {
     match s {
-        syn::Stmt::Local(l) => {
-            matches!(l.pat, syn::Pat::Wild(_))
-                && l.init.as_ref().is_some_and(|i| removes_a_file(&i.expr))
-        }
         syn::Stmt::Expr(e, _) => removes_a_file(e),
-        _ => false,
+        s => discarded(s).is_some_and(removes_a_file),
     }
 }
 
