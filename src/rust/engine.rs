@@ -312,8 +312,6 @@ pub struct FileInput<'a> {
     /// Could the file's code be part of a service (its package is in a bin's closure)? Server
     /// starts are recorded only then.
     pub serves: bool,
-    /// A later pass: parse only the unparsed items mentioning these names.
-    pub extra: Option<(&'a AhoCorasick, &'a [usize])>,
     /// Called with the file's light token tree once it is read (doc comments at the start of a
     /// line are plain comments in it) and the text it was read from, so a caller needing the
     /// tokens does not tokenize the file again.
@@ -415,19 +413,22 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         path_literals: path_literals(input.text),
         ..FileSummary::default()
     };
-    let wanted = match input.extra {
-        Some((ac, _)) => ac.is_match(input.text),
-        None => {
-            (input.wanted || (input.serves && engine.request.starts.is_some()))
-                && engine.names(input.text)
-        }
-    };
+    let wanted = (input.wanted || (input.serves && engine.request.starts.is_some()))
+        && engine.names(input.text);
     let has_mod = declares_module(input.text);
+    // A file naming no needle may still hold a link of a call chain (a handler's helper in a
+    // module of its own, calling a method that blocks): its fns join the call graph from their
+    // tokens, unparsed.
+    let linked = !wanted
+        && engine.request.graph
+        && (input.wanted || input.serves)
+        && memchr::memmem::find(input.text.as_bytes(), b"fn ").is_some();
     clock.lap(Stage::Prefilter);
-    // Something needs the file's syntax: a needle, a `mod` declaration, or findings and
-    // directives whose code kind needs its test ranges. Otherwise it is only tokenized, when
-    // the `parse-error` check is on, to learn whether it lexes; its items are not parsed.
-    let needed = wanted || has_mod || input.tokenize;
+    // Something needs the file's syntax: a needle, a `mod` declaration, a fn for the call
+    // graph, or findings and directives whose code kind needs its test ranges. Otherwise it is
+    // only tokenized, when the `parse-error` check is on, to learn whether it lexes; its items
+    // are not parsed.
+    let needed = wanted || has_mod || linked || input.tokenize;
     if !needed && !engine.request.parse_errors {
         return out;
     }
@@ -478,15 +479,20 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         .iter()
         .map(|i| (i.bytes.start, i.bytes.end))
         .collect();
-    if input.extra.is_none() {
-        out.mods = sp.mods.clone();
-        out.macro_calls = sp.macro_calls.clone();
-        out.macro_mods = sp.macro_mods.clone();
-    }
+    out.mods = sp.mods.clone();
+    out.macro_calls = sp.macro_calls.clone();
+    out.macro_mods = sp.macro_mods.clone();
     if !wanted {
+        if linked {
+            let resolver = parse_uses(&source, &sp, full.as_deref()).unwrap_or_default();
+            out.facts.aliases = resolver.aliases();
+            out.facts.globs = resolver.globs();
+            summarize_unparsed(engine, &sp, (&top, &src), &resolver, &mut out);
+            clock.lap(Stage::TokenFns);
+        }
         return out;
     }
-    let prepared = parse_items(engine, input, &source, &sp, full);
+    let prepared = parse_items(engine, &source, &sp, full);
     clock.lap(Stage::Parse);
     if prepared.failed
         && timings::time(Stage::Parse, || {
@@ -497,10 +503,8 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     }
     // Either every needed item parsed, or the file as a whole does not parse either: then the
     // items that did parse are still checked (the parse error is reported beside them).
-    if input.extra.is_none() {
-        out.facts.aliases = prepared.resolver.aliases();
-        out.facts.globs = prepared.resolver.globs();
-    }
+    out.facts.aliases = prepared.resolver.aliases();
+    out.facts.globs = prepared.resolver.globs();
     let mut walker = Walker::new(engine, input, &source, &mut out);
     walker.set_resolver(prepared.resolver.clone());
     for (idx, item) in &prepared.items {
@@ -555,7 +559,6 @@ struct Prepared {
 /// tokenized whole; else only the selected items are tokenized ([`selected_tokens`]).
 fn parse_items(
     engine: &Engine,
-    input: &FileInput,
     source: &str,
     sp: &Split,
     full: Option<Vec<TokenTree>>,
@@ -566,16 +569,9 @@ fn parse_items(
         items: Vec::new(),
         failed: false,
     };
-    for item in items.iter().filter(|i| i.is_use) {
-        let parsed = match &full {
-            Some(full) => parse_tokens::<syn::ItemUse>(full.get(item.tokens.clone())),
-            None => syn::parse_str::<syn::ItemUse>(source.get(item.bytes.clone()).unwrap_or(""))
-                .map_err(|_| ()),
-        };
-        match parsed {
-            Ok(u) => prepared.resolver.add_use(&u.tree),
-            Err(()) => prepared.failed = true,
-        }
+    match parse_uses(source, sp, full.as_deref()) {
+        Ok(resolver) => prepared.resolver = resolver,
+        Err(resolver) => (prepared.resolver, prepared.failed) = (resolver, true),
     }
     let local = local_needles(engine, &prepared.resolver, source);
     let mut chosen = Vec::new();
@@ -584,11 +580,7 @@ fn parse_items(
             continue;
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
-        let wanted = match input.extra {
-            Some((ac, parsed)) => ac.is_match(text) && !parsed.contains(&idx),
-            None => selected(engine, item, text, &local),
-        };
-        if wanted {
+        if selected(engine, item, text, &local) {
             chosen.push(idx);
         }
     }
@@ -612,6 +604,29 @@ fn parse_items(
         }
     }
     prepared
+}
+
+/// The file's `use` items, parsed into a resolver; `Err` (with the ones that did parse) when
+/// some `use` item does not parse on its own. `full` holds the file's top-level tokens when it
+/// was tokenized whole.
+fn parse_uses(source: &str, sp: &Split, full: Option<&[TokenTree]>) -> Result<Resolver, Resolver> {
+    let mut resolver = Resolver::default();
+    let mut failed = false;
+    for item in sp.items.iter().filter(|i| i.is_use) {
+        let parsed = match full {
+            Some(full) => parse_tokens::<syn::ItemUse>(full.get(item.tokens.clone())),
+            None => syn::parse_str::<syn::ItemUse>(source.get(item.bytes.clone()).unwrap_or(""))
+                .map_err(|_| ()),
+        };
+        match parsed {
+            Ok(u) => resolver.add_use(&u.tree),
+            Err(()) => failed = true,
+        }
+    }
+    match failed {
+        false => Ok(resolver),
+        true => Err(resolver),
+    }
 }
 
 /// Number of top-level tokens of the split file.

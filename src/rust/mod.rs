@@ -6,9 +6,10 @@
 //! tokenize, split top-level items at the token level, parse (with `syn`) only the `use` items
 //! and the items whose text mentions a needle of the [`Request`], walk them once, and return a
 //! `Send` [`FileSummary`] of facts. Then, once for the workspace: the module tree classifies
-//! each file and gives its crate and module path, callers of blocking fns are parsed in one
-//! extra pass, and the [`CodeModel`] resolves every site and assigns roles. The model knows no
-//! check: the kinds in `scan` are queries over it. See `docs/engine.md`.
+//! each file and gives its crate and module path, and the [`CodeModel`] resolves every site
+//! and assigns roles. The items no needle selects, and every fn of a file naming no needle
+//! (a handler's helper in a module of its own), join the call graph from their tokens. The
+//! model knows no check: the kinds in `scan` are queries over it. See `docs/engine.md`.
 
 mod blanked;
 mod contexts;

@@ -456,7 +456,6 @@ fn scan_one(
             checks: &presence,
             is_bin_root,
             serves,
-            extra: None,
             on_tokens: wants_clippy.then_some(&on_tokens as &rust::OnTokens),
             tokenize: !text_hits.is_empty() || !directives.is_empty() || wants_clippy,
         };

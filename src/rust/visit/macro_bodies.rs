@@ -78,7 +78,7 @@ impl Walker<'_> {
 
     /// One `parse-error` note for the first unparsed part of a body that calls a needle.
     fn unparsed_note(&mut self, name: &str, unparsed: &[Unparsed]) {
-        if !self.engine.request.parse_errors || self.input.extra.is_some() {
+        if !self.engine.request.parse_errors {
             return;
         }
         let text = self.text;
