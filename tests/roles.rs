@@ -307,6 +307,9 @@ fn type_hints_resolve_methods_and_tell_locks_from_other_receivers() {
             // implements a trait of its own for `Operator`, without `stat`), nor the closures
             // that `on_finished()` / `boxed()` return for later
             "blocking-in-async src/hooks.rs:43 request error",
+            // `for filter in &filters { filter.admit(..) }` over a `Vec<Box<dyn Filter>>`: any
+            // impl may run, `Password`'s bcrypt among them
+            "blocking-in-async src/hooks.rs:100 request error",
             // `let mut registry = DeviceRegistry::load(..)?; registry.save()?` (Profile has a
             // `save` too: the `let` decides)
             "blocking-in-async src/main.rs:26 request error",

@@ -29,6 +29,9 @@ pub enum Ty {
     /// Some type of std or a dependency, not which (the result of a method of such a type): its
     /// methods are never workspace fns.
     Foreign,
+    /// Some type implementing the trait `.0` (`dyn Trait`, `impl Trait`): its methods are those
+    /// of the trait's impls; which type it is, is not known.
+    Dyn(Vec<String>),
 }
 
 /// std fns that return a handle whose `.lock()` is no lock of the program's state: the
@@ -157,8 +160,29 @@ pub fn of_type(t: &Type, res: &Resolver, self_ty: Option<&[String]>) -> Ty {
                 .unwrap_or_default();
             Ty::Named(path, args)
         }
+        // A slice or an array of `T`: a collection of `T`.
+        Type::Slice(sl) => Ty::Named(vec!["[]".into()], vec![of_type(&sl.elem, res, self_ty)]),
+        Type::Array(a) => Ty::Named(vec!["[]".into()], vec![of_type(&a.elem, res, self_ty)]),
+        // `dyn Trait` / `impl Trait`: the trait, whose methods are those of all its impls.
+        Type::TraitObject(t) => trait_bound(&t.bounds, res),
+        Type::ImplTrait(t) => trait_bound(&t.bounds, res),
         _ => Ty::Unknown,
     }
+}
+
+/// The first trait of a bound list (`dyn Filter + Send`), resolved through `use`; unknown when
+/// there is none.
+fn trait_bound(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    res: &Resolver,
+) -> Ty {
+    bounds
+        .iter()
+        .find_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => Some(Ty::Dyn(primary(res, &segments(&t.path)))),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn type_args(a: &PathArguments, res: &Resolver, self_ty: Option<&[String]>) -> Vec<Ty> {

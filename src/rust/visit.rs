@@ -809,7 +809,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let first = loop_start(e.label.as_ref(), e.for_token.span);
         let accept = self.enter_loop(None, false, span_to_block(&e.attrs, first, &e.body));
         self.locals.push(HashMap::new());
-        self.bind_names(&e.pat);
+        match &*e.pat {
+            // `for filter in &filters` / `filters.iter()`: an element of the sequence, as
+            // `filters[i]` is.
+            Pat::Ident(id) => {
+                let of = self.scope().of_expr(iterated(&e.expr));
+                let ty = Ty::MethodRet(Box::new(of), super::types::INDEX.to_string());
+                self.bind(id.ident.to_string(), ty);
+            }
+            pat => self.bind_names(pat),
+        }
         self.visit_block(&e.body);
         self.locals.pop();
         self.leave_loop(None, accept);
@@ -1005,4 +1014,22 @@ fn names_warp_filters(text: &str) -> bool {
 fn warp_reexport(path: &[String]) -> bool {
     path.get(1)
         .is_some_and(|second| second == "http" || second == "hyper")
+}
+
+/// The collection a `for` loop iterates: `xs` in `xs`, `&xs`, `xs.iter()`, `xs.into_iter()`.
+fn iterated(e: &Expr) -> &Expr {
+    match e {
+        Expr::Reference(r) => iterated(&r.expr),
+        Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "iter" | "into_iter" | "iter_mut"
+                ) =>
+        {
+            iterated(&m.receiver)
+        }
+        Expr::Paren(p) => iterated(&p.expr),
+        _ => e,
+    }
 }

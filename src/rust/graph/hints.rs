@@ -29,9 +29,10 @@ const MAX_DEPTH: usize = 12;
 /// Wrappers whose `?` / `.unwrap()` gives their first type argument.
 const UNWRAPPED: &[&str] = &["Result", "Option", "LockResult", "TryLockResult", "Poll"];
 
-/// Maps whose `map[&k]` is their second type argument; sequences whose `v[i]` is their first.
+/// Maps whose `map[&k]` is their second type argument; sequences whose `v[i]` is their first
+/// (`[]`: a slice or an array).
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "AHashMap", "FxHashMap"];
-const SEQUENCES: &[&str] = &["Vec", "VecDeque", "SmallVec", "ArrayVec"];
+const SEQUENCES: &[&str] = &["Vec", "VecDeque", "SmallVec", "ArrayVec", "[]"];
 
 /// The element an index expression gives on a `base` named `tname`: a map's value, a
 /// sequence's item; unknown for anything else (a workspace type's own `Index` impl).
@@ -91,7 +92,7 @@ impl CodeModel {
             return Ty::Unknown;
         }
         let found = match ty {
-            Ty::Unknown | Ty::Named(..) | Ty::Foreign => ty.clone(),
+            Ty::Unknown | Ty::Named(..) | Ty::Foreign | Ty::Dyn(_) => ty.clone(),
             Ty::Ret(path) => self.ret_of(place, path),
             Ty::Unwrap(inner) => match self.eval(place, inner, depth + 1) {
                 Ty::Named(p, mut args)

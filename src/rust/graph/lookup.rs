@@ -112,8 +112,9 @@ pub const COMMON_METHODS: &[&str] = &[
 const FAN_OUT: usize = 3;
 
 impl CodeModel {
-    /// Resolves every site of a file.
-    pub(super) fn resolve_sites(&self, file: u32, s: &FileSummary) -> Vec<Vec<FnId>> {
+    /// Resolves every site of a file: the fns each may call, and whether all of them may run
+    /// (a dynamically dispatched call) rather than one of them (an ambiguous method name).
+    pub(super) fn resolve_sites(&self, file: u32, s: &FileSummary) -> Vec<(Vec<FnId>, bool)> {
         let mut places: HashMap<Option<u32>, Place> = HashMap::new();
         s.facts
             .sites
@@ -124,13 +125,15 @@ impl CodeModel {
                     .entry(owner)
                     .or_insert_with(|| self.place_in(file, s, site.body));
                 match &site.callee {
-                    Callee::Path(c) | Callee::Ref(c) => c
-                        .iter()
-                        .map(|p| self.resolve_path(place, p, 0))
-                        .find(|r| !r.is_empty())
-                        .unwrap_or_default(),
+                    Callee::Path(c) | Callee::Ref(c) => {
+                        let found = c
+                            .iter()
+                            .map(|p| self.resolve_path(place, p, 0))
+                            .find(|r| !r.is_empty());
+                        (found.unwrap_or_default(), false)
+                    }
                     Callee::Method { name, recv, .. } => self.resolve_method(place, name, recv),
-                    Callee::Macro(_) | Callee::Param(_) => Vec::new(),
+                    Callee::Macro(_) | Callee::Param(_) => (Vec::new(), false),
                 }
             })
             .collect()
@@ -374,12 +377,23 @@ impl CodeModel {
             .unwrap_or(&[])
     }
 
-    /// The fns a method call may reach: through the receiver's type, else by uniqueness.
-    fn resolve_method(&self, place: &Place, name: &str, recv: &Ty) -> Vec<FnId> {
+    /// The fns a method call may reach, and whether all of them may run: through the
+    /// receiver's type (every impl of a trait for a `dyn Trait`), else by uniqueness.
+    fn resolve_method(&self, place: &Place, name: &str, recv: &Ty) -> (Vec<FnId>, bool) {
         let Some(k) = place.krate else {
-            return Vec::new();
+            return (Vec::new(), false);
         };
         let ty = self.eval(place, recv, 0);
+        if let Ty::Dyn(path) = ty.peeled()
+            && let Some(impls) = self.dyn_dispatch(k, path, name)
+        {
+            return (impls, true);
+        }
+        (self.method_by_type(k, place, name, &ty), false)
+    }
+
+    /// [`Self::resolve_method`] on a value of (evaluated) type `ty` that is no workspace trait.
+    fn method_by_type(&self, k: u32, place: &Place, name: &str, ty: &Ty) -> Vec<FnId> {
         if matches!(ty.peeled(), Ty::Foreign) {
             return Vec::new();
         }
@@ -417,6 +431,24 @@ impl CodeModel {
         } else {
             Vec::new()
         }
+    }
+
+    /// A method called on a value of a trait of the workspace's own (`dyn Filter`, `impl
+    /// Filter`): every impl's method of that name
+    /// the crate sees, as dynamic dispatch may call any of them (pingora-proxy-manager's
+    /// `for filter in host_filters { filter.request_filter(..) }` over a `Vec<Box<dyn
+    /// ProxyFilter>>` reaches `AclFilter`'s `bcrypt::verify`; fortieth held-out set). None
+    /// when the path leads into std or a dependency, the name is a type's, or no impl of a
+    /// workspace trait has the method: the call is then resolved as on a value of unknown type.
+    fn dyn_dispatch(&self, k: u32, path: &[String], name: &str) -> Option<Vec<FnId>> {
+        let tname = path.last()?;
+        if self.is_external_path(k, path) || self.is_workspace_type(k, tname) {
+            return None;
+        }
+        let key = (self.names.get(tname)?, self.names.get(name)?);
+
+        let impls = self.seen_by(k, self.trait_methods.get(&key));
+        (!impls.is_empty()).then_some(impls)
     }
 
     /// Of the methods `cands` a call on a receiver of unknown type may reach, the inherent ones

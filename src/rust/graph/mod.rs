@@ -90,6 +90,9 @@ pub struct CodeModel {
     methods: HashMap<u32, Vec<FnId>>,
     /// Free fn name → fns (for a bare name the module does not define).
     free_by_name: HashMap<u32, Vec<FnId>>,
+    /// (trait name, method name) → the methods of the workspace's impls of a trait of its own
+    /// (what a call on a `dyn Trait` / `impl Trait` value may reach).
+    trait_methods: HashMap<(u32, u32), Vec<FnId>>,
     /// Struct name → (crate, fields).
     structs: HashMap<u32, Vec<(Option<u32>, Fields)>>,
     /// Type alias name → (crate, aliased type).
@@ -101,6 +104,9 @@ pub struct CodeModel {
     /// Per file, per site: the fns it may call (one when resolved; several for an ambiguous
     /// method, which only the roles follow).
     targets: Vec<Vec<Vec<FnId>>>,
+    /// The (file, site) pairs whose targets may all run: a method of a workspace trait called
+    /// on a `dyn Trait` / `impl Trait` value.
+    dispatched: std::collections::HashSet<(u32, u32)>,
     /// Per body: its role and how it was reached (empty when roles were not asked for).
     reach: Vec<Option<Reach>>,
     /// Per body: does a background job (a timer loop's work, a one-time initialiser) reach it?
@@ -172,7 +178,7 @@ impl CodeModel {
                 m.add_file(i as u32, s, production);
             }
         }
-        m.targets = {
+        let resolved: Vec<Vec<(Vec<FnId>, bool)>> = {
             use rayon::prelude::*;
             let m = &m;
             summaries
@@ -181,6 +187,16 @@ impl CodeModel {
                 .map(|(i, s)| s.map(|s| m.resolve_sites(i as u32, s)).unwrap_or_default())
                 .collect()
         };
+        for (file, sites) in resolved.into_iter().enumerate() {
+            let mut targets = Vec::with_capacity(sites.len());
+            for (site, (fns, all)) in sites.into_iter().enumerate() {
+                if all {
+                    m.dispatched.insert((file as u32, site as u32));
+                }
+                targets.push(fns);
+            }
+            m.targets.push(targets);
+        }
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if m.loops_serve.is_some() {
             m.timer_sent = roles::timer_sends(class, summaries);
@@ -238,12 +254,18 @@ impl CodeModel {
             let name = self.names.id(&decl.name);
             match (&decl.impl_ty, decl.in_trait) {
                 (Some(t), _) => {
+                    let t_name = t.as_str();
                     let t = self.names.id(t);
                     self.impl_types.insert(t);
                     self.assoc.entry((t, name)).or_default().push(fid);
                     // `x.name()` calls a method, never an associated fn without `self`
                     if !decl.foreign_trait && decl.has_self {
                         self.methods.entry(name).or_default().push(fid);
+                        if let Some(tr) = decl.trait_name.as_ref().filter(|_| !is_stand_in(t_name))
+                        {
+                            let tr = self.names.id(tr);
+                            self.trait_methods.entry((tr, name)).or_default().push(fid);
+                        }
                     }
                 }
                 (None, true) => {}
@@ -335,6 +357,15 @@ impl CodeModel {
         map.get(&f).map_or(&[], Vec::as_slice)
     }
 
+    /// The fns a dynamically dispatched call may run (every impl of the trait's method; see
+    /// `lookup::dyn_dispatch`); empty for any other site.
+    pub fn dispatched(&self, file: usize, site: usize) -> &[FnId] {
+        match self.dispatched.contains(&(file as u32, site as u32)) {
+            true => self.targets(file, site),
+            false => &[],
+        }
+    }
+
     /// The single fn a site calls, when resolved without ambiguity.
     pub fn target(&self, file: usize, site: usize) -> Option<FnId> {
         match self.targets(file, site) {
@@ -377,4 +408,15 @@ impl CodeModel {
             .as_ref()
             .is_none_or(|v| v.get(file as usize).copied().unwrap_or(true))
     }
+}
+
+/// Is an impl type a test stand-in (`DatabaseManagerSystemMock`, `FakeStore`, `TestBackend`)?
+/// A call through `dyn Trait` does not reach it in production, even where the module tree does
+/// not tell it apart from production code (cnosdb's mock beside its real access control,
+/// fortieth set's dyn-dispatch check).
+fn is_stand_in(impl_ty: &str) -> bool {
+    ["Mock", "Fake", "Stub", "Dummy"]
+        .iter()
+        .any(|w| impl_ty.contains(w))
+        || impl_ty.starts_with("Test")
 }

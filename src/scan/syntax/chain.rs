@@ -121,6 +121,9 @@ fn file_steps(
             out.push((f, Step::Direct(m.name)));
         } else if let Some(t) = cx.model.target(file, i) {
             out.push((f, Step::Calls(t)));
+        } else {
+            let all = cx.model.dispatched(file, i).iter();
+            out.extend(all.map(|&t| (f, Step::Calls(t))));
         }
     }
     out
@@ -163,10 +166,9 @@ fn file_sites(
         if matches!(site.callee, Callee::Macro(_)) {
             continue;
         }
-        let Some(t) = cx
-            .model
-            .target(file, i)
-            .filter(|t| blocking.contains_key(t))
+        let blocks = |t: &FnId| blocking.contains_key(t);
+        let Some(t) = (cx.model.target(file, i).filter(blocks))
+            .or_else(|| cx.model.dispatched(file, i).iter().copied().find(blocks))
         else {
             continue;
         };
