@@ -434,19 +434,18 @@ impl CodeModel {
     }
 
     /// A method called on a value of a trait of the workspace's own (`dyn Filter`, `impl
-    /// Filter`): every impl's method of that name
-    /// the crate sees, as dynamic dispatch may call any of them (pingora-proxy-manager's
-    /// `for filter in host_filters { filter.request_filter(..) }` over a `Vec<Box<dyn
-    /// ProxyFilter>>` reaches `AclFilter`'s `bcrypt::verify`; fortieth held-out set). None
-    /// when the path leads into std or a dependency, the name is a type's, or no impl of a
-    /// workspace trait has the method: the call is then resolved as on a value of unknown type.
+    /// Filter`): every impl's method of that name the crate sees, as dynamic dispatch may call
+    /// any of them (pingora-proxy-manager's `for filter in host_filters {
+    /// filter.request_filter(..) }` over a `Vec<Box<dyn ProxyFilter>>` reaches `AclFilter`'s
+    /// `bcrypt::verify`; fortieth held-out set). None when the path leads into std or a
+    /// dependency, the name is a type's, or no impl of a workspace trait has the method: the
+    /// call is then resolved as on a value of unknown type.
     fn dyn_dispatch(&self, k: u32, path: &[String], name: &str) -> Option<Vec<FnId>> {
         let tname = path.last()?;
         if self.is_external_path(k, path) || self.is_workspace_type(k, tname) {
             return None;
         }
         let key = (self.names.get(tname)?, self.names.get(name)?);
-
         let impls = self.seen_by(k, self.trait_methods.get(&key));
         (!impls.is_empty()).then_some(impls)
     }

@@ -102,7 +102,7 @@ pub struct CodeModel {
     /// (crate, module) → its file's `use` aliases and globs.
     aliases: HashMap<(u32, u32), Imports>,
     /// Per file, per site: the fns it may call (one when resolved; several for an ambiguous
-    /// method, which only the roles follow).
+    /// method, which only the roles follow, or for a dispatched call, which chains follow too).
     targets: Vec<Vec<Vec<FnId>>>,
     /// The (file, site) pairs whose targets may all run: a method of a workspace trait called
     /// on a `dyn Trait` / `impl Trait` value.
