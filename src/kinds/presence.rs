@@ -73,6 +73,10 @@ pub enum Form {
     /// `from_fn` / `wrap_fn` (`.wrap(from_fn(middleware::timeout_15secs))`): a request timeout
     /// written by hand.
     TimeoutMiddleware,
+    /// A timeout around each connection's service (`tokio::time::timeout(max,
+    /// http.serve_connection(io, svc))`): no request on it runs longer (aws-secretsmanager-agent,
+    /// fortieth held-out set).
+    TimeoutAroundConnection,
 }
 
 /// A framework that does the thing by default, from a version on.

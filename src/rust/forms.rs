@@ -72,6 +72,10 @@ pub fn text_evidence(
         if m.forms.contains(&Form::TimeoutMiddleware) {
             found.extend(timeout_middlewares(text));
         }
+
+        if m.forms.contains(&Form::TimeoutAroundConnection) {
+            found.extend(timeouts_around_connections(text));
+        }
         found.sort();
         for (at, what) in found {
             let line = line_of(text, at);
@@ -301,6 +305,26 @@ fn timeout_middlewares(text: &str) -> Vec<(usize, String)> {
             let whole = c.get(0)?;
             let name = c.get(1)?.as_str();
             Some((whole.start(), format!("middleware `{name}`")))
+        })
+        .collect()
+}
+
+/// `timeout(max, http.serve_connection(io, svc))`, `time::timeout(d, builder
+/// .serve_connection_with_upgrades(..))`: the connection's whole service under a deadline (the
+/// serving call is the timeout's second argument, before the statement ends).
+static TIMEOUT_AROUND_CONNECTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\btimeout\(\s*[^;]*?\.serve_connection(?:_with_upgrades)?\s*\(").ok()
+});
+
+/// Connections served under a timeout.
+fn timeouts_around_connections(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = TIMEOUT_AROUND_CONNECTION.as_ref() else {
+        return Vec::new();
+    };
+    re.find_iter(text)
+        .map(|m| {
+            let what = "`timeout(.., serve_connection(..))` bounds each connection";
+            (m.start(), what.to_string())
         })
         .collect()
 }
