@@ -94,9 +94,11 @@ pub struct Engine<'c> {
     pub request: Request<'c>,
     /// Crate names that are not workspace members (path roots never resolved to workspace fns).
     pub externals: HashSet<String>,
-    needles: Option<AhoCorasick>,
-    /// The needles that select an item alone (all but the heads of [`PairNeedles`]).
-    singles: Option<AhoCorasick>,
+    /// The needles of files a service check may read (see [`Needles`]).
+    service: Needles,
+    /// The needles of the other files: without the presence checks' and server starts' words,
+    /// which only those checks read (`status`, `limit`, `Builder`, `bind`, …).
+    plain: Needles,
     /// Needles that select an item only together (`fs` with `read`).
     pairs: PairNeedles,
     /// [`Request::fn_words`](super::Request) as one automaton: a fn's text is searched once for
@@ -105,57 +107,30 @@ pub struct Engine<'c> {
 }
 
 impl<'c> Engine<'c> {
-    /// Builds the needle automaton for a request.
+    /// Builds the needle automata for a request.
     pub fn new(request: Request<'c>, ws: &Workspace) -> Engine<'c> {
-        let mut needles = request.single_needles();
-        let presence_patterns = || {
-            request.presence.iter().flat_map(|(_, m)| {
-                m.functions
-                    .iter()
-                    .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
-            })
-        };
-        needles.extend(
-            presence_patterns()
-                .filter(|p| p.pair().is_none())
-                .filter_map(|p| p.needle().map(String::from)),
-        );
-        for (_, m) in &request.presence {
-            needles.extend(m.methods.iter().map(|x| x.name.clone()));
-            needles.extend(m.macros.iter().chain(&m.defaults_off).cloned());
-            needles.extend(
-                m.routes
-                    .iter()
-                    .filter_map(|r| r.rsplit('/').find(|s| !s.is_empty()).map(String::from)),
-            );
-            if m.routes.iter().any(|r| r == "/") {
-                needles.extend(ROUTE_CALLS.iter().map(|s| s.to_string()));
-            }
-        }
-        needles.sort();
-        needles.dedup();
+        let plain = request.single_needles();
+        let mut service = plain.clone();
+        service.extend(service_needles(&request));
+        let presence_patterns = request.presence.iter().flat_map(|(_, m)| {
+            m.functions
+                .iter()
+                .chain(m.methods.iter().filter_map(|x| x.root.as_ref()))
+        });
         let pair_patterns = (request.functions.iter())
             .chain(&request.roots)
-            .chain(presence_patterns());
-        let pairs = PairNeedles::new(pair_patterns.filter_map(PathPattern::pair), &needles);
-        let singles = (!needles.is_empty())
-            .then(|| needle_automaton(&needles))
-            .flatten();
-        needles.extend(pairs.heads().iter().cloned());
-        needles.sort();
-        needles.dedup();
+            .chain(presence_patterns);
+        let pairs = PairNeedles::new(pair_patterns.filter_map(PathPattern::pair), &plain);
         let fn_words = (!request.fn_words.is_empty())
             .then(|| AhoCorasick::new(&request.fn_words).ok())
             .flatten();
         Engine {
-            request,
             fn_words,
             externals: externals(ws),
-            needles: (!needles.is_empty())
-                .then(|| needle_automaton(&needles))
-                .flatten(),
-            singles,
+            service: Needles::new(service, pairs.heads()),
+            plain: Needles::new(plain, pairs.heads()),
             pairs,
+            request,
         }
     }
 
@@ -184,21 +159,30 @@ impl<'c> Engine<'c> {
 
     /// Does `text` mention any needle?
     pub(super) fn mentions(&self, text: &str) -> bool {
-        self.needles.as_ref().is_some_and(|a| a.is_match(text))
+        (self.service.all.as_ref()).is_some_and(|a| a.is_match(text))
+    }
+
+    /// The needles of `input`: all of them where a presence check applies or servers may
+    /// start, else the plain ones.
+    fn needles_of(&self, input: &FileInput) -> &Needles {
+        match input.serves || !input.checks.is_empty() {
+            true => &self.service,
+            false => &self.plain,
+        }
     }
 
     /// Does `text` mention a needle as a word of an identifier (see [`whole_words`])? Decides
     /// which files are split: `io` inside `Option` or `main` inside `domain` names nothing the
     /// walker records.
-    pub(super) fn names(&self, text: &str) -> bool {
-        names_in(self.needles.as_ref(), text)
+    pub(super) fn names(&self, input: &FileInput) -> bool {
+        names_in(self.needles_of(input).all.as_ref(), input.text)
     }
 
-    /// Does `text` select its item for parsing: a single needle as a word of an identifier
-    /// ([`Engine::names`]), or both words of a pair ([`PairNeedles`])? An item that is not
-    /// selected joins the call graph from its tokens instead.
-    pub(super) fn selects(&self, text: &str) -> bool {
-        names_in(self.singles.as_ref(), text) || self.pairs.hit(text, whole_words)
+    /// Does `text` (an item of `input`) select its item for parsing: a single needle as a word
+    /// of an identifier ([`Engine::names`]), or both words of a pair ([`PairNeedles`])? An item
+    /// that is not selected joins the call graph from its tokens instead.
+    pub(super) fn selects(&self, input: &FileInput, text: &str) -> bool {
+        names_in(self.needles_of(input).singles.as_ref(), text) || self.pairs.hit(text, whole_words)
     }
 
     /// The function patterns a local alias may stand for (asked calls, chain roots, presence,
@@ -225,11 +209,61 @@ impl<'c> Engine<'c> {
 
     /// Is `word` itself a needle (not just containing one)?
     pub(super) fn is_needle(&self, word: &str) -> bool {
-        self.needles.as_ref().is_some_and(|a| {
+        self.service.all.as_ref().is_some_and(|a| {
             a.find_overlapping_iter(word)
                 .any(|m| m.start() == 0 && m.end() == word.len())
         })
     }
+}
+
+/// One set of needles as automata.
+struct Needles {
+    /// Every needle, pair heads included (the file-level prefilter).
+    all: Option<AhoCorasick>,
+    /// The needles that select an item alone (all but the heads of [`PairNeedles`]).
+    singles: Option<AhoCorasick>,
+}
+
+impl Needles {
+    fn new(mut singles: Vec<String>, heads: &[String]) -> Needles {
+        singles.sort();
+        singles.dedup();
+        let automaton = |n: &[String]| (!n.is_empty()).then(|| needle_automaton(n)).flatten();
+        let single = automaton(&singles);
+        singles.extend(heads.iter().cloned());
+        singles.sort();
+        singles.dedup();
+        Needles {
+            all: automaton(&singles),
+            singles: single,
+        }
+    }
+}
+
+/// The words only the presence checks and the server starts read: their fn patterns' needles,
+/// methods, macros, route names, and the starts' words.
+fn service_needles(request: &Request) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, m) in &request.presence {
+        let roots = m.methods.iter().filter_map(|x| x.root.as_ref());
+        out.extend(
+            (m.functions.iter().chain(roots))
+                .filter(|p| p.pair().is_none())
+                .filter_map(|p| p.needle().map(String::from)),
+        );
+        out.extend(m.methods.iter().map(|x| x.name.clone()));
+        out.extend(m.macros.iter().chain(&m.defaults_off).cloned());
+        out.extend(
+            m.routes
+                .iter()
+                .filter_map(|r| r.rsplit('/').find(|s| !s.is_empty()).map(String::from)),
+        );
+        if m.routes.iter().any(|r| r == "/") {
+            out.extend(ROUTE_CALLS.iter().map(|s| s.to_string()));
+        }
+    }
+    out.extend(request.starts.iter().flat_map(|s| s.needles()));
+    out
 }
 
 /// Does `text` mention a needle of `a` as a word of an identifier (see [`whole_words`])?
@@ -413,8 +447,8 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         path_literals: path_literals(input.text),
         ..FileSummary::default()
     };
-    let wanted = (input.wanted || (input.serves && engine.request.starts.is_some()))
-        && engine.names(input.text);
+    let wanted =
+        (input.wanted || (input.serves && engine.request.starts.is_some())) && engine.names(input);
     let has_mod = declares_module(input.text);
     // A file naming no needle may still hold a link of a call chain (a handler's helper in a
     // module of its own, calling a method that blocks): its fns join the call graph from their
@@ -492,7 +526,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
         }
         return out;
     }
-    let prepared = parse_items(engine, &source, &sp, full);
+    let prepared = parse_items(engine, input, &source, &sp, full);
     clock.lap(Stage::Parse);
     if prepared.failed
         && timings::time(Stage::Parse, || {
@@ -559,6 +593,7 @@ struct Prepared {
 /// tokenized whole; else only the selected items are tokenized ([`selected_tokens`]).
 fn parse_items(
     engine: &Engine,
+    input: &FileInput,
     source: &str,
     sp: &Split,
     full: Option<Vec<TokenTree>>,
@@ -580,7 +615,7 @@ fn parse_items(
             continue;
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
-        if selected(engine, item, text, &local) {
+        if selected(engine, input, item, text, &local) {
             chosen.push(idx);
         }
     }
@@ -655,10 +690,16 @@ fn unseen_test(engine: &Engine, item: &RawItem, test_ranges: &[(u32, u32)]) -> b
 /// Is the item parsed and walked? Struct, static and type alias items (type hints), items that name a
 /// needle as whole words ([`Engine::names`]) or mention a local alias of a pattern path. Only
 /// those are parsed: an item no check needs is not parsed just to learn whether it parses.
-fn selected(engine: &Engine, item: &RawItem, text: &str, local: &[String]) -> bool {
+fn selected(
+    engine: &Engine,
+    input: &FileInput,
+    item: &RawItem,
+    text: &str,
+    local: &[String],
+) -> bool {
     let typed = engine.request.types
         && matches!(item.keyword.as_deref(), Some("struct" | "static" | "type"));
-    typed || engine.selects(text) || local.iter().any(|n| contains(text, n))
+    typed || engine.selects(input, text) || local.iter().any(|n| contains(text, n))
 }
 
 fn parse_tokens<T: syn::parse::Parse>(tokens: Option<&[TokenTree]>) -> Result<T, ()> {
@@ -955,5 +996,45 @@ mod undoc_tests {
             undoc(Cow::Borrowed("fn f() {} // plain\n")),
             Cow::Borrowed(_)
         ));
+    }
+}
+
+#[cfg(test)]
+mod needle_tests {
+    use super::{Engine, FileInput, analyze_file};
+    use crate::rust::Request;
+
+    fn parsed_items(serves: bool) -> Vec<usize> {
+        let mut request = Request::default();
+        request.methods.insert("unwrap".to_string());
+        request.add_starts();
+        let ws = crate::workspace::Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            root_manifest: toml::Table::new(),
+            member_dirs: Vec::new(),
+            packages: Vec::new(),
+            files: Vec::new(),
+            notes: Vec::new(),
+            repository: None,
+        };
+        let engine = Engine::new(request, &ws);
+        let text = "fn a() { x.unwrap(); }\nfn b() { let s = listener.accept(); }\n";
+        let input = FileInput {
+            path: "src/lib.rs",
+            text,
+            wanted: true,
+            checks: &[],
+            is_bin_root: false,
+            serves,
+            on_tokens: None,
+            tokenize: false,
+        };
+        analyze_file(&engine, &input).parsed
+    }
+
+    #[test]
+    fn server_start_words_select_items_only_where_servers_may_start() {
+        assert_eq!(parsed_items(true), vec![0, 1]);
+        assert_eq!(parsed_items(false), vec![0]);
     }
 }

@@ -145,7 +145,6 @@ impl Request<'_> {
             .starts
             .iter()
             .any(|(_, s)| matches!(s, Start::Method(_)));
-        self.words.extend(starts.needles());
         self.starts = Some(starts);
     }
 
