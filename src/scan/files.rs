@@ -368,15 +368,23 @@ fn scan_one(
         is_bin_root,
         serves,
     } = place;
+    // Code that is certainly not production (a test target, a file under `tests/`, vendored
+    // code) is searched only by the checks whose `code` includes its kind, and starts no
+    // service: whatever else would be found there is dropped when code kinds are judged.
+    let certain = ws.certain_code_kind(file);
+    let serves = serves && certain.is_none();
     let checks = checks_for(run.checks, ws, applicable, file, serves);
+    let reads_its_kind = |c: &Check| certain.is_none_or(|k| c.code.includes(k));
     let text_checks: Vec<(usize, &Check)> = checks
         .iter()
         .copied()
         .filter(|(_, c)| matches!(&c.matcher, Matcher::Text(t) if t.selects(&file.path)))
+        .filter(|(_, c)| reads_its_kind(c))
         .collect();
     let syntax: Vec<usize> = if file.is_rust() {
         checks
             .iter()
+            .filter(|(_, c)| reads_its_kind(c))
             .map(|(i, _)| *i)
             .filter(|i| run.syntax.is_syntax(*i))
             .collect()

@@ -286,6 +286,43 @@ impl Workspace {
             .unwrap_or(CodeKind::Production)
     }
 
+    /// The kind of code `file` is certain to be before its module tree is known: its path says
+    /// so (`class`), it is the root of test, bench or example targets only (or of a build
+    /// script, a proc macro), or it lies in its package's `tests/`, `benches/` or `examples/`
+    /// directory, where no lib or bin target has its root. None when only the module tree can
+    /// tell.
+    pub fn certain_code_kind(&self, file: &SourceFile) -> Option<crate::model::CodeKind> {
+        use crate::model::CodeKind;
+        if let Some((kind, _)) = &file.class {
+            return Some(*kind);
+        }
+        let package = self.packages.get(file.package?)?;
+        let mut roots = package.targets.iter().filter(|t| t.src_path == file.path);
+        if let Some(first) = roots.next() {
+            let kind = first.code_kind()?;
+            return roots.all(|t| t.code_kind() == Some(kind)).then_some(kind);
+        }
+        let in_package = |path: &str| match package.dir.as_str() {
+            "" => Some(path.to_string()),
+            dir => path
+                .strip_prefix(dir)?
+                .strip_prefix('/')
+                .map(str::to_string),
+        };
+        let rel = in_package(&file.path)?;
+        let (dir, _) = rel.split_once('/')?;
+        let kind = match dir {
+            "tests" => CodeKind::Test,
+            "benches" | "examples" => CodeKind::Example,
+            _ => return None,
+        };
+        let shipped_root_inside = (package.targets.iter())
+            .filter(|t| t.code_kind().is_none())
+            .filter_map(|t| in_package(&t.src_path))
+            .any(|root| root.split_once('/').is_some_and(|(d, _)| d == dir));
+        (!shipped_root_inside).then_some(kind)
+    }
+
     /// The package a workspace-relative path belongs to (innermost directory wins).
     pub fn package_of(&self, path: &str) -> Option<usize> {
         self.packages
@@ -396,4 +433,86 @@ fn member_metadata_problems(value: &toml::Value) -> Vec<(Option<String>, bool, S
         }
     }
     out
+}
+
+#[cfg(test)]
+mod certain_kind_tests {
+    use super::{Package, SourceFile, Target, Workspace};
+    use crate::model::CodeKind;
+
+    fn target(kind: &str, src_path: &str) -> Target {
+        Target {
+            name: "t".to_string(),
+            kinds: vec![kind.to_string()],
+            src_path: src_path.to_string(),
+            required_features: Vec::new(),
+        }
+    }
+
+    fn workspace(targets: Vec<Target>) -> Workspace {
+        let package = Package {
+            name: "svc".to_string(),
+            version: "0.1.0".to_string(),
+            manifest: "svc/Cargo.toml".to_string(),
+            dir: "svc".to_string(),
+            dependencies: Vec::new(),
+            targets,
+            manifest_table: toml::Table::new(),
+            member_deps: Vec::new(),
+            features_on: Default::default(),
+            role: None,
+            publishable: true,
+            described: true,
+        };
+        Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            root_manifest: toml::Table::new(),
+            member_dirs: vec!["svc".to_string()],
+            packages: vec![package],
+            files: Vec::new(),
+            notes: Vec::new(),
+            repository: None,
+        }
+    }
+
+    fn kind(ws: &Workspace, path: &str) -> Option<CodeKind> {
+        let file = SourceFile {
+            path: path.to_string(),
+            abs: std::path::PathBuf::from(path),
+            package: Some(0),
+            class: None,
+        };
+        ws.certain_code_kind(&file)
+    }
+
+    #[test]
+    fn test_bench_and_example_code_is_known_by_its_place() {
+        let ws = workspace(vec![
+            target("lib", "svc/src/lib.rs"),
+            target("test", "svc/tests/api.rs"),
+            target("bench", "svc/benches/load.rs"),
+            target("custom-build", "svc/build.rs"),
+        ]);
+        assert_eq!(kind(&ws, "svc/tests/api.rs"), Some(CodeKind::Test));
+        assert_eq!(kind(&ws, "svc/tests/common/mod.rs"), Some(CodeKind::Test));
+        assert_eq!(kind(&ws, "svc/benches/load.rs"), Some(CodeKind::Example));
+        assert_eq!(kind(&ws, "svc/examples/demo.rs"), Some(CodeKind::Example));
+        assert_eq!(kind(&ws, "svc/build.rs"), Some(CodeKind::BuildScript));
+        // Only the module tree knows these.
+        assert_eq!(kind(&ws, "svc/src/lib.rs"), None);
+        assert_eq!(kind(&ws, "svc/src/tests/mod.rs"), None);
+        assert_eq!(kind(&ws, "svc/src/api_tests.rs"), None);
+    }
+
+    #[test]
+    fn a_bin_rooted_in_examples_keeps_its_directory_open() {
+        let ws = workspace(vec![
+            target("bin", "svc/examples/server/main.rs"),
+            target("example", "svc/examples/demo.rs"),
+        ]);
+        assert_eq!(kind(&ws, "svc/examples/server/main.rs"), None);
+        assert_eq!(kind(&ws, "svc/examples/server/routes.rs"), None);
+        assert_eq!(kind(&ws, "svc/examples/demo.rs"), Some(CodeKind::Example));
+        assert_eq!(kind(&ws, "svc/tests/x.rs"), Some(CodeKind::Test));
+    }
 }
