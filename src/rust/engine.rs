@@ -353,6 +353,8 @@ pub struct FileInput<'a> {
     /// Tokenize even without needles (a text check matched, or the file has suppression
     /// directives: their code kind needs the file's test ranges).
     pub tokenize: bool,
+    /// The `parse-error` check reads this file: tokenize it to learn whether it lexes.
+    pub lex_check: bool,
 }
 
 /// A thread pool whose threads have a 64 MiB stack, so deeply nested code cannot overflow.
@@ -463,7 +465,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     // only tokenized, when the `parse-error` check is on, to learn whether it lexes; its items
     // are not parsed.
     let needed = wanted || has_mod || linked || input.tokenize;
-    if !needed && !engine.request.parse_errors {
+    if !needed && !input.lex_check {
         return out;
     }
     let refused = super::depth::too_deep(input.text);
@@ -1028,6 +1030,7 @@ mod needle_tests {
             serves,
             on_tokens: None,
             tokenize: false,
+            lex_check: false,
         };
         analyze_file(&engine, &input).parsed
     }

@@ -465,7 +465,11 @@ fn scan_one(
             is_bin_root,
             serves,
             on_tokens: wants_clippy.then_some(&on_tokens as &rust::OnTokens),
-            tokenize: !text_hits.is_empty() || !directives.is_empty() || wants_clippy,
+            // A file of a certain kind has no test ranges to learn.
+            tokenize: (certain.is_none() && (!text_hits.is_empty() || !directives.is_empty()))
+                || wants_clippy,
+            lex_check: (run.syntax.parse_error)
+                .is_some_and(|i| run.checks.get(i).is_some_and(reads_its_kind)),
         };
         rust::analyze_file(run.engine, &input)
     });
