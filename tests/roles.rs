@@ -45,6 +45,10 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             // rocket: the handler is a request path, parse_args() in main is startup
             "blocking-in-async launch/src/main.rs:3 request error",
             "blocking-in-async launch/src/main.rs:8 startup note",
+            // an actor's handlers (a bare `Handler<M>` from a glob of an actor crate) run when
+            // their message is sent: a route sends `AddSchedule`, only a timer sends `Tick`
+            "blocking-in-async web/src/actors.rs:15 request error",
+            "blocking-in-async web/src/actors.rs:21 background note",
             // serve() runs before the server does; the handlers and the route closure serve
             "blocking-in-async web/src/api.rs:7 startup note",
             "blocking-in-async web/src/api.rs:10 request error",

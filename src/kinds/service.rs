@@ -283,6 +283,7 @@ pub const FRAMEWORKS: &[Framework] = &[
             "pingora::server::Server::new",
             "pingora::server::Server::new_with_opt_and_conf",
             "pingora::prelude::Server::new",
+            "pingora::prelude::Server::new_with_opt_and_conf",
         ],
         attributes: &[],
     },
@@ -292,6 +293,9 @@ pub const FRAMEWORKS: &[Framework] = &[
         starts: &[
             "pingora_core::server::Server::new",
             "pingora_core::server::Server::new_with_opt_and_conf",
+            // `use pingora_core::prelude::*;` (pingora-manager, forty-first held-out set)
+            "pingora_core::prelude::Server::new",
+            "pingora_core::prelude::Server::new_with_opt_and_conf",
         ],
         attributes: &[],
     },

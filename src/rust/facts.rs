@@ -117,6 +117,9 @@ pub struct Body {
     pub given_to: Option<(u32, u32)>,
     /// Written in this event arm of its parent (index into [`Facts::arms`]).
     pub arm: Option<u32>,
+    /// The message type `M` of an actor's `impl Handler<M> for A { fn handle(..) }`: sending
+    /// an `M` (`addr.call(M { .. })`) runs it.
+    pub message: Option<String>,
 }
 
 impl Body {
@@ -184,6 +187,9 @@ pub struct Site {
     pub root: Option<Root>,
     /// In this event arm of its body (index into [`Facts::arms`]).
     pub arm: Option<u32>,
+    /// The type of the message an actor send passes (`addr.call(msg)`, `emit(M { .. })`): the
+    /// handlers of that message are its targets too.
+    pub message: Option<String>,
 }
 
 /// A guard bound with `let` and still alive at a later `.await`.

@@ -201,6 +201,7 @@ impl Summarizer<'_, '_> {
             in_serving_loop: false,
             arm: None,
             given_to: None,
+            message: None,
         });
         let frame = self.facts.frames.len() as u32;
         self.facts.frames.push(FrameNode {
@@ -541,6 +542,7 @@ impl Summarizer<'_, '_> {
             event_loop: None,
             arm: None,
             root: None,
+            message: None,
         });
     }
 }

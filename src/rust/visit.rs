@@ -44,6 +44,8 @@ struct ImplCtx {
     service: bool,
     /// A trait definition (default fns), not an impl.
     in_trait: bool,
+    /// The message type of an actor's `impl Handler<M> for A`.
+    message: Option<String>,
 }
 
 /// The walker over one file's parsed items.
@@ -640,6 +642,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             name,
             service: false,
             in_trait: true,
+            message: None,
         });
         visit::visit_item_trait(self, i);
         self.impls.pop();
@@ -928,6 +931,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
         if let Expr::MethodCall(m) = &*e.base {
             self.awaited = Some(addr(m));
+        }
+        // An awaited call's site says so: it cannot be a sync fn that returns no future.
+        if let Expr::Call(_) | Expr::MethodCall(_) = strip(&e.base) {
+            self.then
+                .insert(calls::payload_addr(strip(&e.base)), "await".to_string());
         }
         syn::visit::visit_expr_await(self, e);
     }

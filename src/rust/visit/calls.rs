@@ -6,6 +6,12 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprCall, ExprMethodCall};
 
+/// Methods that send an actor a message (actlet's `call` / `emit`, actix's `send` / `do_send`,
+/// kameo's `tell` / `ask`, ractor's `cast`): the handlers of the message's type run it.
+const MESSAGE_SENDS: &[&str] = &[
+    "call", "emit", "send", "do_send", "try_send", "tell", "ask", "cast", "notify", "trigger",
+];
+
 use super::{Walker, addr, region, route_lit, str_lit, strip, strip_try};
 use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
@@ -14,6 +20,7 @@ use crate::rust::contexts::{Frame, runs_once_method, runs_once_path};
 use crate::rust::engine::{Engine, FileInput};
 use crate::rust::facts::{Callee, Discard, Root, Site};
 use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
+use crate::rust::types::Ty;
 
 /// Names callable everywhere that are never workspace fns.
 const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"];
@@ -186,13 +193,33 @@ impl Walker<'_> {
             Expr::MethodCall(r) => Some((r.method.to_string(), r.args.len())),
             _ => None,
         };
+        let message = match args {
+            [arg] if MESSAGE_SENDS.contains(&name.as_str()) => self.message_type(arg),
+            _ => None,
+        };
         let callee = Callee::Method {
             name: name.clone(),
             recv: self.scope().of_expr(receiver),
             recv_call,
             roots: roots.clone(),
         };
+        let before = self.out.facts.sites.len();
         self.on_call(callee, region, expr, args, display);
+        if let Some(site) = self.out.facts.sites.get_mut(before) {
+            site.message = message;
+        }
+    }
+
+    /// The type of an actor message passed to a send (`M { .. }`, a unit struct `M`, a local
+    /// bound to one): its last segment, when it names a type.
+    fn message_type(&self, arg: &Expr) -> Option<String> {
+        let path = match self.scope().of_expr(arg) {
+            Ty::Named(path, _) | Ty::Static(path) => path,
+            _ => return None,
+        };
+        let last = path.last()?;
+        let variant = path.len() > 1 && path[path.len() - 2].starts_with(char::is_uppercase);
+        (last.starts_with(char::is_uppercase) && !variant).then(|| last.clone())
     }
 
     /// Presence facts of a call, unless it only exits the process: a handler that only exits
@@ -233,6 +260,7 @@ impl Walker<'_> {
             root: self.pending.remove(&expr),
             arm: self.current_arm(),
             callee,
+            message: None,
         };
         self.out.facts.sites.push(site);
     }
@@ -309,6 +337,7 @@ impl Walker<'_> {
             root,
             arm: self.current_arm(),
             callee,
+            message: None,
         };
         self.out.facts.sites.push(site);
     }
@@ -749,7 +778,7 @@ fn strip_ref(e: &Expr) -> &Expr {
 
 /// The address the call visitors key a call by: that of the `ExprCall` / `ExprMethodCall` /
 /// `ExprMacro` payload, not of the enclosing `Expr`.
-fn payload_addr(e: &Expr) -> usize {
+pub(super) fn payload_addr(e: &Expr) -> usize {
     match e {
         Expr::Call(c) => addr(c),
         Expr::MethodCall(m) => addr(m),
