@@ -49,6 +49,8 @@ fn blocking_calls_get_the_role_of_the_code_that_reaches_them() {
             // their message is sent: a route sends `AddSchedule`, only a timer sends `Tick`
             "blocking-in-async web/src/actors.rs:15 request error",
             "blocking-in-async web/src/actors.rs:21 background note",
+            // a task a route handler leaves to run: its loop reading a connection is the job's
+            "blocking-in-async web/src/actors.rs:70 background note",
             // serve() runs before the server does; the handlers and the route closure serve
             "blocking-in-async web/src/api.rs:7 startup note",
             "blocking-in-async web/src/api.rs:10 request error",

@@ -112,6 +112,7 @@ pub struct CodeModel {
     reach: Vec<Option<Reach>>,
     /// Per body: does a background job (a timer loop's work, a one-time initialiser) reach it?
     in_job: Vec<bool>,
+    in_detached: Vec<bool>,
     /// Some selected package has a bin target.
     has_bin: bool,
     /// Per file: do loops of async code that await events serve requests there? None: in
@@ -201,9 +202,10 @@ impl CodeModel {
         crate::timings::add(crate::timings::Stage::Model, clock.elapsed());
         if m.loops_serve.is_some() {
             m.timer_sent = roles::timer_sends(class, summaries);
-            (m.reach, m.in_job) = crate::timings::time(crate::timings::Stage::Roles, || {
-                roles::assign(&m, class, summaries)
-            });
+            (m.reach, m.in_job, m.in_detached) =
+                crate::timings::time(crate::timings::Stage::Roles, || {
+                    roles::assign(&m, class, summaries)
+                });
         }
         m
     }
@@ -390,6 +392,15 @@ impl CodeModel {
     /// Its event loops are part of the job, not request paths.
     pub fn in_background_job(&self, body: BodyId) -> bool {
         self.in_job.get(body as usize).copied().unwrap_or(false)
+    }
+
+    /// Does a task that a route handler spawns and leaves to run reach this body? Its event
+    /// loops are the task's, whatever they read.
+    pub fn in_detached_job(&self, body: BodyId) -> bool {
+        self.in_detached
+            .get(body as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Does a selected package have a bin target?

@@ -98,7 +98,7 @@ pub fn assign(
     m: &CodeModel,
     class: &Classification,
     summaries: &[Option<&FileSummary>],
-) -> (Vec<Option<Reach>>, Vec<bool>) {
+) -> (Vec<Option<Reach>>, Vec<bool>, Vec<bool>) {
     let n = m.body_at.len();
     let mut g = Graph {
         edges: (0..n).map(|_| Vec::new()).collect(),
@@ -116,6 +116,7 @@ pub fn assign(
     }
     let mut reach: Vec<Option<Reach>> = vec![None; n];
     let (jobs, own_runtimes) = background_jobs(m, &g);
+    let detached = reached(&g, detached_by_handlers(&g).into_iter());
     // Handlers given to a registration, and bodies reached from an event loop, are request
     // roots wherever that happens (a startup fn's accept loop serves requests), except in
     // background jobs: an event loop that a timer loop's job runs (pingap's ACME renewal walks
@@ -184,13 +185,22 @@ pub fn assign(
     for roots in [g.event, background, g.library, g.startup] {
         bfs(&g.edges, &mut reach, roots, &periodic);
     }
-    let mut in_job = vec![false; n];
-    for b in jobs.into_iter().chain(own_runtimes) {
-        if let Some(slot) = in_job.get_mut(b) {
-            *slot = true;
+    let flags = |set: HashSet<usize>| {
+        let mut v = vec![false; n];
+        for b in set {
+            if let Some(slot) = v.get_mut(b) {
+                *slot = true;
+            }
         }
-    }
-    (reach, in_job)
+        v
+    };
+    let in_job = flags(
+        jobs.into_iter()
+            .chain(own_runtimes)
+            .chain(detached.clone())
+            .collect(),
+    );
+    (reach, in_job, flags(detached))
 }
 
 /// The `[Enum, Variant]` events that timer loops of production code send.
@@ -238,6 +248,37 @@ fn background_jobs(m: &CodeModel, g: &Graph) -> (HashSet<usize>, HashSet<usize>)
         reached(g, timer_jobs.chain(initialisers)),
         reached(g, runtime_methods.chain(given_runtimes)),
     )
+}
+
+/// The tasks a route handler spawns and leaves to run (`tokio::spawn(async move { .. });` in
+/// the handler or a closure of it): the response does not wait for them, so an event loop in
+/// them (a conversion job streaming its input: atm0s-media-server's `POST /convert/job`,
+/// forty-first held-out set) is the job's, not a request's.
+fn detached_by_handlers(g: &Graph) -> Vec<usize> {
+    let handlers = (g.request.iter())
+        .filter(|(_, r)| r.how == How::Root(Root::Route))
+        .map(|(id, _)| *id as usize)
+        .chain(
+            (g.edges.iter().flatten())
+                .filter(|e| e.how == How::Given(Root::Route))
+                .map(|e| e.to as usize),
+        );
+    let mut queue: VecDeque<usize> = handlers.collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    while let Some(b) = queue.pop_front() {
+        if !seen.insert(b) {
+            continue;
+        }
+        for e in g.edges.get(b).into_iter().flatten() {
+            match e.how {
+                How::Nested => queue.push_back(e.to as usize),
+                How::Given(Root::Detached) => out.push(e.to as usize),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Every body reachable from `roots` along any edge.

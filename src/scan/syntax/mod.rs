@@ -210,6 +210,7 @@ pub fn with_role(
         .and_then(|s| s.event_loop)
         .filter(|_| cx.model.loops_serve(file as u32));
     let job = global.is_some_and(|b| cx.model.in_background_job(b));
+    let detached = global.is_some_and(|b| cx.model.in_detached_job(b));
     // A loop that takes requests from a network (accepts connections, receives datagrams, reads
     // a connection) serves wherever it runs (on a component's own runtime too); any other event
     // loop consumes events.
@@ -233,7 +234,7 @@ pub fn with_role(
         _ if timer_arm.is_some() => Role::Background,
         (Some(LoopKind::Timer), Some(Role::Request)) if spawned => Role::Background,
         (_, Some(Role::Request)) => Role::Request,
-        (Some(LoopKind::Event), _) if serving => Role::Request,
+        (Some(LoopKind::Event), _) if serving && !detached => Role::Request,
         (Some(LoopKind::Event), _) if !job => Role::Event,
         (Some(_), _) => Role::Background,
         (None, Some(r)) => r,
