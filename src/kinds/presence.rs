@@ -52,6 +52,24 @@ pub struct PresenceSpec {
     /// Service checks: code forms, recognized by shape, that count.
     #[serde(default)]
     pub forms: Vec<Form>,
+    /// Service checks: a key set in a framework's configuration file counts for a service
+    /// started with that framework (Rocket reads `limits` from `Rocket.toml`).
+    #[serde(default)]
+    pub config_keys: Vec<ConfigKey>,
+}
+
+/// A key of a framework's configuration file (TOML), looked for in each profile table and at
+/// the top level, in the service's package directory and the directories above it up to the
+/// workspace root.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigKey {
+    /// The framework crate (`rocket`).
+    pub framework: String,
+    /// The file name (`Rocket.toml`).
+    pub file: String,
+    /// The key (`limits`).
+    pub key: String,
 }
 
 /// A code form a service check recognizes by its shape.
@@ -148,6 +166,8 @@ pub struct PresenceMatcher {
     pub server_fields: Vec<String>,
     /// Code forms that count.
     pub forms: Vec<Form>,
+    /// Configuration-file keys that count.
+    pub config_keys: Vec<ConfigKey>,
 }
 
 impl PresenceSpec {
@@ -167,6 +187,7 @@ impl PresenceSpec {
             && self.server_methods.is_empty()
             && self.server_fields.is_empty()
             && self.forms.is_empty()
+            && self.config_keys.is_empty()
         {
             errors.push(source.error_at_path(
                 base,
@@ -206,6 +227,7 @@ impl PresenceSpec {
             server_methods: self.server_methods,
             server_fields: self.server_fields,
             forms: self.forms,
+            config_keys: self.config_keys,
         })
     }
 }

@@ -164,6 +164,9 @@ fn service_evidence(
     if let Some(e) = super::forms::text_evidence(m, inputs, s, &files) {
         return Some(e);
     }
+    if let Some(e) = config_key_evidence(m, inputs, s) {
+        return Some(e);
+    }
     let by_default = s.started_with.iter().find(|&&fw| {
         let krate = FRAMEWORKS[fw].krate;
         m.framework_defaults
@@ -179,6 +182,68 @@ fn service_evidence(
         line: start.line,
         what: format!("{} default ({})", FRAMEWORKS[*by_default].krate, start.what),
     })
+}
+
+/// A key of a framework's configuration file that the service's framework reads (Rocket's
+/// `limits` in `Rocket.toml`: konarr's `limits = { json = "10MiB" }`, forty-first held-out
+/// set), in a profile table or at the top level, in the file beside the service's package or
+/// in a directory above it inside the workspace.
+fn config_key_evidence(
+    m: &crate::kinds::presence::PresenceMatcher,
+    inputs: &Inputs,
+    s: &DetectedService,
+) -> Option<Evidence> {
+    let dir = inputs.ws.packages.get(s.package)?.dir.clone();
+    m.config_keys
+        .iter()
+        .filter(|ck| {
+            s.started_with
+                .iter()
+                .any(|&fw| crate_eq(FRAMEWORKS[fw].krate, &ck.framework))
+        })
+        .find_map(|ck| {
+            let mut at = Some(dir.as_str());
+            while let Some(d) = at {
+                let rel = match d {
+                    "" => ck.file.clone(),
+                    d => format!("{d}/{}", ck.file),
+                };
+                if let Some(line) = config_key_line(inputs, &rel, &ck.key) {
+                    return Some(Evidence {
+                        file: rel,
+                        line,
+                        what: format!("`{}` set in `{}`", ck.key, ck.file),
+                    });
+                }
+                at = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(up, _)| up));
+            }
+            None
+        })
+}
+
+/// The line of `key` in the TOML file at workspace-relative `rel`, when it is set at the top
+/// level or in a top-level table (a profile); None when the file is missing, outside the
+/// workspace, unreadable, not TOML, or does not set it.
+fn config_key_line(inputs: &Inputs, rel: &str, key: &str) -> Option<u32> {
+    let root = &inputs.ws.root;
+    let path = crate::guard::contained(root, root, rel).ok()?;
+    let text = crate::guard::read_regular_text(&path, crate::guard::MAX_CONFIG_BYTES).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    let set = table.contains_key(key)
+        || table
+            .values()
+            .any(|v| v.as_table().is_some_and(|t| t.contains_key(key)));
+    if !set {
+        return None;
+    }
+    let dotted = format!(".{key}]");
+    let line = text.lines().position(|l| {
+        let l = l.trim_start();
+        l.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+            || l.contains(&dotted)
+    });
+    Some(line.map_or(1, |i| i as u32 + 1))
 }
 
 /// Does a package of the service declare the framework at a version that has the default
