@@ -294,7 +294,7 @@ impl Workspace {
     pub fn certain_code_kind(&self, file: &SourceFile) -> Option<crate::model::CodeKind> {
         use crate::model::CodeKind;
         if let Some((kind, _)) = &file.class {
-            return Some(*kind);
+            return (*kind != CodeKind::Production).then_some(*kind);
         }
         let package = self.packages.get(file.package?)?;
         let mut roots = package.targets.iter().filter(|t| t.src_path == file.path);
