@@ -6,7 +6,7 @@
 //! std and common crates use everywhere). Nothing resolves into a package the caller's package
 //! does not depend on.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{CodeModel, FnId, Place};
 use crate::rust::FileSummary;
@@ -122,7 +122,7 @@ impl CodeModel {
     /// Resolves every site of a file: the fns each may call, and whether all of them may run
     /// (a dynamically dispatched call) rather than one of them (an ambiguous method name).
     pub(super) fn resolve_sites(&self, file: u32, s: &FileSummary) -> Vec<(Vec<FnId>, bool)> {
-        let mut places: HashMap<Option<u32>, Place> = HashMap::new();
+        let mut places: HashMap<Option<u32>, Place> = HashMap::default();
         s.facts
             .sites
             .iter()

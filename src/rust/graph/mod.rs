@@ -9,7 +9,7 @@ mod lookup;
 mod names;
 mod roles;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub use crates::CrateInfo;
 use names::Names;
@@ -351,7 +351,7 @@ impl CodeModel {
     /// The call sites (file, index in the file's sites) that may call fn `f`.
     pub fn callers(&self, f: FnId) -> &[(u32, u32)] {
         let map = self.callers.get_or_init(|| {
-            let mut map: HashMap<FnId, Vec<(u32, u32)>> = HashMap::new();
+            let mut map: HashMap<FnId, Vec<(u32, u32)>> = HashMap::default();
             for (file, sites) in self.targets.iter().enumerate() {
                 for (i, targets) in sites.iter().enumerate() {
                     for t in targets {

@@ -1,6 +1,6 @@
 //! Compact ids for names and module paths: the model's maps are keyed by `u32`s.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// An interner of names and of module paths.
 #[derive(Debug, Default)]
