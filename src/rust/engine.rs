@@ -42,6 +42,9 @@ pub const ROUTE_CALLS: &[&str] = &[
     // aide's documented axum routes: `.api_route("/health", get(h))`.
     "api_route",
     "api_route_with",
+    // jsonrpsee's `ProxyGetRequestLayer::new("/liveness", "liveness")`: a GET route answered by
+    // an RPC method (photon, forty-second held-out set).
+    "ProxyGetRequestLayer",
 ];
 
 /// Route-registering names that are also everyday method names (`HashMap::get`,

@@ -17,7 +17,7 @@ use crate::kinds::ignored_result::Form;
 use crate::kinds::presence::PresenceMatcher;
 use crate::model::Region;
 use crate::rust::contexts::{Frame, runs_once_method, runs_once_path};
-use crate::rust::engine::{Engine, FileInput};
+use crate::rust::engine::{Engine, FileInput, ROUTE_CALLS};
 use crate::rust::facts::{Callee, Discard, Root, Site};
 use crate::rust::request::{ROUTE_REGISTRATIONS, WARP_REGISTRATIONS};
 use crate::rust::types::Ty;
@@ -53,11 +53,14 @@ impl Walker<'_> {
             let before = self.out.facts.sites.len();
             self.on_call(callee, r.clone(), addr(e), &args, format!("{shown}()"));
             self.note_given(before, e.args.iter());
-            let last = cands
-                .first()
-                .and_then(|c| c.last())
-                .map(String::as_str)
-                .unwrap_or("");
+            let last = match cands.first().map(Vec::as_slice) {
+                // A layer's constructor that registers a route (`ProxyGetRequestLayer::new`).
+                Some([.., ty, new]) if new == "new" && ROUTE_CALLS.contains(&ty.as_str()) => {
+                    ty.as_str()
+                }
+                Some([.., last]) => last.as_str(),
+                _ => "",
+            };
             if let Some(route) = e.args.first().and_then(|a| registered_path(last, a))
                 && crate::rust::engine::registers_route(last, &route)
                 && !answers_writes_only(last, &args)
