@@ -302,10 +302,13 @@ fn fills_any(rest: &[Stmt], statics: &[String], guards: &[(String, String)]) -> 
 }
 
 /// Methods that add to a collection, take it for writing, or set a once-cell
-/// (`VERSION.get()` … `VERSION.set(v)`).
+/// (`VERSION.get()` … `VERSION.set(v)`, or `DEV_NULL.get_or_init(|| f)` after opening `f`:
+/// apt-cacher-rs, forty-second held-out set).
 const FILL_METHODS: &[&str] = &[
     "insert",
     "set",
+    "get_or_init",
+    "get_or_try_init",
     "push",
     "push_back",
     "push_front",
