@@ -9,11 +9,35 @@ use std::borrow::Cow;
 /// quotes) replaced by spaces, newlines kept: lines and columns do not move, comments, character
 /// literals and code are left as they are. Borrowed when the text has no `"`.
 pub fn blank_string_literals(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    if memchr::memchr(b'"', bytes).is_none() {
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
-    let mut bodies: Vec<(usize, usize)> = Vec::new();
+    Cow::Owned(blank(text, &spans(text).strings))
+}
+
+/// The byte ranges of `text`'s block comments (`/* .. */`, doc comments included; nested ones
+/// are inside their outermost), ascending.
+pub fn block_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    if memchr::memmem::find(text.as_bytes(), b"/*").is_none() {
+        return Vec::new();
+    }
+    spans(text).comments
+}
+
+/// Where a Rust text's string literals' contents and its block comments lie.
+#[derive(Default)]
+struct Spans {
+    /// The bodies of string literals (between the quotes).
+    strings: Vec<(usize, usize)>,
+    /// Whole block comments.
+    comments: Vec<std::ops::Range<usize>>,
+}
+
+/// Scans `text` once for [`Spans`].
+fn spans(text: &str) -> Spans {
+    let bytes = text.as_bytes();
+    let mut found = Spans::default();
+    let bodies = &mut found.strings;
     let (mut line, mut line_start) = (1u32, 0usize);
     let mut i = 0;
     while i < bytes.len() {
@@ -21,7 +45,11 @@ pub fn blank_string_literals(text: &str) -> Cow<'_, str> {
             b'/' if matches!(bytes.get(i + 1), Some(b'/')) => {
                 i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
             }
-            b'/' if matches!(bytes.get(i + 1), Some(b'*')) => i = block_comment_end(bytes, i),
+            b'/' if matches!(bytes.get(i + 1), Some(b'*')) => {
+                let end = block_comment_end(bytes, i);
+                found.comments.push(i..end);
+                i = end;
+            }
             b'"' => {
                 let end = string_end(bytes, i + 1, &mut line, &mut line_start);
                 bodies.push((i + 1, end.saturating_sub(1).max(i + 1)));
@@ -46,7 +74,7 @@ pub fn blank_string_literals(text: &str) -> Cow<'_, str> {
             _ => i += 1,
         }
     }
-    Cow::Owned(blank(text, &bodies))
+    found
 }
 
 /// `text` with every character of `spans` (ascending, disjoint byte ranges that start and end
@@ -186,7 +214,17 @@ pub fn char_literal_end(bytes: &[u8], i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::blank_string_literals;
+    use super::{blank_string_literals, block_comments};
+
+    #[test]
+    fn block_comments_are_found_whole_and_not_in_strings_or_line_comments() {
+        let text = "let s = \"/* no */\"; // /* nor\n/* a /* nested */ one */ f();\n/** doc */";
+        let found: Vec<&str> = (block_comments(text).into_iter())
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["/* a /* nested */ one */", "/** doc */"]);
+        assert!(block_comments("fn f() {}").is_empty());
+    }
 
     #[test]
     fn string_contents_become_spaces_and_code_stays() {

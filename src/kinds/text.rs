@@ -40,6 +40,10 @@ pub struct TextSpec {
     /// columns are kept.
     #[serde(default)]
     pub mask_safety_documented_fns: bool,
+    /// Report nothing that starts inside a block comment (Rust files): a `/* .. */` around code
+    /// comments it out.
+    #[serde(default)]
+    pub skip_block_comments: bool,
 }
 
 fn default_files() -> Vec<String> {
@@ -70,6 +74,8 @@ pub struct TextMatcher {
     mask_strings: bool,
     /// Are the bodies of `unsafe fn`s with a `# Safety` doc blanked first?
     mask_safety_documented_fns: bool,
+    /// Is a match that starts inside a block comment dropped?
+    skip_block_comments: bool,
     /// Forbid or require.
     pub mode: Mode,
     /// The files searched.
@@ -168,6 +174,7 @@ impl TextSpec {
                 mask_macros: self.mask_macros,
                 mask_strings: self.mask_strings,
                 mask_safety_documented_fns: self.mask_safety_documented_fns,
+                skip_block_comments: self.skip_block_comments,
                 regex,
                 mode: self.mode,
                 files,
@@ -238,6 +245,14 @@ impl TextMatcher {
         if found.peek().is_none() {
             return Vec::new();
         }
+        let comments = match self.skip_block_comments {
+            true => super::literals::block_comments(text),
+            false => Vec::new(),
+        };
+        let mut found = found.filter(|m| !in_any(&comments, m.start)).peekable();
+        if found.peek().is_none() {
+            return Vec::new();
+        }
         let index = LineIndex::new(text);
         let mut cursor = index.cursor(text);
         found.map(|m| cursor.region(m.start, m.end)).collect()
@@ -270,6 +285,12 @@ impl TextMatcher {
         let found = |n: &String| memchr::memmem::find(text.as_bytes(), n.as_bytes()).is_some();
         self.needles.is_empty() || self.needles.iter().any(found)
     }
+}
+
+/// Does one of `ranges` (ascending, disjoint) contain `at`?
+fn in_any(ranges: &[std::ops::Range<usize>], at: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= at);
+    after > 0 && ranges.get(after - 1).is_some_and(|r| r.contains(&at))
 }
 
 /// `text` with the bodies of `name!{..}` / `name!(..)` / `name![..]` for each of `names`
