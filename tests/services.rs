@@ -460,7 +460,7 @@ fn evidence_in_the_forms_real_services_write_it() {
     );
     assert_eq!(
         verdicts_of(&r, "registry", &health),
-        set(&["health-endpoint: registry/src/main.rs:3 route `/health`"])
+        set(&["health-endpoint: registry/src/main.rs:4 route `/health`"])
     );
     // SIGHUP or SIGUSR1 handlers do not stop anything; SIGTERM in a signal mask does.
     let shutdown = ["graceful-shutdown"];

