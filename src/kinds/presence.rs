@@ -95,6 +95,11 @@ pub enum Form {
     /// http.serve_connection(io, svc))`): no request on it runs longer (aws-secretsmanager-agent,
     /// fortieth held-out set).
     TimeoutAroundConnection,
+    /// A 429 response the service builds (`StatusCode::TOO_MANY_REQUESTS`, actix's
+    /// `HttpResponse::TooManyRequests()`, rocket's `Status::TooManyRequests`), not compared
+    /// with, matched on or listed as retryable (a client's handling of an upstream's 429): a
+    /// request limit written by hand.
+    TooManyRequestsResponse,
 }
 
 /// A framework that does the thing by default, from a version on.

@@ -72,9 +72,11 @@ pub fn text_evidence(
         if m.forms.contains(&Form::TimeoutMiddleware) {
             found.extend(timeout_middlewares(text));
         }
-
         if m.forms.contains(&Form::TimeoutAroundConnection) {
             found.extend(timeouts_around_connections(text));
+        }
+        if m.forms.contains(&Form::TooManyRequestsResponse) {
+            found.extend(too_many_requests_responses(text));
         }
         found.sort();
         for (at, what) in found {
@@ -369,4 +371,80 @@ fn window(text: &str, mut a: usize, mut b: usize) -> &str {
 pub fn line_of(text: &str, at: usize) -> u32 {
     let before = text.get(..at).unwrap_or("");
     u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
+}
+
+/// `StatusCode::TOO_MANY_REQUESTS`, `HttpResponse::TooManyRequests`, `Status::TooManyRequests`.
+static TOO_MANY_REQUESTS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:StatusCode|Status|HttpResponse)::(?:TOO_MANY_REQUESTS|TooManyRequests)\b")
+        .ok()
+});
+
+/// 429 responses the code builds: not an operand of `==` / `!=`, not a `match` or `matches!`
+/// pattern (`=>` or `|` after it), not in a statement about retrying (a client's list of
+/// retryable statuses).
+fn too_many_requests_responses(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = TOO_MANY_REQUESTS.as_ref() else {
+        return Vec::new();
+    };
+    re.find_iter(text)
+        .filter(|m| {
+            // The path's crate prefix (`reqwest::`, `http::`) is part of the operand.
+            let before = (text.get(..m.start()).unwrap_or(""))
+                .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
+                .trim_end();
+            let after = text.get(m.end()..).unwrap_or("").trim_start();
+            let compared = ["==", "!="].iter().any(|op| before.ends_with(op))
+                || ["==", "!="].iter().any(|op| after.starts_with(op));
+            // `Ok(StatusCode::TOO_MANY_REQUESTS) =>`: the pattern may be wrapped.
+            let closed = after.trim_start_matches(|c: char| c == ')' || c.is_whitespace());
+            let pattern = closed.starts_with("=>")
+                || (after.starts_with('|') && !after.starts_with("||"))
+                || (before.ends_with('|') && !before.ends_with("||"));
+            let statement_start = before.rfind([';', '{', '}']).map_or(0, |i| i + 1);
+            let statement = text.get(statement_start..m.start()).unwrap_or("");
+            let matched = statement.contains("matches!(");
+            let line_start = text
+                .get(..m.start())
+                .and_then(|b| b.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let line = text.get(line_start..m.start()).unwrap_or("");
+            let retrying = [statement, line]
+                .iter()
+                .any(|t| t.to_ascii_lowercase().contains("retr"));
+            !(compared || pattern || matched || retrying)
+        })
+        .map(|m| (m.start(), format!("a 429 response `{}`", m.as_str())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_many_requests_responses;
+
+    #[test]
+    fn a_built_429_counts_and_a_client_handling_one_does_not() {
+        let found = |text: &str| too_many_requests_responses(text).len();
+        assert_eq!(
+            found("Err(_) => StatusCode::TOO_MANY_REQUESTS.into_response(),"),
+            1
+        );
+        assert_eq!(found("return HttpResponse::TooManyRequests().finish();"), 1);
+        assert_eq!(found("Outcome::Error((Status::TooManyRequests, ()))"), 1);
+        assert_eq!(
+            found("if resp.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {"),
+            0
+        );
+        assert_eq!(found("StatusCode::TOO_MANY_REQUESTS => backoff(),"), 0);
+        assert_eq!(found("Ok(StatusCode::TOO_MANY_REQUESTS) => {"), 0);
+        assert_eq!(
+            found("StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_GATEWAY => 1,"),
+            0
+        );
+        assert_eq!(found("matches!(s, StatusCode::TOO_MANY_REQUESTS)"), 0);
+        assert_eq!(
+            found("const RETRYABLE: [StatusCode; 1] = [StatusCode::TOO_MANY_REQUESTS];"),
+            0
+        );
+        assert_eq!(found("Error::TooManyRequests(String),"), 0);
+    }
 }
