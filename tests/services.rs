@@ -501,6 +501,8 @@ fn evidence_in_the_forms_real_services_write_it() {
     // `/metrics` beside routes of its own is one route of an HTTP service: hand-written
     // `(path, upgrade)` tuple arms, warp's `warp::path("..")` segments.
     assert_eq!(service(&r, "relay").protocols, ["http"]);
+    // An accept loop in a local `macro_rules!` serves in the fn that invokes it.
+    assert_eq!(service(&r, "macrosrv").protocols, ["tcp"]);
     assert_eq!(service(&r, "queue").protocols, ["http"]);
     // A desktop app's local server for its own window is no deployed service.
     assert!(r.services.iter().all(|s| s.bin != "desk"));

@@ -613,7 +613,7 @@ fn parse_items(
         Ok(resolver) => prepared.resolver = resolver,
         Err(resolver) => (prepared.resolver, prepared.failed) = (resolver, true),
     }
-    let local = local_needles(engine, &prepared.resolver, source);
+    let mut local = local_needles(engine, &prepared.resolver, source);
     let mut chosen = Vec::new();
     for (idx, item) in items.iter().enumerate() {
         if item.is_use || item.is_inner_attr || unseen_test(engine, item, &sp.test_ranges) {
@@ -622,6 +622,9 @@ fn parse_items(
         let text = source.get(item.bytes.clone()).unwrap_or("");
         if selected(engine, input, item, text, &local) {
             chosen.push(idx);
+            // A local macro whose body names a needle: the items that invoke it (later in the
+            // file, as `macro_rules!` scoping wants) are parsed too, to expand it.
+            local.extend(local_macro_name(text).map(|name| format!("{name}!")));
         }
     }
     let tokens = match full {
@@ -758,6 +761,16 @@ fn local_needles(engine: &Engine, res: &Resolver, text: &str) -> Vec<String> {
     }
     out.retain(|n| n.is_empty() || contains(text, n));
     out
+}
+
+/// The name of the `macro_rules!` macro an item defines.
+fn local_macro_name(item: &str) -> Option<&str> {
+    let at = memchr::memmem::find(item.as_bytes(), b"macro_rules!")?;
+    let rest = item.get(at + "macro_rules!".len()..)?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    rest.get(..end).filter(|name| !name.is_empty())
 }
 
 fn related(p: &PathPattern, target: &[String]) -> bool {

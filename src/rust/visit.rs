@@ -24,6 +24,7 @@ mod calls;
 mod control;
 mod exits;
 mod features;
+mod local_macros;
 mod macro_bodies;
 mod memo;
 mod races;
@@ -111,6 +112,10 @@ pub struct Walker<'a> {
     warp: bool,
     /// Open event arms of a `match`: (body, index into the facts' arms).
     arms: Vec<(Option<u32>, u32)>,
+    /// The file's own `macro_rules!` macros met so far, as statements (see [`local_macros`]).
+    local_macros: HashMap<String, std::rc::Rc<Vec<syn::Stmt>>>,
+    /// Local macros being expanded.
+    macro_depth: u32,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -140,6 +145,8 @@ impl<'a> Walker<'a> {
         Walker {
             warp: memchr::memmem::find(text.as_bytes(), b"warp").is_some(),
             arms: Vec::new(),
+            local_macros: HashMap::new(),
+            macro_depth: 0,
             engine,
             input,
             text,
@@ -702,8 +709,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_macro(&mut self, i: &'ast syn::ItemMacro) {
-        if i.ident.is_none() {
-            self.on_macro(&i.mac, Position::Item);
+        match &i.ident {
+            None => self.on_macro(&i.mac, Position::Item),
+            Some(name) if i.mac.path.is_ident("macro_rules") => {
+                self.define_local_macro(&name.to_string(), &i.mac.tokens);
+            }
+            Some(_) => {}
         }
     }
 
@@ -890,6 +901,24 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     /// Hand-written routing: `match req.uri().path() { "/health" => …, … }`.
     fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
+        // `match settings.test_mode { TestModes::TestFakeResponse => .., _ => .. }`: the test
+        // and debug arms run only with that option set, as `if conf.debug { .. }` does.
+        if features::matches_on_debug_option(&e.expr)
+            && e.arms.iter().any(|a| features::names_debug_variant(&a.pat))
+        {
+            self.visit_expr(&e.expr);
+            for arm in &e.arms {
+                let debug = features::names_debug_variant(&arm.pat);
+                if debug {
+                    self.push_frame(Frame::DebugOption);
+                }
+                self.visit_arm(arm);
+                if debug {
+                    self.pop_frame();
+                }
+            }
+            return;
+        }
         if mentions_path(&e.expr) {
             for arm in &e.arms {
                 for route in pat_str_lits(&arm.pat)

@@ -120,7 +120,32 @@ fn reads_debug_option(e: &Expr) -> bool {
 
 fn is_debug_name(name: &str) -> bool {
     let name = name.trim_matches('_').to_ascii_lowercase();
-    name == "debug" || name.starts_with("debug_")
+    name == "debug" || name.starts_with("debug_") || name == "test_mode"
+}
+
+/// Does a `match` read a debugging or test-mode option (`match settings.test_mode { .. }`)?
+pub(super) fn matches_on_debug_option(scrutinee: &Expr) -> bool {
+    matches!(scrutinee, Expr::Field(_) | Expr::Path(_)) && reads_debug_option(scrutinee)
+}
+
+/// Does an arm's pattern name a test or debug variant (`TestModes::TestFakeResponse`,
+/// `Mode::Debug`, `Backend::Fake(..)`)?
+pub(super) fn names_debug_variant(p: &syn::Pat) -> bool {
+    let named = |path: &syn::Path| {
+        path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            ["Test", "Debug", "Fake"]
+                .iter()
+                .any(|w| name.starts_with(w))
+        })
+    };
+    match p {
+        syn::Pat::Or(or) => !or.cases.is_empty() && or.cases.iter().all(names_debug_variant),
+        syn::Pat::Path(path) => named(&path.path),
+        syn::Pat::TupleStruct(t) => named(&t.path),
+        syn::Pat::Struct(st) => named(&st.path),
+        _ => false,
+    }
 }
 
 fn requires_debug_assertions(pred: &Meta) -> bool {

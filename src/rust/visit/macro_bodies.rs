@@ -73,6 +73,9 @@ impl Walker<'_> {
         if expr {
             self.pop_frame();
         }
+        if expr && segs.len() == 1 {
+            self.expand_local_macro(&name);
+        }
         self.unparsed_note(&segs.join("::"), &body.unparsed);
     }
 
