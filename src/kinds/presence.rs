@@ -97,8 +97,8 @@ pub enum Form {
     TimeoutAroundConnection,
     /// A 429 response the service builds (`StatusCode::TOO_MANY_REQUESTS`, actix's
     /// `HttpResponse::TooManyRequests()`, rocket's `Status::TooManyRequests`), not compared
-    /// with, matched on or listed as retryable (a client's handling of an upstream's 429): a
-    /// request limit written by hand.
+    /// with, matched on or listed as retryable (a client's handling of an upstream's 429), and
+    /// not in an error type's module (`error.rs`, `errors.rs`): a request limit written by hand.
     TooManyRequestsResponse,
 }
 
