@@ -26,21 +26,19 @@ impl Walker<'_> {
         }
     }
 
-    /// Walks the statements of the local macro `name` where it is invoked; false when `name`
-    /// is not one.
-    pub(super) fn expand_local_macro(&mut self, name: &str) -> bool {
+    /// Walks the statements of the local macro `name` (if it is one) where it is invoked.
+    pub(super) fn expand_local_macro(&mut self, name: &str) {
         let Some(stmts) = self.local_macros.get(name).cloned() else {
-            return false;
+            return;
         };
         if self.macro_depth >= MAX_DEPTH {
-            return true;
+            return;
         }
         self.macro_depth += 1;
         for s in stmts.iter() {
             self.visit_stmt(s);
         }
         self.macro_depth -= 1;
-        true
     }
 }
 
