@@ -624,7 +624,9 @@ fn parse_items(
             chosen.push(idx);
             // A local macro whose body names a needle: the items that invoke it (later in the
             // file, as `macro_rules!` scoping wants) are parsed too, to expand it.
-            local.extend(local_macro_name(text).map(|name| format!("{name}!")));
+            if item.keyword.as_deref() == Some("macro_rules") {
+                local.extend(local_macro_name(text).map(|name| format!("{name}!")));
+            }
         }
     }
     let tokens = match full {
@@ -763,7 +765,7 @@ fn local_needles(engine: &Engine, res: &Resolver, text: &str) -> Vec<String> {
     out
 }
 
-/// The name of the `macro_rules!` macro an item defines.
+/// The name of the `macro_rules!` macro a `macro_rules` item defines.
 fn local_macro_name(item: &str) -> Option<&str> {
     let at = memchr::memmem::find(item.as_bytes(), b"macro_rules!")?;
     let rest = item.get(at + "macro_rules!".len()..)?.trim_start();

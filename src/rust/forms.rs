@@ -75,8 +75,9 @@ pub fn text_evidence(
         if m.forms.contains(&Form::TimeoutAroundConnection) {
             found.extend(timeouts_around_connections(text));
         }
-        let error_module = (inputs.ws.files.get(i)).is_some_and(|f| is_error_module(&f.path));
-        if m.forms.contains(&Form::TooManyRequestsResponse) && !error_module {
+        if m.forms.contains(&Form::TooManyRequestsResponse)
+            && !(inputs.ws.files.get(i)).is_some_and(|f| is_error_module(&f.path))
+        {
             found.extend(too_many_requests_responses(text));
         }
         found.sort();
