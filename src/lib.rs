@@ -107,10 +107,13 @@ pub fn analyze(opts: &Options) -> Result<(Report, Stats), Error> {
     );
     let mut ws = ws?;
     let member_errors = workspace::member_config_errors(&ws);
-    let config = timings::time(timings::Stage::Config, || {
+    let mut config = timings::time(timings::Stage::Config, || {
         config::load_with(&ws.root, &opts.overrides, member_errors)
     })?;
     timings::time(timings::Stage::Walk, || discover(&mut ws, &config));
+    if config.wants_deploy_probes() {
+        config.add_deploy_probes(&workspace::probes::find(&ws));
+    }
     let baseline = opts.baseline.as_deref().map(load_baseline).transpose()?;
     let diff = opts
         .diff_base

@@ -672,3 +672,29 @@ fn every_finding_carries_its_scope() {
         ])
     );
 }
+
+#[test]
+fn a_route_the_deployment_probes_is_the_health_route() {
+    let r = report_of("svc-probes");
+    let health = ["health-endpoint"];
+    // The Compose healthcheck of the service built from `web` curls its root.
+    assert_eq!(
+        verdicts_of(&r, "web", &health),
+        set(&[
+            "health-endpoint: web/src/main.rs:6 route `/` (the deployment's probe: docker-compose.yml:7, Compose healthcheck of `web`)"
+        ])
+    );
+    // A Kubernetes readiness probe's `httpGet` path, served by a nested router.
+    assert_eq!(
+        verdicts_of(&r, "api", &health),
+        set(&[
+            "health-endpoint: api/src/main.rs:6 route `/api` (the deployment's probe: deploy/api.yaml:13, Kubernetes readinessProbe)"
+        ])
+    );
+    // A vendor container's probe (MinIO's) and a remote URL in a HEALTHCHECK probe nothing of
+    // the workspace.
+    assert_eq!(
+        verdicts_of(&r, "other", &health),
+        set(&["health-endpoint: Fail"])
+    );
+}

@@ -79,6 +79,24 @@ pub struct Config {
     pub user_config: Option<String>,
 }
 
+impl Config {
+    /// Do some enabled checks count the paths the deployment files probe?
+    pub fn wants_deploy_probes(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| matches!(&c.matcher, crate::kinds::Matcher::Presence(m) if m.deploy_probes))
+    }
+
+    /// Gives the workspace's deployment probes to the checks that count them.
+    pub fn add_deploy_probes(&mut self, probes: &[crate::kinds::presence::DeployProbe]) {
+        for c in &mut self.checks {
+            if let crate::kinds::Matcher::Presence(m) = &mut c.matcher {
+                m.add_probes(probes);
+            }
+        }
+    }
+}
+
 /// What the command line contributes to the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct CliOverrides {

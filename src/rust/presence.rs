@@ -6,7 +6,7 @@
 //! one finding at the package's main/lib file when absent.
 
 use super::services::{DetectedService, Inputs, Services, is_production};
-use crate::kinds::presence::PresenceMatcher;
+use crate::kinds::presence::{DeployProbe, PresenceMatcher};
 use crate::kinds::service::FRAMEWORKS;
 use crate::kinds::{Check, Hit, Matcher};
 use crate::model::{Evidence, Region};
@@ -138,6 +138,9 @@ fn service_evidence(
             negated = true;
             continue;
         }
+        if let Probed::OtherService = probed(m, inputs.ws, s, &f.what) {
+            continue;
+        }
         let evidence = Evidence {
             file: inputs.ws.files[i].path.clone(),
             line: f.line,
@@ -153,7 +156,7 @@ fn service_evidence(
         gated.get_or_insert_with(|| only_with(evidence, &f.features));
     }
     if let Some((_, evidence)) = best {
-        return Some(evidence);
+        return Some(with_probe(m, inputs.ws, s, evidence));
     }
     if negated {
         return None;
@@ -182,6 +185,54 @@ fn service_evidence(
         line: start.line,
         what: format!("{} default ({})", FRAMEWORKS[*by_default].krate, start.what),
     })
+}
+
+/// How a fact stands with the deployment probes.
+enum Probed<'m> {
+    /// It is no route that only a probe makes evidence.
+    NotByProbe,
+    /// A probe of this service checks the route.
+    By(&'m DeployProbe),
+    /// Only probes of other services of the workspace check it (the Compose healthcheck of
+    /// `web` curls `/`, which is no health route of `api`).
+    OtherService,
+}
+
+fn probed<'m>(
+    m: &'m PresenceMatcher,
+    ws: &Workspace,
+    s: &DetectedService,
+    what: &str,
+) -> Probed<'m> {
+    let Some(route) = what
+        .strip_prefix("route `")
+        .and_then(|r| r.split('`').next())
+    else {
+        return Probed::NotByProbe;
+    };
+    if m.probes.is_empty() || route_rank(m, what) < m.routes.len() {
+        return Probed::NotByProbe;
+    }
+    let full = crate::kinds::presence::normalize_route(route);
+    let package = ws.packages.get(s.package).map_or("", |p| p.name.as_str());
+    let mut at = m.probes.iter().filter(|p| p.path == full).peekable();
+    if at.peek().is_none() {
+        return Probed::NotByProbe;
+    }
+    at.find(|p| p.probes(&s.bin, package))
+        .map_or(Probed::OtherService, Probed::By)
+}
+
+/// A route's evidence names the deployment file that probes it, when only a probe makes it
+/// evidence.
+fn with_probe(m: &PresenceMatcher, ws: &Workspace, s: &DetectedService, e: Evidence) -> Evidence {
+    match probed(m, ws, s, &e.what) {
+        Probed::By(p) => Evidence {
+            what: format!("{} (the deployment's probe: {})", e.what, p.origin),
+            ..e
+        },
+        _ => e,
+    }
 }
 
 /// A key of a framework's configuration file that the service's framework reads (Rocket's

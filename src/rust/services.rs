@@ -262,7 +262,10 @@ fn detect_bin(inputs: &Inputs, pi: usize, bin: &Target) -> Result<DetectedServic
     starts.extend(
         lib_starts
             .iter()
-            .filter(|(_, s)| s.func.is_empty() || reach.called.contains(&s.func))
+            .filter(|(i, s)| {
+                let file = inputs.ws.files.get(*i).map_or("", |f| f.path.as_str());
+                s.func.is_empty() || reach.called.holds(file, &s.func)
+            })
             .cloned(),
     );
     merge_accept_loops(&mut starts);
@@ -667,27 +670,32 @@ pub fn is_production(inputs: &Inputs, i: usize, line: u32) -> bool {
 
 /// The library fns a bin reaches by name ([`FnIndex`]): called, and called or named as values.
 struct LibReach {
-    called: HashSet<String>,
+    called: crate::rust::reach::ReachedFns,
     named: HashSet<String>,
 }
 
 fn lib_reach(inputs: &Inputs, own: &[usize], libs: &BTreeSet<usize>) -> LibReach {
     if libs.is_empty() {
         return LibReach {
-            called: HashSet::new(),
+            called: Default::default(),
             named: HashSet::new(),
         };
     }
     let index = FnIndex::new(libs.iter().filter_map(|i| {
         let path = inputs.ws.files.get(*i)?.path.as_str();
         Some((path, inputs.texts.get(*i)?))
-    }));
+    }))
+    .with_own_modules(
+        own.iter()
+            .filter_map(|i| inputs.class.modules.get(*i)?.as_ref())
+            .flat_map(|m| m.path.iter().cloned()),
+    );
     let mut mentions = Mentions::default();
     for t in own.iter().filter_map(|i| inputs.texts.get(*i)) {
         mentions.merge(&mentioned(&t));
     }
     LibReach {
-        called: index.reached(mentions.clone()),
+        called: index.reached_fns(mentions.clone()),
         named: index.reached_or_named(mentions),
     }
 }

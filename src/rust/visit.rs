@@ -871,7 +871,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 (None, Some(s)) if mentions_path(l) => Some(s),
                 _ => None,
             };
-            if let Some(route) = route.filter(|s| s.starts_with('/')) {
+            // `url.path() == "/"` asks whether a URL names a path at all (an exporter's
+            // endpoint: grafbase), not which route a request takes.
+            if let Some(route) =
+                route.filter(|s| s.starts_with('/') && !s.trim_matches('/').is_empty())
+            {
                 self.route_fact(&route, e.op.span().start().line as u32);
             }
         }

@@ -9,6 +9,7 @@ mod files;
 pub mod git;
 pub mod graph;
 pub mod metadata;
+pub mod probes;
 pub mod toolchain;
 mod vendored;
 

@@ -86,6 +86,36 @@ pub struct FnIndex {
     traits: HashSet<String>,
     /// `(module, name)` for each name a module's `pub use` re-exports.
     reexports: HashSet<(String, String)>,
+    /// The modules of the bin's own module tree: a path through one (`list::run(..)`) calls
+    /// the bin's own fn, never a library's same-named one.
+    own_modules: HashSet<String>,
+    /// (file, fn name) → the owners of the fns of that name the file defines.
+    defined: HashMap<(String, String), Vec<Owner>>,
+    /// The file being indexed.
+    file: String,
+}
+
+/// The fns code reaches ([`FnIndex::reached_fns`]).
+#[derive(Debug, Default)]
+pub struct ReachedFns {
+    /// Every reached (file, fn name) of the files indexed.
+    at: HashSet<(String, String)>,
+    /// The names of the reached fns.
+    names: HashSet<String>,
+    /// The (file, fn name) pairs that name only free fns of that file.
+    free_only: HashSet<(String, String)>,
+}
+
+impl ReachedFns {
+    /// Is fn `name` of `file` reached? A free fn is reached only through a call of it: a CLI
+    /// that runs a `Session`'s `run` method does not run the SDK's free fn `service::run` that
+    /// serves (flame's `flmctl`, forty-fifth held-out set). A method, or a fn the index did not
+    /// find in the file, is reached when any fn of its name is (a method reached through a
+    /// trait object or a generic is still followed by its name).
+    pub fn holds(&self, file: &str, name: &str) -> bool {
+        let key = (file.to_string(), name.to_string());
+        self.at.contains(&key) || (!self.free_only.contains(&key) && self.names.contains(name))
+    }
 }
 
 /// An `impl Trait for Type` block.
@@ -120,10 +150,40 @@ impl FnIndex {
         let mut index = FnIndex::default();
         for (path, text) in files {
             if let Ok(ts) = TokenStream::from_str(text.as_ref()) {
+                index.file = path.to_string();
                 index.add(ts, &Owner::Module(module_of(path)));
             }
         }
         index
+    }
+
+    /// Tells the index the modules of the bin's own module tree: a path through one is no
+    /// other crate's (`list::run(..)` in a CLI with `mod list;` is not a library's `run`).
+    pub fn with_own_modules(mut self, modules: impl IntoIterator<Item = String>) -> FnIndex {
+        self.own_modules.extend(modules);
+        self
+    }
+
+    /// The fns code with these mentions reaches, by the file and owner that define them.
+    pub fn reached_fns(&self, start: Mentions) -> ReachedFns {
+        let seen = self.reach_keys(start, false);
+        let at = (self.defined.iter())
+            .filter(|((_, name), owners)| {
+                owners
+                    .iter()
+                    .any(|o| seen.contains(&(o.clone(), name.clone())))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        let free_only = (self.defined.iter())
+            .filter(|(_, owners)| owners.iter().all(|o| matches!(o, Owner::Module(_))))
+            .map(|(k, _)| k.clone())
+            .collect();
+        ReachedFns {
+            at,
+            names: seen.into_iter().map(|(_, name)| name).collect(),
+            free_only,
+        }
     }
 
     fn add(&mut self, ts: TokenStream, owner: &Owner) {
@@ -174,6 +234,12 @@ impl FnIndex {
                         tokens.get(i + 1),
                         body_after(tokens.get(i + 2..).unwrap_or(&[])),
                     ) {
+                        let owners = (self.defined)
+                            .entry((self.file.clone(), name.to_string()))
+                            .or_default();
+                        if !owners.contains(owner) {
+                            owners.push(owner.clone());
+                        }
                         let key = (owner.clone(), name.to_string());
                         let entry = self.bodies.entry(key).or_default();
                         collect(body.stream(), entry);
@@ -282,6 +348,12 @@ impl FnIndex {
     }
 
     fn reach(&self, start: Mentions, values: bool) -> HashSet<String> {
+        (self.reach_keys(start, values).into_iter())
+            .map(|(_, name)| name)
+            .collect()
+    }
+
+    fn reach_keys(&self, start: Mentions, values: bool) -> HashSet<(Owner, String)> {
         let mut seen: HashSet<&(Owner, String)> = HashSet::new();
         // The statics the bin's own code names are the values it can give a framework
         // (`boot(&APP)`): only their types start a dispatch.
@@ -307,6 +379,7 @@ impl FnIndex {
         let modules = Modules {
             with_fns: modules,
             reexports: &self.reexports,
+            own: &self.own_modules,
         };
         loop {
             self.follow_fields(&mut known);
@@ -325,7 +398,7 @@ impl FnIndex {
                 .collect();
             let fresh = self.newly_named(&known, &mut named);
             if new.is_empty() && fresh.is_empty() {
-                return seen.into_iter().map(|(_, name)| name.clone()).collect();
+                return seen.into_iter().cloned().collect();
             }
             for key in new {
                 seen.insert(key);
@@ -514,6 +587,7 @@ fn calls(
                 || through.iter().any(|q| {
                     *q == module
                         || (!modules.with_fns.contains(q)
+                            && !modules.own.contains(*q)
                             && q.starts_with(|c: char| c.is_ascii_lowercase()))
                         || modules.reexports.contains(&(q.to_string(), name.clone()))
                 })
@@ -537,6 +611,8 @@ fn calls(
 struct Modules<'a> {
     with_fns: HashSet<&'a str>,
     reexports: &'a HashSet<(String, String)>,
+    /// The bin's own modules.
+    own: &'a HashSet<String>,
 }
 
 /// Primitive types, the usual right side of a cast (`len as usize`).
@@ -556,6 +632,26 @@ mod tests {
 
     fn reaches(index: &FnIndex, bin: &str, name: &str) -> bool {
         index.reached(mentioned(bin)).contains(name)
+    }
+
+    #[test]
+    fn a_method_of_that_name_is_not_the_free_fn_that_serves() {
+        let sdk = "pub async fn run(s: impl Service) { Server::builder().serve_with_incoming(uds).await }";
+        let session = "pub struct Session; impl Session { pub fn run(&self) -> u8 { 0 } }";
+        let index = FnIndex::new([("sdk/src/service.rs", sdk), ("sdk/src/client.rs", session)]);
+        let cli = "async fn main() { let s = Session::open(); s.run(); list::run(&ctx).await }";
+        // By name alone, `run` is reached; the free fn is not.
+        let reached = index.reached_fns(mentioned(cli));
+        assert!(reached.names.contains("run"));
+        assert!(reached.holds("sdk/src/service.rs", "run"));
+        let index = index.with_own_modules(["list".to_string()]);
+        let reached = index.reached_fns(mentioned(cli));
+        assert!(!reached.holds("sdk/src/service.rs", "run"));
+        assert!(reached.holds("sdk/src/client.rs", "run"));
+        let server = index.reached_fns(mentioned("async fn main() { sdk::run(svc).await }"));
+        assert!(server.holds("sdk/src/service.rs", "run"));
+        // A fn the index did not find in a file counts by its name.
+        assert!(reached.holds("sdk/src/other.rs", "run"));
     }
 
     #[test]
