@@ -76,11 +76,15 @@ pub struct DeployProbe {
     pub targets: Vec<String>,
 }
 
+/// A package, bin or image name as [`DeployProbe::targets`] holds it: lower case, `-` for `_`.
+pub fn normalized_name(name: &str) -> String {
+    name.to_ascii_lowercase().replace('_', "-")
+}
+
 impl DeployProbe {
     /// Does the probe check the service of bin `bin` in package `package`?
     pub fn probes(&self, bin: &str, package: &str) -> bool {
-        let norm = |n: &str| n.to_ascii_lowercase().replace('_', "-");
-        let (bin, package) = (norm(bin), norm(package));
+        let (bin, package) = (normalized_name(bin), normalized_name(package));
         self.targets.is_empty() || self.targets.iter().any(|t| *t == bin || *t == package)
     }
 }

@@ -256,12 +256,13 @@ fn service_needles(request: &Request) -> Vec<String> {
         );
         out.extend(m.methods.iter().map(|x| x.name.clone()));
         out.extend(m.macros.iter().chain(&m.defaults_off).cloned());
-        let routes = (m.routes.iter()).chain(m.probes.iter().map(|p| &p.path));
-        out.extend(routes.filter_map(|r| r.rsplit('/').find(|s| !s.is_empty()).map(String::from)));
-        if (m.routes.iter())
+        let routes: Vec<&String> = (m.routes.iter())
             .chain(m.probes.iter().map(|p| &p.path))
-            .any(|r| r == "/")
-        {
+            .collect();
+        out.extend(
+            (routes.iter()).filter_map(|r| r.rsplit('/').find(|s| !s.is_empty()).map(String::from)),
+        );
+        if routes.iter().any(|r| *r == "/") {
             out.extend(ROUTE_CALLS.iter().map(|s| s.to_string()));
         }
     }

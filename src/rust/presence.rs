@@ -77,15 +77,18 @@ pub fn presence_hits(
     (hits, verdicts)
 }
 
+/// The route of a route fact (`route `/api/health``), None for any other fact.
+fn fact_route(what: &str) -> Option<&str> {
+    what.strip_prefix("route `")
+        .and_then(|r| r.split('`').next())
+}
+
 /// How plainly a fact's route says what the check looks for: the position in the check's
 /// `routes` of the first route it ends with (`/health` is listed before `/status`, so a
 /// `/healthcheck` route is better evidence than a resource's `/library/status`; tuliprox,
 /// thirty-fifth held-out set). A fact that is no route ranks first.
 fn route_rank(m: &PresenceMatcher, what: &str) -> usize {
-    let Some(route) = what
-        .strip_prefix("route `")
-        .and_then(|r| r.split('`').next())
-    else {
+    let Some(route) = fact_route(what) else {
         return 0;
     };
     (m.routes.iter())
@@ -204,10 +207,7 @@ fn probed<'m>(
     s: &DetectedService,
     what: &str,
 ) -> Probed<'m> {
-    let Some(route) = what
-        .strip_prefix("route `")
-        .and_then(|r| r.split('`').next())
-    else {
+    let Some(route) = fact_route(what) else {
         return Probed::NotByProbe;
     };
     if m.probes.is_empty() || route_rank(m, what) < m.routes.len() {

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Workspace;
-use crate::kinds::presence::DeployProbe;
+use crate::kinds::presence::{DeployProbe, normalized_name};
 use crate::model::CodeKind;
 
 /// Which deployment format a file is, by its name.
@@ -116,8 +116,7 @@ fn simple_name(hint: &str) -> Option<String> {
     let v = v.split('@').next().unwrap_or(v);
     let v = v.rsplit('/').next().unwrap_or(v);
     let v = v.split(':').next().unwrap_or(v);
-    (!v.is_empty() && !v.contains(['{', '$', ' ']))
-        .then(|| v.to_ascii_lowercase().replace('_', "-"))
+    (!v.is_empty() && !v.contains(['{', '$', ' '])).then(|| normalized_name(v))
 }
 
 /// The name of the member package whose directory holds a deployment file, unless that is the
@@ -188,9 +187,7 @@ fn local_url_path(text: &str) -> Option<String> {
         .ok()
     });
     let caps = URL.as_ref()?.captures(text)?;
-    let path = caps.get(1).map_or("/", |m| m.as_str());
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    literal_path(path)
+    literal_path(caps.get(1).map_or("/", |m| m.as_str()))
 }
 
 /// A probe path written out (`/health`), not templated (`{{ .Values.path }}`, `$PATH`).
@@ -306,7 +303,7 @@ fn own_names(ws: &Workspace) -> Vec<String> {
                     .map(|t| t.name.as_str()),
             )
         })
-        .map(|n| n.to_ascii_lowercase().replace('_', "-"))
+        .map(normalized_name)
         .collect();
     names.sort();
     names.dedup();
