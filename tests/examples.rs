@@ -102,6 +102,15 @@ fn layout(d: &CheckDef, ex: &Example, snippet: &str) -> Files {
         files.retain(|(f, _)| f != "Cargo.toml");
         files.push(("Cargo.toml".into(), manifest_for(d)));
     }
+    // A service check's example of items only is the code of a bin that serves.
+    if is_service(d) {
+        for (path, text) in files.iter_mut() {
+            if path == "src/main.rs" && text != "placeholder\n" && !text.contains("fn main") {
+                text.push('\n');
+                text.push_str(SERVICE_MAIN);
+            }
+        }
+    }
     if !has(&files, "src/lib.rs") && !has(&files, "src/main.rs") {
         files.retain(|(f, _)| !f.starts_with("src/"));
         let target = if is_service(d) {

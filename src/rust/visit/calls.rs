@@ -27,7 +27,7 @@ const PRELUDE: &[&str] = &["drop", "panic", "assert", "format", "vec", "matches"
 
 impl Walker<'_> {
     pub(super) fn call(&mut self, e: &ExprCall) {
-        let cands = match &*e.func {
+        let cands = match ungrouped(&e.func) {
             // `let run = |x| ..; run(x)` calls the closure, not a fn named `run`.
             Expr::Path(p)
                 if p.path
@@ -820,4 +820,13 @@ fn names_a_static_runtime(receiver: &Expr) -> bool {
             && !n.bytes().any(|b| b.is_ascii_lowercase())
             && n.split('_').any(|w| w == "RUNTIME" || w == "RT")
     })
+}
+
+/// `e` without the invisible groups around it: a local macro's argument substituted for `$rpc`
+/// in `$rpc(..)` is the path it was given (see `local_macros`).
+fn ungrouped(e: &Expr) -> &Expr {
+    match e {
+        Expr::Group(g) => ungrouped(&g.expr),
+        e => e,
+    }
 }

@@ -74,7 +74,7 @@ impl Walker<'_> {
             self.pop_frame();
         }
         if expr && segs.len() == 1 {
-            self.expand_local_macro(&name);
+            self.expand_local_macro(&name, &m.tokens);
         }
         self.unparsed_note(&segs.join("::"), &body.unparsed);
     }

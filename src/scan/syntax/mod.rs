@@ -154,11 +154,20 @@ impl<'a> Cx<'a> {
 /// verdicts of the presence service checks.
 pub fn hits(cx: &Cx, syntax: &Syntax) -> (Vec<Hit>, Vec<rust::ServiceVerdict>) {
     let clock = crate::timings::Clock::start();
-    let mut hits = calls::call_hits(cx);
-    hits.extend(chain::chain_hits(cx));
-    hits.extend(guards::guard_hits(cx));
-    hits.extend(guards::discard_hits(cx));
-    hits.extend(parse_errors(cx, syntax));
+    // The queries read the model and the summaries only: they run side by side.
+    let ((mut hits, chains), (guarded, (discarded, unparsed))) = rayon::join(
+        || rayon::join(|| calls::call_hits(cx), || chain::chain_hits(cx)),
+        || {
+            rayon::join(
+                || guards::guard_hits(cx),
+                || rayon::join(|| guards::discard_hits(cx), || parse_errors(cx, syntax)),
+            )
+        },
+    );
+    hits.extend(chains);
+    hits.extend(guarded);
+    hits.extend(discarded);
+    hits.extend(unparsed);
     hits.retain(|h| keep(cx, syntax, h));
     hits.extend(uncompiled(cx, syntax));
     crate::timings::add(crate::timings::Stage::Queries, clock.elapsed());
