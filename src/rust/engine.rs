@@ -547,6 +547,7 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     out.facts.globs = prepared.resolver.globs();
     let mut walker = Walker::new(engine, input, &source, &mut out);
     walker.set_resolver(prepared.resolver.clone());
+    walker.note_cache_fns(prepared.items.iter().map(|(_, item)| item));
     for (idx, item) in &prepared.items {
         walker.record_parsed(*idx);
         let bytes = sp.items.get(*idx).map_or(0..0, |i| i.bytes.clone());
@@ -736,6 +737,7 @@ fn whole_file(engine: &Engine, input: &FileInput, source: &str, out: &mut FileSu
                 }
             }
             walker.set_resolver(res);
+            walker.note_cache_fns(file.items.iter());
             for item in &file.items {
                 walker.walk_item(item);
             }

@@ -116,6 +116,9 @@ pub struct Walker<'a> {
     local_macros: HashMap<String, std::rc::Rc<local_macros::LocalMacro>>,
     /// Local macros being expanded.
     macro_depth: u32,
+    /// The names of the file's parsed fns whose bodies name a cache (see
+    /// [`Walker::note_cache_fns`]).
+    cache_fns: std::collections::HashSet<String>,
     pub(super) out: &'a mut FileSummary,
 }
 
@@ -152,6 +155,7 @@ impl<'a> Walker<'a> {
             arms: Vec::new(),
             local_macros: HashMap::new(),
             macro_depth: 0,
+            cache_fns: std::collections::HashSet::new(),
             engine,
             input,
             text,
