@@ -132,11 +132,11 @@ fn add_unread_directives(
 }
 
 /// A check applies when it has no package conditions or some selected package meets them; a
-/// service check, when some package has a bin target (whether it is a service is known only
-/// after the scan).
+/// service check, and a check of a service's code (`in_services`), when some package has a bin
+/// target (whether it is a service is known only after the scan).
 fn is_applicable(check: &Check, ws: &Workspace) -> bool {
-    // A check of a service's code needs a bin that may serve (without one no service model
-    // runs for it, and the event loops of a library keep their roles).
+    // Without a bin no service model runs for an `in_services` check, and the event loops of a
+    // library keep their roles.
     if check.applies.in_services && !ws.packages.iter().any(|p| p.has_bin() && p.role.is_none()) {
         return false;
     }
