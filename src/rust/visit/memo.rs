@@ -134,6 +134,11 @@ impl Walker<'_> {
     /// that calls one fills the cache there (jonline's `create_responder`, which inserts the
     /// page it is given into `CACHED_FILES`; forty-sixth held-out set).
     pub(crate) fn note_cache_fns<'i>(&mut self, items: impl Iterator<Item = &'i syn::Item>) {
+        // A cache name holds the word in some case: a file without it has no such fn, and its
+        // items are not walked again.
+        if !has_cache_word(self.text) {
+            return;
+        }
         let mut note = |name: &syn::Ident, body: &syn::Block| {
             let mut f = NamedBy::outside_closures(is_cache_name);
             f.visit_block(body);
@@ -203,6 +208,16 @@ impl Walker<'_> {
         rest.iter().for_each(|s| finder.visit_stmt(s));
         finder.found.map(|segs| self.res.resolve(&segs))
     }
+}
+
+/// Does `text` hold `cache` in any ASCII case?
+fn has_cache_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'c', b'C', bytes).any(|at| {
+        bytes
+            .get(at..at + 5)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"cache"))
+    })
 }
 
 /// Finds a call `path(.., name, ..)` whose last path segment is an exempt call.
