@@ -16,8 +16,8 @@ fn write(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
-/// `(file, line)` of the unsuppressed findings of `check` for the workspace at `manifest`.
-fn findings(manifest: &Path, check: &str, extra: &[&str]) -> Vec<(String, u64, String)> {
+/// The JSON report of the workspace at `manifest` (never failing the gate).
+fn report(manifest: &Path, extra: &[&str]) -> serde_json::Value {
     let mut cmd = Command::cargo_bin("cargo-ready").unwrap();
     cmd.args([
         "ready",
@@ -35,12 +35,23 @@ fn findings(manifest: &Path, check: &str, extra: &[&str]) -> Vec<(String, u64, S
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The unsuppressed findings of `check` in a report.
+fn of_check<'r>(v: &'r serde_json::Value, check: &str) -> Vec<&'r serde_json::Value> {
     v["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["check"] == check && f["suppressed"].is_null())
+        .collect()
+}
+
+/// `(file, line)` of the unsuppressed findings of `check` for the workspace at `manifest`.
+fn findings(manifest: &Path, check: &str, extra: &[&str]) -> Vec<(String, u64, String)> {
+    of_check(&report(manifest, extra), check)
+        .into_iter()
         .map(|f| {
             (
                 f["file"].as_str().unwrap().to_string(),
@@ -175,4 +186,62 @@ fn a_skip_class_removed_in_ready_toml_brings_its_unwraps_back() {
     let own = "[[check]]\nid = \"any-unwrap\"\ntitle = \"t\"\ncategory = \"error-handling\"\nseverity = \"warning\"\nkind = \"call\"\nwhy = \"w\"\nfix = \"f\"\n[check.match]\nmethods = [\"unwrap\", \"expect\"]\nskip = [\"checked\"]\n";
     write(dir.path(), &[("ready.toml", own)]);
     assert_eq!(lines("any-unwrap"), [2, 13]);
+}
+
+/// The severity of every unsuppressed finding of `check`: `(line, severity)`.
+fn severities(manifest: &Path, check: &str) -> Vec<(u64, String)> {
+    let v = report(manifest, &[]);
+    let mut found: Vec<(u64, String)> = of_check(&v, check)
+        .into_iter()
+        .map(|f| {
+            let line = f["line"].as_u64().unwrap();
+            (line, f["severity"].as_str().unwrap().to_string())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_block_on_in_a_request_handler_is_a_warning_a_file_read_an_error() {
+    // Whether `block_on` waits depends on the future it is given (lndk's
+    // `block_on(connect_from_memory(..))` parses a certificate): `lowered` caps it, directly
+    // and at the end of a chain; the file read beside it stays an error.
+    let dir = tempfile::tempdir().unwrap();
+    let main = r#"use axum::{routing::get, Router};
+
+fn client() -> u32 {
+    futures::executor::block_on(async { 1 })
+}
+
+async fn offer() -> String {
+    let direct = futures::executor::block_on(async { 2 });
+    let through = client();
+    let key = std::fs::read_to_string("/etc/key").unwrap_or_default();
+    format!("{direct} {through} {key}")
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let app = Router::new().route("/offer", get(offer));
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+    axum::serve(listener, app).await
+}
+"#;
+    let deps = "[dependencies]\naxum = \"0.8\"\nfutures = \"0.3\"\ntokio = \"1\"\n";
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", &package("lightning", deps)),
+            ("src/main.rs", main),
+        ],
+    );
+    assert_eq!(
+        severities(&dir.path().join("Cargo.toml"), "blocking-in-async"),
+        [
+            (8, "warning".to_string()),
+            (9, "warning".to_string()),
+            (10, "error".to_string())
+        ]
+    );
 }

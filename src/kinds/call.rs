@@ -69,6 +69,14 @@ pub struct CallSpec {
     /// Severity of a finding whose receiver type the hints cannot tell (with `receiver_types`).
     #[serde(default)]
     pub untyped_severity: Option<Severity>,
+    /// Functions (among `functions`) whose findings count at most at `lowered_severity`,
+    /// directly or at the end of a chain: calls whose harm depends on what they are given
+    /// (`block_on` of a future that may never wait).
+    #[serde(default)]
+    pub lowered: Vec<String>,
+    /// The most a call of a `lowered` function counts.
+    #[serde(default)]
+    pub lowered_severity: Option<Severity>,
 }
 
 /// A compiled `call` check.
@@ -106,6 +114,22 @@ pub struct CallMatcher {
     pub roles: Vec<Role>,
     /// Type filter of the receiver method's receiver.
     pub types: TypeFilter,
+    /// Functions whose findings count at most at `lowered_severity`.
+    pub lowered: Vec<PathPattern>,
+    /// The most a call of a `lowered` function counts.
+    pub lowered_severity: Option<Severity>,
+}
+
+impl CallMatcher {
+    /// The severity cap of a finding whose blocking call is `name` (`a::b::c`), if lowered.
+    pub fn lowered_for(&self, name: &str) -> Option<Severity> {
+        let path: Vec<String> = name.split("::").map(str::to_string).collect();
+        self.lowered
+            .iter()
+            .any(|p| p.matches(&path))
+            .then_some(self.lowered_severity)
+            .flatten()
+    }
 }
 
 /// Which receiver types count, when the hints know the type: `not_types` first, then `types`;
@@ -188,6 +212,14 @@ impl CallSpec {
             &mut errors,
         );
         let roles = parse_roles(&self.roles, source, &child(base, "roles"), &mut errors);
+        let lowered = patterns(&self.lowered, source, &child(base, "lowered"), &mut errors);
+        if !lowered.is_empty() && self.lowered_severity.is_none() {
+            errors.push(source.error_at_path(
+                &child(base, "lowered"),
+                false,
+                "`lowered` needs `lowered_severity`",
+            ));
+        }
         let types = TypeFilter::compile(
             &self.receiver_types,
             &self.receiver_not_types,
@@ -222,6 +254,8 @@ impl CallSpec {
             unless_fn_matches,
             args,
             interprocedural: self.interprocedural,
+            lowered,
+            lowered_severity: self.lowered_severity,
         })
     }
 }

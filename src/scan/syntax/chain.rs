@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use super::calls::{fn_exempts, matched};
 use super::contexts::{in_context, sync_and_live};
 use super::elsewhere::Elsewhere;
-use super::{Cx, hit, with_role};
+use super::{Cx, hit, untyped, with_role};
 use crate::kinds::call::CallMatcher;
 use crate::kinds::{Hit, Matcher};
 use crate::model::Related;
@@ -178,13 +178,14 @@ fn file_sites(
         {
             continue;
         }
-        let Some((chain, related)) = chain(cx, &site.display, t, blocking) else {
+        let Some((chain, related, last)) = chain(cx, &site.display, t, blocking) else {
             continue;
         };
         let default = format!("blocking call reached from async code: {chain}");
         let message = check.message(default, &[("chain", &chain)]);
         let mut h = hit(cx, idx, file, site.region.clone(), message);
         h.related = related;
+        untyped(&mut h, c.lowered_for(&last), check);
         if with_role(cx, &mut h, file, site.body, Some(site), &c.roles) {
             out.push(h);
         }
@@ -192,14 +193,14 @@ fn file_sites(
     out
 }
 
-/// The chain from a call of fn `first` to the blocking call: the message, and each fn on the
-/// way with where it is defined.
+/// The chain from a call of fn `first` to the blocking call: the message, each fn on the way
+/// with where it is defined, and the blocking call's name.
 fn chain(
     cx: &Cx,
     display: &str,
     first: FnId,
     blocking: &HashMap<FnId, Via>,
-) -> Option<(String, Vec<Related>)> {
+) -> Option<(String, Vec<Related>, String)> {
     let mut parts = vec![format!("`{display}`")];
     let mut related = Vec::new();
     let mut cur = first;
@@ -222,7 +223,7 @@ fn chain(
         match via {
             Via::Direct(_) => {
                 parts.push(format!("`{next}`"));
-                return Some((parts.join(" → "), related));
+                return Some((parts.join(" → "), related, next));
             }
             Via::Call(f) => cur = *f,
         }
