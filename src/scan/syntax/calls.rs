@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::contexts::{context_name, in_context};
 use super::elsewhere::Elsewhere;
-use super::{Cx, hit, untyped, with_role};
+use super::{Cx, cap_severity, hit, with_role};
 use crate::kinds::Hit;
 use crate::kinds::Matcher;
 use crate::kinds::call::CallMatcher;
@@ -247,9 +247,9 @@ fn call_hit(
     );
     let mut h = hit(cx, idx, file, site.region.clone(), message);
     if m.untyped {
-        untyped(&mut h, c.types.untyped_severity, check);
+        cap_severity(&mut h, c.types.untyped_severity, check);
     }
-    untyped(&mut h, c.lowered_for(&m.name), check);
+    cap_severity(&mut h, c.lowered_for(&m.name), check);
     with_role(cx, &mut h, file, site.body, Some(site), &c.roles).then_some(h)
 }
 

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use super::calls::{fn_exempts, matched};
 use super::contexts::{in_context, sync_and_live};
 use super::elsewhere::Elsewhere;
-use super::{Cx, hit, untyped, with_role};
+use super::{Cx, cap_severity, hit, with_role};
 use crate::kinds::call::CallMatcher;
 use crate::kinds::{Hit, Matcher};
 use crate::model::Related;
@@ -185,7 +185,7 @@ fn file_sites(
         let message = check.message(default, &[("chain", &chain)]);
         let mut h = hit(cx, idx, file, site.region.clone(), message);
         h.related = related;
-        untyped(&mut h, c.lowered_for(&last), check);
+        cap_severity(&mut h, c.lowered_for(&last), check);
         if with_role(cx, &mut h, file, site.body, Some(site), &c.roles) {
             out.push(h);
         }

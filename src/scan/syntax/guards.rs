@@ -3,7 +3,7 @@
 //! (the model's discarded results of the listed calls).
 
 use super::calls::typed;
-use super::{Cx, hit, untyped, with_role};
+use super::{Cx, cap_severity, hit, with_role};
 use crate::kinds::Hit;
 use crate::kinds::Matcher;
 use crate::kinds::ignored_result::Form;
@@ -44,7 +44,7 @@ pub fn guard_hits(cx: &Cx) -> Vec<Hit> {
             );
             let mut h = hit(cx, idx, file, g.region.clone(), message);
             if known.is_none() && m.types.is_set() {
-                untyped(&mut h, m.types.untyped_severity, check);
+                cap_severity(&mut h, m.types.untyped_severity, check);
             }
             if with_role(cx, &mut h, file, g.body, None, &[]) {
                 out.push(h);

@@ -365,7 +365,7 @@ fn literal_arm_role(cx: &Cx, file: usize, body: u32, site: &Site) -> Option<(Rol
 
 /// Caps a hit's severity at `severity`: the check's `untyped_severity` (a receiver of unknown
 /// type) or its `lowered_severity` (a call of a `lowered` function).
-pub fn untyped(h: &mut Hit, severity: Option<Severity>, check: &Check) {
+pub fn cap_severity(h: &mut Hit, severity: Option<Severity>, check: &Check) {
     if let Some(s) = severity {
         h.severity = Some(h.severity.unwrap_or(check.severity).min(s));
     }
