@@ -20,6 +20,7 @@ use regex::Regex;
 use super::StartFact;
 use super::forms::line_of;
 use super::services::{Inputs, is_production};
+use super::visit::{has_word, words};
 use crate::kinds::service::{FRAMEWORKS, Purpose};
 use crate::model::Evidence;
 
@@ -245,10 +246,9 @@ fn http_purpose(
     (Purpose::Http, at(s.what.clone()))
 }
 
-/// Does the line that starts a server name an admin console among its words (bioyino's
-/// `hyper::Server::bind(&mgmt_listen).serve(management::MgmtServer(..))` in its `main`, beside
-/// the StatsD daemon's own listeners; forty-eighth held-out set)? Identifiers are split into
-/// words at `_` and at lower-to-upper case changes.
+/// Does the line that starts a server name an admin console among the `_`-separated words of
+/// its identifiers (bioyino's `hyper::Server::bind(&mgmt_listen).serve(management::MgmtServer(..))`
+/// in its `main`, beside the StatsD daemon's own listeners; forty-eighth held-out set)?
 fn starts_a_console(inputs: &Inputs, i: usize, line: u32) -> bool {
     let Some(text) = inputs.texts.get(i) else {
         return false;
@@ -256,38 +256,16 @@ fn starts_a_console(inputs: &Inputs, i: usize, line: u32) -> bool {
     let Some(at) = (line as usize).checked_sub(1) else {
         return false;
     };
-    text.as_str()
-        .lines()
-        .nth(at)
-        .is_some_and(|l| identifier_words(l).any(|w| CONSOLE_WORDS.contains(&w.as_str())))
+    text.as_str().lines().nth(at).is_some_and(names_a_console)
+}
+
+/// Does a line name an admin console among the words of its identifiers?
+fn names_a_console(line: &str) -> bool {
+    words(line).any(|w| has_word(w, CONSOLE_WORDS))
 }
 
 /// Words that name an admin console.
 const CONSOLE_WORDS: &[&str] = &["console", "admin", "dashboard", "management", "mgmt"];
-
-/// The lowercased words of the identifiers of `line`: `mgmt_listen` → `mgmt`, `listen`;
-/// `MgmtServer` → `mgmt`, `server`.
-fn identifier_words(line: &str) -> impl Iterator<Item = String> + '_ {
-    line.split(|c: char| !c.is_ascii_alphanumeric())
-        .flat_map(camel_words)
-        .filter(|w| !w.is_empty())
-}
-
-/// `MgmtServer` → `mgmt`, `server`; `admin` → `admin`.
-fn camel_words(ident: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut prev_lower = false;
-    for c in ident.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            words.push(std::mem::take(&mut word));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        word.push(c.to_ascii_lowercase());
-    }
-    words.push(word);
-    words
-}
 
 /// An accept loop or actix-server: proxy, datagram daemon, local daemon or a TCP protocol.
 /// The datagrams must be received beside the accept loop (`near`: its file's directory): a
@@ -415,30 +393,20 @@ fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
 
 #[cfg(test)]
 mod tests {
-    use super::identifier_words;
+    use super::names_a_console;
 
     #[test]
-    fn identifiers_split_into_lowercase_words() {
-        let words: Vec<String> = identifier_words(
-            "hyper::Server::bind(&mgmt_listen).serve(management::MgmtServer(log, HTTPAddr))",
-        )
-        .collect();
-        assert_eq!(
-            words,
-            [
-                "hyper",
-                "server",
-                "bind",
-                "mgmt",
-                "listen",
-                "serve",
-                "management",
-                "mgmt",
-                "server",
-                "log",
-                "httpaddr"
-            ]
-        );
-        assert!(identifier_words("axum::serve(listener, app)").all(|w| w != "admin"));
+    fn a_start_line_naming_a_management_port_names_a_console() {
+        assert!(names_a_console(
+            "hyper::Server::bind(&mgmt_listen).serve(management::MgmtServer(log, addr))"
+        ));
+        assert!(names_a_console(
+            "axum::serve(admin_listener, admin_app).await"
+        ));
+        assert!(!names_a_console("axum::serve(listener, app).await"));
+        // `administrators` is no word `admin`.
+        assert!(!names_a_console(
+            "HttpServer::new(move || App::new().service(administrators))"
+        ));
     }
 }

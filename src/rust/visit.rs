@@ -31,6 +31,9 @@ mod races;
 mod serve;
 mod waits;
 
+pub(super) use races::words;
+pub(super) use waits::has_word;
+
 /// The innermost impl or trait being walked.
 struct ImplCtx {
     /// Self type's last segment (or the trait's name inside a trait definition).

@@ -222,7 +222,7 @@ pub(super) fn is_select(name: &str) -> bool {
 }
 
 /// The identifier-like words of a text.
-fn words(text: &str) -> impl Iterator<Item = &str> {
+pub(in crate::rust) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
 }

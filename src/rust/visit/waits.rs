@@ -431,7 +431,7 @@ pub(super) fn names_a_reload(receiver: &Expr) -> bool {
 }
 
 /// Is one of the `_`-separated words of `name` (any case) in `words`?
-pub(super) fn has_word(name: &str, words: &[&str]) -> bool {
+pub(in crate::rust) fn has_word(name: &str, words: &[&str]) -> bool {
     name.to_ascii_lowercase()
         .split('_')
         .any(|w| words.contains(&w))
