@@ -9,26 +9,30 @@ use proc_macro2::{TokenStream, TokenTree};
 
 use super::items::Split;
 
-/// The top-level tokens of the chosen items, in order: the file is tokenized with every other
-/// byte blanked (lines, columns and byte offsets stay those of the file, see [`blank_except`]),
-/// or whole when that cannot be done or does not give the items' tokens.
-pub fn selected_tokens(source: &str, sp: &Split, chosen: &[usize]) -> Vec<TokenTree> {
-    let ranges = chosen
-        .iter()
-        .filter_map(|&i| sp.items.get(i).map(|it| it.bytes.clone()));
+/// The top-level tokens of the chosen items, in order, and whether only `ranges` were
+/// tokenized: the file is tokenized with every byte outside `ranges` (the chosen items, or the
+/// parts of them to parse, in order) blanked (lines, columns and byte offsets stay those of the
+/// file, see [`blank_except`]), or whole (false) when that cannot be done or does not give the
+/// items' tokens.
+pub fn selected_tokens(
+    source: &str,
+    sp: &Split,
+    chosen: &[usize],
+    ranges: impl Iterator<Item = std::ops::Range<usize>>,
+) -> (Vec<TokenTree>, bool) {
     let want: usize = (chosen.iter())
         .filter_map(|&i| sp.items.get(i).map(|it| it.tokens.len()))
         .sum();
     if want == 0 {
-        return Vec::new();
+        return (Vec::new(), true);
     }
     let blanked = blank_except(source, ranges);
     let tokenize = |text: &str| -> Vec<TokenTree> {
         TokenStream::from_str(text).map_or_else(|_| Vec::new(), |ts| ts.into_iter().collect())
     };
     match blanked.map(|b| tokenize(&b)) {
-        Some(tokens) if tokens.len() == want => tokens,
-        _ => tokenize(source),
+        Some(tokens) if tokens.len() == want => (tokens, true),
+        _ => (tokenize(source), false),
     }
 }
 

@@ -2,6 +2,7 @@
 //! walk them, return a `Send` summary.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::str::FromStr;
 
 use aho_corasick::AhoCorasick;
@@ -484,6 +485,9 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     // The light tree from the bytes where that is certain to be proc-macro2's; else (and for
     // a caller that wants the file's tokens) the file is tokenized whole.
     let lexed = needed.then(|| super::lexes::lex(&source)).flatten();
+    let comments = lexed.as_ref().map(|l| l.comments.as_slice());
+    let code = super::lexes::without_comments(&source, comments.unwrap_or_default());
+    let lexed = lexed.map(|l| l.tokens);
     let full = match lexed.is_some() {
         true => None,
         false => match TokenStream::from_str(&source) {
@@ -527,12 +531,12 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
             let resolver = parse_uses(&source, &sp, full.as_deref()).unwrap_or_default();
             out.facts.aliases = resolver.aliases();
             out.facts.globs = resolver.globs();
-            summarize_unparsed(engine, &sp, (&top, &src), &resolver, &mut out);
+            summarize_unparsed(engine, &sp, (&top, &src), (&resolver, &[]), &mut out);
             clock.lap(Stage::TokenFns);
         }
         return out;
     }
-    let prepared = parse_items(engine, input, &source, &sp, full);
+    let prepared = parse_items(engine, input, (&source, &code), (&top, &src, &sp), full);
     clock.lap(Stage::Parse);
     if prepared.failed
         && timings::time(Stage::Parse, || {
@@ -556,25 +560,29 @@ fn analyze_inner(engine: &Engine, input: &FileInput) -> FileSummary {
     walker.finish();
     clock.lap(Stage::Visit);
     if engine.request.graph {
-        summarize_unparsed(engine, &sp, (&top, &src), &prepared.resolver, &mut out);
+        let unparsed = (&prepared.resolver, prepared.partial.as_slice());
+        summarize_unparsed(engine, &sp, (&top, &src), unparsed, &mut out);
         clock.lap(Stage::TokenFns);
     }
     out
 }
 
-/// Fns of the items that were not parsed join the call graph from their tokens.
+/// Fns of the items that were not parsed, and the fns left out of the impls parsed in part
+/// (`partial`: an item's index and the parts of it that were parsed), join the call graph
+/// from their tokens.
 fn summarize_unparsed(
     engine: &Engine,
     sp: &Split,
     (top, src): (&[Tt], &Src),
-    res: &Resolver,
+    (res, partial): (&Resolver, &[PartlyParsed]),
     out: &mut FileSummary,
 ) {
     let exempt = super::tokens::Exempt(&engine.request.exempt_calls, &engine.externals);
     for (idx, item) in sp.items.iter().enumerate() {
+        let parsed_parts = partial.iter().find(|(i, _)| *i == idx).map(|(_, p)| p);
         if item.is_use
             || item.is_inner_attr
-            || out.parsed.contains(&idx)
+            || (parsed_parts.is_none() && out.parsed.contains(&idx))
             || unseen_test(engine, item, &sp.test_ranges)
         {
             continue;
@@ -582,46 +590,56 @@ fn summarize_unparsed(
         if matches!(item.keyword.as_deref(), Some("fn" | "impl" | "mod")) {
             let tokens =
                 super::lite::expanded(top.get(item.tokens.clone()).unwrap_or_default(), src);
-            super::tokens::summarize(&tokens, src, res, &exempt, &mut out.facts);
+            let skip = parsed_parts.map_or(&[][..], Vec::as_slice);
+            super::tokens::summarize(&tokens, src, (res, skip), &exempt, &mut out.facts);
         }
     }
 }
+
+/// An impl parsed in part: its item's index and the byte ranges that were parsed.
+type PartlyParsed = (usize, Vec<Range<usize>>);
 
 /// The items of a file selected for the walk, parsed.
 struct Prepared {
     resolver: Resolver,
     items: Vec<(usize, syn::Item)>,
+    /// The impls parsed in part: an item's index and the byte ranges that were parsed
+    /// ([`super::members`]).
+    partial: Vec<PartlyParsed>,
     /// Some selected item (or `use` item) did not parse on its own.
     failed: bool,
 }
 
-/// Parses the `use` items, then the items that mention a needle (items inside test code only
-/// when some check looks at test code). `full` holds the file's top-level tokens when it was
-/// tokenized whole; else only the selected items are tokenized ([`selected_tokens`]).
+/// Parses the `use` items, then the items that mention a needle in their code (`code` is the
+/// source with its comments blanked: a word in a comment selects nothing; items inside test
+/// code only when some check looks at test code). `full` holds the file's top-level tokens
+/// when it was tokenized whole; else only the selected items are tokenized
+/// ([`selected_tokens`]).
 fn parse_items(
     engine: &Engine,
     input: &FileInput,
-    source: &str,
-    sp: &Split,
+    (source, code): (&str, &str),
+    (top, src, sp): (&[Tt], &Src, &Split),
     full: Option<Vec<TokenTree>>,
 ) -> Prepared {
     let items = &sp.items;
     let mut prepared = Prepared {
         resolver: Resolver::default(),
         items: Vec::new(),
+        partial: Vec::new(),
         failed: false,
     };
     match parse_uses(source, sp, full.as_deref()) {
         Ok(resolver) => prepared.resolver = resolver,
         Err(resolver) => (prepared.resolver, prepared.failed) = (resolver, true),
     }
-    let mut local = local_needles(engine, &prepared.resolver, source);
+    let mut local = local_needles(engine, &prepared.resolver, code);
     let mut chosen = Vec::new();
     for (idx, item) in items.iter().enumerate() {
         if item.is_use || item.is_inner_attr || unseen_test(engine, item, &sp.test_ranges) {
             continue;
         }
-        let text = source.get(item.bytes.clone()).unwrap_or("");
+        let text = code.get(item.bytes.clone()).unwrap_or("");
         let local_macro = item.keyword.as_deref() == Some("macro_rules");
         // A local macro that calls what it is given (`$rpc(..)`) calls a fn the invocation
         // names, which may reach a needle (jonline's `auth_rpc!(self, rpcs::login, request)`,
@@ -636,9 +654,36 @@ fn parse_items(
             }
         }
     }
+    // Without the file's tokens at hand, an impl whose head names no needle is tokenized and
+    // parsed with only the member fns that do.
+    if full.is_none() {
+        for &idx in &chosen {
+            let Some(item) = items
+                .get(idx)
+                .filter(|i| i.keyword.as_deref() == Some("impl"))
+            else {
+                continue;
+            };
+            let tokens = top.get(item.tokens.clone()).unwrap_or_default();
+            let selects = |text: &str| mentions_needle(engine, input, text, &local);
+            if let Some(parts) = super::members::impl_parts(tokens, src, code, selects) {
+                prepared.partial.push((idx, parts));
+            }
+        }
+    }
+    let ranges = chosen
+        .iter()
+        .flat_map(|&idx| parsed_ranges(items, &prepared.partial, idx));
     let tokens = match full {
         Some(full) => full,
-        None => super::blanked::selected_tokens(source, sp, &chosen),
+        None => {
+            let (tokens, only_ranges) =
+                super::blanked::selected_tokens(source, sp, &chosen, ranges);
+            if !only_ranges {
+                prepared.partial.clear();
+            }
+            tokens
+        }
     };
     // The selected items' tokens: all of the file's, or only theirs, in order. They are moved
     // out, not copied, for the parser.
@@ -716,7 +761,25 @@ fn selected(
 ) -> bool {
     let typed = engine.request.types
         && matches!(item.keyword.as_deref(), Some("struct" | "static" | "type"));
-    typed || engine.selects(input, text) || local.iter().any(|n| contains(text, n))
+    typed || mentions_needle(engine, input, text, local)
+}
+
+/// The byte ranges of item `idx` to tokenize: the parts of an impl parsed in part, else the
+/// whole item.
+fn parsed_ranges(items: &[RawItem], partial: &[PartlyParsed], idx: usize) -> Vec<Range<usize>> {
+    match partial.iter().find(|(i, _)| *i == idx) {
+        Some((_, parts)) => parts.clone(),
+        None => items
+            .get(idx)
+            .map(|i| i.bytes.clone())
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// Does `text` name a needle ([`Engine::selects`]) or a local alias of a pattern path?
+fn mentions_needle(engine: &Engine, input: &FileInput, text: &str, local: &[String]) -> bool {
+    engine.selects(input, text) || local.iter().any(|n| contains(text, n))
 }
 
 fn parse_tokens<T: syn::parse::Parse>(tokens: Option<&[TokenTree]>) -> Result<T, ()> {

@@ -27,19 +27,58 @@ pub fn surely_lexes(text: &str) -> bool {
         i: 0,
         end: b.len(),
         tree: None,
+        comments: None,
     };
     s.all().is_some()
 }
 
-/// The token tree of `text` as proc-macro2 would build it (see [`super::lite`]), when
-/// [`surely_lexes`] says yes; `None` otherwise. Brace groups are left unread (lazy): their
-/// tokens are lexed when asked for ([`super::lite::Src::inner`]).
-pub fn lex(text: &str) -> Option<Vec<Tt>> {
+/// A file's light token tree and where its comments are.
+pub struct Lexed {
+    /// The top-level tokens.
+    pub tokens: Vec<Tt>,
+    /// The byte ranges of every comment, in order (doc comments included).
+    pub comments: Vec<std::ops::Range<usize>>,
+}
+
+/// The token tree of `text` as proc-macro2 would build it (see [`super::lite`]), and its
+/// comments, when [`surely_lexes`] says yes; `None` otherwise. Brace groups are left unread
+/// (lazy): their tokens are lexed when asked for ([`super::lite::Src::inner`]).
+pub fn lex(text: &str) -> Option<Lexed> {
     let b = text.as_bytes();
     if memchr::memchr(b'\r', b).is_some() || memchr::memmem::find(b, b"/*ERROR*/").is_some() {
         return None;
     }
-    lex_range(text, 0..b.len(), true)
+    let mut s = Scan {
+        b,
+        i: 0,
+        end: b.len(),
+        tree: Some(Tree::new(true)),
+        comments: Some(Vec::new()),
+    };
+    s.all()?;
+    Some(Lexed {
+        tokens: s.tree.map(|t| t.cur).unwrap_or_default(),
+        comments: s.comments.unwrap_or_default(),
+    })
+}
+
+/// `text` with the bytes of `comments` blanked (spaces): what selects an item for parsing is
+/// its code, not a word in its comments.
+pub fn without_comments<'t>(
+    text: &'t str,
+    comments: &[std::ops::Range<usize>],
+) -> std::borrow::Cow<'t, str> {
+    if comments.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in comments {
+        if let Some(part) = bytes.get_mut(range.clone()) {
+            part.fill(b' ');
+        }
+    }
+    // Each range starts and ends at an ASCII byte (`/`, `\n`, `*/`): whole characters go.
+    String::from_utf8(bytes).map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
 }
 
 /// The tree of `text[range]`, a part that lexes on its own (the inside of a group of a file
@@ -50,6 +89,7 @@ pub fn lex_range(text: &str, range: std::ops::Range<usize>, lazy: bool) -> Optio
         i: range.start,
         end: range.end,
         tree: Some(Tree::new(lazy)),
+        comments: None,
     };
     s.all()?;
     s.tree.map(|t| t.cur)
@@ -62,6 +102,8 @@ struct Scan<'a> {
     end: usize,
     /// The tree being built, when asked for.
     tree: Option<Tree>,
+    /// The comments' byte ranges, when asked for.
+    comments: Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// proc-macro2's punctuation characters (`'` is handled as a lifetime or character).
@@ -128,6 +170,7 @@ impl Scan<'_> {
                 b'/' if self.peek(1) == b'/' => {
                     let rest = self.b.get(self.i..).unwrap_or_default();
                     self.i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    self.comment(lo);
                     let doc = rest.starts_with(b"//!")
                         || (rest.starts_with(b"///") && !rest.starts_with(b"////"));
                     if doc {
@@ -140,6 +183,7 @@ impl Scan<'_> {
                             || (self.starts_with(b"/**") && !self.starts_with(b"/***")));
                     let inner = self.peek(2) == b'!';
                     self.block_comment()?;
+                    self.comment(lo);
                     if !plain {
                         self.doc(lo, inner);
                     }
@@ -196,6 +240,13 @@ impl Scan<'_> {
             }
         }
         stack.is_empty().then_some(())
+    }
+
+    /// Records a comment from `lo` to the current position, when comments are asked for.
+    fn comment(&mut self, lo: usize) {
+        if let Some(c) = &mut self.comments {
+            c.push(lo..self.i);
+        }
     }
 
     /// Records a leaf token from `lo` to the current position.

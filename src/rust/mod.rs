@@ -25,6 +25,7 @@ mod items;
 mod lexes;
 mod lite;
 mod macros;
+mod members;
 mod modtree;
 mod pairs;
 mod presence;

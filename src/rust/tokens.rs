@@ -17,11 +17,19 @@ use std::collections::HashMap;
 /// segment; and the crates that are not workspace members (their paths are not recorded).
 pub struct Exempt<'a>(pub &'a [String], pub &'a std::collections::HashSet<String>);
 
-/// Summarizes the fns of one unparsed top-level item into `facts`.
-pub fn summarize(tokens: &[Tt], src: &Src, res: &Resolver, exempt: &Exempt, facts: &mut Facts) {
+/// Summarizes the fns of one unparsed top-level item into `facts`, but those in the `parsed`
+/// byte ranges (of an impl parsed in part, [`super::members`]).
+pub fn summarize(
+    tokens: &[Tt],
+    src: &Src,
+    (res, parsed): (&Resolver, &[std::ops::Range<usize>]),
+    exempt: &Exempt,
+    facts: &mut Facts,
+) {
     let mut s = Summarizer {
         src,
         res,
+        parsed,
         exempt,
         facts,
         inline: Vec::new(),
@@ -45,6 +53,8 @@ struct FnHead<'n, 't> {
 struct Summarizer<'a, 'f> {
     src: &'a Src<'a>,
     res: &'a Resolver,
+    /// Byte ranges whose fns were parsed (and walked) already.
+    parsed: &'a [std::ops::Range<usize>],
     exempt: &'a Exempt<'a>,
     facts: &'f mut Facts,
     inline: Vec<String>,
@@ -136,7 +146,9 @@ impl Summarizer<'_, '_> {
         let Some(body) = group(tokens.get(j), b'{') else {
             return j;
         };
-        if !is_async {
+        let walked =
+            (tokens.get(at)).is_some_and(|t| super::members::kept(self.parsed, t.lo as usize));
+        if !is_async && !walked {
             let params = tokens
                 .get(at + 2..j)
                 .and_then(|sig| sig.iter().find(|t| t.is_group(b'(')));
@@ -235,6 +247,7 @@ impl Summarizer<'_, '_> {
             }
             let Kind::Group(open) = g.kind else { continue };
             let called = if open == b'(' {
+                self.fn_refs(&g.inner, body, frame, impl_ty);
                 self.call_at(tokens, i, body, frame, impl_ty)
             } else {
                 None
@@ -253,6 +266,53 @@ impl Summarizer<'_, '_> {
             };
             self.calls(&g.inner, body, frame, impl_ty);
         }
+    }
+
+    /// Fn items passed by path as arguments (`Self::try_new_file`, `handlers::list`), recorded
+    /// for the call graph as the walk records them ([`Callee::Ref`]). A one-segment argument
+    /// is left out: without the walk's locals, it may be a variable.
+    fn fn_refs(&mut self, args: &[Tt], body: u32, frame: u32, impl_ty: Option<&[String]>) {
+        for arg in top_level_args(args) {
+            let Some(mut segs) = self.plain_path(arg) else {
+                continue;
+            };
+            let fn_like = segs.last().is_some_and(|l| {
+                l.starts_with(|c: char| c.is_lowercase() || c == '_')
+                    && l.chars().any(|c| c.is_lowercase())
+            });
+            if !fn_like || segs.len() < 2 || segs.first().is_some_and(|f| f == "self") {
+                continue;
+            }
+            if let (Some(first), Some(t)) = (segs.first_mut(), impl_ty.and_then(|t| t.last()))
+                && first == "Self"
+            {
+                first.clone_from(t);
+            }
+            let cands = self.res.resolve(&segs);
+            let external = |c: &Vec<String>| c.first().is_some_and(|h| self.exempt.1.contains(h));
+            if cands.first().is_none_or(external) {
+                continue;
+            }
+            let (lo, hi) = (
+                arg.first().map_or(0, |t| t.lo),
+                arg.last().map_or(0, |t| t.hi),
+            );
+            self.site(Callee::Ref(cands), (lo, hi), body, frame, segs.join("::"));
+        }
+    }
+
+    /// The segments of an argument that is a path and nothing else (`a::b::c`).
+    fn plain_path(&self, arg: &[Tt]) -> Option<Vec<String>> {
+        let mut segs = vec![self.ident(arg.first())?];
+        let mut i = 1;
+        while i < arg.len() {
+            if !(punct(arg.get(i), b':') && punct(arg.get(i + 1), b':')) {
+                return None;
+            }
+            segs.push(self.ident(arg.get(i + 2))?);
+            i += 3;
+        }
+        Some(segs)
     }
 
     /// The plain names of a fn's parameters by position, `self` not counted, another pattern
@@ -320,7 +380,7 @@ impl Summarizer<'_, '_> {
     /// `let [mut] x[: T] = …` from `at` (after `let`): `x` and its type when the tokens name
     /// it: an annotation, a struct literal (`User { .. }`) or a constructor of a named type
     /// (`User::new(..)`, `Self::default()`, with `?`, `.unwrap()` or `.expect(..)`) that ends
-    /// the statement.
+    /// the statement, or another path call that does (what the workspace fn returns).
     fn local_type(
         &self,
         tokens: &[Tt],
@@ -350,9 +410,25 @@ impl Summarizer<'_, '_> {
                 }
                 segs[..segs.len() - 1].to_vec()
             }
+            Some(g) if g.is_group(b'(') => {
+                let rest = tokens.get(end + 1..).unwrap_or(&[]);
+                return Some((name, self.returned(&segs, rest)?));
+            }
             _ => return None,
         };
         Some((name, self.named(&ty, impl_ty)?))
+    }
+
+    /// What `let x = path(..)` binds, as a parsed fn's walk types it: what the workspace fn at
+    /// `path` returns, through the `?` / `.unwrap()` after the call (`ConfigFile::load()?`,
+    /// `argon2_from_env()`). None for a dependency's fn or a call the statement goes on after.
+    fn returned(&self, segs: &[String], rest: &[Tt]) -> Option<Ty> {
+        let unwraps = unwraps_to_end(rest, self.src)?;
+        let path = primary(self.res, segs);
+        if path.first().is_none_or(|f| self.exempt.1.contains(f)) {
+            return None;
+        }
+        Some((0..unwraps).fold(Ty::Ret(path), |ty, _| Ty::Unwrap(Box::new(ty))))
     }
 
     /// A type written at `at` (`&'a mut a::B`): its named type and the index after it. `None`
@@ -480,10 +556,21 @@ impl Summarizer<'_, '_> {
         let end = tokens.get(at)?.hi;
         let mut k = at - 1;
         if k > 0 && punct(tokens.get(k - 1), b'.') {
-            // Only `self.m(..)`, `local.m(..)` on a local whose type the tokens name, and a
-            // field of either (`state.secret_store.get(..)`, typed through the struct's field):
-            // without the walker's hints a method on another receiver would resolve by its
-            // name alone, which large workspaces make a guess.
+            // Only `self.m(..)`, `local.m(..)` on a local whose type the tokens name, a field
+            // of either (`state.secret_store.get(..)`, typed through the struct's field), and a
+            // path call's value (`AtomicFile::new(..).write(..)`): without the walker's hints a
+            // method on another receiver would resolve by its name alone, which large
+            // workspaces make a guess.
+            if let Some(recv) = self.call_receiver(tokens, k - 1, impl_ty) {
+                let callee = Callee::Method {
+                    name: name.clone(),
+                    recv,
+                    recv_call: None,
+                    roots: Vec::new(),
+                };
+                self.site(callee, (start, end), body, frame, format!("….{name}()"));
+                return None;
+            }
             let (base, fields) = self.receiver_chain(tokens, k - 1)?;
             let base = match (base, impl_ty) {
                 ("self", Some(t)) => Ty::named(t.to_vec()),
@@ -551,6 +638,37 @@ impl Summarizer<'_, '_> {
             display,
         );
         Some(cands)
+    }
+
+    /// The type of a receiver that is a path call (`AtomicFile::new(..).write(..)`,
+    /// `Config::load(..)?.save(..)`) before the `.` at `dot`, as the walk types it: a
+    /// constructor's type, else what the workspace fn returns; None for another receiver.
+    fn call_receiver(&self, tokens: &[Tt], dot: usize, impl_ty: Option<&[String]>) -> Option<Ty> {
+        let mut j = dot.checked_sub(1)?;
+        let mut unwraps = 0;
+        while punct(tokens.get(j), b'?') {
+            unwraps += 1;
+            j = j.checked_sub(1)?;
+        }
+        group(tokens.get(j), b'(')?;
+        let mut k = j.checked_sub(1)?;
+        let mut segs = vec![self.ident(tokens.get(k))?];
+        while k >= 3 && punct(tokens.get(k - 1), b':') && punct(tokens.get(k - 2), b':') {
+            segs.insert(0, self.ident(tokens.get(k - 3))?);
+            k -= 3;
+        }
+        if (k > 0 && is_path_or_field_joint(tokens.get(k - 1)))
+            || segs.first().is_some_and(|s| is_keyword(s))
+        {
+            return None;
+        }
+        // A constructor's `?` unwraps to its type (`File::open(p)?`), as for a `let`.
+        match (segs.split_last(), is_ctor(&segs)) {
+            (Some((_, ty @ [_, ..])), true) => self.named(ty, impl_ty),
+            _ => self
+                .returned(&segs, &[])
+                .map(|ty| (0..unwraps).fold(ty, |ty, _| Ty::Unwrap(Box::new(ty)))),
+        }
     }
 
     /// The receiver before the `.` at `dot`: a plain name and the fields after it (`state`,
@@ -661,11 +779,17 @@ fn is_ctor(segs: &[String]) -> bool {
 /// Do the tokens after a call end the statement, at most through `?`, `.unwrap()` or
 /// `.expect(..)` (so the value bound is the constructor's `T`)?
 fn ends_statement_unwrapped(rest: &[Tt], src: &Src) -> bool {
-    let mut i = 0;
+    unwraps_to_end(rest, src).is_some()
+}
+
+/// How many `?`, `.unwrap()` and `.expect(..)` the tokens after a call take to end the
+/// statement; None when something else follows.
+fn unwraps_to_end(rest: &[Tt], src: &Src) -> Option<usize> {
+    let (mut i, mut unwraps) = (0, 0);
     loop {
         match rest.get(i) {
-            None => return true,
-            Some(t) if t.is_punct(b';') => return true,
+            None => return Some(unwraps),
+            Some(t) if t.is_punct(b';') => return Some(unwraps),
             Some(t) if t.is_punct(b'?') => i += 1,
             Some(t)
                 if t.is_punct(b'.')
@@ -674,8 +798,9 @@ fn ends_statement_unwrapped(rest: &[Tt], src: &Src) -> bool {
             {
                 i += 3
             }
-            Some(_) => return false,
+            Some(_) => return None,
         }
+        unwraps += 1;
     }
 }
 

