@@ -579,7 +579,7 @@ fn summarize_unparsed(
 ) {
     let exempt = super::tokens::Exempt(&engine.request.exempt_calls, &engine.externals);
     for (idx, item) in sp.items.iter().enumerate() {
-        let parsed_parts = partial.iter().find(|(i, _)| *i == idx).map(|(_, p)| p);
+        let parsed_parts = parts_of(partial, idx);
         if item.is_use
             || item.is_inner_attr
             || (parsed_parts.is_none() && out.parsed.contains(&idx))
@@ -767,14 +767,21 @@ fn selected(
 /// The byte ranges of item `idx` to tokenize: the parts of an impl parsed in part, else the
 /// whole item.
 fn parsed_ranges(items: &[RawItem], partial: &[PartlyParsed], idx: usize) -> Vec<Range<usize>> {
-    match partial.iter().find(|(i, _)| *i == idx) {
-        Some((_, parts)) => parts.clone(),
+    match parts_of(partial, idx) {
+        Some(parts) => parts.clone(),
         None => items
             .get(idx)
             .map(|i| i.bytes.clone())
             .into_iter()
             .collect(),
     }
+}
+
+/// The parsed parts of item `idx` when it is an impl parsed in part (`partial` is in item
+/// order, as the chosen items are).
+fn parts_of(partial: &[PartlyParsed], idx: usize) -> Option<&Vec<Range<usize>>> {
+    let at = partial.binary_search_by_key(&idx, |(i, _)| *i).ok()?;
+    partial.get(at).map(|(_, parts)| parts)
 }
 
 /// Does `text` name a needle ([`Engine::selects`]) or a local alias of a pattern path?

@@ -138,6 +138,14 @@ fn strip_root(mut p: Vec<String>) -> Vec<String> {
     p
 }
 
+/// Does a path's last segment name a fn (or a value) rather than a type or a constant:
+/// lowercase, at least one lowercase letter (`try_new_file`, `_helper`, not `MAX`)?
+pub fn names_a_fn(segs: &[String]) -> bool {
+    segs.last().is_some_and(|l| {
+        l.starts_with(|c: char| c.is_lowercase() || c == '_') && l.chars().any(|c| c.is_lowercase())
+    })
+}
+
 /// Segments of a `syn::Path`.
 pub fn segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()

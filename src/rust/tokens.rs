@@ -276,11 +276,10 @@ impl Summarizer<'_, '_> {
             let Some(mut segs) = self.plain_path(arg) else {
                 continue;
             };
-            let fn_like = segs.last().is_some_and(|l| {
-                l.starts_with(|c: char| c.is_lowercase() || c == '_')
-                    && l.chars().any(|c| c.is_lowercase())
-            });
-            if !fn_like || segs.len() < 2 || segs.first().is_some_and(|f| f == "self") {
+            if !super::resolve::names_a_fn(&segs)
+                || segs.len() < 2
+                || segs.first().is_some_and(|f| f == "self")
+            {
                 continue;
             }
             if let (Some(first), Some(t)) = (segs.first_mut(), impl_ty.and_then(|t| t.last()))

@@ -312,11 +312,7 @@ impl Walker<'_> {
             return;
         };
         let segs = crate::rust::resolve::segments(&p.path);
-        let fn_like = segs.last().is_some_and(|l| {
-            l.starts_with(|c: char| c.is_lowercase() || c == '_')
-                && l.chars().any(|c| c.is_lowercase())
-        });
-        if !fn_like || segs.first().is_some_and(|s| s == "self") {
+        if !crate::rust::resolve::names_a_fn(&segs) || segs.first().is_some_and(|s| s == "self") {
             return;
         }
         let callee = match segs.as_slice() {
