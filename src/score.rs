@@ -4,6 +4,8 @@
 //! A check earns its weight when it passes and nothing when it fails, so fixing a finding can
 //! only raise a score.
 
+use std::collections::HashMap;
+
 use crate::config::{Category, Check, FailOn, Gate};
 use crate::gate::{effective_severity, outcome};
 use crate::model::{
@@ -124,6 +126,17 @@ pub fn package_scores(
     categories: &[Category],
     findings: &[Finding],
 ) -> Vec<PackageScore> {
+    // The counting findings by (package, check), gathered once: a workspace of hundreds of
+    // packages with thousands of findings is not searched once per package and check.
+    let mut by_package: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for f in findings.iter().filter(|f| f.counts()) {
+        if let Some(package) = f.package.as_deref() {
+            by_package
+                .entry((package, f.check.as_str()))
+                .or_default()
+                .push(f);
+        }
+    }
     ws.packages
         .iter()
         .map(|p| {
@@ -135,19 +148,14 @@ pub fn package_scores(
                         && p.meets(&check.applies)
                         && (!check.applies.is_service()
                             || service_packages.contains(&p.name.as_str()));
-                    let mine: Vec<&Finding> = findings
-                        .iter()
-                        .filter(|f| {
-                            f.check == r.id
-                                && f.counts()
-                                && f.package.as_deref() == Some(p.name.as_str())
-                        })
-                        .collect();
+                    let mine: &[&Finding] = by_package
+                        .get(&(p.name.as_str(), r.id.as_str()))
+                        .map_or(&[], Vec::as_slice);
                     let n = mine.len() as u32;
                     CheckResult {
                         outcome: outcome(applies, n, r.max),
                         findings: n,
-                        severity: effective_severity(check.severity, &mine),
+                        severity: effective_severity(check.severity, mine),
                         ..r.clone()
                     }
                 })

@@ -203,10 +203,11 @@ fn severities(manifest: &Path, check: &str) -> Vec<(u64, String)> {
 }
 
 #[test]
-fn a_block_on_in_a_request_handler_is_a_warning_a_file_read_an_error() {
+fn a_block_on_in_a_request_handler_is_a_note_a_file_read_an_error() {
     // Whether `block_on` waits depends on the future it is given (lndk's
-    // `block_on(connect_from_memory(..))` parses a certificate): `lowered` caps it, directly
-    // and at the end of a chain; the file read beside it stays an error.
+    // `block_on(connect_from_memory(..))` parses a certificate; read-rpc's of a lock read held
+    // by nobody across an await): `lowered` caps it, directly and at the end of a chain; the
+    // file read beside it stays an error.
     let dir = tempfile::tempdir().unwrap();
     let main = r#"use axum::{routing::get, Router};
 
@@ -239,8 +240,8 @@ async fn main() -> std::io::Result<()> {
     assert_eq!(
         severities(&dir.path().join("Cargo.toml"), "blocking-in-async"),
         [
-            (8, "warning".to_string()),
-            (9, "warning".to_string()),
+            (8, "note".to_string()),
+            (9, "note".to_string()),
             (10, "error".to_string())
         ]
     );

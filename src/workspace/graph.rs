@@ -146,6 +146,18 @@ fn role_by_name(p: &Package) -> Option<(CodeKind, String)> {
             ));
         }
     }
+    // A package in a hidden directory (`.ci/cargo-ci`, `.github/tools`) is the repository's own
+    // tooling, never deployed (opendut's `opendut-ci`, fifty-second held-out set).
+    if let Some(hidden) = p
+        .dir
+        .split('/')
+        .find(|seg| seg.len() > 1 && seg.starts_with('.') && *seg != "..")
+    {
+        return Some((
+            CodeKind::BuildScript,
+            format!("build tooling by its hidden directory `{hidden}`"),
+        ));
+    }
     None
 }
 
@@ -342,6 +354,16 @@ mod tests {
 
     fn kind(name: &str, dir: &str) -> Option<CodeKind> {
         role_by_name(&package(name, dir)).map(|(k, _)| k)
+    }
+
+    #[test]
+    fn a_package_in_a_hidden_directory_is_build_tooling() {
+        assert_eq!(
+            kind("opendut-ci", ".ci/cargo-ci"),
+            Some(CodeKind::BuildScript)
+        );
+        assert_eq!(kind("server", "crates/server"), None);
+        assert_eq!(kind("server", "./server"), None);
     }
 
     #[test]

@@ -172,6 +172,15 @@ impl CodeModel {
             .iter()
             .filter_map(|p| Some((p.krate?, p.module.clone())))
             .collect();
+        let bodies: usize = summaries
+            .iter()
+            .flatten()
+            .map(|s| s.facts.bodies.len())
+            .sum();
+        m.body_at.reserve(bodies);
+        m.body_fn.reserve(bodies);
+        m.fns.reserve(bodies);
+        m.body_base.reserve(summaries.len());
         for (i, s) in summaries.iter().enumerate() {
             m.body_base.push(m.body_at.len() as u32);
             if let Some(s) = s {

