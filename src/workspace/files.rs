@@ -77,7 +77,12 @@ fn path_class(
 fn innermost_member<'m>(members: &'m [String], path: &str) -> Option<&'m str> {
     members
         .iter()
-        .filter(|d| d.is_empty() || path.starts_with(&format!("{d}/")))
+        .filter(|d| {
+            d.is_empty()
+                || path
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
         .max_by_key(|d| d.len())
         .map(String::as_str)
 }

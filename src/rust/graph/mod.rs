@@ -231,8 +231,6 @@ impl CodeModel {
                 self.body_fn.push(None);
                 continue;
             };
-            let mut module = place.module.clone();
-            module.extend(decl.inline.iter().cloned());
             let key = match &decl.impl_ty {
                 Some(t) => format!("{t}::{}", decl.name),
                 None if decl.in_trait => {
@@ -242,7 +240,7 @@ impl CodeModel {
                         decl.name
                     )
                 }
-                None => match module.last() {
+                None => match decl.inline.last().or(place.module.last()) {
                     Some(m) => format!("{m}::{}", decl.name),
                     None => decl.name.clone(),
                 },
@@ -286,6 +284,10 @@ impl CodeModel {
                 }
                 (None, true) => {}
                 (None, false) => {
+                    // The module path is built for the free fns only (methods are keyed by
+                    // their type): most fns of a large workspace are methods.
+                    let mut module = place.module.clone();
+                    module.extend(decl.inline.iter().cloned());
                     let mid = self.names.module(&module);
                     if let Some(k) = krate {
                         self.free.entry((k, mid, name)).or_default().push(fid);
