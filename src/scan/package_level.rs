@@ -502,7 +502,7 @@ mod tests {
         );
         assert_eq!(
             parsed.depends_on("app", |n| n == "telemetry-batteries"),
-            Some((12, "telemetry-batteries".to_string()))
+            Some((13, "telemetry-batteries".to_string()))
         );
     }
 }
